@@ -1,0 +1,22 @@
+/*
+ * Invariant checks, apart from the models: they read the world and say
+ * which invariant families (DOMAIN.md) are violated after a step and at
+ * quiescence, with a one-line explanation in QEMU/guest/libvirt terms.
+ */
+#ifndef DRCSIM_CHECK_H
+#define DRCSIM_CHECK_H
+
+#include "explore.h"
+#include "sim.h"
+
+uint32_t check_step(const void *sim, const void *world, const struct step *st,
+                    struct violation *v);
+uint32_t check_quiescent(const void *sim, const void *world, struct violation *v);
+
+/* The checker vtable for a sim. */
+struct checker check_for(const struct sim *s);
+
+/* Families as "a,b" (into buf). */
+const char *families_format(uint32_t fams, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Shared pieces of the drcsim commands: loading a scenario under a variant
+ * with --knob overrides into a ready sim, locating variants/, and writing
+ * the per scenario x variant JSON results.
+ */
+#ifndef DRCSIM_CLI_H
+#define DRCSIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "check.h"
+#include "explore.h"
+#include "scenario.h"
+#include "sim.h"
+
+enum { EXIT_OK = 0, EXIT_VIOLATION = 1, EXIT_USAGE = 2 };
+
+struct loaded {
+    struct scenario *scn;
+    struct variant var;
+    struct knob_set knobs;
+    struct sim sim;
+    struct checker checker;
+    uint64_t scenario_hash;
+};
+
+/* variants/ for a scenario: $DRCSIM_VARIANTS, ../variants, ./variants, installed. */
+char *variants_dir_for(const char *scenario_path);
+/* Parse, load the variant, apply scenario knobs then overrides ("K=V"), build. */
+bool load_scenario(const char *path, const char *variant, char **overrides, struct loaded *out,
+                   char *err, unsigned errlen);
+bool load_variant_only(const char *scenario_path, const char *variant, struct scn_loc loc,
+                       struct variant *out, char *err, unsigned errlen);
+void loaded_free(struct loaded *l);
+
+/* cli_run.c: one run into a trace whose header carries the schedule. */
+struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint64_t seed,
+                         const struct schedule *given, int fmt, struct run_result *out);
+/* The `drcsim run … --schedule` command that replays a schedule (g_free). */
+char *replay_command(const char *path, const char *variant, char **knobs,
+                     const struct schedule *sched);
+/* Print explore figures and counterexamples; returns the families found. */
+void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
+                       const struct explore_stats *st);
+
+/* Commands (cli_*.c). */
+int cmd_run(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* One JSON result object (no trailing newline) appended to g. */
+struct json_result {
+    const char *scenario, *variant;
+    bool pass;
+    uint32_t families;
+    const struct explore_stats *st;   /* may be NULL (run) */
+    uint64_t states, transitions;
+    unsigned max_depth;
+    double seconds;
+    const char *counterexample, *replay;
+};
+void json_result_append(void *gstring, const struct json_result *r);
+bool json_results_write(const char *path, void *gstring, char *err, unsigned errlen);
+
+#endif

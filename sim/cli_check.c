@@ -1,0 +1,212 @@
+/*
+ * `drcsim check`: for every verdict line of every scenario given (files or
+ * directories of *.scn), explore every interleaving under that variant and
+ * compare the violated families with the verdict; a table, JUnit, JSON.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+struct check_cli {
+    char *junit, *json;
+    GString *junit_xml, *json_out;
+    unsigned passed, failed;
+};
+
+static GPtrArray *collect_files(char **args, int n, char *err, unsigned errlen)
+{
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+
+    for (int i = 0; i < n; i++) {
+        GDir *d;
+        const char *name;
+        GPtrArray *inner;
+        if (!g_file_test(args[i], G_FILE_TEST_IS_DIR)) {
+            g_ptr_array_add(files, g_strdup(args[i]));
+            continue;
+        }
+        if (!(d = g_dir_open(args[i], 0, NULL))) {
+            snprintf(err, errlen, "drcsim check: cannot read directory %s", args[i]);
+            g_ptr_array_free(files, TRUE);
+            return NULL;
+        }
+        inner = g_ptr_array_new();
+        while ((name = g_dir_read_name(d)))
+            if (g_str_has_suffix(name, ".scn"))
+                g_ptr_array_add(inner, g_build_filename(args[i], name, NULL));
+        g_dir_close(d);
+        g_ptr_array_sort(inner, (GCompareFunc)g_strcmp0);
+        for (unsigned k = 0; k < inner->len; k++)
+            g_ptr_array_add(files, g_ptr_array_index(inner, k));
+        g_ptr_array_free(inner, TRUE);
+    }
+    return files;
+}
+
+static void explain_mismatch(const char *path, const char *variant, uint32_t expected,
+                             const struct explore_stats *st, GString *why)
+{
+    for (int f = 0; f < FAM_COUNT; f++) {
+        const struct counterexample *cx = &st->cex[f];
+        if ((st->families & (1u << f)) && !(expected & (1u << f))) {
+            g_autofree char *cmd = replay_command(path, variant, NULL, &cx->sched);
+            g_string_append_printf(why, "    unexpected %s: %s\n      replay: %s\n",
+                                   family_names[f], cx->v.message, cmd);
+        } else if (!(st->families & (1u << f)) && (expected & (1u << f))) {
+            g_string_append_printf(why, "    expected %s, but no interleaving violates it\n",
+                                   family_names[f]);
+        }
+    }
+}
+
+static void junit_case(struct check_cli *c, const char *path, const char *variant, double secs,
+                       const char *failure)
+{
+    g_autofree char *p = g_markup_escape_text(path, -1), *v = g_markup_escape_text(variant, -1);
+
+    g_string_append_printf(c->junit_xml, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"",
+                           p, v, secs);
+    if (failure) {
+        g_autofree char *f = g_markup_escape_text(failure, -1);
+        g_string_append_printf(c->junit_xml, "><failure message=\"verdict mismatch\">%s</failure>"
+                               "</testcase>\n", f);
+    } else {
+        g_string_append(c->junit_xml, "/>\n");
+    }
+}
+
+/* One verdict line: explore, compare, print a row. */
+static int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v)
+{
+    struct loaded l;
+    struct explore_stats st;
+    struct explore_opts eo = { 0 };
+    char err[1024], exp_s[256], got_s[256];
+    uint32_t expected = v->pass ? 0 : v->families;
+    GString *why = g_string_new(NULL);
+    bool ok;
+
+    /* the verdict line names the variant: report a bad one at that line */
+    if (!load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
+        !load_scenario(path, v->variant, NULL, &l, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        g_string_free(why, TRUE);
+        return EXIT_USAGE;
+    }
+    explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
+    ok = st.families == expected;
+    printf("%-30s %-24s %-22s %-22s %10" G_GUINT64_FORMAT " %8.3fs  %s\n", l.scn->name,
+           v->variant, expected ? families_format(expected, exp_s, sizeof(exp_s)) : "pass",
+           st.families ? families_format(st.families, got_s, sizeof(got_s)) : "pass",
+           st.states, st.seconds, ok ? "ok" : "MISMATCH");
+    if (!ok) {
+        explain_mismatch(path, v->variant, expected, &st, why);
+        fputs(why->str, stdout);
+    }
+    ok ? c->passed++ : c->failed++;
+    junit_case(c, path, v->variant, st.seconds, ok ? NULL : why->str);
+    json_result_append(c->json_out, &(struct json_result){
+        .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
+        .st = &st, .states = st.states, .transitions = st.transitions,
+        .max_depth = st.max_depth, .seconds = st.seconds });
+    g_string_free(why, TRUE);
+    explore_stats_free(&st);
+    loaded_free(&l);
+    return ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+static int check_file(struct check_cli *c, const char *path)
+{
+    struct scenario *scn = g_new0(struct scenario, 1);
+    struct scn_verdict upstream = { .variant = "upstream", .pass = 1 };
+    char err[1024];
+    int rc = EXIT_OK;
+
+    if (!scenario_parse_file(path, scn, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        g_free(scn);
+        return EXIT_USAGE;
+    }
+    for (int i = 0; i < (scn->nverdicts ? scn->nverdicts : 1) && rc != EXIT_USAGE; i++) {
+        int r = check_verdict(c, path, scn->nverdicts ? &scn->verdicts[i] : &upstream);
+        rc = r > rc ? r : rc;
+    }
+    g_free(scn);
+    return rc;
+}
+
+static int check_parse(int *argc, char ***argv, struct check_cli *c)
+{
+    GOptionEntry entries[] = {
+        { "junit", 0, 0, G_OPTION_ARG_FILENAME, &c->junit, "Write a JUnit XML report", "FILE" },
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &c->json, "Write figures as JSON", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL } };
+    GOptionContext *ctx = g_option_context_new("[SCENARIO|DIR]... - check every verdict line");
+    GError *e = NULL;
+    bool ok;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    ok = g_option_context_parse(ctx, argc, argv, &e);
+    if (!ok)
+        fprintf(stderr, "drcsim check: %s\n", e->message);
+    else if (*argc < 2)
+        fprintf(stderr, "drcsim check: expected scenario files or directories\n");
+    g_clear_error(&e);
+    g_option_context_free(ctx);
+    return ok && *argc >= 2 ? EXIT_OK : EXIT_USAGE;
+}
+
+static bool write_reports(struct check_cli *c)
+{
+    char err[512];
+    g_autofree char *xml = NULL;
+    GError *e = NULL;
+
+    if (c->json && !json_results_write(c->json, c->json_out, err, sizeof(err))) {
+        fprintf(stderr, "drcsim check: %s\n", err);
+        return false;
+    }
+    if (!c->junit)
+        return true;
+    xml = g_strdup_printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"drcsim "
+                          "check\" tests=\"%u\" failures=\"%u\">\n%s</testsuite>\n",
+                          c->passed + c->failed, c->failed, c->junit_xml->str);
+    if (!g_file_set_contents(c->junit, xml, -1, &e)) {
+        fprintf(stderr, "drcsim check: cannot write %s: %s\n", c->junit, e->message);
+        g_error_free(e);
+        return false;
+    }
+    return true;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct check_cli c = { 0 };
+    GPtrArray *files;
+    char err[512];
+    int rc = check_parse(&argc, &argv, &c);
+
+    if (rc)
+        return rc;
+    if (!(files = collect_files(argv + 1, argc - 1, err, sizeof(err)))) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    c.junit_xml = g_string_new(NULL);
+    c.json_out = g_string_new(NULL);
+    printf("%-30s %-24s %-22s %-22s %10s %9s  %s\n", "scenario", "variant", "expected", "got",
+           "states", "time", "result");
+    for (unsigned i = 0; i < files->len && rc != EXIT_USAGE; i++) {
+        int r = check_file(&c, g_ptr_array_index(files, i));
+        rc = r > rc ? r : rc;
+    }
+    if (rc != EXIT_USAGE)
+        printf("%u passed, %u failed\n", c.passed, c.failed);
+    if (!write_reports(&c))
+        rc = EXIT_USAGE;
+    g_string_free(c.junit_xml, TRUE);
+    g_string_free(c.json_out, TRUE);
+    g_ptr_array_free(files, TRUE);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/*
+ * `drcsim explore`: every interleaving of a scenario under one variant;
+ * prints states, transitions, depth, seconds and states/s, then each
+ * violation family with its message and the command that replays it.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "trace.h"
+
+void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
+                       const struct explore_stats *st)
+{
+    fprintf(f, "states %" G_GUINT64_FORMAT "  transitions %" G_GUINT64_FORMAT "  depth %u  "
+            "quiescent %" G_GUINT64_FORMAT "  %.3f s  %.0f states/s  %.1f bytes/state%s\n",
+            st->states, st->transitions, st->max_depth, st->quiescent_states, st->seconds,
+            st->seconds > 0 ? (double)st->states / st->seconds : 0.0,
+            st->states ? (double)st->visited_bytes / (double)st->states : 0.0,
+            st->truncated ? "  (truncated by --max-depth/--max-states)" : "");
+    for (int fam = 0; fam < FAM_COUNT; fam++) {
+        const struct counterexample *cx = &st->cex[fam];
+        g_autofree char *cmd = NULL;
+        if (!cx->found)
+            continue;
+        cmd = replay_command(path, variant, knobs, &cx->sched);
+        fprintf(f, "  %s: %s\n    replay: %s\n", family_names[fam], cx->v.message, cmd);
+    }
+}
+
+struct explore_cli {
+    char *variant, *json, *trace_path;
+    char **knobs;
+    gint max_depth;
+    gint64 max_states;
+};
+
+static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
+{
+    GOptionEntry entries[] = {
+        { "variant", 0, 0, G_OPTION_ARG_STRING, &o->variant, "Variant (default upstream)", "V" },
+        { "knob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->knobs, "Override a knob", "K=V" },
+        { "max-depth", 0, 0, G_OPTION_ARG_INT, &o->max_depth, "Cut branches deeper than N", "N" },
+        { "max-states", 0, 0, G_OPTION_ARG_INT64, &o->max_states, "Stop after N states", "N" },
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write figures as JSON", "FILE" },
+        { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_path,
+          "Write the first counterexample's JSONL trace", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL } };
+    GOptionContext *ctx = g_option_context_new("SCENARIO - explore every interleaving");
+    GError *e = NULL;
+    bool ok;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    ok = g_option_context_parse(ctx, argc, argv, &e);
+    if (!ok)
+        fprintf(stderr, "drcsim explore: %s\n", e->message);
+    else if (*argc != 2)
+        fprintf(stderr, "drcsim explore: expected one SCENARIO (see drcsim explore --help)\n");
+    else if (o->max_depth < 0 || o->max_states < 0) {
+        fprintf(stderr, "drcsim explore: --max-depth and --max-states take N >= 0\n");
+        ok = false;
+    }
+    g_clear_error(&e);
+    g_option_context_free(ctx);
+    return ok && *argc == 2 ? EXIT_OK : EXIT_USAGE;
+}
+
+/* The first counterexample, replayed into a JSONL trace file. */
+static bool write_counterexample(struct loaded *l, const char *path, const struct explore_stats *st,
+                                 const char *out, char *err, unsigned errlen)
+{
+    for (int fam = 0; fam < FAM_COUNT; fam++) {
+        struct run_result r;
+        struct trace *tr;
+        bool ok;
+        if (!st->cex[fam].found)
+            continue;
+        tr = run_traced(l, path, false, 0, &st->cex[fam].sched, TRACE_JSONL, &r);
+        ok = trace_write_file(tr, out, err, errlen);
+        trace_free(tr);
+        run_result_free(&r);
+        return ok;
+    }
+    return true;
+}
+
+static int explore_outputs(struct loaded *l, const char *path, const struct explore_cli *o,
+                           const struct explore_stats *st)
+{
+    char err[512];
+    GString *g = g_string_new(NULL);
+    struct json_result jr = { .scenario = path, .variant = l->var.name, .pass = !st->families,
+                              .families = st->families, .st = st, .states = st->states,
+                              .transitions = st->transitions, .max_depth = st->max_depth,
+                              .seconds = st->seconds, .counterexample = o->trace_path };
+    bool ok = true;
+
+    if (o->trace_path && st->families)
+        ok = write_counterexample(l, path, st, o->trace_path, err, sizeof(err));
+    if (ok && o->json) {
+        json_result_append(g, &jr);
+        ok = json_results_write(o->json, g, err, sizeof(err));
+    }
+    g_string_free(g, TRUE);
+    if (!ok)
+        fprintf(stderr, "drcsim explore: %s\n", err);
+    return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+int cmd_explore(int argc, char **argv)
+{
+    struct explore_cli o = { 0 };
+    struct explore_opts eo;
+    struct explore_stats st;
+    struct loaded l;
+    char err[1024], fams[256];
+    int rc = explore_parse(&argc, &argv, &o);
+
+    if (rc)
+        return rc;
+    if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    eo = (struct explore_opts){ .max_depth = (unsigned)o.max_depth,
+                                .max_states = (uint64_t)o.max_states };
+    explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
+    printf("%s under %s: %s%s\n", argv[1], l.var.name, st.families ? "fail " : "pass",
+           families_format(st.families, fams, sizeof(fams)));
+    print_exploration(stdout, argv[1], l.var.name, o.knobs, &st);
+    rc = explore_outputs(&l, argv[1], &o, &st);
+    if (!rc && st.families)
+        rc = EXIT_VIOLATION;
+    explore_stats_free(&st);
+    loaded_free(&l);
+    return rc;
+}

@@ -1,0 +1,168 @@
+/*
+ * Loading for the commands: a scenario file, the variant it runs under
+ * (based-on chain resolved), the scenario's own knob lines, then --knob
+ * overrides, into a sim ready to run or explore; and the JSON results file.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+#include "cli.h"
+
+#ifndef DRCSIM_DATADIR
+#define DRCSIM_DATADIR "/usr/local/share/drcsim"
+#endif
+
+char *variants_dir_for(const char *scenario_path)
+{
+    const char *env = g_getenv("DRCSIM_VARIANTS");
+    g_autofree char *dir = g_path_get_dirname(scenario_path ? scenario_path : ".");
+    char *cand;
+
+    if (env)
+        return g_strdup(env);
+    cand = g_build_filename(dir, "..", "variants", NULL);
+    if (g_file_test(cand, G_FILE_TEST_IS_DIR))
+        return cand;
+    g_free(cand);
+    if (g_file_test("variants", G_FILE_TEST_IS_DIR))
+        return g_strdup("variants");
+    return g_build_filename(DRCSIM_DATADIR, "variants", NULL);
+}
+
+bool load_variant_only(const char *scenario_path, const char *variant, struct scn_loc loc,
+                       struct variant *out, char *err, unsigned errlen)
+{
+    g_autofree char *dir = variants_dir_for(scenario_path);
+    char why[512];
+
+    if (variant_load(dir, variant, out, why, sizeof(why)))
+        return true;
+    if (loc.line)
+        snprintf(err, errlen, "%s:%u:%u: error: %s", scenario_path, loc.line, loc.col, why);
+    else
+        snprintf(err, errlen, "%s", why);
+    return false;
+}
+
+static bool apply_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen)
+{
+    const char *eq = strchr(kv, '=');
+    g_autofree char *name = eq ? g_strndup(kv, (gsize)(eq - kv)) : g_strdup(kv);
+    int id = knob_lookup(name);
+    const char *why = NULL;
+
+    if (!eq) {
+        snprintf(err, errlen, "--knob %s: expected NAME=VALUE", kv);
+        return false;
+    }
+    if (id < 0) {
+        snprintf(err, errlen, "--knob %s: unknown knob '%s' (see `drcsim list knobs`)", kv, name);
+        return false;
+    }
+    if (!knob_parse_value(id, eq + 1, &ks->lo[id], &ks->hi[id], &why)) {
+        snprintf(err, errlen, "--knob %s: %s", kv, why);
+        return false;
+    }
+    return true;
+}
+
+static uint64_t file_hash(const char *path)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+
+    if (!g_file_get_contents(path, &text, &len, NULL))
+        return 0;
+    return XXH3_64bits(text, len);
+}
+
+bool load_scenario(const char *path, const char *variant, char **overrides, struct loaded *out,
+                   char *err, unsigned errlen)
+{
+    memset(out, 0, sizeof(*out));
+    out->scn = g_new0(struct scenario, 1);
+    if (!scenario_parse_file(path, out->scn, err, errlen))
+        goto fail;
+    if (!load_variant_only(path, variant, (struct scn_loc){ 0, 0 }, &out->var, err, errlen))
+        goto fail;
+    out->knobs = out->var.knobs;
+    for (int i = 0; i < out->scn->nknobs; i++) {
+        const struct scn_knob *k = &out->scn->knobs[i];
+        out->knobs.lo[k->id] = k->lo;
+        out->knobs.hi[k->id] = k->hi;
+    }
+    for (int i = 0; overrides && overrides[i]; i++)
+        if (!apply_override(&out->knobs, overrides[i], err, errlen))
+            goto fail;
+    if (!sim_init(&out->sim, out->scn, &out->knobs, variant, err, errlen))
+        goto fail;
+    out->checker = check_for(&out->sim);
+    out->scenario_hash = file_hash(path);
+    return true;
+fail:
+    g_free(out->scn);
+    out->scn = NULL;
+    return false;
+}
+
+void loaded_free(struct loaded *l)
+{
+    if (l->scn)
+        sim_free(&l->sim);
+    g_free(l->scn);
+    l->scn = NULL;
+}
+
+static void json_str(GString *g, const char *key, const char *val)
+{
+    g_autofree char *esc = g_strescape(val ? val : "", NULL);
+
+    g_string_append_printf(g, "\"%s\":\"%s\"", key, esc);
+}
+
+void json_result_append(void *gstring, const struct json_result *r)
+{
+    GString *g = gstring;
+    char fams[256];
+    gchar **names;
+
+    g_string_append(g, g->len ? ",\n{" : "{");
+    json_str(g, "scenario", r->scenario);
+    g_string_append_c(g, ',');
+    json_str(g, "variant", r->variant);
+    g_string_append_printf(g, ",\"verdict\":\"%s\",\"families\":[", r->pass ? "pass" : "fail");
+    names = g_strsplit(families_format(r->families, fams, sizeof(fams)), ",", -1);
+    for (int i = 0; names[i] && *names[i]; i++)
+        g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);
+    g_strfreev(names);
+    g_string_append_printf(g, "],\"states\":%" G_GUINT64_FORMAT ",\"transitions\":%"
+                           G_GUINT64_FORMAT ",\"max_depth\":%u,\"seconds\":%.6f,"
+                           "\"states_per_s\":%.0f,\"bytes_per_state\":%.1f,\"peak_rss_kb\":%ld",
+                           r->states, r->transitions, r->max_depth, r->seconds,
+                           r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
+                           r->st && r->states ? (double)r->st->visited_bytes / (double)r->states : 0.0,
+                           explore_peak_rss_kb());
+    if (r->counterexample) {
+        g_string_append_c(g, ',');
+        json_str(g, "counterexample", r->counterexample);
+    }
+    if (r->replay) {
+        g_string_append_c(g, ',');
+        json_str(g, "replay", r->replay);
+    }
+    g_string_append_c(g, '}');
+}
+
+bool json_results_write(const char *path, void *gstring, char *err, unsigned errlen)
+{
+    GString *g = gstring;
+    g_autofree char *text = g_strdup_printf("[%s]\n", g->str);
+    GError *e = NULL;
+
+    if (g_file_set_contents(path, text, -1, &e))
+        return true;
+    snprintf(err, errlen, "cannot write %s: %s", path, e->message);
+    g_error_free(e);
+    return false;
+}

@@ -1,0 +1,104 @@
+/*
+ * `drcsim replay TRACE`: load the scenario, variant and every knob value the
+ * trace's header names, re-execute its schedule, and fail on the first line
+ * that differs from the file.
+ */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "trace.h"
+
+static char **header_overrides(const struct trace_file *tf)
+{
+    GPtrArray *a = g_ptr_array_new();
+
+    for (int i = 0; tf->knob_names[i]; i++)
+        g_ptr_array_add(a, g_strdup_printf("%s=%s", tf->knob_names[i], tf->knob_values[i]));
+    g_ptr_array_add(a, NULL);
+    return (char **)g_ptr_array_free(a, FALSE);
+}
+
+static int compare_lines(const char *path, const struct trace_file *tf, const char *text)
+{
+    gchar **got = g_strsplit(text, "\n", -1);
+    unsigned n = g_strv_length(got);
+    int rc = EXIT_OK;
+
+    if (n && got[n - 1][0] == '\0')
+        n--;   /* the final newline */
+    for (unsigned i = 0; i < tf->nlines || i < n; i++) {
+        const char *want = i < tf->nlines ? tf->lines[i] : "(end of file)";
+        const char *have = i < n ? got[i] : "(end of re-execution)";
+        if (strcmp(want, have) != 0) {
+            fprintf(stderr, "%s:%u: error: the re-execution differs\n  trace:  %s\n  replay: %s\n",
+                    path, i + 1, want, have);
+            rc = EXIT_VIOLATION;
+            break;
+        }
+    }
+    if (!rc)
+        printf("replay: %s: all %u lines identical\n", path, tf->nlines);
+    g_strfreev(got);
+    return rc;
+}
+
+static int replay_file(const char *path)
+{
+    struct trace_file tf;
+    struct loaded l;
+    struct schedule sched;
+    struct run_result r;
+    char err[1024];
+    char **overrides;
+    struct trace *tr;
+    size_t len;
+    int rc;
+
+    if (!trace_read_file(path, &tf, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    if (!schedule_parse(tf.schedule, &sched)) {
+        fprintf(stderr, "%s:1:1: error: header \"schedule\" is not a list of step indexes\n", path);
+        trace_file_clear(&tf);
+        return EXIT_USAGE;
+    }
+    overrides = header_overrides(&tf);
+    if (!load_scenario(tf.scenario_path, tf.variant, overrides, &l, err, sizeof(err))) {
+        fprintf(stderr, "%s:1:1: error: cannot load what the header names: %s\n", path, err);
+        rc = EXIT_USAGE;
+    } else if (l.scenario_hash != tf.scenario_hash) {
+        fprintf(stderr, "%s:1:1: error: %s changed since the trace was written (xxh3 differs)\n",
+                path, tf.scenario_path);
+        rc = EXIT_VIOLATION;
+        loaded_free(&l);
+    } else {
+        tr = run_traced(&l, tf.scenario_path, tf.has_seed, tf.seed, &sched, TRACE_JSONL, &r);
+        rc = compare_lines(path, &tf, trace_buffer(tr, &len));
+        trace_free(tr);
+        run_result_free(&r);
+        loaded_free(&l);
+    }
+    g_strfreev(overrides);
+    schedule_free(&sched);
+    trace_file_clear(&tf);
+    return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    GOptionContext *ctx = g_option_context_new("TRACE - re-execute a JSONL trace and compare");
+    GError *e = NULL;
+    int rc = EXIT_USAGE;
+
+    if (!g_option_context_parse(ctx, &argc, &argv, &e))
+        fprintf(stderr, "drcsim replay: %s\n", e->message);
+    else if (argc != 2)
+        fprintf(stderr, "drcsim replay: expected one TRACE (see drcsim replay --help)\n");
+    else
+        rc = replay_file(argv[1]);
+    g_clear_error(&e);
+    g_option_context_free(ctx);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * Exploration over the engine, knowing nothing of the models: one seeded
+ * run, a given schedule, or exhaustive DFS with a visited set of 64-bit
+ * XXH3 fingerprints. Violations come from a checker vtable (check.c).
+ */
+#ifndef DRCSIM_EXPLORE_H
+#define DRCSIM_EXPLORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "engine.h"
+
+#define EXPLORE_MAX_FAMILIES 32
+
+struct violation {
+    uint8_t family;            /* enum family */
+    uint16_t line;             /* scenario line it concerns, 0 if none */
+    char message[320];         /* one line, in QEMU/guest/libvirt terms */
+};
+
+struct checker {
+    const void *ctx;
+    /* after every step: bit per family violated, the first one described in v */
+    uint32_t (*step)(const void *ctx, const void *world, const struct step *st,
+                     struct violation *v);
+    /* at quiescence (no step enabled) */
+    uint32_t (*quiescent)(const void *ctx, const void *world, struct violation *v);
+};
+
+/* A schedule: the index of the step chosen among the fireable ones, per step. */
+struct schedule {
+    uint16_t *choice;
+    unsigned len, cap;
+};
+void schedule_push(struct schedule *s, uint16_t c);
+void schedule_free(struct schedule *s);
+char *schedule_format(const struct schedule *s);            /* "0,2,1" (g_free) */
+bool schedule_parse(const char *text, struct schedule *out); /* false on bad text */
+
+struct run_result {
+    uint32_t families;
+    struct violation v;        /* the first violation */
+    uint32_t v_step;           /* its step number */
+    struct schedule sched;
+    uint64_t t_ms;
+    unsigned steps;
+    bool quiescent;            /* ended with nothing enabled */
+    bool schedule_invalid;     /* a given choice was out of range */
+};
+
+/* seed: pick among fireable steps with the PRNG; sched != NULL: follow it. */
+void explore_run(const struct engine_model *m, const struct checker *c, const void *initial,
+                 uint64_t seed, const struct schedule *sched, unsigned max_steps,
+                 struct trace *tr, struct run_result *out);
+void run_result_free(struct run_result *r);
+
+struct counterexample {
+    bool found;
+    struct violation v;
+    struct schedule sched;
+};
+
+struct explore_opts {
+    unsigned max_depth;        /* 0 = unbounded */
+    uint64_t max_states;       /* 0 = unbounded */
+};
+
+struct explore_stats {
+    uint64_t states, transitions, quiescent_states;
+    unsigned max_depth;
+    double seconds;
+    uint32_t families;
+    bool truncated;            /* a bound cut the exploration short */
+    size_t visited_bytes;      /* memory of the visited set */
+    long peak_rss_kb;
+    struct counterexample cex[EXPLORE_MAX_FAMILIES];
+};
+
+void explore_exhaustive(const struct engine_model *m, const struct checker *c,
+                        const void *initial, const struct explore_opts *o,
+                        struct explore_stats *st);
+void explore_stats_free(struct explore_stats *st);
+long explore_peak_rss_kb(void);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * The knob table (DOMAIN.md "Knobs"): names, values, defaults = today's
+ * upstream, provenance. Also parses and formats knob values ("on", "15s",
+ * "0-50ms") so scenarios, variants, --knob and trace headers agree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "knobs.h"
+
+static const char *const cas_drc_reset_values[] = { "on", "reboot", "off", NULL };
+static const char *const reset_order_values[] = { "devices-first", "cas-first", NULL };
+static const char *const unplug_error_event_values[] = {
+    "DEVICE_UNPLUG_GUEST_ERROR", "MEM_UNPLUG_ERROR", "none", NULL };
+static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
+static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
+
+const struct knob_def knob_defs[KNOB_COUNT] = {
+    [KNOB_QEMU_INMIGRATE_COLDPLUG] = { "qemu.inmigrate-coldplug", KNOB_BOOL, NULL, "on",
+        "94fd9cbaa3 (2017-06)", "device_add while INMIGRATE is a coldplug: no event, DRC reset to ready" },
+    [KNOB_QEMU_MIGRATE_PENDING_EVENTS] = { "qemu.migrate-pending-events", KNOB_BOOL, NULL, "on",
+        "fd38804b38 (2017-07)", "pending hotplug events travel in the spapr_pending_events subsection" },
+    [KNOB_QEMU_MIGRATE_UNPLUG_REQUESTED] = { "qemu.migrate-unplug-requested", KNOB_BOOL, NULL, "on",
+        "dropped f1c52354e5 (2017-06), back ab8584349c (2020-02)", "the spapr_drc/unplug_requested subsection is sent" },
+    [KNOB_QEMU_CAS_DRC_RESET] = { "qemu.cas-drc-reset", KNOB_ENUM, cas_drc_reset_values, "on",
+        "ad334d89a6 (2020-02); reboot = 10f12e6450 (2017-08); off = July 2017",
+        "at CAS: reset DRCs and drop hotplug events / CAS reboot if a DRC is transient / nothing" },
+    [KNOB_QEMU_RESET_ORDER] = { "qemu.reset-order", KNOB_ENUM, reset_order_values, "devices-first",
+        "25c9780d38 (2019-08)", "machine reset resets devices before the CAS and IRQ state" },
+    [KNOB_QEMU_COMPAT_ALL_ON_RESET] = { "qemu.compat-all-on-reset", KNOB_BOOL, NULL, "on",
+        "ce03a193e1 (2019-08)", "machine reset sets the compat PVR on every vCPU" },
+    [KNOB_QEMU_CPU_UNPLUG_TIMEOUT] = { "qemu.cpu-unplug-timeout", KNOB_MS, NULL, "off",
+        "51254ffb32 + d1c2e3ce3d, reverted d522cb52e6 (2021-03-31)", "CPU unplug timer that cancels a pending unplug" },
+    [KNOB_QEMU_UNISOLATE_CANCELS_UNPLUG] = { "qemu.unisolate-cancels-unplug", KNOB_BOOL, NULL, "on",
+        "87758fed7a (2021)", "guest UNISOLATE of a DRC with an unplug pending cancels it" },
+    [KNOB_QEMU_LMB_RECONFIG_ROLLBACK] = { "qemu.lmb-reconfig-rollback", KNOB_BOOL, NULL, "on",
+        "fe1831eff8 (2021)", "configure-connector on an LMB with an unplug pending rolls the DIMM unplug back" },
+    [KNOB_QEMU_UNPLUG_ERROR_EVENT] = { "qemu.unplug-error-event", KNOB_ENUM, unplug_error_event_values,
+        "DEVICE_UNPLUG_GUEST_ERROR", "d43f1670c7/4b08cd567b (6.2); eb7f80fd26 (6.0)",
+        "QMP event emitted when the guest rejects an unplug" },
+    [KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT] = { "qemu.cpu-unplug-resend-event", KNOB_BOOL, NULL, "on",
+        "2b18fc794f (2021-03); off = 47c8c915b1 (2019-10)", "every CPU device_del queues a new remove event" },
+    [KNOB_QEMU_KVM_IRQCHIP] = { "qemu.kvm-irqchip", KNOB_BOOL, NULL, "on",
+        "in-kernel XICS/XIVE devices", "interrupt controller in KVM" },
+    [KNOB_QEMU_MIGRATE_CCS] = { "qemu.migrate-ccs", KNOB_BOOL, NULL, "off",
+        "proposal, 2016 (Jianjun Duan, \"migrate ccs_list\")", "migrate the configure-connector state" },
+    [KNOB_QEMU_DRC_RESET_PRE_LOAD] = { "qemu.drc-reset-pre-load", KNOB_BOOL, NULL, "off",
+        "proposal, 2017-07 RFC (D. H. Barboza, \"[RFC,drcVI] spapr: reset DRCs on migration pre_load\")",
+        "reset all DRCs before loading the stream" },
+    [KNOB_QEMU_VSMT] = { "qemu.vsmt", KNOB_ENUM, vsmt_values, "smp-threads",
+        "spapr_set_vsmt_mode (hw/ppc/spapr.c): pseries-4.1 and older used MAX(8, smp_threads)",
+        "virtual SMT mode; CPU DRC id = core-id * vsmt (threads=1: 8 makes core-id 1 0x10000008)" },
+    [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
+        "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
+    [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",
+        "Linux \"Unable to remove last online CPU\" (RH BZ 1911414)", "dlpar_offline_cpu refuses the last online CPU" },
+    [KNOB_GUEST_UNISOLATE_ON_REMOVE_FAILURE] = { "guest.unisolate-on-remove-failure", KNOB_BOOL, NULL, "on",
+        "Linux 2021-04 series (dlpar_unisolate_drc)", "a failed removal UNISOLATEs the DRC as a hint" },
+    [KNOB_GUEST_STEP] = { "guest.step", KNOB_MS_RANGE, NULL, "0-50ms",
+        "latency of one guest sub-step", "delay window of one guest DLPAR sub-step" },
+    [KNOB_LIBVIRT_UNPLUG_TIMEOUT] = { "libvirt.unplug-timeout", KNOB_MS, NULL, "10s",
+        "QEMU_UNPLUG_TIMEOUT_PPC64 / QEMU_UNPLUG_TIMEOUT (src/qemu/qemu_hotplug.c)",
+        "how long libvirt waits for DEVICE_DELETED" },
+    [KNOB_LIBVIRT_DST_VCPUS] = { "libvirt.dst-vcpus", KNOB_ENUM, dst_vcpus_values, "device-add",
+        "qemuProcessSetupHotpluggableVcpus (src/qemu/qemu_process.c)",
+        "destination gets hot-plugged vCPUs by device_add in INMIGRATE, or on the command line" },
+};
+
+int knob_lookup(const char *name)
+{
+    for (int i = 0; i < KNOB_COUNT; i++)
+        if (strcmp(knob_defs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* "250ms", "15s", "0"; returns false on anything else. */
+static bool parse_ms(const char *s, uint32_t *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+
+    if (end == s || *s == '-' || *s == '+')
+        return false;
+    if (strcmp(end, "ms") == 0)
+        ;
+    else if (strcmp(end, "s") == 0)
+        v *= 1000;
+    else if (*end != '\0' || v != 0)
+        return false;
+    if (v >= UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool parse_range(const char *value, uint32_t *lo, uint32_t *hi)
+{
+    char buf[64];
+    const char *dash = strchr(value, '-');
+    const char *unit;
+
+    if (!dash)
+        return parse_ms(value, lo) && (*hi = *lo, true);
+    if ((size_t)(dash - value) >= sizeof(buf) - 3)
+        return false;
+    /* "0-50ms": the unit after the second bound applies to both */
+    unit = dash + 1;
+    while (*unit >= '0' && *unit <= '9')
+        unit++;
+    snprintf(buf, sizeof(buf), "%.*s%s", (int)(dash - value), value, unit);
+    return parse_ms(buf, lo) && parse_ms(dash + 1, hi) && *lo <= *hi;
+}
+
+bool knob_parse_value(int id, const char *value, uint32_t *lo, uint32_t *hi, const char **why)
+{
+    const struct knob_def *d = &knob_defs[id];
+
+    *hi = 0;
+    switch (d->kind) {
+    case KNOB_BOOL:
+        if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
+            *lo = value[1] == 'n';
+            return true;
+        }
+        *why = "expected on or off";
+        return false;
+    case KNOB_ENUM:
+        for (uint32_t i = 0; d->values[i]; i++)
+            if (strcmp(d->values[i], value) == 0) {
+                *lo = i;
+                return true;
+            }
+        *why = "not one of the knob's values (see `drcsim list knobs`)";
+        return false;
+    case KNOB_MS:
+        if (strcmp(value, "off") == 0) {
+            *lo = 0;
+            return true;
+        }
+        if (parse_ms(value, lo))
+            return true;
+        *why = "expected a duration such as 500ms or 10s";
+        return false;
+    case KNOB_MS_RANGE:
+        if (parse_range(value, lo, hi))
+            return true;
+        *why = "expected a duration or a range such as 0-50ms";
+        return false;
+    }
+    *why = "bad knob";
+    return false;
+}
+
+static void format_ms(uint32_t ms, char *buf, unsigned len)
+{
+    if (ms % 1000 == 0 && ms)
+        snprintf(buf, len, "%us", ms / 1000);
+    else
+        snprintf(buf, len, "%ums", ms);
+}
+
+const char *knob_format(const struct knob_set *ks, int id, char *buf, unsigned len)
+{
+    const struct knob_def *d = &knob_defs[id];
+    char a[24], b[24];
+
+    switch (d->kind) {
+    case KNOB_BOOL:
+        snprintf(buf, len, "%s", ks->lo[id] ? "on" : "off");
+        break;
+    case KNOB_ENUM:
+        snprintf(buf, len, "%s", d->values[ks->lo[id]]);
+        break;
+    case KNOB_MS:
+        if (ks->lo[id] == 0)
+            snprintf(buf, len, "off");
+        else
+            format_ms(ks->lo[id], buf, len);
+        break;
+    case KNOB_MS_RANGE:
+        format_ms(ks->lo[id], a, sizeof(a));
+        format_ms(ks->hi[id], b, sizeof(b));
+        if (ks->lo[id] == ks->hi[id])
+            snprintf(buf, len, "%s", a);
+        else
+            snprintf(buf, len, "%s-%s", a, b);
+        break;
+    }
+    return buf;
+}
+
+void knobs_default(struct knob_set *ks)
+{
+    const char *why;
+
+    memset(ks, 0, sizeof(*ks));
+    for (int i = 0; i < KNOB_COUNT; i++)
+        if (!knob_parse_value(i, knob_defs[i].default_value, &ks->lo[i], &ks->hi[i], &why))
+            abort(); /* the table itself is wrong */
+}

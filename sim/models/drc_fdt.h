@@ -1,0 +1,26 @@
+/*
+ * Building the libfdt fragment of one DRC (what dt_populate produces) and
+ * walking it with ibm,configure-connector (declared in drc.h).
+ */
+#ifndef DRCSIM_DRC_FDT_H
+#define DRCSIM_DRC_FDT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "drc.h"
+
+#define SPAPR_MEMORY_BLOCK_SIZE (256ULL * 1024 * 1024)
+
+struct fragment_params {
+    uint32_t drc_index;
+    uint32_t id;          /* DRC id: vcpu id, LMB id, PHB index, PCI devfn id, PMEM slot */
+    uint32_t vcpu_id;     /* CPU: vcpu id of thread 0 */
+    uint32_t pvr;         /* CPU: cpu-version (the compat PVR when one is set) */
+    bool power9;
+    bool has_drc;
+};
+
+/* Returns the owned blob (g_free it) and fills out; NULL on failure. */
+void *drc_fragment_build(uint8_t cls, const struct fragment_params *p, struct drc_fragment *out);
+
+#endif

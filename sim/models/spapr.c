@@ -1,0 +1,392 @@
+/*
+ * QEMU's pseries machine (hw/ppc/spapr.c): QMP device_add/device_del of CPU
+ * cores, DIMMs, PHBs and PCI devices with QEMU's per-type rules and error
+ * messages, the class release callbacks, the pending-DIMM-unplug records,
+ * machine creation and spapr_machine_reset.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "spapr.h"
+
+static const struct scn_device *dev_cfg(const struct sim *s, uint8_t dev)
+{
+    return &s->scn->devices[dev];
+}
+
+/* spapr_drc_hotplugged: dev->hotplugged && !INMIGRATE (94fd9cbaa3) */
+static bool spapr_drc_hotplugged(const struct sim *s, const struct world *w, int m, uint8_t dev)
+{
+    if (!w->machines[m].devices[dev].hotplugged)
+        return false;
+    return !(knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG) &&
+             w->machines[m].runstate == RUN_STATE_INMIGRATE);
+}
+
+/* Plug callbacks: attach, then an add event (hotplug) or a DRC reset (coldplug). */
+static void plug_one_drc(const struct sim *s, struct world *w, int m, int slot, uint8_t dev,
+                         bool hotplugged, struct trace *tr)
+{
+    spapr_drc_op(s, w, m, slot, DRC_OP_ATTACH, (uint8_t)(dev + 1), 0, tr);
+    if (!hotplugged)
+        spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr);
+}
+
+static int dimm_lmbs(const struct sim *s, uint8_t dev)
+{
+    return (int)(dev_cfg(s, dev)->size_mb / 256);
+}
+
+/* memory_device_get_free_addr: the lowest gap in the device-memory area. */
+static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev)
+{
+    const struct sim_machine *sm = &s->m[m];
+    uint8_t used[MAX_LMBS] = { 0 };
+    int need = dimm_lmbs(s, dev), run = 0;
+
+    for (int d = 0; d < s->scn->ndevices; d++) {
+        const struct spapr_device *sd = &w->machines[m].devices[d];
+        if (sd->realized && dev_cfg(s, (uint8_t)d)->type == DEV_DIMM)
+            for (int k = 0; k < dimm_lmbs(s, (uint8_t)d); k++)
+                used[sd->first_drc - sm->lmb_first + k] = 1;
+    }
+    for (int i = 0; i < sm->nlmb; i++) {
+        run = used[i] ? 0 : run + 1;
+        if (run == need)
+            return sm->lmb_first + i - need + 1;
+    }
+    return -1;
+}
+
+static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, bool hot,
+                     struct trace *tr, char *err, size_t errlen)
+{
+    const struct scn_device *c = dev_cfg(s, dev);
+    int slot = s->m[m].cpu_first + c->core_id;
+
+    /* spapr_core_pre_plug */
+    if (c->core_id >= s->m[m].ncpu) {
+        snprintf(err, errlen, "core id %d out of range", c->core_id);
+        return false;
+    }
+    if (w->machines[m].drcs[slot].dev) {
+        snprintf(err, errlen, "core %d already populated", c->core_id);
+        return false;
+    }
+    /* spapr_core_plug */
+    w->machines[m].devices[dev].realized = 1;
+    plug_one_drc(s, w, m, slot, dev, hot, tr);
+    if (hot)
+        spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_CPU, RTAS_LOG_V6_HP_ACTION_ADD,
+                                RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, s->m[m].drcs[slot].index, tr);
+    return true;
+}
+
+static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, bool hot,
+                      struct trace *tr, char *err, size_t errlen)
+{
+    int slot = dimm_find_slot(s, w, m, dev), n = dimm_lmbs(s, dev);
+    struct spapr_device *sd = &w->machines[m].devices[dev];
+
+    if (slot < 0) {     /* memory_device_pre_plug */
+        snprintf(err, errlen, "could not find position in guest address space for memory "
+                 "device - memory fragmented due to alignments?");
+        return false;
+    }
+    sd->realized = 1;
+    sd->first_drc = (uint8_t)slot;
+    /* spapr_add_lmbs */
+    for (int k = 0; k < n; k++)
+        plug_one_drc(s, w, m, slot + k, dev, hot, tr);
+    if (!hot)
+        return true;
+    if (w->machines[m].ov5_cas & OV5_CAS_HP_EVT)
+        spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_MEMORY, RTAS_LOG_V6_HP_ACTION_ADD,
+                                RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED, (uint8_t)n,
+                                s->m[m].drcs[slot].index, tr);
+    else
+        spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_MEMORY, RTAS_LOG_V6_HP_ACTION_ADD,
+                                RTAS_LOG_V6_HP_ID_DRC_COUNT, (uint8_t)n, 0, tr);
+    return true;
+}
+
+static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t dev, bool hot,
+                            struct trace *tr, char *err, size_t errlen)
+{
+    const struct scn_device *c = dev_cfg(s, dev);
+    bool phb = c->type == DEV_PHB;
+    int slot = phb ? s->m[m].phb_first + c->index : s->m[m].pci_first + c->slot;
+    uint8_t drc_dev = w->machines[m].drcs[slot].dev;
+
+    if (drc_dev && phb) {   /* spapr_phb_pre_plug */
+        snprintf(err, errlen, "PHB %d already attached", c->index);
+        return false;
+    }
+    if (drc_dev) {          /* do_pci_register_device */
+        snprintf(err, errlen, "PCI: slot %d function 0 not available for virtio-net-pci, "
+                 "in use by virtio-net-pci,id=%s", c->slot, sim_dev_id(s, drc_dev));
+        return false;
+    }
+    w->machines[m].devices[dev].realized = 1;
+    plug_one_drc(s, w, m, slot, dev, hot, tr);
+    /* spapr_phb_plug / spapr_pci_plug: add_by_index (function 0) */
+    if (hot)
+        spapr_hotplug_req_event(s, w, m, phb ? RTAS_LOG_V6_HP_TYPE_PHB : RTAS_LOG_V6_HP_TYPE_PCI,
+                                RTAS_LOG_V6_HP_ACTION_ADD, RTAS_LOG_V6_HP_ID_DRC_INDEX, 0,
+                                s->m[m].drcs[slot].index, tr);
+    return true;
+}
+
+static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev,
+                        struct trace *tr, char *err, size_t errlen)
+{
+    bool hot = spapr_drc_hotplugged(s, w, m, dev);
+
+    switch (dev_cfg(s, dev)->type) {
+    case DEV_CPU_CORE: return plug_cpu(s, w, m, dev, hot, tr, err, errlen);
+    case DEV_DIMM:     return plug_dimm(s, w, m, dev, hot, tr, err, errlen);
+    default:           return plug_phb_or_pci(s, w, m, dev, hot, tr, err, errlen);
+    }
+}
+
+/* qmp_device_add -> qdev_device_add: a QMP-added device is hotplugged. */
+bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
+                    struct trace *tr, char *err, size_t errlen)
+{
+    struct spapr_device *sd = &w->machines[m].devices[dev];
+
+    if (sd->realized) {
+        snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
+        return false;
+    }
+    sd->hotplugged = 1;
+    if (!device_plug(s, w, m, dev, tr, err, errlen)) {
+        *sd = (struct spapr_device){ 0 };
+        return false;
+    }
+    return true;
+}
+
+/* spapr_core_unplug_request: repeated requests re-send the event (2b18fc794f). */
+static bool unplug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev,
+                       struct trace *tr, char *err, size_t errlen)
+{
+    int slot = s->m[m].cpu_first + dev_cfg(s, dev)->core_id;
+    bool first = !w->machines[m].drcs[slot].unplug_requested;
+    uint32_t index = s->m[m].drcs[slot].index;
+
+    if (dev_cfg(s, dev)->core_id == 0) {
+        snprintf(err, errlen, "Boot CPU core may not be unplugged");
+        return false;
+    }
+    if (first)
+        spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+    /* 47c8c915b1 (2019) sent it only with the first request */
+    if (first || knob_on(&s->knobs, KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT))
+        spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_CPU, RTAS_LOG_V6_HP_ACTION_REMOVE,
+                                RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
+    return true;
+}
+
+/* spapr_memory_unplug_request: a SpaprDimmState, every LMB, one event. */
+static bool unplug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev,
+                        struct trace *tr, char *err, size_t errlen)
+{
+    struct spapr_device *sd = &w->machines[m].devices[dev];
+    int n = dimm_lmbs(s, dev), first = sd->first_drc;
+
+    if (!spapr_memory_hot_unplug_supported(w, m)) {
+        snprintf(err, errlen, "Memory hot unplug not supported for this guest");
+        return false;
+    }
+    if (sd->dimm_pending) {
+        snprintf(err, errlen, "Memory unplug already in progress for device %s",
+                 dev_cfg(s, dev)->id);
+        return false;
+    }
+    sd->dimm_pending = 1;      /* spapr_pending_dimm_unplugs_add */
+    sd->dimm_nr_lmbs = (uint8_t)n;
+    for (int k = 0; k < n; k++)
+        spapr_drc_op(s, w, m, first + k, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+    spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_MEMORY, RTAS_LOG_V6_HP_ACTION_REMOVE,
+                            RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED, (uint8_t)n,
+                            s->m[m].drcs[first].index, tr);
+    return true;
+}
+
+/* spapr_phb_unplug_request / spapr_pci_unplug_request (function 0). */
+static bool unplug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t dev,
+                              struct trace *tr, char *err, size_t errlen)
+{
+    const struct scn_device *c = dev_cfg(s, dev);
+    bool phb = c->type == DEV_PHB;
+    int slot = phb ? s->m[m].phb_first + c->index : s->m[m].pci_first + c->slot;
+    uint32_t index = s->m[m].drcs[slot].index;
+
+    if (w->machines[m].drcs[slot].unplug_requested) {
+        snprintf(err, errlen, "%s unplug already in progress for device %s",
+                 phb ? "PCI Host Bridge" : "PCI device", c->id);
+        return false;
+    }
+    if (phb) {
+        spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+        spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_PHB, RTAS_LOG_V6_HP_ACTION_REMOVE,
+                                RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
+        return true;
+    }
+    /* for each present function 7..0: request, then remove_by_index */
+    spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+    spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_PCI, RTAS_LOG_V6_HP_ACTION_REMOVE,
+                            RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
+    return true;
+}
+
+/* qmp_device_del -> qdev_unplug -> spapr_machine_device_unplug_request */
+bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
+                    struct trace *tr, char *err, size_t errlen)
+{
+    if (!w->machines[m].devices[dev].realized) {
+        snprintf(err, errlen, "Device '%s' not found", dev_cfg(s, dev)->id);
+        return false;
+    }
+    switch (dev_cfg(s, dev)->type) {
+    case DEV_CPU_CORE: return unplug_cpu(s, w, m, dev, tr, err, errlen);
+    case DEV_DIMM:     return unplug_dimm(s, w, m, dev, tr, err, errlen);
+    default:           return unplug_phb_or_pci(s, w, m, dev, tr, err, errlen);
+    }
+}
+
+/* Unrealize: qdev emits DEVICE_DELETED once the object is gone. */
+static void device_unplugged(const struct sim *s, struct world *w, int m, uint8_t drc_dev,
+                             struct trace *tr)
+{
+    if (drc_dev == DRC_DEV_BUILTIN)
+        return;
+    w->machines[m].devices[drc_dev - 1] = (struct spapr_device){ 0 };
+    spapr_emit_event(s, w, m, QMP_DEVICE_DELETED, drc_dev, tr);
+}
+
+/*
+ * spapr_lmb_release: the DIMM goes with its last LMB. Without a
+ * SpaprDimmState (not migrated) it is rebuilt by
+ * spapr_recover_pending_dimm_state from the LMB DRCs that still have the
+ * DIMM, counted before this DRC dropped it.
+ */
+static void lmb_release(const struct sim *s, struct world *w, int m, uint8_t drc_dev,
+                        struct trace *tr)
+{
+    struct spapr_device *sd = &w->machines[m].devices[drc_dev - 1];
+
+    if (!sd->dimm_pending) {
+        int avail = 1;
+        for (int k = 0; k < dimm_lmbs(s, (uint8_t)(drc_dev - 1)); k++)
+            avail += w->machines[m].drcs[sd->first_drc + k].dev == drc_dev;
+        sd->dimm_pending = 1;
+        sd->dimm_nr_lmbs = (uint8_t)avail;
+    }
+    if (--sd->dimm_nr_lmbs)
+        return;
+    sd->dimm_pending = 0;      /* spapr_pending_dimm_unplugs_remove, spapr_memory_unplug */
+    device_unplugged(s, w, m, drc_dev, tr);
+}
+
+/* The class release callback of spapr_drc_release. */
+void spapr_release_device(const struct sim *s, struct world *w, int m, int slot, uint8_t drc_dev,
+                          struct trace *tr)
+{
+    switch (s->m[m].drcs[slot].cls) {
+    case DRC_CLASS_LMB:
+        lmb_release(s, w, m, drc_dev, tr);
+        break;
+    case DRC_CLASS_PMEM:   /* release == NULL: NVDIMM unplug is refused earlier */
+        break;
+    default:               /* spapr_core_release, spapr_phb_release, PCI remove cb */
+        device_unplugged(s, w, m, drc_dev, tr);
+        break;
+    }
+}
+
+/*
+ * spapr_memory_unplug_rollback: g_assert(ds) when the DIMM has no pending
+ * unplug record (e.g. on a migration destination); else drop the record,
+ * clear unplug_requested on every LMB, and report the rejection.
+ */
+void spapr_memory_unplug_rollback(const struct sim *s, struct world *w, int m, uint8_t drc_dev,
+                                  struct trace *tr)
+{
+    struct spapr_device *sd;
+    uint32_t ev = knob_val(&s->knobs, KNOB_QEMU_UNPLUG_ERROR_EVENT);
+
+    if (!drc_dev || drc_dev == DRC_DEV_BUILTIN)
+        return;
+    sd = &w->machines[m].devices[drc_dev - 1];
+    if (!sd->dimm_pending) {
+        spapr_abort(s, w, m, QEMU_ABORT_LMB_ROLLBACK_NO_DS, sd->first_drc, tr);
+        return;
+    }
+    sd->dimm_pending = 0;
+    for (int k = 0; k < dimm_lmbs(s, (uint8_t)(drc_dev - 1)); k++)
+        w->machines[m].drcs[sd->first_drc + k].unplug_requested = 0;
+    if (ev == UNPLUG_ERROR_EVENT_MEM_UNPLUG_ERROR)
+        spapr_emit_event(s, w, m, QMP_MEM_UNPLUG_ERROR, drc_dev, tr);
+    else if (ev == UNPLUG_ERROR_EVENT_DEVICE_UNPLUG_GUEST_ERROR)
+        spapr_emit_event(s, w, m, QMP_DEVICE_UNPLUG_GUEST_ERROR, drc_dev, tr);
+}
+
+/* spapr_drc_reset_all: pending plugs become ready, pending unplugs complete. */
+void spapr_drc_reset_all(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++)
+        spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr);
+}
+
+/* drc_physical_reset (a legacy reset handler run by qemu_devices_reset). */
+static void drc_physical_reset_all(const struct sim *s, struct world *w, int m)
+{
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++) {
+        struct spapr_drc *d = &w->machines[m].drcs[slot];
+        if (drc_class_is_physical(s->m[m].drcs[slot].cls))
+            d->dr_indicator = d->dev ? SPAPR_DR_INDICATOR_ACTIVE : SPAPR_DR_INDICATOR_INACTIVE;
+    }
+}
+
+/*
+ * spapr_machine_reset, current order (25c9780d38): devices, then the CAS
+ * state (ov5_cas cleared; under qtest, i.e. guest=none, set to ov5), then
+ * spapr_drc_reset_all, then spapr_clear_pending_events.
+ */
+void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    struct spapr_machine *mw = &w->machines[m];
+
+    drc_physical_reset_all(s, w, m);
+    mw->ov5_cas = 0;
+    if (s->scn->machines[m].guest == GUEST_NONE)
+        mw->ov5_cas = OV5_CAS_HP_EVT;
+    spapr_drc_reset_all(s, w, m, tr);
+    spapr_clear_pending_events(w, m);
+}
+
+/*
+ * Machine creation: DRCs realized empty, the boot core (core-id 0) and the
+ * default PHB plugged, then every -device; qemu_system_reset follows.
+ */
+bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err, size_t errlen)
+{
+    const struct sim_machine *sm = &s->m[m];
+    const struct scn_machine *cfg = &s->scn->machines[m];
+    struct spapr_machine *mw = &w->machines[m];
+
+    for (int slot = 0; slot < sm->ndrcs; slot++)
+        drc_init(&mw->drcs[slot], sm->drcs[slot].cls);
+    mw->runstate = cfg->incoming_defer ? RUN_STATE_INMIGRATE
+                 : cfg->prelaunch ? RUN_STATE_PRELAUNCH : RUN_STATE_RUNNING;
+    spapr_drc_op(s, w, m, sm->cpu_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL);
+    if (sm->nphb)
+        spapr_drc_op(s, w, m, sm->phb_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL);
+    for (int i = 0; i < s->scn->ncoldplug; i++)
+        if (s->scn->coldplug[i].machine == m &&
+            !device_plug(s, w, m, s->scn->coldplug[i].device, NULL, err, errlen))
+            return false;
+    qmp_system_reset(s, w, m, NULL);
+    return true;
+}

@@ -1,0 +1,72 @@
+/*
+ * The QEMU pseries machine model as the other actors see it: QMP commands,
+ * RTAS calls and machine reset, each acting on one machine of the world.
+ * spapr.c holds device plug/unplug and reset, spapr_rtas.c the RTAS entry
+ * points and DRC effects, spapr_events.c the hotplug event queue.
+ */
+#ifndef DRCSIM_SPAPR_H
+#define DRCSIM_SPAPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "drc.h"
+#include "sim.h"
+#include "trace.h"
+
+/* RTAS_LOG_V6_HP_* (hw/ppc/spapr_events.c) */
+enum { RTAS_LOG_V6_HP_TYPE_CPU = 1, RTAS_LOG_V6_HP_TYPE_MEMORY = 2, RTAS_LOG_V6_HP_TYPE_SLOT = 3,
+       RTAS_LOG_V6_HP_TYPE_PHB = 4, RTAS_LOG_V6_HP_TYPE_PCI = 5, RTAS_LOG_V6_HP_TYPE_PMEM = 6 };
+enum { RTAS_LOG_V6_HP_ACTION_ADD = 1, RTAS_LOG_V6_HP_ACTION_REMOVE = 2 };
+enum { RTAS_LOG_V6_HP_ID_DRC_NAME = 1, RTAS_LOG_V6_HP_ID_DRC_INDEX = 2,
+       RTAS_LOG_V6_HP_ID_DRC_COUNT = 3, RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED = 4 };
+/* event source masks (spapr_events.c: EVENT_CLASS_*) */
+#define RTAS_EVENT_MASK_EPOW    0x40000000u
+#define RTAS_EVENT_MASK_HOTPLUG 0x10000000u
+
+struct rtas_ret { int32_t rc; uint32_t value; };
+
+/* Machine creation: DRCs realized, boot core and -device coldplugs, reset. */
+bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err, size_t errlen);
+
+/* QMP; false with QEMU's error message in err on failure. */
+bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
+                    struct trace *tr, char *err, size_t errlen);
+bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
+                    struct trace *tr, char *err, size_t errlen);
+/* spapr_machine_reset (as one step). */
+void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr);
+
+/* RTAS calls the guest makes (hw/ppc/spapr_drc.c, spapr_events.c). */
+struct rtas_ret rtas_set_indicator(const struct sim *s, struct world *w, int m, uint32_t type,
+                                   uint32_t index, uint32_t value, struct trace *tr);
+struct rtas_ret rtas_get_sensor_state(const struct sim *s, struct world *w, int m, uint32_t type,
+                                      uint32_t index, struct trace *tr);
+struct rtas_ret rtas_ibm_configure_connector(const struct sim *s, struct world *w, int m,
+                                             uint32_t index, struct trace *tr,
+                                             struct drc_cc_item *item);
+struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m, uint32_t mask,
+                                     struct spapr_event_entry *out, struct trace *tr);
+struct rtas_ret rtas_event_scan(const struct sim *s, struct world *w, int m, struct trace *tr);
+
+/* Shared between spapr*.c. */
+struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,
+                                enum drc_op op, uint8_t dev, uint32_t value, struct trace *tr);
+void spapr_drc_reset_all(const struct sim *s, struct world *w, int m, struct trace *tr);
+void spapr_release_device(const struct sim *s, struct world *w, int m, int slot, uint8_t drc_dev,
+                          struct trace *tr);
+void spapr_memory_unplug_rollback(const struct sim *s, struct world *w, int m, uint8_t drc_dev,
+                                  struct trace *tr);
+void spapr_emit_event(const struct sim *s, struct world *w, int m, uint8_t ev, uint8_t drc_dev,
+                      struct trace *tr);
+void spapr_abort(const struct sim *s, struct world *w, int m, uint8_t reason, int slot,
+                 struct trace *tr);
+void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_t hp_type,
+                             uint8_t action, uint8_t id_type, uint8_t count, uint32_t index,
+                             struct trace *tr);
+void spapr_clear_pending_hotplug_events(struct world *w, int m);
+void spapr_clear_pending_events(struct world *w, int m);
+bool spapr_memory_hot_unplug_supported(const struct world *w, int m);
+const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, size_t len);
+const char *qemu_abort_message(uint8_t reason);
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * The simulation context of one scenario under one knob set: DRC layout and
+ * indexes per machine as QEMU computes them, each DRC's libfdt fragment, the
+ * initial world, scenario-name lookups, and the engine vtable that hands
+ * each step to the actor that owns it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+#include "drc_fdt.h"
+#include "script.h"
+#include "sim.h"
+#include "spapr.h"
+
+/* PVRs (target/ppc/cpu-models.h): POWER8 v2.0, POWER9 v2.0; logical compat PVRs */
+#define CPU_POWERPC_POWER8_v20   0x004d0200u
+#define CPU_POWERPC_POWER9_DD20  0x004e1200u
+#define CPU_POWERPC_LOGICAL_2_07 0x0f000004u
+#define CPU_POWERPC_LOGICAL_3_00 0x0f000005u
+
+static void layout_class(struct sim_machine *sm, uint8_t cls, uint8_t *first, uint8_t *n,
+                         unsigned count)
+{
+    *first = sm->ndrcs;
+    *n = (uint8_t)count;
+    for (unsigned i = 0; i < count; i++)
+        sm->drcs[sm->ndrcs++].cls = cls;
+}
+
+/*
+ * spapr_init_cpus (CPU id = spapr_vcpu_id(core-id) = core-id * vsmt with one
+ * thread per core), spapr_create_lmb_dr_connectors (id = address / 256M,
+ * the area starting at ram rounded up to 1G), PHB id = index, PCI id =
+ * drc_id_from_devfn (PHB 0, root bus, function 0).
+ */
+static void layout_machine(struct sim *s, int m)
+{
+    const struct scn_machine *cfg = &s->scn->machines[m];
+    struct sim_machine *sm = &s->m[m];
+
+    sm->vsmt = knob_val(&s->knobs, KNOB_QEMU_VSMT) == VSMT_8 ? 8 : 1;
+    sm->lmb_base_id = ((cfg->ram_mb + 1023) / 1024) * 4;
+    layout_class(sm, DRC_CLASS_CPU, &sm->cpu_first, &sm->ncpu, cfg->cores);
+    layout_class(sm, DRC_CLASS_LMB, &sm->lmb_first, &sm->nlmb, cfg->lmbs);
+    layout_class(sm, DRC_CLASS_PHB, &sm->phb_first, &sm->nphb, cfg->phbs);
+    layout_class(sm, DRC_CLASS_PCI, &sm->pci_first, &sm->npci, cfg->pci_slots);
+    sm->pmem_first = sm->ndrcs;
+    for (int i = 0; i < sm->ncpu; i++)
+        sm->drcs[sm->cpu_first + i].index = drc_make_index(DRC_CLASS_CPU, (uint32_t)i * sm->vsmt);
+    for (int i = 0; i < sm->nlmb; i++)
+        sm->drcs[sm->lmb_first + i].index = drc_make_index(DRC_CLASS_LMB, sm->lmb_base_id + i);
+    for (int i = 0; i < sm->nphb; i++)
+        sm->drcs[sm->phb_first + i].index = drc_make_index(DRC_CLASS_PHB, (uint32_t)i);
+    for (int i = 0; i < sm->npci; i++)
+        sm->drcs[sm->pci_first + i].index = drc_make_index(DRC_CLASS_PCI, (uint32_t)i << 3);
+}
+
+static uint32_t machine_pvr(const struct scn_machine *cfg)
+{
+    if (cfg->max_cpu_compat)
+        return cfg->max_cpu_compat - 1 == CPU_POWER8 ? CPU_POWERPC_LOGICAL_2_07
+                                                     : CPU_POWERPC_LOGICAL_3_00;
+    return cfg->host == CPU_POWER8 ? CPU_POWERPC_POWER8_v20 : CPU_POWERPC_POWER9_DD20;
+}
+
+static bool build_fragments(struct sim *s, int m, char *err, unsigned errlen)
+{
+    struct sim_machine *sm = &s->m[m];
+    const struct scn_machine *cfg = &s->scn->machines[m];
+
+    for (int slot = 0; slot < sm->ndrcs; slot++) {
+        struct fragment_params p = {
+            .drc_index = sm->drcs[slot].index, .id = sm->drcs[slot].index & 0x0fffffff,
+            .vcpu_id = sm->drcs[slot].index & 0x0fffffff, .pvr = machine_pvr(cfg),
+            .power9 = cfg->host == CPU_POWER9, .has_drc = true,
+        };
+        sm->blobs[slot] = drc_fragment_build(sm->drcs[slot].cls, &p, &sm->fragments[slot]);
+        if (!sm->blobs[slot]) {
+            snprintf(err, errlen, "%s: cannot build the device-tree fragment of DRC 0x%x",
+                     s->scn->path, p.drc_index);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What the model does not cover yet is refused here, with its line. */
+static bool check_supported(const struct sim *s, char *err, unsigned errlen)
+{
+    const struct scenario *scn = s->scn;
+
+    for (int m = 0; m < scn->nmachines; m++)
+        if (scn->machines[m].guest == GUEST_LINUX) {
+            snprintf(err, errlen, "%s:%u:%u: error: guest=linux is not modelled by this "
+                     "drcsim; use guest=script or guest=none", scn->path,
+                     scn->machines[m].loc.line, scn->machines[m].loc.col);
+            return false;
+        }
+    for (int i = 0; i < scn->nlines; i++) {
+        const struct scn_line *l = &scn->lines[i];
+        if ((l->kind == LINE_DO && !script_do_supported(l->action)) || l->kind == LINE_WAIT) {
+            snprintf(err, errlen, "%s:%u:%u: error: '%s' is not modelled by this drcsim",
+                     scn->path, l->loc.line, l->loc.col,
+                     l->kind == LINE_WAIT ? "wait" : do_action_name(l->action));
+            return false;
+        }
+    }
+    return true;
+}
+
+bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *ks,
+              const char *variant, char *err, unsigned errlen)
+{
+    memset(s, 0, sizeof(*s));
+    s->scn = scn;
+    s->knobs = *ks;
+    g_strlcpy(s->variant, variant, sizeof(s->variant));
+    if (!check_supported(s, err, errlen))
+        return false;
+    for (int m = 0; m < scn->nmachines; m++) {
+        layout_machine(s, m);
+        if (!build_fragments(s, m, err, errlen)) {
+            sim_free(s);
+            return false;
+        }
+    }
+    for (int m = 0; m < scn->nmachines; m++) {
+        char why[256];
+        if (!spapr_machine_start(s, &s->initial, m, why, sizeof(why))) {
+            snprintf(err, errlen, "%s:%u:%u: error: machine %s does not start: %s", scn->path,
+                     scn->machines[m].loc.line, scn->machines[m].loc.col,
+                     scn->machines[m].name, why);
+            sim_free(s);
+            return false;
+        }
+    }
+    script_start(s, &s->initial);
+    s->model = (struct engine_model){
+        .world_size = sizeof(struct world), .ctx = s,
+        .enabled = sim_enabled, .advance = sim_advance, .apply = sim_apply,
+    };
+    return true;
+}
+
+void sim_free(struct sim *s)
+{
+    for (int m = 0; m < MAX_MACHINES; m++)
+        for (int slot = 0; slot < MAX_DRCS; slot++) {
+            g_free(s->m[m].blobs[slot]);
+            s->m[m].blobs[slot] = NULL;
+        }
+}
+
+int sim_drc_by_index(const struct sim *s, int m, uint32_t index)
+{
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++)
+        if (s->m[m].drcs[slot].index == index)
+            return slot;
+    return -1;
+}
+
+int sim_resolve_drc(const struct sim *s, const struct world *w, int m, const struct drc_ref *r,
+                    uint32_t *index)
+{
+    const struct sim_machine *sm = &s->m[m];
+    int slot = -1;
+
+    switch (r->kind) {
+    case DRC_REF_CPU: slot = r->n < sm->ncpu ? sm->cpu_first + r->n : -1; break;
+    case DRC_REF_LMB: slot = r->n < sm->nlmb ? sm->lmb_first + r->n : -1; break;
+    case DRC_REF_PHB: slot = r->n < sm->nphb ? sm->phb_first + r->n : -1; break;
+    case DRC_REF_PCI: slot = r->n < sm->npci ? sm->pci_first + r->n : -1; break;
+    case DRC_REF_DIMM_LMB:
+        if (w->machines[m].devices[r->device].realized)
+            slot = w->machines[m].devices[r->device].first_drc + r->n;
+        break;
+    case DRC_REF_RAW:
+        *index = r->raw;
+        return sim_drc_by_index(s, m, r->raw);
+    }
+    *index = slot >= 0 ? sm->drcs[slot].index : 0;
+    return slot;
+}
+
+const char *sim_dev_id(const struct sim *s, uint8_t drc_dev)
+{
+    if (drc_dev == 0 || drc_dev == DRC_DEV_BUILTIN)
+        return NULL;
+    return s->scn->devices[drc_dev - 1].id;
+}
+
+const char *sim_machine_name(const struct sim *s, int m)
+{
+    return s->scn->machines[m].name;
+}
+
+static bool pred_fail(uint8_t f, int32_t v, uint8_t *field, int32_t *got)
+{
+    *field = f;
+    *got = v;
+    return false;
+}
+
+bool sim_drc_pred_holds(const struct sim *s, const struct world *w, int m, int slot,
+                        const struct drc_pred *pred, int32_t rc, uint32_t value,
+                        uint8_t *field, int32_t *got)
+{
+    const struct spapr_drc *d = slot >= 0 ? &w->machines[m].drcs[slot] : NULL;
+    uint8_t dev;
+
+    if ((pred->has & PRED_RC) && rc != pred->rc)
+        return pred_fail(PRED_RC, rc, field, got);
+    if ((pred->has & PRED_VALUE) && value != pred->value)
+        return pred_fail(PRED_VALUE, (int32_t)value, field, got);
+    if ((pred->has & (PRED_STATE | PRED_DEV | PRED_UNPLUG_REQ | PRED_NEEDED)) && !d)
+        return pred_fail(PRED_STATE, -1, field, got);
+    if ((pred->has & PRED_STATE) && d->state != pred->state)
+        return pred_fail(PRED_STATE, d->state, field, got);
+    /* dev=ID: drc->dev is that device; dev=none: NULL */
+    dev = pred->dev == SCN_NO_DEVICE ? 0 : (uint8_t)(pred->dev + 1);
+    if ((pred->has & PRED_DEV) && d->dev != dev)
+        return pred_fail(PRED_DEV, d->dev, field, got);
+    if ((pred->has & PRED_UNPLUG_REQ) && d->unplug_requested != pred->unplug_requested)
+        return pred_fail(PRED_UNPLUG_REQ, d->unplug_requested, field, got);
+    if ((pred->has & PRED_NEEDED) &&
+        spapr_drc_needed(&s->m[m].drcs[slot], d) != (bool)pred->needed)
+        return pred_fail(PRED_NEEDED, !pred->needed, field, got);
+    return true;
+}
+
+const char *sim_pred_field_name(uint8_t field)
+{
+    switch (field) {
+    case PRED_RC:         return "rc";
+    case PRED_VALUE:      return "value";
+    case PRED_STATE:      return "state";
+    case PRED_DEV:        return "dev";
+    case PRED_UNPLUG_REQ: return "unplug-requested";
+    case PRED_NEEDED:     return "needed";
+    default:              return "?";
+    }
+}
+
+/* Actors: scripts only, until the guest, migration and libvirt actors join. */
+unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
+{
+    const struct sim *s = ctx;
+    const struct world *w = world;
+
+    for (int m = 0; m < s->scn->nmachines; m++)
+        if (w->machines[m].abort_reason)
+            return 0;   /* QEMU is gone: this branch ends here */
+    return script_enabled(s, w, out, max);
+}
+
+void sim_advance(const void *ctx, void *world, uint32_t ms)
+{
+    (void)ctx;
+    (void)world;
+    (void)ms;   /* script steps wait in [0, never]: no window to shift */
+}
+
+void sim_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
+               uint32_t step_no, uint64_t t_ms)
+{
+    script_apply(ctx, world, st, tr, step_no, t_ms);
+}
