@@ -24,6 +24,9 @@ struct loaded {
     uint64_t scenario_hash;
 };
 
+/* GPtrArray sort of strings: the comparator gets pointers to the elements. */
+int compare_names(const void *a, const void *b);
+
 /* variants/ for a scenario: $DRCSIM_VARIANTS, ../variants, ./variants, installed. */
 char *variants_dir_for(const char *scenario_path);
 /* Parse, load the variant, apply scenario knobs then overrides ("K=V"), build. */

@@ -36,7 +36,7 @@ static GPtrArray *collect_files(char **args, int n, char *err, unsigned errlen)
             if (g_str_has_suffix(name, ".scn"))
                 g_ptr_array_add(inner, g_build_filename(args[i], name, NULL));
         g_dir_close(d);
-        g_ptr_array_sort(inner, (GCompareFunc)g_strcmp0);
+        g_ptr_array_sort(inner, compare_names);
         for (unsigned k = 0; k < inner->len; k++)
             g_ptr_array_add(files, g_ptr_array_index(inner, k));
         g_ptr_array_free(inner, TRUE);
@@ -187,11 +187,14 @@ int cmd_check(int argc, char **argv)
     char err[512];
     int rc = check_parse(&argc, &argv, &c);
 
-    if (rc)
-        return rc;
-    if (!(files = collect_files(argv + 1, argc - 1, err, sizeof(err)))) {
+    if (!rc && !(files = collect_files(argv + 1, argc - 1, err, sizeof(err)))) {
         fprintf(stderr, "%s\n", err);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
+    }
+    if (rc) {
+        g_free(c.junit);
+        g_free(c.json);
+        return rc;
     }
     c.junit_xml = g_string_new(NULL);
     c.json_out = g_string_new(NULL);
@@ -208,5 +211,7 @@ int cmd_check(int argc, char **argv)
     g_string_free(c.junit_xml, TRUE);
     g_string_free(c.json_out, TRUE);
     g_ptr_array_free(files, TRUE);
+    g_free(c.junit);
+    g_free(c.json);
     return rc;
 }

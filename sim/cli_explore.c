@@ -107,7 +107,7 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-int cmd_explore(int argc, char **argv)
+static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
     struct explore_cli o = { 0 };
     struct explore_opts eo;
@@ -116,6 +116,7 @@ int cmd_explore(int argc, char **argv)
     char err[1024], fams[256];
     int rc = explore_parse(&argc, &argv, &o);
 
+    *po = o;
     if (rc)
         return rc;
     if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
@@ -133,5 +134,17 @@ int cmd_explore(int argc, char **argv)
         rc = EXIT_VIOLATION;
     explore_stats_free(&st);
     loaded_free(&l);
+    return rc;
+}
+
+int cmd_explore(int argc, char **argv)
+{
+    struct explore_cli o = { 0 };
+    int rc = explore_main(argc, argv, &o);
+
+    g_free(o.variant);
+    g_free(o.json);
+    g_free(o.trace_path);
+    g_strfreev(o.knobs);
     return rc;
 }

@@ -13,6 +13,11 @@
 #define DRCSIM_DATADIR "/usr/local/share/drcsim"
 #endif
 
+int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char *variants_dir_for(const char *scenario_path)
 {
     const char *env = g_getenv("DRCSIM_VARIANTS");

@@ -100,6 +100,15 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o)
     return ok && *argc == 2 ? EXIT_OK : EXIT_USAGE;
 }
 
+static void run_opts_free(struct run_opts *o)
+{
+    g_free(o->variant);
+    g_strfreev(o->knobs);
+    g_free(o->schedule);
+    g_free(o->trace_path);
+    g_free(o->format);
+}
+
 static int run_output(struct trace *tr, const struct run_opts *o)
 {
     char err[512];
@@ -116,7 +125,7 @@ static int run_output(struct trace *tr, const struct run_opts *o)
     return EXIT_OK;
 }
 
-int cmd_run(int argc, char **argv)
+static int run_main(int argc, char **argv, struct run_opts *po)
 {
     struct run_opts o = { 0 };
     struct loaded l;
@@ -127,6 +136,7 @@ int cmd_run(int argc, char **argv)
     int rc = run_parse(&argc, &argv, &o);
     enum trace_format fmt;
 
+    *po = o;
     if (rc)
         return rc;
     fmt = (o.format ? strcmp(o.format, "text") == 0 : !o.trace_path) ? TRACE_TEXT : TRACE_JSONL;
@@ -153,5 +163,14 @@ int cmd_run(int argc, char **argv)
     run_result_free(&r);
     schedule_free(&given);
     loaded_free(&l);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_opts o = { 0 };
+    int rc = run_main(argc, argv, &o);
+
+    run_opts_free(&o);
     return rc;
 }

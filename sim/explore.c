@@ -29,13 +29,42 @@ void schedule_free(struct schedule *s)
     *s = (struct schedule){ 0 };
 }
 
+/* "0,2,1"; a run of three or more equal choices is written "c*n" ("0*102"). */
 char *schedule_format(const struct schedule *s)
 {
     GString *g = g_string_new(NULL);
 
-    for (unsigned i = 0; i < s->len; i++)
-        g_string_append_printf(g, i ? ",%u" : "%u", s->choice[i]);
+    for (unsigned i = 0; i < s->len;) {
+        unsigned run = 1;
+        while (i + run < s->len && s->choice[i + run] == s->choice[i])
+            run++;
+        if (run < 3)
+            run = 1;
+        g_string_append_printf(g, "%s%u", i ? "," : "", s->choice[i]);
+        if (run > 1)
+            g_string_append_printf(g, "*%u", run);
+        i += run;
+    }
     return g_string_free(g, FALSE);
+}
+
+static bool parse_item(const char **p, struct schedule *out)
+{
+    char *end;
+    unsigned long v = strtoul(*p, &end, 10), n = 1;
+
+    if (end == *p || v > UINT16_MAX || **p == '-' || **p == '+')
+        return false;
+    if (*end == '*') {
+        const char *q = end + 1;
+        n = strtoul(q, &end, 10);
+        if (end == q || *q == '-' || *q == '+' || n == 0 || n > 10000000)
+            return false;
+    }
+    for (unsigned long i = 0; i < n; i++)
+        schedule_push(out, (uint16_t)v);
+    *p = end;
+    return true;
 }
 
 bool schedule_parse(const char *text, struct schedule *out)
@@ -44,14 +73,12 @@ bool schedule_parse(const char *text, struct schedule *out)
 
     *out = (struct schedule){ 0 };
     while (*p) {
-        char *end;
-        unsigned long v = strtoul(p, &end, 10);
-        if (end == p || v > UINT16_MAX || (*end && *end != ',') || (*end == ',' && !end[1])) {
+        if (!parse_item(&p, out) || (*p && *p != ',') || (*p == ',' && !p[1])) {
             schedule_free(out);
             return false;
         }
-        schedule_push(out, (uint16_t)v);
-        p = *end ? end + 1 : end;
+        if (*p)
+            p++;
     }
     return true;
 }

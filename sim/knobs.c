@@ -183,8 +183,10 @@ const char *knob_format(const struct knob_set *ks, int id, char *buf, unsigned l
         format_ms(ks->hi[id], b, sizeof(b));
         if (ks->lo[id] == ks->hi[id])
             snprintf(buf, len, "%s", a);
-        else
-            snprintf(buf, len, "%s-%s", a, b);
+        else if (ks->lo[id] % 1000 == 0 && ks->hi[id] % 1000 == 0 && ks->lo[id])
+            snprintf(buf, len, "%u-%us", ks->lo[id] / 1000, ks->hi[id] / 1000);
+        else   /* "0-50ms": parse_range reads the unit after the second bound */
+            snprintf(buf, len, "%u-%ums", ks->lo[id], ks->hi[id]);
         break;
     }
     return buf;

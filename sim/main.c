@@ -41,13 +41,13 @@ static void list_knobs(void)
 
 static void list_drc_table(void)
 {
-    printf("%-4s %-20s %-24s %-26s %6s %-20s %s\n", "row", "state", "operation", "guard", "rc",
-           "next", "source");
+    printf("%-4s %-9s %-20s %-22s %-24s %6s %-20s %s\n", "row", "class", "state", "operation",
+           "guard", "rc", "next", "source");
     for (unsigned i = 0; i < drc_table_len; i++) {
         const struct drc_row *r = &drc_table[i];
         const char *next = r->next == DRC_SAME ? "(same)" : r->next == DRC_READY ? "(ready)"
                          : r->next == DRC_EMPTY ? "(empty)" : drc_state_name(r->next);
-        printf("%-4u %-20s %-24s %-26s %6d %-20s %s\n", i,
+        printf("%-4u %-9s %-20s %-22s %-24s %6d %-20s %s\n", i, drc_classes_name(r->classes),
                r->state == DRC_ANY_STATE ? "*" : drc_state_name(r->state), drc_op_name(r->op),
                drc_guard_name(r->guard), r->rc, next, r->source);
     }
@@ -68,7 +68,7 @@ static int list_dir(const char *dir, const char *suffix, bool scenarios)
         if (g_str_has_suffix(n, suffix))
             g_ptr_array_add(names, g_strndup(n, strlen(n) - strlen(suffix)));
     g_dir_close(d);
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, compare_names);
     for (unsigned i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
         g_autofree char *path = g_strdup_printf("%s/%s%s", dir, name, suffix);

@@ -1353,7 +1353,7 @@ static bool verdict_families(struct parser *p, int i, uint32_t *fams)
 static bool st_verdict(struct parser *p)
 {
     struct scenario *s = p->s;
-    struct scn_verdict v = { .loc = loc_of(p, 0) };
+    struct scn_verdict v = { .loc = loc_of(p, 1) };
 
     if (!need_words(p, 3, 4, "verdict VARIANT pass|fail FAMILY[,FAMILY…]") ||
         !get_name(p, 1, "variant", v.variant))

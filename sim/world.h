@@ -109,9 +109,9 @@ enum script_status { SCRIPT_RUNNING, SCRIPT_DONE };
 
 /* One management client (libvirt API caller) running its script lines. */
 struct script_state {
-    uint8_t pc;               /* next line, relative to the script's first */
+    uint16_t pc;              /* next line, relative to the script's first */
     uint8_t status;           /* enum script_status */
-    uint8_t pad[2];
+    uint8_t pad;
 };
 
 /* The first rtas/assert line of a script that did not hold. */

@@ -133,6 +133,16 @@ const char *drc_class_name(uint8_t cls) { return class_names[cls]; }
 const char *drc_op_name(uint8_t op) { return op_names[op]; }
 const char *drc_guard_name(uint8_t guard) { return guard_names[guard]; }
 
+const char *drc_classes_name(uint8_t classes)
+{
+    switch (classes) {
+    case C_L:   return "logical";
+    case C_P:   return "physical";
+    case C_ALL: return "any";
+    default:    return classes == C_LMB ? "LMB" : "?";
+    }
+}
+
 /* spapr_drc_index: (typeshift << 28) | (id & 0x0fffffff) */
 uint32_t drc_make_index(uint8_t cls, uint32_t id)
 {
@@ -306,7 +316,7 @@ struct drc_outcome drc_transition(const struct drc_env *env, const struct drc_co
     if (r->value >= 0)
         out.value = (uint32_t)r->value;
     if (env->row_hits)
-        env->row_hits[i]++;
+        env->row_hits[i * DRC_CLASS_COUNT + cfg->cls]++;
     if (r->next == DRC_READY)
         d->state = ready_state[cfg->cls];
     else if (r->next == DRC_EMPTY)

@@ -104,7 +104,7 @@ struct drc_outcome {
 struct drc_env {
     const struct knob_set *knobs;
     struct drc_fragment fragment;  /* for DRC_OP_CONFIGURE_CONNECTOR */
-    uint32_t *row_hits;            /* optional coverage counters, one per row */
+    uint32_t *row_hits;            /* optional coverage: [row * DRC_CLASS_COUNT + class] */
 };
 
 bool drc_class_is_physical(uint8_t cls);
@@ -145,6 +145,7 @@ extern const struct drc_row drc_table[];
 extern const unsigned drc_table_len;
 const char *drc_op_name(uint8_t op);
 const char *drc_guard_name(uint8_t guard);
+const char *drc_classes_name(uint8_t classes);   /* "logical", "physical", "LMB", "any" */
 
 /* Configure-connector: one call's walk over the fragment (drc_fdt.c). */
 int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc_item *item);

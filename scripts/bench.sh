@@ -1,0 +1,35 @@
+#!/bin/sh
+# `make bench`: exhaustive exploration of every scenario x verdict variant,
+# printing states, transitions, seconds, states/s, bytes per stored state and
+# peak RSS (from `drcsim explore --json`); with valgrind installed, also
+# instructions per state from callgrind (deterministic, unlike seconds).
+set -eu
+: "${DRCSIM:=build/drcsim}"
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '%-28s %-16s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant states transitions seconds \
+    states/s B/state rss_kb Ir/state
+for s in scenarios/*.scn; do
+    variants=$(sed -n 's/^verdict[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$s")
+    [ -n "$variants" ] || variants=upstream
+    for v in $variants; do
+        "$DRCSIM" explore "$s" --variant "$v" --json "$tmp/r.json" >/dev/null 2>&1 || true
+        ir=-
+        if command -v valgrind >/dev/null 2>&1; then
+            valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+                "$DRCSIM" explore "$s" --variant "$v" >/dev/null 2>&1 || true
+            ir=$(sed -n 's/^summary: \([0-9]*\)/\1/p' "$tmp/cg.out")
+        fi
+        python3 - "$tmp/r.json" "$ir" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+ir = sys.argv[2]
+per = "%.0f" % (int(ir) / r["states"]) if ir.isdigit() and r["states"] else "-"
+print("%-28s %-16s %10d %11d %9.4f %12.0f %8.1f %9d %10s" % (
+    r["scenario"].split("/")[-1][:-4], r["variant"], r["states"], r["transitions"],
+    r["seconds"], r["states_per_s"], r["bytes_per_state"], r["peak_rss_kb"], per))
+PY
+    done
+done
+echo "(Ir/state includes process start-up and parsing; it is an upper bound for small scenarios)"

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Scenario regression through the CLI: verdicts of scenarios/, exit codes and
+# one-line errors for bad input, determinism (same seed, same bytes), replay
+# of traces (and its failure on a tampered one), golden text traces.
+# Prints one line per check and "N passed, M failed" last; exits 1 on failure.
+set -u
+: "${DRCSIM:=build/drcsim}"
+cd "$(dirname "$0")/../.." || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL - $1"; [ -f "$tmp/out" ] && sed 's/^/       /' "$tmp/out" | head -20; }
+# expect_run DESC WANT_EXIT PATTERN CMD...: exit status and a line matching PATTERN (grep -E)
+expect_run() {
+    desc=$1 want=$2 pat=$3
+    shift 3
+    "$@" >"$tmp/out" 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "(exit $got, wanted $want)" >>"$tmp/out"; bad "$desc"
+    elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
+        echo "(no line matches: $pat)" >>"$tmp/out"; bad "$desc"
+    else
+        ok "$desc"
+    fi
+}
+
+# --- the built-in suite -----------------------------------------------------
+expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
+grep -q '<testsuite name="drcsim check" tests="[0-9]*" failures="0">' "$tmp/j.xml" && ok "JUnit report" || bad "JUnit report"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); k={"scenario","variant","verdict","families","states","transitions","max_depth","seconds","states_per_s","bytes_per_state","peak_rss_kb"}; assert r and all(k <= set(o) for o in r)' "$tmp/r.json" \
+    && ok "JSON results carry every key" || bad "JSON results carry every key"
+
+# --- a wrong expected rc fails, naming its file:line ---------------------------
+line=$(grep -n 'LMB:0 isolate -> rc=-1 state=LOGICAL_CONFIGURED' scenarios/drc-conformance.scn | head -1 | cut -d: -f1)
+sed "${line}s/rc=-1/rc=0/" scenarios/drc-conformance.scn >"$tmp/wrong-rc.scn"
+expect_run "wrong rc: check fails at that file:line" 1 "$tmp/wrong-rc.scn:$line: rtas result did not hold: got rc=-1, expected rc=0" \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/wrong-rc.scn"
+expect_run "wrong rc: run exits 1 and prints the replay command" 1 "^replay: drcsim run $tmp/wrong-rc.scn --variant upstream --schedule " \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" run "$tmp/wrong-rc.scn"
+
+# --- explore figures --------------------------------------------------------
+expect_run "explore prints states, transitions, depth, seconds, states/s" 0 \
+    '^states [0-9]+  transitions [0-9]+  depth [0-9]+  quiescent [0-9]+  [0-9.]+ s  [0-9]+ states/s' \
+    "$DRCSIM" explore scenarios/unplug-pending-at-reset.scn
+expect_run "explore exits 1 when a family is violated" 1 '^  expect-failed: ' \
+    "$DRCSIM" explore scenarios/drc-conformance.scn --variant qemu-2.10-dev --trace "$tmp/cex.jsonl"
+expect_run "the counterexample trace replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/cex.jsonl"
+
+# --- determinism and replay ---------------------------------------------------
+for s in scenarios/*.scn; do
+    n=$(basename "$s" .scn)
+    "$DRCSIM" run "$s" --seed 42 --trace "$tmp/$n.1.jsonl" >/dev/null 2>&1
+    "$DRCSIM" run "$s" --seed 42 --trace "$tmp/$n.2.jsonl" >/dev/null 2>&1
+    cmp -s "$tmp/$n.1.jsonl" "$tmp/$n.2.jsonl" && ok "$n: same seed, byte-identical trace" || bad "$n: same seed, byte-identical trace"
+    expect_run "$n: replay re-executes identically" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/$n.1.jsonl"
+done
+tl=$(grep -n "\"rc\":0" "$tmp/drc-conformance.1.jsonl" | head -1 | cut -d: -f1)
+sed "${tl}s/\"rc\":0/\"rc\":1/" "$tmp/drc-conformance.1.jsonl" >"$tmp/tampered.jsonl"
+expect_run "replay fails on the first differing line" 1 "^$tmp/tampered.jsonl:$tl: error: the re-execution differs" "$DRCSIM" replay "$tmp/tampered.jsonl"
+
+# --- golden traces --------------------------------------------------------------
+for g in tests/cli/golden/*.txt; do
+    n=$(basename "$g" .txt)
+    "$DRCSIM" run "scenarios/$n.scn" --format text >"$tmp/$n.txt" 2>&1
+    if diff -u "$g" "$tmp/$n.txt" >"$tmp/out"; then ok "$n: text trace equals the golden one"; else bad "$n: text trace equals the golden one"; fi
+done
+
+# --- bad input: one line, file:line:col, exit 2 -----------------------------------
+printf 'scenario x\nmachine m guest=script\nfrobnicate m\n' >"$tmp/bad-stmt.scn"
+expect_run "unknown statement" 2 "^$tmp/bad-stmt.scn:3:1: error: " "$DRCSIM" run "$tmp/bad-stmt.scn"
+printf 'scenario x\nmachine m guest=script\nknob qemu.nonsense=on\n' >"$tmp/bad-knob.scn"
+expect_run "unknown knob in a scenario" 2 "^$tmp/bad-knob.scn:3:[0-9]+: error: " "$DRCSIM" run "$tmp/bad-knob.scn"
+expect_run "unknown knob on the command line" 2 "unknown knob 'qemu.nope'" "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --knob qemu.nope=on
+expect_run "bad knob value on the command line" 2 "^--knob qemu.vsmt=3: " "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --knob qemu.vsmt=3
+printf 'scenario x\nmachine m guest=script\nrtas m get-sensor-state dr-entity-sense CPU:1 -> state=BOGUS\n' >"$tmp/bad-state.scn"
+expect_run "unknown DRC state" 2 "^$tmp/bad-state.scn:3:[0-9]+: error: " "$DRCSIM" run "$tmp/bad-state.scn"
+printf 'scenario x\nmachine m guest=none\nverdict no-such-variant pass\n' >"$tmp/bad-variant.scn"
+expect_run "unknown variant in a verdict line" 2 "^$tmp/bad-variant.scn:3:9: error: " env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/bad-variant.scn"
+expect_run "unknown variant on the command line" 2 "variant 'nope' not found" "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --variant nope
+printf '{"drcsim":"0.1.0"\n' >"$tmp/corrupt.jsonl"
+expect_run "corrupt trace" 2 "^$tmp/corrupt.jsonl:1:[0-9]+: error: " "$DRCSIM" replay "$tmp/corrupt.jsonl"
+expect_run "missing scenario file" 2 'nonexistent.scn' "$DRCSIM" run "$tmp/nonexistent.scn"
+expect_run "bad schedule" 2 'schedule' "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --schedule 1,x
+expect_run "schedule that does not fit" 2 'does not fit' "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --schedule 3
+expect_run "unknown command" 2 "unknown command 'frob'" "$DRCSIM" frob
+expect_run "unknown option" 2 'Unknown option' "$DRCSIM" explore scenarios/unplug-pending-at-reset.scn --bogus
+
+# --- listings -------------------------------------------------------------------
+expect_run "list knobs with provenance" 0 '^    from: 94fd9cbaa3' "$DRCSIM" list knobs
+expect_run "list invariants" 0 '^drc-migration-mismatch ' "$DRCSIM" list invariants
+expect_run "list variants" 0 '^qemu-2.10-dev ' "$DRCSIM" list variants
+expect_run "list scenarios" 0 '^drc-conformance ' "$DRCSIM" list scenarios
+expect_run "list drc-table" 0 'drc_set_usable' "$DRCSIM" list drc-table
+for c in run explore check replay list; do
+    expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
