@@ -1,11 +1,14 @@
 /*
- * The invariant families of DOMAIN.md as checks over the world: qemu-abort
- * after any step, expect-failed for a script line that did not hold and,
- * at quiescence, for every `expect` line of the scenario.
+ * The invariant families of DOMAIN.md checked after every step, apart from
+ * the models: qemu-abort, migration-failed, drc-migration-mismatch (right
+ * after a switchover), guest-dt-mismatch, false-unplug-error, expect-failed
+ * (rtas/assert/wait lines). check_quiescent.c holds the quiescence checks.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
+#include "script.h"
 #include "spapr.h"
 
 const char *families_format(uint32_t fams, char *buf, size_t len)
@@ -20,15 +23,19 @@ const char *families_format(uint32_t fams, char *buf, size_t len)
     return buf;
 }
 
-static uint32_t violate(struct violation *v, uint8_t fam, uint16_t line, const char *msg)
+uint32_t violate(struct violation *v, uint8_t fam, uint16_t line, const char *fmt, ...)
 {
-    v->family = fam;
-    v->line = line;
-    snprintf(v->message, sizeof(v->message), "%s", msg);
+    va_list ap;
+
+    v[fam].family = fam;
+    v[fam].line = line;
+    va_start(ap, fmt);
+    vsnprintf(v[fam].message, sizeof(v[fam].message), fmt, ap);
+    va_end(ap);
     return 1u << fam;
 }
 
-static const char *pred_expected(const struct drc_pred *p, uint8_t field, char *buf, size_t len)
+const char *pred_expected(const struct drc_pred *p, uint8_t field, char *buf, size_t len)
 {
     switch (field) {
     case PRED_RC:         snprintf(buf, len, "rc=%d", p->rc); break;
@@ -41,7 +48,7 @@ static const char *pred_expected(const struct drc_pred *p, uint8_t field, char *
     return buf;
 }
 
-static const char *pred_got(const struct sim *s, uint8_t field, int32_t got, char *buf, size_t len)
+const char *pred_got(const struct sim *s, uint8_t field, int32_t got, char *buf, size_t len)
 {
     if (field == PRED_STATE)
         snprintf(buf, len, "%s", got < 0 ? "no such DRC" : drc_state_name((uint8_t)got));
@@ -63,99 +70,73 @@ static const struct scn_line *line_at(const struct scenario *scn, uint16_t line)
     return NULL;
 }
 
-uint32_t check_step(const void *sim, const void *world, const struct step *st,
-                    struct violation *v)
+static uint32_t script_failure(const struct sim *s, const struct world *w, struct violation *v)
+{
+    const struct scn_line *l = line_at(s->scn, w->failure.line);
+    char a[64], b[64];
+
+    if (w->failure.field == PRED_WAIT)
+        return violate(v, FAM_EXPECT_FAILED, w->failure.line, "%s:%u: wait did not hold within "
+                       "%d ms", s->scn->path, w->failure.line, w->failure.got);
+    return violate(v, FAM_EXPECT_FAILED, w->failure.line, "%s:%u: %s did not hold: got %s=%s, "
+                   "expected %s", s->scn->path, w->failure.line,
+                   l && l->kind == LINE_RTAS ? "rtas result" : "assert",
+                   sim_pred_field_name(w->failure.field),
+                   pred_got(s, w->failure.field, w->failure.got, a, sizeof(a)),
+                   l ? pred_expected(&l->pred, w->failure.field, b, sizeof(b)) : "?");
+}
+
+/* After a switchover: every destination DRC equals the source's. */
+static uint32_t migration_mismatch(const struct sim *s, const struct world *w, struct violation *v)
+{
+    int src = w->migration.src, dst = w->migration.dst;
+
+    for (int slot = 0; slot < s->m[src].ndrcs; slot++) {
+        const struct spapr_drc *a = &w->machines[src].drcs[slot], *b;
+        int to = sim_drc_by_index(s, dst, s->m[src].drcs[slot].index);
+        if (to < 0)
+            continue;
+        b = &w->machines[dst].drcs[to];
+        if (a->state == b->state && !a->dev == !b->dev && a->unplug_requested == b->unplug_requested)
+            continue;
+        return violate(v, FAM_DRC_MIGRATION_MISMATCH, 0, "after switchover DRC 0x%x is %s%s%s on "
+                       "%s but %s%s%s on %s", s->m[src].drcs[slot].index, drc_state_name(b->state),
+                       b->dev ? " with its device" : " without a device",
+                       b->unplug_requested ? ", unplug requested" : "", sim_machine_name(s, dst),
+                       drc_state_name(a->state), a->dev ? " with its device" : " without a device",
+                       a->unplug_requested ? ", unplug requested" : "", sim_machine_name(s, src));
+    }
+    return 0;
+}
+
+uint32_t check_step(const void *sim, const void *world, const struct step *st, struct violation *v)
 {
     const struct sim *s = sim;
     const struct world *w = world;
-    char msg[320], a[64], b[64];
+    uint32_t fams = 0;
 
-    (void)st;
-    for (int m = 0; m < s->scn->nmachines; m++)
-        if (w->machines[m].abort_reason) {
-            snprintf(msg, sizeof(msg), "QEMU on %s aborts: %s (DRC 0x%x)", sim_machine_name(s, m),
-                     qemu_abort_message(w->machines[m].abort_reason),
-                     s->m[m].drcs[w->machines[m].abort_drc].index);
-            return violate(v, FAM_QEMU_ABORT, 0, msg);
-        }
-    if (w->failure.line) {
-        const struct scn_line *l = line_at(s->scn, w->failure.line);
-        snprintf(msg, sizeof(msg), "%s:%u: %s did not hold: got %s=%s, expected %s", s->scn->path,
-                 w->failure.line, l && l->kind == LINE_RTAS ? "rtas result" : "assert",
-                 sim_pred_field_name(w->failure.field),
-                 pred_got(s, w->failure.field, w->failure.got, a, sizeof(a)),
-                 l ? pred_expected(&l->pred, w->failure.field, b, sizeof(b)) : "?");
-        return violate(v, FAM_EXPECT_FAILED, w->failure.line, msg);
-    }
-    return 0;
-}
-
-static bool event_seen(const struct sim *s, const struct world *w, uint8_t ev, uint8_t dev)
-{
-    for (int m = 0; m < s->scn->nmachines; m++) {
-        const struct spapr_machine *mw = &w->machines[m];
-        uint16_t mask = ev == QMP_DEVICE_DELETED ? mw->deleted
-                      : ev == QMP_DEVICE_UNPLUG_GUEST_ERROR ? mw->unplug_guest_error
-                      : mw->mem_unplug_error;
-        if (dev == SCN_NO_DEVICE ? mask != 0 : (mask >> dev) & 1)
-            return true;
-    }
-    return false;
-}
-
-/* One `expect` line; returns false and writes why into msg. */
-static bool expect_holds(const struct sim *s, const struct world *w, const struct scn_expect *e,
-                         char *msg, size_t len)
-{
-    const char *id = e->device != SCN_NO_DEVICE ? s->scn->devices[e->device].id : "any device";
-    uint8_t field = 0;
-    int32_t got = 0;
-    uint32_t index = 0;
-    char a[64], b[64];
-    int slot;
-
-    switch (e->kind) {
-    case EXPECT_DRC:
-        slot = sim_resolve_drc(s, w, e->machine, &e->drc, &index);
-        if (sim_drc_pred_holds(s, w, e->machine, slot, &e->pred, 0, 0, &field, &got))
-            return true;
-        snprintf(msg, len, "DRC 0x%x on %s: %s is %s, expected %s", index,
-                 sim_machine_name(s, e->machine), sim_pred_field_name(field),
-                 pred_got(s, field, got, a, sizeof(a)), pred_expected(&e->pred, field, b, sizeof(b)));
-        return false;
-    case EXPECT_DEVICE:
-        if (w->machines[e->machine].devices[e->device].realized == e->present)
-            return true;
-        snprintf(msg, len, "device %s is %s on %s, expected %s", id,
-                 e->present ? "absent" : "present", sim_machine_name(s, e->machine),
-                 e->present ? "present" : "absent");
-        return false;
-    case EXPECT_EVENT:
-        if (event_seen(s, w, e->event, e->device) == (bool)e->present)
-            return true;
-        snprintf(msg, len, "%s for %s was %s", qmp_event_name(e->event), id,
-                 e->present ? "never emitted" : "emitted");
-        return false;
-    default:
-        snprintf(msg, len, "expectation not modelled");
-        return false;
-    }
-}
-
-uint32_t check_quiescent(const void *sim, const void *world, struct violation *v)
-{
-    const struct sim *s = sim;
-    char why[256], msg[320];
-
-    for (int i = 0; i < s->scn->nexpects; i++) {
-        const struct scn_expect *e = &s->scn->expects[i];
-        if (expect_holds(s, world, e, why, sizeof(why)))
-            continue;
-        snprintf(msg, sizeof(msg), "%s:%u: expect does not hold at quiescence: %s",
-                 s->scn->path, e->loc.line, why);
-        return violate(v, FAM_EXPECT_FAILED, e->loc.line, msg);
-    }
-    return 0;
+    for (int m = 0; m < s->scn->nmachines && !fams; m++)
+        if (w->machines[m].abort_reason)
+            fams |= violate(v, FAM_QEMU_ABORT, 0, "QEMU on %s aborts: %s (DRC 0x%x)",
+                            sim_machine_name(s, m), qemu_abort_message(w->machines[m].abort_reason),
+                            s->m[m].drcs[w->machines[m].abort_drc].index);
+    if (w->migration.status == MIGRATION_FAILED)
+        fams |= violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
+                        "while loading state for instance 0x%x of device 'spapr_drc'",
+                        s->m[w->migration.src].drcs[w->migration.load_failed_drc].index);
+    if (st->actor == ACTOR_MIGRATION && w->migration.status == MIGRATION_COMPLETED)
+        fams |= migration_mismatch(s, w, v);
+    if (w->guest.dt_mismatch)
+        fams |= violate(v, FAM_GUEST_DT_MISMATCH, 0, "the tree the guest assembled from "
+                        "configure-connector for DRC 0x%x differs from QEMU's fragment",
+                        s->m[w->guest.machine].drcs[w->guest.dt_mismatch_drc].index);
+    if (w->libvirt.false_unplug)
+        fams |= violate(v, FAM_FALSE_UNPLUG_ERROR, 0, "%s was reported as not unplugged, then "
+                        "DEVICE_DELETED came anyway",
+                        s->scn->devices[__builtin_ctz(w->libvirt.false_unplug)].id);
+    if (w->failure.line)
+        fams |= script_failure(s, w, v);
+    return fams;
 }
 
 struct checker check_for(const struct sim *s)

@@ -53,12 +53,12 @@ static bool parse_item(const char **p, struct schedule *out)
     char *end;
     unsigned long v = strtoul(*p, &end, 10), n = 1;
 
-    if (end == *p || v > UINT16_MAX || **p == '-' || **p == '+')
+    if (!g_ascii_isdigit(**p) || end == *p || v > UINT16_MAX)
         return false;
     if (*end == '*') {
         const char *q = end + 1;
         n = strtoul(q, &end, 10);
-        if (end == q || *q == '-' || *q == '+' || n == 0 || n > 10000000)
+        if (!g_ascii_isdigit(*q) || end == q || n == 0 || n > 10000000)
             return false;
     }
     for (unsigned long i = 0; i < n; i++)
@@ -113,6 +113,7 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
 {
     struct step steps[ENGINE_MAX_STEPS];
     struct engine_prng prng;
+    struct violation *vs = g_new0(struct violation, EXPLORE_MAX_FAMILIES);
     void *w = g_malloc(m->world_size);
 
     memcpy(w, initial, m->world_size);
@@ -123,7 +124,7 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
         uint16_t k;
         if (n == 0) {
             out->quiescent = true;
-            out->families = c->quiescent(c->ctx, w, &out->v);
+            out->families = c->quiescent(c->ctx, w, vs);
             out->v_step = out->steps;
             break;
         }
@@ -134,12 +135,15 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
             break;
         schedule_push(&out->sched, k);
         engine_fire(m, w, &steps[k], tr, ++out->steps, &out->t_ms);
-        out->families = c->step(c->ctx, w, &steps[k], &out->v);
+        out->families = c->step(c->ctx, w, &steps[k], vs);
         if (out->families) {
             out->v_step = out->steps;
             break;
         }
     }
+    if (out->families)
+        out->v = vs[__builtin_ctz(out->families)];
+    g_free(vs);
     g_free(w);
 }
 
@@ -159,7 +163,7 @@ static void record(struct explore_stats *st, const struct violation *v, uint32_t
         if (!(fams & (1u << f)) || cx->found)
             continue;
         cx->found = true;
-        cx->v = *v;
+        cx->v = v[f];
         cx->v.family = (uint8_t)f;
         for (unsigned i = 0; i < stack->len; i++) {
             const struct frame *fr = g_ptr_array_index(stack, i);
@@ -185,18 +189,20 @@ static bool admit(const struct engine_model *m, const struct checker *c, struct 
                   const void *w, struct explore_stats *st, const GPtrArray *stack,
                   struct step *probe)
 {
-    struct violation v;
+    struct violation v[EXPLORE_MAX_FAMILIES];
     uint32_t fams;
 
     if (!visited_insert(vis, XXH3_64bits(w, m->world_size)))
         return false;
     st->states++;
+    if (stack->len > st->max_depth)   /* the new world's depth: one per frame above it */
+        st->max_depth = stack->len;
     if (engine_fireable(m, w, probe, ENGINE_MAX_STEPS) > 0)
         return true;
     st->quiescent_states++;
-    fams = c->quiescent(c->ctx, w, &v);
+    fams = c->quiescent(c->ctx, w, v);
     if (fams)
-        record(st, &v, fams, stack);
+        record(st, v, fams, stack);
     return false;
 }
 
@@ -216,7 +222,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
         push_frame(stack, m, initial);
     while (stack->len) {
         struct frame *fr = g_ptr_array_index(stack, stack->len - 1);
-        struct violation v;
+        struct violation v[EXPLORE_MAX_FAMILIES];
         uint32_t fams;
         unsigned k;
 
@@ -228,21 +234,23 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
         memcpy(child, fr->world, m->world_size);
         engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
         st->transitions++;
-        fams = c->step(c->ctx, child, &fr->steps[k], &v);
+        fams = c->step(c->ctx, child, &fr->steps[k], v);
         if (fams) {
-            record(st, &v, fams, stack);
+            record(st, v, fams, stack);
             continue;
         }
         if (!admit(m, c, &vis, child, st, stack, probe))
             continue;
-        if ((o->max_depth && stack->len >= o->max_depth) ||
-            (o->max_states && st->states >= o->max_states)) {
+        if (o->max_states && st->states >= o->max_states) {
+            st->truncated = true;
+            g_ptr_array_set_size(stack, 0);   /* stop: the bound is on states */
+            break;
+        }
+        if (o->max_depth && stack->len >= o->max_depth) {
             st->truncated = true;
             continue;
         }
         push_frame(stack, m, child);
-        if (stack->len - 1 > st->max_depth)
-            st->max_depth = stack->len - 1;
     }
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     st->visited_bytes = visited_bytes(&vis);

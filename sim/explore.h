@@ -21,10 +21,10 @@ struct violation {
 
 struct checker {
     const void *ctx;
-    /* after every step: bit per family violated, the first one described in v */
+    /* after every step: bit per family violated, each described in v[family] */
     uint32_t (*step)(const void *ctx, const void *world, const struct step *st,
                      struct violation *v);
-    /* at quiescence (no step enabled) */
+    /* at quiescence (no step enabled), likewise */
     uint32_t (*quiescent)(const void *ctx, const void *world, struct violation *v);
 };
 
@@ -40,7 +40,7 @@ bool schedule_parse(const char *text, struct schedule *out); /* false on bad tex
 
 struct run_result {
     uint32_t families;
-    struct violation v;        /* the first violation */
+    struct violation v;        /* the violation of the lowest family */
     uint32_t v_step;           /* its step number */
     struct schedule sched;
     uint64_t t_ms;

@@ -50,6 +50,10 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_VSMT] = { "qemu.vsmt", KNOB_ENUM, vsmt_values, "smp-threads",
         "spapr_set_vsmt_mode (hw/ppc/spapr.c): pseries-4.1 and older used MAX(8, smp_threads)",
         "virtual SMT mode; CPU DRC id = core-id * vsmt (threads=1: 8 makes core-id 1 0x10000008)" },
+    [KNOB_QEMU_CAS_FULL_FDT] = { "qemu.cas-full-fdt", KNOB_BOOL, NULL, "on",
+        "spapr_h_cas_compose_response builds the whole tree (A. Kardashevskiy, 2019, QEMU 4.2); "
+        "before, CAS only patched the tree built at reset",
+        "the guest boots with the tree of CAS time (on) or of the last machine reset (off)" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

@@ -31,6 +31,7 @@ static const char *const event_names[QMP_EVENT_COUNT] = {
 };
 static const char *const action_names[DO_ACTION_COUNT] = {
     "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "cpu-offline",
+    "stop",
 };
 static const char *const rtas_names[RTAS_CALL_COUNT] = {
     "get-sensor-state", "set-indicator isolation-state", "set-indicator allocation-state",
@@ -39,7 +40,7 @@ static const char *const rtas_names[RTAS_CALL_COUNT] = {
 };
 /* The words after `do [MACHINE]`, in enum do_action order. */
 static const char *const do_words[DO_ACTION_COUNT] = {
-    "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "guest",
+    "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "guest", "stop",
 };
 static const char *const wait_words[] = { "guest-online", "event", "migrated", "quiescent" };
 static const char *const dev_type_names[DEV_TYPE_COUNT] = { "cpu", "dimm", "phb", "pci" };
@@ -51,7 +52,7 @@ static const char *const pred_keys[] = { "state", "dev", "unplug-requested", "ne
 /* Words that would make `do`, `wait` and `expect` ambiguous as machine names. */
 static const char *const reserved_words[] = {
     "guest", "libvirt", "event", "device_add", "device_del", "migrate", "cont",
-    "system_reset", "setvcpus", "guest-online", "migrated", "quiescent",
+    "system_reset", "setvcpus", "guest-online", "migrated", "quiescent", "stop",
 };
 
 static int index_of(const char *const *names, unsigned count, const char *s)
@@ -1062,7 +1063,7 @@ static bool do_action(struct parser *p, struct scn_line *l, int i)
         return do_guest(p, l, i);
     default:
         return need_words(p, i + 1, i + 1, l->action == DO_CONT ? "do [MACHINE] cont" :
-                          "do [MACHINE] system_reset");
+                          l->action == DO_STOP ? "do [MACHINE] stop" : "do [MACHINE] system_reset");
     }
 }
 
@@ -1081,7 +1082,7 @@ static bool st_do(struct parser *p)
     a = index_of(do_words, DO_ACTION_COUNT, p->w[i].s);
     if (a < 0)
         return fail(p, p->w[i].col, "unknown action '%s' (expected device_add, device_del, "
-                    "migrate, cont, system_reset, setvcpus or guest)", p->w[i].s);
+                    "migrate, cont, stop, system_reset, setvcpus or guest)", p->w[i].s);
     l->action = (uint8_t)a;
     return do_action(p, l, i);
 }

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <glib.h>
 #include "drc_fdt.h"
+#include "guest_os.h"
+#include "libvirt.h"
+#include "migration.h"
 #include "script.h"
 #include "sim.h"
 #include "spapr.h"
@@ -84,27 +87,74 @@ static bool build_fragments(struct sim *s, int m, char *err, unsigned errlen)
     return true;
 }
 
-/* What the model does not cover yet is refused here, with its line. */
+static bool line_error(const struct scenario *scn, const struct scn_line *l, char *err,
+                       unsigned errlen, const char *what)
+{
+    snprintf(err, errlen, "%s:%u:%u: error: %s", scn->path, l->loc.line, l->loc.col, what);
+    return false;
+}
+
+/* Combinations the machines cannot perform, refused with their line. */
 static bool check_supported(const struct sim *s, char *err, unsigned errlen)
 {
     const struct scenario *scn = s->scn;
 
-    for (int m = 0; m < scn->nmachines; m++)
-        if (scn->machines[m].guest == GUEST_LINUX) {
-            snprintf(err, errlen, "%s:%u:%u: error: guest=linux is not modelled by this "
-                     "drcsim; use guest=script or guest=none", scn->path,
-                     scn->machines[m].loc.line, scn->machines[m].loc.col);
-            return false;
-        }
     for (int i = 0; i < scn->nlines; i++) {
         const struct scn_line *l = &scn->lines[i];
-        if ((l->kind == LINE_DO && !script_do_supported(l->action)) || l->kind == LINE_WAIT) {
-            snprintf(err, errlen, "%s:%u:%u: error: '%s' is not modelled by this drcsim",
-                     scn->path, l->loc.line, l->loc.col,
-                     l->kind == LINE_WAIT ? "wait" : do_action_name(l->action));
-            return false;
+        if (l->kind != LINE_DO)
+            continue;
+        if (l->action == DO_MIGRATE && !scn->machines[l->machine2].incoming_defer)
+            return line_error(scn, l, err, errlen,
+                              "the migration destination must be started with incoming=defer");
+        if (l->action == DO_MIGRATE && scn->machines[l->machine].guest != scn->machines[l->machine2].guest)
+            return line_error(scn, l, err, errlen, "source and destination need the same guest=");
+        if (l->action == DO_SETVCPUS && scn->machines[l->machine].guest != GUEST_LINUX)
+            return line_error(scn, l, err, errlen, "setvcpus is a libvirt API: it needs guest=linux");
+    }
+    return true;
+}
+
+/* setvcpus works on cores the scenario may not name: they get ids "vcpuN". */
+static bool add_implicit_vcpus(struct scenario *scn, char *err, unsigned errlen)
+{
+    for (int i = 0; i < scn->nlines; i++) {
+        const struct scn_line *l = &scn->lines[i];
+        if (l->kind != LINE_DO || l->action != DO_SETVCPUS)
+            continue;
+        for (int core = 1; core < scn->machines[l->machine].cores; core++) {
+            bool named = false;
+            for (int d = 0; d < scn->ndevices; d++)
+                named |= scn->devices[d].type == DEV_CPU_CORE && scn->devices[d].core_id == core;
+            if (named)
+                continue;
+            if (scn->ndevices == MAX_DEVICES)
+                return line_error(scn, l, err, errlen, "too many devices for setvcpus' cores");
+            scn->devices[scn->ndevices++] = (struct scn_device){
+                .type = DEV_CPU_CORE, .core_id = (uint8_t)core, .loc = l->loc };
+            snprintf(scn->devices[scn->ndevices - 1].id, SCN_NAME_LEN, "vcpu%d", core);
         }
     }
+    return true;
+}
+
+static bool start_machines(struct sim *s, char *err, unsigned errlen)
+{
+    const struct scenario *scn = s->scn;
+
+    for (int m = 0; m < scn->nmachines; m++) {
+        char why[256];
+        if (!spapr_machine_start(s, &s->initial, m, why, sizeof(why))) {
+            snprintf(err, errlen, "%s:%u:%u: error: machine %s does not start: %s", scn->path,
+                     scn->machines[m].loc.line, scn->machines[m].loc.col,
+                     scn->machines[m].name, why);
+            return false;
+        }
+        for (int slot = 0; slot < s->m[m].ndrcs; slot++)
+            s->cc_digest[m][slot] = drc_fragment_digest(&s->m[m].fragments[slot]);
+    }
+    guest_start(s, &s->initial);
+    libvirt_start(s, &s->initial);
+    script_start(s, &s->initial);
     return true;
 }
 
@@ -112,38 +162,34 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
               const char *variant, char *err, unsigned errlen)
 {
     memset(s, 0, sizeof(*s));
-    s->scn = scn;
+    s->own = g_memdup2(scn, sizeof(*scn));
+    s->scn = s->own;
     s->knobs = *ks;
     g_strlcpy(s->variant, variant, sizeof(s->variant));
-    if (!check_supported(s, err, errlen))
-        return false;
+    if (!check_supported(s, err, errlen) || !add_implicit_vcpus(s->own, err, errlen))
+        goto fail;
     for (int m = 0; m < scn->nmachines; m++) {
         layout_machine(s, m);
-        if (!build_fragments(s, m, err, errlen)) {
-            sim_free(s);
-            return false;
-        }
+        if (!build_fragments(s, m, err, errlen))
+            goto fail;
     }
-    for (int m = 0; m < scn->nmachines; m++) {
-        char why[256];
-        if (!spapr_machine_start(s, &s->initial, m, why, sizeof(why))) {
-            snprintf(err, errlen, "%s:%u:%u: error: machine %s does not start: %s", scn->path,
-                     scn->machines[m].loc.line, scn->machines[m].loc.col,
-                     scn->machines[m].name, why);
-            sim_free(s);
-            return false;
-        }
-    }
-    script_start(s, &s->initial);
+    if (!start_machines(s, err, errlen))
+        goto fail;
     s->model = (struct engine_model){
         .world_size = sizeof(struct world), .ctx = s,
         .enabled = sim_enabled, .advance = sim_advance, .apply = sim_apply,
     };
+    sim_normalize(s, &s->initial);
     return true;
+fail:
+    sim_free(s);
+    return false;
 }
 
 void sim_free(struct sim *s)
 {
+    g_free(s->own);
+    s->own = NULL;
     for (int m = 0; m < MAX_MACHINES; m++)
         for (int slot = 0; slot < MAX_DRCS; slot++) {
             g_free(s->m[m].blobs[slot]);
@@ -241,27 +287,79 @@ const char *sim_pred_field_name(uint8_t field)
     }
 }
 
-/* Actors: scripts only, until the guest, migration and libvirt actors join. */
+/* What every actor would do next, from its model. */
+static void desired(const struct sim *s, const struct world *w, struct pending *out)
+{
+    memset(out, 0, ACTOR_COUNT * sizeof(*out));
+    script_pending(s, w, out + ACTOR_SCRIPT0);
+    guest_pending(s, w, out);
+    migration_pending(s, w, &out[ACTOR_MIGRATION]);
+    libvirt_pending(s, w, &out[ACTOR_LIBVIRT_EVENTS], &out[ACTOR_LIBVIRT_WORKER]);
+}
+
+/*
+ * Arm the window of an actor whose pending step changed (the window starts
+ * now), keep the shifted window of one whose step is unchanged, and clear
+ * the rest so that equal states compare equal.
+ */
+void sim_normalize(const struct sim *s, struct world *w)
+{
+    struct pending want[ACTOR_COUNT];
+
+    desired(s, w, want);
+    for (int a = 0; a < ACTOR_COUNT; a++) {
+        struct actor *ac = &w->actors[a];
+        if (want[a].kind == STEP_NONE)
+            *ac = (struct actor){ 0 };
+        else if (ac->kind != want[a].kind || ac->arg != want[a].arg)
+            *ac = (struct actor){ .kind = want[a].kind, .arg = want[a].arg,
+                                  .lo = want[a].lo, .hi = want[a].hi };
+    }
+}
+
 unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
 {
     const struct sim *s = ctx;
     const struct world *w = world;
+    unsigned n = 0;
 
     for (int m = 0; m < s->scn->nmachines; m++)
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    return script_enabled(s, w, out, max);
+    for (int a = 0; a < ACTOR_COUNT && n < max; a++)
+        if (w->actors[a].kind)
+            out[n++] = (struct step){ .actor = (uint8_t)a, .kind = w->actors[a].kind,
+                                      .arg = w->actors[a].arg, .lo = w->actors[a].lo,
+                                      .hi = w->actors[a].hi };
+    return n;
 }
 
 void sim_advance(const void *ctx, void *world, uint32_t ms)
 {
+    struct world *w = world;
+
     (void)ctx;
-    (void)world;
-    (void)ms;   /* script steps wait in [0, never]: no window to shift */
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        if (w->actors[a].kind) {
+            w->actors[a].lo = window_shift(w->actors[a].lo, ms);
+            w->actors[a].hi = window_shift(w->actors[a].hi, ms);
+        }
 }
 
 void sim_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
                uint32_t step_no, uint64_t t_ms)
 {
-    script_apply(ctx, world, st, tr, step_no, t_ms);
+    const struct sim *s = ctx;
+    struct world *w = world;
+    struct step_ctx c = { s, w, tr, step_no, t_ms };
+
+    if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS)
+        script_apply(&c, st);
+    else if (st->actor <= ACTOR_GUEST_RTASD)
+        guest_apply(&c, st);
+    else if (st->actor == ACTOR_MIGRATION)
+        migration_apply(&c, st);
+    else
+        libvirt_apply(&c, st);
+    sim_normalize(s, w);
 }

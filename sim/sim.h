@@ -33,7 +33,9 @@ struct sim_machine {
 };
 
 struct sim {
-    const struct scenario *scn;
+    const struct scenario *scn;   /* = own: the scenario plus implicit devices */
+    struct scenario *own;
+    uint64_t cc_digest[MAX_MACHINES][MAX_DRCS]; /* a full configure-connector walk, hashed */
     struct knob_set knobs;
     char variant[SCN_NAME_LEN];
     struct sim_machine m[MAX_MACHINES];
@@ -65,6 +67,40 @@ bool sim_drc_pred_holds(const struct sim *s, const struct world *w, int m, int s
                         const struct drc_pred *pred, int32_t rc, uint32_t value,
                         uint8_t *field, int32_t *got);
 const char *sim_pred_field_name(uint8_t field);
+
+/* Step kinds, per actor (struct actor.kind; 0 = nothing pending). */
+enum step_kind {
+    STEP_NONE = 0,
+    STEP_SCRIPT_LINE,       /* perform the script's current line (or its next phase) */
+    STEP_SCRIPT_WAKE,       /* a wait's condition holds: the client wakes up */
+    STEP_SCRIPT_TIMEOUT,    /* a wait's deadline passed */
+    STEP_SCRIPT_JOB_TIMEOUT,/* "cannot acquire state change lock" after 30 s */
+    STEP_GUEST_CAS,         /* firmware: ibm,client-architecture-support */
+    STEP_GUEST_HP_IRQ,      /* init_ras_hotplug_IRQ (late initcall) */
+    STEP_GUEST_IRQ,         /* ras_hotplug_interrupt / ras_epow_interrupt */
+    STEP_GUEST_WORK,        /* one DLPAR sub-step of pseries_hp_wq */
+    STEP_GUEST_EVENT_SCAN,  /* rtasd: event-scan */
+    STEP_MIGRATION_SWITCHOVER,
+    STEP_LIBVIRT_EVENT,     /* libvirt's event loop handles one QMP event */
+    STEP_LIBVIRT_WORKER,    /* processDeviceDeletedEvent */
+};
+
+/* What an actor would do next, as a model says it: kind 0 = nothing. */
+struct pending { uint8_t kind, arg; uint32_t lo, hi; };
+
+/* Everything a model's step needs: the context, the world, where to trace. */
+struct step_ctx {
+    const struct sim *s;
+    struct world *w;
+    struct trace *tr;
+    uint32_t step_no;
+    uint64_t t_ms;
+};
+
+/* Re-arm actor windows after a step (sim.c); also run once on the initial world. */
+void sim_normalize(const struct sim *s, struct world *w);
+/* The guest's machine, or -1 when the scenario has no Linux guest. */
+int sim_guest_machine(const struct sim *s, const struct world *w);
 
 /* The engine vtable (sim.c dispatches to the actors). */
 unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsigned max);

@@ -22,6 +22,9 @@
 #define MAX_SCRIPTS      8
 #define MAX_LINES        256 /* script lines of a scenario */
 
+#define MAX_GUEST_WORK   8   /* entries of the guest's DLPAR work queue */
+#define MAX_LV_EVENTS    8   /* QMP events libvirt has not handled yet */
+
 #define WINDOW_NEVER     UINT32_MAX /* hi of a step that may wait forever */
 
 /* SpaprDrcState (include/hw/ppc/spapr_drc.h): values are in the stream. */
@@ -82,6 +85,7 @@ enum qemu_abort_reason {
     QEMU_ABORT_DRC_UNPLUG_NO_DEV, /* spapr_drc_unplug_request: g_assert(drc->dev) */
     QEMU_ABORT_CC_NO_DEV,         /* configure-connector: dt_populate of a NULL device */
     QEMU_ABORT_LMB_ROLLBACK_NO_DS,/* spapr_memory_unplug_rollback: g_assert(ds) */
+    QEMU_ABORT_FDT,               /* _FDT(): building the device tree failed */
     QEMU_ABORT_EVENT_OVERFLOW,    /* model bound MAX_EVENTS exceeded */
     QEMU_ABORT_COUNT
 };
@@ -93,7 +97,13 @@ struct spapr_machine {
     uint8_t nr_events;        /* entries used in events[] */
     uint8_t abort_reason;     /* enum qemu_abort_reason */
     uint8_t abort_drc;        /* DRC slot involved in the abort */
-    uint8_t pad;
+    uint8_t irq_latched;      /* hotplug source pulsed and not yet taken (ICS/XIVE state) */
+    uint8_t migration;        /* enum migration_status of this QEMU */
+    uint8_t pad0;
+    uint8_t autostart;        /* cont during INMIGRATE: run once the migration ends */
+    uint8_t pad1;
+    uint16_t fdt_cpus;        /* core slots with a cpu node in spapr->fdt_blob */
+    uint16_t fdt_lmbs;        /* LMB slots flagged ASSIGNED in ibm,dynamic-memory */
     uint16_t deleted;         /* DEVICE_DELETED emitted, bit per device */
     uint16_t unplug_guest_error; /* DEVICE_UNPLUG_GUEST_ERROR emitted, bit per device */
     uint16_t mem_unplug_error;   /* MEM_UNPLUG_ERROR emitted, bit per device */
@@ -105,13 +115,115 @@ struct spapr_machine {
 #define OV5_CAS_HP_EVT  0x01      /* OV5_HP_EVT negotiated at CAS */
 #define OV5_CAS_XIVE    0x02
 
+enum migration_status { MIGRATION_NONE, MIGRATION_ACTIVE, MIGRATION_COMPLETED,
+                        MIGRATION_FAILED };
+
 enum script_status { SCRIPT_RUNNING, SCRIPT_DONE };
 
 /* One management client (libvirt API caller) running its script lines. */
 struct script_state {
     uint16_t pc;              /* next line, relative to the script's first */
     uint8_t status;           /* enum script_status */
+    uint8_t phase;            /* sub-step of a multi-step line (device_del wait, migrate) */
+};
+
+/*
+ * The guest's DLPAR operation in progress (arch/powerpc/platforms/pseries/
+ * hotplug-cpu.c, hotplug-memory.c, dlpar.c): which one, where it is, and the
+ * DRC primitive (acquire, release, unisolate, configure-connector) it is in.
+ */
+struct dlpar_op {
+    uint8_t kind;             /* enum dlpar_kind */
+    uint8_t pc;               /* position in the operation */
+    uint8_t prim;             /* enum dlpar_prim running, 0 = none */
+    uint8_t ppc;              /* position in the primitive */
+    uint8_t id_type;          /* of the hotplug event */
+    uint8_t count;            /* LMBs asked for */
+    uint8_t cursor;           /* LMB (slot offset) in hand */
+    uint8_t done;             /* LMBs done so far */
+    uint32_t index;           /* the event's DRC index */
+    int16_t rc;               /* errno of the operation so far */
+    int16_t prim_rc;          /* result of the last finished primitive */
+    int16_t saved_rc;         /* a primitive's error kept across its rollback */
+    uint16_t reserved;        /* LMBs this operation added or removed (bit per LMB) */
+    int8_t cc_depth;          /* depth of the tree being assembled */
+    uint8_t pad[3];
+    uint64_t cc_digest;       /* hash of the configure-connector items received */
+};
+
+enum guest_phase { GUEST_OFF, GUEST_FIRMWARE, GUEST_KERNEL, GUEST_RUNNING };
+
+/* The Linux pseries guest of the VM (it moves with migration). */
+struct guest_state {
+    uint8_t machine;          /* the machine the VM runs on */
+    uint8_t phase;            /* enum guest_phase */
+    uint8_t nwork;            /* entries in work[] (pseries_hp_wq) */
+    uint8_t has_ras_log;      /* ras_log_buf holds a record */
+    uint16_t cpus;            /* cpu nodes in the guest's tree, bit per core slot */
+    uint16_t online;          /* online CPUs, bit per core slot */
+    uint16_t lmbs;            /* DRCONF_MEM_ASSIGNED, bit per LMB slot */
+    uint16_t dlpar_errors;    /* DLPAR operations that ended in an error */
+    uint8_t dt_mismatch;      /* an assembled tree differed from QEMU's fragment */
+    uint8_t dt_mismatch_drc;  /* its DRC slot */
+    uint8_t pad[2];
+    struct spapr_event_entry ras_log_buf;
+    struct spapr_event_entry work[MAX_GUEST_WORK];
+    struct dlpar_op op;
+};
+
+/* The migration stream between two machines (migration/, hw/ppc vmstate). */
+struct migration_state {
+    uint8_t status;           /* enum migration_status */
+    uint8_t src, dst;
+    uint8_t load_failed_drc;  /* DRC slot whose section failed to load, 0xff none */
+};
+
+enum lv_job { LV_JOB_NONE, LV_JOB_MODIFY, LV_JOB_MIGRATION };
+enum lv_unplug_status { LV_UNPLUG_NONE, LV_UNPLUG_OK, LV_UNPLUG_GUEST_REJECTED };
+
+/* A QMP event on its way to libvirt's event loop. */
+struct lv_event { uint8_t machine, event, dev, pad; };
+
+/* libvirt's QEMU driver for the scenario's domain (src/qemu/). */
+struct libvirt_state {
+    uint8_t job;              /* enum lv_job held on the domain */
+    uint8_t job_owner;        /* script holding it */
+    uint8_t unplug_dev;       /* priv->unplug.alias (device + 1), 0 = nobody waits */
+    uint8_t unplug_status;    /* enum lv_unplug_status (priv->unplug.status) */
+    uint8_t nevents;
+    uint8_t domain;           /* machine the domain runs on (src until Finish) */
+    uint8_t mig_paused;       /* the domain was paused at Begin: it stays paused */
     uint8_t pad;
+    uint16_t mig_xml;         /* devices in the migratable XML taken at Begin */
+    uint16_t xml[MAX_MACHINES]; /* devices in each domain's live XML, bit per device */
+    uint16_t deferred[MAX_MACHINES]; /* DEVICE_DELETED handed to the worker, bit per device */
+    uint16_t failed_report;   /* a failure was reported since the last device_del, bit per device */
+    uint16_t false_unplug;    /* devices deleted after a failure was reported for them */
+    struct lv_event events[MAX_LV_EVENTS];
+};
+
+/*
+ * Actor slots: each independently scheduled thread of control has at most
+ * one pending step, whose kind and window [lo, hi] (ms, relative to now)
+ * are kept here by sim.c; kind 0 = nothing pending.
+ */
+enum actor_slot {
+    ACTOR_SCRIPT0 = 0,                 /* .. ACTOR_SCRIPT0 + MAX_SCRIPTS - 1 */
+    ACTOR_GUEST_BOOT = MAX_SCRIPTS,    /* firmware, CAS, the late initcall */
+    ACTOR_GUEST_IRQ,                   /* ras_hotplug_interrupt */
+    ACTOR_GUEST_WORKER,                /* pseries_hp_wq: one DLPAR sub-step */
+    ACTOR_GUEST_RTASD,                 /* rtasd: periodic event-scan */
+    ACTOR_MIGRATION,                   /* the migration thread: switchover */
+    ACTOR_LIBVIRT_EVENTS,              /* libvirt's event loop: one QMP event */
+    ACTOR_LIBVIRT_WORKER,              /* processDeviceDeletedEvent */
+    ACTOR_COUNT
+};
+
+struct actor {
+    uint8_t kind;
+    uint8_t arg;
+    uint16_t pad;
+    uint32_t lo, hi;
 };
 
 /* The first rtas/assert line of a script that did not hold. */
@@ -123,7 +235,11 @@ struct script_failure {
 };
 
 struct world {
+    struct actor actors[ACTOR_COUNT];
     struct spapr_machine machines[MAX_MACHINES];
+    struct guest_state guest;
+    struct migration_state migration;
+    struct libvirt_state libvirt;
     struct script_state scripts[MAX_SCRIPTS];
     struct script_failure failure;
 };

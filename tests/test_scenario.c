@@ -817,7 +817,7 @@ static void test_errors_devices_and_do(void **state)
         { S1 "do m device_add cpu c1 core-id=1 x\n",
           "t.scn:3:34: error: unexpected 'x' (expected `do [MACHINE] device_add TYPE ID ARG`)" },
         { S1 "do m fly\n", "t.scn:3:6: error: unknown action 'fly' (expected device_add, "
-          "device_del, migrate, cont, system_reset, setvcpus or guest)" },
+          "device_del, migrate, cont, stop, system_reset, setvcpus or guest)" },
         { S1 "do m\n", "t.scn:3:5: error: expected `do [MACHINE] ACTION …`" },
         { S1 "do x cont\n", "t.scn:3:4: error: unknown machine or action 'x'" },
         { S2 "do cont\n", "t.scn:4:4: error: which machine? 2 machines are defined: write "

@@ -8,6 +8,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
+#include <xxhash.h>
 #include "drc_fdt.h"
 
 #define FRAGMENT_SIZE (32 * 1024)  /* offsets must fit the world's int16 cursor */
@@ -21,7 +22,8 @@ static void setprop_cells(void *fdt, int node, const char *name, const uint32_t 
 {
     uint32_t be[64];
 
-    for (int i = 0; i < n && i < 64; i++)
+    g_assert(n >= 0 && n <= 64);
+    for (int i = 0; i < n; i++)
         be[i] = cpu_to_fdt32(v[i]);
     fdt_setprop(fdt, node, name, be, n * (int)sizeof(uint32_t));
 }
@@ -308,4 +310,31 @@ int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc
             d->ccs_offset = (int16_t)next;
     }
     return resp;
+}
+
+uint64_t drc_cc_digest(uint64_t h, int rc, const struct drc_cc_item *it)
+{
+    uint32_t head[2] = { (uint32_t)rc, (uint32_t)it->len };
+
+    h = XXH64(head, sizeof(head), h);
+    if (it->name)
+        h = XXH64(it->name, strlen(it->name) + 1, h);
+    if (it->data && it->len > 0)
+        h = XXH64(it->data, (size_t)it->len, h);
+    return h;
+}
+
+uint64_t drc_fragment_digest(const struct drc_fragment *f)
+{
+    struct spapr_drc d = { .fdt = 1, .ccs_offset = (int16_t)f->start, .ccs_depth = 0 };
+    struct drc_cc_item it;
+    uint64_t h = 0;
+    int rc;
+
+    do {
+        rc = drc_cc_next(f, &d, &it);
+        h = drc_cc_digest(h, rc, &it);
+    } while (rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
+             rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT);
+    return h;
 }

@@ -20,6 +20,11 @@ struct fragment_params {
     bool has_drc;
 };
 
+/* Fold one configure-connector item into a digest (the guest's assembled tree). */
+uint64_t drc_cc_digest(uint64_t h, int rc, const struct drc_cc_item *it);
+/* The digest of a whole uninterrupted walk of a fragment. */
+uint64_t drc_fragment_digest(const struct drc_fragment *f);
+
 /* Returns the owned blob (g_free it) and fills out; NULL on failure. */
 void *drc_fragment_build(uint8_t cls, const struct fragment_params *p, struct drc_fragment *out);
 

@@ -1,69 +1,239 @@
 /*
- * Management actions of a script, performed as libvirt performs them
- * (src/qemu/qemu_hotplug.c, qemu_driver.c): each `do` line is one QMP
- * command to the machine's QEMU, traced with QEMU's reply.
+ * Management actions as libvirt's QEMU driver performs them (src/qemu/
+ * qemu_hotplug.c, qemu_driver.c, qemu_migration.c, qemu_process.c): a
+ * MODIFY job per action, the single unplug waiter with its timeout, vCPU
+ * hotplug without guest acknowledgement, migration Begin/Prepare/Perform/
+ * Finish/Confirm. On a machine without a Linux guest (guest=script|none) a
+ * `do` line is the bare QMP command, as a person at the monitor sends it.
  */
 #include <stdio.h>
-#include "script.h"
+#include <string.h>
+#include "guest_os.h"
+#include "migration.h"
+#include "libvirt.h"
 #include "spapr.h"
+
+#define LV_JOB_WAIT_MS 30000   /* qemuDomainObjBeginJob: VIR_JOB_WAIT_TIME */
 
 bool libvirt_do_supported(uint8_t action)
 {
-    return action == DO_DEVICE_ADD || action == DO_DEVICE_DEL || action == DO_SYSTEM_RESET;
+    return action < DO_ACTION_COUNT;
 }
 
-static void trace_device_args(const struct sim *s, const struct scn_line *l, struct trace *tr)
+bool libvirt_manages(const struct sim *s, int m)
 {
-    static const char *const drivers[DEV_TYPE_COUNT] = { "cpu", "dimm", "phb", "pci" };
-    const struct scn_device *d = &s->scn->devices[l->device];
-
-    if (l->action == DO_DEVICE_ADD)
-        trace_arg_str(tr, "driver", drivers[d->type]);
-    trace_arg_str(tr, "id", d->id);
-    if (l->action != DO_DEVICE_ADD)
-        return;
-    if (d->type == DEV_CPU_CORE)
-        trace_arg_int(tr, "core-id", d->core_id);
-    else if (d->type == DEV_DIMM)
-        trace_arg_int(tr, "size-mb", d->size_mb);
-    else if (d->type == DEV_PHB)
-        trace_arg_int(tr, "index", d->index);
-    else
-        trace_arg_int(tr, "slot", d->slot);
+    return s->scn->machines[m].guest == GUEST_LINUX;
 }
 
-void libvirt_do(const struct sim *s, struct world *w, const struct scn_line *l, struct trace *tr,
-                uint32_t step_no, uint64_t t_ms)
+bool needs_job(const struct scn_line *l)
 {
-    char err[256] = "";
-    bool ok = true;
+    return l->action != DO_GUEST_CPU_OFFLINE;
+}
 
-    if (tr) {
-        trace_step_begin(tr, step_no, t_ms, "libvirt", do_action_name(l->action));
-        trace_arg_str(tr, "machine", sim_machine_name(s, l->machine));
-        if (s->scn->nscripts > 1)
-            trace_arg_str(tr, "script", s->scn->script_names[l->script]);
-        if (l->action != DO_SYSTEM_RESET)
-            trace_device_args(s, l, tr);
+static bool job_free_for(const struct world *w, int script)
+{
+    return w->libvirt.job == LV_JOB_NONE || w->libvirt.job_owner == script;
+}
+
+/* The pending step of a script at a `do` line of a libvirt-managed machine. */
+struct pending libvirt_line_pending(const struct sim *s, const struct world *w, int script,
+                                    const struct scn_line *l)
+{
+    uint8_t phase = w->scripts[script].phase;
+    const struct libvirt_state *lv = &w->libvirt;
+    uint32_t t = knob_val(&s->knobs, KNOB_LIBVIRT_UNPLUG_TIMEOUT);
+
+    if (phase == 0 && needs_job(l) && !job_free_for(w, script))
+        return (struct pending){ STEP_SCRIPT_JOB_TIMEOUT, 0, LV_JOB_WAIT_MS, LV_JOB_WAIT_MS };
+    if (l->action == DO_MIGRATE && phase == 3)   /* qemuMigrationSrcWaitForCompletion */
+        return w->migration.status == MIGRATION_ACTIVE ? (struct pending){ 0 }
+             : (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 };
+    if ((l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS) && phase == 1)
+        return lv->unplug_status != LV_UNPLUG_NONE ? (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 }
+             : (struct pending){ STEP_SCRIPT_TIMEOUT, 0, t, t };
+    return (struct pending){ STEP_SCRIPT_LINE, 0, 1, WINDOW_NEVER };
+}
+
+void job_acquire(struct world *w, int script, uint8_t job)
+{
+    w->libvirt.job = job;
+    w->libvirt.job_owner = (uint8_t)script;
+}
+
+void job_release(struct world *w)
+{
+    w->libvirt.job = LV_JOB_NONE;
+    w->libvirt.job_owner = 0;
+}
+
+void lv_error(struct step_ctx *c, const char *msg)
+{
+    if (c->tr) {
+        trace_result_str(c->tr, "error", msg);
+        trace_log(c->tr, "libvirt", msg);
     }
-    switch (l->action) {
-    case DO_DEVICE_ADD:
-        ok = qmp_device_add(s, w, l->machine, l->device, tr, err, sizeof(err));
-        break;
-    case DO_DEVICE_DEL:
-        ok = qmp_device_del(s, w, l->machine, l->device, tr, err, sizeof(err));
-        break;
-    case DO_SYSTEM_RESET:
-        qmp_system_reset(s, w, l->machine, tr);
-        break;
-    default:
-        break;
+}
+
+/* qemuDomainHotplugAddVcpu / qemuDomainAttachDeviceLive: no guest ack. */
+bool lv_device_add(struct step_ctx *c, int m, uint8_t dev)
+{
+    char err[256];
+
+    if (!qmp_device_add(c->s, c->w, m, dev, c->tr, err, sizeof(err))) {
+        lv_error(c, err);
+        return false;
     }
-    if (!tr)
+    c->w->libvirt.xml[m] |= (uint16_t)(1u << dev);
+    return true;
+}
+
+/* qemuDomainDeleteDevice after qemuDomainMarkDeviceForRemoval. */
+bool lv_device_del_start(struct step_ctx *c, int m, uint8_t dev)
+{
+    struct libvirt_state *lv = &c->w->libvirt;
+    char err[256];
+
+    lv->failed_report &= (uint16_t)~(1u << dev);
+    lv->unplug_dev = (uint8_t)(dev + 1);
+    lv->unplug_status = LV_UNPLUG_NONE;
+    if (qmp_device_del(c->s, c->w, m, dev, c->tr, err, sizeof(err)))
+        return true;
+    lv_error(c, err);
+    lv->unplug_dev = 0;
+    return false;
+}
+
+/* qemuDomainWaitForDeviceRemoval returned: event, rejection or timeout. */
+void lv_device_del_end(struct step_ctx *c, int m, uint8_t dev, bool timed_out)
+{
+    struct libvirt_state *lv = &c->w->libvirt;
+    bool cpu = c->s->scn->devices[dev].type == DEV_CPU_CORE;
+
+    if (!timed_out && lv->unplug_status == LV_UNPLUG_OK) {
+        lv->xml[m] &= (uint16_t)~(1u << dev);    /* qemuDomainRemoveVcpu / RemoveDevice */
+        if (c->tr)
+            trace_result_str(c->tr, "return", "removed");
+    } else if (!timed_out) {
+        lv->failed_report |= (uint16_t)(1u << dev);
+        lv_error(c, "unplug of device was rejected by the guest");
+    } else if (cpu) {
+        lv->failed_report |= (uint16_t)(1u << dev);
+        lv_error(c, "vcpu unplug request timed out. Unplug result must be manually "
+                    "inspected in the domain");
+    } else if (c->tr) {   /* detach timeout = success, the device stays in the live XML */
+        trace_result_str(c->tr, "return", "timed out, device kept in the live XML");
+    }
+    lv->unplug_dev = 0;
+    lv->unplug_status = LV_UNPLUG_NONE;
+}
+
+/* qemuProcessHandleDeviceDeleted & co: the event loop gets a QMP event. */
+void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev)
+{
+    struct libvirt_state *lv = &w->libvirt;
+
+    if (ev == QMP_DEVICE_DELETED && (lv->failed_report >> dev & 1))
+        lv->false_unplug |= (uint16_t)(1u << dev);
+    if (ev != QMP_DEVICE_DELETED)   /* a rejection reported to the management layer */
+        lv->failed_report |= (uint16_t)(1u << dev);
+    if (lv->nevents == MAX_LV_EVENTS) {
+        w->machines[m].abort_reason = QEMU_ABORT_EVENT_OVERFLOW;
         return;
-    if (ok)
-        trace_result_str(tr, "return", "{}");
+    }
+    lv->events[lv->nevents++] = (struct lv_event){ (uint8_t)m, ev, dev, 0 };
+}
+
+void libvirt_pending(const struct sim *s, const struct world *w, struct pending *events,
+                     struct pending *worker)
+{
+    const struct libvirt_state *lv = &w->libvirt;
+
+    (void)s;
+    if (lv->nevents)
+        *events = (struct pending){ STEP_LIBVIRT_EVENT, 0, 0, 0 };
+    for (int m = 0; m < MAX_MACHINES; m++)
+        if (lv->deferred[m] && lv->job == LV_JOB_NONE)
+            *worker = (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 };
+}
+
+static void trace_lv(struct step_ctx *c, const char *op, int m, uint8_t dev)
+{
+    if (!c->tr)
+        return;
+    trace_step_begin(c->tr, c->step_no, c->t_ms, "libvirt", op);
+    trace_arg_str(c->tr, "machine", sim_machine_name(c->s, m));
+    trace_arg_str(c->tr, "id", c->s->scn->devices[dev].id);
+}
+
+/*
+ * One QMP event: DEVICE_DELETED wakes the thread waiting on that alias or
+ * goes to the worker; DEVICE_UNPLUG_GUEST_ERROR wakes it with GUEST_REJECTED
+ * and is reported as device-removal-failed; MEM_UNPLUG_ERROR is not handled.
+ */
+static void handle_event(struct step_ctx *c)
+{
+    struct libvirt_state *lv = &c->w->libvirt;
+    struct lv_event e = lv->events[0];
+    bool waiter = lv->unplug_dev == e.dev + 1;
+
+    memmove(&lv->events[0], &lv->events[1], (size_t)(lv->nevents - 1) * sizeof(lv->events[0]));
+    memset(&lv->events[--lv->nevents], 0, sizeof(lv->events[0]));
+    trace_lv(c, qmp_event_name(e.event), e.machine, e.dev);
+    if (e.event == QMP_DEVICE_DELETED && waiter) {
+        lv->unplug_status = LV_UNPLUG_OK;
+    } else if (e.event == QMP_DEVICE_DELETED) {
+        lv->deferred[e.machine] |= (uint16_t)(1u << e.dev);
+    } else if (e.event == QMP_DEVICE_UNPLUG_GUEST_ERROR) {
+        if (waiter)
+            lv->unplug_status = LV_UNPLUG_GUEST_REJECTED;
+        if (c->tr)
+            trace_result_str(c->tr, "event", "device-removal-failed");
+    } else if (c->tr) {
+        trace_result_str(c->tr, "event", "ignored");
+    }
+    if (c->tr)
+        trace_step_end(c->tr);
+}
+
+/* processDeviceDeletedEvent: needs a MODIFY job; an inactive domain drops it. */
+static void worker(struct step_ctx *c)
+{
+    struct libvirt_state *lv = &c->w->libvirt;
+    int m = 0;
+    uint8_t dev;
+
+    while (!lv->deferred[m])
+        m++;
+    dev = (uint8_t)__builtin_ctz(lv->deferred[m]);
+    lv->deferred[m] &= (uint16_t)~(1u << dev);
+    trace_lv(c, "processDeviceDeletedEvent", m, dev);
+    if (lv->domain != m) {
+        if (c->tr)
+            trace_log(c->tr, "libvirt", "Domain is not running");
+    } else {
+        lv->xml[m] &= (uint16_t)~(1u << dev);
+    }
+    if (c->tr)
+        trace_step_end(c->tr);
+}
+
+void libvirt_apply(struct step_ctx *c, const struct step *st)
+{
+    if (st->kind == STEP_LIBVIRT_EVENT)
+        handle_event(c);
     else
-        trace_result_str(tr, "error", err);
-    trace_step_end(tr);
+        worker(c);
+}
+
+/* The domain starts where the guest starts, with every device QEMU has. */
+void libvirt_start(const struct sim *s, struct world *w)
+{
+    struct libvirt_state *lv = &w->libvirt;
+
+    memset(lv, 0, sizeof(*lv));
+    lv->domain = (uint8_t)(sim_guest_machine(s, w) < 0 ? 0 : sim_guest_machine(s, w));
+    for (int m = 0; m < s->scn->nmachines; m++)
+        for (int d = 0; d < s->scn->ndevices; d++)
+            if (w->machines[m].devices[d].realized && libvirt_manages(s, m))
+                lv->xml[m] |= (uint16_t)(1u << d);
 }

@@ -1,16 +1,19 @@
 /*
- * Script actors: each `script` of a scenario runs its lines in order, one
- * line per step, and may fire whenever it has a line left (window [0,
- * never]): real management clients can be arbitrarily slow. Dispatches each
- * line to libvirt.c or script_guest.c, and evaluates assert checkpoints.
+ * Script actors: each `script` of a scenario runs its lines in order. An
+ * action may fire whenever its script is at it (window [1 ms, never]: real
+ * clients are arbitrarily slow, never instantaneous); a wait fires once its
+ * condition holds, or at its timeout. Dispatches `do` lines to libvirt*.c,
+ * rtas lines to script_guest.c, and evaluates assert checkpoints.
  */
 #include <stdio.h>
+#include "guest_os.h"
+#include "libvirt.h"
 #include "script.h"
 #include "spapr.h"
 
 bool script_do_supported(uint8_t action)
 {
-    return libvirt_do_supported(action);
+    return action < DO_ACTION_COUNT;
 }
 
 void script_start(const struct sim *s, struct world *w)
@@ -21,16 +24,65 @@ void script_start(const struct sim *s, struct world *w)
                                                                         : SCRIPT_DONE };
 }
 
-unsigned script_enabled(const struct sim *s, const struct world *w, struct step *out,
-                        unsigned max)
+const struct scn_line *script_line(const struct sim *s, const struct world *w, int script)
 {
-    unsigned n = 0;
+    return &s->scn->lines[s->scn->script_first[script] + w->scripts[script].pc];
+}
 
-    for (int i = 0; i < s->scn->nscripts && n < max; i++)
-        if (w->scripts[i].status == SCRIPT_RUNNING)
-            out[n++] = (struct step){ .actor = (uint8_t)i, .kind = STEP_SCRIPT_LINE,
-                                      .lo = 0, .hi = WINDOW_NEVER };
-    return n;
+static bool event_emitted(const struct spapr_machine *mw, uint8_t ev, uint8_t dev)
+{
+    uint16_t mask = ev == QMP_DEVICE_DELETED ? mw->deleted
+                  : ev == QMP_DEVICE_UNPLUG_GUEST_ERROR ? mw->unplug_guest_error
+                  : mw->mem_unplug_error;
+
+    return dev == SCN_NO_DEVICE ? mask != 0 : (mask >> dev) & 1;
+}
+
+/* Nothing pending but scripts that are themselves waiting. */
+static bool quiescent_but_scripts(const struct world *w, int self)
+{
+    for (int a = ACTOR_GUEST_BOOT; a < ACTOR_COUNT; a++)
+        if (w->actors[a].kind)
+            return false;
+    for (int i = 0; i < MAX_SCRIPTS; i++)
+        if (i != self && w->scripts[i].status == SCRIPT_RUNNING &&
+            w->actors[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_LINE)
+            return false;
+    return true;
+}
+
+static bool wait_holds(const struct sim *s, const struct world *w, int script,
+                       const struct scn_line *l)
+{
+    switch (l->action) {
+    case WAIT_GUEST_ONLINE:
+        return sim_guest_machine(s, w) == l->machine &&
+               (w->guest.online >> s->scn->devices[l->device].core_id & 1);
+    case WAIT_EVENT:
+        return event_emitted(&w->machines[l->machine], l->event, l->device);
+    case WAIT_MIGRATED:
+        return w->migration.status == MIGRATION_COMPLETED;
+    default:
+        return quiescent_but_scripts(w, script);
+    }
+}
+
+void script_pending(const struct sim *s, const struct world *w, struct pending *out)
+{
+    for (int i = 0; i < s->scn->nscripts; i++) {
+        const struct scn_line *l;
+        if (w->scripts[i].status != SCRIPT_RUNNING)
+            continue;
+        l = script_line(s, w, i);
+        if (l->kind == LINE_DO && libvirt_manages(s, l->machine))
+            out[i] = libvirt_line_pending(s, w, i, l);
+        else if (l->kind != LINE_WAIT)
+            out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 1, WINDOW_NEVER };
+        else if (wait_holds(s, w, i, l))
+            out[i] = (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 };
+        else if (l->timeout_ms)
+            out[i] = (struct pending){ STEP_SCRIPT_TIMEOUT, 0, l->timeout_ms, l->timeout_ms };
+    }
 }
 
 void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32_t got)
@@ -40,47 +92,69 @@ void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32
     w->failure = (struct script_failure){ .line = l->loc.line, .field = field, .got = got };
 }
 
-static void assert_line(const struct sim *s, struct world *w, const struct scn_line *l,
-                        struct trace *tr, uint32_t step_no, uint64_t t_ms)
+static void assert_line(struct step_ctx *c, const struct scn_line *l)
 {
     uint32_t index = 0;
-    int slot = sim_resolve_drc(s, w, l->machine, &l->drc, &index);
+    int slot = sim_resolve_drc(c->s, c->w, l->machine, &l->drc, &index);
     uint8_t field = 0;
     int32_t got = 0;
-    bool ok = sim_drc_pred_holds(s, w, l->machine, slot, &l->pred, 0, 0, &field, &got);
+    bool ok = sim_drc_pred_holds(c->s, c->w, l->machine, slot, &l->pred, 0, 0, &field, &got);
 
     if (!ok)
-        script_fail(w, l, field, got);
-    if (!tr)
+        script_fail(c->w, l, field, got);
+    if (!c->tr)
         return;
-    trace_step_begin(tr, step_no, t_ms, "script", "assert");
-    trace_arg_str(tr, "machine", sim_machine_name(s, l->machine));
-    trace_arg_hex(tr, "drc", index);
-    trace_result_str(tr, "holds", ok ? "yes" : "no");
+    trace_step_begin(c->tr, c->step_no, c->t_ms, "script", "assert");
+    trace_arg_str(c->tr, "machine", sim_machine_name(c->s, l->machine));
+    trace_arg_hex(c->tr, "drc", index);
+    trace_result_str(c->tr, "holds", ok ? "yes" : "no");
     if (!ok)
-        trace_result_str(tr, "failed", sim_pred_field_name(field));
-    trace_step_end(tr);
+        trace_result_str(c->tr, "failed", sim_pred_field_name(field));
+    trace_step_end(c->tr);
 }
 
-void script_apply(const struct sim *s, struct world *w, const struct step *st, struct trace *tr,
-                  uint32_t step_no, uint64_t t_ms)
+static void wait_line(struct step_ctx *c, const struct scn_line *l, const struct step *st)
 {
-    struct script_state *sc = &w->scripts[st->actor];
-    const struct scn_line *l = &s->scn->lines[s->scn->script_first[st->actor] + sc->pc];
+    static const char *const what[] = { "guest-online", "event", "migrated", "quiescent" };
+    bool timed_out = st->kind == STEP_SCRIPT_TIMEOUT;
+
+    if (timed_out)
+        script_fail(c->w, l, PRED_WAIT, (int32_t)l->timeout_ms);
+    if (!c->tr)
+        return;
+    trace_step_begin(c->tr, c->step_no, c->t_ms, "script", "wait");
+    if (l->action != WAIT_MIGRATED && l->action != WAIT_QUIESCENT)
+        trace_arg_str(c->tr, "machine", sim_machine_name(c->s, l->machine));
+    trace_arg_str(c->tr, "for", what[l->action]);
+    if (l->action == WAIT_EVENT)
+        trace_arg_str(c->tr, "event", qmp_event_name(l->event));
+    if (l->device != SCN_NO_DEVICE)
+        trace_arg_str(c->tr, "id", c->s->scn->devices[l->device].id);
+    trace_result_str(c->tr, "result", timed_out ? "timed out" : "holds");
+    trace_step_end(c->tr);
+}
+
+void script_apply(struct step_ctx *c, const struct step *st)
+{
+    int i = st->actor - ACTOR_SCRIPT0;
+    struct script_state *sc = &c->w->scripts[i];
+    const struct scn_line *l = script_line(c->s, c->w, i);
+    bool done = true;
 
     switch (l->kind) {
     case LINE_DO:
-        libvirt_do(s, w, l, tr, step_no, t_ms);
+        done = libvirt_do_step(c, i, l, st);
+        break;
+    case LINE_WAIT:
+        wait_line(c, l, st);
         break;
     case LINE_RTAS:
-        script_guest_rtas(s, w, l, tr, step_no, t_ms);
-        break;
-    case LINE_ASSERT:
-        assert_line(s, w, l, tr, step_no, t_ms);
+        script_guest_rtas(c->s, c->w, l, c->tr, c->step_no, c->t_ms);
         break;
     default:
+        assert_line(c, l);
         break;
     }
-    if (++sc->pc == s->scn->script_count[st->actor])
+    if (done && ++sc->pc == c->s->scn->script_count[i])
         sc->status = SCRIPT_DONE;
 }

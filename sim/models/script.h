@@ -1,7 +1,7 @@
 /*
  * The scenario's scripts as actors: each script runs its lines in order,
- * one line per step, concurrently with the other scripts. A line is a
- * management action (libvirt.c), a guest RTAS call the script plays
+ * concurrently with the other scripts. A line is a management action
+ * (libvirt*.c), a wait, a guest RTAS call the script plays
  * (script_guest.c), or an assert checkpoint.
  */
 #ifndef DRCSIM_SCRIPT_H
@@ -10,22 +10,18 @@
 #include "sim.h"
 #include "trace.h"
 
-enum { STEP_SCRIPT_LINE = 1 };
+#define PRED_WAIT 0x40   /* script_failure.field: a wait timed out */
 
 bool script_do_supported(uint8_t action);
 void script_start(const struct sim *s, struct world *w);
-unsigned script_enabled(const struct sim *s, const struct world *w, struct step *out,
-                        unsigned max);
-void script_apply(const struct sim *s, struct world *w, const struct step *st, struct trace *tr,
-                  uint32_t step_no, uint64_t t_ms);
+/* Pending steps of every script, into out[0..MAX_SCRIPTS). */
+void script_pending(const struct sim *s, const struct world *w, struct pending *out);
+void script_apply(struct step_ctx *c, const struct step *st);
+/* The line a running script is at. */
+const struct scn_line *script_line(const struct sim *s, const struct world *w, int script);
 
 /* Record that line l did not hold (first failure wins). */
 void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32_t got);
-
-/* libvirt.c: perform a `do` line as libvirt would. */
-bool libvirt_do_supported(uint8_t action);
-void libvirt_do(const struct sim *s, struct world *w, const struct scn_line *l, struct trace *tr,
-                uint32_t step_no, uint64_t t_ms);
 
 /* script_guest.c: the script plays the guest: one rtas line. */
 void script_guest_rtas(const struct sim *s, struct world *w, const struct scn_line *l,

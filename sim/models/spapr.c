@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "guest_os.h"
 #include "spapr.h"
 
 static const struct scn_device *dev_cfg(const struct sim *s, uint8_t dev)
@@ -148,12 +149,26 @@ static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev
     }
 }
 
+bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, char *err,
+                    size_t errlen)
+{
+    if (w->machines[m].devices[dev].realized) {
+        snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
+        return false;
+    }
+    return device_plug(s, w, m, dev, NULL, err, errlen);
+}
+
 /* qmp_device_add -> qdev_device_add: a QMP-added device is hotplugged. */
 bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen)
 {
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
+    if (w->machines[m].migration == MIGRATION_ACTIVE) {   /* !migration_is_idle() */
+        snprintf(err, errlen, "device_add not allowed while migrating");
+        return false;
+    }
     if (sd->realized) {
         snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
         return false;
@@ -246,6 +261,10 @@ bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
 {
     if (!w->machines[m].devices[dev].realized) {
         snprintf(err, errlen, "Device '%s' not found", dev_cfg(s, dev)->id);
+        return false;
+    }
+    if (w->machines[m].migration == MIGRATION_ACTIVE) {   /* qdev_unplug */
+        snprintf(err, errlen, "device_del not allowed while migrating");
         return false;
     }
     switch (dev_cfg(s, dev)->type) {
@@ -360,10 +379,78 @@ void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace 
 
     drc_physical_reset_all(s, w, m);
     mw->ov5_cas = 0;
+    mw->irq_latched = 0;        /* spapr_irq_reset */
     if (s->scn->machines[m].guest == GUEST_NONE)
         mw->ov5_cas = OV5_CAS_HP_EVT;
     spapr_drc_reset_all(s, w, m, tr);
     spapr_clear_pending_events(w, m);
+    spapr_build_fdt(s, w, m);
+}
+
+/* A DRC with a device that is not in its ready state (10f12e6450). */
+static bool spapr_hotplugged_dev_before_cas(const struct sim *s, const struct world *w, int m)
+{
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++)
+        if (spapr_drc_needed(&s->m[m].drcs[slot], &w->machines[m].drcs[slot]))
+            return true;
+    return false;
+}
+
+/*
+ * do_client_architecture_support: negotiate ov5; then per qemu.cas-drc-reset
+ * reset every DRC and drop the hotplug events (ad334d89a6), or ask for a CAS
+ * reboot when a DRC is transient (10f12e6450), or nothing (July 2017). The
+ * guest gets the tree rebuilt now (qemu.cas-full-fdt) or the one of reset.
+ */
+bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_requested)
+{
+    struct spapr_machine *mw = &c->w->machines[m];
+    uint32_t mode = knob_val(&c->s->knobs, KNOB_QEMU_CAS_DRC_RESET);
+
+    mw->ov5_cas = ov5_requested;
+    if (mode == CAS_DRC_RESET_ON) {
+        spapr_drc_reset_all(c->s, c->w, m, c->tr);
+        spapr_clear_pending_hotplug_events(c->w, m);
+    } else if (mode == CAS_DRC_RESET_REBOOT && spapr_hotplugged_dev_before_cas(c->s, c->w, m)) {
+        qmp_system_reset(c->s, c->w, m, c->tr);
+        guest_machine_reset(c, m);
+        return true;
+    }
+    if (knob_on(&c->s->knobs, KNOB_QEMU_CAS_FULL_FDT))
+        spapr_build_fdt(c->s, c->w, m);
+    return false;
+}
+
+/* qmp_stop (monitor/qmp-cmds.c): vm_stop(RUN_STATE_PAUSED), or autostart = 0. */
+void qmp_stop(const struct sim *s, struct world *w, int m)
+{
+    struct spapr_machine *mw = &w->machines[m];
+
+    (void)s;
+    if (mw->runstate == RUN_STATE_INMIGRATE)
+        mw->autostart = 0;
+    else if (mw->runstate == RUN_STATE_RUNNING || mw->runstate == RUN_STATE_PRELAUNCH)
+        mw->runstate = RUN_STATE_PAUSED;
+}
+
+/*
+ * qmp_cont (monitor/qmp-cmds.c): during INMIGRATE it only sets autostart;
+ * a source in POSTMIGRATE is resumed like any paused VM. (The switchover is
+ * one step here, so FINISH_MIGRATE's "Migration is not finalized yet" is
+ * never seen.)
+ */
+bool qmp_cont(const struct sim *s, struct world *w, int m, char *err, size_t errlen)
+{
+    struct spapr_machine *mw = &w->machines[m];
+
+    (void)s;
+    (void)err;
+    (void)errlen;
+    if (mw->runstate == RUN_STATE_INMIGRATE)
+        mw->autostart = 1;
+    else
+        mw->runstate = RUN_STATE_RUNNING;
+    return true;
 }
 
 /*

@@ -33,6 +33,9 @@ bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen);
 bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen);
+/* A -device on the command line of a machine already started (libvirt's destination). */
+bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, char *err,
+                    size_t errlen);
 /* spapr_machine_reset (as one step). */
 void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr);
 
@@ -48,7 +51,17 @@ struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m
                                      struct spapr_event_entry *out, struct trace *tr);
 struct rtas_ret rtas_event_scan(const struct sim *s, struct world *w, int m, struct trace *tr);
 
+/* do_client_architecture_support (spapr_hcall.c): true if it reset the machine. */
+bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_requested);
+/* QMP stop: running -> paused (in INMIGRATE: no autostart). */
+void qmp_stop(const struct sim *s, struct world *w, int m);
+/* QMP cont: prelaunch or paused -> running. */
+bool qmp_cont(const struct sim *s, struct world *w, int m, char *err, size_t errlen);
+/* spapr_build_fdt (spapr_fdt.c): the tree QEMU hands the guest, summarized. */
+void spapr_build_fdt(const struct sim *s, struct world *w, int m);
+
 /* Shared between spapr*.c. */
+void spapr_irq_pulse(struct world *w, int m);
 struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,
                                 enum drc_op op, uint8_t dev, uint32_t value, struct trace *tr);
 void spapr_drc_reset_all(const struct sim *s, struct world *w, int m, struct trace *tr);

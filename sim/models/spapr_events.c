@@ -39,7 +39,16 @@ const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, s
     return buf;
 }
 
-/* spapr_hotplug_req_event: build the log, append, pulse the source IRQ. */
+/*
+ * qemu_irq_pulse of the event's source. An edge that arrives while the guest
+ * has the source masked is latched (XICS_STATUS_MASKED_PENDING, the XIVE PQ
+ * bits) and delivered once the guest's handler unmasks it.
+ */
+void spapr_irq_pulse(struct world *w, int m)
+{
+    w->machines[m].irq_latched = 1;
+}
+
 void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_t hp_type,
                              uint8_t action, uint8_t id_type, uint8_t count, uint32_t index,
                              struct trace *tr)
@@ -54,6 +63,7 @@ void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_
         return;
     }
     mw->events[mw->nr_events++] = e;
+    spapr_irq_pulse(w, m);
     if (tr) {
         snprintf(line, sizeof(line), "spapr_hotplug_req_event: %s",
                  spapr_event_describe(&e, buf, sizeof(buf)));
@@ -97,6 +107,8 @@ struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m
         return (struct rtas_ret){ RTAS_OUT_NO_ERRORS_FOUND, 0 };
     *out = mw->events[0];
     dequeue_at(mw, 0);
+    if (mw->nr_events)          /* edge-triggered: re-pulse for what remains */
+        spapr_irq_pulse(w, m);
     return (struct rtas_ret){ RTAS_OUT_SUCCESS, 0 };
 }
 
@@ -104,8 +116,8 @@ struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m
 struct rtas_ret rtas_event_scan(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
     (void)s;
-    (void)w;
-    (void)m;
     (void)tr;
+    if (w->machines[m].nr_events)
+        spapr_irq_pulse(w, m);
     return (struct rtas_ret){ RTAS_OUT_NO_ERRORS_FOUND, 0 };
 }

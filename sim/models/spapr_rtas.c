@@ -5,6 +5,7 @@
  * rejection path (87758fed7a, 4b08cd567b), QMP events and QEMU aborts.
  */
 #include <stdio.h>
+#include "libvirt.h"
 #include "spapr.h"
 
 const char *qemu_abort_message(uint8_t reason)
@@ -22,6 +23,8 @@ const char *qemu_abort_message(uint8_t reason)
         return "rtas_ibm_configure_connector: dt_populate of a DRC without a device";
     case QEMU_ABORT_LMB_ROLLBACK_NO_DS:
         return "spapr_memory_unplug_rollback: assertion failed: (ds)";
+    case QEMU_ABORT_FDT:
+        return "spapr_build_fdt: _FDT() failed, QEMU exits";
     case QEMU_ABORT_EVENT_OVERFLOW:
         return "drcsim model bound: more pending hotplug events than MAX_EVENTS";
     default:
@@ -57,6 +60,8 @@ void spapr_emit_event(const struct sim *s, struct world *w, int m, uint8_t ev, u
             mw->unplug_guest_error |= bit;
         else
             mw->mem_unplug_error |= bit;
+        if (libvirt_manages(s, m))   /* the QMP monitor connection */
+            libvirt_qmp_event(w, m, ev, (uint8_t)(drc_dev - 1));
     }
     if (tr)
         trace_event(tr, sim_machine_name(s, m), qmp_event_name(ev), id);
@@ -107,6 +112,8 @@ struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int
         spapr_abort(s, w, m, o.abort_reason, slot, tr);
     if (o.effects & DRC_FX_LMB_ROLLBACK)
         spapr_memory_unplug_rollback(s, w, m, had_dev, tr);
+    if (w->machines[m].abort_reason)
+        return o;   /* g_assert(ds) in the rollback: QEMU is gone */
     if (o.effects & DRC_FX_GUEST_REJECTED)
         unplug_rejected(s, w, m, had_dev, tr);
     if (o.effects & DRC_FX_RELEASED)

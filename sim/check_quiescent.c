@@ -1,0 +1,172 @@
+/*
+ * Checks at quiescence (nothing left that can fire): every `expect` line,
+ * scripts left blocked, and, where a Linux guest and libvirt run the domain,
+ * view-mismatch (QEMU, guest and libvirt disagree about a device),
+ * lost-unplug (an unplug pending that nothing can complete) and
+ * guest-dlpar-error (a DLPAR operation ended in an error).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "check.h"
+#include "libvirt.h"
+#include "script.h"
+#include "spapr.h"
+
+static bool event_seen(const struct sim *s, const struct world *w, uint8_t ev, uint8_t dev)
+{
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        const struct spapr_machine *mw = &w->machines[m];
+        uint16_t mask = ev == QMP_DEVICE_DELETED ? mw->deleted
+                      : ev == QMP_DEVICE_UNPLUG_GUEST_ERROR ? mw->unplug_guest_error
+                      : mw->mem_unplug_error;
+        if (dev == SCN_NO_DEVICE ? mask != 0 : (mask >> dev) & 1)
+            return true;
+    }
+    return false;
+}
+
+/* The domain's machine: where libvirt runs it, else where the guest is. */
+static int active_machine(const struct sim *s, const struct world *w)
+{
+    int g = sim_guest_machine(s, w);
+
+    return g >= 0 ? g : 0;
+}
+
+/* QEMU's view: realized, every DRC in its ready state, no unplug pending. */
+static bool qemu_has(const struct sim *s, const struct world *w, int m, int d)
+{
+    const struct spapr_machine *mw = &w->machines[m];
+
+    if (!mw->devices[d].realized)
+        return false;
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++) {
+        const struct spapr_drc *drc = &mw->drcs[slot];
+        if (drc->dev == d + 1 && (drc->state != drc_ready_state(s->m[m].drcs[slot].cls) ||
+                                  drc->unplug_requested))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * The guest's view: a cpu node for a core; every LMB of a DIMM assigned
+ * (a DIMM QEMU no longer has has no known range: absent). -1: no view
+ * (PHB and PCI hotplug go to rtas_errd, which the guest model does not run).
+ */
+static int guest_has(const struct sim *s, const struct world *w, int m, int d)
+{
+    const struct scn_device *dev = &s->scn->devices[d];
+    const struct spapr_device *sd = &w->machines[m].devices[d];
+
+    if (dev->type == DEV_CPU_CORE)
+        return w->guest.cpus >> dev->core_id & 1;
+    if (dev->type != DEV_DIMM)
+        return -1;
+    if (!sd->realized)
+        return 0;
+    for (uint32_t k = 0; k < dev->size_mb / 256; k++)
+        if (!(w->guest.lmbs >> (sd->first_drc - s->m[m].lmb_first + k) & 1))
+            return 0;
+    return 1;
+}
+
+static const char *yesno(int v) { return v ? "present" : "absent"; }
+
+/* view-mismatch, lost-unplug, guest-dlpar-error on the domain's machine. */
+static uint32_t check_domain(const struct sim *s, const struct world *w, struct violation *v)
+{
+    int m = active_machine(s, w);
+    uint32_t fams = 0;
+
+    for (int d = 0; d < s->scn->ndevices && !fams; d++) {
+        int q = qemu_has(s, w, m, d), g = guest_has(s, w, m, d);
+        int l = libvirt_manages(s, m) ? (w->libvirt.xml[m] >> d & 1) : q;
+        if (q != l || (g >= 0 && g != q))
+            fams |= violate(v, FAM_VIEW_MISMATCH, 0, "%s on %s: QEMU %s, guest %s, libvirt %s",
+                            s->scn->devices[d].id, sim_machine_name(s, m), yesno(q),
+                            g < 0 ? "(no view)" : yesno(g), yesno(l));
+    }
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++) {
+        const struct spapr_drc *drc = &w->machines[m].drcs[slot];
+        if (drc->unplug_requested && drc->dev) {
+            fams |= violate(v, FAM_LOST_UNPLUG, 0, "DRC 0x%x on %s: unplug of %s still pending "
+                            "(%s) and nothing can complete or report it", s->m[m].drcs[slot].index,
+                            sim_machine_name(s, m), sim_dev_id(s, drc->dev) ? sim_dev_id(s, drc->dev)
+                            : "a built-in device", drc_state_name(drc->state));
+            break;
+        }
+    }
+    if (w->guest.dlpar_errors)
+        fams |= violate(v, FAM_GUEST_DLPAR_ERROR, 0, "%u guest DLPAR operation(s) ended in an "
+                        "error (see the guest log lines)", w->guest.dlpar_errors);
+    return fams;
+}
+
+/* One `expect` line; returns false and writes why into msg. */
+static bool expect_holds(const struct sim *s, const struct world *w, const struct scn_expect *e,
+                         char *msg, size_t len)
+{
+    const char *id = e->device != SCN_NO_DEVICE ? s->scn->devices[e->device].id : "any device";
+    int am = active_machine(s, w), have;
+    uint8_t field = 0;
+    int32_t got = 0;
+    uint32_t index = 0;
+    char a[64], b[64];
+    int slot;
+
+    switch (e->kind) {
+    case EXPECT_DRC:
+        slot = sim_resolve_drc(s, w, e->machine, &e->drc, &index);
+        if (sim_drc_pred_holds(s, w, e->machine, slot, &e->pred, 0, 0, &field, &got))
+            return true;
+        snprintf(msg, len, "DRC 0x%x on %s: %s is %s, expected %s", index,
+                 sim_machine_name(s, e->machine), sim_pred_field_name(field),
+                 pred_got(s, field, got, a, sizeof(a)), pred_expected(&e->pred, field, b, sizeof(b)));
+        return false;
+    case EXPECT_DEVICE:
+        have = w->machines[e->machine].devices[e->device].realized;
+        snprintf(msg, len, "device %s is %s on %s", id, yesno(have), sim_machine_name(s, e->machine));
+        return have == e->present;
+    case EXPECT_GUEST_CPU:
+    case EXPECT_GUEST_LMB:
+        have = sim_guest_machine(s, w) >= 0 && guest_has(s, w, am, e->device) == 1;
+        snprintf(msg, len, "the guest's tree has %s %s", id, yesno(have));
+        return have == e->present;
+    case EXPECT_LIBVIRT_VCPU:
+    case EXPECT_LIBVIRT_DEVICE:
+        have = w->libvirt.xml[w->libvirt.domain] >> e->device & 1;
+        snprintf(msg, len, "libvirt's live XML has %s %s", id, yesno(have));
+        return have == e->present;
+    default:
+        if (event_seen(s, w, e->event, e->device) == (bool)e->present)
+            return true;
+        snprintf(msg, len, "%s for %s was %s", qmp_event_name(e->event), id,
+                 e->present ? "never emitted" : "emitted");
+        return false;
+    }
+}
+
+uint32_t check_quiescent(const void *sim, const void *world, struct violation *v)
+{
+    const struct sim *s = sim;
+    const struct world *w = world;
+    uint32_t fams = 0;
+    char why[256];
+
+    for (int i = 0; i < s->scn->nexpects && !(fams & (1u << FAM_EXPECT_FAILED)); i++)
+        if (!expect_holds(s, w, &s->scn->expects[i], why, sizeof(why)))
+            fams |= violate(v, FAM_EXPECT_FAILED, s->scn->expects[i].loc.line, "%s:%u: expect does "
+                            "not hold at quiescence: %s", s->scn->path,
+                            s->scn->expects[i].loc.line, why);
+    for (int i = 0; i < s->scn->nscripts && !(fams & (1u << FAM_EXPECT_FAILED)); i++)
+        if (w->scripts[i].status == SCRIPT_RUNNING) {
+            const struct scn_line *l = script_line(s, w, i);
+            fams |= violate(v, FAM_EXPECT_FAILED, l->loc.line, "%s:%u: script %s is blocked here "
+                            "and nothing can unblock it", s->scn->path, l->loc.line,
+                            s->scn->script_names[i]);
+        }
+    if (sim_guest_machine(s, w) >= 0)
+        fams |= check_domain(s, w, v);
+    return fams;
+}

@@ -1,0 +1,209 @@
+/*
+ * Memory DLPAR in the guest (pseries/hotplug-memory.c): add by count-indexed
+ * (OV5_HP_EVT) or by count, remove by count-indexed, with dlpar_add_lmb's
+ * configure-connector (parent "/", only for the associativity), rollback of
+ * what was added, and the releases after all blocks are offline.
+ */
+#include "drc_fdt.h"
+#include "guest_dlpar.h"
+#include "spapr.h"
+
+int lmb_of(struct dstep *d, uint32_t idx)
+{
+    const struct sim_machine *sm = &d->c->s->m[machine_of(d)];
+    int slot = sim_drc_by_index(d->c->s, machine_of(d), idx);
+
+    return slot >= sm->lmb_first && slot < sm->lmb_first + sm->nlmb ? slot - sm->lmb_first : -1;
+}
+
+uint64_t lmb_addr(struct dstep *d, int k)
+{
+    return (uint64_t)(d->c->s->m[machine_of(d)].lmb_base_id + (uint32_t)k) * SPAPR_MEMORY_BLOCK_SIZE;
+}
+
+uint32_t lmb_index(struct dstep *d, int k)
+{
+    const struct sim_machine *sm = &d->c->s->m[machine_of(d)];
+
+    return sm->drcs[sm->lmb_first + k].index;
+}
+
+static bool by_ic(const struct dlpar_op *op)
+{
+    return op->id_type == RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED;
+}
+
+static int lowest(uint16_t bits)
+{
+    return bits ? __builtin_ctz(bits) : -1;
+}
+
+/* dlpar_remove_lmb: offline the block and remove it; no RTAS. */
+static void remove_memory(struct dstep *d, int k)
+{
+    dlpar_begin(d, "remove_memory");
+    if (d->c->tr)
+        trace_arg_hex(d->c->tr, "index", lmb_index(d, k));
+    d->c->w->guest.lmbs &= (uint16_t)~(1u << k);
+    d->acted = true;
+}
+
+/* Where the next LMB to add is, or -1 when the loop is over. */
+static int next_to_add(struct dstep *d, int start)
+{
+    struct dlpar_op *op = op_of(d);
+    const struct guest_state *g = &d->c->w->guest;
+    int n = by_ic(op) ? op->count : d->c->s->m[machine_of(d)].nlmb;
+
+    if (!by_ic(op) && op->done == op->count)
+        return -1;
+    while (op->cursor < n && (g->lmbs >> (start + op->cursor) & 1))
+        op->cursor++;
+    return op->cursor < n ? start + op->cursor : -1;
+}
+
+static int add_failed(struct dstep *d)
+{
+    struct dlpar_op *op = op_of(d);
+
+    dlog(d, by_ic(op) ? "Memory indexed-count-add failed, removing any added LMBs"
+                      : "Memory hot-add failed, removing any added LMBs");
+    op->rc = -EINVAL;
+    op->pc = 7;
+    return OP_CONTINUE;
+}
+
+/* After a block's acquire (pc 2), configure (3) or release (4). */
+static int add_block_done(struct dstep *d, int k)
+{
+    struct dlpar_op *op = op_of(d);
+
+    if (op->pc == 2 && !op->prim_rc) {
+        prim_start(op, PRIM_CONFIGURE);
+        op->pc = 3;
+    } else if (op->pc == 3 && !op->prim_rc) {   /* __add_memory, online */
+        d->c->w->guest.lmbs |= (uint16_t)(1u << k);
+        op->reserved |= (uint16_t)(1u << k);
+        op->done++;
+        op->cursor++;
+        op->pc = 1;
+    } else if (op->pc == 3) {                   /* release, then give up on it */
+        prim_start(op, PRIM_RELEASE);
+        op->pc = 4;
+    } else if (by_ic(op)) {                     /* acquire failed, or released */
+        return add_failed(d);
+    } else {                                    /* by count: skip this LMB */
+        op->cursor++;
+        op->pc = 1;
+    }
+    return OP_CONTINUE;
+}
+
+int dlpar_memory_add(struct dstep *d)
+{
+    struct dlpar_op *op = op_of(d);
+    int start = by_ic(op) ? lmb_of(d, op->index) : 0, k;
+
+    switch (op->pc) {
+    case 0:
+        if (by_ic(op))
+            dlog(d, "Attempting to hot-add %u LMB(s) at index %x", op->count, op->index);
+        else
+            dlog(d, "Attempting to hot-add %u LMB(s)", op->count);
+        if (start < 0 || (by_ic(op) && start + op->count > d->c->s->m[machine_of(d)].nlmb)) {
+            op->rc = -EINVAL;   /* get_lmb_range */
+            return OP_DONE;
+        }
+        op->pc = 1;
+        return OP_CONTINUE;
+    case 1:
+        k = next_to_add(d, start);
+        if (k < 0 && !by_ic(op) && op->done < op->count)
+            return add_failed(d);   /* not enough LMBs could be added */
+        if (k < 0) {
+            op->pc = 5;
+            return OP_CONTINUE;
+        }
+        prim_start(op, PRIM_ACQUIRE);
+        op->pc = 2;
+        return OP_CONTINUE;
+    case 2: case 3: case 4:
+        k = start + op->cursor;
+        if (dlpar_prim(d, lmb_index(d, k)))
+            return OP_YIELD;
+        return add_block_done(d, k);
+    case 5:
+        for (k = 0; k < 16; k++)
+            if (op->reserved >> k & 1)
+                dlog(d, "Memory at %llx (drc index %x) was hot-added",
+                     (unsigned long long)lmb_addr(d, k), lmb_index(d, k));
+        return OP_DONE;
+    case 7:   /* remove what was added: dlpar_remove_lmb, then release */
+        k = lowest(op->reserved);
+        if (k < 0)
+            return OP_DONE;
+        if (!may_act(d))
+            return OP_YIELD;
+        remove_memory(d, k);
+        prim_start(op, PRIM_RELEASE);
+        op->pc = 8;
+        return OP_YIELD;
+    default:
+        k = lowest(op->reserved);
+        if (dlpar_prim(d, lmb_index(d, k)))
+            return OP_YIELD;
+        op->reserved &= (uint16_t)~(1u << k);
+        op->pc = 7;
+        return OP_CONTINUE;
+    }
+}
+
+/*
+ * dlpar_memory_remove_by_ic: offline and remove every assigned block of the
+ * range (no RTAS), then release each DRC, ignoring the result.
+ */
+int dlpar_memory_remove(struct dstep *d)
+{
+    struct dlpar_op *op = op_of(d);
+    int start = lmb_of(d, op->index), k;
+
+    switch (op->pc) {
+    case 0:
+        dlog(d, "Attempting to hot-remove %u LMB(s) at %x", op->count, op->index);
+        if (!by_ic(op) || start < 0 || start + op->count > d->c->s->m[machine_of(d)].nlmb) {
+            op->rc = -EINVAL;
+            return OP_DONE;
+        }
+        op->pc = 1;
+        return OP_CONTINUE;
+    case 1:
+        while (op->cursor < op->count && !(d->c->w->guest.lmbs >> (start + op->cursor) & 1))
+            op->cursor++;
+        if (op->cursor == op->count) {
+            op->pc = 2;
+            return OP_CONTINUE;
+        }
+        if (!may_act(d))
+            return OP_YIELD;
+        k = start + op->cursor++;
+        remove_memory(d, k);
+        op->reserved |= (uint16_t)(1u << k);
+        return OP_YIELD;
+    case 2:
+        k = lowest(op->reserved);
+        if (k < 0)
+            return OP_DONE;
+        prim_start(op, PRIM_RELEASE);
+        op->pc = 3;
+        return OP_CONTINUE;
+    default:
+        k = lowest(op->reserved);
+        if (dlpar_prim(d, lmb_index(d, k)))
+            return OP_YIELD;
+        dlog(d, "Memory at %llx (drc index %x) was hot-removed",
+             (unsigned long long)lmb_addr(d, k), lmb_index(d, k));
+        op->reserved &= (uint16_t)~(1u << k);
+        op->pc = 2;
+        return OP_CONTINUE;
+    }
+}

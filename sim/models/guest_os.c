@@ -1,0 +1,268 @@
+/*
+ * The Linux pseries guest around DLPAR: boot (firmware's CAS, then the late
+ * initcall init_ras_hotplug_IRQ), ras_hotplug_interrupt (one check-exception
+ * per interrupt, return code ignored, shared ras_log_buf), queue_hotplug_event
+ * onto the ordered pseries_hp_wq, rtasd's event-scan, CPU offline by a user.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "guest_os.h"
+#include "spapr.h"
+
+#define GUEST_NONE 0xff
+#define RTASD_PERIOD_MS 30000   /* rtasd: rtas-event-scan-rate, every 30 s after boot */
+
+int sim_guest_machine(const struct sim *s, const struct world *w)
+{
+    (void)s;
+    return w->guest.machine == GUEST_NONE ? -1 : w->guest.machine;
+}
+
+void guest_trace_begin(struct step_ctx *c, const char *op)
+{
+    char actor[64];
+
+    if (!c->tr)
+        return;
+    snprintf(actor, sizeof(actor), "guest@%s", sim_machine_name(c->s, c->w->guest.machine));
+    trace_step_begin(c->tr, c->step_no, c->t_ms, actor, op);
+}
+
+void guest_log(struct step_ctx *c, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    if (!c->tr)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    trace_log(c->tr, "guest", line);
+}
+
+/* CAS as prom_init asks for it; false when QEMU reset the machine instead. */
+static bool boot_cas(struct step_ctx *c)
+{
+    struct guest_state *g = &c->w->guest;
+    int m = g->machine;
+    uint8_t ov5 = knob_on(&c->s->knobs, KNOB_GUEST_HP_EVT) ? OV5_CAS_HP_EVT : 0;
+
+    if (spapr_client_architecture_support(c, m, ov5))
+        return false;
+    g->cpus = c->w->machines[m].fdt_cpus;
+    g->lmbs = c->w->machines[m].fdt_lmbs;
+    g->online = g->cpus;   /* SMP bringup starts every CPU of the tree */
+    g->phase = GUEST_KERNEL;
+    return true;
+}
+
+/*
+ * The VM starts on the first machine with guest=linux that is not incoming.
+ * On a machine that runs from the start the guest has booted already
+ * (scenarios begin with a running guest); with prelaunch it boots after cont.
+ */
+void guest_start(const struct sim *s, struct world *w)
+{
+    struct guest_state *g = &w->guest;
+    struct step_ctx c = { .s = s, .w = w };
+
+    memset(g, 0, sizeof(*g));
+    g->machine = GUEST_NONE;
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        const struct scn_machine *cfg = &s->scn->machines[m];
+        if (cfg->guest != GUEST_LINUX || cfg->incoming_defer)
+            continue;
+        g->machine = (uint8_t)m;
+        g->phase = GUEST_OFF;
+        if (w->machines[m].runstate == RUN_STATE_RUNNING && boot_cas(&c))
+            g->phase = GUEST_RUNNING;
+        return;
+    }
+}
+
+static struct pending window(uint8_t kind, uint32_t lo, uint32_t hi)
+{
+    return (struct pending){ .kind = kind, .lo = lo, .hi = hi };
+}
+
+void guest_pending(const struct sim *s, const struct world *w, struct pending *all)
+{
+    const struct guest_state *g = &w->guest;
+    const struct spapr_machine *mw;
+    uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP], hi = s->knobs.hi[KNOB_GUEST_STEP];
+
+    if (g->machine == GUEST_NONE)
+        return;
+    mw = &w->machines[g->machine];
+    if (mw->runstate != RUN_STATE_RUNNING)
+        return;   /* vCPUs stopped: the guest does nothing */
+    if (g->phase == GUEST_OFF || g->phase == GUEST_FIRMWARE)
+        all[ACTOR_GUEST_BOOT] = window(STEP_GUEST_CAS, lo, hi);
+    else if (g->phase == GUEST_KERNEL)
+        all[ACTOR_GUEST_BOOT] = window(STEP_GUEST_HP_IRQ, lo, hi);
+    if (g->phase != GUEST_RUNNING)
+        return;
+    if (mw->irq_latched)
+        all[ACTOR_GUEST_IRQ] = window(STEP_GUEST_IRQ, 0, hi);
+    if (g->op.kind != DLPAR_NONE || g->nwork)
+        all[ACTOR_GUEST_WORKER] = window(STEP_GUEST_WORK, lo, hi);
+    if (mw->nr_events && !mw->irq_latched)
+        all[ACTOR_GUEST_RTASD] = window(STEP_GUEST_EVENT_SCAN, 0, RTASD_PERIOD_MS);
+}
+
+/*
+ * prom_init asks for OV5_HP_EVT (guest.hp-evt); QEMU's CAS negotiates and,
+ * per its knobs, resets DRCs, drops events or asks for a reboot. The kernel
+ * then reads its tree: cpu nodes and ibm,dynamic-memory, and brings up every
+ * CPU in it (start-cpu during SMP bringup).
+ */
+static void guest_cas(struct step_ctx *c)
+{
+    guest_trace_begin(c, "ibm,client-architecture-support");
+    if (c->tr)
+        trace_arg_str(c->tr, "ov5", knob_on(&c->s->knobs, KNOB_GUEST_HP_EVT) ? "OV5_HP_EVT" : "");
+    if (!boot_cas(c))   /* spapr_machine_reset ran: the guest starts over */
+        guest_log(c, "prom_init: ibm,client-architecture-support requested a reboot");
+    else if (c->tr)
+        trace_result_int(c->tr, "cpus", __builtin_popcount(c->w->guest.cpus));
+    if (c->tr)
+        trace_step_end(c->tr);
+}
+
+/* init_ras_hotplug_IRQ: only if /event-sources/hot-plug-events exists. */
+static void guest_hp_irq(struct step_ctx *c)
+{
+    struct guest_state *g = &c->w->guest;
+
+    guest_trace_begin(c, "init_ras_hotplug_IRQ");
+    g->phase = GUEST_RUNNING;   /* request_irq unmasks: a latched pulse is delivered */
+    if (c->tr) {
+        trace_result_str(c->tr, "source", c->w->machines[g->machine].ov5_cas & OV5_CAS_HP_EVT
+                         ? "hot-plug-events" : "epow-events");
+        trace_step_end(c->tr);
+    }
+}
+
+/* queue_hotplug_event: copy the log (GFP_ATOMIC) onto pseries_hp_wq. */
+static void queue_hotplug_event(struct step_ctx *c, const struct spapr_event_entry *e)
+{
+    struct guest_state *g = &c->w->guest;
+
+    if (g->nwork == MAX_GUEST_WORK) {
+        guest_log(c, "queue_hotplug_event: allocation failed, event dropped");
+        return;
+    }
+    g->work[g->nwork++] = *e;
+}
+
+/*
+ * ras_hotplug_interrupt: one check-exception per interrupt; the return code
+ * is ignored, so with nothing dequeued the last record in ras_log_buf is
+ * handled again. PCI and PHB records go to rtas_errd (log_error), not DLPAR.
+ * Without OV5_HP_EVT the events come on the EPOW source, whose handler only
+ * logs them.
+ */
+static void guest_irq(struct step_ctx *c)
+{
+    struct guest_state *g = &c->w->guest;
+    int m = g->machine;
+    bool hp = c->w->machines[m].ov5_cas & OV5_CAS_HP_EVT;
+    struct spapr_event_entry e;
+    struct rtas_ret r;
+    char buf[96];
+
+    guest_trace_begin(c, hp ? "ras_hotplug_interrupt" : "ras_epow_interrupt");
+    c->w->machines[m].irq_latched = 0;
+    r = rtas_check_exception(c->s, c->w, m, hp ? RTAS_EVENT_MASK_HOTPLUG : RTAS_EVENT_MASK_EPOW,
+                             &e, c->tr);
+    if (c->tr) {
+        trace_result_int(c->tr, "rc", r.rc);
+        if (r.rc == RTAS_OUT_SUCCESS)
+            trace_result_str(c->tr, "event", spapr_event_describe(&e, buf, sizeof(buf)));
+    }
+    if (r.rc == RTAS_OUT_SUCCESS) {
+        g->ras_log_buf = e;
+        g->has_ras_log = 1;
+    }
+    if (!hp) {
+        guest_log(c, "RTAS: event logged (hotplug is left to rtas_errd)");
+    } else if (g->has_ras_log && (g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_CPU ||
+                                  g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_MEMORY)) {
+        if (r.rc != RTAS_OUT_SUCCESS)
+            guest_log(c, "ras_hotplug_interrupt: check-exception rc %d ignored, handling the "
+                      "previous record again", r.rc);
+        queue_hotplug_event(c, &g->ras_log_buf);
+    } else {
+        guest_log(c, "ras_hotplug_interrupt: record logged for rtas_errd");
+    }
+    if (c->tr)
+        trace_step_end(c->tr);
+}
+
+/* rtasd: event-scan dequeues nothing; QEMU re-pulses sources with entries. */
+static void guest_event_scan(struct step_ctx *c)
+{
+    struct rtas_ret r;
+
+    guest_trace_begin(c, "event-scan");
+    r = rtas_event_scan(c->s, c->w, c->w->guest.machine, c->tr);
+    if (c->tr) {
+        trace_result_int(c->tr, "rc", r.rc);
+        trace_step_end(c->tr);
+    }
+}
+
+void guest_apply(struct step_ctx *c, const struct step *st)
+{
+    switch (st->kind) {
+    case STEP_GUEST_CAS:        guest_cas(c); break;
+    case STEP_GUEST_HP_IRQ:     guest_hp_irq(c); break;
+    case STEP_GUEST_IRQ:        guest_irq(c); break;
+    case STEP_GUEST_EVENT_SCAN: guest_event_scan(c); break;
+    case STEP_GUEST_WORK:       dlpar_step(c); break;
+    default:                    break;
+    }
+}
+
+void guest_machine_reset(struct step_ctx *c, int m)
+{
+    struct guest_state *g = &c->w->guest;
+    uint8_t machine = g->machine;
+
+    if (machine != m)
+        return;
+    memset(g, 0, sizeof(*g));
+    g->machine = machine;
+    g->phase = GUEST_OFF;
+}
+
+void guest_moved(struct step_ctx *c, int m)
+{
+    c->w->guest.machine = (uint8_t)m;
+}
+
+/* echo 0 > /sys/devices/system/cpu/cpuN/online; cpu_down refuses the last CPU. */
+void guest_cpu_offline(struct step_ctx *c, int core)
+{
+    struct guest_state *g = &c->w->guest;
+    uint16_t bit = (uint16_t)(1u << core);
+
+    guest_trace_begin(c, "cpu-offline");
+    if (c->tr)
+        trace_arg_int(c->tr, "cpu", core);
+    if (!(g->online & bit)) {
+        if (c->tr)
+            trace_result_str(c->tr, "result", g->cpus & bit ? "already offline" : "no such cpu");
+    } else if (g->online == bit) {
+        if (c->tr)
+            trace_result_int(c->tr, "errno", -16);   /* cpu_down: -EBUSY */
+    } else {
+        g->online &= (uint16_t)~bit;
+        if (c->tr)
+            trace_result_str(c->tr, "result", "offline");
+    }
+    if (c->tr)
+        trace_step_end(c->tr);
+}

@@ -1,0 +1,36 @@
+/*
+ * libvirt's QEMU driver inside drcsim: the job, the unplug waiter, the live
+ * XML per domain, the QMP event loop and the deferred worker (libvirt.c),
+ * and each script action performed as libvirt performs it (libvirt_actions.c).
+ */
+#ifndef DRCSIM_LIBVIRT_H
+#define DRCSIM_LIBVIRT_H
+
+#include "sim.h"
+#include "trace.h"
+
+bool libvirt_manages(const struct sim *s, int m);
+void libvirt_start(const struct sim *s, struct world *w);
+/* QEMU emitted a QMP event on machine m (called by the QEMU model). */
+void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev);
+void libvirt_pending(const struct sim *s, const struct world *w, struct pending *events,
+                     struct pending *worker);
+void libvirt_apply(struct step_ctx *c, const struct step *st);
+/* The pending step of a script at a `do` line of a managed machine. */
+struct pending libvirt_line_pending(const struct sim *s, const struct world *w, int script,
+                                    const struct scn_line *l);
+
+/* Shared with libvirt_actions.c */
+bool needs_job(const struct scn_line *l);
+void job_acquire(struct world *w, int script, uint8_t job);
+void job_release(struct world *w);
+void lv_error(struct step_ctx *c, const char *msg);
+bool lv_device_add(struct step_ctx *c, int m, uint8_t dev);
+bool lv_device_del_start(struct step_ctx *c, int m, uint8_t dev);
+void lv_device_del_end(struct step_ctx *c, int m, uint8_t dev, bool timed_out);
+
+/* libvirt_actions.c: one step of a `do` line; true when the line is finished. */
+bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
+                     const struct step *st);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * One step of a script's `do` line. On a libvirt-managed machine each action
+ * runs under a job as libvirt runs it, possibly over several steps (device_del
+ * waits for DEVICE_DELETED; migrate is Begin, Prepare, Perform, wait, Finish
+ * and Confirm); elsewhere the line is one bare QMP command.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "guest_os.h"
+#include "libvirt.h"
+#include "migration.h"
+#include "spapr.h"
+
+static const char *const migrate_phases[] = { "Begin", "Prepare", "Perform", "Finish+Confirm" };
+
+static void trace_line(struct step_ctx *c, const struct scn_line *l, uint8_t phase)
+{
+    static const char *const drivers[DEV_TYPE_COUNT] = { "cpu", "dimm", "phb", "pci" };
+    const struct scn_device *d;
+
+    if (!c->tr)
+        return;
+    trace_step_begin(c->tr, c->step_no, c->t_ms, "libvirt", do_action_name(l->action));
+    trace_arg_str(c->tr, "machine", sim_machine_name(c->s, l->machine));
+    if (c->s->scn->nscripts > 1)
+        trace_arg_str(c->tr, "script", c->s->scn->script_names[l->script]);
+    if (l->action == DO_MIGRATE) {
+        trace_arg_str(c->tr, "dst", sim_machine_name(c->s, l->machine2));
+        trace_arg_str(c->tr, "phase", migrate_phases[phase < 4 ? phase : 3]);
+    }
+    if (l->action == DO_SETVCPUS)
+        trace_arg_int(c->tr, "count", l->arg);
+    if (l->device == SCN_NO_DEVICE || l->action == DO_MIGRATE)
+        return;
+    d = &c->s->scn->devices[l->device];
+    if (l->action == DO_DEVICE_ADD)
+        trace_arg_str(c->tr, "driver", drivers[d->type]);
+    trace_arg_str(c->tr, "id", d->id);
+}
+
+/* A bare QMP command (guest=script|none machines). */
+static void direct_qmp(struct step_ctx *c, const struct scn_line *l)
+{
+    char err[256] = "";
+    bool ok = true;
+
+    switch (l->action) {
+    case DO_DEVICE_ADD:   ok = qmp_device_add(c->s, c->w, l->machine, l->device, c->tr, err, sizeof(err)); break;
+    case DO_DEVICE_DEL:   ok = qmp_device_del(c->s, c->w, l->machine, l->device, c->tr, err, sizeof(err)); break;
+    case DO_CONT:         ok = qmp_cont(c->s, c->w, l->machine, err, sizeof(err)); break;
+    case DO_STOP:         qmp_stop(c->s, c->w, l->machine); break;
+    case DO_SYSTEM_RESET: qmp_system_reset(c->s, c->w, l->machine, c->tr); break;
+    case DO_MIGRATE:      migration_start(c, l->machine, l->machine2); break;
+    default:              break;
+    }
+    if (c->tr)
+        trace_result_str(c->tr, ok ? "return" : "error", ok ? "{}" : err);
+}
+
+/* qemuMigrationDstPrepare: the source's devices the way libvirt gives them. */
+static void migrate_prepare(struct step_ctx *c, int dst)
+{
+    struct libvirt_state *lv = &c->w->libvirt;
+    char err[256];
+
+    for (int d = 0; d < c->s->scn->ndevices; d++) {
+        if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
+            continue;
+        /* qemuProcessSetupHotpluggableVcpus: device_add while INMIGRATE */
+        if (c->s->scn->devices[d].type == DEV_CPU_CORE &&
+            knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) {
+            if (!qmp_device_add(c->s, c->w, dst, (uint8_t)d, c->tr, err, sizeof(err)))
+                lv_error(c, err);
+        } else if (!spapr_coldplug(c->s, c->w, dst, (uint8_t)d, err, sizeof(err))) {
+            lv_error(c, err);   /* -device on the destination's command line */
+        }
+    }
+    lv->xml[dst] = lv->mig_xml;
+}
+
+/* The migration job: Begin, Prepare, Perform, (wait), Finish with cont, Confirm. */
+static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *l)
+{
+    struct script_state *sc = &c->w->scripts[script];
+    struct libvirt_state *lv = &c->w->libvirt;
+    int src = l->machine, dst = l->machine2;
+    char err[64];
+
+    switch (sc->phase) {
+    case 0:
+        job_acquire(c->w, script, LV_JOB_MIGRATION);
+        lv->mig_xml = lv->xml[src];
+        lv->mig_paused = c->w->machines[src].runstate != RUN_STATE_RUNNING;
+        break;
+    case 1:
+        migrate_prepare(c, dst);
+        break;
+    case 2:
+        migration_start(c, src, dst);
+        break;
+    default:
+        if (c->w->migration.status == MIGRATION_COMPLETED) {
+            if (!lv->mig_paused)   /* Finish: a paused domain stays paused */
+                qmp_cont(c->s, c->w, dst, err, sizeof(err));
+            lv->domain = (uint8_t)dst;
+            lv->xml[src] = 0;     /* Confirm: the source QEMU is killed */
+        } else {
+            lv_error(c, "operation failed: migration job: unexpectedly failed");
+        }
+        job_release(c->w);
+        return true;
+    }
+    sc->phase = sc->phase == 2 ? 3 : sc->phase + 1;
+    return false;
+}
+
+/* The core slot's device (declared, or the implicit "vcpuN"). */
+static int core_device(const struct sim *s, int core)
+{
+    for (int d = 0; d < s->scn->ndevices; d++)
+        if (s->scn->devices[d].type == DEV_CPU_CORE && s->scn->devices[d].core_id == core)
+            return d;
+    return -1;
+}
+
+/*
+ * qemuDomainSetVcpusInternal: one core per step, grow with the lowest
+ * disabled core, shrink with the highest hot-plugged one (vCPU 0 never),
+ * stop at the first failure.
+ */
+static bool setvcpus_step(struct step_ctx *c, int script, const struct scn_line *l,
+                          const struct step *st)
+{
+    struct script_state *sc = &c->w->scripts[script];
+    int m = l->machine, ncpu = c->s->m[m].ncpu, online = 1, d;
+
+    if (sc->phase == 1) {   /* qemuDomainHotplugDelVcpu's wait ended */
+        bool timed_out = st->kind == STEP_SCRIPT_TIMEOUT;
+        bool ok = !timed_out && c->w->libvirt.unplug_status == LV_UNPLUG_OK;
+        lv_device_del_end(c, m, (uint8_t)(c->w->libvirt.unplug_dev - 1), timed_out);
+        sc->phase = 0;
+        return !ok;
+    }
+    for (int core = 1; core < ncpu; core++)
+        online += (d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1);
+    for (int core = 1; core < ncpu && online < (int)l->arg; core++)
+        if ((d = core_device(c->s, core)) >= 0 && !(c->w->libvirt.xml[m] >> d & 1))
+            return !lv_device_add(c, m, (uint8_t)d);
+    for (int core = ncpu - 1; core > 0 && online > (int)l->arg; core--)
+        if ((d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1)) {
+            if (!lv_device_del_start(c, m, (uint8_t)d))
+                return true;
+            sc->phase = 1;
+            return false;
+        }
+    return true;
+}
+
+static bool managed_step(struct step_ctx *c, int script, const struct scn_line *l,
+                         const struct step *st)
+{
+    struct script_state *sc = &c->w->scripts[script];
+    char err[64];
+
+    switch (l->action) {
+    case DO_DEVICE_ADD:
+        lv_device_add(c, l->machine, l->device);
+        return true;
+    case DO_DEVICE_DEL:
+        if (sc->phase == 0) {
+            sc->phase = 1;
+            return !lv_device_del_start(c, l->machine, l->device);
+        }
+        lv_device_del_end(c, l->machine, l->device, st->kind == STEP_SCRIPT_TIMEOUT);
+        return true;
+    case DO_MIGRATE:
+        return migrate_step(c, script, l);
+    case DO_SETVCPUS:
+        return setvcpus_step(c, script, l, st);
+    case DO_CONT:            /* virDomainResume */
+        qmp_cont(c->s, c->w, l->machine, err, sizeof(err));
+        return true;
+    case DO_STOP:            /* virDomainSuspend */
+        qmp_stop(c->s, c->w, l->machine);
+        return true;
+    case DO_SYSTEM_RESET:    /* virDomainReset */
+        qmp_system_reset(c->s, c->w, l->machine, c->tr);
+        guest_machine_reset(c, l->machine);
+        return true;
+    default:
+        return true;
+    }
+}
+
+bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
+                     const struct step *st)
+{
+    struct script_state *sc = &c->w->scripts[script];
+    bool done;
+
+    if (l->action == DO_GUEST_CPU_OFFLINE) {   /* a user inside the guest */
+        if (sim_guest_machine(c->s, c->w) == l->machine)
+            guest_cpu_offline(c, (int)l->arg);
+        else if (c->tr) {
+            trace_line(c, l, 0);
+            trace_result_str(c->tr, "error", "the guest does not run on this machine");
+            trace_step_end(c->tr);
+        }
+        return true;
+    }
+    trace_line(c, l, sc->phase);
+    if (st->kind == STEP_SCRIPT_JOB_TIMEOUT) {
+        lv_error(c, "Timed out during operation: cannot acquire state change lock");
+        done = true;
+    } else if (!libvirt_manages(c->s, l->machine)) {
+        direct_qmp(c, l);
+        done = true;
+    } else {
+        if (sc->phase == 0 && needs_job(l) && l->action != DO_MIGRATE)
+            job_acquire(c->w, script, LV_JOB_MODIFY);
+        done = managed_step(c, script, l, st);
+        if (done && l->action != DO_MIGRATE && c->w->libvirt.job == LV_JOB_MODIFY &&
+            c->w->libvirt.job_owner == script)
+            job_release(c->w);
+    }
+    if (done)
+        sc->phase = 0;
+    if (c->tr)
+        trace_step_end(c->tr);
+    return done;
+}

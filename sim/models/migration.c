@@ -1,0 +1,132 @@
+/*
+ * The migration stream from one pseries machine to another. The switchover
+ * is one step: the source stops, every section whose `needed` holds is
+ * saved, the destination loads it (vmstate_spapr_drc and its subsections,
+ * spapr_pending_events, the CAS options, the interrupt state), and the guest
+ * continues there, mid-operation if it was in one.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "guest_os.h"
+#include "migration.h"
+#include "spapr.h"
+
+#define SWITCHOVER_MAX_MS 600   /* a local migration took 0.2-0.6 s (ref/real-qemu-tcg.md) */
+
+void migration_start(struct step_ctx *c, int src, int dst)
+{
+    c->w->migration = (struct migration_state){ .status = MIGRATION_ACTIVE, .src = (uint8_t)src,
+                                                .dst = (uint8_t)dst, .load_failed_drc = 0xff };
+    c->w->machines[src].migration = MIGRATION_ACTIVE;
+}
+
+void migration_pending(const struct sim *s, const struct world *w, struct pending *p)
+{
+    (void)s;
+    if (w->migration.status == MIGRATION_ACTIVE)
+        *p = (struct pending){ .kind = STEP_MIGRATION_SWITCHOVER, .lo = 0, .hi = SWITCHOVER_MAX_MS };
+}
+
+/* vmstate_spapr_drc (instance id = DRC index) and its subsections. */
+static bool load_drc(struct step_ctx *c, int src, int dst, int slot)
+{
+    const struct sim *s = c->s;
+    const struct spapr_drc *from = &c->w->machines[src].drcs[slot];
+    uint32_t index = s->m[src].drcs[slot].index;
+    int to_slot = sim_drc_by_index(s, dst, index);
+    struct spapr_drc *to;
+
+    if (!spapr_drc_needed(&s->m[src].drcs[slot], from))
+        return true;
+    if (to_slot < 0) {
+        c->w->migration.load_failed_drc = (uint8_t)slot;
+        return false;
+    }
+    to = &c->w->machines[dst].drcs[to_slot];
+    to->state = from->state;
+    /* spapr_drc/unplug_requested: dropped f1c52354e5, back ab8584349c */
+    if (from->unplug_requested && knob_on(&s->knobs, KNOB_QEMU_MIGRATE_UNPLUG_REQUESTED))
+        to->unplug_requested = 1;
+    if (drc_physical_needed(from))
+        to->dr_indicator = from->dr_indicator;
+    /* proposal (2016): migrate the configure-connector state */
+    if (knob_on(&s->knobs, KNOB_QEMU_MIGRATE_CCS) && from->fdt) {
+        to->fdt = 1;
+        to->ccs_offset = from->ccs_offset;
+        to->ccs_depth = from->ccs_depth;
+    }
+    if (c->tr)
+        trace_drc(c->tr, "vmstate_load spapr_drc", index, drc_state_name(to->state));
+    return true;
+}
+
+/* Machine-level sections: pending events (fd38804b38), ov5_cas, ICS state. */
+static void load_machine(struct step_ctx *c, int src, int dst)
+{
+    struct spapr_machine *from = &c->w->machines[src], *to = &c->w->machines[dst];
+
+    if (knob_on(&c->s->knobs, KNOB_QEMU_MIGRATE_PENDING_EVENTS))
+        for (int i = 0; i < from->nr_events; i++) {
+            if (to->nr_events == MAX_EVENTS) {
+                spapr_abort(c->s, c->w, dst, QEMU_ABORT_EVENT_OVERFLOW, 0, c->tr);
+                break;
+            }
+            to->events[to->nr_events++] = from->events[i];
+        }
+    to->ov5_cas = from->ov5_cas;
+    to->irq_latched = from->irq_latched;
+    to->fdt_cpus = from->fdt_cpus;   /* spapr->fdt_blob travels too */
+    to->fdt_lmbs = from->fdt_lmbs;
+}
+
+static void trace_switchover(struct step_ctx *c, int src, int dst)
+{
+    if (!c->tr)
+        return;
+    trace_step_begin(c->tr, c->step_no, c->t_ms, "migration", "switchover");
+    trace_arg_str(c->tr, "src", sim_machine_name(c->s, src));
+    trace_arg_str(c->tr, "dst", sim_machine_name(c->s, dst));
+    trace_arg_int(c->tr, "pending-events", c->w->machines[src].nr_events);
+}
+
+static void switchover(struct step_ctx *c)
+{
+    struct migration_state *mg = &c->w->migration;
+    int src = mg->src, dst = mg->dst;
+    bool ok = true;
+
+    trace_switchover(c, src, dst);
+    c->w->machines[src].runstate = RUN_STATE_POSTMIGRATE;
+    if (knob_on(&c->s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD))   /* 2017-07 RFC */
+        spapr_drc_reset_all(c->s, c->w, dst, c->tr);
+    for (int slot = 0; slot < c->s->m[src].ndrcs && ok; slot++)
+        ok = load_drc(c, src, dst, slot);
+    if (ok) {
+        load_machine(c, src, dst);
+        mg->status = MIGRATION_COMPLETED;
+        c->w->machines[src].migration = MIGRATION_COMPLETED;
+        c->w->machines[dst].runstate = c->w->machines[dst].autostart ? RUN_STATE_RUNNING
+                                                                     : RUN_STATE_PAUSED;
+        guest_moved(c, dst);
+    } else {
+        mg->status = MIGRATION_FAILED;
+        c->w->machines[src].migration = MIGRATION_FAILED;
+        c->w->machines[src].runstate = RUN_STATE_RUNNING;   /* the source goes on */
+    }
+    if (c->tr) {
+        trace_result_str(c->tr, "status", ok ? "completed" : "failed");
+        if (!ok) {
+            char line[160];
+            snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
+                     "device 'spapr_drc'", c->s->m[src].drcs[mg->load_failed_drc].index);
+            trace_log(c->tr, "qemu", line);
+        }
+        trace_step_end(c->tr);
+    }
+}
+
+void migration_apply(struct step_ctx *c, const struct step *st)
+{
+    if (st->kind == STEP_MIGRATION_SWITCHOVER)
+        switchover(c);
+}

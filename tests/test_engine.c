@@ -1,0 +1,549 @@
+/*
+ * Unit tests for the engine, the explorer and the visited set (sim/engine.c,
+ * explore.c, visited.c), driven by toy models defined here: worlds of plain
+ * bytes with their own enabled/advance/apply, so nothing of drcsim's models
+ * is involved.
+ */
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "explore.h"
+#include "visited.h"
+
+/* ---- toy 1: a fixed list of pending steps; the world records calls ---- */
+
+struct rec_world {
+    uint32_t advances, advanced_ms;   /* advance(): calls, total ms */
+    uint32_t applies, step_no;        /* apply(): calls, last step_no */
+    uint32_t advanced_at_apply;       /* advanced_ms seen by the last apply */
+    uint32_t actor;                   /* actor of the last applied step */
+    uint64_t t_ms;                    /* t_ms of the last apply */
+};
+
+struct fixed_steps { const struct step *steps; unsigned n; };
+
+static unsigned fixed_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
+{
+    const struct fixed_steps *f = ctx;
+    unsigned n = f->n < max ? f->n : max;
+
+    (void)world;
+    memcpy(out, f->steps, n * sizeof(*out));
+    return n;
+}
+
+static void rec_advance(const void *ctx, void *world, uint32_t ms)
+{
+    struct rec_world *w = world;
+
+    (void)ctx;
+    w->advances++;
+    w->advanced_ms += ms;
+}
+
+static void rec_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
+                      uint32_t step_no, uint64_t t_ms)
+{
+    struct rec_world *w = world;
+
+    (void)ctx;
+    (void)tr;
+    w->applies++;
+    w->step_no = step_no;
+    w->t_ms = t_ms;
+    w->actor = st->actor;
+    w->advanced_at_apply = w->advanced_ms;
+}
+
+static struct engine_model fixed_model(const struct fixed_steps *f)
+{
+    return (struct engine_model){ sizeof(struct rec_world), f, fixed_enabled, rec_advance,
+                                  rec_apply };
+}
+
+#define STEP(a, l, h) { .actor = (a), .lo = (l), .hi = (h) }
+
+/* The actors of the fireable steps, in order, as a string like "01". */
+static void assert_fireable(const struct step *steps, unsigned n, const char *actors)
+{
+    struct fixed_steps f = { steps, n };
+    struct engine_model m = fixed_model(&f);
+    struct rec_world w = { 0 };
+    struct step out[ENGINE_MAX_STEPS];
+    char got[ENGINE_MAX_STEPS + 1];
+    unsigned k = engine_fireable(&m, &w, out, ENGINE_MAX_STEPS);
+
+    for (unsigned i = 0; i < k; i++)
+        got[i] = (char)('0' + out[i].actor);
+    got[k] = 0;
+    assert_string_equal(got, actors);
+}
+
+static void test_fireable_window(void **state)
+{
+    static const struct step a[] = { STEP(0, 0, 50), STEP(1, 10, 20), STEP(2, 30, 40) };
+    static const struct step b[] = { STEP(0, 10000, 10000), STEP(1, 0, 50) };
+    static const struct step c[] = { STEP(0, 0, WINDOW_NEVER), STEP(1, 0, WINDOW_NEVER),
+                                     STEP(2, 0, WINDOW_NEVER), STEP(3, 0, WINDOW_NEVER) };
+    static const struct step d[] = { STEP(3, 20, 30), STEP(1, 0, 20), STEP(2, 21, 25) };
+    static const struct step e[] = { STEP(2, 5, WINDOW_NEVER), STEP(0, 7, WINDOW_NEVER) };
+
+    (void)state;
+    assert_fireable(a, 3, "01");
+    assert_fireable(b, 2, "1");
+    assert_fireable(c, 4, "0123");
+    assert_fireable(d, 3, "31");     /* lo == min hi still fires; order kept */
+    assert_fireable(e, 2, "20");
+    assert_fireable(a, 0, "");
+}
+
+static void test_fire(void **state)
+{
+    static const struct step st[] = { STEP(3, 30, 40), STEP(4, 0, 5), STEP(5, 5, 9) };
+    struct fixed_steps f = { st, 3 };
+    struct engine_model m = fixed_model(&f);
+    struct rec_world w = { 0 };
+    uint64_t now = 100;
+
+    (void)state;
+    engine_fire(&m, &w, &st[0], NULL, 7, &now);
+    assert_int_equal(now, 130);
+    assert_int_equal(w.advances, 1);
+    assert_int_equal(w.advanced_ms, 30);
+    assert_int_equal(w.advanced_at_apply, 30);     /* advance ran before apply */
+    assert_int_equal(w.applies, 1);
+    assert_int_equal(w.step_no, 7);
+    assert_int_equal(w.t_ms, 130);
+    assert_int_equal(w.actor, 3);
+    engine_fire(&m, &w, &st[1], NULL, 8, &now);    /* lo 0: no advance */
+    assert_int_equal(now, 130);
+    assert_int_equal(w.advances, 1);
+    assert_int_equal(w.applies, 2);
+    assert_int_equal(w.step_no, 8);
+    assert_int_equal(w.t_ms, 130);
+    engine_fire(&m, &w, &st[2], NULL, 9, NULL);    /* no clock: t_ms = lo */
+    assert_int_equal(w.advanced_ms, 35);
+    assert_int_equal(w.t_ms, 5);
+    assert_int_equal(w.actor, 5);
+}
+
+static void test_window_shift(void **state)
+{
+    (void)state;
+    assert_int_equal(window_shift(50, 20), 30);
+    assert_int_equal(window_shift(20, 50), 0);
+    assert_int_equal(window_shift(20, 20), 0);
+    assert_int_equal(window_shift(WINDOW_NEVER, 1000), WINDOW_NEVER);
+}
+
+/* ---- PRNG ---------------------------------------------------------------- */
+
+static void test_prng_sequence(void **state)
+{
+    static const uint64_t expect[] = { 0x910a2dec89025cc1ULL, 0xbeeb8da1658eec67ULL,
+                                       0xf893a2eefb32555eULL };
+    struct engine_prng p;
+
+    (void)state;
+    for (int round = 0; round < 2; round++) {     /* reseeding restarts the sequence */
+        engine_prng_seed(&p, 1);
+        for (unsigned i = 0; i < G_N_ELEMENTS(expect); i++)
+            assert_int_equal(engine_prng_next(&p), expect[i]);
+    }
+    engine_prng_seed(&p, 2);
+    assert_int_not_equal(engine_prng_next(&p), expect[0]);
+}
+
+static void test_prng_below(void **state)
+{
+    static const uint32_t first10[] = { 5, 3, 9, 9, 8, 5, 8, 0 };   /* seed 1, n = 10 */
+    struct engine_prng p;
+    unsigned hits[7] = { 0 };
+
+    (void)state;
+    engine_prng_seed(&p, 1);
+    for (unsigned i = 0; i < G_N_ELEMENTS(first10); i++)
+        assert_int_equal(engine_prng_below(&p, 10), first10[i]);
+    engine_prng_seed(&p, 12345);
+    for (int i = 0; i < 10000; i++) {
+        uint32_t v = engine_prng_below(&p, 7);
+        assert_true(v < 7);
+        hits[v]++;
+    }
+    for (int v = 0; v < 7; v++)   /* 10000/7 = 1428 each, sd ~35 */
+        assert_in_range(hits[v], 1200, 1650);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(engine_prng_below(&p, 1), 0);
+    for (int i = 0; i < 10000; i++)
+        assert_true(engine_prng_below(&p, 0x80000001u) < 0x80000001u);
+}
+
+/* ---- toy 2: two counters, each stepping 0 -> LIMIT ---------------------- */
+
+#define LIMIT 2
+
+static unsigned counter_enabled(const void *ctx, const void *world, struct step *out,
+                                unsigned max)
+{
+    const uint8_t *c = world;
+    unsigned n = 0;
+
+    (void)ctx;
+    for (uint8_t i = 0; i < 2 && n < max; i++)
+        if (c[i] < LIMIT)
+            out[n++] = (struct step){ .actor = i, .lo = 0, .hi = WINDOW_NEVER };
+    return n;
+}
+
+static void no_advance(const void *ctx, void *world, uint32_t ms)
+{
+    (void)ctx;
+    (void)world;
+    (void)ms;
+}
+
+static void counter_apply(const void *ctx, void *world, const struct step *st,
+                          struct trace *tr, uint32_t step_no, uint64_t t_ms)
+{
+    uint8_t *c = world;
+
+    (void)ctx;
+    (void)tr;
+    (void)step_no;
+    (void)t_ms;
+    c[st->actor]++;
+}
+
+static const struct engine_model counter_model = {
+    2, NULL, counter_enabled, no_advance, counter_apply,
+};
+
+static uint32_t no_step_violation(const void *ctx, const void *world, const struct step *st,
+                                  struct violation *v)
+{
+    (void)ctx;
+    (void)world;
+    (void)st;
+    (void)v;
+    return 0;
+}
+
+static uint32_t no_quiescent_violation(const void *ctx, const void *world, struct violation *v)
+{
+    (void)ctx;
+    (void)world;
+    (void)v;
+    return 0;
+}
+
+/* Family 3 when both counters are 1, described in v[3]. */
+static uint32_t both_one(const void *ctx, const void *world, const struct step *st,
+                         struct violation *v)
+{
+    const uint8_t *c = world;
+
+    (void)ctx;
+    (void)st;
+    if (c[0] != 1 || c[1] != 1)
+        return 0;
+    v[3].family = 3;
+    v[3].line = 7;
+    g_strlcpy(v[3].message, "both counters are 1", sizeof(v[3].message));
+    return 1u << 3;
+}
+
+static const struct checker null_checker = { NULL, no_step_violation, no_quiescent_violation };
+static const struct checker both_one_checker = { NULL, both_one, no_quiescent_violation };
+static const uint8_t zero2[2] = { 0, 0 };
+
+static void test_exhaustive_counters(void **state)
+{
+    struct explore_opts o = { 0, 0 };
+    struct explore_stats st;
+
+    (void)state;
+    explore_exhaustive(&counter_model, &null_checker, zero2, &o, &st);
+    assert_int_equal(st.states, 9);
+    assert_int_equal(st.transitions, 12);
+    assert_int_equal(st.quiescent_states, 1);
+    assert_int_equal(st.max_depth, 4);   /* (2,2), the quiescent leaf, is 4 steps deep */
+    assert_int_equal(st.families, 0);
+    assert_false(st.truncated);
+    assert_int_equal(st.visited_bytes, (1u << 16) * sizeof(uint64_t));
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+        assert_false(st.cex[f].found);
+    explore_stats_free(&st);
+}
+
+static void test_exhaustive_depth_bound(void **state)
+{
+    struct explore_opts o = { .max_depth = 2 };
+    struct explore_stats st;
+
+    (void)state;
+    explore_exhaustive(&counter_model, &null_checker, zero2, &o, &st);
+    assert_true(st.truncated);
+    assert_int_equal(st.states, 6);      /* every world with c0 + c1 <= 2 */
+    assert_int_equal(st.quiescent_states, 0);
+    assert_int_equal(st.max_depth, 2);
+    explore_stats_free(&st);
+}
+
+static void test_exhaustive_state_bound(void **state)
+{
+    struct explore_opts o = { .max_states = 3 };
+    struct explore_stats st;
+
+    (void)state;
+    explore_exhaustive(&counter_model, &null_checker, zero2, &o, &st);
+    assert_true(st.truncated);
+    assert_int_equal(st.states, 3);      /* the bound is exact: nothing admitted after it */
+    explore_stats_free(&st);
+}
+
+static void test_exhaustive_counterexample(void **state)
+{
+    struct explore_opts o = { 0, 0 };
+    struct explore_stats st;
+    struct run_result r;
+    char *text;
+
+    (void)state;
+    explore_exhaustive(&counter_model, &both_one_checker, zero2, &o, &st);
+    assert_int_equal(st.families, 1u << 3);
+    assert_int_equal(st.states, 8);      /* (1,1) itself is never admitted */
+    assert_int_equal(st.transitions, 10);
+    assert_true(st.cex[3].found);
+    assert_int_equal(st.cex[3].v.family, 3);
+    assert_int_equal(st.cex[3].v.line, 7);
+    assert_string_equal(st.cex[3].v.message, "both counters are 1");
+    text = schedule_format(&st.cex[3].sched);
+    assert_string_equal(text, "0,1");
+    g_free(text);
+    explore_run(&counter_model, &both_one_checker, zero2, 0, &st.cex[3].sched, 100, NULL, &r);
+    assert_int_equal(r.families, 1u << 3);
+    assert_int_equal(r.v_step, 2);
+    assert_int_equal(r.steps, 2);
+    assert_string_equal(r.v.message, "both counters are 1");
+    assert_false(r.quiescent);
+    assert_false(r.schedule_invalid);
+    run_result_free(&r);
+    explore_stats_free(&st);
+}
+
+/* ---- toy 3: every step returns to the same world ------------------------ */
+
+static unsigned loop_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
+{
+    (void)ctx;
+    (void)world;
+    (void)max;
+    out[0] = (struct step){ .actor = 0, .lo = 0, .hi = WINDOW_NEVER };
+    out[1] = (struct step){ .actor = 1, .lo = 0, .hi = WINDOW_NEVER };
+    return 2;
+}
+
+static void loop_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
+                       uint32_t step_no, uint64_t t_ms)
+{
+    (void)ctx;
+    (void)world;
+    (void)st;
+    (void)tr;
+    (void)step_no;
+    (void)t_ms;
+}
+
+static void test_exhaustive_dedup(void **state)
+{
+    const struct engine_model loop = { 4, NULL, loop_enabled, no_advance, loop_apply };
+    static const uint8_t w[4] = { 1, 2, 3, 4 };
+    struct explore_opts o = { 0, 0 };
+    struct explore_stats st;
+
+    (void)state;
+    explore_exhaustive(&loop, &null_checker, w, &o, &st);
+    assert_int_equal(st.states, 1);
+    assert_int_equal(st.transitions, 2);
+    assert_int_equal(st.quiescent_states, 0);
+    assert_int_equal(st.max_depth, 0);
+    assert_false(st.truncated);
+    explore_stats_free(&st);
+}
+
+/* ---- runs and schedules ------------------------------------------------- */
+
+static char *run_schedule(uint64_t seed)
+{
+    struct run_result r;
+    char *text;
+
+    explore_run(&counter_model, &null_checker, zero2, seed, NULL, 100, NULL, &r);
+    assert_int_equal(r.steps, 4);
+    assert_true(r.quiescent);
+    assert_int_equal(r.families, 0);
+    assert_int_equal(r.sched.len, 4);
+    text = schedule_format(&r.sched);
+    run_result_free(&r);
+    return text;
+}
+
+static void test_run_seeded(void **state)
+{
+    char *a = run_schedule(42), *b = run_schedule(42);
+    bool differs = false;
+
+    (void)state;
+    assert_string_equal(a, b);
+    for (uint64_t seed = 1; seed <= 20 && !differs; seed++) {
+        char *c = run_schedule(seed);
+        differs = strcmp(a, c) != 0;
+        g_free(c);
+    }
+    assert_true(differs);   /* the seed does pick the steps */
+    g_free(a);
+    g_free(b);
+}
+
+static void test_run_bad_schedule(void **state)
+{
+    struct schedule s;
+    struct run_result r;
+
+    (void)state;
+    assert_true(schedule_parse("0,2", &s));   /* only 2 steps are ever fireable */
+    explore_run(&counter_model, &null_checker, zero2, 0, &s, 100, NULL, &r);
+    assert_true(r.schedule_invalid);
+    assert_int_equal(r.steps, 1);
+    run_result_free(&r);
+    schedule_free(&s);
+}
+
+static void assert_round_trip(const char *text, unsigned len, const char *formatted)
+{
+    struct schedule s;
+    char *out;
+
+    assert_true(schedule_parse(text, &s));
+    assert_int_equal(s.len, len);
+    out = schedule_format(&s);
+    assert_string_equal(out, formatted);
+    g_free(out);
+    schedule_free(&s);
+}
+
+static void test_schedule_text(void **state)
+{
+    static const char *const bad[] = { "1,,2", "a", "1,", "70000", ",1", "-1", "+1", "1 ", " 1", "1, 2", "1,\t2", "1*0", "1*+2",
+                                       "1*0", "1*", "2*-3", "65536" };
+    struct schedule s;
+
+    (void)state;
+    assert_true(schedule_parse("0,2,1", &s));
+    assert_int_equal(s.len, 3);
+    assert_int_equal(s.choice[0], 0);
+    assert_int_equal(s.choice[1], 2);
+    assert_int_equal(s.choice[2], 1);
+    schedule_free(&s);
+    assert_round_trip("0,2,1", 3, "0,2,1");
+    assert_round_trip("0,0,0,1,1", 5, "0*3,1,1");
+    assert_round_trip("3*2,65535", 3, "3,3,65535");
+    assert_round_trip("", 0, "");    /* the empty schedule (`run --schedule ''`) */
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        if (schedule_parse(bad[i], &s))
+            fail_msg("schedule_parse accepted \"%s\"", bad[i]);
+        assert_null(s.choice);
+        assert_int_equal(s.len, 0);
+    }
+}
+
+/* ---- visited set -------------------------------------------------------- */
+
+static void test_visited_basic(void **state)
+{
+    struct visited v;
+
+    (void)state;
+    visited_init(&v, 0);
+    assert_int_equal(v.cap, 16);
+    assert_int_equal(visited_bytes(&v), 16 * sizeof(uint64_t));
+    assert_false(visited_contains(&v, 42));
+    assert_true(visited_insert(&v, 42));
+    assert_false(visited_insert(&v, 42));
+    assert_true(visited_contains(&v, 42));
+    assert_false(visited_contains(&v, 43));
+    assert_true(visited_insert(&v, 42 + 16));    /* same home slot, probed on */
+    assert_true(visited_contains(&v, 42 + 16));
+    assert_int_equal(v.count, 2);
+    visited_free(&v);
+    assert_null(v.slots);
+}
+
+/* 0 marks an empty slot, so fingerprint 0 is stored as 1: they are one. */
+static void test_visited_zero(void **state)
+{
+    struct visited v;
+
+    (void)state;
+    visited_init(&v, 100);
+    assert_int_equal(v.cap, 128);
+    assert_false(visited_contains(&v, 0));
+    assert_true(visited_insert(&v, 0));
+    assert_true(visited_contains(&v, 0));
+    assert_false(visited_insert(&v, 0));
+    assert_true(visited_contains(&v, 1));
+    assert_false(visited_insert(&v, 1));
+    assert_int_equal(v.count, 1);
+    visited_free(&v);
+}
+
+static uint64_t fp_of(uint64_t i)
+{
+    return i & 1 ? i << 32 : i * 0x9e3779b97f4a7c15ULL;   /* clustered and spread */
+}
+
+static void test_visited_growth(void **state)
+{
+    const uint64_t n = 20000;
+    struct visited v;
+
+    (void)state;
+    visited_init(&v, 16);
+    for (uint64_t i = 1; i <= n; i++)
+        assert_true(visited_insert(&v, fp_of(i)));
+    assert_int_equal(v.count, n);
+    assert_int_equal(v.cap, 65536);              /* doubled at half load */
+    for (uint64_t i = 1; i <= n; i++) {
+        assert_true(visited_contains(&v, fp_of(i)));
+        assert_false(visited_insert(&v, fp_of(i)));
+    }
+    assert_false(visited_contains(&v, fp_of(n + 1)));
+    assert_false(visited_contains(&v, fp_of(n + 2)));
+    assert_int_equal(v.count, n);
+    visited_free(&v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fireable_window),
+        cmocka_unit_test(test_fire),
+        cmocka_unit_test(test_window_shift),
+        cmocka_unit_test(test_prng_sequence),
+        cmocka_unit_test(test_prng_below),
+        cmocka_unit_test(test_exhaustive_counters),
+        cmocka_unit_test(test_exhaustive_depth_bound),
+        cmocka_unit_test(test_exhaustive_state_bound),
+        cmocka_unit_test(test_exhaustive_counterexample),
+        cmocka_unit_test(test_exhaustive_dedup),
+        cmocka_unit_test(test_run_seeded),
+        cmocka_unit_test(test_run_bad_schedule),
+        cmocka_unit_test(test_schedule_text),
+        cmocka_unit_test(test_visited_basic),
+        cmocka_unit_test(test_visited_zero),
+        cmocka_unit_test(test_visited_growth),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
