@@ -33,7 +33,7 @@ static int active_machine(const struct sim *s, const struct world *w)
     return g >= 0 ? g : 0;
 }
 
-/* QEMU's view: realized, every DRC in its ready state, no unplug pending. */
+/* QEMU's view: attached, every DRC in its ready state (a pending unplug is lost-unplug's). */
 static bool qemu_has(const struct sim *s, const struct world *w, int m, int d)
 {
     const struct spapr_machine *mw = &w->machines[m];
@@ -42,15 +42,15 @@ static bool qemu_has(const struct sim *s, const struct world *w, int m, int d)
         return false;
     for (int slot = 0; slot < s->m[m].ndrcs; slot++) {
         const struct spapr_drc *drc = &mw->drcs[slot];
-        if (drc->dev == d + 1 && (drc->state != drc_ready_state(s->m[m].drcs[slot].cls) ||
-                                  drc->unplug_requested))
+        if (drc->dev == d + 1 && drc->state != drc_ready_state(s->m[m].drcs[slot].cls))
             return false;
     }
     return true;
 }
 
 /*
- * The guest's view: a cpu node for a core; every LMB of a DIMM assigned
+ * The guest's view: a cpu node for a core, and that CPU online; every LMB of
+ * a DIMM assigned
  * (a DIMM QEMU no longer has has no known range: absent). -1: no view
  * (PHB and PCI hotplug go to rtas_errd, which the guest model does not run).
  */
@@ -60,7 +60,7 @@ static int guest_has(const struct sim *s, const struct world *w, int m, int d)
     const struct spapr_device *sd = &w->machines[m].devices[d];
 
     if (dev->type == DEV_CPU_CORE)
-        return w->guest.cpus >> dev->core_id & 1;
+        return (w->guest.cpus & w->guest.online) >> dev->core_id & 1;
     if (dev->type != DEV_DIMM)
         return -1;
     if (!sd->realized)
@@ -72,6 +72,26 @@ static int guest_has(const struct sim *s, const struct world *w, int m, int d)
 }
 
 static const char *yesno(int v) { return v ? "present" : "absent"; }
+
+/* DRC slots of the devices whose DLPAR errors the scenario expects. */
+static uint64_t excused_dlpar(const struct sim *s, const struct world *w, int m)
+{
+    uint64_t bits = 0;
+
+    for (int i = 0; i < s->scn->nexpects; i++) {
+        const struct scn_expect *e = &s->scn->expects[i];
+        const struct scn_device *d = &s->scn->devices[e->device];
+        const struct spapr_device *sd = &w->machines[m].devices[e->device];
+        if (e->kind != EXPECT_GUEST_DLPAR_ERROR)
+            continue;
+        if (d->type == DEV_CPU_CORE)
+            bits |= 1ull << (s->m[m].cpu_first + d->core_id);
+        else if (d->type == DEV_DIMM && sd->realized)
+            for (uint32_t k = 0; k < d->size_mb / 256; k++)
+                bits |= 1ull << (sd->first_drc + k);
+    }
+    return bits;
+}
 
 /* view-mismatch, lost-unplug, guest-dlpar-error on the domain's machine. */
 static uint32_t check_domain(const struct sim *s, const struct world *w, struct violation *v)
@@ -97,9 +117,12 @@ static uint32_t check_domain(const struct sim *s, const struct world *w, struct 
             break;
         }
     }
-    if (w->guest.dlpar_errors)
+    if (w->guest.dlpar_failed & ~excused_dlpar(s, w, m)) {
+        int slot = __builtin_ctzll(w->guest.dlpar_failed & ~excused_dlpar(s, w, m));
         fams |= violate(v, FAM_GUEST_DLPAR_ERROR, 0, "%u guest DLPAR operation(s) ended in an "
-                        "error (see the guest log lines)", w->guest.dlpar_errors);
+                        "error, the first on DRC 0x%x (see the guest log lines)",
+                        w->guest.dlpar_errors, slot < 63 ? s->m[m].drcs[slot].index : 0);
+    }
     return fams;
 }
 
@@ -133,6 +156,8 @@ static bool expect_holds(const struct sim *s, const struct world *w, const struc
         have = sim_guest_machine(s, w) >= 0 && guest_has(s, w, am, e->device) == 1;
         snprintf(msg, len, "the guest's tree has %s %s", id, yesno(have));
         return have == e->present;
+    case EXPECT_GUEST_DLPAR_ERROR:   /* an allowance, checked with guest-dlpar-error */
+        return true;
     case EXPECT_LIBVIRT_VCPU:
     case EXPECT_LIBVIRT_DEVICE:
         have = w->libvirt.xml[w->libvirt.domain] >> e->device & 1;

@@ -1256,12 +1256,19 @@ static bool expect_view(struct parser *p, struct scn_expect *e, bool guest)
     const char *w = p->w[2].s;
     bool first;
 
+    if (guest && strcmp(w, "dlpar-error") == 0) {   /* an error the scenario expects */
+        e->kind = EXPECT_GUEST_DLPAR_ERROR;
+        e->present = 1;
+        return need_words(p, 4, 4, "expect guest dlpar-error ID") &&
+               typed_device(p, 3, -1, &e->device);
+    }
     if (!need_words(p, 5, 5, guest ? "expect guest cpu|lmb ID present|absent" :
                     "expect libvirt vcpu|device ID present|absent"))
         return false;
     first = strcmp(w, guest ? "cpu" : "vcpu") == 0;
     if (!first && strcmp(w, guest ? "lmb" : "device"))
-        return fail(p, p->w[2].col, "expected %s, got '%s'", guest ? "cpu or lmb" : "vcpu or device", w);
+        return fail(p, p->w[2].col, "expected %s, got '%s'",
+                    guest ? "cpu, lmb or dlpar-error" : "vcpu or device", w);
     if (guest)
         e->kind = first ? EXPECT_GUEST_CPU : EXPECT_GUEST_LMB;
     else

@@ -123,7 +123,8 @@ struct scn_line {
 };
 
 enum expect_kind { EXPECT_DRC, EXPECT_DEVICE, EXPECT_GUEST_CPU, EXPECT_GUEST_LMB,
-                   EXPECT_LIBVIRT_VCPU, EXPECT_LIBVIRT_DEVICE, EXPECT_EVENT };
+                   EXPECT_LIBVIRT_VCPU, EXPECT_LIBVIRT_DEVICE, EXPECT_EVENT,
+                   EXPECT_GUEST_DLPAR_ERROR };   /* the guest may fail DLPAR on ID */
 struct scn_expect {
     uint8_t kind;           /* enum expect_kind */
     uint8_t machine;        /* EXPECT_DRC, EXPECT_DEVICE */

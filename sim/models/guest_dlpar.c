@@ -349,9 +349,13 @@ void dlpar_step(struct step_ctx *c)
     /* after its one action the operation runs on until it would act again */
     while (r != OP_DONE && !d.blocked)
         r = run_op(&d);
-    if (r == OP_DONE) {
-        if (g->op.rc && g->dlpar_errors < UINT16_MAX)
+    if (r == OP_DONE && g->op.rc) {
+        int slot = sim_drc_by_index(c->s, g->machine, g->op.index);
+        if (g->dlpar_errors < UINT16_MAX)
             g->dlpar_errors++;
+        g->dlpar_failed |= 1ull << (slot >= 0 ? slot : 63);
+    }
+    if (r == OP_DONE) {
         memset(&g->op, 0, sizeof(g->op));
     }
     dlpar_begin(&d, d.fn);
