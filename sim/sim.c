@@ -291,10 +291,10 @@ const char *sim_pred_field_name(uint8_t field)
 static void desired(const struct sim *s, const struct world *w, struct pending *out)
 {
     memset(out, 0, ACTOR_COUNT * sizeof(*out));
-    script_pending(s, w, out + ACTOR_SCRIPT0);
     guest_pending(s, w, out);
     migration_pending(s, w, &out[ACTOR_MIGRATION]);
     libvirt_pending(s, w, &out[ACTOR_LIBVIRT_EVENTS], &out[ACTOR_LIBVIRT_WORKER]);
+    script_pending(s, w, out);   /* last: `wait quiescent` looks at the others */
 }
 
 /*

@@ -38,21 +38,21 @@ static bool event_emitted(const struct spapr_machine *mw, uint8_t ev, uint8_t de
     return dev == SCN_NO_DEVICE ? mask != 0 : (mask >> dev) & 1;
 }
 
-/* Nothing pending but scripts that are themselves waiting. */
-static bool quiescent_but_scripts(const struct world *w, int self)
+/* Nothing pending but scripts that are themselves waiting (all[]: this step's). */
+static bool quiescent_but_scripts(const struct pending *all, int self)
 {
     for (int a = ACTOR_GUEST_BOOT; a < ACTOR_COUNT; a++)
-        if (w->actors[a].kind)
+        if (all[a].kind)
             return false;
     for (int i = 0; i < MAX_SCRIPTS; i++)
-        if (i != self && w->scripts[i].status == SCRIPT_RUNNING &&
-            w->actors[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_LINE)
+        if (i != self && (all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_LINE ||
+                          all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_WAKE))
             return false;
     return true;
 }
 
-static bool wait_holds(const struct sim *s, const struct world *w, int script,
-                       const struct scn_line *l)
+/* Every wait but `quiescent`, which script_pending settles after the rest. */
+static bool wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l)
 {
     switch (l->action) {
     case WAIT_GUEST_ONLINE:
@@ -63,12 +63,23 @@ static bool wait_holds(const struct sim *s, const struct world *w, int script,
     case WAIT_MIGRATED:
         return w->migration.status == MIGRATION_COMPLETED;
     default:
-        return quiescent_but_scripts(w, script);
+        return false;
     }
 }
 
-void script_pending(const struct sim *s, const struct world *w, struct pending *out)
+static struct pending wait_pending(const struct scn_line *l, bool holds)
 {
+    if (holds)
+        return (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 };
+    if (l->timeout_ms)
+        return (struct pending){ STEP_SCRIPT_TIMEOUT, 0, l->timeout_ms, l->timeout_ms };
+    return (struct pending){ 0 };
+}
+
+void script_pending(const struct sim *s, const struct world *w, struct pending *all)
+{
+    struct pending *out = all + ACTOR_SCRIPT0;
+
     for (int i = 0; i < s->scn->nscripts; i++) {
         const struct scn_line *l;
         if (w->scripts[i].status != SCRIPT_RUNNING)
@@ -78,11 +89,14 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
             out[i] = libvirt_line_pending(s, w, i, l);
         else if (l->kind != LINE_WAIT)
             out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 1, WINDOW_NEVER };
-        else if (wait_holds(s, w, i, l))
-            out[i] = (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 };
-        else if (l->timeout_ms)
-            out[i] = (struct pending){ STEP_SCRIPT_TIMEOUT, 0, l->timeout_ms, l->timeout_ms };
+        else if (l->action != WAIT_QUIESCENT)
+            out[i] = wait_pending(l, wait_holds(s, w, l));
     }
+    for (int i = 0; i < s->scn->nscripts; i++)
+        if (w->scripts[i].status == SCRIPT_RUNNING &&
+            script_line(s, w, i)->kind == LINE_WAIT &&
+            script_line(s, w, i)->action == WAIT_QUIESCENT)
+            out[i] = wait_pending(script_line(s, w, i), quiescent_but_scripts(all, i));
 }
 
 void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32_t got)
@@ -123,8 +137,9 @@ static void wait_line(struct step_ctx *c, const struct scn_line *l, const struct
     if (!c->tr)
         return;
     trace_step_begin(c->tr, c->step_no, c->t_ms, "script", "wait");
-    if (l->action != WAIT_MIGRATED && l->action != WAIT_QUIESCENT)
-        trace_arg_str(c->tr, "machine", sim_machine_name(c->s, l->machine));
+    if (c->s->scn->nscripts > 1)
+        trace_arg_str(c->tr, "script", c->s->scn->script_names[l->script]);
+    trace_arg_str(c->tr, "machine", sim_machine_name(c->s, l->machine));
     trace_arg_str(c->tr, "for", what[l->action]);
     if (l->action == WAIT_EVENT)
         trace_arg_str(c->tr, "event", qmp_event_name(l->event));

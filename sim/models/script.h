@@ -14,8 +14,11 @@
 
 bool script_do_supported(uint8_t action);
 void script_start(const struct sim *s, struct world *w);
-/* Pending steps of every script, into out[0..MAX_SCRIPTS). */
-void script_pending(const struct sim *s, const struct world *w, struct pending *out);
+/*
+ * Pending steps of every script, into all[ACTOR_SCRIPT0 + i]; the other
+ * actors' entries of all[] must be filled already (`wait quiescent`).
+ */
+void script_pending(const struct sim *s, const struct world *w, struct pending *all);
 void script_apply(struct step_ctx *c, const struct step *st);
 /* The line a running script is at. */
 const struct scn_line *script_line(const struct sim *s, const struct world *w, int script);
