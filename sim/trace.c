@@ -289,11 +289,12 @@ void trace_result_int(struct trace *t, const char *key, int64_t val)
     kv_int(t, t->result, key, val);
 }
 
-void trace_drc(struct trace *t, const char *tracepoint, uint32_t index, const char *state)
+void trace_drc(struct trace *t, const char *machine, const char *tracepoint, uint32_t index,
+               const char *state)
 {
     GString *g;
 
-    g_return_if_fail(t && t->in_step);
+    g_return_if_fail(t && t->in_step && machine);
     g = t->drc;
     if (t->fmt == TRACE_TEXT) {
         g_string_append_printf(g, TEXT_INDENT "drc 0x%" PRIx32 " ", index);
@@ -302,10 +303,14 @@ void trace_drc(struct trace *t, const char *tracepoint, uint32_t index, const ch
             g_string_append_c(g, ' ');
             text_esc(g, state, false);
         }
+        g_string_append(g, " @");
+        text_esc(g, machine, false);
         g_string_append_c(g, '\n');
         return;
     }
-    g_string_append(g, g->len ? ",{\"trace\":" : "{\"trace\":");
+    g_string_append(g, g->len ? ",{\"machine\":" : "{\"machine\":");
+    json_str(g, machine);
+    g_string_append(g, ",\"trace\":");
     json_str(g, tracepoint);
     g_string_append_printf(g, ",\"index\":\"0x%" PRIx32 "\"", index);
     if (state) {

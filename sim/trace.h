@@ -41,8 +41,9 @@ void trace_arg_int(struct trace *t, const char *key, int64_t val);
 void trace_arg_hex(struct trace *t, const char *key, uint32_t val);   /* "0x10000008" */
 void trace_result_str(struct trace *t, const char *key, const char *val);
 void trace_result_int(struct trace *t, const char *key, int64_t val);
-/* A DRC trace point as QEMU names it; state may be NULL (no state change). */
-void trace_drc(struct trace *t, const char *tracepoint, uint32_t index, const char *state);
+/* A DRC trace point of machine's QEMU as QEMU names it; state may be NULL. */
+void trace_drc(struct trace *t, const char *machine, const char *tracepoint, uint32_t index,
+               const char *state);
 /* A QMP event: device may be NULL. */
 void trace_event(struct trace *t, const char *machine, const char *event, const char *device);
 /* A log line as the component prints it: who is "guest", "qemu" or "libvirt". */

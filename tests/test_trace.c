@@ -56,18 +56,18 @@ static struct trace *build_full(enum trace_format fmt, struct knob_set *ks)
     trace_log(t, "qemu", "hotplug \"core1\" queued");
     trace_arg_int(t, "core-id", 1);
     trace_event(t, "src", "RESUME", NULL);
-    trace_drc(t, "spapr_drc_attach", 0x10000008, NULL);
+    trace_drc(t, "src", "spapr_drc_attach", 0x10000008, NULL);
     trace_result_str(t, "status", "ok");
     trace_arg_hex(t, "drc", 0x10000008);
     trace_step_end(t);
 
     trace_step_begin(t, 2, 1234, "guest@src", "set-indicator");
     trace_arg_str(t, "msg", "tab\there \"q\" back\\slash\n\x01");
-    trace_drc(t, "spapr_drc_set_allocation_state", 0x10000008, "LOGICAL_AVAILABLE");
+    trace_drc(t, "src", "spapr_drc_set_allocation_state", 0x10000008, "LOGICAL_AVAILABLE");
     trace_result_int(t, "rc", -3);
     trace_arg_hex(t, "index", 0xABC);
     trace_event(t, "src", "DEVICE_DELETED", "core1");
-    trace_drc(t, "spapr_drc_set_isolation_state", 0x10000008, "LOGICAL_UNISOLATE");
+    trace_drc(t, "src", "spapr_drc_set_isolation_state", 0x10000008, "LOGICAL_UNISOLATE");
     trace_result_str(t, "note", "");
     trace_log(t, "guest", "dlpar: cpu\x7f done \xc3\xa9");
     trace_step_end(t);
@@ -86,15 +86,15 @@ static struct trace *build_full(enum trace_format fmt, struct knob_set *ks)
     "{\"step\":1,\"t_ms\":0,\"actor\":\"libvirt\",\"op\":\"device_add\","                     \
     "\"args\":{\"id\":\"core1\",\"core-id\":1,\"drc\":\"0x10000008\"},"                       \
     "\"result\":{\"status\":\"ok\"},"                                                         \
-    "\"drc\":[{\"trace\":\"spapr_drc_attach\",\"index\":\"0x10000008\"}],"                    \
+    "\"drc\":[{\"machine\":\"src\",\"trace\":\"spapr_drc_attach\",\"index\":\"0x10000008\"}],"                    \
     "\"events\":[{\"machine\":\"src\",\"event\":\"RESUME\"}],"                                \
     "\"log\":[{\"who\":\"qemu\",\"line\":\"hotplug \\\"core1\\\" queued\"}]}"
 #define FULL_STEP2_JSON                                                                       \
     "{\"step\":2,\"t_ms\":1234,\"actor\":\"guest@src\",\"op\":\"set-indicator\","             \
     "\"args\":{\"msg\":\"tab\\u0009here \\\"q\\\" back\\\\slash\\u000a\\u0001\","             \
     "\"index\":\"0xabc\"},\"result\":{\"rc\":-3,\"note\":\"\"},"                              \
-    "\"drc\":[{\"trace\":\"spapr_drc_set_allocation_state\",\"index\":\"0x10000008\","        \
-    "\"state\":\"LOGICAL_AVAILABLE\"},{\"trace\":\"spapr_drc_set_isolation_state\","          \
+    "\"drc\":[{\"machine\":\"src\",\"trace\":\"spapr_drc_set_allocation_state\",\"index\":\"0x10000008\","        \
+    "\"state\":\"LOGICAL_AVAILABLE\"},{\"machine\":\"src\",\"trace\":\"spapr_drc_set_isolation_state\","          \
     "\"index\":\"0x10000008\",\"state\":\"LOGICAL_UNISOLATE\"}],"                             \
     "\"events\":[{\"machine\":\"src\",\"event\":\"DEVICE_DELETED\",\"device\":\"core1\"}],"   \
     "\"log\":[{\"who\":\"guest\",\"line\":\"dlpar: cpu\x7f done \xc3\xa9\"}]}"
@@ -140,13 +140,13 @@ static void test_text_full(void **state)
         "# knob libvirt.unplug-timeout=15s\n"
         "    1        0ms  libvirt      device_add             "
         "id=core1 core-id=1 drc=0x10000008 -> status=ok\n"
-        "        drc 0x10000008 spapr_drc_attach\n"
+        "        drc 0x10000008 spapr_drc_attach @src\n"
         "        event RESUME @src\n"
         "        qemu: hotplug \"core1\" queued\n"
         "    2     1234ms  guest@src    set-indicator          "
         "msg=\"tab\\there \\\"q\\\" back\\\\slash\\n\\x01\" index=0xabc -> rc=-3 note=\"\"\n"
-        "        drc 0x10000008 spapr_drc_set_allocation_state LOGICAL_AVAILABLE\n"
-        "        drc 0x10000008 spapr_drc_set_isolation_state LOGICAL_UNISOLATE\n"
+        "        drc 0x10000008 spapr_drc_set_allocation_state LOGICAL_AVAILABLE @src\n"
+        "        drc 0x10000008 spapr_drc_set_isolation_state LOGICAL_UNISOLATE @src\n"
         "        event DEVICE_DELETED core1 @src\n"
         "        guest: dlpar: cpu\\x7f done \xc3\xa9\n"
         "verdict: fail expect-failed,qemu-abort "

@@ -56,7 +56,8 @@ static bool load_drc(struct step_ctx *c, int src, int dst, int slot)
         to->ccs_depth = from->ccs_depth;
     }
     if (c->tr)
-        trace_drc(c->tr, "vmstate_load spapr_drc", index, drc_state_name(to->state));
+        trace_drc(c->tr, sim_machine_name(s, dst), "vmstate_load spapr_drc", index,
+                  drc_state_name(to->state));
     return true;
 }
 

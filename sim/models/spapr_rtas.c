@@ -88,14 +88,15 @@ static void trace_transition(const struct sim *s, const struct world *w, int m, 
                              const struct drc_outcome *o, struct trace *tr)
 {
     const char *state = drc_state_name(w->machines[m].drcs[slot].state);
+    const char *mn = sim_machine_name(s, m);
     uint32_t index = s->m[m].drcs[slot].index;
 
     if (o->tracepoint)
-        trace_drc(tr, o->tracepoint, index, state);
+        trace_drc(tr, mn, o->tracepoint, index, state);
     if (o->tracepoint2)
-        trace_drc(tr, o->tracepoint2, index, state);
+        trace_drc(tr, mn, o->tracepoint2, index, state);
     if (o->effects & DRC_FX_RELEASED)
-        trace_drc(tr, "spapr_drc_release", index, state);
+        trace_drc(tr, mn, "spapr_drc_release", index, state);
 }
 
 struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,
