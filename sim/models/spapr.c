@@ -159,9 +159,43 @@ bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, ch
     return device_plug(s, w, m, dev, NULL, err, errlen);
 }
 
-/* qmp_device_add -> qdev_device_add: a QMP-added device is hotplugged. */
+/* The reply as the QMP socket shows it, for traces and validation. */
+static bool qmp_reply(const struct sim *s, int m, const char *cmd, uint8_t dev, bool ok,
+                      const char *err, struct trace *tr)
+{
+    char who[64], line[320];
+
+    if (tr) {
+        snprintf(who, sizeof(who), "qmp@%s", sim_machine_name(s, m));
+        snprintf(line, sizeof(line), "%s %s -> %s%s", cmd, dev_cfg(s, dev)->id,
+                 ok ? "ok" : "error: ", ok ? "" : err);
+        trace_log(tr, who, line);
+    }
+    return ok;
+}
+
+static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
+                             struct trace *tr, char *err, size_t errlen);
+static bool device_del_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
+                             struct trace *tr, char *err, size_t errlen);
+
 bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen)
+{
+    return qmp_reply(s, m, "device_add", dev, device_add_inner(s, w, m, dev, tr, err, errlen),
+                     err, tr);
+}
+
+bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
+                    struct trace *tr, char *err, size_t errlen)
+{
+    return qmp_reply(s, m, "device_del", dev, device_del_inner(s, w, m, dev, tr, err, errlen),
+                     err, tr);
+}
+
+/* qmp_device_add -> qdev_device_add: a QMP-added device is hotplugged. */
+static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
+                             struct trace *tr, char *err, size_t errlen)
 {
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
@@ -256,8 +290,8 @@ static bool unplug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8
 }
 
 /* qmp_device_del -> qdev_unplug -> spapr_machine_device_unplug_request */
-bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
-                    struct trace *tr, char *err, size_t errlen)
+static bool device_del_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
+                             struct trace *tr, char *err, size_t errlen)
 {
     if (!w->machines[m].devices[dev].realized) {
         snprintf(err, errlen, "Device '%s' not found", dev_cfg(s, dev)->id);

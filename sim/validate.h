@@ -1,0 +1,46 @@
+/*
+ * Trace validation against real QEMU: model steps and real observations are
+ * projected onto the same observables (DRC trace points per machine, QMP
+ * replies and events, the guest's DLPAR log lines); a real run is admitted
+ * when some interleaving of the model produces exactly its observables.
+ */
+#ifndef DRCSIM_VALIDATE_H
+#define DRCSIM_VALIDATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sim.h"
+
+/* Separate streams: their relative order differs between QEMU's trace file,
+   its QMP socket and the guest console, so only the order within one counts. */
+enum obs_stream { OBS_DRC, OBS_QMP, OBS_EVENT, OBS_GUEST, OBS_STREAMS };
+
+struct observation {
+    uint8_t stream;          /* enum obs_stream */
+    uint8_t machine;
+    char text[200];          /* e.g. "spapr_drc_set_allocation_state 0x10000001 1" */
+};
+
+/* The observables one model step produced (its JSONL trace line). */
+unsigned model_observations(const struct sim *s, const char *json_line, struct observation *out,
+                            unsigned max);
+/*
+ * A real observation (kind "drc", "qmp", "event", "guest") of machine, as
+ * text normalized by the real-QEMU driver; false when it is not observable.
+ */
+bool real_observation(const struct sim *s, const char *machine, const char *kind,
+                      const char *text, struct observation *out);
+
+struct inclusion {
+    bool admitted;
+    unsigned matched;        /* real observables matched on the deepest branch */
+    unsigned total;
+    uint64_t states;
+    char divergence[640];    /* the first real observable the model cannot produce */
+};
+
+/* Is the real sequence one of the behaviours the model admits? */
+void validate_inclusion(const struct sim *s, const struct observation *real, unsigned n,
+                        struct inclusion *out);
+
+#endif
