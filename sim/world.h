@@ -114,6 +114,7 @@ struct spapr_machine {
 
 #define OV5_CAS_HP_EVT  0x01      /* OV5_HP_EVT negotiated at CAS */
 #define OV5_CAS_XIVE    0x02
+#define OV5_CAS_BASE    0x04      /* FORM1_AFFINITY, DRCONF_MEMORY…: every CAS has them */
 
 enum migration_status { MIGRATION_NONE, MIGRATION_ACTIVE, MIGRATION_COMPLETED,
                         MIGRATION_FAILED };

@@ -43,6 +43,9 @@ int dlpar_cpu_remove(struct dstep *d);
 int dlpar_memory_add(struct dstep *d);
 int dlpar_memory_remove(struct dstep *d);
 
+/* "PowerPC,POWER9": the node name %pOFn prints, from the host's CPU model. */
+const char *cpu_node_name(struct dstep *d);
+
 /* LMB helpers: slot offset of an index, and its address. */
 int lmb_of(struct dstep *d, uint32_t idx);
 uint64_t lmb_addr(struct dstep *d, int k);

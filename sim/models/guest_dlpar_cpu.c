@@ -7,6 +7,12 @@
 #include "guest_dlpar.h"
 #include "spapr.h"
 
+const char *cpu_node_name(struct dstep *d)
+{
+    return d->c->s->scn->machines[machine_of(d)].host == CPU_POWER8 ? "PowerPC,POWER8"
+                                                                     : "PowerPC,POWER9";
+}
+
 /* The guest's core slot for a CPU DRC index, or -1 (not a CPU DRC). */
 static int core_of(struct dstep *d, uint32_t idx)
 {
@@ -76,7 +82,7 @@ int dlpar_cpu_add(struct dstep *d)
         if (!may_act(d))
             return OP_YIELD;
         online_cpu(d, core);
-        dlog(d, "Successfully added CPU PowerPC,POWER9, drc index: %x", op->index);
+        dlog(d, "Successfully added CPU %s, drc index: %x", cpu_node_name(d), op->index);
         return OP_DONE;
     default:   /* release after a failed configure-connector */
         return dlpar_prim(d, op->index) ? OP_YIELD : OP_DONE;
@@ -93,7 +99,7 @@ static int offline_cpu(struct dstep *d, int core)
         return 0;
     if (g->online == bit) {
         if (knob_on(&d->c->s->knobs, KNOB_GUEST_REFUSE_LAST_CPU))
-            dlog(d, "Unable to remove last online CPU PowerPC,POWER9");
+            dlog(d, "Unable to remove last online CPU %s", cpu_node_name(d));
         return -EBUSY;   /* else device_offline -> cpu_down refuses it */
     }
     dlpar_begin(d, "stop-self");
@@ -131,10 +137,10 @@ int dlpar_cpu_remove(struct dstep *d)
         }
         if ((g->online >> core & 1) && !may_act(d))
             return OP_YIELD;
-        dlog(d, "Attempting to remove CPU PowerPC,POWER9, drc index: %x", op->index);
+        dlog(d, "Attempting to remove CPU %s, drc index: %x", cpu_node_name(d), op->index);
         rc = offline_cpu(d, core);
         if (rc) {
-            dlog(d, "Failed to offline CPU PowerPC,POWER9, rc: %d", rc);
+            dlog(d, "Failed to offline CPU %s, rc: %d", cpu_node_name(d), rc);
             return remove_failed(d, -EINVAL);
         }
         prim_start(op, PRIM_RELEASE);
@@ -144,7 +150,7 @@ int dlpar_cpu_remove(struct dstep *d)
         if (dlpar_prim(d, op->index))
             return OP_YIELD;
         if (op->prim_rc) {
-            dlog(d, "Failed to release drc (%x) for CPU PowerPC,POWER9, rc: %d", op->index,
+            dlog(d, "Failed to release drc (%x) for CPU %s, rc: %d", op->index, cpu_node_name(d),
                  op->prim_rc);
             op->saved_rc = op->prim_rc;
             op->pc = 2;

@@ -47,7 +47,7 @@ static bool boot_cas(struct step_ctx *c)
 {
     struct guest_state *g = &c->w->guest;
     int m = g->machine;
-    uint8_t ov5 = knob_on(&c->s->knobs, KNOB_GUEST_HP_EVT) ? OV5_CAS_HP_EVT : 0;
+    uint8_t ov5 = OV5_CAS_BASE | (knob_on(&c->s->knobs, KNOB_GUEST_HP_EVT) ? OV5_CAS_HP_EVT : 0);
 
     if (spapr_client_architecture_support(c, m, ov5))
         return false;

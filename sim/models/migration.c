@@ -96,6 +96,8 @@ static void switchover(struct step_ctx *c)
     int src = mg->src, dst = mg->dst;
     bool ok = true;
 
+    uint8_t was = c->w->machines[src].runstate;
+
     trace_switchover(c, src, dst);
     c->w->machines[src].runstate = RUN_STATE_POSTMIGRATE;
     if (knob_on(&c->s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD))   /* 2017-07 RFC */
@@ -108,11 +110,12 @@ static void switchover(struct step_ctx *c)
         c->w->machines[src].migration = MIGRATION_COMPLETED;
         c->w->machines[dst].runstate = c->w->machines[dst].autostart ? RUN_STATE_RUNNING
                                                                      : RUN_STATE_PAUSED;
-        guest_moved(c, dst);
+        if (sim_guest_machine(c->s, c->w) == src)
+            guest_moved(c, dst);
     } else {
         mg->status = MIGRATION_FAILED;
         c->w->machines[src].migration = MIGRATION_FAILED;
-        c->w->machines[src].runstate = RUN_STATE_RUNNING;   /* the source goes on */
+        c->w->machines[src].runstate = was;   /* vm_start() only if it was running */
     }
     if (c->tr) {
         trace_result_str(c->tr, "status", ok ? "completed" : "failed");

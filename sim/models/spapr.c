@@ -415,7 +415,7 @@ void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace 
     mw->ov5_cas = 0;
     mw->irq_latched = 0;        /* spapr_irq_reset */
     if (s->scn->machines[m].guest == GUEST_NONE)
-        mw->ov5_cas = OV5_CAS_HP_EVT;
+        mw->ov5_cas = OV5_CAS_BASE | OV5_CAS_HP_EVT;   /* qtest: ov5_cas = ov5 */
     spapr_drc_reset_all(s, w, m, tr);
     spapr_clear_pending_events(w, m);
     spapr_build_fdt(s, w, m);
@@ -441,6 +441,11 @@ bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_re
     struct spapr_machine *mw = &c->w->machines[m];
     uint32_t mode = knob_val(&c->s->knobs, KNOB_QEMU_CAS_DRC_RESET);
 
+    /* before CAS, hotplug entries pulsed the EPOW source; with OV5_HP_EVT they
+     * now route to hot-plug-events, so that latch is EPOW's (its handler finds
+     * nothing) and queued entries wait for the next re-pulse */
+    if ((ov5_requested & OV5_CAS_HP_EVT) && !(mw->ov5_cas & OV5_CAS_HP_EVT))
+        mw->irq_latched = 0;
     mw->ov5_cas = ov5_requested;
     if (mode == CAS_DRC_RESET_ON) {
         spapr_drc_reset_all(c->s, c->w, m, c->tr);

@@ -34,7 +34,8 @@ static int dt_cpus(const struct sim *s, const struct world *w, int m, void *fdt)
         indexes[1 + i] = cpu_to_fdt32(cfg->index);
         if (!w->machines[m].drcs[sm->cpu_first + i].dev)
             continue;
-        snprintf(name, sizeof(name), "PowerPC,POWER9@%x", cfg->index & 0x0fffffff);
+        snprintf(name, sizeof(name), "%s@%x", s->scn->machines[m].host == CPU_POWER8
+                 ? "PowerPC,POWER8" : "PowerPC,POWER9", cfg->index & 0x0fffffff);
         node = fdt_add_subnode(fdt, cpus, name);
         if (node < 0)
             return node;

@@ -1,0 +1,700 @@
+/*
+ * Unit tests for the Linux guest model (sim/models/guest_os.c, guest_dlpar*.c):
+ * boot, ras_hotplug_interrupt, and the exact RTAS sequence of each DLPAR
+ * operation, one worker step at a time, checked against ref/guest-libvirt.md
+ * A.2-A.10 in the JSONL trace and in the world's fields.
+ */
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "guest_os.h"
+#include "scenario.h"
+#include "sim.h"
+#include "spapr.h"
+#include "trace.h"
+
+#define UN SPAPR_DRC_STATE_LOGICAL_UNUSABLE
+#define AV SPAPR_DRC_STATE_LOGICAL_AVAILABLE
+#define LI SPAPR_DRC_STATE_LOGICAL_UNISOLATE
+#define LC SPAPR_DRC_STATE_LOGICAL_CONFIGURED
+
+#define CPU1_INDEX 0x10000001u
+#define CPU1_SLOT  1                    /* DRC slots: CPUs first, core 0 at 0 */
+#define LMB0_INDEX 0x80000004u
+#define LMB1_INDEX 0x80000005u
+enum { CORE1, DIMM0 };                  /* device numbers, in order of mention */
+
+static const char base_scn[] =
+    "scenario g\n"
+    "machine m cores=2 lmbs=8\n"
+    "do m device_add cpu core1 core-id=1\n"
+    "do m device_add dimm dimm0 size=512M\n";
+
+/* ---- fixture: a sim, a world, a JSONL trace, one step at a time --------- */
+
+struct fix {
+    struct scenario scn;
+    struct sim sim;
+    struct world w;
+    struct trace *tr;
+    uint32_t step_no;
+    uint64_t now;
+    uint8_t kind;                       /* kind of the step fired last */
+    char err[256];
+    char line[16384];                   /* its trace line */
+};
+
+static int fix_setup(void **state)
+{
+    *state = g_new0(struct fix, 1);
+    return 0;
+}
+
+static int fix_teardown(void **state)
+{
+    struct fix *f = *state;
+
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    g_free(f);
+    return 0;
+}
+
+/* Parse text, apply its knob lines over the defaults, build the initial world. */
+static void fix_init(struct fix *f, const char *text)
+{
+    struct knob_set ks;
+
+    knobs_default(&ks);
+    if (!scenario_parse_string("t.scn", text, &f->scn, f->err, sizeof(f->err)))
+        fail_msg("parse: %s", f->err);
+    for (int i = 0; i < f->scn.nknobs; i++) {
+        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
+        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
+    }
+    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
+        fail_msg("sim_init: %s", f->err);
+    f->w = f->sim.initial;
+    f->tr = trace_new(TRACE_JSONL);
+}
+
+/* Fire the fireable step of that actor (the test fails if there is none). */
+static const char *fire(struct fix *f, uint8_t actor)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+    size_t before;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (st[i].actor != actor)
+            continue;
+        trace_buffer(f->tr, &before);
+        f->kind = st[i].kind;
+        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
+        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
+        return f->line;
+    }
+    fail_msg("no fireable step of actor %u", actor);
+    return NULL;
+}
+
+#define assert_has(hay, needle)                                                   \
+    do {                                                                          \
+        if (!strstr((hay), (needle)))                                             \
+            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
+    } while (0)
+#define assert_lacks(hay, needle)                                                 \
+    do {                                                                          \
+        if (strstr((hay), (needle)))                                              \
+            fail_msg("unexpected <%s> in <%s>", (needle), (hay));                 \
+    } while (0)
+
+static struct step_ctx ctx(struct fix *f)
+{
+    return (struct step_ctx){ .s = &f->sim, .w = &f->w };
+}
+
+static struct spapr_drc *drc(struct fix *f, uint32_t index)
+{
+    int slot = sim_drc_by_index(&f->sim, 0, index);
+
+    assert_true(slot >= 0);
+    return &f->w.machines[0].drcs[slot];
+}
+
+static bool worker_pending(const struct fix *f)
+{
+    return f->w.actors[ACTOR_GUEST_WORKER].kind == STEP_GUEST_WORK;
+}
+
+/* QMP on machine m, then re-arm the actors as a step would. */
+static void device_add(struct fix *f, uint8_t dev)
+{
+    assert_true(qmp_device_add(&f->sim, &f->w, 0, dev, NULL, f->err, sizeof(f->err)));
+    sim_normalize(&f->sim, &f->w);
+}
+
+static void device_del(struct fix *f, uint8_t dev)
+{
+    assert_true(qmp_device_del(&f->sim, &f->w, 0, dev, NULL, f->err, sizeof(f->err)));
+    sim_normalize(&f->sim, &f->w);
+}
+
+/* The guest takes the hotplug interrupt: the event goes onto pseries_hp_wq. */
+static void take_irq(struct fix *f, const char *event)
+{
+    char want[128];
+
+    assert_int_equal(f->w.machines[0].irq_latched, 1);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_int_equal(f->kind, STEP_GUEST_IRQ);
+    snprintf(want, sizeof(want), "\"op\":\"ras_hotplug_interrupt\",\"args\":{},"
+             "\"result\":{\"rc\":0,\"event\":\"%s\"}", event);
+    assert_has(f->line, want);
+    assert_int_equal(f->w.machines[0].irq_latched, 0);
+    assert_int_equal(f->w.machines[0].nr_events, 0);
+    assert_int_equal(f->w.guest.nwork, 1);
+}
+
+/* One worker step that must be exactly this call with this result. */
+struct call {
+    const char *op;
+    const char *args;      /* the whole args object, without braces */
+    const char *result;    /* the result object, without braces (prefix) */
+    uint8_t state;         /* the DRC's state after the call */
+};
+
+static void worker_call(struct fix *f, uint32_t index, const struct call *c)
+{
+    char want[512];
+
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_int_equal(f->kind, STEP_GUEST_WORK);
+    snprintf(want, sizeof(want), "\"actor\":\"guest@m\",\"op\":\"%s\",\"args\":{%s},"
+             "\"result\":{%s", c->op, c->args, c->result);
+    assert_has(f->line, want);
+    assert_int_equal(drc(f, index)->state, c->state);
+}
+
+#define SENSE(fn, idx) "\"fn\":\"" fn "\",\"type\":\"dr-entity-sense\",\"index\":\"" idx "\""
+#define SET(fn, type, idx, v) \
+    "\"fn\":\"" fn "\",\"type\":\"" type "\",\"index\":\"" idx "\",\"value\":\"" v "\""
+#define CC(idx) "\"fn\":\"dlpar_configure_connector\",\"index\":\"" idx "\""
+
+/* dlpar_acquire_drc's calls [from, to): sensor UNUSABLE, USABLE, UNISOLATE. */
+static void acquire_calls_part(struct fix *f, uint32_t index, const char *idx, int from, int to)
+{
+    char a[3][192];
+    struct call c[3] = {
+        { "get-sensor-state", a[0], "\"rc\":0,\"value\":2}", UN },
+        { "set-indicator", a[1], "\"rc\":0}", AV },
+        { "set-indicator", a[2], "\"rc\":0}", LI },
+    };
+
+    snprintf(a[0], sizeof(a[0]), SENSE("dlpar_acquire_drc", "%s"), idx);
+    snprintf(a[1], sizeof(a[1]), SET("dlpar_acquire_drc", "allocation-state", "%s", "usable"), idx);
+    snprintf(a[2], sizeof(a[2]), SET("dlpar_acquire_drc", "isolation-state", "%s", "unisolate"),
+             idx);
+    for (int i = from; i < to; i++)
+        worker_call(f, index, &c[i]);
+}
+
+static void acquire_calls(struct fix *f, uint32_t index, const char *idx)
+{
+    acquire_calls_part(f, index, idx, 0, 3);
+}
+
+/* dlpar_release_drc: sensor PRESENT, ISOLATE -> AVAILABLE, UNUSABLE -> UNUSABLE. */
+static void release_calls(struct fix *f, uint32_t index, const char *idx)
+{
+    char a[3][192];
+    struct call c[3] = {
+        { "get-sensor-state", a[0], "\"rc\":0,\"value\":1}", LC },
+        { "set-indicator", a[1], "\"rc\":0}", AV },
+        { "set-indicator", a[2], "\"rc\":0}", UN },
+    };
+
+    snprintf(a[0], sizeof(a[0]), SENSE("dlpar_release_drc", "%s"), idx);
+    snprintf(a[1], sizeof(a[1]), SET("dlpar_release_drc", "isolation-state", "%s", "isolate"), idx);
+    snprintf(a[2], sizeof(a[2]), SET("dlpar_release_drc", "allocation-state", "%s", "unusable"),
+             idx);
+    for (int i = 0; i < 3; i++)
+        worker_call(f, index, &c[i]);
+}
+
+/* ---- boot ----------------------------------------------------------------- */
+
+/* A machine that runs from the start has a booted guest (scenario start). */
+static void test_boot_initial(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    assert_int_equal(f->w.guest.machine, 0);
+    assert_int_equal(sim_guest_machine(&f->sim, &f->w), 0);
+    assert_int_equal(sim_drc_by_index(&f->sim, 0, CPU1_INDEX), CPU1_SLOT);
+    assert_int_equal(f->w.guest.phase, GUEST_RUNNING);
+    assert_int_equal(f->w.guest.cpus, 1);
+    assert_int_equal(f->w.guest.online, 1);
+    assert_int_equal(f->w.guest.lmbs, 0);
+    assert_int_equal(f->w.guest.nwork, 0);
+    assert_int_equal(f->w.guest.op.kind, DLPAR_NONE);
+    assert_int_equal(f->w.machines[0].ov5_cas & OV5_CAS_HP_EVT, OV5_CAS_HP_EVT);
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
+    for (int a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++)
+        assert_int_equal(f->w.actors[a].kind, STEP_NONE);
+}
+
+/* prelaunch: cont, then firmware's CAS, then the late initcall. */
+static void test_boot_steps(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario g\nmachine m cores=2 lmbs=8 prelaunch\n"
+                "device m cpu core1 core-id=1\n");
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_NONE);   /* vCPUs stopped */
+    assert_true(qmp_cont(&f->sim, &f->w, 0, f->err, sizeof(f->err)));
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_GUEST_CAS);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].lo, 0);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].hi, 50);
+    fire(f, ACTOR_GUEST_BOOT);
+    assert_has(f->line, "\"op\":\"ibm,client-architecture-support\","
+                        "\"args\":{\"ov5\":\"OV5_HP_EVT\"},\"result\":{\"cpus\":2}");
+    assert_int_equal(f->w.guest.phase, GUEST_KERNEL);
+    assert_int_equal(f->w.guest.cpus, 3);      /* core1 coldplugged: in the tree */
+    assert_int_equal(f->w.guest.online, 3);
+    assert_int_equal(f->w.machines[0].ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT);
+    fire(f, ACTOR_GUEST_BOOT);
+    assert_int_equal(f->kind, STEP_GUEST_HP_IRQ);
+    assert_has(f->line, "\"op\":\"init_ras_hotplug_IRQ\",\"args\":{},"
+                        "\"result\":{\"source\":\"hot-plug-events\"}");
+    assert_int_equal(f->w.guest.phase, GUEST_RUNNING);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_NONE);
+}
+
+/* ---- CPU add -------------------------------------------------------------- */
+
+/*
+ * dlpar_cpu_add, one worker step per RTAS call (guest_dlpar.c: "each worker
+ * step makes exactly one RTAS call or one guest-visible action"):
+ * acquire = 3 calls, configure-connector = 32 calls (NEXT_CHILD for the cpu
+ * node, 30 NEXT_PROPERTY, then SUCCESS at depth 0: no PREV_PARENT for the
+ * fragment's root), then start-cpu: 3 + 32 + 1 = 36 steps.
+ */
+static void cpu_add_steps(struct fix *f)
+{
+    static const struct call node = { "ibm,configure-connector", CC("0x10000001"),
+                                      "\"rc\":2,\"name\":\"PowerPC,POWER9@1\"}", LI };
+    static const struct call prop = { "ibm,configure-connector", CC("0x10000001"),
+                                      "\"rc\":3,\"name\":\"", LI };
+    static const struct call done = { "ibm,configure-connector", CC("0x10000001"),
+                                      "\"rc\":0}", LC };
+
+    acquire_calls(f, CPU1_INDEX, "0x10000001");
+    worker_call(f, CPU1_INDEX, &node);
+    for (int i = 0; i < 30; i++)
+        worker_call(f, CPU1_INDEX, &prop);
+    assert_int_equal(f->w.guest.cpus, 1);     /* not attached before COMPLETE */
+    worker_call(f, CPU1_INDEX, &done);
+    assert_has(f->line, "\"drc\":[{\"machine\":\"m\",\"trace\":\"spapr_drc_set_configured\","
+                        "\"index\":\"0x10000001\",\"state\":\"LOGICAL_CONFIGURED\"}]");
+    assert_int_equal(f->w.guest.cpus, 3);     /* pseries_cpuhp_attach_nodes */
+    assert_int_equal(f->w.guest.online, 1);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"start-cpu\",\"args\":{\"cpu\":1},\"result\":{}");
+    assert_has(f->line, "\"line\":\"Successfully added CPU PowerPC,POWER9, drc index: 10000001\"");
+}
+
+static void cpu_added(struct fix *f)
+{
+    device_add(f, CORE1);
+    take_irq(f, "CPU add index 0x10000001");
+    cpu_add_steps(f);
+    assert_false(worker_pending(f));
+}
+
+static void test_cpu_add(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    device_add(f, CORE1);
+    assert_int_equal(f->w.machines[0].irq_latched, 1);
+    assert_int_equal(f->w.machines[0].nr_events, 1);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_GUEST_IRQ);
+    assert_int_equal(drc(f, CPU1_INDEX)->state, UN);
+    assert_int_equal(drc(f, CPU1_INDEX)->dev, CORE1 + 1);
+    take_irq(f, "CPU add index 0x10000001");
+    assert_int_equal(f->w.guest.has_ras_log, 1);
+    assert_int_equal(f->w.guest.ras_log_buf.index, CPU1_INDEX);
+    assert_true(worker_pending(f));
+    cpu_add_steps(f);
+    assert_false(worker_pending(f));
+    assert_int_equal(f->w.guest.cpus, 3);
+    assert_int_equal(f->w.guest.online, 3);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_int_equal(f->w.guest.dlpar_failed, 0);
+    assert_int_equal(f->w.guest.dt_mismatch, 0);
+    assert_int_equal(f->w.guest.nwork, 0);
+    assert_int_equal(f->w.guest.op.kind, DLPAR_NONE);
+    assert_int_equal(f->w.guest.op.pc, 0);
+    assert_int_equal(f->w.guest.op.index, 0);
+    assert_int_equal(f->step_no, 1 + 36);
+}
+
+/* The first worker step prints the kernel's pr_debug before its call. */
+static void test_cpu_add_first_step_log(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    device_add(f, CORE1);
+    take_irq(f, "CPU add index 0x10000001");
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to add CPU, "
+                        "drc index: 10000001\"}]");
+    assert_int_equal(f->w.guest.op.kind, DLPAR_CPU_ADD);
+    assert_int_equal(f->w.guest.op.prim, PRIM_ACQUIRE);
+    assert_int_equal(f->w.guest.nwork, 0);
+}
+
+/* ---- CPU remove ----------------------------------------------------------- */
+
+static void test_cpu_remove(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    cpu_added(f);
+    device_del(f, CORE1);
+    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 1);
+    take_irq(f, "CPU remove index 0x10000001");
+    fire(f, ACTOR_GUEST_WORKER);              /* dlpar_offline_cpu: the thread stops */
+    assert_has(f->line, "\"op\":\"stop-self\",\"args\":{\"cpu\":1},\"result\":{}");
+    assert_has(f->line, "\"line\":\"Attempting to remove CPU PowerPC,POWER9, "
+                        "drc index: 10000001\"");
+    assert_int_equal(f->w.guest.online, 1);
+    assert_int_equal(f->w.guest.cpus, 3);
+    assert_int_equal(drc(f, CPU1_INDEX)->state, LC);
+    release_calls(f, CPU1_INDEX, "0x10000001");
+    assert_has(f->line, "\"events\":[{\"machine\":\"m\",\"event\":\"DEVICE_DELETED\","
+                        "\"device\":\"core1\"}]");
+    assert_has(f->line, "\"line\":\"Successfully removed CPU, drc index: 10000001\"");
+    assert_int_equal(drc(f, CPU1_INDEX)->dev, 0);
+    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 0);
+    assert_int_equal(f->w.machines[0].deleted, 1u << CORE1);
+    assert_int_equal(f->w.machines[0].devices[CORE1].realized, 0);
+    assert_int_equal(f->w.guest.cpus, 1);
+    assert_int_equal(f->w.guest.online, 1);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_int_equal(f->w.guest.dlpar_failed, 0);
+    assert_false(worker_pending(f));
+}
+
+/* core1 is the only online CPU: the guest refuses, then UNISOLATEs as a hint. */
+static void last_cpu_setup(struct fix *f)
+{
+    struct step_ctx c = ctx(f);
+
+    cpu_added(f);
+    guest_cpu_offline(&c, 0);
+    assert_int_equal(f->w.guest.online, 2);
+    guest_cpu_offline(&c, 1);                 /* cpu_down: the last one stays */
+    assert_int_equal(f->w.guest.online, 2);
+    device_del(f, CORE1);
+    take_irq(f, "CPU remove index 0x10000001");
+}
+
+static void test_cpu_remove_last_online(void **state)
+{
+    struct fix *f = *state;
+    static const struct call sense = { "get-sensor-state",
+                                       SENSE("dlpar_unisolate_drc", "0x10000001"),
+                                       "\"rc\":0,\"value\":1}", LC };
+    static const struct call hint = { "set-indicator",
+                                      SET("dlpar_unisolate_drc", "isolation-state", "0x10000001",
+                                          "unisolate"), "\"rc\":0}", LC };
+
+    fix_init(f, base_scn);
+    last_cpu_setup(f);
+    worker_call(f, CPU1_INDEX, &sense);       /* the failed offline made no call */
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to remove CPU "
+                        "PowerPC,POWER9, drc index: 10000001\"},{\"who\":\"guest\",\"line\":"
+                        "\"Unable to remove last online CPU PowerPC,POWER9\"},{\"who\":\"guest\","
+                        "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"}]");
+    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 1);
+    worker_call(f, CPU1_INDEX, &hint);
+    assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_UNPLUG_GUEST_ERROR\","
+                        "\"device\":\"core1\"}");
+    assert_has(f->line, "\"line\":\"Device hotunplug rejected by the guest for device core1\"");
+    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(f->w.machines[0].unplug_guest_error, 1u << CORE1);
+    assert_int_equal(f->w.machines[0].deleted, 0);
+    assert_int_equal(f->w.guest.cpus, 3);
+    assert_int_equal(f->w.guest.online, 2);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
+    assert_false(worker_pending(f));
+}
+
+/* Without the 2021 hint the guest only logs: QEMU's unplug stays pending. */
+static void test_cpu_remove_last_online_no_hint(void **state)
+{
+    struct fix *f = *state;
+    char text[512];
+
+    snprintf(text, sizeof(text), "%sknob guest.unisolate-on-remove-failure=off\n", base_scn);
+    fix_init(f, text);
+    last_cpu_setup(f);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"dlpar_cpu_remove_by_index\",\"args\":{},\"result\":{}");
+    assert_has(f->line, "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"");
+    assert_lacks(f->line, "dlpar_unisolate_drc");
+    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(drc(f, CPU1_INDEX)->state, LC);
+    assert_int_equal(f->w.machines[0].unplug_guest_error, 0);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
+    assert_false(worker_pending(f));
+}
+
+/* A remove event for a CPU the guest does not have: hint, whose sense fails. */
+static void test_cpu_remove_unknown(void **state)
+{
+    struct fix *f = *state;
+    static const struct call sense = { "get-sensor-state",
+                                       SENSE("dlpar_unisolate_drc", "0x10000001"),
+                                       "\"rc\":0,\"value\":2}", UN };
+
+    fix_init(f, base_scn);
+    spapr_hotplug_req_event(&f->sim, &f->w, 0, RTAS_LOG_V6_HP_TYPE_CPU,
+                            RTAS_LOG_V6_HP_ACTION_REMOVE, RTAS_LOG_V6_HP_ID_DRC_INDEX, 0,
+                            CPU1_INDEX, NULL);
+    sim_normalize(&f->sim, &f->w);
+    take_irq(f, "CPU remove index 0x10000001");
+    worker_call(f, CPU1_INDEX, &sense);
+    assert_has(f->line, "\"line\":\"Cannot find CPU (drc index 10000001) to remove\"");
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
+    assert_false(worker_pending(f));
+}
+
+/* ---- memory --------------------------------------------------------------- */
+
+/* dlpar_add_lmb's configure-connector (parent "/"): the memory node, 3 properties. */
+static void lmb_cc_calls(struct fix *f, uint32_t index, const char *idx, const char *node)
+{
+    static const char *const props[3] = { "ibm,associativity", "reg", "device_type" };
+    char args[96], res[96];
+    struct call c = { "ibm,configure-connector", args, res, LI };
+
+    snprintf(args, sizeof(args), CC("%s"), idx);
+    snprintf(res, sizeof(res), "\"rc\":2,\"name\":\"%s\"}", node);
+    worker_call(f, index, &c);
+    for (int i = 0; i < 3; i++) {
+        snprintf(res, sizeof(res), "\"rc\":3,\"name\":\"%s\"}", props[i]);
+        worker_call(f, index, &c);
+    }
+    c.result = "\"rc\":0}";
+    c.state = LC;
+    worker_call(f, index, &c);
+}
+
+/* dlpar_memory_add_by_ic, 2 LMBs: (3 + 5) calls each, in LMB order. */
+static void lmb_add_steps(struct fix *f)
+{
+    acquire_calls_part(f, LMB0_INDEX, "0x80000004", 0, 1);
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to hot-add 2 LMB(s) "
+                        "at index 80000004\"}]");
+    assert_int_equal(f->w.guest.op.kind, DLPAR_MEM_ADD);
+    acquire_calls_part(f, LMB0_INDEX, "0x80000004", 1, 3);
+    lmb_cc_calls(f, LMB0_INDEX, "0x80000004", "memory@800000040000000");
+    assert_int_equal(f->w.guest.lmbs, 1);
+    assert_int_equal(drc(f, LMB1_INDEX)->state, UN);
+    acquire_calls(f, LMB1_INDEX, "0x80000005");
+    lmb_cc_calls(f, LMB1_INDEX, "0x80000005", "memory@800000050000000");
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Memory at 40000000 (drc "
+                        "index 80000004) was hot-added\"},{\"who\":\"guest\",\"line\":\"Memory "
+                        "at 50000000 (drc index 80000005) was hot-added\"}]");
+    assert_int_equal(f->w.guest.lmbs, 3);
+}
+
+/* A 512M DIMM after CAS with OV5_HP_EVT: add by count-indexed, 2 LMBs. */
+static void test_lmb_add_indexed(void **state)
+{
+    struct fix *f = *state;
+    struct spapr_event_entry *e;
+
+    fix_init(f, base_scn);
+    device_add(f, DIMM0);
+    e = &f->w.machines[0].events[0];
+    assert_int_equal(e->hp_type, RTAS_LOG_V6_HP_TYPE_MEMORY);
+    assert_int_equal(e->id_type, RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED);
+    assert_int_equal(e->count, 2);
+    assert_int_equal(e->index, LMB0_INDEX);
+    take_irq(f, "MEMORY add count 2 index 0x80000004");
+    lmb_add_steps(f);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_int_equal(f->w.guest.dlpar_failed, 0);
+    assert_int_equal(f->w.guest.dt_mismatch, 0);
+    assert_int_equal(f->step_no, 1 + 2 * (3 + 5));
+    assert_false(worker_pending(f));
+}
+
+static void lmbs_added(struct fix *f)
+{
+    device_add(f, DIMM0);
+    take_irq(f, "MEMORY add count 2 index 0x80000004");
+    lmb_add_steps(f);
+    assert_false(worker_pending(f));
+}
+
+/* dlpar_memory_remove_by_ic: both blocks go (no RTAS), then each DRC is released. */
+static void test_lmb_remove(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    lmbs_added(f);
+    device_del(f, DIMM0);
+    take_irq(f, "MEMORY remove count 2 index 0x80000004");
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000004\"},"
+                        "\"result\":{}");
+    assert_has(f->line, "\"line\":\"Attempting to hot-remove 2 LMB(s) at 80000004\"");
+    assert_int_equal(f->w.guest.lmbs, 2);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000005\"},"
+                        "\"result\":{}");
+    assert_int_equal(f->w.guest.lmbs, 0);
+    assert_int_equal(drc(f, LMB0_INDEX)->state, LC);
+    release_calls(f, LMB0_INDEX, "0x80000004");
+    assert_has(f->line, "\"line\":\"Memory at 40000000 (drc index 80000004) was hot-removed\"");
+    assert_int_equal(drc(f, LMB0_INDEX)->dev, 0);
+    assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 1);
+    assert_int_equal(f->w.machines[0].devices[DIMM0].dimm_nr_lmbs, 1);
+    assert_int_equal(f->w.machines[0].deleted, 0);
+    release_calls(f, LMB1_INDEX, "0x80000005");
+    assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_DELETED\",\"device\":\"dimm0\"}");
+    assert_has(f->line, "\"line\":\"Memory at 50000000 (drc index 80000005) was hot-removed\"");
+    assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 0);
+    assert_int_equal(f->w.machines[0].deleted, 1u << DIMM0);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_int_equal(f->w.guest.dlpar_failed, 0);
+    assert_false(worker_pending(f));
+}
+
+/* ---- the shared ras_log_buf ----------------------------------------------- */
+
+/*
+ * An interrupt with nothing queued: check-exception says 1 (no errors found),
+ * the kernel ignores it and handles the record still in ras_log_buf.
+ */
+static void test_stale_buffer_duplicate(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    cpu_added(f);
+    assert_int_equal(f->w.machines[0].nr_events, 0);
+    f->w.machines[0].irq_latched = 1;
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
+    assert_has(f->line, "\"line\":\"ras_hotplug_interrupt: check-exception rc 1 ignored, handling "
+                        "the previous record again\"");
+    assert_int_equal(f->w.guest.nwork, 1);
+    assert_int_equal(f->w.guest.work[0].index, CPU1_INDEX);
+    assert_int_equal(f->w.guest.work[0].action, RTAS_LOG_V6_HP_ACTION_ADD);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"dlpar_cpu_add\",\"args\":{},\"result\":{}");
+    assert_has(f->line, "\"line\":\"CPU with drc index 10000001 already exists\"");
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
+    assert_int_equal(f->w.guest.cpus, 3);
+    assert_int_equal(drc(f, CPU1_INDEX)->state, LC);
+    assert_false(worker_pending(f));
+}
+
+/* Without OV5_HP_EVT the event comes on EPOW, whose handler only logs it. */
+static void test_epow_only_logs(void **state)
+{
+    struct fix *f = *state;
+    char text[512];
+
+    snprintf(text, sizeof(text), "%sknob guest.hp-evt=off\n", base_scn);
+    fix_init(f, text);
+    assert_int_equal(f->w.machines[0].ov5_cas & OV5_CAS_HP_EVT, 0);
+    device_add(f, CORE1);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_epow_interrupt\",\"args\":{},\"result\":{\"rc\":0,");
+    assert_has(f->line, "\"line\":\"RTAS: event logged (hotplug is left to rtas_errd)\"");
+    assert_int_equal(f->w.machines[0].nr_events, 0);
+    assert_int_equal(f->w.guest.nwork, 0);
+    assert_false(worker_pending(f));
+}
+
+/* ---- reset and user actions ----------------------------------------------- */
+
+static void test_machine_reset(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c = ctx(f);
+
+    fix_init(f, base_scn);
+    cpu_added(f);
+    guest_machine_reset(&c, 1);               /* another machine: not this guest's */
+    assert_int_equal(f->w.guest.phase, GUEST_RUNNING);
+    assert_int_equal(f->w.guest.cpus, 3);
+    guest_machine_reset(&c, 0);
+    assert_int_equal(f->w.guest.machine, 0);
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_int_equal(f->w.guest.cpus, 0);
+    assert_int_equal(f->w.guest.online, 0);
+    assert_int_equal(f->w.guest.lmbs, 0);
+    assert_int_equal(f->w.guest.has_ras_log, 0);
+    assert_int_equal(f->w.guest.nwork, 0);
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_GUEST_CAS);
+}
+
+static void test_cpu_offline(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c = ctx(f);
+
+    fix_init(f, base_scn);
+    guest_cpu_offline(&c, 0);                 /* the only CPU: cpu_down says -EBUSY */
+    assert_int_equal(f->w.guest.online, 1);
+    guest_cpu_offline(&c, 1);                 /* no such CPU */
+    assert_int_equal(f->w.guest.online, 1);
+    assert_int_equal(f->w.guest.cpus, 1);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_boot_initial),
+        T(test_boot_steps),
+        T(test_cpu_add),
+        T(test_cpu_add_first_step_log),
+        T(test_cpu_remove),
+        T(test_cpu_remove_last_online),
+        T(test_cpu_remove_last_online_no_hint),
+        T(test_cpu_remove_unknown),
+        T(test_lmb_add_indexed),
+        T(test_lmb_remove),
+        T(test_stale_buffer_duplicate),
+        T(test_epow_only_logs),
+        T(test_machine_reset),
+        T(test_cpu_offline),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

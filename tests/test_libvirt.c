@@ -1,0 +1,439 @@
+/*
+ * Unit tests for the libvirt model (sim/models/libvirt.c, libvirt_actions.c)
+ * with a Linux guest: the unplug waiter and its timeouts (vCPU vs device),
+ * QMP event handling and the deferred worker, the job lock between scripts
+ * and migration, Prepare on the destination, false-unplug bookkeeping.
+ */
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "guest_os.h"
+#include "libvirt.h"
+#include "scenario.h"
+#include "sim.h"
+#include "spapr.h"
+#include "trace.h"
+
+#define LC SPAPR_DRC_STATE_LOGICAL_CONFIGURED
+
+#define VCPU_TIMEOUT \
+    "vcpu unplug request timed out. Unplug result must be manually inspected in the domain"
+
+/* ---- fixture ---------------------------------------------------------------- */
+
+struct fix {
+    struct scenario scn;
+    struct sim sim;
+    struct world w;
+    struct trace *tr;
+    uint32_t step_no;
+    uint64_t now;
+    uint8_t kind;
+    char err[256];
+    char line[16384];
+};
+
+static int fix_setup(void **state)
+{
+    *state = g_new0(struct fix, 1);
+    return 0;
+}
+
+static int fix_teardown(void **state)
+{
+    struct fix *f = *state;
+
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    g_free(f);
+    return 0;
+}
+
+static void fix_init(struct fix *f, const char *text)
+{
+    struct knob_set ks;
+
+    knobs_default(&ks);
+    if (!scenario_parse_string("t.scn", text, &f->scn, f->err, sizeof(f->err)))
+        fail_msg("parse: %s", f->err);
+    for (int i = 0; i < f->scn.nknobs; i++) {
+        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
+        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
+    }
+    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
+        fail_msg("sim_init: %s", f->err);
+    f->w = f->sim.initial;
+    f->tr = trace_new(TRACE_JSONL);
+}
+
+static const char *fire(struct fix *f, uint8_t actor)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+    size_t before;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (st[i].actor != actor)
+            continue;
+        trace_buffer(f->tr, &before);
+        f->kind = st[i].kind;
+        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
+        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
+        return f->line;
+    }
+    fail_msg("no fireable step of actor %u", actor);
+    return NULL;
+}
+
+#define assert_has(hay, needle)                                                   \
+    do {                                                                          \
+        if (!strstr((hay), (needle)))                                             \
+            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
+    } while (0)
+#define assert_lacks(hay, needle)                                                 \
+    do {                                                                          \
+        if (strstr((hay), (needle)))                                              \
+            fail_msg("unexpected <%s> in <%s>", (needle), (hay));                 \
+    } while (0)
+
+static struct libvirt_state *lv(struct fix *f) { return &f->w.libvirt; }
+
+static void fire_script(struct fix *f, int script, uint8_t kind)
+{
+    fire(f, (uint8_t)(ACTOR_SCRIPT0 + script));
+    assert_int_equal(f->kind, kind);
+}
+
+/* Let the guest run its interrupt and DLPAR worker until it has nothing to do. */
+static void guest_runs(struct fix *f)
+{
+    if (f->w.actors[ACTOR_GUEST_IRQ].kind)
+        fire(f, ACTOR_GUEST_IRQ);
+    for (int n = 0; f->w.actors[ACTOR_GUEST_WORKER].kind; n++) {
+        assert_true(n < 100);
+        fire(f, ACTOR_GUEST_WORKER);
+    }
+}
+
+static void assert_actor(const struct fix *f, int actor, uint8_t kind, uint32_t lo, uint32_t hi)
+{
+    assert_int_equal(f->w.actors[actor].kind, kind);
+    assert_int_equal(f->w.actors[actor].lo, lo);
+    assert_int_equal(f->w.actors[actor].hi, hi);
+}
+
+/* ---- device_del and its wait -------------------------------------------------- */
+
+/*
+ * guest.hp-evt=off: the remove event comes on the EPOW source, whose handler
+ * only logs it; nothing answers, the 10 s wait ends in the vCPU error.
+ */
+static void test_vcpu_unplug_timeout(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1\n"
+                "knob guest.hp-evt=off\ndo m device_del core1\n");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"actor\":\"libvirt\",\"op\":\"device_del\",\"args\":{\"machine\":\"m\","
+                        "\"id\":\"core1\"},\"result\":{}");
+    assert_int_equal(lv(f)->job, LV_JOB_MODIFY);
+    assert_int_equal(lv(f)->unplug_dev, 1);
+    assert_actor(f, ACTOR_SCRIPT0, STEP_SCRIPT_TIMEOUT, 10000, 10000);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_epow_interrupt\"");
+    fire_script(f, 0, STEP_SCRIPT_TIMEOUT);
+    assert_int_equal(f->now, 1 + 10000);
+    assert_has(f->line, "\"result\":{\"error\":\"" VCPU_TIMEOUT "\"}");
+    assert_has(f->line, "{\"who\":\"libvirt\",\"line\":\"" VCPU_TIMEOUT "\"}");
+    assert_int_equal(lv(f)->failed_report, 1u << 0);
+    assert_int_equal(lv(f)->xml[0], 1u << 0);                 /* the vCPU stays */
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(lv(f)->unplug_dev, 0);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+    assert_int_equal(f->w.machines[0].drcs[1].unplug_requested, 1);   /* QEMU still waits */
+}
+
+/* A DIMM's detach timeout is a success: the device stays in the live XML. */
+static void test_dimm_detach_timeout(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2 lmbs=4\ndevice m dimm dimm0 size=512M\n"
+                "do m stop\ndo m device_del dimm0\n");
+    assert_int_equal(f->w.guest.lmbs, 3);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* virsh suspend */
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(f->w.machines[0].devices[0].dimm_pending, 1);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_NONE);   /* vCPUs stopped */
+    fire_script(f, 0, STEP_SCRIPT_TIMEOUT);
+    assert_has(f->line, "\"result\":{\"return\":\"timed out, device kept in the live XML\"}");
+    assert_lacks(f->line, "error");
+    assert_int_equal(lv(f)->failed_report, 0);
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+}
+
+/* DEVICE_DELETED while libvirt waits: the waiter wakes and drops the vCPU. */
+static void test_deleted_while_waiting(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2\ndevice m cpu core1 core-id=1\n"
+                "do m device_del core1\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    guest_runs(f);
+    assert_int_equal(f->w.machines[0].deleted, 1u << 0);
+    assert_int_equal(lv(f)->nevents, 1);
+    assert_actor(f, ACTOR_LIBVIRT_EVENTS, STEP_LIBVIRT_EVENT, 0, 0);
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    assert_has(f->line, "\"actor\":\"libvirt\",\"op\":\"DEVICE_DELETED\","
+                        "\"args\":{\"machine\":\"m\",\"id\":\"core1\"},\"result\":{}");
+    assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_OK);
+    assert_int_equal(lv(f)->deferred[0], 0);
+    assert_actor(f, ACTOR_SCRIPT0, STEP_SCRIPT_WAKE, 0, 1);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);
+    assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(lv(f)->unplug_dev, 0);
+    assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_NONE);
+    assert_int_equal(lv(f)->failed_report, 0);
+    assert_int_equal(lv(f)->false_unplug, 0);
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+}
+
+/* DEVICE_UNPLUG_GUEST_ERROR while waiting: "rejected by the guest", vCPU kept. */
+static void test_rejected_while_waiting(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2\ndevice m cpu core1 core-id=1\n"
+                "do m guest cpu-offline 0\ndo m device_del core1\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(f->w.guest.online, 2);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    guest_runs(f);
+    assert_int_equal(f->w.machines[0].unplug_guest_error, 1u << 0);
+    assert_int_equal(lv(f)->failed_report, 1u << 0);       /* reported as it arrived */
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    assert_has(f->line, "\"op\":\"DEVICE_UNPLUG_GUEST_ERROR\",\"args\":{\"machine\":\"m\","
+                        "\"id\":\"core1\"},\"result\":{\"event\":\"device-removal-failed\"}");
+    assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_GUEST_REJECTED);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);
+    assert_has(f->line, "\"result\":{\"error\":\"unplug of device was rejected by the guest\"}");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->failed_report, 1u << 0);
+    assert_int_equal(lv(f)->false_unplug, 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+}
+
+/*
+ * The vCPU unplug times out while the VM is paused; after cont the guest
+ * completes it: nobody waits, the event goes to the worker, and the device
+ * is deleted after a failure was reported (false_unplug).
+ */
+static void test_deleted_nobody_waiting(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2\ndevice m cpu core1 core-id=1\n"
+                "do m stop\ndo m device_del core1\ndo m cont\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 0, STEP_SCRIPT_TIMEOUT);
+    assert_has(f->line, VCPU_TIMEOUT);
+    assert_int_equal(lv(f)->failed_report, 1u << 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* virsh resume */
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
+    guest_runs(f);
+    assert_int_equal(f->w.machines[0].deleted, 1u << 0);
+    assert_int_equal(lv(f)->false_unplug, 1u << 0);
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    assert_has(f->line, "\"op\":\"DEVICE_DELETED\",\"args\":{\"machine\":\"m\",\"id\":\"core1\"},"
+                        "\"result\":{}");
+    assert_int_equal(lv(f)->deferred[0], 1u << 0);
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 0, 1);
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\",\"args\":{\"machine\":\"m\","
+                        "\"id\":\"core1\"},\"result\":{}");
+    assert_lacks(f->line, "Domain is not running");
+    assert_int_equal(lv(f)->deferred[0], 0);
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+}
+
+/* A new device_del forgets the earlier report; a timeout sets it again. */
+static void test_failed_report_cleared_by_new_del(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2\ndevice m cpu core1 core-id=1\n"
+                "knob guest.hp-evt=off\ndo m device_del core1\ndo m device_del core1\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire(f, ACTOR_GUEST_IRQ);
+    fire_script(f, 0, STEP_SCRIPT_TIMEOUT);
+    assert_int_equal(lv(f)->failed_report, 1u << 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(lv(f)->failed_report, 0);
+    assert_int_equal(f->w.machines[0].nr_events, 1);         /* 2b18fc794f: re-sent */
+    fire(f, ACTOR_GUEST_IRQ);
+    fire_script(f, 0, STEP_SCRIPT_TIMEOUT);
+    assert_int_equal(lv(f)->failed_report, 1u << 0);
+    assert_int_equal(lv(f)->false_unplug, 0);
+}
+
+/* ---- the deferred worker and the job ----------------------------------------- */
+
+static void test_worker_needs_job(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2\nmachine d like=m incoming=defer\n"
+                "device m cpu core1 core-id=1\n");
+    lv(f)->deferred[0] = 1u << 0;
+    lv(f)->job = LV_JOB_MIGRATION;
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+    lv(f)->job = LV_JOB_MODIFY;
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+    lv(f)->job = LV_JOB_NONE;
+    sim_normalize(&f->sim, &f->w);
+    assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 0, 1);
+    /* after a migration the domain runs elsewhere: the source's event is dropped */
+    lv(f)->domain = 1;
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_has(f->line, "{\"who\":\"libvirt\",\"line\":\"Domain is not running\"}");
+    assert_int_equal(lv(f)->deferred[0], 0);
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+}
+
+/*
+ * Script a's device_del holds the MODIFY job for up to 60 s (nothing answers);
+ * script b's device_add waits for the job and gives up after 30 s.
+ */
+static void test_job_timeout(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1\n"
+                "knob guest.hp-evt=off\nknob libvirt.unplug-timeout=60s\n"
+                "script a\ndo m device_del core1\n"
+                "script b\ndo m device_add cpu core2 core-id=2\n");
+    assert_actor(f, ACTOR_SCRIPT0 + 1, STEP_SCRIPT_LINE, 1, WINDOW_NEVER);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(lv(f)->job, LV_JOB_MODIFY);
+    assert_int_equal(lv(f)->job_owner, 0);
+    assert_actor(f, ACTOR_SCRIPT0 + 1, STEP_SCRIPT_JOB_TIMEOUT, 30000, 30000);
+    fire(f, ACTOR_GUEST_IRQ);
+    fire_script(f, 1, STEP_SCRIPT_JOB_TIMEOUT);
+    assert_int_equal(f->now, 1 + 30000);
+    assert_has(f->line, "\"op\":\"device_add\",\"args\":{\"machine\":\"m\",\"script\":\"b\","
+                        "\"driver\":\"cpu\",\"id\":\"core2\"},\"result\":{\"error\":"
+                        "\"Timed out during operation: cannot acquire state change lock\"}");
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_int_equal(f->w.machines[0].devices[1].realized, 0);
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->job, LV_JOB_MODIFY);              /* a still holds it */
+    assert_int_equal(lv(f)->job_owner, 0);
+    assert_actor(f, ACTOR_SCRIPT0, STEP_SCRIPT_TIMEOUT, 30000, 30000);
+}
+
+/* ---- migration ---------------------------------------------------------------- */
+
+static const char migrate_scn[] =
+    "scenario lv\n"
+    "machine src cores=2 lmbs=4\n"
+    "machine dst like=src incoming=defer\n"
+    "do src device_add cpu core1 core-id=1\n"
+    "do src device_add dimm dimm0 size=512M\n"
+    "do migrate src dst\n";
+
+/* Begin and Prepare: the destination gets the DIMM by -device, the vCPU per knob. */
+static void prepare(struct fix *f, uint8_t vcpu_hotplugged)
+{
+    const struct spapr_machine *d = &f->w.machines[1];
+    int lmb = f->sim.m[1].lmb_first, cpu1 = f->sim.m[1].cpu_first + 1;
+
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(lv(f)->xml[0], 3);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"op\":\"migrate\",\"args\":{\"machine\":\"src\",\"dst\":\"dst\","
+                        "\"phase\":\"Begin\"}");
+    assert_int_equal(lv(f)->job, LV_JOB_MIGRATION);
+    assert_int_equal(lv(f)->mig_xml, 3);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"phase\":\"Prepare\"");
+    assert_int_equal(d->runstate, RUN_STATE_INMIGRATE);
+    assert_int_equal(d->devices[0].realized, 1);
+    assert_int_equal(d->devices[0].hotplugged, vcpu_hotplugged);
+    assert_int_equal(d->drcs[cpu1].state, LC);
+    assert_int_equal(d->devices[1].realized, 1);
+    assert_int_equal(d->devices[1].hotplugged, 0);
+    assert_int_equal(d->devices[1].first_drc, lmb);
+    assert_int_equal(d->drcs[lmb].state, LC);
+    assert_int_equal(d->drcs[lmb].dev, 2);
+    assert_int_equal(d->drcs[lmb + 1].state, LC);
+    assert_int_equal(d->nr_events, 0);
+    assert_int_equal(d->irq_latched, 0);
+    assert_int_equal(lv(f)->xml[1], 3);
+}
+
+static void test_prepare_vcpu_device_add(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, migrate_scn);
+    prepare(f, 1);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Perform: QMP migrate */
+    assert_has(f->line, "\"phase\":\"Perform\"");
+    assert_int_equal(f->w.migration.status, MIGRATION_ACTIVE);
+    assert_int_equal(f->w.actors[ACTOR_SCRIPT0].kind, STEP_NONE);     /* waits for it */
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+    fire(f, ACTOR_MIGRATION);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);                      /* Finish with cont, Confirm */
+    assert_has(f->line, "\"phase\":\"Finish+Confirm\"");
+    assert_int_equal(f->w.machines[1].runstate, RUN_STATE_RUNNING);
+    assert_int_equal(lv(f)->domain, 1);
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(lv(f)->xml[1], 3);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+}
+
+static void test_prepare_vcpu_command_line(void **state)
+{
+    struct fix *f = *state;
+    char *text = g_strconcat(migrate_scn, "knob libvirt.dst-vcpus=command-line\n", NULL);
+
+    fix_init(f, text);
+    g_free(text);
+    prepare(f, 0);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_vcpu_unplug_timeout),
+        T(test_dimm_detach_timeout),
+        T(test_deleted_while_waiting),
+        T(test_rejected_while_waiting),
+        T(test_deleted_nobody_waiting),
+        T(test_failed_report_cleared_by_new_del),
+        T(test_worker_needs_job),
+        T(test_job_timeout),
+        T(test_prepare_vcpu_device_add),
+        T(test_prepare_vcpu_command_line),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

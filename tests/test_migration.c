@@ -1,0 +1,436 @@
+/*
+ * Unit tests for the migration model (sim/models/migration.c): which DRC and
+ * machine sections cross at the switchover under each knob (spapr_drc_needed,
+ * unplug_requested, pending events, the 2016/2017 proposals), a stream the
+ * destination rejects, and the runstates and guest placement after it.
+ */
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "guest_os.h"
+#include "migration.h"
+#include "scenario.h"
+#include "sim.h"
+#include "spapr.h"
+#include "trace.h"
+
+#define UN SPAPR_DRC_STATE_LOGICAL_UNUSABLE
+#define LI SPAPR_DRC_STATE_LOGICAL_UNISOLATE
+#define LC SPAPR_DRC_STATE_LOGICAL_CONFIGURED
+
+#define CPU1_INDEX 0x10000001u
+#define CPU2_INDEX 0x10000002u
+
+static const char base_scn[] =
+    "scenario mg\n"
+    "machine src cores=3 lmbs=4\n"
+    "machine dst like=src incoming=defer\n"
+    "do src device_add cpu core1 core-id=1\n"
+    "do src device_add cpu core2 core-id=2\n";
+enum { CORE1, CORE2 };
+enum { SRC, DST };
+
+/* ---- fixture ---------------------------------------------------------------- */
+
+struct fix {
+    struct scenario scn;
+    struct sim sim;
+    struct world w;
+    struct trace *tr;
+    uint32_t step_no;
+    uint64_t now;
+    uint8_t kind;
+    char err[256];
+    char line[16384];
+};
+
+static int fix_setup(void **state)
+{
+    *state = g_new0(struct fix, 1);
+    return 0;
+}
+
+static int fix_teardown(void **state)
+{
+    struct fix *f = *state;
+
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    g_free(f);
+    return 0;
+}
+
+static void fix_init(struct fix *f, const char *text, const char *extra)
+{
+    char *all = g_strconcat(text, extra ? extra : "", NULL);
+    struct knob_set ks;
+    bool ok = scenario_parse_string("t.scn", all, &f->scn, f->err, sizeof(f->err));
+
+    g_free(all);
+    if (!ok)
+        fail_msg("parse: %s", f->err);
+    knobs_default(&ks);
+    for (int i = 0; i < f->scn.nknobs; i++) {
+        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
+        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
+    }
+    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
+        fail_msg("sim_init: %s", f->err);
+    f->w = f->sim.initial;
+    f->tr = trace_new(TRACE_JSONL);
+}
+
+static const char *fire(struct fix *f, uint8_t actor)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+    size_t before;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (st[i].actor != actor)
+            continue;
+        trace_buffer(f->tr, &before);
+        f->kind = st[i].kind;
+        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
+        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
+        return f->line;
+    }
+    fail_msg("no fireable step of actor %u", actor);
+    return NULL;
+}
+
+#define assert_has(hay, needle)                                                   \
+    do {                                                                          \
+        if (!strstr((hay), (needle)))                                             \
+            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
+    } while (0)
+#define assert_lacks(hay, needle)                                                 \
+    do {                                                                          \
+        if (strstr((hay), (needle)))                                              \
+            fail_msg("unexpected <%s> in <%s>", (needle), (hay));                 \
+    } while (0)
+
+static struct spapr_machine *mach(struct fix *f, int m) { return &f->w.machines[m]; }
+
+static struct spapr_drc *drc(struct fix *f, int m, uint32_t index)
+{
+    int slot = sim_drc_by_index(&f->sim, m, index);
+
+    assert_true(slot >= 0);
+    return &f->w.machines[m].drcs[slot];
+}
+
+static void add(struct fix *f, int m, uint8_t dev)
+{
+    if (!qmp_device_add(&f->sim, &f->w, m, dev, NULL, f->err, sizeof(f->err)))
+        fail_msg("device_add: %s", f->err);
+}
+
+/* The guest's side of a logical add on machine m, stopping after cc_calls walk calls. */
+static void guest_takes(struct fix *f, int m, uint32_t index, int cc_calls)
+{
+    struct drc_cc_item item;
+    int32_t rc;
+    int n = 0;
+
+    assert_int_equal(rtas_get_sensor_state(&f->sim, &f->w, m, 9003, index, NULL).value, 2);
+    assert_int_equal(rtas_set_indicator(&f->sim, &f->w, m, 9003, index, 1, NULL).rc, 0);
+    assert_int_equal(rtas_set_indicator(&f->sim, &f->w, m, 9001, index, 1, NULL).rc, 0);
+    do {
+        rc = rtas_ibm_configure_connector(&f->sim, &f->w, m, index, NULL, &item).rc;
+    } while (++n != cc_calls && rc >= 2 && rc <= 4);
+}
+
+static void configured(struct fix *f, int m, uint8_t dev, uint32_t index)
+{
+    add(f, m, dev);
+    guest_takes(f, m, index, -1);
+    assert_int_equal(drc(f, m, index)->state, LC);
+}
+
+/* QMP migrate, then the switchover step. */
+static void migrate(struct fix *f)
+{
+    struct step_ctx c = { .s = &f->sim, .w = &f->w };
+
+    migration_start(&c, SRC, DST);
+    assert_int_equal(mach(f, SRC)->migration, MIGRATION_ACTIVE);
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_MIGRATION].kind, STEP_MIGRATION_SWITCHOVER);
+    assert_int_equal(f->w.actors[ACTOR_MIGRATION].lo, 0);
+    assert_int_equal(f->w.actors[ACTOR_MIGRATION].hi, 600);
+    fire(f, ACTOR_MIGRATION);
+    assert_int_equal(f->kind, STEP_MIGRATION_SWITCHOVER);
+    assert_int_equal(f->w.actors[ACTOR_MIGRATION].kind, STEP_NONE);
+}
+
+/* ---- DRC sections ------------------------------------------------------------- */
+
+/* spapr_drc_needed is false for a CONFIGURED DRC: the destination keeps its own. */
+static void test_configured_not_sent(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, "knob qemu.inmigrate-coldplug=off\n");
+    configured(f, SRC, CORE1, CPU1_INDEX);
+    add(f, DST, CORE1);                        /* a hotplug on dst (July 2017) */
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, UN);
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, UN);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_lacks(f->line, "vmstate_load spapr_drc");
+}
+
+static void test_unusable_sent(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, NULL);
+    add(f, SRC, CORE1);                        /* hot-plugged, not yet taken */
+    add(f, DST, CORE1);                        /* INMIGRATE: coldplug, CONFIGURED */
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, LC);
+    migrate(f);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, UN);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_has(f->line, "\"drc\":[{\"machine\":\"dst\",\"trace\":\"vmstate_load spapr_drc\","
+                        "\"index\":\"0x10000001\",\"state\":\"LOGICAL_UNUSABLE\"}]");
+    assert_int_equal(drc(f, DST, CPU2_INDEX)->state, UN);   /* no device: not sent */
+    assert_int_equal(drc(f, DST, CPU2_INDEX)->dev, 0);
+}
+
+/* spapr_drc/unplug_requested: dropped f1c52354e5, back with ab8584349c. */
+static void unplug_requested(void **state, const char *knob, uint8_t expected)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, knob);
+    configured(f, SRC, CORE1, CPU1_INDEX);
+    assert_true(qmp_device_del(&f->sim, &f->w, SRC, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(drc(f, SRC, CPU1_INDEX)->unplug_requested, 1);
+    add(f, DST, CORE1);
+    migrate(f);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, LC);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->unplug_requested, expected);
+    assert_has(f->line, "{\"machine\":\"dst\",\"trace\":\"vmstate_load spapr_drc\","
+                        "\"index\":\"0x10000001\",\"state\":\"LOGICAL_CONFIGURED\"}");
+}
+
+static void test_unplug_requested_on(void **state)
+{
+    unplug_requested(state, "knob qemu.migrate-unplug-requested=on\n", 1);
+}
+
+static void test_unplug_requested_off(void **state)
+{
+    unplug_requested(state, "knob qemu.migrate-unplug-requested=off\n", 0);
+}
+
+/* spapr_pending_events (fd38804b38): the queue travels, or is lost. */
+static void pending_events(void **state, const char *knob, uint8_t expected)
+{
+    struct fix *f = *state;
+    const struct spapr_event_entry *e;
+
+    fix_init(f, base_scn, knob);
+    add(f, SRC, CORE1);
+    add(f, DST, CORE1);
+    assert_int_equal(mach(f, SRC)->nr_events, 1);
+    assert_int_equal(mach(f, DST)->nr_events, 0);
+    migrate(f);
+    assert_has(f->line, "\"args\":{\"src\":\"src\",\"dst\":\"dst\",\"pending-events\":1}");
+    assert_int_equal(mach(f, DST)->nr_events, expected);
+    e = &mach(f, DST)->events[0];
+    assert_int_equal(e->hp_type, expected ? RTAS_LOG_V6_HP_TYPE_CPU : 0);
+    assert_int_equal(e->action, expected ? RTAS_LOG_V6_HP_ACTION_ADD : 0);
+    assert_int_equal(e->id_type, expected ? RTAS_LOG_V6_HP_ID_DRC_INDEX : 0);
+    assert_int_equal(e->index, expected ? CPU1_INDEX : 0);
+}
+
+static void test_pending_events_on(void **state)
+{
+    pending_events(state, "knob qemu.migrate-pending-events=on\n", 1);
+}
+
+static void test_pending_events_off(void **state)
+{
+    pending_events(state, "knob qemu.migrate-pending-events=off\n", 0);
+}
+
+/* 2017-07 RFC: reset every destination DRC before the stream is loaded. */
+static void reset_pre_load(void **state, const char *knob, uint8_t expected)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, knob);
+    configured(f, SRC, CORE2, CPU2_INDEX);     /* not sent */
+    add(f, DST, CORE2);                        /* hotplug on dst: UNUSABLE */
+    assert_int_equal(drc(f, DST, CPU2_INDEX)->state, UN);
+    migrate(f);
+    assert_int_equal(drc(f, DST, CPU2_INDEX)->state, expected);
+    assert_int_equal(drc(f, DST, CPU2_INDEX)->dev, CORE2 + 1);
+}
+
+static void test_drc_reset_pre_load_on(void **state)
+{
+    reset_pre_load(state, "knob qemu.inmigrate-coldplug=off\n"
+                          "knob qemu.drc-reset-pre-load=on\n", LC);
+}
+
+static void test_drc_reset_pre_load_off(void **state)
+{
+    reset_pre_load(state, "knob qemu.inmigrate-coldplug=off\n"
+                          "knob qemu.drc-reset-pre-load=off\n", UN);
+}
+
+/* Switchover in the middle of a configure-connector walk (3 calls made). */
+static void mid_walk(struct fix *f)
+{
+    add(f, SRC, CORE1);
+    guest_takes(f, SRC, CPU1_INDEX, 3);
+    assert_int_equal(drc(f, SRC, CPU1_INDEX)->state, LI);
+    assert_int_equal(drc(f, SRC, CPU1_INDEX)->fdt, 1);
+    assert_int_equal(drc(f, SRC, CPU1_INDEX)->ccs_depth, 1);
+    add(f, DST, CORE1);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->fdt, 0);
+}
+
+static void test_migrate_ccs_on(void **state)
+{
+    struct fix *f = *state;
+    struct spapr_drc from;
+
+    fix_init(f, base_scn, "knob qemu.migrate-ccs=on\n");
+    mid_walk(f);
+    from = *drc(f, SRC, CPU1_INDEX);
+    assert_true(from.ccs_offset > f->sim.m[SRC].fragments[1].start);
+    migrate(f);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, LI);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->fdt, 1);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->ccs_offset, from.ccs_offset);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->ccs_depth, from.ccs_depth);
+}
+
+static void test_migrate_ccs_off(void **state)
+{
+    struct fix *f = *state;
+    struct spapr_drc before;
+
+    fix_init(f, base_scn, "knob qemu.migrate-ccs=off\n");
+    mid_walk(f);
+    before = *drc(f, DST, CPU1_INDEX);
+    migrate(f);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->state, LI);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->fdt, 0);       /* rebuilt by the next call */
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->ccs_offset, before.ccs_offset);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->ccs_depth, before.ccs_depth);
+}
+
+/* ---- the whole switchover ------------------------------------------------------ */
+
+/* A needed DRC whose instance the destination does not have: load fails. */
+static void test_missing_drc_fails(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario mg\nmachine src cores=3 lmbs=4\n"
+                "machine dst cores=2 lmbs=4 incoming=defer\n"
+                "do src device_add cpu core1 core-id=1\ndo src device_add cpu core2 core-id=2\n",
+             NULL);
+    assert_int_equal(sim_drc_by_index(&f->sim, DST, CPU2_INDEX), -1);
+    add(f, SRC, CORE2);
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_int_equal(f->w.migration.load_failed_drc, sim_drc_by_index(&f->sim, SRC, CPU2_INDEX));
+    assert_int_equal(mach(f, SRC)->migration, MIGRATION_FAILED);
+    assert_int_equal(mach(f, SRC)->runstate, RUN_STATE_RUNNING);
+    assert_int_equal(mach(f, DST)->runstate, RUN_STATE_INMIGRATE);
+    assert_int_equal(f->w.guest.machine, SRC);
+    assert_has(f->line, "\"result\":{\"status\":\"failed\"}");
+    assert_has(f->line, "\"line\":\"error while loading state for instance 0x10000002 of device "
+                        "'spapr_drc'\"");
+}
+
+/* A paused source stays paused when the load fails: vm_start() only if it ran. */
+static void test_missing_drc_paused_source_stays_paused(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario mg\nmachine src cores=3 lmbs=4\n"
+                "machine dst cores=2 lmbs=4 incoming=defer\n"
+                "do src device_add cpu core1 core-id=1\ndo src device_add cpu core2 core-id=2\n",
+             NULL);
+    add(f, SRC, CORE2);
+    mach(f, SRC)->runstate = RUN_STATE_PAUSED;
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_int_equal(mach(f, SRC)->runstate, RUN_STATE_PAUSED);
+}
+
+static void success(void **state, bool autostart, uint8_t runstate)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, NULL);
+    add(f, SRC, CORE1);                        /* an event queued: the IRQ is latched */
+    add(f, DST, CORE1);
+    if (autostart)
+        assert_true(qmp_cont(&f->sim, &f->w, DST, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, SRC)->irq_latched, 1);
+    assert_int_equal(mach(f, DST)->irq_latched, 0);
+    assert_int_equal(mach(f, DST)->ov5_cas, 0);
+    migrate(f);
+    assert_has(f->line, "\"result\":{\"status\":\"completed\"}");
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(mach(f, SRC)->migration, MIGRATION_COMPLETED);
+    assert_int_equal(mach(f, SRC)->runstate, RUN_STATE_POSTMIGRATE);
+    assert_int_equal(mach(f, DST)->runstate, runstate);
+    assert_int_equal(f->w.guest.machine, DST);
+    assert_int_equal(sim_guest_machine(&f->sim, &f->w), DST);
+    assert_int_equal(mach(f, DST)->irq_latched, 1);
+    assert_int_equal(mach(f, DST)->ov5_cas, mach(f, SRC)->ov5_cas);
+    assert_int_equal(mach(f, DST)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT);
+    assert_int_equal(mach(f, DST)->fdt_cpus, mach(f, SRC)->fdt_cpus);
+}
+
+static void test_success_paused(void **state)
+{
+    success(state, false, RUN_STATE_PAUSED);
+}
+
+/* cont during INMIGRATE (autostart): the destination runs, the guest goes on there. */
+static void test_success_autostart(void **state)
+{
+    struct fix *f = *state;
+
+    success(state, true, RUN_STATE_RUNNING);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_GUEST_IRQ);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"actor\":\"guest@dst\",\"op\":\"ras_hotplug_interrupt\"");
+    assert_has(f->line, "\"result\":{\"rc\":0,\"event\":\"CPU add index 0x10000001\"}");
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_configured_not_sent),
+        T(test_unusable_sent),
+        T(test_unplug_requested_on),
+        T(test_unplug_requested_off),
+        T(test_pending_events_on),
+        T(test_pending_events_off),
+        T(test_drc_reset_pre_load_on),
+        T(test_drc_reset_pre_load_off),
+        T(test_migrate_ccs_on),
+        T(test_migrate_ccs_off),
+        T(test_missing_drc_fails),
+        T(test_missing_drc_paused_source_stays_paused),
+        T(test_success_paused),
+        T(test_success_autostart),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,467 @@
+/*
+ * Unit tests for the QEMU pseries machine model (sim/models/spapr*.c): CAS
+ * per qemu.cas-drc-reset and qemu.cas-full-fdt, the hotplug IRQ and event
+ * queue (check-exception, event-scan), QMP refusals while migrating,
+ * runstates of cont/stop, and where a DIMM lands (ref/qemu-spapr.md §3-5).
+ */
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "guest_os.h"
+#include "scenario.h"
+#include "sim.h"
+#include "spapr.h"
+#include "trace.h"
+
+#define UN SPAPR_DRC_STATE_LOGICAL_UNUSABLE
+#define LC SPAPR_DRC_STATE_LOGICAL_CONFIGURED
+
+#define CPU1_INDEX 0x10000001u
+#define CPU2_INDEX 0x10000002u
+
+/* guest=script: nothing moves unless the test makes it move. */
+static const char base_scn[] =
+    "scenario s\n"
+    "machine m cores=3 lmbs=8 guest=script\n"
+    "machine in cores=3 lmbs=8 guest=script incoming=defer\n"
+    "do m device_add cpu core1 core-id=1\n"
+    "do m device_add cpu core2 core-id=2\n"
+    "do m device_add dimm da size=256M\n"
+    "do m device_add dimm db size=256M\n"
+    "do m device_add dimm dc size=512M\n"
+    "do m device_add dimm dd size=256M\n"
+    "do m device_add dimm huge size=2048M\n";
+enum { CORE1, CORE2, DA, DB, DC, DD, HUGE };   /* device numbers, in order of mention */
+enum { M, IN };                                 /* machines */
+
+/* ---- fixture ---------------------------------------------------------------- */
+
+struct fix {
+    struct scenario scn;
+    struct sim sim;
+    struct world w;
+    struct trace *tr;
+    uint32_t step_no;
+    uint64_t now;
+    uint8_t kind;
+    char err[256];
+    char line[16384];
+};
+
+static int fix_setup(void **state)
+{
+    *state = g_new0(struct fix, 1);
+    return 0;
+}
+
+static int fix_teardown(void **state)
+{
+    struct fix *f = *state;
+
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    g_free(f);
+    return 0;
+}
+
+/* Parse text (plus extra lines), apply its knob lines, build the initial world. */
+static void fix_init(struct fix *f, const char *text, const char *extra)
+{
+    char *all = g_strconcat(text, extra ? extra : "", NULL);
+    struct knob_set ks;
+    bool ok = scenario_parse_string("t.scn", all, &f->scn, f->err, sizeof(f->err));
+
+    g_free(all);
+    if (!ok)
+        fail_msg("parse: %s", f->err);
+    knobs_default(&ks);
+    for (int i = 0; i < f->scn.nknobs; i++) {
+        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
+        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
+    }
+    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
+        fail_msg("sim_init: %s", f->err);
+    f->w = f->sim.initial;
+    f->tr = trace_new(TRACE_JSONL);
+}
+
+static const char *fire(struct fix *f, uint8_t actor)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+    size_t before;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (st[i].actor != actor)
+            continue;
+        trace_buffer(f->tr, &before);
+        f->kind = st[i].kind;
+        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
+        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
+        return f->line;
+    }
+    fail_msg("no fireable step of actor %u", actor);
+    return NULL;
+}
+
+#define assert_has(hay, needle)                                                   \
+    do {                                                                          \
+        if (!strstr((hay), (needle)))                                             \
+            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
+    } while (0)
+
+static struct spapr_machine *mach(struct fix *f, int m) { return &f->w.machines[m]; }
+
+static struct spapr_drc *drc(struct fix *f, int m, uint32_t index)
+{
+    int slot = sim_drc_by_index(&f->sim, m, index);
+
+    assert_true(slot >= 0);
+    return &f->w.machines[m].drcs[slot];
+}
+
+static void add(struct fix *f, int m, uint8_t dev)
+{
+    if (!qmp_device_add(&f->sim, &f->w, m, dev, NULL, f->err, sizeof(f->err)))
+        fail_msg("device_add: %s", f->err);
+}
+
+static bool cas(struct fix *f, int m)
+{
+    struct step_ctx c = { .s = &f->sim, .w = &f->w };
+
+    return spapr_client_architecture_support(&c, m, OV5_CAS_HP_EVT);
+}
+
+static void assert_entry(const struct spapr_event_entry *e, uint8_t action, uint32_t index)
+{
+    assert_int_equal(e->hp_type, RTAS_LOG_V6_HP_TYPE_CPU);
+    assert_int_equal(e->action, action);
+    assert_int_equal(e->id_type, RTAS_LOG_V6_HP_ID_DRC_INDEX);
+    assert_int_equal(e->index, index);
+}
+
+/* ---- CAS ---------------------------------------------------------------------- */
+
+/* ad334d89a6: CAS resets every DRC and drops the queued hotplug events. */
+static void test_cas_drc_reset_on(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, NULL);
+    assert_int_equal(mach(f, M)->ov5_cas, 0);
+    add(f, M, CORE1);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, UN);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    assert_false(cas(f, M));
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_HP_EVT);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(mach(f, M)->nr_events, 0);
+    assert_int_equal(mach(f, M)->devices[CORE1].realized, 1);
+    assert_int_equal(mach(f, M)->fdt_cpus, 3);
+}
+
+/* July 2017: CAS only negotiates; the DRC stays UNUSABLE with its event queued. */
+static void test_cas_drc_reset_off(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, "knob qemu.cas-drc-reset=off\n");
+    add(f, M, CORE1);
+    assert_false(cas(f, M));
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_HP_EVT);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, UN);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    assert_entry(&mach(f, M)->events[0], RTAS_LOG_V6_HP_ACTION_ADD, CPU1_INDEX);
+}
+
+/* 10f12e6450: a transient DRC at CAS makes QEMU reset the machine instead. */
+static void test_cas_reboot(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, "knob qemu.cas-drc-reset=reboot\n");
+    add(f, M, CORE1);
+    assert_true(cas(f, M));
+    assert_int_equal(mach(f, M)->ov5_cas, 0);          /* spapr_machine_reset cleared it */
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC); /* reset: a device means ready */
+    assert_int_equal(drc(f, M, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(mach(f, M)->nr_events, 0);
+    assert_int_equal(mach(f, M)->irq_latched, 0);
+    assert_int_equal(mach(f, M)->fdt_cpus, 3);
+    assert_false(cas(f, M));                           /* nothing transient now */
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_HP_EVT);
+}
+
+/* The same through the guest: CAS reboots it, its second CAS succeeds. */
+static void test_cas_reboot_guest(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario s\nmachine m cores=2 prelaunch\ndo m device_add cpu core1 core-id=1\n"
+                "knob qemu.cas-drc-reset=reboot\n", NULL);
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_PRELAUNCH);
+    add(f, M, CORE1);                                  /* PRELAUNCH counts as hotplug */
+    assert_int_equal(mach(f, M)->devices[CORE1].hotplugged, 1);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, UN);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    assert_true(qmp_cont(&f->sim, &f->w, M, f->err, sizeof(f->err)));
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_GUEST_BOOT);
+    assert_int_equal(f->kind, STEP_GUEST_CAS);
+    assert_has(f->line, "\"line\":\"prom_init: ibm,client-architecture-support requested "
+                        "a reboot\"");
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);
+    assert_int_equal(mach(f, M)->nr_events, 0);
+    assert_int_equal(mach(f, M)->ov5_cas, 0);
+    fire(f, ACTOR_GUEST_BOOT);
+    assert_int_equal(f->kind, STEP_GUEST_CAS);
+    assert_has(f->line, "\"result\":{\"cpus\":2}");
+    assert_int_equal(f->w.guest.phase, GUEST_KERNEL);
+    assert_int_equal(f->w.guest.cpus, 3);
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT);
+}
+
+/* qemu.cas-full-fdt: the tree of CAS time, or the one of the last reset. */
+static void cas_full_fdt(void **state, const char *knob, uint16_t cpus, uint16_t lmbs)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, knob);
+    assert_int_equal(mach(f, M)->fdt_cpus, 1);         /* the boot core */
+    assert_int_equal(mach(f, M)->fdt_lmbs, 0);
+    add(f, M, CORE1);
+    add(f, M, DA);
+    assert_int_equal(mach(f, M)->fdt_cpus, 1);         /* a plug does not rebuild it */
+    assert_int_equal(mach(f, M)->fdt_lmbs, 0);
+    assert_false(cas(f, M));
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);
+    assert_int_equal(mach(f, M)->fdt_cpus, cpus);
+    assert_int_equal(mach(f, M)->fdt_lmbs, lmbs);
+}
+
+static void test_cas_full_fdt_on(void **state)
+{
+    cas_full_fdt(state, "knob qemu.cas-full-fdt=on\n", 3, 1);
+}
+
+static void test_cas_full_fdt_off(void **state)
+{
+    cas_full_fdt(state, "knob qemu.cas-full-fdt=off\n", 1, 0);
+}
+
+/* ---- the hotplug IRQ and the event queue ------------------------------------ */
+
+static void test_irq_and_check_exception(void **state)
+{
+    struct fix *f = *state;
+    struct spapr_event_entry e;
+    struct rtas_ret r;
+
+    fix_init(f, base_scn, NULL);
+    assert_false(cas(f, M));
+    assert_int_equal(mach(f, M)->irq_latched, 0);
+    add(f, M, CORE1);                                  /* spapr_hotplug_req_event pulses */
+    assert_int_equal(mach(f, M)->irq_latched, 1);
+    mach(f, M)->irq_latched = 0;
+    add(f, M, CORE2);
+    assert_int_equal(mach(f, M)->irq_latched, 1);
+    assert_int_equal(mach(f, M)->nr_events, 2);
+    mach(f, M)->irq_latched = 0;
+    r = rtas_check_exception(&f->sim, &f->w, M, RTAS_EVENT_MASK_EPOW, &e, NULL);
+    assert_int_equal(r.rc, RTAS_OUT_NO_ERRORS_FOUND);  /* HP_EVT negotiated: not EPOW */
+    assert_int_equal(mach(f, M)->nr_events, 2);
+    r = rtas_check_exception(&f->sim, &f->w, M, RTAS_EVENT_MASK_HOTPLUG, &e, NULL);
+    assert_int_equal(r.rc, RTAS_OUT_SUCCESS);
+    assert_entry(&e, RTAS_LOG_V6_HP_ACTION_ADD, CPU1_INDEX);   /* FIFO */
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    assert_int_equal(mach(f, M)->irq_latched, 1);      /* re-pulsed: an entry remains */
+    mach(f, M)->irq_latched = 0;
+    r = rtas_check_exception(&f->sim, &f->w, M, RTAS_EVENT_MASK_HOTPLUG, &e, NULL);
+    assert_int_equal(r.rc, RTAS_OUT_SUCCESS);
+    assert_entry(&e, RTAS_LOG_V6_HP_ACTION_ADD, CPU2_INDEX);
+    assert_int_equal(mach(f, M)->irq_latched, 0);      /* nothing left: no pulse */
+    r = rtas_check_exception(&f->sim, &f->w, M, RTAS_EVENT_MASK_HOTPLUG, &e, NULL);
+    assert_int_equal(r.rc, RTAS_OUT_NO_ERRORS_FOUND);
+    assert_int_equal(e.hp_type, 0);
+    assert_int_equal(e.index, 0);
+}
+
+static void test_event_scan(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, NULL);
+    assert_int_equal(rtas_event_scan(&f->sim, &f->w, M, NULL).rc, RTAS_OUT_NO_ERRORS_FOUND);
+    assert_int_equal(mach(f, M)->irq_latched, 0);      /* no entries: no pulse */
+    add(f, M, CORE1);
+    mach(f, M)->irq_latched = 0;
+    assert_int_equal(rtas_event_scan(&f->sim, &f->w, M, NULL).rc, RTAS_OUT_NO_ERRORS_FOUND);
+    assert_int_equal(mach(f, M)->irq_latched, 1);
+    assert_int_equal(mach(f, M)->nr_events, 1);        /* dequeues nothing */
+}
+
+/* ---- QMP ---------------------------------------------------------------------- */
+
+static void test_qmp_refused_while_migrating(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, NULL);
+    add(f, M, CORE1);
+    mach(f, M)->migration = MIGRATION_ACTIVE;
+    assert_false(qmp_device_add(&f->sim, &f->w, M, CORE2, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "device_add not allowed while migrating");
+    assert_int_equal(mach(f, M)->devices[CORE2].realized, 0);
+    assert_int_equal(mach(f, M)->devices[CORE2].hotplugged, 0);
+    assert_int_equal(drc(f, M, CPU2_INDEX)->dev, 0);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    assert_false(qmp_device_del(&f->sim, &f->w, M, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "device_del not allowed while migrating");
+    assert_int_equal(drc(f, M, CPU1_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->dev, CORE1 + 1);
+    mach(f, M)->migration = MIGRATION_COMPLETED;       /* only a running migration blocks */
+    add(f, M, CORE2);
+    assert_int_equal(drc(f, M, CPU2_INDEX)->dev, CORE2 + 1);
+}
+
+static void test_runstates(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario s\nmachine m cores=2 guest=script prelaunch\n"
+                "machine in cores=2 guest=script incoming=defer\n", NULL);
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_PRELAUNCH);
+    assert_int_equal(mach(f, IN)->runstate, RUN_STATE_INMIGRATE);
+    assert_true(qmp_cont(&f->sim, &f->w, M, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_RUNNING);
+    qmp_stop(&f->sim, &f->w, M);
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_PAUSED);
+    assert_true(qmp_cont(&f->sim, &f->w, M, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_RUNNING);
+    /* INMIGRATE: cont and stop only set autostart (qmp_cont, qmp_stop) */
+    assert_int_equal(mach(f, IN)->autostart, 0);
+    assert_true(qmp_cont(&f->sim, &f->w, IN, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, IN)->runstate, RUN_STATE_INMIGRATE);
+    assert_int_equal(mach(f, IN)->autostart, 1);
+    qmp_stop(&f->sim, &f->w, IN);
+    assert_int_equal(mach(f, IN)->runstate, RUN_STATE_INMIGRATE);
+    assert_int_equal(mach(f, IN)->autostart, 0);
+    /* a source left in POSTMIGRATE is resumed like any paused VM */
+    mach(f, M)->runstate = RUN_STATE_POSTMIGRATE;
+    assert_true(qmp_cont(&f->sim, &f->w, M, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_RUNNING);
+}
+
+/* 94fd9cbaa3: device_add in INMIGRATE is a coldplug (no event, DRC ready). */
+static void inmigrate_add(void **state, const char *knob, uint8_t drc_state, uint8_t events)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn, knob);
+    add(f, IN, CORE1);
+    assert_int_equal(mach(f, IN)->devices[CORE1].hotplugged, 1);
+    assert_int_equal(drc(f, IN, CPU1_INDEX)->state, drc_state);
+    assert_int_equal(drc(f, IN, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(mach(f, IN)->nr_events, events);
+    assert_int_equal(mach(f, IN)->irq_latched, events);
+}
+
+static void test_inmigrate_coldplug_on(void **state)
+{
+    inmigrate_add(state, "knob qemu.inmigrate-coldplug=on\n", LC, 0);
+}
+
+static void test_inmigrate_coldplug_off(void **state)
+{
+    inmigrate_add(state, "knob qemu.inmigrate-coldplug=off\n", UN, 1);
+}
+
+/* memory_device_get_free_addr: the lowest gap that fits. */
+static void test_dimm_first_fit(void **state)
+{
+    struct fix *f = *state;
+    int lmb0 = 3;                                      /* slots: 3 CPUs, then LMBs */
+
+    fix_init(f, base_scn, NULL);
+    assert_int_equal(f->sim.m[M].lmb_first, lmb0);
+    add(f, M, DA);
+    add(f, M, DB);
+    assert_int_equal(mach(f, M)->devices[DA].first_drc, lmb0);
+    assert_int_equal(mach(f, M)->devices[DB].first_drc, lmb0 + 1);
+    /* before CAS the guest never took it: released at the request */
+    assert_true(qmp_device_del(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[DA].realized, 0);
+    assert_int_equal(mach(f, M)->deleted, 1u << DA);
+    add(f, M, DC);                                     /* 512M: the 256M hole is too small */
+    assert_int_equal(mach(f, M)->devices[DC].first_drc, lmb0 + 2);
+    assert_int_equal(drc(f, M, 0x80000006)->dev, DC + 1);
+    assert_int_equal(drc(f, M, 0x80000007)->dev, DC + 1);
+    assert_int_equal(drc(f, M, 0x80000004)->dev, 0);
+    add(f, M, DD);                                     /* 256M fills the hole */
+    assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0);
+    assert_false(qmp_device_add(&f->sim, &f->w, M, HUGE, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "could not find position in guest address space for memory "
+                                "device - memory fragmented due to alignments?");
+    assert_int_equal(mach(f, M)->devices[HUGE].realized, 0);
+}
+
+/* After a CAS without OV5_HP_EVT, memory unplug is refused (73598c75df). */
+static void test_memory_unplug_after_cas_without_hp_evt(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c;
+
+    fix_init(f, base_scn, NULL);
+    c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
+    assert_true(qmp_device_add(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_false(spapr_client_architecture_support(&c, M, OV5_CAS_BASE));
+    assert_false(spapr_memory_hot_unplug_supported(&f->w, M));
+    assert_false(qmp_device_del(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "Memory hot unplug not supported for this guest");
+}
+
+/* Pre-CAS pulses went to EPOW: once HP_EVT is negotiated that latch is not the hot-plug one. */
+static void test_cas_hp_evt_drops_epow_latch(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c;
+
+    fix_init(f, base_scn, "knob qemu.cas-drc-reset=off\n");
+    c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
+    f->w.machines[M].ov5_cas = 0;
+    assert_true(qmp_device_add(&f->sim, &f->w, M, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(f->w.machines[M].irq_latched, 1);
+    assert_false(spapr_client_architecture_support(&c, M, OV5_CAS_BASE | OV5_CAS_HP_EVT));
+    assert_int_equal(f->w.machines[M].irq_latched, 0);
+    assert_int_equal(f->w.machines[M].nr_events, 1);   /* waits for event-scan */
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_memory_unplug_after_cas_without_hp_evt),
+        T(test_cas_hp_evt_drops_epow_latch),
+        T(test_cas_drc_reset_on),
+        T(test_cas_drc_reset_off),
+        T(test_cas_reboot),
+        T(test_cas_reboot_guest),
+        T(test_cas_full_fdt_on),
+        T(test_cas_full_fdt_off),
+        T(test_irq_and_check_exception),
+        T(test_event_scan),
+        T(test_qmp_refused_while_migrating),
+        T(test_runstates),
+        T(test_inmigrate_coldplug_on),
+        T(test_inmigrate_coldplug_off),
+        T(test_dimm_first_fit),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
