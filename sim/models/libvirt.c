@@ -51,7 +51,7 @@ struct pending libvirt_line_pending(const struct sim *s, const struct world *w, 
     if ((l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS) && phase == 1)
         return lv->unplug_status != LV_UNPLUG_NONE ? (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 }
              : (struct pending){ STEP_SCRIPT_TIMEOUT, 0, t, t };
-    return (struct pending){ STEP_SCRIPT_LINE, 0, 1, WINDOW_NEVER };
+    return (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
 }
 
 void job_acquire(struct world *w, int script, uint8_t job)

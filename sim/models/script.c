@@ -1,8 +1,8 @@
 /*
  * Script actors: each `script` of a scenario runs its lines in order. An
- * action may fire whenever its script is at it (window [1 ms, never]: real
- * clients are arbitrarily slow, never instantaneous); a wait fires once its
- * condition holds, or at its timeout. Dispatches `do` lines to libvirt*.c,
+ * action may fire whenever its script is at it (window [0, never]: real
+ * clients can be arbitrarily slow); a wait fires once its condition holds,
+ * or at its timeout. Dispatches `do` lines to libvirt*.c,
  * rtas lines to script_guest.c, and evaluates assert checkpoints.
  */
 #include <stdio.h>
@@ -88,7 +88,7 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
         if (l->kind == LINE_DO && libvirt_manages(s, l->machine))
             out[i] = libvirt_line_pending(s, w, i, l);
         else if (l->kind != LINE_WAIT)
-            out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 1, WINDOW_NEVER };
+            out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
         else if (l->action != WAIT_QUIESCENT)
             out[i] = wait_pending(l, wait_holds(s, w, l));
     }
