@@ -23,7 +23,7 @@ endif
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wno-format-truncation -DDRCSIM_DATADIR='"$(PREFIX)/share/drcsim"' \
               $(OPT) $(SAN) -Isim -Isim/models $(shell pkg-config --cflags $(PKGS)) $(FDT_CFLAGS) $(CFLAGS)
-LIBS       := $(shell pkg-config --libs glib-2.0 json-glib-1.0 libxxhash) $(FDT_LIBS)
+LIBS       := $(shell pkg-config --libs glib-2.0 json-glib-1.0 libxxhash) $(FDT_LIBS) -lm
 TEST_LIBS  := $(shell pkg-config --libs cmocka)
 
 SIM_SRCS  := $(wildcard sim/*.c sim/models/*.c)
@@ -82,3 +82,10 @@ install: $(DRCSIM)
 
 clean:
 	rm -rf build build-asan
+
+# Real QEMU (qemu-system-ppc64 under TCG, a Debian ppc64el kernel) against the
+# model: validate/setup installs and caches what it needs under build/validate.
+.PHONY: validate
+validate: deps
+	@$(MAKE) -s all
+	@validate/run

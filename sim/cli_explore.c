@@ -13,11 +13,16 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
                        const struct explore_stats *st)
 {
     fprintf(f, "states %" G_GUINT64_FORMAT "  transitions %" G_GUINT64_FORMAT "  depth %u  "
-            "quiescent %" G_GUINT64_FORMAT "  %.3f s  %.0f states/s  %.1f bytes/state%s\n",
-            st->states, st->transitions, st->max_depth, st->quiescent_states, st->seconds,
-            st->seconds > 0 ? (double)st->states / st->seconds : 0.0,
-            st->states ? (double)st->visited_bytes / (double)st->states : 0.0,
-            st->truncated ? "  (truncated by --max-depth/--max-states)" : "");
+            "quiescent %" G_GUINT64_FORMAT "  %.3f s  %.0f states/s  %.1f bytes/state  "
+            "peak %ld KB\n", st->states, st->transitions, st->max_depth, st->quiescent_states,
+            st->seconds, st->seconds > 0 ? (double)st->states / st->seconds : 0.0,
+            st->states ? (double)st->visited_bytes / (double)st->states : 0.0, st->peak_rss_kb);
+    fprintf(f, "collision probability %.3g (%s)%s\n", st->collision_probability,
+            st->bitstate ? "bitstate" : st->collision_probability == 0.0 ? "lossless"
+                                                                         : "64-bit fingerprints",
+            st->full ? "  STOPPED: the visited set's --mem budget is used up "
+                       "(raise --mem, or go on with --bitstate)"
+            : st->truncated ? "  (cut short by --max-depth/--max-states)" : "");
     for (int fam = 0; fam < FAM_COUNT; fam++) {
         const struct counterexample *cx = &st->cex[fam];
         g_autofree char *cmd = NULL;
@@ -31,8 +36,9 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
 struct explore_cli {
     char *variant, *json, *trace_path;
     char **knobs;
-    gint max_depth;
+    gint max_depth, mem_mb;
     gint64 max_states;
+    gboolean lossless, bitstate;
 };
 
 static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
@@ -42,6 +48,10 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "knob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->knobs, "Override a knob", "K=V" },
         { "max-depth", 0, 0, G_OPTION_ARG_INT, &o->max_depth, "Cut branches deeper than N", "N" },
         { "max-states", 0, 0, G_OPTION_ARG_INT64, &o->max_states, "Stop after N states", "N" },
+        { "mem", 0, 0, G_OPTION_ARG_INT, &o->mem_mb, "Visited-set budget (default 4096)", "MB" },
+        { "lossless", 0, 0, G_OPTION_ARG_NONE, &o->lossless, "Store whole states", NULL },
+        { "bitstate", 0, 0, G_OPTION_ARG_NONE, &o->bitstate,
+          "When --mem is used up, go on with bitstate hashing", NULL },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write figures as JSON", "FILE" },
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_path,
           "Write the first counterexample's JSONL trace", "FILE" },
@@ -56,8 +66,11 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         fprintf(stderr, "drcsim explore: %s\n", e->message);
     else if (*argc != 2)
         fprintf(stderr, "drcsim explore: expected one SCENARIO (see drcsim explore --help)\n");
-    else if (o->max_depth < 0 || o->max_states < 0) {
-        fprintf(stderr, "drcsim explore: --max-depth and --max-states take N >= 0\n");
+    else if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0) {
+        fprintf(stderr, "drcsim explore: --max-depth, --max-states and --mem take N >= 0\n");
+        ok = false;
+    } else if (o->lossless && o->bitstate) {
+        fprintf(stderr, "drcsim explore: --lossless and --bitstate exclude each other\n");
         ok = false;
     }
     g_clear_error(&e);
@@ -124,9 +137,13 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         return EXIT_USAGE;
     }
     eo = (struct explore_opts){ .max_depth = (unsigned)o.max_depth,
-                                .max_states = (uint64_t)o.max_states };
+                                .max_states = (uint64_t)o.max_states,
+                                .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
+                                .lossless = o.lossless, .bitstate = o.bitstate };
     explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
-    printf("%s under %s: %s%s\n", argv[1], l.var.name, st.families ? "fail " : "pass",
+    printf("%s under %s: %s%s\n", argv[1], l.var.name,
+           st.families ? "fail " : st.truncated ? "incomplete: no violation in the part explored"
+                                                : "pass",
            families_format(st.families, fams, sizeof(fams)));
     print_exploration(stdout, argv[1], l.var.name, o.knobs, &st);
     rc = explore_outputs(&l, argv[1], &o, &st);

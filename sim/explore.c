@@ -187,12 +187,21 @@ static struct frame *push_frame(GPtrArray *stack, const struct engine_model *m, 
 /* A new world: visited? quiescent? Returns true when it must be expanded. */
 static bool admit(const struct engine_model *m, const struct checker *c, struct visited *vis,
                   const void *w, struct explore_stats *st, const GPtrArray *stack,
-                  struct step *probe)
+                  struct step *probe, bool bitstate)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
+    uint64_t fp = XXH3_64bits(w, m->world_size);
+    enum visited_result r = visited_add(vis, fp, w);
     uint32_t fams;
 
-    if (!visited_insert(vis, XXH3_64bits(w, m->world_size)))
+    if (r == VISITED_FULL && bitstate && vis->mode == VISITED_FINGERPRINT) {
+        visited_to_bitstate(vis);   /* the budget is used up: go on with two bits a state */
+        st->bitstate = true;
+        r = visited_add(vis, fp, w);
+    }
+    if (r == VISITED_FULL)
+        st->full = true;
+    if (r != VISITED_NEW)
         return false;
     st->states++;
     if (stack->len > st->max_depth)   /* the new world's depth: one per frame above it */
@@ -217,10 +226,11 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     gint64 t0 = g_get_monotonic_time();
 
     memset(st, 0, sizeof(*st));
-    visited_init(&vis, 1u << 16);
-    if (admit(m, c, &vis, initial, st, stack, probe))
+    visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
+                      m->world_size);
+    if (admit(m, c, &vis, initial, st, stack, probe, o->bitstate))
         push_frame(stack, m, initial);
-    while (stack->len) {
+    while (stack->len && !st->full) {
         struct frame *fr = g_ptr_array_index(stack, stack->len - 1);
         struct violation v[EXPLORE_MAX_FAMILIES];
         uint32_t fams;
@@ -239,7 +249,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
             record(st, v, fams, stack);
             continue;
         }
-        if (!admit(m, c, &vis, child, st, stack, probe))
+        if (!admit(m, c, &vis, child, st, stack, probe, o->bitstate))
             continue;
         if (o->max_states && st->states >= o->max_states) {
             st->truncated = true;
@@ -254,6 +264,8 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     }
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     st->visited_bytes = visited_bytes(&vis);
+    st->collision_probability = visited_collision_probability(&vis);
+    st->truncated |= st->full;
     st->peak_rss_kb = explore_peak_rss_kb();
     visited_free(&vis);
     g_free(child);

@@ -64,6 +64,9 @@ struct counterexample {
 struct explore_opts {
     unsigned max_depth;        /* 0 = unbounded */
     uint64_t max_states;       /* 0 = unbounded */
+    size_t mem_bytes;          /* visited-set budget, 0 = grow without bound */
+    bool lossless;             /* store whole worlds, not fingerprints */
+    bool bitstate;             /* when the budget is used up, go on in bitstate mode */
 };
 
 struct explore_stats {
@@ -72,6 +75,9 @@ struct explore_stats {
     double seconds;
     uint32_t families;
     bool truncated;            /* a bound cut the exploration short */
+    bool full;                 /* the visited set's budget stopped it */
+    bool bitstate;             /* it went on in bitstate mode */
+    double collision_probability;
     size_t visited_bytes;      /* memory of the visited set */
     long peak_rss_kb;
     struct counterexample cex[EXPLORE_MAX_FAMILIES];

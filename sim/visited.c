@@ -1,81 +1,222 @@
 /*
- * Open-addressing set of 64-bit fingerprints for the explorer; a zero
- * fingerprint is stored as 1 so that 0 can mark an empty slot.
+ * The explorer's visited set: fingerprints in open addressing with
+ * multiply-shift placement (any table size, so growth by 1.5x keeps the load
+ * between 53% and 80%), a memory budget that reports FULL instead of
+ * swapping, bitstate hashing as the fallback, and a lossless world store.
  */
 #include <glib.h>
+#include <math.h>
+#include <string.h>
 #include "visited.h"
+
+#define MAX_LOAD 0.8
+
+static size_t place(uint64_t fp, size_t cap)
+{
+    return (size_t)(((__uint128_t)fp * cap) >> 64);
+}
+
+static size_t slot_bytes(const struct visited *v)
+{
+    return v->mode == VISITED_LOSSLESS ? sizeof(uint64_t) + sizeof(uint32_t) : sizeof(uint64_t);
+}
+
+void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget, size_t world_size)
+{
+    *v = (struct visited){ .mode = (uint8_t)mode, .budget = budget, .world_size = world_size };
+    if (mode == VISITED_BITSTATE) {
+        v->cap = (budget ? budget : (64u << 20)) * 8;   /* bits */
+        v->slots = g_new0(uint64_t, v->cap / 64);
+        return;
+    }
+    v->cap = 1u << 16;
+    if (budget && v->cap * slot_bytes(v) > budget)
+        v->cap = MAX(16, budget / slot_bytes(v));
+    v->slots = g_new0(uint64_t, v->cap);
+    if (mode == VISITED_LOSSLESS)
+        v->arena = g_malloc((v->arena_cap = 1024) * world_size + v->cap * sizeof(uint32_t));
+}
 
 void visited_init(struct visited *v, size_t cap)
 {
-    size_t c = 16;
-
-    while (c < cap)
-        c <<= 1;
-    v->slots = g_new0(uint64_t, c);
-    v->cap = c;
-    v->count = 0;
-}
-
-static bool insert_slot(uint64_t *slots, size_t cap, uint64_t fp)
-{
-    size_t i = (size_t)(fp ^ (fp >> 32)) & (cap - 1);
-
-    while (slots[i]) {
-        if (slots[i] == fp)
-            return false;
-        i = (i + 1) & (cap - 1);
+    visited_init_mode(v, VISITED_FINGERPRINT, 0, 0);
+    if (cap > v->cap) {
+        g_free(v->slots);
+        v->cap = cap;
+        v->slots = g_new0(uint64_t, cap);
     }
-    slots[i] = fp;
-    return true;
 }
 
-static void grow(struct visited *v)
+static uint32_t *where_of(const struct visited *v)
 {
-    size_t cap = v->cap * 2;
-    uint64_t *slots = g_new0(uint64_t, cap);
-
-    for (size_t i = 0; i < v->cap; i++)
-        if (v->slots[i])
-            insert_slot(slots, cap, v->slots[i]);
-    g_free(v->slots);
-    v->slots = slots;
-    v->cap = cap;
+    return (uint32_t *)(v->arena + v->arena_cap * v->world_size);
 }
 
-bool visited_insert(struct visited *v, uint64_t fp)
+/* Slot of fp (and of this very world in lossless mode): its index, or an empty one. */
+static size_t probe(const struct visited *v, uint64_t fp, const void *world, bool *found)
 {
-    if (fp == 0)
-        fp = 1;
-    if (2 * (v->count + 1) > v->cap)
-        grow(v);
-    if (!insert_slot(v->slots, v->cap, fp))
+    size_t i = place(fp, v->cap);
+
+    *found = false;
+    while (v->slots[i]) {
+        if (v->slots[i] == fp && (v->mode != VISITED_LOSSLESS ||
+            memcmp(v->arena + (size_t)where_of(v)[i] * v->world_size, world, v->world_size) == 0)) {
+            *found = true;
+            return i;
+        }
+        i = i + 1 == v->cap ? 0 : i + 1;
+    }
+    return i;
+}
+
+static bool grow(struct visited *v)
+{
+    size_t cap = v->cap + v->cap / 2, acap = v->arena_cap;
+    uint64_t *old = v->slots;
+    unsigned char *oarena = v->arena;
+    uint32_t *owhere = v->arena ? where_of(v) : NULL;
+    size_t ocap = v->cap;
+
+    if (v->budget && cap * slot_bytes(v) + acap * v->world_size > v->budget)
         return false;
-    v->count++;
+    v->slots = g_new0(uint64_t, cap);
+    v->cap = cap;
+    if (v->mode == VISITED_LOSSLESS) {
+        v->arena = g_malloc(acap * v->world_size + cap * sizeof(uint32_t));
+        memcpy(v->arena, oarena, v->count * v->world_size);
+    }
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i]) {   /* every entry is distinct: no compare on rehash */
+            size_t j = place(old[i], cap);
+            while (v->slots[j])
+                j = j + 1 == cap ? 0 : j + 1;
+            v->slots[j] = old[i];
+            if (owhere)
+                where_of(v)[j] = owhere[i];
+        }
+    g_free(old);
+    g_free(oarena);
     return true;
 }
 
-bool visited_contains(const struct visited *v, uint64_t fp)
+/* Lossless: room in the arena for one more world. */
+static bool arena_room(struct visited *v)
 {
+    size_t acap = v->arena_cap * 2;
+    unsigned char *a;
+
+    if (v->count < v->arena_cap)
+        return true;
+    if (v->budget && v->cap * slot_bytes(v) + acap * v->world_size > v->budget)
+        return false;
+    a = g_malloc(acap * v->world_size + v->cap * sizeof(uint32_t));
+    memcpy(a, v->arena, v->count * v->world_size);
+    memcpy(a + acap * v->world_size, where_of(v), v->cap * sizeof(uint32_t));
+    g_free(v->arena);
+    v->arena = a;
+    v->arena_cap = acap;
+    return true;
+}
+
+static enum visited_result bitstate_add(struct visited *v, uint64_t fp)
+{
+    uint64_t h1 = fp % v->cap, h2 = (fp >> 32 | fp << 32) % v->cap;
+    bool seen = (v->slots[h1 / 64] >> (h1 % 64) & 1) && (v->slots[h2 / 64] >> (h2 % 64) & 1);
+
+    if (seen)
+        return VISITED_SEEN;
+    v->slots[h1 / 64] |= 1ull << (h1 % 64);
+    v->slots[h2 / 64] |= 1ull << (h2 % 64);
+    v->count++;
+    return VISITED_NEW;
+}
+
+enum visited_result visited_add(struct visited *v, uint64_t fp, const void *world)
+{
+    bool found;
     size_t i;
 
     if (fp == 0)
         fp = 1;
-    i = (size_t)(fp ^ (fp >> 32)) & (v->cap - 1);
-    while (v->slots[i]) {
-        if (v->slots[i] == fp)
-            return true;
-        i = (i + 1) & (v->cap - 1);
+    if (v->mode == VISITED_BITSTATE)
+        return bitstate_add(v, fp);
+    i = probe(v, fp, world, &found);
+    if (found)
+        return VISITED_SEEN;
+    if ((double)(v->count + 1) > MAX_LOAD * (double)v->cap) {
+        if (!grow(v))
+            return VISITED_FULL;
+        i = probe(v, fp, world, &found);
     }
-    return false;
+    if (v->mode == VISITED_LOSSLESS) {
+        if (!arena_room(v))
+            return VISITED_FULL;
+        memcpy(v->arena + v->count * v->world_size, world, v->world_size);
+        where_of(v)[i] = (uint32_t)v->count;
+    }
+    v->slots[i] = fp;
+    v->count++;
+    return VISITED_NEW;
+}
+
+bool visited_insert(struct visited *v, uint64_t fp)
+{
+    return visited_add(v, fp, NULL) == VISITED_NEW;
+}
+
+bool visited_contains(const struct visited *v, uint64_t fp)
+{
+    bool found;
+
+    if (fp == 0)
+        fp = 1;
+    probe(v, fp, NULL, &found);
+    return found;
+}
+
+void visited_to_bitstate(struct visited *v)
+{
+    struct visited b;
+    size_t count = v->count;
+
+    visited_init_mode(&b, VISITED_BITSTATE, v->budget ? v->budget : v->cap * 8, 0);
+    for (size_t i = 0; i < v->cap; i++)
+        if (v->slots[i])
+            bitstate_add(&b, v->slots[i]);
+    visited_free(v);
+    *v = b;
+    v->count = count;
 }
 
 size_t visited_bytes(const struct visited *v)
 {
-    return v->cap * sizeof(uint64_t);
+    if (v->mode == VISITED_BITSTATE)
+        return v->cap / 8;
+    return v->cap * slot_bytes(v) + v->arena_cap * v->world_size;
+}
+
+/*
+ * Fingerprints: two of n distinct states share one with probability about
+ * 1 - exp(-n(n-1)/2^65) (TLC's "calculated" estimate). Bitstate: a new state
+ * found both of its bits set, (1 - e^(-2n/m))^2 per state, over n states.
+ * Lossless: zero.
+ */
+double visited_collision_probability(const struct visited *v)
+{
+    double n = (double)v->count;
+
+    if (v->mode == VISITED_LOSSLESS)
+        return 0.0;
+    if (v->mode == VISITED_BITSTATE) {
+        double p = pow(1.0 - exp(-2.0 * n / (double)v->cap), 2.0);
+        return 1.0 - pow(1.0 - p, n);
+    }
+    return -expm1(-n * (n - 1.0) / 36893488147419103232.0);
 }
 
 void visited_free(struct visited *v)
 {
     g_free(v->slots);
+    g_free(v->arena);
     *v = (struct visited){ 0 };
 }

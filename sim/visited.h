@@ -1,7 +1,9 @@
 /*
- * The visited set of exhaustive exploration: 64-bit world fingerprints in
- * an open-addressing table (linear probing, 0 marks an empty slot), grown
- * by doubling at half load.
+ * The visited set of exhaustive exploration. Fingerprint mode: 64-bit world
+ * fingerprints in open addressing (linear probing, multiply-shift placement,
+ * growth by 1.5x at 80% load, so 10-15 bytes per stored state), bounded by
+ * a memory budget; bitstate mode: two bits per state in a bit array; lossless
+ * mode: whole worlds, compared byte for byte.
  */
 #ifndef DRCSIM_VISITED_H
 #define DRCSIM_VISITED_H
@@ -10,16 +12,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum visited_mode { VISITED_FINGERPRINT, VISITED_BITSTATE, VISITED_LOSSLESS };
+enum visited_result { VISITED_NEW, VISITED_SEEN, VISITED_FULL };
+
 struct visited {
-    uint64_t *slots;
-    size_t cap;       /* power of two */
+    uint8_t mode;
+    uint64_t *slots;          /* fingerprints (0 = empty), or bitstate words */
+    size_t cap;               /* slots, or bits in bitstate mode */
     size_t count;
+    size_t budget;            /* bytes the table may use, 0 = unbounded */
+    /* lossless: worlds in an arena, slots hold index + 1 */
+    unsigned char *arena;
+    size_t world_size, arena_cap;
 };
 
 void visited_init(struct visited *v, size_t cap);
+/* mode, memory budget in bytes (0 = grow without bound), world size for lossless */
+void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget, size_t world_size);
 bool visited_insert(struct visited *v, uint64_t fp);   /* true when fp is new */
+/* The full form: FULL when the budget leaves no room (nothing inserted). */
+enum visited_result visited_add(struct visited *v, uint64_t fp, const void *world);
 bool visited_contains(const struct visited *v, uint64_t fp);
+/* Switch a full fingerprint table to bitstate in the same budget (keeps what it saw). */
+void visited_to_bitstate(struct visited *v);
 size_t visited_bytes(const struct visited *v);
+/* The estimated probability that two distinct states shared a fingerprint (TLC). */
+double visited_collision_probability(const struct visited *v);
 void visited_free(struct visited *v);
 
 #endif

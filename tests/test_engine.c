@@ -5,6 +5,8 @@
  * is involved.
  */
 #include "testutil.h"
+#include <math.h>
+#include <string.h>
 #include <string.h>
 #include <glib.h>
 #include "engine.h"
@@ -466,15 +468,15 @@ static void test_visited_basic(void **state)
 
     (void)state;
     visited_init(&v, 0);
-    assert_int_equal(v.cap, 16);
-    assert_int_equal(visited_bytes(&v), 16 * sizeof(uint64_t));
+    assert_int_equal(v.cap, 1u << 16);           /* the default table */
+    assert_int_equal(visited_bytes(&v), (1u << 16) * sizeof(uint64_t));
     assert_false(visited_contains(&v, 42));
     assert_true(visited_insert(&v, 42));
     assert_false(visited_insert(&v, 42));
     assert_true(visited_contains(&v, 42));
     assert_false(visited_contains(&v, 43));
-    assert_true(visited_insert(&v, 42 + 16));    /* same home slot, probed on */
-    assert_true(visited_contains(&v, 42 + 16));
+    assert_true(visited_insert(&v, 43));          /* the same home slot: probed on */
+    assert_true(visited_contains(&v, 43));
     assert_int_equal(v.count, 2);
     visited_free(&v);
     assert_null(v.slots);
@@ -487,7 +489,6 @@ static void test_visited_zero(void **state)
 
     (void)state;
     visited_init(&v, 100);
-    assert_int_equal(v.cap, 128);
     assert_false(visited_contains(&v, 0));
     assert_true(visited_insert(&v, 0));
     assert_true(visited_contains(&v, 0));
@@ -503,24 +504,86 @@ static uint64_t fp_of(uint64_t i)
     return i & 1 ? i << 32 : i * 0x9e3779b97f4a7c15ULL;   /* clustered and spread */
 }
 
+/* Growth by 1.5x at 80% load keeps every entry and 10-16 bytes per state. */
 static void test_visited_growth(void **state)
 {
-    const uint64_t n = 20000;
+    const uint64_t n = 200000;
     struct visited v;
 
     (void)state;
-    visited_init(&v, 16);
-    for (uint64_t i = 1; i <= n; i++)
+    visited_init(&v, 0);
+    for (uint64_t i = 1; i <= n; i++) {
         assert_true(visited_insert(&v, fp_of(i)));
+        if (i > 60000)   /* once past the default table, load stays in [0.53, 0.8] */
+            assert_true((double)visited_bytes(&v) / (double)i <= 16.0 &&
+                        (double)visited_bytes(&v) / (double)i >= 9.9);
+    }
     assert_int_equal(v.count, n);
-    assert_int_equal(v.cap, 65536);              /* doubled at half load */
     for (uint64_t i = 1; i <= n; i++) {
         assert_true(visited_contains(&v, fp_of(i)));
         assert_false(visited_insert(&v, fp_of(i)));
     }
     assert_false(visited_contains(&v, fp_of(n + 1)));
-    assert_false(visited_contains(&v, fp_of(n + 2)));
     assert_int_equal(v.count, n);
+    visited_free(&v);
+}
+
+/* A budget: FULL instead of growing past it; then bitstate keeps going. */
+static void test_visited_budget_and_bitstate(void **state)
+{
+    struct visited v;
+    uint64_t i;
+
+    (void)state;
+    visited_init_mode(&v, VISITED_FINGERPRINT, 1u << 20, 0);   /* 1 MiB */
+    for (i = 1; visited_add(&v, fp_of(i), NULL) == VISITED_NEW; i++)
+        ;
+    assert_true(visited_bytes(&v) <= (1u << 20));
+    assert_true(i > 60000);
+    assert_int_equal(visited_add(&v, fp_of(i), NULL), VISITED_FULL);
+    assert_int_equal(visited_add(&v, fp_of(1), NULL), VISITED_SEEN);
+    visited_to_bitstate(&v);
+    assert_int_equal(v.mode, VISITED_BITSTATE);
+    assert_int_equal(visited_bytes(&v), 1u << 20);
+    assert_int_equal(visited_add(&v, fp_of(1), NULL), VISITED_SEEN);   /* kept what it saw */
+    assert_int_equal(visited_add(&v, fp_of(i), NULL), VISITED_NEW);
+    assert_true(visited_collision_probability(&v) > 0.0);
+    visited_free(&v);
+}
+
+/* Lossless: equal fingerprints of different worlds are two states. */
+static void test_visited_lossless(void **state)
+{
+    struct visited v;
+    uint8_t a[24] = { 1 }, b[24] = { 2 };
+
+    (void)state;
+    visited_init_mode(&v, VISITED_LOSSLESS, 0, sizeof(a));
+    assert_int_equal(visited_add(&v, 7, a), VISITED_NEW);
+    assert_int_equal(visited_add(&v, 7, b), VISITED_NEW);
+    assert_int_equal(visited_add(&v, 7, a), VISITED_SEEN);
+    for (uint64_t i = 1; i < 5000; i++) {   /* through growth of table and arena */
+        uint8_t w[24] = { 3 };
+        memcpy(w + 8, &i, sizeof(i));
+        assert_int_equal(visited_add(&v, fp_of(i), w), VISITED_NEW);
+    }
+    assert_int_equal(visited_add(&v, 7, b), VISITED_SEEN);
+    assert_int_equal(v.count, 5001);
+    assert_true(visited_collision_probability(&v) == 0.0);
+    visited_free(&v);
+}
+
+/* TLC's estimate: 1 - exp(-n(n-1)/2^65). */
+static void test_visited_collision_estimate(void **state)
+{
+    struct visited v;
+
+    (void)state;
+    visited_init(&v, 0);
+    for (uint64_t i = 1; i <= 1000; i++)
+        visited_insert(&v, fp_of(i));
+    assert_true(fabs(visited_collision_probability(&v) - 1000.0 * 999.0 / 36893488147419103232.0)
+                < 1e-25);
     visited_free(&v);
 }
 
@@ -543,6 +606,9 @@ int main(void)
         cmocka_unit_test(test_visited_basic),
         cmocka_unit_test(test_visited_zero),
         cmocka_unit_test(test_visited_growth),
+        cmocka_unit_test(test_visited_budget_and_bitstate),
+        cmocka_unit_test(test_visited_lossless),
+        cmocka_unit_test(test_visited_collision_estimate),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
