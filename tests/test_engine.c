@@ -261,7 +261,7 @@ static const uint8_t zero2[2] = { 0, 0 };
 
 static void test_exhaustive_counters(void **state)
 {
-    struct explore_opts o = { 0, 0 };
+    struct explore_opts o = { 0 };
     struct explore_stats st;
 
     (void)state;
@@ -306,7 +306,7 @@ static void test_exhaustive_state_bound(void **state)
 
 static void test_exhaustive_counterexample(void **state)
 {
-    struct explore_opts o = { 0, 0 };
+    struct explore_opts o = { 0 };
     struct explore_stats st;
     struct run_result r;
     char *text;
@@ -361,7 +361,7 @@ static void test_exhaustive_dedup(void **state)
 {
     const struct engine_model loop = { 4, NULL, loop_enabled, no_advance, loop_apply };
     static const uint8_t w[4] = { 1, 2, 3, 4 };
-    struct explore_opts o = { 0, 0 };
+    struct explore_opts o = { 0 };
     struct explore_stats st;
 
     (void)state;
