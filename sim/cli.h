@@ -34,7 +34,14 @@ bool load_scenario(const char *path, const char *variant, char **overrides, stru
                    char *err, unsigned errlen);
 bool load_variant_only(const char *scenario_path, const char *variant, struct scn_loc loc,
                        struct variant *out, char *err, unsigned errlen);
+/* The same from a scenario's text (path names it in messages). */
+bool load_scenario_text(const char *path, const char *text, const char *variant, char **overrides,
+                        struct loaded *out, char *err, unsigned errlen);
 void loaded_free(struct loaded *l);
+
+/* shrink.c: drop the statements a violation of family does not need. */
+char *shrink_scenario(const char *path, const char *variant, char **knobs, uint8_t family,
+                      unsigned *kept, unsigned *dropped);
 
 /* cli_run.c: one run into a trace whose header carries the schedule. */
 struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint64_t seed,

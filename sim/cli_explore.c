@@ -38,7 +38,7 @@ struct explore_cli {
     char **knobs;
     gint max_depth, mem_mb;
     gint64 max_states;
-    gboolean lossless, bitstate;
+    gboolean lossless, bitstate, shortest, shrink;
 };
 
 static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
@@ -50,6 +50,10 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "max-states", 0, 0, G_OPTION_ARG_INT64, &o->max_states, "Stop after N states", "N" },
         { "mem", 0, 0, G_OPTION_ARG_INT, &o->mem_mb, "Visited-set budget (default 4096)", "MB" },
         { "lossless", 0, 0, G_OPTION_ARG_NONE, &o->lossless, "Store whole states", NULL },
+        { "shortest", 0, 0, G_OPTION_ARG_NONE, &o->shortest,
+          "Breadth first: counterexamples with the fewest steps", NULL },
+        { "shrink", 0, 0, G_OPTION_ARG_NONE, &o->shrink,
+          "Drop the statements the first violation does not need; print the scenario", NULL },
         { "bitstate", 0, 0, G_OPTION_ARG_NONE, &o->bitstate,
           "When --mem is used up, go on with bitstate hashing", NULL },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write figures as JSON", "FILE" },
@@ -97,6 +101,26 @@ static bool write_counterexample(struct loaded *l, const char *path, const struc
     return true;
 }
 
+/* --shrink: the reduced scenario of the first family, next to the trace or printed. */
+static bool write_shrunk(const char *path, const struct explore_cli *o,
+                         const struct explore_stats *st, const char *variant)
+{
+    unsigned kept, dropped;
+    uint8_t fam = (uint8_t)__builtin_ctz(st->families);
+    g_autofree char *text = shrink_scenario(path, variant, o->knobs, fam, &kept, &dropped);
+    g_autofree char *out = o->trace_path ? g_strdup_printf("%s.scn", o->trace_path) : NULL;
+
+    if (!text)
+        return false;
+    printf("shrunk for %s: %u statement(s) kept, %u dropped%s%s\n", family_names[fam], kept,
+           dropped, out ? " -> " : "", out ? out : "");
+    if (!out) {
+        fputs(text, stdout);
+        return true;
+    }
+    return g_file_set_contents(out, text, -1, NULL);
+}
+
 static int explore_outputs(struct loaded *l, const char *path, const struct explore_cli *o,
                            const struct explore_stats *st)
 {
@@ -110,6 +134,8 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
 
     if (o->trace_path && st->families)
         ok = write_counterexample(l, path, st, o->trace_path, err, sizeof(err));
+    if (ok && o->shrink && st->families && !write_shrunk(path, o, st, l->var.name))
+        ok = !snprintf(err, sizeof(err), "cannot shrink or write the shrunk scenario");
     if (ok && o->json) {
         json_result_append(g, &jr);
         ok = json_results_write(o->json, g, err, sizeof(err));
@@ -140,7 +166,10 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
                                 .max_states = (uint64_t)o.max_states,
                                 .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
                                 .lossless = o.lossless, .bitstate = o.bitstate };
-    explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
+    if (o.shortest)
+        explore_shortest(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
+    else
+        explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     printf("%s under %s: %s%s\n", argv[1], l.var.name,
            st.families ? "fail " : st.truncated ? "incomplete: no violation in the part explored"
                                                 : "pass",

@@ -72,22 +72,29 @@ static bool apply_override(struct knob_set *ks, const char *kv, char *err, unsig
     return true;
 }
 
-static uint64_t file_hash(const char *path)
-{
-    g_autofree char *text = NULL;
-    gsize len = 0;
-
-    if (!g_file_get_contents(path, &text, &len, NULL))
-        return 0;
-    return XXH3_64bits(text, len);
-}
-
 bool load_scenario(const char *path, const char *variant, char **overrides, struct loaded *out,
                    char *err, unsigned errlen)
 {
+    g_autofree char *text = NULL;
+    GError *e = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, &e)) {   /* the parser's own message */
+        struct scenario *scn = g_new0(struct scenario, 1);
+        g_error_free(e);
+        scenario_parse_file(path, scn, err, errlen);
+        g_free(scn);
+        memset(out, 0, sizeof(*out));
+        return false;
+    }
+    return load_scenario_text(path, text, variant, overrides, out, err, errlen);
+}
+
+bool load_scenario_text(const char *path, const char *text, const char *variant, char **overrides,
+                        struct loaded *out, char *err, unsigned errlen)
+{
     memset(out, 0, sizeof(*out));
     out->scn = g_new0(struct scenario, 1);
-    if (!scenario_parse_file(path, out->scn, err, errlen))
+    if (!scenario_parse_string(path, text, out->scn, err, errlen))
         goto fail;
     if (!load_variant_only(path, variant, (struct scn_loc){ 0, 0 }, &out->var, err, errlen))
         goto fail;
@@ -103,7 +110,7 @@ bool load_scenario(const char *path, const char *variant, char **overrides, stru
     if (!sim_init(&out->sim, out->scn, &out->knobs, variant, err, errlen))
         goto fail;
     out->checker = check_for(&out->sim);
-    out->scenario_hash = file_hash(path);
+    out->scenario_hash = XXH3_64bits(text, strlen(text));
     return true;
 fail:
     g_free(out->scn);

@@ -86,6 +86,10 @@ struct explore_stats {
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,
                         const void *initial, const struct explore_opts *o,
                         struct explore_stats *st);
+/* Breadth first: each family's counterexample has the fewest steps. */
+void explore_shortest(const struct engine_model *m, const struct checker *c,
+                      const void *initial, const struct explore_opts *o,
+                      struct explore_stats *st);
 void explore_stats_free(struct explore_stats *st);
 long explore_peak_rss_kb(void);
 
