@@ -34,7 +34,9 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
 }
 
 struct explore_cli {
-    char *variant, *json, *trace_path;
+    char *variant, *json, *trace_path, *sample;
+    gint runs, depth, jobs;
+    gint64 seed;
     char **knobs;
     gint max_depth, mem_mb;
     gint64 max_states;
@@ -52,6 +54,12 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "lossless", 0, 0, G_OPTION_ARG_NONE, &o->lossless, "Store whole states", NULL },
         { "shortest", 0, 0, G_OPTION_ARG_NONE, &o->shortest,
           "Breadth first: counterexamples with the fewest steps", NULL },
+        { "sample", 0, 0, G_OPTION_ARG_STRING, &o->sample,
+          "Sample N runs instead of exploring all: random or pct", "MODE" },
+        { "runs", 0, 0, G_OPTION_ARG_INT, &o->runs, "Sampled runs (default 1000)", "N" },
+        { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "First seed of the sampled runs (default 1)", "S" },
+        { "depth", 0, 0, G_OPTION_ARG_INT, &o->depth, "PCT: the bug depth d (default 3)", "D" },
+        { "jobs", 0, 0, G_OPTION_ARG_INT, &o->jobs, "Worker threads (default 1)", "N" },
         { "shrink", 0, 0, G_OPTION_ARG_NONE, &o->shrink,
           "Drop the statements the first violation does not need; print the scenario", NULL },
         { "bitstate", 0, 0, G_OPTION_ARG_NONE, &o->bitstate,
@@ -72,6 +80,12 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         fprintf(stderr, "drcsim explore: expected one SCENARIO (see drcsim explore --help)\n");
     else if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0) {
         fprintf(stderr, "drcsim explore: --max-depth, --max-states and --mem take N >= 0\n");
+        ok = false;
+    } else if (o->sample && strcmp(o->sample, "random") && strcmp(o->sample, "pct")) {
+        fprintf(stderr, "drcsim explore: --sample takes random or pct\n");
+        ok = false;
+    } else if (o->runs < 0 || o->depth < 0 || o->jobs < 0 || o->seed < 0) {
+        fprintf(stderr, "drcsim explore: --runs, --depth, --jobs and --seed take N >= 0\n");
         ok = false;
     } else if (o->lossless && o->bitstate) {
         fprintf(stderr, "drcsim explore: --lossless and --bitstate exclude each other\n");
@@ -146,6 +160,37 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+static int sample_main(struct loaded *l, const char *path, const struct explore_cli *o)
+{
+    struct sample_opts so = {
+        .mode = strcmp(o->sample, "pct") == 0 ? SAMPLE_PCT : SAMPLE_RANDOM,
+        .runs = o->runs ? (unsigned)o->runs : 1000, .depth = o->depth ? (unsigned)o->depth : 3,
+        .jobs = o->jobs ? (unsigned)o->jobs : 1, .seed = o->seed ? (uint64_t)o->seed : 1,
+        .max_steps = 100000 };
+    struct sample_result r;
+    char fams[256];
+
+    explore_sample(&l->sim.model, &l->checker, &l->sim.initial, &so, &r);
+    printf("%s under %s: %s%s\n", path, l->var.name, r.families ? "fail " : "no violation in the "
+           "runs sampled", families_format(r.families, fams, sizeof(fams)));
+    printf("%s sampling: %u runs (seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT "), %u violating, "
+           "%" G_GUINT64_FORMAT " steps, %.3f s, %u job(s)\n", o->sample, r.runs, so.seed,
+           so.seed + r.runs - 1, r.violating_runs, r.steps, r.seconds, so.jobs);
+    if (so.mode == SAMPLE_PCT)
+        printf("PCT: n = %u actors, k = %u steps, d = %u: a depth-%u bug is found with probability "
+               ">= %.3g per run, >= %.3g in %u runs\n", r.actors_seen, r.max_steps_seen * 2,
+               so.depth, so.depth, r.pct_run_bound, r.pct_total_bound, r.runs);
+    for (int f = 0; f < FAM_COUNT; f++)
+        if (r.cex[f].found) {
+            g_autofree char *cmd = replay_command(path, l->var.name, o->knobs, &r.cex[f].sched);
+            printf("  %s: %s\n    first at seed %" G_GUINT64_FORMAT "%s\n    replay: %s\n",
+                   family_names[f], r.cex[f].v.message, r.first_seed[f],
+                   so.mode == SAMPLE_RANDOM ? " (drcsim run --seed reproduces it)" : "", cmd);
+        }
+    sample_result_free(&r);
+    return r.families ? EXIT_VIOLATION : EXIT_OK;
+}
+
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
     struct explore_cli o = { 0 };
@@ -166,6 +211,11 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
                                 .max_states = (uint64_t)o.max_states,
                                 .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
                                 .lossless = o.lossless, .bitstate = o.bitstate };
+    if (o.sample) {
+        rc = sample_main(&l, argv[1], &o);
+        loaded_free(&l);
+        return rc;
+    }
     if (o.shortest)
         explore_shortest(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     else
@@ -189,6 +239,7 @@ int cmd_explore(int argc, char **argv)
     int rc = explore_main(argc, argv, &o);
 
     g_free(o.variant);
+    g_free(o.sample);
     g_free(o.json);
     g_free(o.trace_path);
     g_strfreev(o.knobs);

@@ -86,6 +86,27 @@ struct explore_stats {
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,
                         const void *initial, const struct explore_opts *o,
                         struct explore_stats *st);
+/* Sampling: N seeded runs, uniformly random or PCT (probabilistic concurrency testing). */
+enum sample_mode { SAMPLE_RANDOM, SAMPLE_PCT };
+struct sample_opts {
+    enum sample_mode mode;
+    unsigned runs, depth, jobs;   /* depth: PCT's d (bug depth), >= 1 */
+    uint64_t seed;
+    unsigned max_steps;
+};
+struct sample_result {
+    unsigned runs, violating_runs, max_steps_seen, actors_seen;
+    uint64_t steps;
+    double seconds;
+    uint32_t families;
+    uint64_t first_seed[EXPLORE_MAX_FAMILIES];   /* seed of the first run per family */
+    struct counterexample cex[EXPLORE_MAX_FAMILIES];
+    double pct_run_bound, pct_total_bound;       /* PCT: P(find a depth-d bug) */
+};
+void explore_sample(const struct engine_model *m, const struct checker *c, const void *initial,
+                    const struct sample_opts *o, struct sample_result *out);
+void sample_result_free(struct sample_result *r);
+
 /* Breadth first: each family's counterexample has the fewest steps. */
 void explore_shortest(const struct engine_model *m, const struct checker *c,
                       const void *initial, const struct explore_opts *o,

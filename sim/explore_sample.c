@@ -1,0 +1,171 @@
+/*
+ * Sampling for state spaces too big to exhaust: N seeded runs, each either
+ * uniformly random among the fireable steps or PCT (Burckhardt et al.,
+ * ASPLOS 2010): random distinct actor priorities, the highest-priority
+ * fireable actor runs, and at d-1 random steps the running actor drops below
+ * all others. A run finds a bug of depth d with probability >= 1/(n k^(d-1))
+ * for n actors and k steps. Runs split across --jobs threads by seed.
+ */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+#include "explore.h"
+
+#define ACTOR_IDS 256
+
+struct pct {
+    uint32_t prio[ACTOR_IDS];
+    unsigned change[16], nchange, next_low;
+};
+
+static void pct_init(struct pct *p, struct engine_prng *r, unsigned depth, unsigned k)
+{
+    for (unsigned a = 0; a < ACTOR_IDS; a++)   /* distinct: random high bits, id low bits */
+        p->prio[a] = (engine_prng_below(r, 1u << 20) << 8 | a) + 64;
+    p->nchange = depth > 1 ? MIN(depth - 1, 16) : 0;
+    for (unsigned i = 0; i < p->nchange; i++)
+        p->change[i] = 1 + engine_prng_below(r, k ? k : 1);
+    p->next_low = p->nchange;
+}
+
+/* The fireable step of the highest-priority actor; lower it at a change point. */
+static unsigned pct_pick(struct pct *p, const struct step *steps, unsigned n, unsigned at)
+{
+    unsigned best = 0;
+
+    for (unsigned i = 1; i < n; i++)
+        if (p->prio[steps[i].actor] > p->prio[steps[best].actor])
+            best = i;
+    for (unsigned i = 0; i < p->nchange; i++)
+        if (p->change[i] == at)
+            p->prio[steps[best].actor] = p->next_low--;
+    return best;
+}
+
+struct worker {
+    const struct engine_model *m;
+    const struct checker *c;
+    const void *initial;
+    const struct sample_opts *o;
+    unsigned first, count, k;
+    struct sample_result r;
+    uint8_t actors[ACTOR_IDS];
+};
+
+static void one_run(struct worker *wk, uint64_t seed)
+{
+    struct step steps[ENGINE_MAX_STEPS];
+    struct violation v[EXPLORE_MAX_FAMILIES];
+    struct engine_prng prng;
+    struct schedule sched = { 0 };
+    struct pct pct = { .nchange = 0 };
+    void *w = g_malloc(wk->m->world_size);
+    uint32_t fams = 0;
+    unsigned at = 0, n;
+
+    memcpy(w, wk->initial, wk->m->world_size);
+    engine_prng_seed(&prng, seed);
+    if (wk->o->mode == SAMPLE_PCT)
+        pct_init(&pct, &prng, wk->o->depth, wk->k);
+    while (at < wk->o->max_steps && (n = engine_fireable(wk->m, w, steps, ENGINE_MAX_STEPS))) {
+        unsigned k = wk->o->mode == SAMPLE_PCT ? pct_pick(&pct, steps, n, at + 1)
+                                               : engine_prng_below(&prng, n);
+        wk->actors[steps[k].actor] = 1;
+        schedule_push(&sched, (uint16_t)k);
+        engine_fire(wk->m, w, &steps[k], NULL, ++at, NULL);
+        if ((fams = wk->c->step(wk->c->ctx, w, &steps[k], v)))
+            break;
+    }
+    if (!fams && at < wk->o->max_steps)
+        fams = wk->c->quiescent(wk->c->ctx, w, v);
+    wk->r.steps += at;
+    wk->r.max_steps_seen = MAX(wk->r.max_steps_seen, at);
+    wk->r.violating_runs += fams != 0;
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+        if ((fams >> f & 1) && !wk->r.cex[f].found) {
+            wk->r.cex[f] = (struct counterexample){ .found = true, .v = v[f] };
+            wk->r.cex[f].v.family = (uint8_t)f;
+            for (unsigned i = 0; i < sched.len; i++)
+                schedule_push(&wk->r.cex[f].sched, sched.choice[i]);
+            wk->r.first_seed[f] = seed;
+        }
+    wk->r.families |= fams;
+    schedule_free(&sched);
+    g_free(w);
+}
+
+static gpointer worker_main(gpointer data)
+{
+    struct worker *wk = data;
+
+    for (unsigned i = 0; i < wk->count; i++)
+        one_run(wk, wk->o->seed + wk->first + i);
+    return NULL;
+}
+
+/* Fold one worker's findings into the result; seeds are kept lowest first. */
+static void merge(struct sample_result *out, struct worker *wk)
+{
+    out->steps += wk->r.steps;
+    out->violating_runs += wk->r.violating_runs;
+    out->max_steps_seen = MAX(out->max_steps_seen, wk->r.max_steps_seen);
+    out->families |= wk->r.families;
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+        if (wk->r.cex[f].found && (!out->cex[f].found || wk->r.first_seed[f] < out->first_seed[f])) {
+            schedule_free(&out->cex[f].sched);
+            out->cex[f] = wk->r.cex[f];
+            out->first_seed[f] = wk->r.first_seed[f];
+            wk->r.cex[f] = (struct counterexample){ 0 };
+        }
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+        schedule_free(&wk->r.cex[f].sched);
+}
+
+void explore_sample(const struct engine_model *m, const struct checker *c, const void *initial,
+                    const struct sample_opts *o, struct sample_result *out)
+{
+    unsigned jobs = MAX(1, MIN(o->jobs, o->runs)), k = o->max_steps, n = 0;
+    struct worker *wk = g_new0(struct worker, jobs);
+    GThread **th = g_new0(GThread *, jobs);
+    gint64 t0 = g_get_monotonic_time();
+    uint8_t seen[ACTOR_IDS] = { 0 };
+
+    memset(out, 0, sizeof(*out));
+    if (o->mode == SAMPLE_PCT) {   /* k: the steps of one random run, doubled */
+        struct sample_opts random_run = { .mode = SAMPLE_RANDOM, .max_steps = o->max_steps };
+        struct worker probe = { .m = m, .c = c, .initial = initial, .o = &random_run };
+        one_run(&probe, o->seed);
+        k = MAX(1u, probe.r.max_steps_seen * 2);
+        for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+            schedule_free(&probe.r.cex[f].sched);
+    }
+    for (unsigned j = 0; j < jobs; j++) {
+        wk[j] = (struct worker){ .m = m, .c = c, .initial = initial, .o = o, .k = k,
+                                 .first = j * (o->runs / jobs) + MIN(j, o->runs % jobs),
+                                 .count = o->runs / jobs + (j < o->runs % jobs) };
+        th[j] = g_thread_new("drcsim-sample", worker_main, &wk[j]);
+    }
+    for (unsigned j = 0; j < jobs; j++) {
+        g_thread_join(th[j]);
+        merge(out, &wk[j]);
+        for (unsigned a = 0; a < ACTOR_IDS; a++)
+            seen[a] |= wk[j].actors[a];
+    }
+    for (unsigned a = 0; a < ACTOR_IDS; a++)
+        n += seen[a];
+    out->runs = o->runs;
+    out->actors_seen = n;
+    out->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (o->mode == SAMPLE_PCT && n) {
+        out->pct_run_bound = 1.0 / ((double)n * pow((double)k, (double)(o->depth - 1)));
+        out->pct_total_bound = -expm1((double)o->runs * log1p(-out->pct_run_bound));
+    }
+    g_free(wk);
+    g_free(th);
+}
+
+void sample_result_free(struct sample_result *r)
+{
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+        schedule_free(&r->cex[f].sched);
+}
