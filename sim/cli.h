@@ -59,6 +59,7 @@ int cmd_explore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 /* One JSON result object (no trailing newline) appended to g. */
 struct json_result {

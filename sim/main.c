@@ -17,6 +17,7 @@ static const char usage[] =
     "               [--json FILE] [--trace FILE]\n"
     "  check [SCENARIO|DIR]... [--junit FILE] [--json FILE]\n"
     "  replay TRACE\n"
+    "  validate SCENARIO [--variant V] [--runs N] [--keep DIR] [--json FILE]\n"
     "  list knobs|invariants|scenarios|variants|drc-table\n"
     "Each command takes --help.\n";
 
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "run", cmd_run }, { "explore", cmd_explore }, { "check", cmd_check },
-        { "replay", cmd_replay }, { "list", cmd_list } };
+        { "replay", cmd_replay }, { "list", cmd_list }, { "validate", cmd_validate } };
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

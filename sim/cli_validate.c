@@ -1,0 +1,179 @@
+/*
+ * `drcsim validate SCENARIO`: run the scenario on real QEMU (pseries under
+ * TCG with a Linux guest, realdrive.c) --runs times, and check that each
+ * real run is one of the behaviours the model admits (validate_search.c).
+ * A real QEMU that crashes or hangs makes its run "reference invalid".
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "realdrive.h"
+#include "validate.h"
+
+struct validate_cli {
+    char *variant, *keep, *json, *setup_dir;
+    gint runs;
+};
+
+struct run_verdict { const char *verdict; double seconds; unsigned observables; uint64_t states; };
+
+/*
+ * The model's initial world is each machine after its start-up; so of the
+ * real run, what a machine shows from its first QMP command on.
+ */
+static GArray *project(const struct sim *s, GArray *real)
+{
+    GArray *obs = g_array_new(FALSE, FALSE, sizeof(struct observation));
+    double first[MAX_MACHINES];
+
+    for (int m = 0; m < MAX_MACHINES; m++)
+        first[m] = 1e300;
+    for (guint i = 0; i < real->len; i++) {
+        const struct real_obs *r = &g_array_index(real, struct real_obs, i);
+        struct observation o;
+        if (strcmp(r->kind, "qmp") == 0 && real_observation(s, r->machine, "qmp", "device_add x",
+                                                            &o) && r->t < first[o.machine])
+            first[o.machine] = r->t;
+    }
+    for (guint i = 0; i < real->len; i++) {
+        const struct real_obs *r = &g_array_index(real, struct real_obs, i);
+        struct observation o;
+        if (real_observation(s, r->machine, r->kind, r->text, &o) && r->t >= first[o.machine])
+            g_array_append_val(obs, o);
+    }
+    return obs;
+}
+
+static void json_run(GString *g, const struct run_verdict *v, const char *detail)
+{
+    g_autofree char *esc = g_strescape(detail ? detail : "", NULL);
+
+    g_string_append_printf(g, "%s{\"verdict\":\"%s\",\"seconds\":%.3f,\"observables\":%u,"
+                           "\"model_states\":%" G_GUINT64_FORMAT ",\"first_divergence\":\"%s\"}",
+                           g->len && g->str[g->len - 1] == '}' ? "," : "", v->verdict, v->seconds,
+                           v->observables, v->states, esc);
+}
+
+/* One real run and its inclusion check; returns 0 admitted/invalid, 1 diverged. */
+static int one_run(struct loaded *l, const struct real_setup *paths, const char *workdir,
+                   int i, GString *runs_json)
+{
+    GArray *real = g_array_new(FALSE, FALSE, sizeof(struct real_obs)), *obs;
+    char invalid[512] = "";
+    struct run_verdict v = { 0 };
+    struct inclusion inc;
+    int rc = 0;
+
+    if (!real_drive_scenario(l->scn, workdir, paths, real, &v.seconds, invalid, sizeof(invalid))) {
+        v.verdict = "not-drivable";
+        printf("  run %d: cannot be driven on real QEMU: %s\n", i, invalid);
+        json_run(runs_json, &v, invalid);
+        g_array_free(real, TRUE);
+        return 2;
+    }
+    obs = project(&l->sim, real);
+    v.observables = obs->len;
+    if (invalid[0]) {
+        v.verdict = "reference-invalid";
+        printf("  run %d: %.1f s, %s\n", i, v.seconds, invalid);
+        json_run(runs_json, &v, invalid);
+    } else {
+        validate_inclusion(&l->sim, (const struct observation *)obs->data, obs->len, &inc);
+        v.states = inc.states;
+        v.verdict = inc.admitted ? "admitted" : "diverged";
+        printf("  run %d: %.1f s, %u observables: %s (model states %" G_GUINT64_FORMAT ")%s%s\n",
+               i, v.seconds, obs->len, v.verdict, inc.states, inc.admitted ? "" : "\n    ",
+               inc.admitted ? "" : inc.divergence);
+        json_run(runs_json, &v, inc.admitted ? NULL : inc.divergence);
+        rc = !inc.admitted;
+    }
+    g_array_free(obs, TRUE);
+    g_array_free(real, TRUE);
+    return rc;
+}
+
+static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
+{
+    GOptionEntry entries[] = {
+        { "variant", 0, 0, G_OPTION_ARG_STRING, &o->variant, "Variant (default real-qemu-7.2)", "V" },
+        { "runs", 0, 0, G_OPTION_ARG_INT, &o->runs, "Real runs (default 3)", "N" },
+        { "keep", 0, 0, G_OPTION_ARG_FILENAME, &o->keep, "Keep each run's files under DIR", "DIR" },
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the result as JSON", "FILE" },
+        { "setup", 0, 0, G_OPTION_ARG_FILENAME, &o->setup_dir,
+          "What validate/setup prepared (default build/validate)", "DIR" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL } };
+    GOptionContext *ctx = g_option_context_new("SCENARIO - check real QEMU runs against the model");
+    GError *e = NULL;
+    bool ok;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    ok = g_option_context_parse(ctx, argc, argv, &e);
+    if (!ok)
+        fprintf(stderr, "drcsim validate: %s\n", e->message);
+    else if (*argc != 2)
+        fprintf(stderr, "drcsim validate: expected one SCENARIO (see drcsim validate --help)\n");
+    else if (o->runs < 0)
+        fprintf(stderr, "drcsim validate: --runs takes N >= 1\n");
+    g_clear_error(&e);
+    g_option_context_free(ctx);
+    return ok && *argc == 2 && o->runs >= 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+static int validate_runs(struct loaded *l, const struct validate_cli *o, const char *path,
+                         const struct real_setup *paths, GString *runs_json)
+{
+    int worst = 0, runs = o->runs ? o->runs : 3;
+
+    printf("%s under %s: %d real run(s)\n", path, l->var.name, runs);
+    for (int i = 1; i <= runs && worst < 2; i++) {
+        g_autofree char *dir = o->keep ? g_strdup_printf("%s/run-%d", o->keep, i)
+                                       : g_dir_make_tmp("drcsim-validate-XXXXXX", NULL);
+        int rc;
+        g_mkdir_with_parents(dir, 0755);
+        rc = one_run(l, paths, dir, i, runs_json);
+        worst = rc > worst ? rc : worst;
+        if (!o->keep) {
+            g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+            if (system(cmd) != 0)
+                fprintf(stderr, "drcsim validate: could not remove %s\n", dir);
+        }
+    }
+    return worst == 2 ? EXIT_USAGE : worst;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    struct validate_cli o = { 0 };
+    struct real_setup paths;
+    struct loaded l;
+    char err[1024];
+    GString *runs_json = g_string_new(NULL);
+    int rc = validate_parse(&argc, &argv, &o);
+
+    if (!rc && !real_setup_load(o.setup_dir ? o.setup_dir : "build/validate", &paths, err, sizeof(err))) {
+        fprintf(stderr, "drcsim validate: %s (run validate/setup first)\n", err);
+        rc = EXIT_USAGE;
+    }
+    if (!rc && !load_scenario(argv[1], o.variant ? o.variant : "real-qemu-7.2", NULL, &l, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        rc = EXIT_USAGE;
+    } else if (!rc) {
+        rc = validate_runs(&l, &o, argv[1], &paths, runs_json);
+        if (o.json) {
+            g_autofree char *text = g_strdup_printf("{\"scenario\":\"%s\",\"variant\":\"%s\","
+                                                    "\"runs\":[%s]}\n", argv[1], l.var.name,
+                                                    runs_json->str);
+            if (!g_file_set_contents(o.json, text, -1, NULL))
+                fprintf(stderr, "drcsim validate: cannot write %s\n", o.json);
+        }
+        loaded_free(&l);
+    }
+    g_string_free(runs_json, TRUE);
+    g_free(o.variant);
+    g_free(o.keep);
+    g_free(o.json);
+    g_free(o.setup_dir);
+    return rc;
+}
