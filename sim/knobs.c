@@ -12,6 +12,7 @@ static const char *const cas_drc_reset_values[] = { "on", "reboot", "off", NULL 
 static const char *const reset_order_values[] = { "devices-first", "cas-first", NULL };
 static const char *const unplug_error_event_values[] = {
     "DEVICE_UNPLUG_GUEST_ERROR", "MEM_UNPLUG_ERROR", "none", NULL };
+static const char *const dst_dimms_values[] = { "command-line", "device-add", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
 
@@ -68,6 +69,10 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_LIBVIRT_DST_VCPUS] = { "libvirt.dst-vcpus", KNOB_ENUM, dst_vcpus_values, "device-add",
         "qemuProcessSetupHotpluggableVcpus (src/qemu/qemu_process.c)",
         "destination gets hot-plugged vCPUs by device_add in INMIGRATE, or on the command line" },
+    [KNOB_LIBVIRT_DST_DIMMS] = { "libvirt.dst-dimms", KNOB_ENUM, dst_dimms_values, "command-line",
+        "qemuBuildMemoryDeviceCommandLine (libvirt); device-add = drcsim's real-QEMU driver",
+        "destination gets hot-plugged DIMMs on the command line (libvirt), or by object-add + "
+        "device_add in INMIGRATE (a QEMU already started)" },
 };
 
 int knob_lookup(const char *name)

@@ -32,6 +32,7 @@ enum knob_id {
     KNOB_GUEST_STEP,
     KNOB_LIBVIRT_UNPLUG_TIMEOUT,
     KNOB_LIBVIRT_DST_VCPUS,
+    KNOB_LIBVIRT_DST_DIMMS,
     KNOB_COUNT
 };
 
@@ -48,6 +49,8 @@ enum { UNPLUG_ERROR_EVENT_DEVICE_UNPLUG_GUEST_ERROR, UNPLUG_ERROR_EVENT_MEM_UNPL
 enum { VSMT_SMP_THREADS, VSMT_8 };
 /* libvirt.dst-vcpus */
 enum { DST_VCPUS_DEVICE_ADD, DST_VCPUS_COMMAND_LINE };
+/* libvirt.dst-dimms */
+enum { DST_DIMMS_COMMAND_LINE, DST_DIMMS_DEVICE_ADD };
 
 struct knob_def {
     const char *name;

@@ -67,8 +67,10 @@ static void migrate_prepare(struct step_ctx *c, int dst)
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
         /* qemuProcessSetupHotpluggableVcpus: device_add while INMIGRATE */
-        if (c->s->scn->devices[d].type == DEV_CPU_CORE &&
-            knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) {
+        if ((c->s->scn->devices[d].type == DEV_CPU_CORE &&
+             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) ||
+            (c->s->scn->devices[d].type == DEV_DIMM &&
+             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD)) {
             if (!qmp_device_add(c->s, c->w, dst, (uint8_t)d, c->tr, err, sizeof(err)))
                 lv_error(c, err);
         } else if (!spapr_coldplug(c->s, c->w, dst, (uint8_t)d, err, sizeof(err))) {
