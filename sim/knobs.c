@@ -55,6 +55,10 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "spapr_h_cas_compose_response builds the whole tree (A. Kardashevskiy, 2019, QEMU 4.2); "
         "before, CAS only patched the tree built at reset",
         "the guest boots with the tree of CAS time (on) or of the last machine reset (off)" },
+    [KNOB_QEMU_TCG_STALE_VCPU] = { "qemu.tcg-stale-vcpu", KNOB_BOOL, NULL, "off",
+        "QEMU 7.2/10.0 under TCG (ref/real-qemu-tcg.md; seen again by drcsim validate): "
+        "tlb_flush -> qemu_thread_is_self on the freed vCPU",
+        "after a vCPU core is unplugged, a DIMM plug, a migration or a reset crashes QEMU" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

@@ -86,6 +86,7 @@ enum qemu_abort_reason {
     QEMU_ABORT_CC_NO_DEV,         /* configure-connector: dt_populate of a NULL device */
     QEMU_ABORT_LMB_ROLLBACK_NO_DS,/* spapr_memory_unplug_rollback: g_assert(ds) */
     QEMU_ABORT_FDT,               /* _FDT(): building the device tree failed */
+    QEMU_ABORT_TCG_STALE_VCPU,    /* TCG: memory-region change after a vCPU unplug */
     QEMU_ABORT_EVENT_OVERFLOW,    /* model bound MAX_EVENTS exceeded */
     QEMU_ABORT_COUNT
 };
@@ -101,7 +102,7 @@ struct spapr_machine {
     uint8_t migration;        /* enum migration_status of this QEMU */
     uint8_t pad0;
     uint8_t autostart;        /* cont during INMIGRATE: run once the migration ends */
-    uint8_t pad1;
+    uint8_t vcpu_unplugged;   /* a vCPU core was unrealized in this process */
     uint16_t fdt_cpus;        /* core slots with a cpu node in spapr->fdt_blob */
     uint16_t fdt_lmbs;        /* LMB slots flagged ASSIGNED in ibm,dynamic-memory */
     uint16_t deleted;         /* DEVICE_DELETED emitted, bit per device */

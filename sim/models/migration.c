@@ -15,6 +15,8 @@
 
 void migration_start(struct step_ctx *c, int src, int dst)
 {
+    if (spapr_tcg_stale_vcpu(c->s, c->w, src, c->tr))
+        return;   /* the RAM dirty-tracking start is a memory-region change */
     c->w->migration = (struct migration_state){ .status = MIGRATION_ACTIVE, .src = (uint8_t)src,
                                                 .dst = (uint8_t)dst, .load_failed_drc = 0xff };
     c->w->machines[src].migration = MIGRATION_ACTIVE;

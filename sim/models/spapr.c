@@ -93,6 +93,8 @@ static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, 
                  "device - memory fragmented due to alignments?");
         return false;
     }
+    if (spapr_tcg_stale_vcpu(s, w, m, tr))
+        return true;   /* QEMU is gone */
     sd->realized = 1;
     sd->first_drc = (uint8_t)slot;
     /* spapr_add_lmbs */
@@ -308,12 +310,26 @@ static bool device_del_inner(const struct sim *s, struct world *w, int m, uint8_
     }
 }
 
+/*
+ * Under TCG (QEMU 7.2, 10.0) an unplugged vCPU leaves its address-space
+ * listener behind: the next memory-region change crashes (qemu.tcg-stale-vcpu).
+ */
+bool spapr_tcg_stale_vcpu(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    if (!knob_on(&s->knobs, KNOB_QEMU_TCG_STALE_VCPU) || !w->machines[m].vcpu_unplugged)
+        return false;
+    spapr_abort(s, w, m, QEMU_ABORT_TCG_STALE_VCPU, 0, tr);
+    return true;
+}
+
 /* Unrealize: qdev emits DEVICE_DELETED once the object is gone. */
 static void device_unplugged(const struct sim *s, struct world *w, int m, uint8_t drc_dev,
                              struct trace *tr)
 {
     if (drc_dev == DRC_DEV_BUILTIN)
         return;
+    if (dev_cfg(s, (uint8_t)(drc_dev - 1))->type == DEV_CPU_CORE)
+        w->machines[m].vcpu_unplugged = 1;
     w->machines[m].devices[drc_dev - 1] = (struct spapr_device){ 0 };
     spapr_emit_event(s, w, m, QMP_DEVICE_DELETED, drc_dev, tr);
 }
@@ -411,6 +427,8 @@ void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace 
 {
     struct spapr_machine *mw = &w->machines[m];
 
+    if (spapr_tcg_stale_vcpu(s, w, m, tr))
+        return;
     drc_physical_reset_all(s, w, m);
     mw->ov5_cas = 0;
     mw->irq_latched = 0;        /* spapr_irq_reset */

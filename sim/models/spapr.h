@@ -60,6 +60,9 @@ bool qmp_cont(const struct sim *s, struct world *w, int m, char *err, size_t err
 /* spapr_build_fdt (spapr_fdt.c): the tree QEMU hands the guest, summarized. */
 void spapr_build_fdt(const struct sim *s, struct world *w, int m);
 
+/* qemu.tcg-stale-vcpu: true (and QEMU aborted) on a memory-region change after a vCPU unplug. */
+bool spapr_tcg_stale_vcpu(const struct sim *s, struct world *w, int m, struct trace *tr);
+
 /* Shared between spapr*.c. */
 void spapr_irq_pulse(struct world *w, int m);
 struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,

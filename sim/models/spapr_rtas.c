@@ -23,6 +23,9 @@ const char *qemu_abort_message(uint8_t reason)
         return "rtas_ibm_configure_connector: dt_populate of a DRC without a device";
     case QEMU_ABORT_LMB_ROLLBACK_NO_DS:
         return "spapr_memory_unplug_rollback: assertion failed: (ds)";
+    case QEMU_ABORT_TCG_STALE_VCPU:
+        return "memory_region_transaction_commit -> tlb_flush -> qemu_thread_is_self on an "
+               "unplugged vCPU (TCG use after free)";
     case QEMU_ABORT_FDT:
         return "spapr_build_fdt: _FDT() failed, QEMU exits";
     case QEMU_ABORT_EVENT_OVERFLOW:
