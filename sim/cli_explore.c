@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "trace.h"
 
@@ -31,6 +32,15 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
         cmd = replay_command(path, variant, knobs, &cx->sched);
         fprintf(f, "  %s: %s\n    replay: %s\n", family_names[fam], cx->v.message, cmd);
     }
+}
+
+/* One line on a terminal: states, states/s, depth, stack, memory. */
+static void progress_line(const struct explore_stats *st, unsigned depth, size_t queue, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "\r%12" G_GUINT64_FORMAT " states  %9.0f states/s  depth %4u  stack %5zu  "
+            "%6ld MB  %6.1f s ", st->states, st->seconds > 0 ? (double)st->states / st->seconds : 0,
+            depth, queue, explore_peak_rss_kb() / 1024, st->seconds);
 }
 
 struct explore_cli {
@@ -211,6 +221,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
                                 .max_states = (uint64_t)o.max_states,
                                 .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
                                 .lossless = o.lossless, .bitstate = o.bitstate };
+    if (isatty(STDERR_FILENO))   /* silent when not a terminal */
+        eo.progress = progress_line;
     if (o.sample) {
         rc = sample_main(&l, argv[1], &o);
         loaded_free(&l);
@@ -220,6 +232,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         explore_shortest(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     else
         explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
+    if (eo.progress)
+        fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
     printf("%s under %s: %s%s\n", argv[1], l.var.name,
            st.families ? "fail " : st.truncated ? "incomplete: no violation in the part explored"
                                                 : "pass",

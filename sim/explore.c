@@ -215,10 +215,27 @@ static bool admit(const struct engine_model *m, const struct checker *c, struct 
     return false;
 }
 
+/* The progress hook, at most every 250 ms (checked every 4096 transitions). */
+static void tick(const struct explore_opts *o, struct explore_stats *st, unsigned depth,
+                 size_t queue, gint64 t0, gint64 *last)
+{
+    gint64 now;
+
+    if (!o->progress || (st->transitions & 4095))
+        return;
+    now = g_get_monotonic_time();
+    if (now - *last < 250000)
+        return;
+    *last = now;
+    st->seconds = (double)(now - t0) / 1e6;
+    o->progress(st, depth, queue, o->progress_arg);
+}
+
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,
                         const void *initial, const struct explore_opts *o,
                         struct explore_stats *st)
 {
+    gint64 last = 0;
     GPtrArray *stack = g_ptr_array_new_with_free_func(g_free);
     struct visited vis;
     struct step probe[ENGINE_MAX_STEPS];
@@ -244,6 +261,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
         memcpy(child, fr->world, m->world_size);
         engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
         st->transitions++;
+        tick(o, st, stack->len, stack->len, t0, &last);
         fams = c->step(c->ctx, child, &fr->steps[k], v);
         if (fams) {
             record(st, v, fams, stack);

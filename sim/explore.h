@@ -61,12 +61,17 @@ struct counterexample {
     struct schedule sched;
 };
 
+struct explore_stats;
+
 struct explore_opts {
     unsigned max_depth;        /* 0 = unbounded */
     uint64_t max_states;       /* 0 = unbounded */
     size_t mem_bytes;          /* visited-set budget, 0 = grow without bound */
     bool lossless;             /* store whole worlds, not fingerprints */
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
+    /* called about every 250 ms with the figures so far (NULL: none) */
+    void (*progress)(const struct explore_stats *st, unsigned depth, size_t queue, void *arg);
+    void *progress_arg;
 };
 
 struct explore_stats {
