@@ -220,6 +220,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     eo = (struct explore_opts){ .max_depth = (unsigned)o.max_depth,
                                 .max_states = (uint64_t)o.max_states,
                                 .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
+                                .jobs = o.jobs > 1 ? (unsigned)o.jobs : 1,
                                 .lossless = o.lossless, .bitstate = o.bitstate };
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;

@@ -154,9 +154,81 @@ struct frame {
     unsigned char world[];
 };
 
-/* The path to the current world: the choice taken from every frame. */
-static void record(struct explore_stats *st, const struct violation *v, uint32_t fams,
-                   const GPtrArray *stack)
+/*
+ * The DFS stack keeps the frames it allocated for reuse: no malloc/free per
+ * step (with threads, freed memory handed back to the kernel means TLB
+ * shootdowns on every core).
+ */
+struct fstack {
+    struct frame **f;
+    unsigned len, cap;
+};
+
+static struct frame *fstack_top(const struct fstack *s)
+{
+    return s->f[s->len - 1];
+}
+
+static void fstack_free(struct fstack *s)
+{
+    for (unsigned i = 0; i < s->cap; i++)
+        g_free(s->f[i]);
+    g_free(s->f);
+}
+
+/* The path to the current world: the prefix, then the choice taken from every frame. */
+static void record(struct dfs *d, const struct violation *v, uint32_t fams, const struct fstack *stack)
+{
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
+        struct counterexample *cx = &d->st->cex[f];
+        if (!(fams & (1u << f)) || cx->found)
+            continue;
+        cx->found = true;
+        cx->v = v[f];
+        cx->v.family = (uint8_t)f;
+        for (unsigned i = 0; d->prefix && i < d->prefix->len; i++)
+            schedule_push(&cx->sched, d->prefix->choice[i]);
+        for (unsigned i = 0; i < stack->len; i++)
+            schedule_push(&cx->sched, (uint16_t)(stack->f[i]->next - 1));
+    }
+    d->st->families |= fams;
+}
+
+static struct frame *push_frame(struct fstack *s, const struct engine_model *m, const void *w)
+{
+    struct frame *fr;
+
+    if (s->len == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->f = g_renew(struct frame *, s->f, s->cap);
+        for (unsigned i = s->len; i < s->cap; i++)
+            s->f[i] = g_malloc(sizeof(*fr) + m->world_size);
+    }
+    fr = s->f[s->len++];
+    memcpy(fr->world, w, m->world_size);
+    fr->n = engine_fireable(m, fr->world, fr->steps, ENGINE_MAX_STEPS);
+    fr->next = 0;
+    return fr;
+}
+
+/* The search's own visited set; --bitstate takes over when the budget is used up. */
+enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
+                                  bool bitstate)
+{
+    struct visited *vis = set;
+    enum visited_result r = visited_add(vis, fp, w);
+
+    if (r == VISITED_FULL && bitstate && vis->mode == VISITED_FINGERPRINT) {
+        visited_to_bitstate(vis);
+        st->bitstate = true;
+        r = visited_add(vis, fp, w);
+    }
+    return r;
+}
+
+/* A violation reached by exactly the choices of sched. */
+void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
+                     const struct schedule *sched)
 {
     for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
         struct counterexample *cx = &st->cex[f];
@@ -165,129 +237,134 @@ static void record(struct explore_stats *st, const struct violation *v, uint32_t
         cx->found = true;
         cx->v = v[f];
         cx->v.family = (uint8_t)f;
-        for (unsigned i = 0; i < stack->len; i++) {
-            const struct frame *fr = g_ptr_array_index(stack, i);
-            schedule_push(&cx->sched, (uint16_t)(fr->next - 1));
-        }
+        for (unsigned i = 0; i < sched->len; i++)
+            schedule_push(&cx->sched, sched->choice[i]);
     }
     st->families |= fams;
 }
 
-static struct frame *push_frame(GPtrArray *stack, const struct engine_model *m, const void *w)
-{
-    struct frame *fr = g_malloc(sizeof(*fr) + m->world_size);
-
-    memcpy(fr->world, w, m->world_size);
-    fr->n = engine_fireable(m, fr->world, fr->steps, ENGINE_MAX_STEPS);
-    fr->next = 0;
-    g_ptr_array_add(stack, fr);
-    return fr;
-}
-
 /* A new world: visited? quiescent? Returns true when it must be expanded. */
-static bool admit(const struct engine_model *m, const struct checker *c, struct visited *vis,
-                  const void *w, struct explore_stats *st, const GPtrArray *stack,
-                  struct step *probe, bool bitstate)
+static bool admit(struct dfs *d, const void *w, const struct fstack *stack, struct step *probe)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
-    uint64_t fp = XXH3_64bits(w, m->world_size);
-    enum visited_result r = visited_add(vis, fp, w);
+    const struct engine_model *m = d->m;
+    enum visited_result r = d->add(d->set, XXH3_64bits(w, m->world_size), w, d->st,
+                                   d->o->bitstate);
     uint32_t fams;
 
-    if (r == VISITED_FULL && bitstate && vis->mode == VISITED_FINGERPRINT) {
-        visited_to_bitstate(vis);   /* the budget is used up: go on with two bits a state */
-        st->bitstate = true;
-        r = visited_add(vis, fp, w);
-    }
     if (r == VISITED_FULL)
-        st->full = true;
+        d->st->full = true;
     if (r != VISITED_NEW)
         return false;
-    st->states++;
-    if (stack->len > st->max_depth)   /* the new world's depth: one per frame above it */
-        st->max_depth = stack->len;
+    d->st->states++;
+    if (d->depth0 + stack->len > d->st->max_depth)   /* one level per frame above it */
+        d->st->max_depth = d->depth0 + stack->len;
     if (engine_fireable(m, w, probe, ENGINE_MAX_STEPS) > 0)
         return true;
-    st->quiescent_states++;
-    fams = c->quiescent(c->ctx, w, v);
+    d->st->quiescent_states++;
+    fams = d->c->quiescent(d->c->ctx, w, v);
     if (fams)
-        record(st, v, fams, stack);
+        record(d, v, fams, stack);
     return false;
 }
 
 /* The progress hook, at most every 250 ms (checked every 4096 transitions). */
-static void tick(const struct explore_opts *o, struct explore_stats *st, unsigned depth,
-                 size_t queue, gint64 t0, gint64 *last)
+static void tick(struct dfs *d, unsigned depth, size_t queue)
 {
     gint64 now;
 
-    if (!o->progress || (st->transitions & 4095))
+    if (!d->o->progress || (d->st->transitions & 4095))
         return;
     now = g_get_monotonic_time();
-    if (now - *last < 250000)
+    if (now - d->last_tick < 250000)
         return;
-    *last = now;
-    st->seconds = (double)(now - t0) / 1e6;
-    o->progress(st, depth, queue, o->progress_arg);
+    d->last_tick = now;
+    d->st->seconds = (double)(now - d->t0) / 1e6;
+    d->o->progress(d->st, depth, queue, d->o->progress_arg);
+}
+
+/* One expansion of the top frame; false when the search must stop. */
+static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct step *probe)
+{
+    struct frame *fr = fstack_top(stack);
+    struct violation v[EXPLORE_MAX_FAMILIES];
+    const struct engine_model *m = d->m;
+    unsigned k = fr->next++;
+    uint32_t fams;
+
+    memcpy(child, fr->world, m->world_size);
+    engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
+    d->st->transitions++;
+    tick(d, d->depth0 + stack->len, stack->len);
+    if ((fams = d->c->step(d->c->ctx, child, &fr->steps[k], v))) {
+        record(d, v, fams, stack);
+        return true;
+    }
+    if (!admit(d, child, stack, probe))
+        return !d->st->full;
+    if (d->o->max_states && d->st->states >= d->o->max_states) {
+        d->st->truncated = true;   /* the bound is on states: stop */
+        return false;
+    }
+    if (d->o->max_depth && d->depth0 + stack->len >= d->o->max_depth) {
+        d->st->truncated = true;
+        return true;
+    }
+    push_frame(stack, m, child);
+    return true;
+}
+
+/* Depth first from start (already admitted, depth0 steps deep). */
+void dfs_run(struct dfs *d, const void *start)
+{
+    struct fstack stack = { 0 };
+    struct step probe[ENGINE_MAX_STEPS];
+    void *child = g_malloc(d->m->world_size);
+
+    push_frame(&stack, d->m, start);
+    while (stack.len) {
+        struct frame *fr = fstack_top(&stack);
+        if (fr->next == fr->n)
+            stack.len--;
+        else if (!dfs_expand(d, &stack, child, probe))
+            break;
+    }
+    d->st->truncated |= d->st->full;
+    g_free(child);
+    fstack_free(&stack);
+}
+
+/* Admit the initial world of a search (its depth is depth0). */
+bool dfs_admit_start(struct dfs *d, const void *start)
+{
+    struct fstack none = { 0 };
+    struct step probe[ENGINE_MAX_STEPS];
+
+    return admit(d, start, &none, probe);
 }
 
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,
                         const void *initial, const struct explore_opts *o,
                         struct explore_stats *st)
 {
-    gint64 last = 0;
-    GPtrArray *stack = g_ptr_array_new_with_free_func(g_free);
     struct visited vis;
-    struct step probe[ENGINE_MAX_STEPS];
-    void *child = g_malloc(m->world_size);
-    gint64 t0 = g_get_monotonic_time();
+    struct dfs d = { .m = m, .c = c, .o = o, .st = st, .set = &vis, .add = dfs_local_add,
+                     .t0 = g_get_monotonic_time() };
 
+    if (o->jobs > 1) {
+        explore_parallel(m, c, initial, o, st);
+        return;
+    }
     memset(st, 0, sizeof(*st));
     visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
-    if (admit(m, c, &vis, initial, st, stack, probe, o->bitstate))
-        push_frame(stack, m, initial);
-    while (stack->len && !st->full) {
-        struct frame *fr = g_ptr_array_index(stack, stack->len - 1);
-        struct violation v[EXPLORE_MAX_FAMILIES];
-        uint32_t fams;
-        unsigned k;
-
-        if (fr->next == fr->n) {
-            g_ptr_array_set_size(stack, stack->len - 1);
-            continue;
-        }
-        k = fr->next++;
-        memcpy(child, fr->world, m->world_size);
-        engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
-        st->transitions++;
-        tick(o, st, stack->len, stack->len, t0, &last);
-        fams = c->step(c->ctx, child, &fr->steps[k], v);
-        if (fams) {
-            record(st, v, fams, stack);
-            continue;
-        }
-        if (!admit(m, c, &vis, child, st, stack, probe, o->bitstate))
-            continue;
-        if (o->max_states && st->states >= o->max_states) {
-            st->truncated = true;
-            g_ptr_array_set_size(stack, 0);   /* stop: the bound is on states */
-            break;
-        }
-        if (o->max_depth && stack->len >= o->max_depth) {
-            st->truncated = true;
-            continue;
-        }
-        push_frame(stack, m, child);
-    }
-    st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (dfs_admit_start(&d, initial))
+        dfs_run(&d, initial);
+    st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;
     st->visited_bytes = visited_bytes(&vis);
     st->collision_probability = visited_collision_probability(&vis);
-    st->truncated |= st->full;
     st->peak_rss_kb = explore_peak_rss_kb();
     visited_free(&vis);
-    g_free(child);
-    g_ptr_array_free(stack, TRUE);
 }
 
 void explore_stats_free(struct explore_stats *st)

@@ -9,7 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <glib.h>
 #include "engine.h"
+#include "visited.h"
 
 #define EXPLORE_MAX_FAMILIES 32
 
@@ -69,6 +71,7 @@ struct explore_opts {
     size_t mem_bytes;          /* visited-set budget, 0 = grow without bound */
     bool lossless;             /* store whole worlds, not fingerprints */
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
+    unsigned jobs;             /* worker threads (exhaustive: shared visited set) */
     /* called about every 250 ms with the figures so far (NULL: none) */
     void (*progress)(const struct explore_stats *st, unsigned depth, size_t queue, void *arg);
     void *progress_arg;
@@ -117,6 +120,29 @@ void explore_shortest(const struct engine_model *m, const struct checker *c,
                       const void *initial, const struct explore_opts *o,
                       struct explore_stats *st);
 void explore_stats_free(struct explore_stats *st);
+
+/* The depth-first search, for explore.c and explore_parallel.c. */
+struct dfs {
+    const struct engine_model *m;
+    const struct checker *c;
+    const struct explore_opts *o;
+    struct explore_stats *st;
+    void *set;                 /* the visited set, behind add */
+    enum visited_result (*add)(void *set, uint64_t fp, const void *w, struct explore_stats *st,
+                               bool bitstate);
+    const struct schedule *prefix;   /* choices that led to the start world */
+    unsigned depth0;
+    gint64 t0, last_tick;
+};
+enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
+                                  bool bitstate);
+bool dfs_admit_start(struct dfs *d, const void *start);
+void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
+                     const struct schedule *sched);
+void dfs_run(struct dfs *d, const void *start);
+/* --jobs N: a breadth-first prefix, then N threads share its frontier and one visited set. */
+void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
+                      const struct explore_opts *o, struct explore_stats *st);
 long explore_peak_rss_kb(void);
 
 #endif

@@ -23,13 +23,19 @@ static size_t slot_bytes(const struct visited *v)
 
 void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget, size_t world_size)
 {
+    visited_init_sized(v, mode, budget, world_size, 1u << 16);
+}
+
+void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget,
+                        size_t world_size, size_t cap)
+{
     *v = (struct visited){ .mode = (uint8_t)mode, .budget = budget, .world_size = world_size };
     if (mode == VISITED_BITSTATE) {
         v->cap = (budget ? budget : (64u << 20)) * 8;   /* bits */
         v->slots = g_new0(uint64_t, v->cap / 64);
         return;
     }
-    v->cap = 1u << 16;
+    v->cap = MAX(16, cap);
     if (budget && v->cap * slot_bytes(v) > budget)
         v->cap = MAX(16, budget / slot_bytes(v));
     v->slots = g_new0(uint64_t, v->cap);

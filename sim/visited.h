@@ -29,6 +29,9 @@ struct visited {
 void visited_init(struct visited *v, size_t cap);
 /* mode, memory budget in bytes (0 = grow without bound), world size for lossless */
 void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget, size_t world_size);
+/* The same, starting with room for cap fingerprints (shards start small). */
+void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget,
+                        size_t world_size, size_t cap);
 bool visited_insert(struct visited *v, uint64_t fp);   /* true when fp is new */
 /* The full form: FULL when the budget leaves no room (nothing inserted). */
 enum visited_result visited_add(struct visited *v, uint64_t fp, const void *world);
