@@ -60,11 +60,16 @@ int cmd_check(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+/* cli_split.c */
+int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir);
+int explore_job(const char *file, const char *json_out, const struct explore_opts *eo);
 
 /* One JSON result object (no trailing newline) appended to g. */
 struct json_result {
     const char *scenario, *variant;
     bool pass;
+    bool incomplete;                  /* no violation, but not every interleaving seen */
     uint32_t families;
     const struct explore_stats *st;   /* may be NULL (run) */
     uint64_t states, transitions;

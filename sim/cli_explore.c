@@ -19,7 +19,7 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
             st->seconds, st->seconds > 0 ? (double)st->states / st->seconds : 0.0,
             st->states ? (double)st->visited_bytes / (double)st->states : 0.0, st->peak_rss_kb);
     fprintf(f, "collision probability %.3g (%s)%s\n", st->collision_probability,
-            st->bitstate ? "bitstate" : st->collision_probability == 0.0 ? "lossless"
+            st->bitstate ? "bitstate" : st->lossless ? "lossless"
                                                                          : "64-bit fingerprints",
             st->full ? "  STOPPED: the visited set's --mem budget is used up "
                        "(raise --mem, or go on with --bitstate)"
@@ -44,7 +44,8 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
 }
 
 struct explore_cli {
-    char *variant, *json, *trace_path, *sample;
+    char *variant, *json, *trace_path, *sample, *job, *out;
+    gint split;
     gint runs, depth, jobs;
     gint64 seed;
     char **knobs;
@@ -70,6 +71,9 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "First seed of the sampled runs (default 1)", "S" },
         { "depth", 0, 0, G_OPTION_ARG_INT, &o->depth, "PCT: the bug depth d (default 3)", "D" },
         { "jobs", 0, 0, G_OPTION_ARG_INT, &o->jobs, "Worker threads (default 1)", "N" },
+        { "split", 0, 0, G_OPTION_ARG_INT, &o->split, "Write N independent job files", "N" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where --split writes (default jobs)", "DIR" },
+        { "job", 0, 0, G_OPTION_ARG_FILENAME, &o->job, "Run one job file of --split", "FILE" },
         { "shrink", 0, 0, G_OPTION_ARG_NONE, &o->shrink,
           "Drop the statements the first violation does not need; print the scenario", NULL },
         { "bitstate", 0, 0, G_OPTION_ARG_NONE, &o->bitstate,
@@ -86,8 +90,8 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
     ok = g_option_context_parse(ctx, argc, argv, &e);
     if (!ok)
         fprintf(stderr, "drcsim explore: %s\n", e->message);
-    else if (*argc != 2)
-        fprintf(stderr, "drcsim explore: expected one SCENARIO (see drcsim explore --help)\n");
+    else if (*argc != (o->job ? 1 : 2))
+        fprintf(stderr, "drcsim explore: expected one SCENARIO, or --job FILE alone\n");
     else if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0) {
         fprintf(stderr, "drcsim explore: --max-depth, --max-states and --mem take N >= 0\n");
         ok = false;
@@ -100,10 +104,16 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
     } else if (o->lossless && o->bitstate) {
         fprintf(stderr, "drcsim explore: --lossless and --bitstate exclude each other\n");
         ok = false;
+    } else if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
+                          o->split || o->jobs > 1 || o->trace_path || o->max_depth ||
+                          o->max_states)) {
+        fprintf(stderr, "drcsim explore: --job takes only --mem, --lossless, --bitstate and --json "
+                        "(the job file names the scenario, variant and knobs)\n");
+        ok = false;
     }
     g_clear_error(&e);
     g_option_context_free(ctx);
-    return ok && *argc == 2 ? EXIT_OK : EXIT_USAGE;
+    return ok && *argc == (o->job ? 1 : 2) ? EXIT_OK : EXIT_USAGE;
 }
 
 /* The first counterexample, replayed into a JSONL trace file. */
@@ -213,17 +223,24 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     *po = o;
     if (rc)
         return rc;
-    if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_USAGE;
-    }
     eo = (struct explore_opts){ .max_depth = (unsigned)o.max_depth,
                                 .max_states = (uint64_t)o.max_states,
                                 .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
                                 .jobs = o.jobs > 1 ? (unsigned)o.jobs : 1,
                                 .lossless = o.lossless, .bitstate = o.bitstate };
+    if (o.job)
+        return explore_job(o.job, o.json, &eo);
+    if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;
+    if (o.split > 0) {
+        rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs");
+        loaded_free(&l);
+        return rc;
+    }
     if (o.sample) {
         rc = sample_main(&l, argv[1], &o);
         loaded_free(&l);
@@ -237,7 +254,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
     printf("%s under %s: %s%s\n", argv[1], l.var.name,
            st.families ? "fail " : st.truncated ? "incomplete: no violation in the part explored"
-                                                : "pass",
+           : st.bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
            families_format(st.families, fams, sizeof(fams)));
     print_exploration(stdout, argv[1], l.var.name, o.knobs, &st);
     rc = explore_outputs(&l, argv[1], &o, &st);
@@ -255,6 +272,8 @@ int cmd_explore(int argc, char **argv)
 
     g_free(o.variant);
     g_free(o.sample);
+    g_free(o.job);
+    g_free(o.out);
     g_free(o.json);
     g_free(o.trace_path);
     g_strfreev(o.knobs);

@@ -138,12 +138,15 @@ void json_result_append(void *gstring, const struct json_result *r)
     GString *g = gstring;
     char fams[256];
     gchar **names;
+    bool incomplete = r->incomplete || (r->st && (r->st->truncated || r->st->full ||
+                                                  r->st->bitstate));
 
     g_string_append(g, g->len ? ",\n{" : "{");
     json_str(g, "scenario", r->scenario);
     g_string_append_c(g, ',');
     json_str(g, "variant", r->variant);
-    g_string_append_printf(g, ",\"verdict\":\"%s\",\"families\":[", r->pass ? "pass" : "fail");
+    g_string_append_printf(g, ",\"verdict\":\"%s\",\"families\":[",
+                           !r->pass ? "fail" : incomplete ? "incomplete" : "pass");
     names = g_strsplit(families_format(r->families, fams, sizeof(fams)), ",", -1);
     for (int i = 0; names[i] && *names[i]; i++)
         g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);

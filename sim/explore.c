@@ -363,6 +363,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;
     st->visited_bytes = visited_bytes(&vis);
     st->collision_probability = visited_collision_probability(&vis);
+    st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
     visited_free(&vis);
 }

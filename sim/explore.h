@@ -86,6 +86,7 @@ struct explore_stats {
     bool full;                 /* the visited set's budget stopped it */
     bool bitstate;             /* it went on in bitstate mode */
     double collision_probability;
+    bool lossless;             /* whole states stored: no collisions possible */
     size_t visited_bytes;      /* memory of the visited set */
     long peak_rss_kb;
     struct counterexample cex[EXPLORE_MAX_FAMILIES];

@@ -190,6 +190,7 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
         visited_free(&set->v[k]);
         g_mutex_clear(&set->lock[k]);
     }
+    st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
     g_ptr_array_free(level, TRUE);
     g_free(set);

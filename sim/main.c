@@ -14,9 +14,13 @@ static const char usage[] =
     "  run SCENARIO [--variant V] [--knob K=V]... [--seed N | --schedule S] [--trace FILE]\n"
     "               [--format text|jsonl]\n"
     "  explore SCENARIO [--variant V] [--knob K=V]... [--max-depth N] [--max-states N]\n"
+    "               [--mem MB] [--lossless | --bitstate] [--jobs N] [--shortest] [--shrink]\n"
+    "               [--sample random|pct --runs N --seed S] [--split N --out DIR]\n"
     "               [--json FILE] [--trace FILE]\n"
+    "  explore --job FILE [--mem MB] [--lossless | --bitstate] [--json FILE]\n"
     "  check [SCENARIO|DIR]... [--junit FILE] [--json FILE]\n"
     "  replay TRACE\n"
+    "  merge RESULT.json... [--json FILE]\n"
     "  validate SCENARIO [--variant V] [--runs N] [--keep DIR] [--json FILE]\n"
     "  list knobs|invariants|scenarios|variants|drc-table\n"
     "Each command takes --help.\n";
@@ -139,7 +143,8 @@ int main(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "run", cmd_run }, { "explore", cmd_explore }, { "check", cmd_check },
-        { "replay", cmd_replay }, { "list", cmd_list }, { "validate", cmd_validate } };
+        { "replay", cmd_replay }, { "list", cmd_list }, { "validate", cmd_validate },
+        { "merge", cmd_merge } };
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -211,7 +211,7 @@ double visited_collision_probability(const struct visited *v)
 {
     double n = (double)v->count;
 
-    if (v->mode == VISITED_LOSSLESS)
+    if (v->mode == VISITED_LOSSLESS || v->count < 2)
         return 0.0;
     if (v->mode == VISITED_BITSTATE) {
         double p = pow(1.0 - exp(-2.0 * n / (double)v->cap), 2.0);

@@ -51,6 +51,54 @@ expect_run "explore exits 1 when a family is violated" 1 '^  expect-failed: ' \
     "$DRCSIM" explore scenarios/drc-conformance.scn --variant qemu-2.10-dev --trace "$tmp/cex.jsonl"
 expect_run "the counterexample trace replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/cex.jsonl"
 
+# --- exploration modes: each gives the same answer as the plain search ------------------
+pc4=scenarios/scaling/parallel-cores-4.scn
+pc5=scenarios/scaling/parallel-cores-5.scn
+expect_run "parallel-cores-4: 16973 states" 0 '^states 16973  transitions 38290 ' "$DRCSIM" explore "$pc4"
+expect_run "--jobs 2: the same 16973 states" 0 '^states 16973  transitions 38290 ' "$DRCSIM" explore "$pc4" --jobs 2
+expect_run "--lossless: the same 16973 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless
+expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1
+expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1
+expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate
+expect_run "--lossless with --bitstate is refused" 2 'exclude each other' "$DRCSIM" explore "$pc4" --lossless --bitstate
+expect_run "--shortest: the counterexample is 44 steps" 1 'replay: drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule 0\*44$' \
+    "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --shortest
+"$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --shrink >"$tmp/shrunk.out" 2>&1
+sed -n '/^# Shrunk by drcsim/,$p' "$tmp/shrunk.out" >"$tmp/shrunk.scn"
+expect_run "--shrink keeps 2 statements" 0 '^do +dst device_add cpu core1' grep -E '^do ' "$tmp/shrunk.scn"
+[ "$(grep -cE '^do ' "$tmp/shrunk.scn")" -eq 2 ] && ok "--shrink: exactly the two do statements" || bad "--shrink: exactly the two do statements"
+expect_run "the shrunk scenario still fails the same way" 1 'fail drc-migration-mismatch' \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" explore "$tmp/shrunk.scn" --variant qemu-2.10-dev
+expect_run "--sample random finds the CCS race" 1 '^random sampling: 200 runs \(seeds 1..200\), [1-9][0-9]* violating' \
+    "$DRCSIM" explore scenarios/ccs-migration-race.scn --sample random --runs 200 --seed 1
+expect_run "--sample pct prints its probability bound" 1 '^PCT: n = 4 actors, k = [0-9]+ steps, d = 3: ' \
+    "$DRCSIM" explore scenarios/ccs-migration-race.scn --sample pct --runs 200 --seed 1
+
+# --- split, jobs, merge: the verdict of the whole search ---------------------------------
+split_run() {   # split_run DIR SCENARIO VARIANT: split in 4, run every job
+    "$DRCSIM" explore "$2" --variant "$3" --split 4 --out "$1" >"$tmp/out" 2>&1 || return 1
+    for j in "$1"/job-*.json; do
+        "$DRCSIM" explore --job "$j" --json "$j.result.json" >>"$tmp/out" 2>&1
+        [ $? -le 1 ] || return 1
+    done
+}
+split_run "$tmp/s4" "$pc4" upstream && ok "split parallel-cores-4 into 4 jobs and run them" || bad "split parallel-cores-4 into 4 jobs and run them"
+ls "$tmp"/s4/job-00[0-3].json >/dev/null 2>&1 && ok "--split 4 writes job-000..003.json" || bad "--split 4 writes job-000..003.json"
+expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/scaling/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
+split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-migration-race and run its jobs" || bad "split ccs-migration-race and run its jobs"
+expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +guest-dt-mismatch ' \
+    "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json
+grep -q '"verdict":"fail","families":\["guest-dt-mismatch"\]' "$tmp/merged.json" && ok "merge --json carries the verdict" || bad "merge --json carries the verdict"
+replay=$("$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json | sed -n 's/^    replay: drcsim run //p')
+expect_run "the merged counterexample replays to the same violation" 1 'guest-dt-mismatch' "$DRCSIM" run $replay
+printf '{"job":0}\n' >"$tmp/notajob.json"
+expect_run "a file that is not a job" 2 "^$tmp/notajob.json:1:1: error: not a drcsim job" "$DRCSIM" explore --job "$tmp/notajob.json"
+sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/s4/job-000.json" >"$tmp/badprefix.json"
+expect_run "a job prefix that is not a schedule of the scenario" 2 "^$tmp/badprefix.json:1:1: error: prefix 0 " "$DRCSIM" explore --job "$tmp/badprefix.json"
+sed 's/"scenario_xxh3":"[0-9a-f]*"/"scenario_xxh3":"0000000000000000"/' "$tmp/s4/job-000.json" >"$tmp/stale.json"
+expect_run "a job whose scenario changed since the split" 2 "^$tmp/stale.json:1:1: error: .* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale.json"
+expect_run "merge of a file that is not a result" 2 "^$tmp/notajob.json:1:1: error: not a drcsim result" "$DRCSIM" merge "$tmp/notajob.json"
+
 # --- determinism and replay ---------------------------------------------------
 for s in scenarios/*.scn; do
     n=$(basename "$s" .scn)
@@ -96,7 +144,7 @@ expect_run "list invariants" 0 '^drc-migration-mismatch ' "$DRCSIM" list invaria
 expect_run "list variants" 0 '^qemu-2.10-dev ' "$DRCSIM" list variants
 expect_run "list scenarios" 0 '^drc-conformance ' "$DRCSIM" list scenarios
 expect_run "list drc-table" 0 'drc_set_usable' "$DRCSIM" list drc-table
-for c in run explore check replay list; do
+for c in run explore check replay list merge validate; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
 

@@ -1,0 +1,170 @@
+/*
+ * `drcsim merge FILE...`: the JSON results of split jobs (and of split.json,
+ * the prefix's own) combined per scenario x variant: families united,
+ * states, transitions and seconds added up (jobs do not share a visited set,
+ * so states seen by two jobs count twice), the deepest depth kept.
+ */
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+struct agg {
+    char *scenario, *variant;
+    uint32_t families;
+    uint64_t states, transitions;
+    char *replay;                /* the first part's counterexample, if any */
+    unsigned max_depth, parts;
+    bool incomplete;             /* some part did not see all of its interleavings */
+    double seconds;
+};
+
+static struct agg *find_agg(GPtrArray *all, const char *scenario, const char *variant)
+{
+    struct agg *a;
+
+    for (guint i = 0; i < all->len; i++) {
+        a = g_ptr_array_index(all, i);
+        if (strcmp(a->scenario, scenario) == 0 && strcmp(a->variant, variant) == 0)
+            return a;
+    }
+    a = g_new0(struct agg, 1);
+    a->scenario = g_strdup(scenario);
+    a->variant = g_strdup(variant);
+    g_ptr_array_add(all, a);
+    return a;
+}
+
+static void free_agg(gpointer p)
+{
+    struct agg *a = p;
+
+    g_free(a->scenario);
+    g_free(a->variant);
+    g_free(a->replay);
+    g_free(a);
+}
+
+static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
+{
+    JsonArray *fams;
+    struct agg *a;
+
+    if (!json_object_has_member(r, "scenario") || !json_object_has_member(r, "variant") ||
+        !json_object_has_member(r, "families") || !json_object_has_member(r, "states")) {
+        fprintf(stderr, "%s:1:1: error: not a drcsim result (scenario, variant, families, states)\n",
+                file);
+        return false;
+    }
+    a = find_agg(all, json_object_get_string_member(r, "scenario"),
+                 json_object_get_string_member(r, "variant"));
+    fams = json_object_get_array_member(r, "families");
+    for (guint i = 0; i < json_array_get_length(fams); i++) {
+        int f = family_lookup(json_array_get_string_element(fams, i));
+        if (f < 0) {
+            fprintf(stderr, "%s:1:1: error: unknown family '%s'\n", file,
+                    json_array_get_string_element(fams, i));
+            return false;
+        }
+        a->families |= 1u << f;
+    }
+    a->states += (uint64_t)json_object_get_int_member(r, "states");
+    a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
+    a->max_depth = MAX(a->max_depth, (unsigned)json_object_get_int_member_with_default(r, "max_depth", 0));
+    a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
+    if (!a->replay && json_object_has_member(r, "replay"))
+        a->replay = g_strdup(json_object_get_string_member(r, "replay"));
+    a->incomplete |= strcmp(json_object_get_string_member_with_default(r, "verdict", ""),
+                            "incomplete") == 0;
+    a->parts++;
+    return true;
+}
+
+static bool read_results(GPtrArray *all, const char *file)
+{
+    JsonParser *p = json_parser_new();
+    GError *e = NULL;
+    JsonNode *root;
+    bool ok = json_parser_load_from_file(p, file, &e);
+
+    if (!ok) {
+        fprintf(stderr, "%s: error: %s\n", file, e->message);
+        g_error_free(e);
+    } else if ((root = json_parser_get_root(p)) && JSON_NODE_HOLDS_ARRAY(root)) {
+        JsonArray *a = json_node_get_array(root);
+        for (guint i = 0; ok && i < json_array_get_length(a); i++)
+            ok = add_result(all, json_array_get_object_element(a, i), file);
+    } else if (root && JSON_NODE_HOLDS_OBJECT(root)) {
+        ok = add_result(all, json_node_get_object(root), file);
+    } else {
+        fprintf(stderr, "%s:1:1: error: expected a JSON result or an array of them\n", file);
+        ok = false;
+    }
+    g_object_unref(p);
+    return ok;
+}
+
+static int report(GPtrArray *all, const char *json_out)
+{
+    GString *res = g_string_new(NULL);
+    char fams[256], err[512];
+    int rc = EXIT_OK;
+
+    printf("%-40s %-24s %-30s %12s %6s %9s\n", "scenario", "variant", "verdict", "states*", "parts",
+           "cpu time");
+    for (guint i = 0; i < all->len; i++) {
+        struct agg *a = g_ptr_array_index(all, i);
+        printf("%-40s %-24s %-30s %12" G_GUINT64_FORMAT " %6u %8.3fs\n", a->scenario, a->variant,
+               a->families     ? families_format(a->families, fams, sizeof(fams))
+               : a->incomplete ? "incomplete"
+                               : "pass", a->states,
+               a->parts, a->seconds);
+        if (a->families)
+            rc = EXIT_VIOLATION;
+        if (a->replay)
+            printf("    replay: %s\n", a->replay);
+        json_result_append(res, &(struct json_result){ .scenario = a->scenario,
+            .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
+            .families = a->families, .states = a->states, .transitions = a->transitions,
+            .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay });
+    }
+    if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
+        fprintf(stderr, "drcsim merge: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    printf("* summed over the parts; jobs keep their own visited sets, so a state reached below "
+           "two prefixes counts twice\n");
+    g_string_free(res, TRUE);
+    return rc;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    char *json = NULL;
+    GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write the merged result", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL } };
+    GOptionContext *ctx = g_option_context_new("RESULT.json... - combine the results of split jobs");
+    GPtrArray *all = g_ptr_array_new_with_free_func(free_agg);
+    GError *e = NULL;
+    int rc = EXIT_USAGE;
+    bool ok = true;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, &e))
+        fprintf(stderr, "drcsim merge: %s\n", e->message);
+    else if (argc < 2)
+        fprintf(stderr, "drcsim merge: expected result files\n");
+    else {
+        for (int i = 1; i < argc && ok; i++)
+            ok = read_results(all, argv[i]);
+        if (ok)
+            rc = report(all, json);
+    }
+    g_clear_error(&e);
+    g_option_context_free(ctx);
+    g_ptr_array_free(all, TRUE);
+    g_free(json);
+    return rc;
+}

@@ -1,0 +1,337 @@
+/*
+ * Exploration beyond one machine, with no cluster layer of its own:
+ * `explore --split N` cuts the search at a breadth-first frontier into N
+ * job files of schedule prefixes (the prefix's own result goes to
+ * split.json), `explore --job FILE` searches below one job's prefixes, and
+ * `drcsim merge` combines the JSON results into one verdict per scenario.
+ */
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+#include "cli.h"
+#include "trace.h"
+
+/* The world a schedule prefix leads to, re-executed from the initial one;
+ * NULL when a step index is out of range. */
+static void *world_at(const struct engine_model *m, const void *initial, const struct schedule *s)
+{
+    struct step steps[ENGINE_MAX_STEPS];
+    void *w = g_memdup2(initial, m->world_size);
+
+    for (unsigned j = 0; j < s->len; j++) {
+        unsigned n = engine_fireable(m, w, steps, ENGINE_MAX_STEPS);
+        if (s->choice[j] >= n) {
+            g_free(w);
+            return NULL;   /* not a schedule of this scenario */
+        }
+        engine_fire(m, w, &steps[s->choice[j]], NULL, 0, NULL);
+    }
+    return w;
+}
+
+/* Every child of the prefix pre: checked, admitted once, queued if it goes on. */
+static void expand_prefix(struct loaded *l, const char *pre, struct visited *vis, GPtrArray *next,
+                          struct explore_stats *st)
+{
+    const struct engine_model *m = &l->sim.model;
+    struct step steps[ENGINE_MAX_STEPS], probe[ENGINE_MAX_STEPS];
+    struct violation v[EXPLORE_MAX_FAMILIES];
+    struct schedule s;
+    void *w, *c = g_malloc(m->world_size);
+    unsigned n;
+
+    schedule_parse(pre, &s);     /* written by schedule_format just before */
+    w = world_at(m, &l->sim.initial, &s);
+    n = engine_fireable(m, w, steps, ENGINE_MAX_STEPS);
+    for (unsigned k = 0; k < n; k++) {
+        uint32_t fams;
+        memcpy(c, w, m->world_size);
+        engine_fire(m, c, &steps[k], NULL, 0, NULL);
+        st->transitions++;
+        schedule_push(&s, (uint16_t)k);
+        if ((fams = l->checker.step(l->checker.ctx, c, &steps[k], v))) {
+            dfs_record_path(st, v, fams, &s);
+        } else if (visited_insert(vis, XXH3_64bits(c, m->world_size))) {
+            st->states++;
+            st->max_depth = MAX(st->max_depth, s.len);
+            if (engine_fireable(m, c, probe, ENGINE_MAX_STEPS)) {
+                g_ptr_array_add(next, schedule_format(&s));
+            } else {
+                st->quiescent_states++;
+                if ((fams = l->checker.quiescent(l->checker.ctx, c, v)))
+                    dfs_record_path(st, v, fams, &s);
+            }
+        }
+        s.len--;
+    }
+    schedule_free(&s);
+    g_free(w);
+    g_free(c);
+}
+
+/* Breadth first until the frontier has at least n prefixes (or nothing is left). */
+static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *st)
+{
+    GPtrArray *level = g_ptr_array_new_with_free_func(g_free);
+    gint64 t0 = g_get_monotonic_time();
+    struct visited vis;
+
+    memset(st, 0, sizeof(*st));
+    visited_init(&vis, 0);
+    visited_insert(&vis, XXH3_64bits(&l->sim.initial, l->sim.model.world_size));
+    st->states = 1;
+    g_ptr_array_add(level, g_strdup(""));
+    while (level->len && level->len < n) {
+        GPtrArray *next = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < level->len; i++)
+            expand_prefix(l, g_ptr_array_index(level, i), &vis, next, st);
+        g_ptr_array_free(level, TRUE);
+        level = next;
+    }
+    st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    st->visited_bytes = visited_bytes(&vis);
+    st->collision_probability = visited_collision_probability(&vis);
+    st->peak_rss_kb = explore_peak_rss_kb();
+    visited_free(&vis);
+    return level;
+}
+
+/* The replay command of the first family violated (g_free; NULL if none). */
+static char *first_replay(struct loaded *l, char **knobs, const struct explore_stats *st)
+{
+    for (int fam = 0; fam < FAM_COUNT; fam++)
+        if (st->cex[fam].found)
+            return replay_command(l->scn->path, l->var.name, knobs, &st->cex[fam].sched);
+    return NULL;
+}
+
+static void json_strv(JsonBuilder *b, const char *name, char **v, GPtrArray *a, guint from, guint step)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_array(b);
+    for (int i = 0; v && v[i]; i++)
+        json_builder_add_string_value(b, v[i]);
+    for (guint i = from; a && i < a->len; i += step)
+        json_builder_add_string_value(b, g_ptr_array_index(a, i));
+    json_builder_end_array(b);
+}
+
+static bool write_job(const char *dir, unsigned i, unsigned n, const char *path, struct loaded *l,
+                      char **knobs, GPtrArray *prefixes)
+{
+    JsonBuilder *b = json_builder_new();
+    JsonGenerator *g = json_generator_new();
+    g_autofree char *file = g_strdup_printf("%s/job-%03u.json", dir, i);
+    g_autofree char *hash = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
+    JsonNode *root;
+    bool ok;
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "drcsim");
+    json_builder_add_string_value(b, DRCSIM_VERSION);
+    json_builder_set_member_name(b, "job");
+    json_builder_add_int_value(b, i);
+    json_builder_set_member_name(b, "of");
+    json_builder_add_int_value(b, n);
+    json_builder_set_member_name(b, "scenario");
+    json_builder_add_string_value(b, path);
+    json_builder_set_member_name(b, "scenario_xxh3");
+    json_builder_add_string_value(b, hash);
+    json_builder_set_member_name(b, "variant");
+    json_builder_add_string_value(b, l->var.name);
+    json_strv(b, "knobs", knobs, NULL, 0, 1);
+    json_strv(b, "prefixes", NULL, prefixes, i, n);
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    json_generator_set_root(g, root);
+    ok = json_generator_to_file(g, file, NULL);
+    if (ok)
+        printf("  %s\n", file);
+    json_node_unref(root);
+    g_object_unref(g);
+    g_object_unref(b);
+    return ok;
+}
+
+int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir)
+{
+    struct explore_stats st;
+    GPtrArray *prefixes = frontier(l, 8 * n, &st);
+    GString *res = g_string_new(NULL);
+    g_autofree char *split_json = g_strdup_printf("%s/split.json", dir);
+    g_autofree char *replay = NULL;
+    char err[512];
+    bool ok = g_mkdir_with_parents(dir, 0755) == 0;
+
+    printf("%s under %s: %u prefixes at the frontier, in %u jobs:\n", path, l->var.name,
+           prefixes->len, n);
+    for (unsigned i = 0; ok && i < n; i++)
+        ok = write_job(dir, i, n, path, l, knobs, prefixes);
+    json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
+        .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
+        .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
+        .replay = replay = first_replay(l, knobs, &st) });
+    ok = ok && json_results_write(split_json, res, err, sizeof(err));
+    printf("  %s (the search above the frontier: %" G_GUINT64_FORMAT " states)\n", split_json,
+           st.states);
+    if (!prefixes->len)
+        printf("the whole search ended above the frontier: the jobs have nothing to do\n");
+    if (st.families)
+        print_exploration(stdout, path, l->var.name, knobs, &st);
+    printf("run each: drcsim explore --job FILE --json FILE.result.json; then: drcsim merge %s "
+           "%s/job-*.result.json\n", split_json, dir);
+    g_string_free(res, TRUE);
+    g_ptr_array_free(prefixes, TRUE);
+    explore_stats_free(&st);
+    return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+static char **json_strings(JsonObject *o, const char *name)
+{
+    JsonArray *a = json_object_has_member(o, name) ? json_object_get_array_member(o, name) : NULL;
+    guint n = a ? json_array_get_length(a) : 0;
+    char **v = g_new0(char *, n + 1);
+
+    for (guint i = 0; i < n; i++)
+        v[i] = g_strdup(json_array_get_string_element(a, i));
+    return v;
+}
+
+/* Depth first below every prefix of the job, one visited set for all of them. */
+static void run_prefixes(struct loaded *l, char **prefixes, const struct explore_opts *eo,
+                         struct explore_stats *st)
+{
+    struct visited vis;
+
+    memset(st, 0, sizeof(*st));
+    visited_init_mode(&vis, eo->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, eo->mem_bytes,
+                      l->sim.model.world_size);
+    for (int i = 0; prefixes[i]; i++) {
+        struct schedule s;
+        struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = eo, .st = st, .set = &vis,
+                         .add = dfs_local_add, .prefix = &s, .t0 = g_get_monotonic_time() };
+        void *w;
+        if (!schedule_parse(prefixes[i], &s))
+            continue;   /* job_matches refused such jobs */
+        d.depth0 = s.len;
+        w = world_at(&l->sim.model, &l->sim.initial, &s);
+        if (w && dfs_admit_start(&d, w))
+            dfs_run(&d, w);
+        g_free(w);
+        schedule_free(&s);
+    }
+    st->visited_bytes = visited_bytes(&vis);
+    st->collision_probability = visited_collision_probability(&vis);
+    st->lossless = eo->lossless;
+    st->peak_rss_kb = explore_peak_rss_kb();
+    visited_free(&vis);
+}
+
+static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *err, size_t len)
+{
+    GError *e = NULL;
+    JsonNode *root;
+
+    if (!json_parser_load_from_file(p, file, &e)) {
+        snprintf(err, len, "%s: error: %s", file, e->message);
+        g_error_free(e);
+        return false;
+    }
+    root = json_parser_get_root(p);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root) ||
+        !json_object_has_member(*job = json_node_get_object(root), "scenario") ||
+        !json_object_has_member(*job, "variant") || !json_object_has_member(*job, "prefixes")) {
+        snprintf(err, len, "%s:1:1: error: not a drcsim job (scenario, variant, prefixes)", file);
+        return false;
+    }
+    return true;
+}
+
+/* The job was split from this very scenario file, and its prefixes are schedules. */
+static bool job_matches(const char *file, JsonObject *job, const struct loaded *l, char **prefixes)
+{
+    const char *want = json_object_get_string_member_with_default(job, "scenario_xxh3", "");
+    g_autofree char *have = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
+    struct schedule s;
+
+    if (strcmp(want, have) != 0) {
+        fprintf(stderr, "%s:1:1: error: %s changed since the job was split (xxh3 differs)\n", file,
+                l->scn->path);
+        return false;
+    }
+    for (int i = 0; prefixes[i]; i++) {
+        void *w = schedule_parse(prefixes[i], &s) ? world_at(&l->sim.model, &l->sim.initial, &s)
+                                                  : NULL;
+        schedule_free(&s);
+        if (!w) {
+            fprintf(stderr, "%s:1:1: error: prefix %d \"%s\" is not a schedule of %s\n", file,
+                    i, prefixes[i], l->scn->path);
+            return false;
+        }
+        g_free(w);
+    }
+    return true;
+}
+
+/* The job's search and its figures (printed, and as JSON to json_out). */
+static int job_search(struct loaded *l, const char *file, const char *json_out, char **knobs,
+                      char **prefixes, const struct explore_opts *eo)
+{
+    struct explore_stats st;
+    gint64 t0 = g_get_monotonic_time();
+    GString *res = g_string_new(NULL);
+    g_autofree char *replay = NULL;
+    char err[512], fams[256];
+    int rc;
+
+    run_prefixes(l, prefixes, eo, &st);
+    st.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    printf("%s: %u prefixes of %s under %s: %s%s\n", file, g_strv_length(prefixes), l->scn->path,
+           l->var.name, st.families ? "fail " : st.full || st.bitstate ? "incomplete" : "pass",
+           families_format(st.families, fams, sizeof(fams)));
+    print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
+    json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
+        .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
+        .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
+        .seconds = st.seconds, .replay = replay = first_replay(l, knobs, &st) });
+    rc = st.families ? EXIT_VIOLATION : EXIT_OK;
+    if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
+        fprintf(stderr, "drcsim explore: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    g_string_free(res, TRUE);
+    explore_stats_free(&st);
+    return rc;
+}
+
+int explore_job(const char *file, const char *json_out, const struct explore_opts *eo)
+{
+    JsonParser *p = json_parser_new();
+    JsonObject *job = NULL;
+    struct loaded l;
+    char err[1024];
+    char **knobs, **prefixes;
+    int rc = EXIT_USAGE;
+
+    if (!read_job(file, p, &job, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        g_object_unref(p);
+        return EXIT_USAGE;
+    }
+    knobs = json_strings(job, "knobs");
+    prefixes = json_strings(job, "prefixes");
+    if (load_scenario(json_object_get_string_member(job, "scenario"),
+                      json_object_get_string_member(job, "variant"), knobs, &l, err, sizeof(err))) {
+        if (job_matches(file, job, &l, prefixes))
+            rc = job_search(&l, file, json_out, knobs, prefixes, eo);
+        loaded_free(&l);
+    } else {
+        fprintf(stderr, "%s:1:1: error: cannot load what the job names: %s\n", file, err);
+    }
+    g_strfreev(knobs);
+    g_strfreev(prefixes);
+    g_object_unref(p);
+    return rc;
+}
