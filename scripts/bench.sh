@@ -1,27 +1,28 @@
 #!/bin/sh
-# `make bench`: exhaustive exploration of every scenario x verdict variant,
-# printing states, transitions, seconds, states/s, bytes per stored state and
-# peak RSS (from `drcsim explore --json`); with valgrind installed, also
-# instructions per state from callgrind (deterministic, unlike seconds).
+# `make bench`: exhaustive exploration of every scenario x verdict variant of
+# the catalogue, then of scenarios/scaling/parallel-{cores,dimms}-K, printing
+# states, transitions, seconds, states/s, bytes per stored state and peak RSS
+# (from `drcsim explore --json`); with valgrind installed, also instructions
+# per state from callgrind (deterministic, unlike seconds).
 set -eu
 : "${DRCSIM:=build/drcsim}"
+: "${BENCH_MAX_K:=7}"               # parallel-cores-8 takes minutes and about 1 GB
+: "${BENCH_CALLGRIND_MAX:=200000}"  # callgrind only where states are at most this
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%-28s %-16s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant states transitions seconds \
-    states/s B/state rss_kb Ir/state
-for s in scenarios/*.scn; do
-    variants=$(sed -n 's/^verdict[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$s")
-    [ -n "$variants" ] || variants=upstream
-    for v in $variants; do
-        "$DRCSIM" explore "$s" --variant "$v" --json "$tmp/r.json" >/dev/null 2>&1 || true
-        ir=-
-        if command -v valgrind >/dev/null 2>&1; then
-            valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
-                "$DRCSIM" explore "$s" --variant "$v" >/dev/null 2>&1 || true
-            ir=$(sed -n 's/^summary: \([0-9]*\)/\1/p' "$tmp/cg.out")
-        fi
-        python3 - "$tmp/r.json" "$ir" <<'PY'
+
+# bench_one SCENARIO VARIANT: one row
+bench_one() {
+    "$DRCSIM" explore "$1" --variant "$2" --json "$tmp/r.json" >/dev/null 2>&1 || true
+    states=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["states"])' "$tmp/r.json")
+    ir=-
+    if command -v valgrind >/dev/null 2>&1 && [ "$states" -le "$BENCH_CALLGRIND_MAX" ]; then
+        valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+            "$DRCSIM" explore "$1" --variant "$2" >/dev/null 2>&1 || true
+        ir=$(sed -n 's/^summary: \([0-9]*\)/\1/p' "$tmp/cg.out")
+    fi
+    python3 - "$tmp/r.json" "$ir" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))[0]
 ir = sys.argv[2]
@@ -30,6 +31,22 @@ print("%-28s %-16s %10d %11d %9.4f %12.0f %8.1f %9d %10s" % (
     r["scenario"].split("/")[-1][:-4], r["variant"], r["states"], r["transitions"],
     r["seconds"], r["states_per_s"], r["bytes_per_state"], r["peak_rss_kb"], per))
 PY
+}
+
+printf '%-28s %-16s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant states transitions seconds \
+    states/s B/state rss_kb Ir/state
+for s in scenarios/*.scn; do
+    variants=$(sed -n 's/^verdict[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$s")
+    for v in ${variants:-upstream}; do
+        bench_one "$s" "$v"
     done
 done
-echo "(Ir/state includes process start-up and parsing; it is an upper bound for small scenarios)"
+for family in cores dimms; do
+    k=1
+    while [ "$k" -le "$BENCH_MAX_K" ]; do
+        bench_one "scenarios/scaling/parallel-$family-$k.scn" upstream
+        k=$((k + 1))
+    done
+done
+echo "(Ir/state includes process start-up and parsing: an upper bound for small scenarios;"
+echo " callgrind runs only up to $BENCH_CALLGRIND_MAX states; BENCH_MAX_K=8 adds the largest pair)"

@@ -64,12 +64,20 @@ int cmd_merge(int argc, char **argv);
 /* cli_split.c */
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir);
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo);
+/* check --split / --job (cli_check_split.c) over check_verdict (cli_check.c). */
+struct check_cli;
+struct _GPtrArray;
+int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v);
+int check_split(struct _GPtrArray *files, unsigned n, const char *dir);
+int check_job(struct check_cli *c, const char *file);
 
 /* One JSON result object (no trailing newline) appended to g. */
 struct json_result {
     const char *scenario, *variant;
     bool pass;
     bool incomplete;                  /* no violation, but not every interleaving seen */
+    bool has_expected;                /* check: the verdict line's families follow */
+    uint32_t expected;
     uint32_t families;
     const struct explore_stats *st;   /* may be NULL (run) */
     uint64_t states, transitions;

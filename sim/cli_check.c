@@ -9,7 +9,8 @@
 #include "cli.h"
 
 struct check_cli {
-    char *junit, *json;
+    char *junit, *json, *job, *out;
+    int split;
     GString *junit_xml, *json_out;
     unsigned passed, failed;
 };
@@ -77,7 +78,7 @@ static void junit_case(struct check_cli *c, const char *path, const char *varian
 }
 
 /* One verdict line: explore, compare, print a row. */
-static int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v)
+int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v)
 {
     struct loaded l;
     struct explore_stats st;
@@ -109,7 +110,8 @@ static int check_verdict(struct check_cli *c, const char *path, const struct scn
     json_result_append(c->json_out, &(struct json_result){
         .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
         .st = &st, .states = st.states, .transitions = st.transitions,
-        .max_depth = st.max_depth, .seconds = st.seconds });
+        .max_depth = st.max_depth, .seconds = st.seconds, .has_expected = true,
+        .expected = expected });
     g_string_free(why, TRUE);
     explore_stats_free(&st);
     loaded_free(&l);
@@ -141,6 +143,10 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
     GOptionEntry entries[] = {
         { "junit", 0, 0, G_OPTION_ARG_FILENAME, &c->junit, "Write a JUnit XML report", "FILE" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &c->json, "Write figures as JSON", "FILE" },
+        { "split", 0, 0, G_OPTION_ARG_INT, &c->split,
+          "Deal the scenario x variant pairs into N job files", "N" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &c->out, "Where --split writes (default jobs)", "DIR" },
+        { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     GOptionContext *ctx = g_option_context_new("[SCENARIO|DIR]... - check every verdict line");
     GError *e = NULL;
@@ -150,11 +156,14 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
     ok = g_option_context_parse(ctx, argc, argv, &e);
     if (!ok)
         fprintf(stderr, "drcsim check: %s\n", e->message);
-    else if (*argc < 2)
-        fprintf(stderr, "drcsim check: expected scenario files or directories\n");
+    else if (c->job ? *argc != 1 : *argc < 2)
+        fprintf(stderr, "drcsim check: expected scenario files or directories, or --job FILE alone\n");
+    else if (c->split < 0 || (c->split && c->job))
+        fprintf(stderr, "drcsim check: --split takes N > 0 and excludes --job\n");
+    ok = ok && (c->job ? *argc == 1 : *argc >= 2) && c->split >= 0 && !(c->split && c->job);
     g_clear_error(&e);
     g_option_context_free(ctx);
-    return ok && *argc >= 2 ? EXIT_OK : EXIT_USAGE;
+    return ok ? EXIT_OK : EXIT_USAGE;
 }
 
 static bool write_reports(struct check_cli *c)
@@ -180,38 +189,49 @@ static bool write_reports(struct check_cli *c)
     return true;
 }
 
-int cmd_check(int argc, char **argv)
+/* The table over every file (or over one --job), its summary line and reports. */
+static int check_all(struct check_cli *c, GPtrArray *files)
 {
-    struct check_cli c = { 0 };
-    GPtrArray *files;
-    char err[512];
-    int rc = check_parse(&argc, &argv, &c);
+    int rc = EXIT_OK;
 
-    if (!rc && !(files = collect_files(argv + 1, argc - 1, err, sizeof(err)))) {
-        fprintf(stderr, "%s\n", err);
-        rc = EXIT_USAGE;
-    }
-    if (rc) {
-        g_free(c.junit);
-        g_free(c.json);
-        return rc;
-    }
-    c.junit_xml = g_string_new(NULL);
-    c.json_out = g_string_new(NULL);
+    c->junit_xml = g_string_new(NULL);
+    c->json_out = g_string_new(NULL);
     printf("%-30s %-24s %-22s %-22s %10s %9s  %s\n", "scenario", "variant", "expected", "got",
            "states", "time", "result");
-    for (unsigned i = 0; i < files->len && rc != EXIT_USAGE; i++) {
-        int r = check_file(&c, g_ptr_array_index(files, i));
+    if (c->job)
+        rc = check_job(c, c->job);
+    for (unsigned i = 0; files && i < files->len && rc != EXIT_USAGE; i++) {
+        int r = check_file(c, g_ptr_array_index(files, i));
         rc = r > rc ? r : rc;
     }
     if (rc != EXIT_USAGE)
-        printf("%u passed, %u failed\n", c.passed, c.failed);
-    if (!write_reports(&c))
+        printf("%u passed, %u failed\n", c->passed, c->failed);
+    if (!write_reports(c))
         rc = EXIT_USAGE;
-    g_string_free(c.junit_xml, TRUE);
-    g_string_free(c.json_out, TRUE);
-    g_ptr_array_free(files, TRUE);
+    g_string_free(c->junit_xml, TRUE);
+    g_string_free(c->json_out, TRUE);
+    return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct check_cli c = { 0 };
+    GPtrArray *files = NULL;
+    char err[512];
+    int rc = check_parse(&argc, &argv, &c);
+
+    if (!rc && !c.job && !(files = collect_files(argv + 1, argc - 1, err, sizeof(err)))) {
+        fprintf(stderr, "%s\n", err);
+        rc = EXIT_USAGE;
+    }
+    if (!rc)
+        rc = c.split ? check_split(files, (unsigned)c.split, c.out ? c.out : "jobs")
+                     : check_all(&c, files);
+    if (files)
+        g_ptr_array_free(files, TRUE);
     g_free(c.junit);
     g_free(c.json);
+    g_free(c.job);
+    g_free(c.out);
     return rc;
 }

@@ -158,6 +158,15 @@ void json_result_append(void *gstring, const struct json_result *r)
                            r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
                            r->st && r->states ? (double)r->st->visited_bytes / (double)r->states : 0.0,
                            explore_peak_rss_kb());
+    if (r->has_expected) {
+        g_string_append(g, ",\"expected\":[");
+        names = g_strsplit(families_format(r->expected, fams, sizeof(fams)), ",", -1);
+        for (int i = 0; names[i] && *names[i]; i++)
+            g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);
+        g_strfreev(names);
+        g_string_append_printf(g, "],\"holds\":%s", r->expected == r->families && !incomplete
+                                                        ? "true" : "false");
+    }
     if (r->counterexample) {
         g_string_append_c(g, ',');
         json_str(g, "counterexample", r->counterexample);

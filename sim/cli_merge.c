@@ -1,6 +1,7 @@
 /*
  * `drcsim merge FILE...`: the JSON results of split jobs (and of split.json,
- * the prefix's own) combined per scenario x variant: families united,
+ * the prefix's own; or of check jobs, compared with their verdict lines)
+ * combined per scenario x variant: families united,
  * states, transitions and seconds added up (jobs do not share a visited set,
  * so states seen by two jobs count twice), the deepest depth kept.
  */
@@ -17,6 +18,7 @@ struct agg {
     char *replay;                /* the first part's counterexample, if any */
     unsigned max_depth, parts;
     bool incomplete;             /* some part did not see all of its interleavings */
+    bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
     double seconds;
 };
 
@@ -73,6 +75,10 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
     a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
     a->max_depth = MAX(a->max_depth, (unsigned)json_object_get_int_member_with_default(r, "max_depth", 0));
     a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
+    if (json_object_has_member(r, "holds")) {
+        a->checked = true;
+        a->mismatch |= !json_object_get_boolean_member(r, "holds");
+    }
     if (!a->replay && json_object_has_member(r, "replay"))
         a->replay = g_strdup(json_object_get_string_member(r, "replay"));
     a->incomplete |= strcmp(json_object_get_string_member_with_default(r, "verdict", ""),
@@ -111,16 +117,16 @@ static int report(GPtrArray *all, const char *json_out)
     char fams[256], err[512];
     int rc = EXIT_OK;
 
-    printf("%-40s %-24s %-30s %12s %6s %9s\n", "scenario", "variant", "verdict", "states*", "parts",
-           "cpu time");
+    printf("%-40s %-24s %-30s %12s %6s %9s  %s\n", "scenario", "variant", "verdict", "states*",
+           "parts", "cpu time", "verdict line");
     for (guint i = 0; i < all->len; i++) {
         struct agg *a = g_ptr_array_index(all, i);
-        printf("%-40s %-24s %-30s %12" G_GUINT64_FORMAT " %6u %8.3fs\n", a->scenario, a->variant,
+        printf("%-40s %-24s %-30s %12" G_GUINT64_FORMAT " %6u %8.3fs  %s\n", a->scenario, a->variant,
                a->families     ? families_format(a->families, fams, sizeof(fams))
                : a->incomplete ? "incomplete"
                                : "pass", a->states,
-               a->parts, a->seconds);
-        if (a->families)
+               a->parts, a->seconds, !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
+        if (a->checked ? a->mismatch : a->families != 0)
             rc = EXIT_VIOLATION;
         if (a->replay)
             printf("    replay: %s\n", a->replay);

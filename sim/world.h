@@ -19,7 +19,7 @@
 #define MAX_DRCS         (MAX_CORES + MAX_LMBS + MAX_PHBS + MAX_PCI_SLOTS + MAX_PMEMS)
 #define MAX_DEVICES      16  /* named devices of a scenario */
 #define MAX_EVENTS       8   /* spapr->pending_events entries */
-#define MAX_SCRIPTS      8
+#define MAX_SCRIPTS      10
 #define MAX_LINES        256 /* script lines of a scenario */
 
 #define MAX_GUEST_WORK   8   /* entries of the guest's DLPAR work queue */

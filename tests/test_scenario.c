@@ -1038,7 +1038,7 @@ static void test_bounds(void **state)
     check_repeat(S1, "device m dimm d%d size=256M", MAX_DEVICES,
                  "t.scn:19:15: error: too many devices (max 16)");
     check_repeat(S1, "script s%d\ndo m cont", MAX_SCRIPTS,
-                 "t.scn:19:8: error: too many scripts (max 8)");
+                 "t.scn:23:8: error: too many scripts (max 10)");
 
     /* coldplug: the same 9 devices on two machines make 18 `device` lines */
     text = repeat("scenario t\nmachine a cores=10\nmachine b like=a\n",

@@ -97,6 +97,19 @@ sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/s4/job-000.json" >"$tmp/
 expect_run "a job prefix that is not a schedule of the scenario" 2 "^$tmp/badprefix.json:1:1: error: prefix 0 " "$DRCSIM" explore --job "$tmp/badprefix.json"
 sed 's/"scenario_xxh3":"[0-9a-f]*"/"scenario_xxh3":"0000000000000000"/' "$tmp/s4/job-000.json" >"$tmp/stale.json"
 expect_run "a job whose scenario changed since the split" 2 "^$tmp/stale.json:1:1: error: .* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale.json"
+"$DRCSIM" check scenarios/ --split 3 --out "$tmp/cj" >"$tmp/out" 2>&1 && ok "check --split 3 writes three jobs" || bad "check --split 3 writes three jobs"
+for j in "$tmp"/cj/check-*.json; do "$DRCSIM" check --job "$j" --json "$j.result.json" >/dev/null 2>&1; done
+n=$("$DRCSIM" check scenarios/ | sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p')
+expect_run "merge of the check jobs: every verdict line, each once" 0 '' "$DRCSIM" merge "$tmp"/cj/check-*.result.json
+[ "$(grep -c ' ok$' "$tmp/out")" -eq "$n" ] && ok "merged check table has the $n rows of check scenarios/" || bad "merged check table has the $n rows of check scenarios/"
+sed 's/"holds":true/"holds":false/' "$tmp/cj/check-000.json.result.json" >"$tmp/cj-mismatch.json"
+expect_run "merge fails on a verdict line that did not hold" 1 ' MISMATCH$' "$DRCSIM" merge "$tmp/cj-mismatch.json"
+printf '{"check":[["scenarios/unplug-last-cpu.scn","qemu-9.9"]]}\n' >"$tmp/cj-novariant.json"
+expect_run "a check job naming a variant without a verdict line" 2 "^$tmp/cj-novariant.json:1:1: error: .* no verdict line for variant 'qemu-9.9'" \
+    "$DRCSIM" check --job "$tmp/cj-novariant.json"
+printf '{"check":[["scenarios/unplug-last-cpu.scn"]]}\n' >"$tmp/cj-bad.json"
+expect_run "a check job entry that is not a pair" 2 "^$tmp/cj-bad.json:1:1: error: check entry 0 " "$DRCSIM" check --job "$tmp/cj-bad.json"
+expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/scaling/parallel-cores-8.scn --seed 1
 expect_run "merge of a file that is not a result" 2 "^$tmp/notajob.json:1:1: error: not a drcsim result" "$DRCSIM" merge "$tmp/notajob.json"
 
 # --- determinism and replay ---------------------------------------------------

@@ -1,0 +1,146 @@
+/*
+ * `drcsim check --split N --out DIR` deals the scenario x variant pairs of
+ * the given files round-robin into N job files; `drcsim check --job FILE`
+ * checks one job's pairs against their verdict lines. `drcsim merge` then
+ * reads the JSON results (each carries its expected families).
+ */
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "trace.h"
+
+static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *pairs)
+{
+    JsonBuilder *b = json_builder_new();
+    JsonGenerator *g = json_generator_new();
+    g_autofree char *file = g_strdup_printf("%s/check-%03u.json", dir, i);
+    JsonNode *root;
+    bool ok;
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "drcsim");
+    json_builder_add_string_value(b, DRCSIM_VERSION);
+    json_builder_set_member_name(b, "check");
+    json_builder_begin_array(b);
+    for (guint k = 2 * i; k + 1 < pairs->len; k += 2 * n) {
+        json_builder_begin_array(b);
+        json_builder_add_string_value(b, g_ptr_array_index(pairs, k));
+        json_builder_add_string_value(b, g_ptr_array_index(pairs, k + 1));
+        json_builder_end_array(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    json_generator_set_root(g, root);
+    ok = json_generator_to_file(g, file, NULL);
+    printf("  %s\n", file);
+    json_node_unref(root);
+    g_object_unref(g);
+    g_object_unref(b);
+    return ok;
+}
+
+int check_split(GPtrArray *files, unsigned n, const char *dir)
+{
+    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);   /* path, variant, ... */
+    char err[1024];
+    bool ok = g_mkdir_with_parents(dir, 0755) == 0;
+
+    for (guint i = 0; ok && i < files->len; i++) {
+        struct scenario *scn = g_new0(struct scenario, 1);
+        const char *path = g_ptr_array_index(files, i);
+        if (!(ok = scenario_parse_file(path, scn, err, sizeof(err))))
+            fprintf(stderr, "%s\n", err);
+        for (int k = 0; ok && k < (scn->nverdicts ? scn->nverdicts : 1); k++) {
+            g_ptr_array_add(pairs, g_strdup(path));
+            g_ptr_array_add(pairs, g_strdup(scn->nverdicts ? scn->verdicts[k].variant : "upstream"));
+        }
+        g_free(scn);
+    }
+    if (ok)
+        printf("%u scenario x variant pairs in %u jobs:\n", pairs->len / 2, n);
+    for (unsigned i = 0; ok && i < n; i++)
+        ok = write_check_job(dir, i, n, pairs);
+    if (ok)
+        printf("run each: drcsim check --job FILE --json FILE.result.json; then: drcsim merge "
+               "%s/check-*.result.json\n", dir);
+    g_ptr_array_free(pairs, TRUE);
+    return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+/* The verdict line of scenario path for variant (upstream pass when it has none). */
+static bool find_verdict(const char *job, const char *path, const char *variant,
+                         struct scn_verdict *out)
+{
+    struct scenario *scn = g_new0(struct scenario, 1);
+    char err[1024];
+    bool found = false;
+
+    if (!scenario_parse_file(path, scn, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        g_free(scn);
+        return false;
+    }
+    *out = (struct scn_verdict){ .variant = "upstream", .pass = 1 };
+    found = !scn->nverdicts && strcmp(variant, "upstream") == 0;
+    for (int k = 0; !found && k < scn->nverdicts; k++)
+        if (strcmp(scn->verdicts[k].variant, variant) == 0) {
+            *out = scn->verdicts[k];
+            found = true;
+        }
+    if (!found)
+        fprintf(stderr, "%s:1:1: error: %s has no verdict line for variant '%s'\n", job, path,
+                variant);
+    g_free(scn);
+    return found;
+}
+
+int check_job(struct check_cli *c, const char *file)
+{
+    JsonParser *p = json_parser_new();
+    GError *e = NULL;
+    JsonNode *root;
+    JsonArray *a = NULL;
+    int rc = EXIT_OK;
+
+    if (!json_parser_load_from_file(p, file, &e)) {
+        fprintf(stderr, "%s: error: %s\n", file, e->message);
+        g_error_free(e);
+        rc = EXIT_USAGE;
+    } else if (!(root = json_parser_get_root(p)) || !JSON_NODE_HOLDS_OBJECT(root) ||
+               !json_object_has_member(json_node_get_object(root), "check")) {
+        fprintf(stderr, "%s:1:1: error: not a drcsim check job (check: [[scenario, variant]...])\n",
+                file);
+        rc = EXIT_USAGE;
+    } else if (!JSON_NODE_HOLDS_ARRAY(json_object_get_member(json_node_get_object(root),
+                                                              "check"))) {
+        fprintf(stderr, "%s:1:1: error: \"check\" is not an array\n", file);
+        rc = EXIT_USAGE;
+    } else {
+        a = json_object_get_array_member(json_node_get_object(root), "check");
+    }
+    for (guint i = 0; a && i < json_array_get_length(a) && rc != EXIT_USAGE; i++) {
+        JsonNode *n = json_array_get_element(a, i);
+        JsonArray *pair = JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+        struct scn_verdict v;
+        int r;
+        if (!pair || json_array_get_length(pair) != 2 ||
+            json_node_get_value_type(json_array_get_element(pair, 0)) != G_TYPE_STRING ||
+            json_node_get_value_type(json_array_get_element(pair, 1)) != G_TYPE_STRING) {
+            fprintf(stderr, "%s:1:1: error: check entry %u is not [scenario, variant]\n", file, i);
+            rc = EXIT_USAGE;
+            break;
+        }
+        if (!find_verdict(file, json_array_get_string_element(pair, 0),
+                          json_array_get_string_element(pair, 1), &v)) {
+            rc = EXIT_USAGE;
+            break;
+        }
+        r = check_verdict(c, json_array_get_string_element(pair, 0), &v);
+        rc = r > rc ? r : rc;
+    }
+    g_object_unref(p);
+    return rc;
+}
