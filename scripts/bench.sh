@@ -6,7 +6,8 @@
 # per state from callgrind (deterministic, unlike seconds).
 set -eu
 : "${DRCSIM:=build/drcsim}"
-: "${BENCH_MAX_K:=7}"               # parallel-cores-8 takes minutes and about 1 GB
+: "${BENCH_MAX_CORES:=7}"   # parallel-cores-8: 72.6M states, about 90 s and 1.3 GB
+: "${BENCH_MAX_DIMMS:=6}"   # parallel-dimms-7 runs for more than 5 minutes
 : "${BENCH_CALLGRIND_MAX:=200000}"  # callgrind only where states are at most this
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -27,13 +28,13 @@ import json, sys
 r = json.load(open(sys.argv[1]))[0]
 ir = sys.argv[2]
 per = "%.0f" % (int(ir) / r["states"]) if ir.isdigit() and r["states"] else "-"
-print("%-28s %-16s %10d %11d %9.4f %12.0f %8.1f %9d %10s" % (
+print("%-28s %-28s %10d %11d %9.4f %12.0f %8.1f %9d %10s" % (
     r["scenario"].split("/")[-1][:-4], r["variant"], r["states"], r["transitions"],
     r["seconds"], r["states_per_s"], r["bytes_per_state"], r["peak_rss_kb"], per))
 PY
 }
 
-printf '%-28s %-16s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant states transitions seconds \
+printf '%-28s %-28s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant states transitions seconds \
     states/s B/state rss_kb Ir/state
 for s in scenarios/*.scn; do
     variants=$(sed -n 's/^verdict[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$s")
@@ -41,12 +42,12 @@ for s in scenarios/*.scn; do
         bench_one "$s" "$v"
     done
 done
-for family in cores dimms; do
+for family in cores:$BENCH_MAX_CORES dimms:$BENCH_MAX_DIMMS; do
     k=1
-    while [ "$k" -le "$BENCH_MAX_K" ]; do
-        bench_one "scenarios/scaling/parallel-$family-$k.scn" upstream
+    while [ "$k" -le "${family#*:}" ]; do
+        bench_one "scenarios/scaling/parallel-${family%:*}-$k.scn" upstream
         k=$((k + 1))
     done
 done
 echo "(Ir/state includes process start-up and parsing: an upper bound for small scenarios;"
-echo " callgrind runs only up to $BENCH_CALLGRIND_MAX states; BENCH_MAX_K=8 adds the largest pair)"
+echo " callgrind runs only up to $BENCH_CALLGRIND_MAX states; BENCH_MAX_CORES=8 adds the largest)"

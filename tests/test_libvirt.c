@@ -4,7 +4,7 @@
  * QMP event handling and the deferred worker, the job lock between scripts
  * and migration, Prepare on the destination, false-unplug bookkeeping.
  */
-#include "testutil.h"
+#include "step_fixture.h"
 #include <string.h>
 #include <glib.h>
 #include "engine.h"
@@ -20,82 +20,7 @@
 #define VCPU_TIMEOUT \
     "vcpu unplug request timed out. Unplug result must be manually inspected in the domain"
 
-/* ---- fixture ---------------------------------------------------------------- */
-
-struct fix {
-    struct scenario scn;
-    struct sim sim;
-    struct world w;
-    struct trace *tr;
-    uint32_t step_no;
-    uint64_t now;
-    uint8_t kind;
-    char err[256];
-    char line[16384];
-};
-
-static int fix_setup(void **state)
-{
-    *state = g_new0(struct fix, 1);
-    return 0;
-}
-
-static int fix_teardown(void **state)
-{
-    struct fix *f = *state;
-
-    sim_free(&f->sim);
-    trace_free(f->tr);
-    g_free(f);
-    return 0;
-}
-
-static void fix_init(struct fix *f, const char *text)
-{
-    struct knob_set ks;
-
-    knobs_default(&ks);
-    if (!scenario_parse_string("t.scn", text, &f->scn, f->err, sizeof(f->err)))
-        fail_msg("parse: %s", f->err);
-    for (int i = 0; i < f->scn.nknobs; i++) {
-        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
-        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
-    }
-    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
-        fail_msg("sim_init: %s", f->err);
-    f->w = f->sim.initial;
-    f->tr = trace_new(TRACE_JSONL);
-}
-
-static const char *fire(struct fix *f, uint8_t actor)
-{
-    struct step st[ENGINE_MAX_STEPS];
-    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
-    size_t before;
-
-    for (unsigned i = 0; i < n; i++) {
-        if (st[i].actor != actor)
-            continue;
-        trace_buffer(f->tr, &before);
-        f->kind = st[i].kind;
-        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
-        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
-        return f->line;
-    }
-    fail_msg("no fireable step of actor %u", actor);
-    return NULL;
-}
-
-#define assert_has(hay, needle)                                                   \
-    do {                                                                          \
-        if (!strstr((hay), (needle)))                                             \
-            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
-    } while (0)
-#define assert_lacks(hay, needle)                                                 \
-    do {                                                                          \
-        if (strstr((hay), (needle)))                                              \
-            fail_msg("unexpected <%s> in <%s>", (needle), (hay));                 \
-    } while (0)
+/* ---- fixture: step_fixture.h ---------------------------------------------- */
 
 static struct libvirt_state *lv(struct fix *f) { return &f->w.libvirt; }
 

@@ -4,7 +4,7 @@
  * unplug_requested, pending events, the 2016/2017 proposals), a stream the
  * destination rejects, and the runstates and guest placement after it.
  */
-#include "testutil.h"
+#include "step_fixture.h"
 #include <string.h>
 #include <glib.h>
 #include "engine.h"
@@ -31,85 +31,7 @@ static const char base_scn[] =
 enum { CORE1, CORE2 };
 enum { SRC, DST };
 
-/* ---- fixture ---------------------------------------------------------------- */
-
-struct fix {
-    struct scenario scn;
-    struct sim sim;
-    struct world w;
-    struct trace *tr;
-    uint32_t step_no;
-    uint64_t now;
-    uint8_t kind;
-    char err[256];
-    char line[16384];
-};
-
-static int fix_setup(void **state)
-{
-    *state = g_new0(struct fix, 1);
-    return 0;
-}
-
-static int fix_teardown(void **state)
-{
-    struct fix *f = *state;
-
-    sim_free(&f->sim);
-    trace_free(f->tr);
-    g_free(f);
-    return 0;
-}
-
-static void fix_init(struct fix *f, const char *text, const char *extra)
-{
-    char *all = g_strconcat(text, extra ? extra : "", NULL);
-    struct knob_set ks;
-    bool ok = scenario_parse_string("t.scn", all, &f->scn, f->err, sizeof(f->err));
-
-    g_free(all);
-    if (!ok)
-        fail_msg("parse: %s", f->err);
-    knobs_default(&ks);
-    for (int i = 0; i < f->scn.nknobs; i++) {
-        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
-        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
-    }
-    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
-        fail_msg("sim_init: %s", f->err);
-    f->w = f->sim.initial;
-    f->tr = trace_new(TRACE_JSONL);
-}
-
-static const char *fire(struct fix *f, uint8_t actor)
-{
-    struct step st[ENGINE_MAX_STEPS];
-    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
-    size_t before;
-
-    for (unsigned i = 0; i < n; i++) {
-        if (st[i].actor != actor)
-            continue;
-        trace_buffer(f->tr, &before);
-        f->kind = st[i].kind;
-        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
-        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
-        return f->line;
-    }
-    fail_msg("no fireable step of actor %u", actor);
-    return NULL;
-}
-
-#define assert_has(hay, needle)                                                   \
-    do {                                                                          \
-        if (!strstr((hay), (needle)))                                             \
-            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
-    } while (0)
-#define assert_lacks(hay, needle)                                                 \
-    do {                                                                          \
-        if (strstr((hay), (needle)))                                              \
-            fail_msg("unexpected <%s> in <%s>", (needle), (hay));                 \
-    } while (0)
+/* ---- fixture: step_fixture.h ---------------------------------------------- */
 
 static struct spapr_machine *mach(struct fix *f, int m) { return &f->w.machines[m]; }
 
@@ -172,7 +94,7 @@ static void test_configured_not_sent(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, "knob qemu.inmigrate-coldplug=off\n");
+    fix_init_extra(f, base_scn, "knob qemu.inmigrate-coldplug=off\n");
     configured(f, SRC, CORE1, CPU1_INDEX);
     add(f, DST, CORE1);                        /* a hotplug on dst (July 2017) */
     assert_int_equal(drc(f, DST, CPU1_INDEX)->state, UN);
@@ -187,7 +109,7 @@ static void test_unusable_sent(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     add(f, SRC, CORE1);                        /* hot-plugged, not yet taken */
     add(f, DST, CORE1);                        /* INMIGRATE: coldplug, CONFIGURED */
     assert_int_equal(drc(f, DST, CPU1_INDEX)->state, LC);
@@ -205,7 +127,7 @@ static void unplug_requested(void **state, const char *knob, uint8_t expected)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, knob);
+    fix_init_extra(f, base_scn, knob);
     configured(f, SRC, CORE1, CPU1_INDEX);
     assert_true(qmp_device_del(&f->sim, &f->w, SRC, CORE1, NULL, f->err, sizeof(f->err)));
     assert_int_equal(drc(f, SRC, CPU1_INDEX)->unplug_requested, 1);
@@ -233,7 +155,7 @@ static void pending_events(void **state, const char *knob, uint8_t expected)
     struct fix *f = *state;
     const struct spapr_event_entry *e;
 
-    fix_init(f, base_scn, knob);
+    fix_init_extra(f, base_scn, knob);
     add(f, SRC, CORE1);
     add(f, DST, CORE1);
     assert_int_equal(mach(f, SRC)->nr_events, 1);
@@ -263,7 +185,7 @@ static void reset_pre_load(void **state, const char *knob, uint8_t expected)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, knob);
+    fix_init_extra(f, base_scn, knob);
     configured(f, SRC, CORE2, CPU2_INDEX);     /* not sent */
     add(f, DST, CORE2);                        /* hotplug on dst: UNUSABLE */
     assert_int_equal(drc(f, DST, CPU2_INDEX)->state, UN);
@@ -301,7 +223,7 @@ static void test_migrate_ccs_on(void **state)
     struct fix *f = *state;
     struct spapr_drc from;
 
-    fix_init(f, base_scn, "knob qemu.migrate-ccs=on\n");
+    fix_init_extra(f, base_scn, "knob qemu.migrate-ccs=on\n");
     mid_walk(f);
     from = *drc(f, SRC, CPU1_INDEX);
     assert_true(from.ccs_offset > f->sim.m[SRC].fragments[1].start);
@@ -317,7 +239,7 @@ static void test_migrate_ccs_off(void **state)
     struct fix *f = *state;
     struct spapr_drc before;
 
-    fix_init(f, base_scn, "knob qemu.migrate-ccs=off\n");
+    fix_init_extra(f, base_scn, "knob qemu.migrate-ccs=off\n");
     mid_walk(f);
     before = *drc(f, DST, CPU1_INDEX);
     migrate(f);
@@ -334,7 +256,7 @@ static void test_missing_drc_fails(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario mg\nmachine src cores=3 lmbs=4\n"
+    fix_init_extra(f, "scenario mg\nmachine src cores=3 lmbs=4\n"
                 "machine dst cores=2 lmbs=4 incoming=defer\n"
                 "do src device_add cpu core1 core-id=1\ndo src device_add cpu core2 core-id=2\n",
              NULL);
@@ -357,7 +279,7 @@ static void test_missing_drc_paused_source_stays_paused(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario mg\nmachine src cores=3 lmbs=4\n"
+    fix_init_extra(f, "scenario mg\nmachine src cores=3 lmbs=4\n"
                 "machine dst cores=2 lmbs=4 incoming=defer\n"
                 "do src device_add cpu core1 core-id=1\ndo src device_add cpu core2 core-id=2\n",
              NULL);
@@ -372,7 +294,7 @@ static void success(void **state, bool autostart, uint8_t runstate)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     add(f, SRC, CORE1);                        /* an event queued: the IRQ is latched */
     add(f, DST, CORE1);
     if (autostart)

@@ -4,7 +4,7 @@
  * queue (check-exception, event-scan), QMP refusals while migrating,
  * runstates of cont/stop, and where a DIMM lands (ref/qemu-spapr.md §3-5).
  */
-#include "testutil.h"
+#include "step_fixture.h"
 #include <string.h>
 #include <glib.h>
 #include "engine.h"
@@ -35,81 +35,7 @@ static const char base_scn[] =
 enum { CORE1, CORE2, DA, DB, DC, DD, HUGE };   /* device numbers, in order of mention */
 enum { M, IN };                                 /* machines */
 
-/* ---- fixture ---------------------------------------------------------------- */
-
-struct fix {
-    struct scenario scn;
-    struct sim sim;
-    struct world w;
-    struct trace *tr;
-    uint32_t step_no;
-    uint64_t now;
-    uint8_t kind;
-    char err[256];
-    char line[16384];
-};
-
-static int fix_setup(void **state)
-{
-    *state = g_new0(struct fix, 1);
-    return 0;
-}
-
-static int fix_teardown(void **state)
-{
-    struct fix *f = *state;
-
-    sim_free(&f->sim);
-    trace_free(f->tr);
-    g_free(f);
-    return 0;
-}
-
-/* Parse text (plus extra lines), apply its knob lines, build the initial world. */
-static void fix_init(struct fix *f, const char *text, const char *extra)
-{
-    char *all = g_strconcat(text, extra ? extra : "", NULL);
-    struct knob_set ks;
-    bool ok = scenario_parse_string("t.scn", all, &f->scn, f->err, sizeof(f->err));
-
-    g_free(all);
-    if (!ok)
-        fail_msg("parse: %s", f->err);
-    knobs_default(&ks);
-    for (int i = 0; i < f->scn.nknobs; i++) {
-        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
-        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
-    }
-    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
-        fail_msg("sim_init: %s", f->err);
-    f->w = f->sim.initial;
-    f->tr = trace_new(TRACE_JSONL);
-}
-
-static const char *fire(struct fix *f, uint8_t actor)
-{
-    struct step st[ENGINE_MAX_STEPS];
-    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
-    size_t before;
-
-    for (unsigned i = 0; i < n; i++) {
-        if (st[i].actor != actor)
-            continue;
-        trace_buffer(f->tr, &before);
-        f->kind = st[i].kind;
-        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
-        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
-        return f->line;
-    }
-    fail_msg("no fireable step of actor %u", actor);
-    return NULL;
-}
-
-#define assert_has(hay, needle)                                                   \
-    do {                                                                          \
-        if (!strstr((hay), (needle)))                                             \
-            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
-    } while (0)
+/* ---- fixture: step_fixture.h ---------------------------------------------- */
 
 static struct spapr_machine *mach(struct fix *f, int m) { return &f->w.machines[m]; }
 
@@ -149,7 +75,7 @@ static void test_cas_drc_reset_on(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     assert_int_equal(mach(f, M)->ov5_cas, 0);
     add(f, M, CORE1);
     assert_int_equal(drc(f, M, CPU1_INDEX)->state, UN);
@@ -168,7 +94,7 @@ static void test_cas_drc_reset_off(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, "knob qemu.cas-drc-reset=off\n");
+    fix_init_extra(f, base_scn, "knob qemu.cas-drc-reset=off\n");
     add(f, M, CORE1);
     assert_false(cas(f, M));
     assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_HP_EVT);
@@ -183,7 +109,7 @@ static void test_cas_reboot(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, "knob qemu.cas-drc-reset=reboot\n");
+    fix_init_extra(f, base_scn, "knob qemu.cas-drc-reset=reboot\n");
     add(f, M, CORE1);
     assert_true(cas(f, M));
     assert_int_equal(mach(f, M)->ov5_cas, 0);          /* spapr_machine_reset cleared it */
@@ -201,7 +127,7 @@ static void test_cas_reboot_guest(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario s\nmachine m cores=2 prelaunch\ndo m device_add cpu core1 core-id=1\n"
+    fix_init_extra(f, "scenario s\nmachine m cores=2 prelaunch\ndo m device_add cpu core1 core-id=1\n"
                 "knob qemu.cas-drc-reset=reboot\n", NULL);
     assert_int_equal(mach(f, M)->runstate, RUN_STATE_PRELAUNCH);
     add(f, M, CORE1);                                  /* PRELAUNCH counts as hotplug */
@@ -231,7 +157,7 @@ static void cas_full_fdt(void **state, const char *knob, uint16_t cpus, uint16_t
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, knob);
+    fix_init_extra(f, base_scn, knob);
     assert_int_equal(mach(f, M)->fdt_cpus, 1);         /* the boot core */
     assert_int_equal(mach(f, M)->fdt_lmbs, 0);
     add(f, M, CORE1);
@@ -262,7 +188,7 @@ static void test_irq_and_check_exception(void **state)
     struct spapr_event_entry e;
     struct rtas_ret r;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     assert_false(cas(f, M));
     assert_int_equal(mach(f, M)->irq_latched, 0);
     add(f, M, CORE1);                                  /* spapr_hotplug_req_event pulses */
@@ -295,7 +221,7 @@ static void test_event_scan(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     assert_int_equal(rtas_event_scan(&f->sim, &f->w, M, NULL).rc, RTAS_OUT_NO_ERRORS_FOUND);
     assert_int_equal(mach(f, M)->irq_latched, 0);      /* no entries: no pulse */
     add(f, M, CORE1);
@@ -311,7 +237,7 @@ static void test_qmp_refused_while_migrating(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     add(f, M, CORE1);
     mach(f, M)->migration = MIGRATION_ACTIVE;
     assert_false(qmp_device_add(&f->sim, &f->w, M, CORE2, NULL, f->err, sizeof(f->err)));
@@ -333,7 +259,7 @@ static void test_runstates(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario s\nmachine m cores=2 guest=script prelaunch\n"
+    fix_init_extra(f, "scenario s\nmachine m cores=2 guest=script prelaunch\n"
                 "machine in cores=2 guest=script incoming=defer\n", NULL);
     assert_int_equal(mach(f, M)->runstate, RUN_STATE_PRELAUNCH);
     assert_int_equal(mach(f, IN)->runstate, RUN_STATE_INMIGRATE);
@@ -362,7 +288,7 @@ static void inmigrate_add(void **state, const char *knob, uint8_t drc_state, uin
 {
     struct fix *f = *state;
 
-    fix_init(f, base_scn, knob);
+    fix_init_extra(f, base_scn, knob);
     add(f, IN, CORE1);
     assert_int_equal(mach(f, IN)->devices[CORE1].hotplugged, 1);
     assert_int_equal(drc(f, IN, CPU1_INDEX)->state, drc_state);
@@ -387,7 +313,7 @@ static void test_dimm_first_fit(void **state)
     struct fix *f = *state;
     int lmb0 = 3;                                      /* slots: 3 CPUs, then LMBs */
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     assert_int_equal(f->sim.m[M].lmb_first, lmb0);
     add(f, M, DA);
     add(f, M, DB);
@@ -416,7 +342,7 @@ static void test_memory_unplug_after_cas_without_hp_evt(void **state)
     struct fix *f = *state;
     struct step_ctx c;
 
-    fix_init(f, base_scn, NULL);
+    fix_init_extra(f, base_scn, NULL);
     c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
     assert_true(qmp_device_add(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
     assert_false(spapr_client_architecture_support(&c, M, OV5_CAS_BASE));
@@ -431,7 +357,7 @@ static void test_cas_hp_evt_drops_epow_latch(void **state)
     struct fix *f = *state;
     struct step_ctx c;
 
-    fix_init(f, base_scn, "knob qemu.cas-drc-reset=off\n");
+    fix_init_extra(f, base_scn, "knob qemu.cas-drc-reset=off\n");
     c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
     f->w.machines[M].ov5_cas = 0;
     assert_true(qmp_device_add(&f->sim, &f->w, M, CORE1, NULL, f->err, sizeof(f->err)));

@@ -123,8 +123,24 @@ static void prim_end(struct dlpar_op *op, int rc)
     op->prim_rc = (int16_t)rc;
 }
 
-/* dlpar_acquire_drc: sense must say UNUSABLE, then USABLE, then UNISOLATE. */
-static void acquire(struct dstep *d, uint32_t idx)
+/*
+ * dlpar_acquire_drc and dlpar_release_drc (arch/powerpc/platforms/pseries/
+ * dlpar.c) have one shape: dr-entity-sense must read a value, then two
+ * set-indicator calls; when the second fails, the first is undone.
+ */
+struct drc_primitive {
+    uint32_t sense_want;
+    uint32_t first_sensor, first_value, second_sensor, second_value;
+};
+
+/* acquire: UNUSABLE, then allocation USABLE, then UNISOLATE. */
+static const struct drc_primitive acquire_drc = {
+    DR_ENTITY_UNUSABLE, RTAS_SENSOR_TYPE_ALLOCATION_STATE, 1, RTAS_SENSOR_TYPE_ISOLATION_STATE, 1 };
+/* release: PRESENT, then ISOLATE, then allocation UNUSABLE. */
+static const struct drc_primitive release_drc = {
+    DR_ENTITY_PRESENT, RTAS_SENSOR_TYPE_ISOLATION_STATE, 0, RTAS_SENSOR_TYPE_ALLOCATION_STATE, 0 };
+
+static void run_primitive(struct dstep *d, uint32_t idx, const struct drc_primitive *p)
 {
     struct dlpar_op *op = op_of(d);
     struct rtas_ret r;
@@ -133,20 +149,20 @@ static void acquire(struct dstep *d, uint32_t idx)
     switch (op->ppc) {
     case 0:
         r = do_sense(d, idx);
-        if (r.rc || r.value != DR_ENTITY_UNUSABLE)
+        if (r.rc || r.value != p->sense_want)
             prim_end(op, -1);
         else
             op->ppc = 1;
         break;
     case 1:
-        rc = do_set(d, RTAS_SENSOR_TYPE_ALLOCATION_STATE, idx, 1);
+        rc = do_set(d, p->first_sensor, idx, p->first_value);
         if (rc)
             prim_end(op, rtas_error_rc(rc));
         else
             op->ppc = 2;
         break;
     case 2:
-        rc = do_set(d, RTAS_SENSOR_TYPE_ISOLATION_STATE, idx, 1);
+        rc = do_set(d, p->second_sensor, idx, p->second_value);
         if (!rc) {
             prim_end(op, 0);
         } else {
@@ -154,46 +170,8 @@ static void acquire(struct dstep *d, uint32_t idx)
             op->ppc = 3;
         }
         break;
-    default:   /* roll back the allocation */
-        do_set(d, RTAS_SENSOR_TYPE_ALLOCATION_STATE, idx, 0);
-        prim_end(op, op->saved_rc);
-        break;
-    }
-}
-
-/* dlpar_release_drc: sense must say PRESENT, then ISOLATE, then UNUSABLE. */
-static void release(struct dstep *d, uint32_t idx)
-{
-    struct dlpar_op *op = op_of(d);
-    struct rtas_ret r;
-    int rc;
-
-    switch (op->ppc) {
-    case 0:
-        r = do_sense(d, idx);
-        if (r.rc || r.value != DR_ENTITY_PRESENT)
-            prim_end(op, -1);
-        else
-            op->ppc = 1;
-        break;
-    case 1:
-        rc = do_set(d, RTAS_SENSOR_TYPE_ISOLATION_STATE, idx, 0);
-        if (rc)
-            prim_end(op, rtas_error_rc(rc));
-        else
-            op->ppc = 2;
-        break;
-    case 2:
-        rc = do_set(d, RTAS_SENSOR_TYPE_ALLOCATION_STATE, idx, 0);
-        if (!rc) {
-            prim_end(op, 0);
-        } else {
-            op->saved_rc = (int16_t)rtas_error_rc(rc);
-            op->ppc = 3;
-        }
-        break;
-    default:   /* roll back the isolation */
-        do_set(d, RTAS_SENSOR_TYPE_ISOLATION_STATE, idx, 1);
+    default:   /* roll back the first indicator */
+        do_set(d, p->first_sensor, idx, !p->first_value);
         prim_end(op, op->saved_rc);
         break;
     }
@@ -282,8 +260,8 @@ bool dlpar_prim(struct dstep *d, uint32_t idx)
     if (!may_act(d))
         return true;
     switch (op->prim) {
-    case PRIM_ACQUIRE:   acquire(d, idx); break;
-    case PRIM_RELEASE:   release(d, idx); break;
+    case PRIM_ACQUIRE:   run_primitive(d, idx, &acquire_drc); break;
+    case PRIM_RELEASE:   run_primitive(d, idx, &release_drc); break;
     case PRIM_UNISOLATE: unisolate_hint(d, idx); break;
     default:             configure(d, idx); break;
     }

@@ -1,0 +1,104 @@
+/*
+ * The fixture of the actor tests (QEMU machine, guest, migration, libvirt):
+ * a scenario text built into a sim, its world, and a JSONL trace; fire() runs
+ * one actor's fireable step and returns the trace line it wrote.
+ */
+#ifndef DRCSIM_STEP_FIXTURE_H
+#define DRCSIM_STEP_FIXTURE_H
+
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "knobs.h"
+#include "scenario.h"
+#include "sim.h"
+#include "trace.h"
+
+struct fix {
+    struct scenario scn;
+    struct sim sim;
+    struct world w;
+    struct trace *tr;
+    uint32_t step_no;
+    uint64_t now;
+    uint8_t kind;                       /* kind of the step fired last */
+    char err[256];
+    char line[16384];                   /* its trace line */
+};
+
+static inline int fix_setup(void **state)
+{
+    *state = g_new0(struct fix, 1);
+    return 0;
+}
+
+static inline int fix_teardown(void **state)
+{
+    struct fix *f = *state;
+
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    g_free(f);
+    return 0;
+}
+
+/* Parse text plus extra lines (may be NULL), apply its knob lines over the
+ * defaults, build the initial world. */
+static inline void fix_init_extra(struct fix *f, const char *text, const char *extra)
+{
+    char *all = g_strconcat(text, extra ? extra : "", NULL);
+    struct knob_set ks;
+    bool ok = scenario_parse_string("t.scn", all, &f->scn, f->err, sizeof(f->err));
+
+    g_free(all);
+    if (!ok)
+        fail_msg("parse: %s", f->err);
+    knobs_default(&ks);
+    for (int i = 0; i < f->scn.nknobs; i++) {
+        ks.lo[f->scn.knobs[i].id] = f->scn.knobs[i].lo;
+        ks.hi[f->scn.knobs[i].id] = f->scn.knobs[i].hi;
+    }
+    if (!sim_init(&f->sim, &f->scn, &ks, "upstream", f->err, sizeof(f->err)))
+        fail_msg("sim_init: %s", f->err);
+    f->w = f->sim.initial;
+    f->tr = trace_new(TRACE_JSONL);
+}
+
+static inline void fix_init(struct fix *f, const char *text)
+{
+    fix_init_extra(f, text, NULL);
+}
+
+/* Fire the fireable step of that actor (the test fails if there is none). */
+static inline const char *fire(struct fix *f, uint8_t actor)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+    size_t before;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (st[i].actor != actor)
+            continue;
+        trace_buffer(f->tr, &before);
+        f->kind = st[i].kind;
+        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
+        g_strlcpy(f->line, trace_buffer(f->tr, NULL) + before, sizeof(f->line));
+        return f->line;
+    }
+    fail_msg("no fireable step of actor %u", actor);
+    return NULL;
+}
+
+#define assert_has(hay, needle)                                                   \
+    do {                                                                          \
+        if (!strstr((hay), (needle)))                                             \
+            fail_msg("expected <%s> in <%s>", (needle), (hay));                   \
+    } while (0)
+#define assert_lacks(hay, needle)                                                 \
+    do {                                                                          \
+        if (strstr((hay), (needle)))                                              \
+            fail_msg("unexpected <%s> in <%s>", (needle), (hay));                 \
+    } while (0)
+
+#endif
