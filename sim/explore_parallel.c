@@ -2,19 +2,20 @@
  * Exhaustive exploration on --jobs threads: a breadth-first prefix until
  * the frontier has a few dozen worlds per thread, then the threads take
  * frontier worlds one at a time and search each depth first, all sharing one
- * visited set striped over 64 locked shards. Every world is admitted once,
+ * visited set striped over 64 spin-locked shards. Every world is admitted once,
  * so states, transitions and families do not depend on the thread count.
  */
 #include <glib.h>
+#include <sched.h>
 #include <string.h>
 #include <xxhash.h>
 #include "explore.h"
 
 #define SHARDS 64   /* a power of two */
-#define ITEMS_PER_JOB 48
+#define ITEMS_PER_JOB 24
 
 struct shared_set {
-    GMutex lock[SHARDS];
+    int lock[SHARDS];   /* spinlocks: held for one table probe */
     struct visited v[SHARDS];
     gint bitstate;
 };
@@ -34,6 +35,25 @@ struct pool {
     gint next;
 };
 
+/*
+ * A shard is held for one probe of its table (rarely, one growth), far
+ * shorter than a futex round trip: spin, and yield the CPU when the holder
+ * seems descheduled (more threads than cores).
+ */
+static void shard_lock(int *lock)
+{
+    unsigned spins = 0;
+
+    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
+            if (++spins % 1024 == 0)
+                sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        }
+}
+
 static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
                                       struct explore_stats *st, bool bitstate)
 {
@@ -41,9 +61,9 @@ static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
     unsigned k = (unsigned)(fp & (SHARDS - 1));   /* low bits: placement uses the high ones */
     enum visited_result r;
 
-    g_mutex_lock(&ss->lock[k]);
+    shard_lock(&ss->lock[k]);
     r = dfs_local_add(&ss->v[k], fp, w, st, bitstate);
-    g_mutex_unlock(&ss->lock[k]);
+    __atomic_store_n(&ss->lock[k], 0, __ATOMIC_RELEASE);
     return r;
 }
 
@@ -170,7 +190,6 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
 
     memset(st, 0, sizeof(*st));
     for (unsigned k = 0; k < SHARDS; k++) {
-        g_mutex_init(&set->lock[k]);
         visited_init_sized(&set->v[k], o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,
                            o->mem_bytes / SHARDS, m->world_size, 1024);
     }
@@ -188,7 +207,6 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
         st->visited_bytes += visited_bytes(&set->v[k]);
         st->collision_probability += visited_collision_probability(&set->v[k]);
         visited_free(&set->v[k]);
-        g_mutex_clear(&set->lock[k]);
     }
     st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
