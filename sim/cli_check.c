@@ -158,9 +158,13 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
         fprintf(stderr, "drcsim check: %s\n", e->message);
     else if (c->job ? *argc != 1 : *argc < 2)
         fprintf(stderr, "drcsim check: expected scenario files or directories, or --job FILE alone\n");
-    else if (c->split < 0 || (c->split && c->job))
-        fprintf(stderr, "drcsim check: --split takes N > 0 and excludes --job\n");
-    ok = ok && (c->job ? *argc == 1 : *argc >= 2) && c->split >= 0 && !(c->split && c->job);
+    else if (c->split < 0 || (c->split && (c->job || c->junit || c->json)))
+        fprintf(stderr, "drcsim check: --split takes N > 0 and excludes --job, --junit and --json "
+                        "(each job writes its own)\n");
+    else if (c->out && !c->split)
+        fprintf(stderr, "drcsim check: --out goes with --split\n");
+    ok = ok && (c->job ? *argc == 1 : *argc >= 2) && c->split >= 0 &&
+         !(c->split && (c->job || c->junit || c->json)) && !(c->out && !c->split);
     g_clear_error(&e);
     g_option_context_free(ctx);
     return ok ? EXIT_OK : EXIT_USAGE;

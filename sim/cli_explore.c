@@ -110,6 +110,16 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         fprintf(stderr, "drcsim explore: --job takes only --mem, --lossless, --bitstate and --json "
                         "(the job file names the scenario, variant and knobs)\n");
         ok = false;
+    } else if (o->split < 0 || (o->split && (o->sample || o->shortest || o->shrink || o->jobs > 1 ||
+                                             o->json || o->trace_path || o->max_depth ||
+                                             o->max_states || o->mem_mb || o->lossless ||
+                                             o->bitstate))) {
+        fprintf(stderr, "drcsim explore: --split N (N > 0) takes only --variant, --knob and --out; "
+                        "the jobs take the search options\n");
+        ok = false;
+    } else if (o->out && !o->split) {
+        fprintf(stderr, "drcsim explore: --out goes with --split\n");
+        ok = false;
     }
     g_clear_error(&e);
     g_option_context_free(ctx);

@@ -110,6 +110,9 @@ expect_run "a check job naming a variant without a verdict line" 2 "^$tmp/cj-nov
 printf '{"check":[["scenarios/unplug-last-cpu.scn"]]}\n' >"$tmp/cj-bad.json"
 expect_run "a check job entry that is not a pair" 2 "^$tmp/cj-bad.json:1:1: error: check entry 0 " "$DRCSIM" check --job "$tmp/cj-bad.json"
 expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/scaling/parallel-cores-8.scn --seed 1
+expect_run "explore --split with a search option is refused" 2 'the jobs take the search options' "$DRCSIM" explore "$pc4" --split 2 --jobs 2
+expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"
+expect_run "--out without --split is refused" 2 '--out goes with --split' "$DRCSIM" explore "$pc4" --out "$tmp/x"
 expect_run "merge of a file that is not a result" 2 "^$tmp/notajob.json:1:1: error: not a drcsim result" "$DRCSIM" merge "$tmp/notajob.json"
 
 # --- determinism and replay ---------------------------------------------------
