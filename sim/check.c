@@ -109,6 +109,27 @@ static uint32_t migration_mismatch(const struct sim *s, const struct world *w, s
     return 0;
 }
 
+/* QEMU's unplug timer gave up (unplug_requested cleared), then the guest removed
+ * the core anyway: drc_set_unusable leaves it UNUSABLE with the device attached. */
+static uint32_t timed_out_then_removed(const struct sim *s, const struct world *w,
+                                       struct violation *v)
+{
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        const struct spapr_machine *mw = &w->machines[m];
+        for (int k = s->m[m].cpu_first; mw->unplug_timed_out && k < s->m[m].cpu_first + s->m[m].ncpu;
+             k++) {
+            const struct spapr_drc *d = &mw->drcs[k];
+            if (d->dev && (mw->unplug_timed_out >> (d->dev - 1) & 1) &&
+                d->state == SPAPR_DRC_STATE_LOGICAL_UNUSABLE)
+                return violate(v, FAM_FALSE_UNPLUG_ERROR, 0, "QEMU's CPU unplug timer gave up on "
+                               "%s, then the guest removed it anyway: DRC 0x%x is UNUSABLE with "
+                               "the core still attached", s->scn->devices[d->dev - 1].id,
+                               s->m[m].drcs[k].index);
+        }
+    }
+    return 0;
+}
+
 uint32_t check_step(const void *sim, const void *world, const struct step *st, struct violation *v)
 {
     const struct sim *s = sim;
@@ -134,6 +155,7 @@ uint32_t check_step(const void *sim, const void *world, const struct step *st, s
         fams |= violate(v, FAM_FALSE_UNPLUG_ERROR, 0, "%s was reported as not unplugged, then "
                         "DEVICE_DELETED came anyway",
                         s->scn->devices[__builtin_ctz(w->libvirt.false_unplug)].id);
+    fams |= timed_out_then_removed(s, w, v);
     if (w->failure.line)
         fams |= script_failure(s, w, v);
     return fams;

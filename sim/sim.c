@@ -294,6 +294,7 @@ static void desired(const struct sim *s, const struct world *w, struct pending *
     guest_pending(s, w, out);
     migration_pending(s, w, &out[ACTOR_MIGRATION]);
     libvirt_pending(s, w, &out[ACTOR_LIBVIRT_EVENTS], &out[ACTOR_LIBVIRT_WORKER]);
+    spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
     script_pending(s, w, out);   /* last: `wait quiescent` looks at the others */
 }
 
@@ -359,6 +360,8 @@ void sim_apply(const void *ctx, void *world, const struct step *st, struct trace
         guest_apply(&c, st);
     else if (st->actor == ACTOR_MIGRATION)
         migration_apply(&c, st);
+    else if (st->actor >= ACTOR_QEMU_TIMER0)
+        spapr_unplug_timer_apply(&c, st);
     else
         libvirt_apply(&c, st);
     sim_normalize(s, w);

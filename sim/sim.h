@@ -83,6 +83,7 @@ enum step_kind {
     STEP_MIGRATION_SWITCHOVER,
     STEP_LIBVIRT_EVENT,     /* libvirt's event loop handles one QMP event */
     STEP_LIBVIRT_WORKER,    /* processDeviceDeletedEvent */
+    STEP_QEMU_UNPLUG_TIMEOUT, /* qemu.cpu-unplug-timeout expires */
 };
 
 /* What an actor would do next, as a model says it: kind 0 = nothing. */

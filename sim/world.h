@@ -108,6 +108,7 @@ struct spapr_machine {
     uint16_t deleted;         /* DEVICE_DELETED emitted, bit per device */
     uint16_t unplug_guest_error; /* DEVICE_UNPLUG_GUEST_ERROR emitted, bit per device */
     uint16_t mem_unplug_error;   /* MEM_UNPLUG_ERROR emitted, bit per device */
+    uint16_t unplug_timed_out;   /* qemu.cpu-unplug-timeout gave up, bit per device */
     struct spapr_event_entry events[MAX_EVENTS];
     struct spapr_device devices[MAX_DEVICES];
     struct spapr_drc drcs[MAX_DRCS];
@@ -219,7 +220,8 @@ enum actor_slot {
     ACTOR_MIGRATION,                   /* the migration thread: switchover */
     ACTOR_LIBVIRT_EVENTS,              /* libvirt's event loop: one QMP event */
     ACTOR_LIBVIRT_WORKER,              /* processDeviceDeletedEvent */
-    ACTOR_COUNT
+    ACTOR_QEMU_TIMER0,                 /* .. + MAX_MACHINES - 1: CPU unplug timers */
+    ACTOR_COUNT = ACTOR_QEMU_TIMER0 + MAX_MACHINES
 };
 
 struct actor {

@@ -367,6 +367,55 @@ static void test_cas_hp_evt_drops_epow_latch(void **state)
     assert_int_equal(f->w.machines[M].nr_events, 1);   /* waits for event-scan */
 }
 
+/* qemu.cpu-unplug-timeout (51254ffb32 + d1c2e3ce3d): armed by device_del of a
+ * core, exactly 15 s, expiry clears unplug_requested and nothing else. */
+static const char timer_scn[] =
+    "scenario s\n"
+    "machine m cores=2 guest=script\n"
+    "device m cpu core1 core-id=1\n"
+    "do m device_del core1\n"
+    "do m stop\n";
+
+static void test_cpu_unplug_timer(void **state)
+{
+    struct fix *f = *state;
+    int slot;
+
+    fix_init_extra(f, timer_scn, "knob qemu.cpu-unplug-timeout=15s\n");
+    slot = sim_drc_by_index(&f->sim, M, CPU1_INDEX);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
+    fire(f, ACTOR_SCRIPT0);                       /* device_del: awaiting the guest */
+    assert_int_equal(mach(f, M)->drcs[slot].unplug_requested, 1);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_QEMU_UNPLUG_TIMEOUT);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].arg, slot);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 15000);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].hi, 15000);
+    assert_has(fire(f, ACTOR_QEMU_TIMER0),
+               "\"actor\":\"qemu@m\",\"op\":\"unplug-timeout\",\"args\":{\"drc\":\"0x10000001\"}");
+    assert_int_equal(mach(f, M)->drcs[slot].unplug_requested, 0);
+    assert_int_equal(mach(f, M)->drcs[slot].state, LC);   /* the core stays */
+    assert_int_equal(mach(f, M)->unplug_timed_out, 1u << CORE1);
+    assert_int_equal(mach(f, M)->deleted, 0);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
+}
+
+static void test_cpu_unplug_timer_off_and_paused(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, timer_scn, NULL);           /* default: off (reverted, d522cb52e6) */
+    fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    memset(f, 0, sizeof(*f));
+    fix_init_extra(f, timer_scn, "knob qemu.cpu-unplug-timeout=15s\n");
+    fire(f, ACTOR_SCRIPT0);
+    fire(f, ACTOR_SCRIPT0);                       /* stop: the virtual clock stands still */
+    assert_int_equal(mach(f, M)->runstate, RUN_STATE_PAUSED);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -374,6 +423,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_memory_unplug_after_cas_without_hp_evt),
         T(test_cas_hp_evt_drops_epow_latch),
+        T(test_cpu_unplug_timer),
+        T(test_cpu_unplug_timer_off_and_paused),
         T(test_cas_drc_reset_on),
         T(test_cas_drc_reset_off),
         T(test_cas_reboot),

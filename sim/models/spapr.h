@@ -82,6 +82,10 @@ void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_
 void spapr_clear_pending_hotplug_events(struct world *w, int m);
 void spapr_clear_pending_events(struct world *w, int m);
 bool spapr_memory_hot_unplug_supported(const struct world *w, int m);
+
+/* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[MAX_MACHINES]. */
+void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
+void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
 const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, size_t len);
 const char *qemu_abort_message(uint8_t reason);
 
