@@ -27,9 +27,9 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "ad334d89a6 (2020-02); reboot = 10f12e6450 (2017-08); off = July 2017",
         "at CAS: reset DRCs and drop hotplug events / CAS reboot if a DRC is transient / nothing" },
     [KNOB_QEMU_RESET_ORDER] = { "qemu.reset-order", KNOB_ENUM, reset_order_values, "devices-first",
-        "25c9780d38 (2019-08)", "machine reset resets devices before the CAS and IRQ state" },
+        "25c9780d38 (2019-08)", "machine reset resets devices before the CAS and IRQ state", true },
     [KNOB_QEMU_COMPAT_ALL_ON_RESET] = { "qemu.compat-all-on-reset", KNOB_BOOL, NULL, "on",
-        "ce03a193e1 (2019-08)", "machine reset sets the compat PVR on every vCPU" },
+        "ce03a193e1 (2019-08)", "machine reset sets the compat PVR on every vCPU", true },
     [KNOB_QEMU_CPU_UNPLUG_TIMEOUT] = { "qemu.cpu-unplug-timeout", KNOB_MS, NULL, "off",
         "51254ffb32 + d1c2e3ce3d, reverted d522cb52e6 (2021-03-31)", "CPU unplug timer that cancels a pending unplug" },
     [KNOB_QEMU_UNISOLATE_CANCELS_UNPLUG] = { "qemu.unisolate-cancels-unplug", KNOB_BOOL, NULL, "on",
@@ -42,7 +42,7 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT] = { "qemu.cpu-unplug-resend-event", KNOB_BOOL, NULL, "on",
         "2b18fc794f (2021-03); off = 47c8c915b1 (2019-10)", "every CPU device_del queues a new remove event" },
     [KNOB_QEMU_KVM_IRQCHIP] = { "qemu.kvm-irqchip", KNOB_BOOL, NULL, "on",
-        "in-kernel XICS/XIVE devices", "interrupt controller in KVM" },
+        "in-kernel XICS/XIVE devices", "interrupt controller in KVM", true },
     [KNOB_QEMU_MIGRATE_CCS] = { "qemu.migrate-ccs", KNOB_BOOL, NULL, "off",
         "proposal, 2016 (Jianjun Duan, \"migrate ccs_list\")", "migrate the configure-connector state" },
     [KNOB_QEMU_DRC_RESET_PRE_LOAD] = { "qemu.drc-reset-pre-load", KNOB_BOOL, NULL, "off",
@@ -213,4 +213,16 @@ void knobs_default(struct knob_set *ks)
     for (int i = 0; i < KNOB_COUNT; i++)
         if (!knob_parse_value(i, knob_defs[i].default_value, &ks->lo[i], &ks->hi[i], &why))
             abort(); /* the table itself is wrong */
+}
+
+void knobs_warn_unmodelled(const struct knob_set *ks, FILE *f)
+{
+    struct knob_set def;
+    char buf[64];
+
+    knobs_default(&def);
+    for (int i = 0; i < KNOB_COUNT; i++)
+        if (knob_defs[i].unmodelled && (ks->lo[i] != def.lo[i] || ks->hi[i] != def.hi[i]))
+            fprintf(f, "drcsim: warning: %s=%s is not modelled yet: it changes nothing\n",
+                    knob_defs[i].name, knob_format(ks, i, buf, sizeof(buf)));
 }

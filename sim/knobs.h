@@ -7,6 +7,7 @@
 #define DRCSIM_KNOBS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 enum knob_id {
@@ -60,6 +61,7 @@ struct knob_def {
     const char *default_value;   /* as a user writes it */
     const char *provenance;      /* commit or thread */
     const char *help;
+    bool unmodelled;             /* accepted (variants name it) but no model reads it yet */
 };
 
 /* bool: 0/1; enum: index; ms: lo (hi = lo); range: lo..hi */
@@ -71,6 +73,8 @@ struct knob_set {
 extern const struct knob_def knob_defs[KNOB_COUNT];
 
 void knobs_default(struct knob_set *ks);
+/* One stderr warning per knob set away from its default that no model reads yet. */
+void knobs_warn_unmodelled(const struct knob_set *ks, FILE *f);
 int knob_lookup(const char *name);                    /* -1 when unknown */
 /* Parse VALUE for knob id; on error returns false and sets *why (static). */
 bool knob_parse_value(int id, const char *value, uint32_t *lo, uint32_t *hi, const char **why);
