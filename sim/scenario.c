@@ -31,7 +31,7 @@ static const char *const event_names[QMP_EVENT_COUNT] = {
 };
 static const char *const action_names[DO_ACTION_COUNT] = {
     "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "cpu-offline",
-    "stop",
+    "stop", "lmb-busy",
 };
 static const char *const rtas_names[RTAS_CALL_COUNT] = {
     "get-sensor-state", "set-indicator isolation-state", "set-indicator allocation-state",
@@ -41,6 +41,7 @@ static const char *const rtas_names[RTAS_CALL_COUNT] = {
 /* The words after `do [MACHINE]`, in enum do_action order. */
 static const char *const do_words[DO_ACTION_COUNT] = {
     "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "guest", "stop",
+    "guest lmb-busy",   /* never one word: `guest` parses both guest actions */
 };
 static const char *const wait_words[] = { "guest-online", "event", "migrated", "quiescent" };
 static const char *const dev_type_names[DEV_TYPE_COUNT] = { "cpu", "dimm", "phb", "pci" };
@@ -1027,18 +1028,35 @@ static bool do_migrate(struct parser *p, struct scn_line *l)
     return true;
 }
 
+/* `guest lmb-busy DIMM N`: the guest cannot offline the DIMM's N-th LMB. */
+static bool do_guest_lmb_busy(struct parser *p, struct scn_line *l, int i)
+{
+    const struct scn_device *dv;
+
+    if (!need_words(p, i + 4, i + 4, "do [MACHINE] guest lmb-busy DIMM N") ||
+        !typed_device(p, i + 2, DEV_DIMM, &l->device))
+        return false;
+    dv = &p->s->devices[l->device];
+    l->action = DO_GUEST_LMB_BUSY;
+    return range_arg(p, i + 3, p->w[i + 3].s, 0, dv->size_mb / 256 - 1u, &l->arg);
+}
+
 static bool do_guest(struct parser *p, struct scn_line *l, int i)
 {
     const struct scn_machine *mc = &p->s->machines[l->machine];
 
-    if (!need_words(p, i + 3, i + 3, "do [MACHINE] guest cpu-offline N"))
+    if (!need_words(p, i + 2, i + 4, "do [MACHINE] guest cpu-offline N | lmb-busy DIMM N"))
         return false;
-    if (strcmp(p->w[i + 1].s, "cpu-offline"))
-        return fail(p, p->w[i + 1].col, "unknown guest action '%s' (expected cpu-offline)",
-                    p->w[i + 1].s);
     if (mc->guest != GUEST_LINUX)
         return fail(p, p->w[i].col, "machine '%s' has guest=%s: guest actions need guest=linux",
                     mc->name, guest_names[mc->guest]);
+    if (strcmp(p->w[i + 1].s, "lmb-busy") == 0)
+        return do_guest_lmb_busy(p, l, i);
+    if (strcmp(p->w[i + 1].s, "cpu-offline"))
+        return fail(p, p->w[i + 1].col, "unknown guest action '%s' (expected cpu-offline or "
+                    "lmb-busy)", p->w[i + 1].s);
+    if (!need_words(p, i + 3, i + 3, "do [MACHINE] guest cpu-offline N"))
+        return false;
     return range_arg(p, i + 2, p->w[i + 2].s, 0, mc->cores - 1u, &l->arg);
 }
 

@@ -169,7 +169,7 @@ struct guest_state {
     uint64_t dlpar_failed;    /* their DRC slots (bit 63: no single DRC) */
     uint8_t dt_mismatch;      /* an assembled tree differed from QEMU's fragment */
     uint8_t dt_mismatch_drc;  /* its DRC slot */
-    uint8_t pad[2];
+    uint16_t lmbs_busy;       /* blocks whose offlining fails (-EBUSY), bit per LMB slot */
     struct spapr_event_entry ras_log_buf;
     struct spapr_event_entry work[MAX_GUEST_WORK];
     struct dlpar_op op;

@@ -408,12 +408,14 @@ static void test_cpu_remove_unknown(void **state)
 
 /* ---- memory --------------------------------------------------------------- */
 
-/* dlpar_add_lmb's configure-connector (parent "/"): the memory node, 3 properties. */
-static void lmb_cc_calls(struct fix *f, uint32_t index, const char *idx, const char *node)
+/* dlpar_add_lmb's configure-connector (parent "/"): the memory node, 3 properties;
+ * the DRC is in state `walking` until the walk ends CONFIGURED. */
+static void lmb_cc_walk(struct fix *f, uint32_t index, const char *idx, const char *node,
+                        uint8_t walking)
 {
     static const char *const props[3] = { "ibm,associativity", "reg", "device_type" };
     char args[96], res[96];
-    struct call c = { "ibm,configure-connector", args, res, LI };
+    struct call c = { "ibm,configure-connector", args, res, walking };
 
     snprintf(args, sizeof(args), CC("%s"), idx);
     snprintf(res, sizeof(res), "\"rc\":2,\"name\":\"%s\"}", node);
@@ -425,6 +427,11 @@ static void lmb_cc_calls(struct fix *f, uint32_t index, const char *idx, const c
     c.result = "\"rc\":0}";
     c.state = LC;
     worker_call(f, index, &c);
+}
+
+static void lmb_cc_calls(struct fix *f, uint32_t index, const char *idx, const char *node)
+{
+    lmb_cc_walk(f, index, idx, node, LI);
 }
 
 /* dlpar_memory_add_by_ic, 2 LMBs: (3 + 5) calls each, in LMB order. */
@@ -508,6 +515,43 @@ static void test_lmb_remove(void **state)
     assert_int_equal(f->w.machines[0].deleted, 1u << DIMM0);
     assert_int_equal(f->w.guest.dlpar_errors, 0);
     assert_int_equal(f->w.guest.dlpar_failed, 0);
+    assert_false(worker_pending(f));
+}
+
+/*
+ * The second block cannot be offlined: the removal stops, the first block is
+ * re-added by dlpar_add_lmb, whose configure-connector on a DRC with the
+ * unplug pending makes QEMU roll the DIMM unplug back (fe1831eff8).
+ */
+static void test_lmb_remove_refused(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c;
+
+    fix_init(f, base_scn);
+    lmbs_added(f);
+    c = ctx(f);
+    guest_lmb_busy(&c, DIMM0, 1);
+    assert_int_equal(f->w.guest.lmbs_busy, 1u << 1);
+    device_del(f, DIMM0);
+    take_irq(f, "MEMORY remove count 2 index 0x80000004");
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_int_equal(f->w.guest.lmbs, 2);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000005\"},"
+                        "\"result\":{\"errno\":-16}");
+    assert_has(f->line, "\"line\":\"Memory indexed-count-remove failed, adding any removed LMBs\"");
+    assert_int_equal(f->w.guest.lmbs, 2);
+    assert_int_equal(drc(f, LMB0_INDEX)->unplug_requested, 1);
+    lmb_cc_walk(f, LMB0_INDEX, "0x80000004", "memory@800000040000000", LC);
+    assert_int_equal(f->w.guest.lmbs, 3);
+    assert_int_equal(drc(f, LMB0_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, LMB1_INDEX)->unplug_requested, 0);
+    assert_int_equal(f->w.machines[0].unplug_guest_error, 1u << DIMM0);
+    assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 1);
+    assert_int_equal(f->w.machines[0].devices[DIMM0].dimm_pending, 0);
+    assert_int_equal(f->w.machines[0].deleted, 0);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_false(worker_pending(f));
 }
 
@@ -613,6 +657,7 @@ int main(void)
         T(test_cpu_remove_unknown),
         T(test_lmb_add_indexed),
         T(test_lmb_remove),
+        T(test_lmb_remove_refused),
         T(test_stale_buffer_duplicate),
         T(test_epow_only_logs),
         T(test_machine_reset),

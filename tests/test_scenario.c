@@ -831,7 +831,15 @@ static void test_errors_devices_and_do(void **state)
         { S1 "do m setvcpus\n", "t.scn:3:14: error: expected `do [MACHINE] setvcpus N`" },
         { S1 "do m guest cpu-offline 2\n", "t.scn:3:24: error: 2 out of range (0..1)" },
         { S1 "do m guest reboot 1\n", "t.scn:3:12: error: unknown guest action 'reboot' "
-          "(expected cpu-offline)" },
+          "(expected cpu-offline or lmb-busy)" },
+        { S1 "do m device_add dimm d size=512M\ndo m guest lmb-busy d 2\n",
+          "t.scn:4:23: error: 2 out of range (0..1)" },
+        { S1 "do m device_add cpu c core-id=1\ndo m guest lmb-busy c 0\n",
+          "t.scn:4:21: error: device 'c' is a cpu, not a dimm" },
+        { S1 "do m guest lmb-busy nope 0\n", "t.scn:3:21: error: unknown device 'nope' (no earlier "
+          "line defines it)" },
+        { S1 "do m device_add dimm d size=512M\ndo m guest lmb-busy d\n",
+          "t.scn:4:22: error: expected `do [MACHINE] guest lmb-busy DIMM N`" },
         { SS "do m guest cpu-offline 1\n", "t.scn:3:6: error: machine 'm' has guest=script: "
           "guest actions need guest=linux" },
         { S1 "do m cont now\n", "t.scn:3:11: error: unexpected 'now' (expected `do [MACHINE] cont`)" },

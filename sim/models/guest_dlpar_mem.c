@@ -2,7 +2,7 @@
  * Memory DLPAR in the guest (pseries/hotplug-memory.c): add by count-indexed
  * (OV5_HP_EVT) or by count, remove by count-indexed, with dlpar_add_lmb's
  * configure-connector (parent "/", only for the associativity), rollback of
- * what was added, and the releases after all blocks are offline.
+ * what was added or removed, and the releases after all blocks are offline.
  */
 #include "drc_fdt.h"
 #include "guest_dlpar.h"
@@ -159,6 +159,37 @@ int dlpar_memory_add(struct dstep *d)
 }
 
 /*
+ * The failed removal's rollback: dlpar_add_lmb of each block removed so
+ * far, whose update_lmb_associativity_index runs configure-connector on a
+ * DRC still CONFIGURED with the unplug pending (what fe1831eff8 reads as
+ * the guest's refusal); no UNISOLATE hint for memory. Then -EINVAL.
+ */
+static int remove_rollback(struct dstep *d)
+{
+    struct dlpar_op *op = op_of(d);
+    int k = lowest(op->reserved);
+
+    if (op->pc == 10) {
+        if (k < 0) {
+            op->rc = -EINVAL;
+            return OP_DONE;
+        }
+        prim_start(op, PRIM_CONFIGURE);
+        op->pc = 11;
+        return OP_CONTINUE;
+    }
+    if (dlpar_prim(d, lmb_index(d, k)))
+        return OP_YIELD;
+    if (op->prim_rc)
+        dlog(d, "Failed to add LMB, drc index %x", lmb_index(d, k));
+    else
+        d->c->w->guest.lmbs |= (uint16_t)(1u << k);   /* __add_memory, online */
+    op->reserved &= (uint16_t)~(1u << k);
+    op->pc = 10;
+    return OP_CONTINUE;
+}
+
+/*
  * dlpar_memory_remove_by_ic: offline and remove every assigned block of the
  * range (no RTAS), then release each DRC, ignoring the result.
  */
@@ -186,6 +217,17 @@ int dlpar_memory_remove(struct dstep *d)
         if (!may_act(d))
             return OP_YIELD;
         k = start + op->cursor++;
+        if (d->c->w->guest.lmbs_busy >> k & 1) {   /* dlpar_offline_lmb: -EBUSY */
+            dlpar_begin(d, "remove_memory");
+            if (d->c->tr) {
+                trace_arg_hex(d->c->tr, "index", lmb_index(d, k));
+                trace_result_int(d->c->tr, "errno", -16);
+            }
+            dlog(d, "Memory indexed-count-remove failed, adding any removed LMBs");
+            d->acted = true;
+            op->pc = 10;
+            return OP_YIELD;
+        }
         remove_memory(d, k);
         op->reserved |= (uint16_t)(1u << k);
         return OP_YIELD;
@@ -196,6 +238,8 @@ int dlpar_memory_remove(struct dstep *d)
         prim_start(op, PRIM_RELEASE);
         op->pc = 3;
         return OP_CONTINUE;
+    case 10: case 11:
+        return remove_rollback(d);
     default:
         k = lowest(op->reserved);
         if (dlpar_prim(d, lmb_index(d, k)))

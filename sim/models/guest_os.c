@@ -244,6 +244,27 @@ void guest_moved(struct step_ctx *c, int m)
 }
 
 /* echo 0 > /sys/devices/system/cpu/cpuN/online; cpu_down refuses the last CPU. */
+void guest_lmb_busy(struct step_ctx *c, uint8_t dimm, int n)
+{
+    const struct world *w = c->w;
+    const struct spapr_device *dv = &w->machines[w->guest.machine].devices[dimm];
+    int k = dv->first_drc - c->s->m[w->guest.machine].lmb_first + n;
+
+    guest_trace_begin(c, "lmb-busy");
+    if (c->tr)
+        trace_arg_str(c->tr, "dimm", sim_dev_id(c->s, (uint8_t)(dimm + 1)));
+    if (!dv->realized) {
+        if (c->tr)
+            trace_result_str(c->tr, "result", "no such memory");
+    } else {
+        c->w->guest.lmbs_busy |= (uint16_t)(1u << k);
+        if (c->tr)
+            trace_arg_hex(c->tr, "index", c->s->m[w->guest.machine].drcs[dv->first_drc + n].index);
+    }
+    if (c->tr)
+        trace_step_end(c->tr);
+}
+
 void guest_cpu_offline(struct step_ctx *c, int core)
 {
     struct guest_state *g = &c->w->guest;

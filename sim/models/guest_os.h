@@ -24,6 +24,8 @@ void guest_machine_reset(struct step_ctx *c, int m);
 void guest_moved(struct step_ctx *c, int m);
 /* `do M guest cpu-offline N`: echo 0 > /sys/devices/system/cpu/cpuN/online */
 void guest_cpu_offline(struct step_ctx *c, int core);
+/* `guest lmb-busy DIMM N`: pages in the DIMM's N-th block cannot be migrated away. */
+void guest_lmb_busy(struct step_ctx *c, uint8_t dimm, int n);
 
 /* guest_dlpar.c: one worker step of the operation in progress. */
 void dlpar_step(struct step_ctx *c);

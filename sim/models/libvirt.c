@@ -27,7 +27,7 @@ bool libvirt_manages(const struct sim *s, int m)
 
 bool needs_job(const struct scn_line *l)
 {
-    return l->action != DO_GUEST_CPU_OFFLINE;
+    return !do_is_guest_action(l->action);
 }
 
 static bool job_free_for(const struct world *w, int script)

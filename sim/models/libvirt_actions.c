@@ -200,9 +200,11 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
     struct script_state *sc = &c->w->scripts[script];
     bool done;
 
-    if (l->action == DO_GUEST_CPU_OFFLINE) {   /* a user inside the guest */
-        if (sim_guest_machine(c->s, c->w) == l->machine)
+    if (do_is_guest_action(l->action)) {   /* a user inside the guest */
+        if (sim_guest_machine(c->s, c->w) == l->machine && l->action == DO_GUEST_CPU_OFFLINE)
             guest_cpu_offline(c, (int)l->arg);
+        else if (sim_guest_machine(c->s, c->w) == l->machine)
+            guest_lmb_busy(c, l->device, (int)l->arg);
         else if (c->tr) {
             trace_line(c, l, 0);
             trace_result_str(c->tr, "error", "the guest does not run on this machine");
