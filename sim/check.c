@@ -141,7 +141,11 @@ uint32_t check_step(const void *sim, const void *world, const struct step *st, s
             fams |= violate(v, FAM_QEMU_ABORT, 0, "QEMU on %s aborts: %s (DRC 0x%x)",
                             sim_machine_name(s, m), qemu_abort_message(w->machines[m].abort_reason),
                             s->m[m].drcs[w->machines[m].abort_drc].index);
-    if (w->migration.status == MIGRATION_FAILED)
+    if (w->migration.status == MIGRATION_FAILED && w->migration.load_failed_cpu != 0xff)
+        fams |= violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
+                        "while loading state for instance 0x%x of device 'cpu' (a raw PVR of "
+                        "the other host generation)", w->migration.load_failed_cpu);
+    else if (w->migration.status == MIGRATION_FAILED)
         fams |= violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
                         "while loading state for instance 0x%x of device 'spapr_drc'",
                         s->m[w->migration.src].drcs[w->migration.load_failed_drc].index);

@@ -109,6 +109,7 @@ struct spapr_machine {
     uint16_t unplug_guest_error; /* DEVICE_UNPLUG_GUEST_ERROR emitted, bit per device */
     uint16_t mem_unplug_error;   /* MEM_UNPLUG_ERROR emitted, bit per device */
     uint16_t unplug_timed_out;   /* qemu.cpu-unplug-timeout gave up, bit per device */
+    uint16_t vcpu_compat;        /* vCPUs with a compat PVR, bit per core slot */
     struct spapr_event_entry events[MAX_EVENTS];
     struct spapr_device devices[MAX_DEVICES];
     struct spapr_drc drcs[MAX_DRCS];
@@ -180,6 +181,7 @@ struct migration_state {
     uint8_t status;           /* enum migration_status */
     uint8_t src, dst;
     uint8_t load_failed_drc;  /* DRC slot whose section failed to load, 0xff none */
+    uint8_t load_failed_cpu;  /* vCPU (core slot) whose "cpu" section failed, 0xff none */
 };
 
 enum lv_job { LV_JOB_NONE, LV_JOB_MODIFY, LV_JOB_MIGRATION };

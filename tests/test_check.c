@@ -144,7 +144,7 @@ static void test_migration_failed(void **state)
     struct fix *f = *state;
 
     fix_init(f, mig_scn);
-    f->w.migration = (struct migration_state){ MIGRATION_FAILED, SRC, DST, 2 };
+    f->w.migration = (struct migration_state){ MIGRATION_FAILED, SRC, DST, 2, 0xff };
     assert_int_equal(step_check(f, ACTOR_MIGRATION), BIT(FAM_MIGRATION_FAILED));
     assert_violation(f, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
                      "while loading state for instance 0x10000002 of device 'spapr_drc'");
@@ -156,7 +156,7 @@ static void test_drc_migration_mismatch(void **state)
     struct fix *f = *state;
 
     fix_init(f, mig_scn);
-    f->w.migration = (struct migration_state){ MIGRATION_COMPLETED, SRC, DST, 0xff };
+    f->w.migration = (struct migration_state){ MIGRATION_COMPLETED, SRC, DST, 0xff, 0xff };
     assert_int_equal(step_check(f, ACTOR_MIGRATION), 0);     /* both CONFIGURED, same device */
     drc(f, DST, 0x10000001)->state = UN;
     assert_int_equal(step_check(f, ACTOR_GUEST_WORKER), 0);

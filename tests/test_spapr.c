@@ -416,6 +416,61 @@ static void test_cpu_unplug_timer_off_and_paused(void **state)
     assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
 }
 
+/* The compat PVR per vCPU (ref/qemu-spapr.md §5): which vCPUs machine reset,
+ * CAS and core plug leave with one, and the "cpu" sections of migration. */
+static const char compat_scn[] =
+    "scenario s\n"
+    "machine a cores=3 host=power8 max-cpu-compat=power8 guest=script\n"
+    "machine b cores=3 host=power9 max-cpu-compat=power8 guest=script incoming=defer\n"
+    "device a cpu core1 core-id=1\n"
+    "device b cpu core1 core-id=1\n";
+
+static void compat_init(struct fix *f, const char *knobs)
+{
+    if (f->tr) {
+        sim_free(&f->sim);
+        trace_free(f->tr);
+        memset(f, 0, sizeof(*f));
+    }
+    fix_init_extra(f, compat_scn, knobs);
+}
+
+static void test_compat_at_reset(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c;
+
+    compat_init(f, NULL);                                  /* ce03a193e1: every vCPU */
+    assert_int_equal(mach(f, M)->vcpu_compat, 0x3);
+    compat_init(f, "knob qemu.compat-all-on-reset=off\n"); /* 25c9780d38 alone: CPU0 only */
+    assert_int_equal(mach(f, M)->vcpu_compat, 0x1);
+    qmp_system_reset(&f->sim, &f->w, M, NULL);             /* CPU0's is copied now */
+    assert_int_equal(mach(f, M)->vcpu_compat, 0x3);
+    compat_init(f, "knob qemu.compat-all-on-reset=off\nknob qemu.reset-order=cas-first\n");
+    assert_int_equal(mach(f, M)->vcpu_compat, 0x3);        /* before 25c9780d38 */
+    compat_init(f, "knob qemu.compat-all-on-reset=off\n");
+    c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
+    spapr_client_architecture_support(&c, M, OV5_CAS_BASE);
+    assert_int_equal(mach(f, M)->vcpu_compat, 0x3);        /* ppc_set_compat_all(cas_pvr) */
+}
+
+static void test_compat_migration(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c;
+
+    compat_init(f, "knob qemu.compat-all-on-reset=off\n");
+    c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
+    f->w.migration = (struct migration_state){ MIGRATION_ACTIVE, M, IN, 0xff, 0xff };
+    assert_false(spapr_compat_load(&f->sim, &f->w, M, IN));
+    assert_int_equal(f->w.migration.load_failed_cpu, 1);   /* vCPU 1: raw POWER8 PVR */
+    spapr_client_architecture_support(&c, M, OV5_CAS_BASE);
+    f->w.migration.load_failed_cpu = 0xff;
+    assert_true(spapr_compat_load(&f->sim, &f->w, M, IN));
+    assert_int_equal(mach(f, IN)->vcpu_compat, 0x3);
+    assert_int_equal(f->w.migration.load_failed_cpu, 0xff);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -425,6 +480,8 @@ int main(void)
         T(test_cas_hp_evt_drops_epow_latch),
         T(test_cpu_unplug_timer),
         T(test_cpu_unplug_timer_off_and_paused),
+        T(test_compat_at_reset),
+        T(test_compat_migration),
         T(test_cas_drc_reset_on),
         T(test_cas_drc_reset_off),
         T(test_cas_reboot),

@@ -18,7 +18,8 @@ void migration_start(struct step_ctx *c, int src, int dst)
     if (spapr_tcg_stale_vcpu(c->s, c->w, src, c->tr))
         return;   /* the RAM dirty-tracking start is a memory-region change */
     c->w->migration = (struct migration_state){ .status = MIGRATION_ACTIVE, .src = (uint8_t)src,
-                                                .dst = (uint8_t)dst, .load_failed_drc = 0xff };
+                                                .dst = (uint8_t)dst, .load_failed_drc = 0xff,
+                                                .load_failed_cpu = 0xff };
     c->w->machines[src].migration = MIGRATION_ACTIVE;
 }
 
@@ -104,6 +105,7 @@ static void switchover(struct step_ctx *c)
     c->w->machines[src].runstate = RUN_STATE_POSTMIGRATE;
     if (knob_on(&c->s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD))   /* 2017-07 RFC */
         spapr_drc_reset_all(c->s, c->w, dst, c->tr);
+    ok = spapr_compat_load(c->s, c->w, src, dst);   /* the "cpu" sections come first */
     for (int slot = 0; slot < c->s->m[src].ndrcs && ok; slot++)
         ok = load_drc(c, src, dst, slot);
     if (ok) {
@@ -123,8 +125,12 @@ static void switchover(struct step_ctx *c)
         trace_result_str(c->tr, "status", ok ? "completed" : "failed");
         if (!ok) {
             char line[160];
-            snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
-                     "device 'spapr_drc'", c->s->m[src].drcs[mg->load_failed_drc].index);
+            if (mg->load_failed_cpu != 0xff)
+                snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
+                         "device 'cpu'", mg->load_failed_cpu);
+            else
+                snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
+                         "device 'spapr_drc'", c->s->m[src].drcs[mg->load_failed_drc].index);
             trace_log(c->tr, "qemu", line);
         }
         trace_step_end(c->tr);

@@ -76,6 +76,7 @@ static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, b
     /* spapr_core_plug */
     w->machines[m].devices[dev].realized = 1;
     plug_one_drc(s, w, m, slot, dev, hot, tr);
+    spapr_compat_core_plug(s, w, m, c->core_id);
     if (hot)
         spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_CPU, RTAS_LOG_V6_HP_ACTION_ADD,
                                 RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, s->m[m].drcs[slot].index, tr);
@@ -131,6 +132,7 @@ static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t
     }
     w->machines[m].devices[dev].realized = 1;
     plug_one_drc(s, w, m, slot, dev, hot, tr);
+    spapr_compat_core_plug(s, w, m, c->core_id);
     /* spapr_phb_plug / spapr_pci_plug: add_by_index (function 0) */
     if (hot)
         spapr_hotplug_req_event(s, w, m, phb ? RTAS_LOG_V6_HP_TYPE_PHB : RTAS_LOG_V6_HP_TYPE_PCI,
@@ -434,6 +436,7 @@ void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace 
     mw->irq_latched = 0;        /* spapr_irq_reset */
     if (s->scn->machines[m].guest == GUEST_NONE)
         mw->ov5_cas = OV5_CAS_BASE | OV5_CAS_HP_EVT;   /* qtest: ov5_cas = ov5 */
+    spapr_compat_reset(s, w, m);
     spapr_drc_reset_all(s, w, m, tr);
     spapr_clear_pending_events(w, m);
     spapr_build_fdt(s, w, m);
@@ -465,6 +468,7 @@ bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_re
     if ((ov5_requested & OV5_CAS_HP_EVT) && !(mw->ov5_cas & OV5_CAS_HP_EVT))
         mw->irq_latched = 0;
     mw->ov5_cas = ov5_requested;
+    spapr_compat_cas(c->s, c->w, m);
     if (mode == CAS_DRC_RESET_ON) {
         spapr_drc_reset_all(c->s, c->w, m, c->tr);
         spapr_clear_pending_hotplug_events(c->w, m);

@@ -83,6 +83,12 @@ void spapr_clear_pending_hotplug_events(struct world *w, int m);
 void spapr_clear_pending_events(struct world *w, int m);
 bool spapr_memory_hot_unplug_supported(const struct world *w, int m);
 
+/* The vCPUs' compat PVR (spapr_compat.c). */
+void spapr_compat_reset(const struct sim *s, struct world *w, int m);
+void spapr_compat_cas(const struct sim *s, struct world *w, int m);
+void spapr_compat_core_plug(const struct sim *s, struct world *w, int m, int core);
+bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
+
 /* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[MAX_MACHINES]. */
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
