@@ -40,7 +40,9 @@ void spapr_compat_reset(const struct sim *s, struct world *w, int m)
         mw->vcpu_compat = (uint16_t)((mw->vcpu_compat & 1 ? all : 0) | 1);
 }
 
-/* do_client_architecture_support: ppc_set_compat_all(cas_pvr). */
+/* do_client_architecture_support: ppc_set_compat_all(cas_pvr), where
+ * cas_check_pvr picks the best logical PVR the guest lists (Linux lists
+ * them all), capped by max-cpu-compat when it is set. */
 void spapr_compat_cas(const struct sim *s, struct world *w, int m)
 {
     w->machines[m].vcpu_compat = present_cores(s, w, m);
