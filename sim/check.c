@@ -119,7 +119,9 @@ static uint32_t timed_out_then_removed(const struct sim *s, const struct world *
         for (int k = s->m[m].cpu_first; mw->unplug_timed_out && k < s->m[m].cpu_first + s->m[m].ncpu;
              k++) {
             const struct spapr_drc *d = &mw->drcs[k];
-            if (d->dev && (mw->unplug_timed_out >> (d->dev - 1) & 1) &&
+            if (!d->dev || d->dev == DRC_DEV_BUILTIN)   /* the boot core cannot be unplugged */
+                continue;
+            if ((mw->unplug_timed_out >> (d->dev - 1) & 1) &&
                 d->state == SPAPR_DRC_STATE_LOGICAL_UNUSABLE)
                 return violate(v, FAM_FALSE_UNPLUG_ERROR, 0, "QEMU's CPU unplug timer gave up on "
                                "%s, then the guest removed it anyway: DRC 0x%x is UNUSABLE with "

@@ -17,7 +17,8 @@ static int timed_slot(const struct sim *s, const struct world *w, int m)
     if (w->machines[m].runstate != RUN_STATE_RUNNING)   /* QEMU_CLOCK_VIRTUAL stands still */
         return -1;
     for (int k = sm->cpu_first; k < sm->cpu_first + sm->ncpu; k++)
-        if (w->machines[m].drcs[k].unplug_requested && w->machines[m].drcs[k].dev)
+        if (w->machines[m].drcs[k].unplug_requested && w->machines[m].drcs[k].dev &&
+            w->machines[m].drcs[k].dev != DRC_DEV_BUILTIN)   /* the boot core has no id */
             return k;
     return -1;
 }
