@@ -889,6 +889,16 @@ void real_clean_output(char *text)
     g_string_free(out, TRUE);
 }
 
+/* The shell's prompt, printed into the middle of a kernel line on the same
+ * console ("[ 1.3] p/ # series-hotplug-cpu: …"), cut out wherever it is. */
+static void drop_prompts(char *buf)
+{
+    char *q;
+
+    while ((q = strstr(buf, "/ # ")))
+        memmove(q, q + 4, strlen(q + 4) + 1);
+}
+
 bool real_guest_line(const char *line, char *out, size_t outlen)
 {
     static const char *const keys[] = {
@@ -901,6 +911,7 @@ bool real_guest_line(const char *line, char *out, size_t outlen)
     bool hit = false;
 
     strip_escapes(line, buf, sizeof(buf));
+    drop_prompts(buf);
     for (char *q = buf; *q; q++)
         if (kernel_stamp(q)) {
             p = q + kernel_stamp(q);

@@ -101,6 +101,9 @@ static void test_console_lines(void **state)
     /* the shell's prompt and a terminal query before the kernel's line */
     check_guest("/ # \033[6n[    5.232314] pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001",
                 "Attempting to add CPU, drc index: 10000001");
+    /* ... or in the middle of it (seen in a CI run) */
+    check_guest("[    1.424536] p/ # series-hotplug-cpu: Attempting to remove CPU PowerPC,POWER9, drc "
+                "index: 10000001", "Attempting to remove CPU PowerPC,POWER9, drc index: 10000001");
     check_guest("[    1.7] pseries-hotplug-cpu: Unable to remove last online CPU PowerPC,POWER9",
                 "Unable to remove last online CPU PowerPC,POWER9");
     /* not from pseries hotplug */
