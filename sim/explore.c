@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#define XXH_INLINE_ALL   /* the hot path: let the compiler inline XXH3 */
 #include <xxhash.h>
 #include "explore.h"
 #include "trace.h"
