@@ -107,13 +107,14 @@ static char *first_replay(struct loaded *l, char **knobs, const struct explore_s
     return NULL;
 }
 
-static void json_strv(JsonBuilder *b, const char *name, char **v, GPtrArray *a, guint from, guint step)
+/* v's strings, or a[from, to). */
+static void json_strv(JsonBuilder *b, const char *name, char **v, GPtrArray *a, guint from, guint to)
 {
     json_builder_set_member_name(b, name);
     json_builder_begin_array(b);
     for (int i = 0; v && v[i]; i++)
         json_builder_add_string_value(b, v[i]);
-    for (guint i = from; a && i < a->len; i += step)
+    for (guint i = from; a && i < to; i++)
         json_builder_add_string_value(b, g_ptr_array_index(a, i));
     json_builder_end_array(b);
 }
@@ -142,7 +143,9 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     json_builder_set_member_name(b, "variant");
     json_builder_add_string_value(b, l->var.name);
     json_strv(b, "knobs", knobs, NULL, 0, 1);
-    json_strv(b, "prefixes", NULL, prefixes, i, n);
+    /* contiguous runs: breadth-first neighbours share a parent, and their
+     * subtrees overlap most, so one job's visited set absorbs the overlap */
+    json_strv(b, "prefixes", NULL, prefixes, prefixes->len * i / n, prefixes->len * (i + 1) / n);
     json_builder_end_object(b);
     root = json_builder_get_root(b);
     json_generator_set_root(g, root);
