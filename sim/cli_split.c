@@ -9,7 +9,6 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <xxhash.h>
 #include "cli.h"
 #include "trace.h"
 
@@ -31,71 +30,28 @@ static void *world_at(const struct engine_model *m, const void *initial, const s
     return w;
 }
 
-/* Every child of the prefix pre: checked, admitted once, queued if it goes on. */
-static void expand_prefix(struct loaded *l, const char *pre, struct visited *vis, GPtrArray *next,
-                          struct explore_stats *st)
-{
-    const struct engine_model *m = &l->sim.model;
-    struct step steps[ENGINE_MAX_STEPS], probe[ENGINE_MAX_STEPS];
-    struct violation v[EXPLORE_MAX_FAMILIES];
-    struct schedule s;
-    void *w, *c = g_malloc(m->world_size);
-    unsigned n;
-
-    schedule_parse(pre, &s);     /* written by schedule_format just before */
-    w = world_at(m, &l->sim.initial, &s);
-    n = engine_fireable(m, w, steps, ENGINE_MAX_STEPS);
-    for (unsigned k = 0; k < n; k++) {
-        uint32_t fams;
-        memcpy(c, w, m->world_size);
-        engine_fire(m, c, &steps[k], NULL, 0, NULL);
-        st->transitions++;
-        schedule_push(&s, (uint16_t)k);
-        if ((fams = l->checker.step(l->checker.ctx, c, &steps[k], v))) {
-            dfs_record_path(st, v, fams, &s);
-        } else if (visited_insert(vis, XXH3_64bits(c, m->world_size))) {
-            st->states++;
-            st->max_depth = MAX(st->max_depth, s.len);
-            if (engine_fireable(m, c, probe, ENGINE_MAX_STEPS)) {
-                g_ptr_array_add(next, schedule_format(&s));
-            } else {
-                st->quiescent_states++;
-                if ((fams = l->checker.quiescent(l->checker.ctx, c, v)))
-                    dfs_record_path(st, v, fams, &s);
-            }
-        }
-        s.len--;
-    }
-    schedule_free(&s);
-    g_free(w);
-    g_free(c);
-}
-
-/* Breadth first until the frontier has at least n prefixes (or nothing is left). */
+/* Breadth first until at least n prefixes wait at the frontier (or nothing is
+ * left); the search above it is st. The prefixes are formatted (g_free). */
 static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *st)
 {
-    GPtrArray *level = g_ptr_array_new_with_free_func(g_free);
-    gint64 t0 = g_get_monotonic_time();
+    struct explore_opts eo = { 0 };   /* the visited set grows as needed */
     struct visited vis;
+    struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = &eo, .st = st, .set = &vis,
+                     .add = dfs_local_add };
+    gint64 t0 = g_get_monotonic_time();
+    GPtrArray *items, *prefixes = g_ptr_array_new_with_free_func(g_free);
 
     memset(st, 0, sizeof(*st));
-    visited_init(&vis, 0);
-    visited_insert(&vis, XXH3_64bits(&l->sim.initial, l->sim.model.world_size));
-    st->states = 1;
-    g_ptr_array_add(level, g_strdup(""));
-    while (level->len && level->len < n) {
-        GPtrArray *next = g_ptr_array_new_with_free_func(g_free);
-        for (guint i = 0; i < level->len; i++)
-            expand_prefix(l, g_ptr_array_index(level, i), &vis, next, st);
-        g_ptr_array_free(level, TRUE);
-        level = next;
-    }
+    visited_init_mode(&vis, VISITED_FINGERPRINT, 0, l->sim.model.world_size);
+    items = explore_frontier(&d, &l->sim.initial, n);
+    for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add(prefixes,
+                        schedule_format(&((struct explore_item *)g_ptr_array_index(items, i))->prefix));
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    st->visited_bytes = visited_bytes(&vis);
-    st->collision_probability = visited_collision_probability(&vis);
-    st->peak_rss_kb = explore_peak_rss_kb();
+    explore_stats_close(st, &vis);
     visited_free(&vis);
-    return level;
+    g_ptr_array_free(items, TRUE);
+    return prefixes;
 }
 
 /* The replay command of the first family violated (g_free; NULL if none). */
@@ -225,10 +181,7 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
         g_free(w);
         schedule_free(&s);
     }
-    st->visited_bytes = visited_bytes(&vis);
-    st->collision_probability = visited_collision_probability(&vis);
-    st->lossless = eo->lossless;
-    st->peak_rss_kb = explore_peak_rss_kb();
+    explore_stats_close(st, &vis);
     visited_free(&vis);
 }
 

@@ -91,6 +91,14 @@ long explore_peak_rss_kb(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
+void explore_stats_close(struct explore_stats *st, const struct visited *vis)
+{
+    st->visited_bytes = visited_bytes(vis);
+    st->collision_probability = visited_collision_probability(vis);
+    st->lossless = vis->mode == VISITED_LOSSLESS;
+    st->peak_rss_kb = explore_peak_rss_kb();
+}
+
 void run_result_free(struct run_result *r)
 {
     schedule_free(&r->sched);
@@ -362,10 +370,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     if (dfs_admit_start(&d, initial))
         dfs_run(&d, initial);
     st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;
-    st->visited_bytes = visited_bytes(&vis);
-    st->collision_probability = visited_collision_probability(&vis);
-    st->lossless = o->lossless;
-    st->peak_rss_kb = explore_peak_rss_kb();
+    explore_stats_close(st, &vis);
     visited_free(&vis);
 }
 

@@ -141,9 +141,21 @@ bool dfs_admit_start(struct dfs *d, const void *start);
 void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
                      const struct schedule *sched);
 void dfs_run(struct dfs *d, const void *start);
+/* A world of a breadth-first frontier, with the choices that lead to it. */
+struct explore_item {
+    struct schedule prefix;
+    unsigned depth;
+    unsigned char *world;
+};
+void explore_item_free(gpointer item);
+/* Breadth first from initial until at least min_items worlds wait (or none is left):
+ * every world checked and admitted through proto's set; items of explore_item. */
+GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsigned min_items);
 /* --jobs N: a breadth-first prefix, then N threads share its frontier and one visited set. */
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st);
 long explore_peak_rss_kb(void);
+/* The visited set's figures into st (bytes, collision estimate, lossless), and peak RSS. */
+void explore_stats_close(struct explore_stats *st, const struct visited *vis);
 
 #endif

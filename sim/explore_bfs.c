@@ -125,10 +125,7 @@ void explore_shortest(const struct engine_model *m, const struct checker *c,
     }
     st->truncated = next.n > 0;
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    st->visited_bytes = visited_bytes(&vis);
-    st->collision_probability = visited_collision_probability(&vis);
-    st->lossless = o->lossless;
-    st->peak_rss_kb = explore_peak_rss_kb();
+    explore_stats_close(st, &vis);
     visited_free(&vis);
     g_free(cur.worlds); g_free(cur.ids); g_free(next.worlds); g_free(next.ids);
     g_array_free(origins, TRUE);

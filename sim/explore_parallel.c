@@ -20,12 +20,6 @@ struct shared_set {
     gint bitstate;
 };
 
-struct item {
-    struct schedule prefix;
-    unsigned depth;
-    unsigned char *world;
-};
-
 struct pool {
     const struct engine_model *m;
     const struct checker *c;
@@ -95,58 +89,6 @@ static void merge_stats(struct explore_stats *into, struct explore_stats *from)
     explore_stats_free(from);
 }
 
-static struct item *new_item(const struct schedule *prefix, int last, unsigned depth,
-                             const void *w, size_t size)
-{
-    struct item *it = g_new0(struct item, 1);
-
-    for (unsigned i = 0; prefix && i < prefix->len; i++)
-        schedule_push(&it->prefix, prefix->choice[i]);
-    if (last >= 0)
-        schedule_push(&it->prefix, (uint16_t)last);
-    it->depth = depth;
-    it->world = g_memdup2(w, size);
-    return it;
-}
-
-static void free_item(gpointer p)
-{
-    struct item *it = p;
-
-    schedule_free(&it->prefix);
-    g_free(it->world);
-    g_free(it);
-}
-
-/* One level of the prefix: every item's children, admitted to the shared set. */
-static GPtrArray *expand_level(struct pool *p, GPtrArray *level, struct explore_stats *st)
-{
-    GPtrArray *next = g_ptr_array_new_with_free_func(free_item);
-    struct step steps[ENGINE_MAX_STEPS];
-    struct violation v[EXPLORE_MAX_FAMILIES];
-
-    for (guint i = 0; i < level->len; i++) {
-        struct item *it = g_ptr_array_index(level, i);
-        unsigned n = engine_fireable(p->m, it->world, steps, ENGINE_MAX_STEPS);
-        for (unsigned k = 0; k < n; k++) {
-            struct item *c = new_item(&it->prefix, (int)k, it->depth + 1, it->world, p->m->world_size);
-            struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = p->set,
-                             .add = shared_add, .prefix = &c->prefix, .depth0 = c->depth };
-            uint32_t fams;
-            engine_fire(p->m, c->world, &steps[k], NULL, 0, NULL);
-            st->transitions++;
-            if ((fams = p->c->step(p->c->ctx, c->world, &steps[k], v)) || !dfs_admit_start(&d, c->world)) {
-                if (fams)   /* a violating step: the prefix path is the counterexample */
-                    dfs_record_path(st, v, fams, &c->prefix);
-                free_item(c);
-                continue;
-            }
-            g_ptr_array_add(next, c);
-        }
-    }
-    return next;
-}
-
 static gpointer worker(gpointer data)
 {
     struct pool *p = data;
@@ -154,7 +96,7 @@ static gpointer worker(gpointer data)
     gint i;
 
     while ((i = g_atomic_int_add(&p->next, 1)) < (gint)p->items->len) {
-        struct item *it = g_ptr_array_index(p->items, i);
+        struct explore_item *it = g_ptr_array_index(p->items, i);
         struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = p->set,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
                          .t0 = g_get_monotonic_time() };
@@ -184,7 +126,6 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
 {
     struct shared_set *set = g_new0(struct shared_set, 1);
     struct pool p = { .m = m, .c = c, .o = o, .set = set };
-    GPtrArray *level = g_ptr_array_new_with_free_func(free_item);
     gint64 t0 = g_get_monotonic_time();
     struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = set, .add = shared_add };
 
@@ -193,14 +134,7 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
         visited_init_sized(&set->v[k], o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,
                            o->mem_bytes / SHARDS, m->world_size, 1024);
     }
-    if (dfs_admit_start(&d0, initial))
-        g_ptr_array_add(level, new_item(NULL, -1, 0, initial, m->world_size));
-    while (level->len && level->len < ITEMS_PER_JOB * o->jobs) {
-        GPtrArray *next = expand_level(&p, level, st);
-        g_ptr_array_free(level, TRUE);
-        level = next;
-    }
-    p.items = level;
+    p.items = explore_frontier(&d0, initial, ITEMS_PER_JOB * o->jobs);
     run_workers(&p, o->jobs, st);
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     for (unsigned k = 0; k < SHARDS; k++) {
@@ -210,6 +144,6 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     }
     st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
-    g_ptr_array_free(level, TRUE);
+    g_ptr_array_free(p.items, TRUE);
     g_free(set);
 }
