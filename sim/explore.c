@@ -188,17 +188,15 @@ static void fstack_free(struct fstack *s)
 /* The path to the current world: the prefix, then the choice taken from every frame. */
 static void record(struct dfs *d, const struct violation *v, uint32_t fams, const struct fstack *stack)
 {
-    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
-        struct counterexample *cx = &d->st->cex[f];
-        if (!(fams & (1u << f)) || cx->found)
-            continue;
-        cx->found = true;
-        cx->v = v[f];
-        cx->v.family = (uint8_t)f;
+    struct schedule path = { 0 };
+
+    if (cex_missing(d->st->cex, fams)) {   /* the path is built only for a first one */
         for (unsigned i = 0; d->prefix && i < d->prefix->len; i++)
-            schedule_push(&cx->sched, d->prefix->choice[i]);
+            schedule_push(&path, d->prefix->choice[i]);
         for (unsigned i = 0; i < stack->len; i++)
-            schedule_push(&cx->sched, (uint16_t)(stack->f[i]->next - 1));
+            schedule_push(&path, (uint16_t)(stack->f[i]->next - 1));
+        cex_record(d->st->cex, v, fams, &path);
+        schedule_free(&path);
     }
     d->st->families |= fams;
 }
@@ -235,20 +233,36 @@ enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct 
     return r;
 }
 
+uint32_t cex_missing(const struct counterexample *cex, uint32_t fams)
+{
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
+        if (cex[f].found)
+            fams &= ~(1u << f);
+    return fams;
+}
+
+uint32_t cex_record(struct counterexample *cex, const struct violation *v, uint32_t fams,
+                    const struct schedule *path)
+{
+    uint32_t now = cex_missing(cex, fams);
+
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
+        if (!(now & (1u << f)))
+            continue;
+        cex[f].found = true;
+        cex[f].v = v[f];
+        cex[f].v.family = (uint8_t)f;
+        for (unsigned i = 0; i < path->len; i++)
+            schedule_push(&cex[f].sched, path->choice[i]);
+    }
+    return now;
+}
+
 /* A violation reached by exactly the choices of sched. */
 void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
                      const struct schedule *sched)
 {
-    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
-        struct counterexample *cx = &st->cex[f];
-        if (!(fams & (1u << f)) || cx->found)
-            continue;
-        cx->found = true;
-        cx->v = v[f];
-        cx->v.family = (uint8_t)f;
-        for (unsigned i = 0; i < sched->len; i++)
-            schedule_push(&cx->sched, sched->choice[i]);
-    }
+    cex_record(st->cex, v, fams, sched);
     st->families |= fams;
 }
 

@@ -65,6 +65,13 @@ struct counterexample {
 
 struct explore_stats;
 
+/* Families of fams that cex[] has no counterexample for yet. */
+uint32_t cex_missing(const struct counterexample *cex, uint32_t fams);
+/* The first counterexample of each family of fams: its violation and path
+ * (a copy). Returns the families recorded now. */
+uint32_t cex_record(struct counterexample *cex, const struct violation *v, uint32_t fams,
+                    const struct schedule *path);
+
 struct explore_opts {
     unsigned max_depth;        /* 0 = unbounded */
     uint64_t max_states;       /* 0 = unbounded */

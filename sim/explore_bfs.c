@@ -28,14 +28,12 @@ static void path_to(const GArray *origins, uint32_t id, int last, struct schedul
 static void record_bfs(struct explore_stats *st, const struct violation *v, uint32_t fams,
                        const GArray *origins, uint32_t id, int last)
 {
-    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
-        struct counterexample *cx = &st->cex[f];
-        if (!(fams & (1u << f)) || cx->found)
-            continue;
-        cx->found = true;
-        cx->v = v[f];
-        cx->v.family = (uint8_t)f;
-        path_to(origins, id, last, &cx->sched);
+    struct schedule path = { 0 };
+
+    if (cex_missing(st->cex, fams)) {   /* the path is built only for a first one */
+        path_to(origins, id, last, &path);
+        cex_record(st->cex, v, fams, &path);
+        schedule_free(&path);
     }
     st->families |= fams;
 }

@@ -60,7 +60,7 @@ static void one_run(struct worker *wk, uint64_t seed)
     struct schedule sched = { 0 };
     struct pct pct = { .nchange = 0 };
     void *w = g_malloc(wk->m->world_size);
-    uint32_t fams = 0;
+    uint32_t fams = 0, fams_new;
     unsigned at = 0, n;
 
     memcpy(w, wk->initial, wk->m->world_size);
@@ -81,14 +81,10 @@ static void one_run(struct worker *wk, uint64_t seed)
     wk->r.steps += at;
     wk->r.max_steps_seen = MAX(wk->r.max_steps_seen, at);
     wk->r.violating_runs += fams != 0;
+    fams_new = cex_record(wk->r.cex, v, fams, &sched);
     for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
-        if ((fams >> f & 1) && !wk->r.cex[f].found) {
-            wk->r.cex[f] = (struct counterexample){ .found = true, .v = v[f] };
-            wk->r.cex[f].v.family = (uint8_t)f;
-            for (unsigned i = 0; i < sched.len; i++)
-                schedule_push(&wk->r.cex[f].sched, sched.choice[i]);
+        if (fams_new >> f & 1)
             wk->r.first_seed[f] = seed;
-        }
     wk->r.families |= fams;
     schedule_free(&sched);
     g_free(w);
