@@ -13,6 +13,7 @@
 #include "knobs.h"
 #include "scenario.h"
 #include "sim.h"
+#include "spapr.h"
 #include "trace.h"
 
 struct fix {
@@ -88,6 +89,24 @@ static inline const char *fire(struct fix *f, uint8_t actor)
     }
     fail_msg("no fireable step of actor %u", actor);
     return NULL;
+}
+
+static inline struct spapr_machine *mach(struct fix *f, int m) { return &f->w.machines[m]; }
+
+/* Machine m's DRC with that index (the test fails if there is none). */
+static inline struct spapr_drc *drc(struct fix *f, int m, uint32_t index)
+{
+    int slot = sim_drc_by_index(&f->sim, m, index);
+
+    assert_true(slot >= 0);
+    return &f->w.machines[m].drcs[slot];
+}
+
+/* qmp_device_add on machine m, which must succeed. */
+static inline void add(struct fix *f, int m, uint8_t dev)
+{
+    if (!qmp_device_add(&f->sim, &f->w, m, dev, NULL, f->err, sizeof(f->err)))
+        fail_msg("device_add: %s", f->err);
 }
 
 #define assert_has(hay, needle)                                                   \

@@ -38,14 +38,6 @@ static struct step_ctx ctx(struct fix *f)
     return (struct step_ctx){ .s = &f->sim, .w = &f->w };
 }
 
-static struct spapr_drc *drc(struct fix *f, uint32_t index)
-{
-    int slot = sim_drc_by_index(&f->sim, 0, index);
-
-    assert_true(slot >= 0);
-    return &f->w.machines[0].drcs[slot];
-}
-
 static bool worker_pending(const struct fix *f)
 {
     return f->w.actors[ACTOR_GUEST_WORKER].kind == STEP_GUEST_WORK;
@@ -97,7 +89,7 @@ static void worker_call(struct fix *f, uint32_t index, const struct call *c)
     snprintf(want, sizeof(want), "\"actor\":\"guest@m\",\"op\":\"%s\",\"args\":{%s},"
              "\"result\":{%s", c->op, c->args, c->result);
     assert_has(f->line, want);
-    assert_int_equal(drc(f, index)->state, c->state);
+    assert_int_equal(drc(f, 0, index)->state, c->state);
 }
 
 #define SENSE(fn, idx) "\"fn\":\"" fn "\",\"type\":\"dr-entity-sense\",\"index\":\"" idx "\""
@@ -248,8 +240,8 @@ static void test_cpu_add(void **state)
     assert_int_equal(f->w.machines[0].irq_latched, 1);
     assert_int_equal(f->w.machines[0].nr_events, 1);
     assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_GUEST_IRQ);
-    assert_int_equal(drc(f, CPU1_INDEX)->state, UN);
-    assert_int_equal(drc(f, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->state, UN);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->dev, CORE1 + 1);
     take_irq(f, "CPU add index 0x10000001");
     assert_int_equal(f->w.guest.has_ras_log, 1);
     assert_int_equal(f->w.guest.ras_log_buf.index, CPU1_INDEX);
@@ -293,7 +285,7 @@ static void test_cpu_remove(void **state)
     fix_init(f, base_scn);
     cpu_added(f);
     device_del(f, CORE1);
-    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 1);
     take_irq(f, "CPU remove index 0x10000001");
     fire(f, ACTOR_GUEST_WORKER);              /* dlpar_offline_cpu: the thread stops */
     assert_has(f->line, "\"op\":\"stop-self\",\"args\":{\"cpu\":1},\"result\":{}");
@@ -301,13 +293,13 @@ static void test_cpu_remove(void **state)
                         "drc index: 10000001\"");
     assert_int_equal(f->w.guest.online, 1);
     assert_int_equal(f->w.guest.cpus, 3);
-    assert_int_equal(drc(f, CPU1_INDEX)->state, LC);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->state, LC);
     release_calls(f, CPU1_INDEX, "0x10000001");
     assert_has(f->line, "\"events\":[{\"machine\":\"m\",\"event\":\"DEVICE_DELETED\","
                         "\"device\":\"core1\"}]");
     assert_has(f->line, "\"line\":\"Successfully removed CPU, drc index: 10000001\"");
-    assert_int_equal(drc(f, CPU1_INDEX)->dev, 0);
-    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->dev, 0);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 0);
     assert_int_equal(f->w.machines[0].deleted, 1u << CORE1);
     assert_int_equal(f->w.machines[0].devices[CORE1].realized, 0);
     assert_int_equal(f->w.guest.cpus, 1);
@@ -348,13 +340,13 @@ static void test_cpu_remove_last_online(void **state)
                         "PowerPC,POWER9, drc index: 10000001\"},{\"who\":\"guest\",\"line\":"
                         "\"Unable to remove last online CPU PowerPC,POWER9\"},{\"who\":\"guest\","
                         "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"}]");
-    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 1);
     worker_call(f, CPU1_INDEX, &hint);
     assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_UNPLUG_GUEST_ERROR\","
                         "\"device\":\"core1\"}");
     assert_has(f->line, "\"line\":\"Device hotunplug rejected by the guest for device core1\"");
-    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 0);
-    assert_int_equal(drc(f, CPU1_INDEX)->dev, CORE1 + 1);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->dev, CORE1 + 1);
     assert_int_equal(f->w.machines[0].unplug_guest_error, 1u << CORE1);
     assert_int_equal(f->w.machines[0].deleted, 0);
     assert_int_equal(f->w.guest.cpus, 3);
@@ -377,8 +369,8 @@ static void test_cpu_remove_last_online_no_hint(void **state)
     assert_has(f->line, "\"op\":\"dlpar_cpu_remove_by_index\",\"args\":{},\"result\":{}");
     assert_has(f->line, "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"");
     assert_lacks(f->line, "dlpar_unisolate_drc");
-    assert_int_equal(drc(f, CPU1_INDEX)->unplug_requested, 1);
-    assert_int_equal(drc(f, CPU1_INDEX)->state, LC);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->state, LC);
     assert_int_equal(f->w.machines[0].unplug_guest_error, 0);
     assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
@@ -444,7 +436,7 @@ static void lmb_add_steps(struct fix *f)
     acquire_calls_part(f, LMB0_INDEX, "0x80000004", 1, 3);
     lmb_cc_calls(f, LMB0_INDEX, "0x80000004", "memory@800000040000000");
     assert_int_equal(f->w.guest.lmbs, 1);
-    assert_int_equal(drc(f, LMB1_INDEX)->state, UN);
+    assert_int_equal(drc(f, 0, LMB1_INDEX)->state, UN);
     acquire_calls(f, LMB1_INDEX, "0x80000005");
     lmb_cc_calls(f, LMB1_INDEX, "0x80000005", "memory@800000050000000");
     assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Memory at 40000000 (drc "
@@ -501,10 +493,10 @@ static void test_lmb_remove(void **state)
     assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000005\"},"
                         "\"result\":{}");
     assert_int_equal(f->w.guest.lmbs, 0);
-    assert_int_equal(drc(f, LMB0_INDEX)->state, LC);
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->state, LC);
     release_calls(f, LMB0_INDEX, "0x80000004");
     assert_has(f->line, "\"line\":\"Memory at 40000000 (drc index 80000004) was hot-removed\"");
-    assert_int_equal(drc(f, LMB0_INDEX)->dev, 0);
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->dev, 0);
     assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 1);
     assert_int_equal(f->w.machines[0].devices[DIMM0].dimm_nr_lmbs, 1);
     assert_int_equal(f->w.machines[0].deleted, 0);
@@ -542,11 +534,11 @@ static void test_lmb_remove_refused(void **state)
                         "\"result\":{\"errno\":-16}");
     assert_has(f->line, "\"line\":\"Memory indexed-count-remove failed, adding any removed LMBs\"");
     assert_int_equal(f->w.guest.lmbs, 2);
-    assert_int_equal(drc(f, LMB0_INDEX)->unplug_requested, 1);
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 1);
     lmb_cc_walk(f, LMB0_INDEX, "0x80000004", "memory@800000040000000", LC);
     assert_int_equal(f->w.guest.lmbs, 3);
-    assert_int_equal(drc(f, LMB0_INDEX)->unplug_requested, 0);
-    assert_int_equal(drc(f, LMB1_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, 0, LMB1_INDEX)->unplug_requested, 0);
     assert_int_equal(f->w.machines[0].unplug_guest_error, 1u << DIMM0);
     assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 1);
     assert_int_equal(f->w.machines[0].devices[DIMM0].dimm_pending, 0);
@@ -583,7 +575,7 @@ static void test_stale_buffer_duplicate(void **state)
     assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
     assert_int_equal(f->w.guest.cpus, 3);
-    assert_int_equal(drc(f, CPU1_INDEX)->state, LC);
+    assert_int_equal(drc(f, 0, CPU1_INDEX)->state, LC);
     assert_false(worker_pending(f));
 }
 

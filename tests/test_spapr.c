@@ -37,21 +37,6 @@ enum { M, IN };                                 /* machines */
 
 /* ---- fixture: step_fixture.h ---------------------------------------------- */
 
-static struct spapr_machine *mach(struct fix *f, int m) { return &f->w.machines[m]; }
-
-static struct spapr_drc *drc(struct fix *f, int m, uint32_t index)
-{
-    int slot = sim_drc_by_index(&f->sim, m, index);
-
-    assert_true(slot >= 0);
-    return &f->w.machines[m].drcs[slot];
-}
-
-static void add(struct fix *f, int m, uint8_t dev)
-{
-    if (!qmp_device_add(&f->sim, &f->w, m, dev, NULL, f->err, sizeof(f->err)))
-        fail_msg("device_add: %s", f->err);
-}
 
 static bool cas(struct fix *f, int m)
 {
