@@ -69,6 +69,7 @@ unit-tests: $(TEST_BINS)
 
 scenario-tests: $(DRCSIM)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/run-all.sh
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-soundness.sh | tail -1
 
 bench: deps
 	@$(MAKE) -s all

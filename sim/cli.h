@@ -13,7 +13,7 @@
 #include "scenario.h"
 #include "sim.h"
 
-enum { EXIT_OK = 0, EXIT_VIOLATION = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_VIOLATION = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
 struct loaded {
     struct scenario *scn;

@@ -3,11 +3,13 @@
  * prints states, transitions, depth, seconds and states/s, then each
  * violation family with its message and the command that replays it.
  */
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "footprint.h"
 #include "trace.h"
 
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
@@ -44,7 +46,8 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
 }
 
 struct explore_cli {
-    char *variant, *json, *trace_path, *sample, *job, *out;
+    char *variant, *json, *trace_path, *sample, *job, *out, *por, *end_states;
+    gboolean por_check;
     gint split;
     gint runs, depth, jobs;
     gint64 seed;
@@ -78,6 +81,12 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
           "Drop the statements the first violation does not need; print the scenario", NULL },
         { "bitstate", 0, 0, G_OPTION_ARG_NONE, &o->bitstate,
           "When --mem is used up, go on with bitstate hashing", NULL },
+        { "por", 0, 0, G_OPTION_ARG_STRING, &o->por,
+          "Partial-order reduction: none, sleep or dpor (default none)", "MODE" },
+        { "por-check", 0, 0, G_OPTION_ARG_NONE, &o->por_check,
+          "Prove every reduction: declared footprints cover each change, diamonds close", NULL },
+        { "end-states", 0, 0, G_OPTION_ARG_FILENAME, &o->end_states,
+          "Write the fingerprints of the quiescent worlds, sorted, one per line", "FILE" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write figures as JSON", "FILE" },
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_path,
           "Write the first counterexample's JSONL trace", "FILE" },
@@ -117,6 +126,17 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         fprintf(stderr, "drcsim explore: --split N (N > 0) takes only --variant, --knob and --out; "
                         "the jobs take the search options\n");
         ok = false;
+    } else if (o->por && !por_mode_parse(o->por, &(enum por_mode){ 0 })) {
+        fprintf(stderr, "drcsim explore: --por takes none, sleep or dpor\n");
+        ok = false;
+    } else if ((o->por || o->por_check || o->end_states) &&
+               (o->sample || o->shortest || o->split || o->job)) {
+        fprintf(stderr, "drcsim explore: --por, --por-check and --end-states go with the "
+                        "depth-first search, not --sample, --shortest, --split or --job\n");
+        ok = false;
+    } else if (o->end_states && o->jobs > 1) {
+        fprintf(stderr, "drcsim explore: --end-states needs one job\n");
+        ok = false;
     } else if (o->out && !o->split) {
         fprintf(stderr, "drcsim explore: --out goes with --split\n");
         ok = false;
@@ -124,6 +144,48 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
     g_clear_error(&e);
     g_option_context_free(ctx);
     return ok && *argc == (o->job ? 1 : 2) ? EXIT_OK : EXIT_USAGE;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* --end-states: the quiescent worlds' fingerprints, sorted, for comparing searches. */
+static int write_end_states(const char *path, GArray *fps)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        fprintf(stderr, "drcsim explore: %s: %s\n", path, g_strerror(errno));
+        return EXIT_USAGE;
+    }
+    qsort(fps->data, fps->len, sizeof(uint64_t), cmp_u64);
+    for (unsigned i = 0; i < fps->len; i++)
+        fprintf(f, "%016" G_GINT64_MODIFIER "x\n", g_array_index(fps, uint64_t, i));
+    if (fclose(f) != 0) {
+        fprintf(stderr, "drcsim explore: %s: %s\n", path, g_strerror(errno));
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* --por-check failed: a model's footprint is wrong; the reduction cannot be trusted. */
+static int por_check_report(const struct loaded *l, const struct explore_stats *st)
+{
+    char obj[96];
+
+    if (st->por_error_object >= 0)
+        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed %s, "
+                "which its footprint does not declare\n", st->por_error_actor, st->por_error_kind,
+                footprint_object_name(&l->sim, (unsigned)st->por_error_object, obj, sizeof(obj)));
+    else
+        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) and the step "
+                "of actor %u it was deemed independent of do not commute\n", st->por_error_actor,
+                st->por_error_kind, st->por_error_other);
+    return EXIT_INTERNAL;
 }
 
 /* The first counterexample, replayed into a JSONL trace file. */
@@ -240,6 +302,12 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
                                 .lossless = o.lossless, .bitstate = o.bitstate };
     if (o.job)
         return explore_job(o.job, o.json, &eo);
+    eo.por = POR_NONE;   /* dpor costs more than it saves on the catalogue today */
+    if (o.por)
+        por_mode_parse(o.por, &eo.por);
+    eo.por_check = o.por_check;
+    if (o.end_states)
+        eo.end_states = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
@@ -268,7 +336,17 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
            : st.bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
            families_format(st.families, fams, sizeof(fams)));
     print_exploration(stdout, argv[1], l.var.name, o.knobs, &st);
+    if (!o.shortest)
+        printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"
+               ", %" G_GUINT64_FORMAT " expanded fully by the cycle proviso\n",
+               por_mode_name(eo.por), st.reduced_states, st.proviso_expansions);
     rc = explore_outputs(&l, argv[1], &o, &st);
+    if (!rc && st.por_error)
+        rc = por_check_report(&l, &st);
+    if (!rc && eo.end_states)
+        rc = write_end_states(o.end_states, eo.end_states);
+    if (eo.end_states)
+        g_array_free(eo.end_states, TRUE);
     if (!rc && st.families)
         rc = EXIT_VIOLATION;
     explore_stats_free(&st);
@@ -287,6 +365,8 @@ int cmd_explore(int argc, char **argv)
     g_free(o.out);
     g_free(o.json);
     g_free(o.trace_path);
+    g_free(o.por);
+    g_free(o.end_states);
     g_strfreev(o.knobs);
     return rc;
 }

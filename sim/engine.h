@@ -7,6 +7,7 @@
 #ifndef DRCSIM_ENGINE_H
 #define DRCSIM_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "world.h"
@@ -14,6 +15,42 @@
 #define ENGINE_MAX_STEPS 64 /* pending steps at one point, all actors together */
 
 struct trace;
+
+/*
+ * Footprints for partial-order reduction: a bit per model object (the
+ * numbering is the model's). rd holds everything a step may read or assign,
+ * wr what it may assign; two steps conflict when one's wr meets the other's rd.
+ */
+#define FP_WORDS 4
+struct fp_set { uint64_t w[FP_WORDS]; };
+struct footprint { struct fp_set rd, wr; };
+
+static inline bool fp_meets(const struct fp_set *a, const struct fp_set *b)
+{
+    uint64_t x = 0;
+
+    for (int i = 0; i < FP_WORDS; i++)
+        x |= a->w[i] & b->w[i];
+    return x != 0;
+}
+
+static inline void fp_union(struct fp_set *a, const struct fp_set *b)
+{
+    for (int i = 0; i < FP_WORDS; i++)
+        a->w[i] |= b->w[i];
+}
+
+static inline void fp_add(struct fp_set *a, unsigned bit)
+{
+    a->w[bit / 64] |= 1ull << (bit % 64);
+}
+
+/* An actor's footprint from now on: all it may still do, and what decides its next step. */
+struct actor_future {
+    struct footprint all;      /* every step it may take from this world on */
+    struct fp_set inputs;      /* objects its pending step is computed from */
+    uint32_t min_lo;           /* smallest lo > 0 any of those steps may have, or WINDOW_NEVER */
+};
 
 struct engine_model {
     size_t world_size;
@@ -25,6 +62,13 @@ struct engine_model {
     /* fire one step; tr may be NULL (exploration); step_no/t_ms label the trace */
     void (*apply)(const void *ctx, void *world, const struct step *st, struct trace *tr,
                   uint32_t step_no, uint64_t t_ms);
+    /* Optional (NULL: no reduction). actors: how many actor slots step.actor indexes. */
+    unsigned actors;
+    void (*footprint)(const void *ctx, const void *world, const struct step *st,
+                      struct footprint *out);
+    void (*future)(const void *ctx, const void *world, unsigned actor, struct actor_future *out);
+    /* what a fired step really changed (for --por-check): before and after */
+    void (*changed)(const void *ctx, const void *before, const void *after, struct fp_set *out);
 };
 
 /* The steps that may fire next: lo <= the smallest hi. Order is stable. */

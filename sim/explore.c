@@ -156,10 +156,18 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
     g_free(w);
 }
 
-/* One DFS frame: a world and its fireable steps, the next one to try. */
+/*
+ * One DFS frame: a world, its fireable steps, and which of them are still to
+ * try (all, or a persistent set under --por dpor, less the sleeping actors).
+ * next - 1 is the step last taken: the choice recorded in a path.
+ */
 struct frame {
     struct step steps[ENGINE_MAX_STEPS];
     unsigned n, next;
+    uint64_t todo, tried;      /* bit per step */
+    uint64_t sleep;            /* bit per actor: --por sleep */
+    uint64_t fp;               /* the world's fingerprint (the cycle proviso) */
+    bool reduced;
     unsigned char world[];
 };
 
@@ -201,8 +209,15 @@ static void record(struct dfs *d, const struct violation *v, uint32_t fams, cons
     d->st->families |= fams;
 }
 
-static struct frame *push_frame(struct fstack *s, const struct engine_model *m, const void *w)
+static uint64_t all_steps(unsigned n)
 {
+    return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+static struct frame *push_frame(struct dfs *d, struct fstack *s, const void *w, uint64_t fp,
+                                uint64_t sleep)
+{
+    const struct engine_model *m = d->m;
     struct frame *fr;
 
     if (s->len == s->cap) {
@@ -215,6 +230,16 @@ static struct frame *push_frame(struct fstack *s, const struct engine_model *m, 
     memcpy(fr->world, w, m->world_size);
     fr->n = engine_fireable(m, fr->world, fr->steps, ENGINE_MAX_STEPS);
     fr->next = 0;
+    fr->tried = 0;
+    fr->fp = fp;
+    fr->sleep = sleep;
+    fr->todo = d->o->por == POR_DPOR ? por_persistent(m, fr->world, fr->steps, fr->n)
+                                     : all_steps(fr->n);
+    fr->reduced = fr->todo != all_steps(fr->n);
+    d->st->reduced_states += fr->reduced;
+    for (unsigned i = 0; sleep && i < fr->n; i++)
+        if (sleep >> fr->steps[i].actor & 1)
+            fr->todo &= ~(1ull << i);
     return fr;
 }
 
@@ -266,29 +291,33 @@ void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32
     st->families |= fams;
 }
 
-/* A new world: visited? quiescent? Returns true when it must be expanded. */
-static bool admit(struct dfs *d, const void *w, const struct fstack *stack, struct step *probe)
+enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
+
+/* A world fired into: visited before? quiescent? */
+static enum admitted admit(struct dfs *d, const void *w, uint64_t fp, const struct fstack *stack,
+                           struct step *probe)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
-    enum visited_result r = d->add(d->set, XXH3_64bits(w, m->world_size), w, d->st,
-                                   d->o->bitstate);
+    enum visited_result r = d->add(d->set, fp, w, d->st, d->o->bitstate);
     uint32_t fams;
 
     if (r == VISITED_FULL)
         d->st->full = true;
     if (r != VISITED_NEW)
-        return false;
+        return r == VISITED_FULL ? ADMIT_DONE : ADMIT_OLD;
     d->st->states++;
     if (d->depth0 + stack->len > d->st->max_depth)   /* one level per frame above it */
         d->st->max_depth = d->depth0 + stack->len;
     if (engine_fireable(m, w, probe, ENGINE_MAX_STEPS) > 0)
-        return true;
+        return ADMIT_EXPAND;
     d->st->quiescent_states++;
+    if (d->o->end_states)
+        g_array_append_val(d->o->end_states, fp);
     fams = d->c->quiescent(d->c->ctx, w, v);
     if (fams)
         record(d, v, fams, stack);
-    return false;
+    return ADMIT_DONE;
 }
 
 /* The progress hook, at most every 250 ms (checked every 4096 transitions). */
@@ -306,24 +335,97 @@ static void tick(struct dfs *d, unsigned depth, size_t queue)
     d->o->progress(d->st, depth, queue, d->o->progress_arg);
 }
 
+static bool on_stack(const struct fstack *stack, uint64_t fp)
+{
+    for (unsigned i = 0; i < stack->len; i++)
+        if (stack->f[i]->fp == fp)
+            return true;
+    return false;
+}
+
+/* Sleep sets: the actors whose steps commute with step k stay asleep in its child. */
+static uint64_t child_sleep(const struct dfs *d, const struct frame *fr, unsigned k)
+{
+    uint64_t sleep = 0;
+
+    for (unsigned j = 0; j < fr->n; j++) {
+        bool was = (fr->tried >> j & 1) || (fr->sleep >> fr->steps[j].actor & 1);
+        if (j != k && was && por_independent(d->m, fr->world, &fr->steps[j], &fr->steps[k]))
+            sleep |= 1ull << fr->steps[j].actor;
+    }
+    return sleep;
+}
+
+/* --por-check: the step changed only what it declared, and commutes with the steps left out. */
+static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const void *child)
+{
+    const struct engine_model *m = d->m;
+    struct footprint f;
+    struct fp_set changed;
+    void *s1, *s2;
+    bool ok = true;
+
+    m->footprint(m->ctx, fr->world, &fr->steps[k], &f);
+    m->changed(m->ctx, fr->world, child, &changed);
+    for (unsigned bit = 0; bit < 64 * FP_WORDS; bit++)
+        if ((changed.w[bit / 64] >> (bit % 64) & 1) && !(f.wr.w[bit / 64] >> (bit % 64) & 1)) {
+            d->st->por_error_object = (int16_t)bit;
+            goto fail;
+        }
+    if (!fr->reduced)
+        return true;
+    s1 = g_malloc(m->world_size);
+    s2 = g_malloc(m->world_size);
+    for (unsigned j = 0; j < fr->n && ok; j++)
+        if (!(fr->todo >> j & 1) && !(fr->tried >> j & 1) && j != k &&
+            !por_diamond(m, fr->world, &fr->steps[k], &fr->steps[j], s1, s2)) {
+            d->st->por_error_object = -1;
+            d->st->por_error_other = fr->steps[j].actor;
+            ok = false;
+        }
+    g_free(s1);
+    g_free(s2);
+    if (ok)
+        return true;
+fail:
+    d->st->por_error = true;
+    d->st->por_error_actor = fr->steps[k].actor;
+    d->st->por_error_kind = fr->steps[k].kind;
+    return false;
+}
+
 /* One expansion of the top frame; false when the search must stop. */
 static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct step *probe)
 {
     struct frame *fr = fstack_top(stack);
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
-    unsigned k = fr->next++;
+    unsigned k = (unsigned)__builtin_ctzll(fr->todo);
+    enum admitted a;
     uint32_t fams;
+    uint64_t fp;
 
+    fr->todo &= ~(1ull << k);
+    fr->tried |= 1ull << k;
+    fr->next = k + 1;
     memcpy(child, fr->world, m->world_size);
     engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
     d->st->transitions++;
     tick(d, d->depth0 + stack->len, stack->len);
+    if (d->o->por_check && !por_check(d, fr, k, child))
+        return false;
     if ((fams = d->c->step(d->c->ctx, child, &fr->steps[k], v))) {
         record(d, v, fams, stack);
         return true;
     }
-    if (!admit(d, child, stack, probe))
+    fp = XXH3_64bits(child, m->world_size);
+    a = admit(d, child, fp, stack, probe);
+    if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
+        fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
+        fr->reduced = false;
+        d->st->proviso_expansions++;
+    }
+    if (a != ADMIT_EXPAND)
         return !d->st->full;
     if (d->o->max_states && d->st->states >= d->o->max_states) {
         d->st->truncated = true;   /* the bound is on states: stop */
@@ -333,7 +435,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct 
         d->st->truncated = true;
         return true;
     }
-    push_frame(stack, m, child);
+    push_frame(d, stack, child, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0);
     return true;
 }
 
@@ -344,10 +446,10 @@ void dfs_run(struct dfs *d, const void *start)
     struct step probe[ENGINE_MAX_STEPS];
     void *child = g_malloc(d->m->world_size);
 
-    push_frame(&stack, d->m, start);
+    push_frame(d, &stack, start, XXH3_64bits(start, d->m->world_size), 0);
     while (stack.len) {
         struct frame *fr = fstack_top(&stack);
-        if (fr->next == fr->n)
+        if (!fr->todo)
             stack.len--;
         else if (!dfs_expand(d, &stack, child, probe))
             break;
@@ -363,7 +465,7 @@ bool dfs_admit_start(struct dfs *d, const void *start)
     struct fstack none = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
 
-    return admit(d, start, &none, probe);
+    return admit(d, start, XXH3_64bits(start, d->m->world_size), &none, probe) == ADMIT_EXPAND;
 }
 
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,

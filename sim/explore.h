@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "engine.h"
+#include "explore_por.h"
 #include "visited.h"
 
 #define EXPLORE_MAX_FAMILIES 32
@@ -79,6 +80,9 @@ struct explore_opts {
     bool lossless;             /* store whole worlds, not fingerprints */
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
     unsigned jobs;             /* worker threads (exhaustive: shared visited set) */
+    enum por_mode por;         /* partial-order reduction of the depth-first search */
+    bool por_check;            /* prove each reduction: footprints cover changes, diamonds close */
+    GArray *end_states;        /* if set (one job): fingerprints of the quiescent worlds */
     /* called about every 250 ms with the figures so far (NULL: none) */
     void (*progress)(const struct explore_stats *st, unsigned depth, size_t queue, void *arg);
     void *progress_arg;
@@ -96,6 +100,12 @@ struct explore_stats {
     bool lossless;             /* whole states stored: no collisions possible */
     size_t visited_bytes;      /* memory of the visited set */
     long peak_rss_kb;
+    uint64_t reduced_states;   /* expanded through a persistent set smaller than all */
+    uint64_t proviso_expansions; /* reduced states expanded fully to close a cycle */
+    bool por_error;            /* --por-check found a step outside its footprint or no diamond */
+    uint8_t por_error_actor, por_error_kind;
+    int16_t por_error_object;  /* object outside the footprint, -1: a diamond did not close */
+    uint8_t por_error_other;   /* the other actor of the diamond */
     struct counterexample cex[EXPLORE_MAX_FAMILIES];
 };
 
@@ -141,6 +151,7 @@ struct dfs {
     const struct schedule *prefix;   /* choices that led to the start world */
     unsigned depth0;
     gint64 t0, last_tick;
+    bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
 };
 enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
                                   bool bitstate);

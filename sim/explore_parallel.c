@@ -99,6 +99,7 @@ static gpointer worker(gpointer data)
         struct explore_item *it = g_ptr_array_index(p->items, i);
         struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = p->set,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
+                         .proviso_visited = true,
                          .t0 = g_get_monotonic_time() };
         dfs_run(&d, it->world);
         if (st->full)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib.h>
 #include "drc_fdt.h"
+#include "footprint.h"
 #include "guest_os.h"
 #include "libvirt.h"
 #include "migration.h"
@@ -178,7 +179,10 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
     s->model = (struct engine_model){
         .world_size = sizeof(struct world), .ctx = s,
         .enabled = sim_enabled, .advance = sim_advance, .apply = sim_apply,
+        .actors = ACTOR_COUNT, .footprint = sim_footprint, .future = sim_future,
+        .changed = sim_changed,
     };
+    footprint_init(s);
     sim_normalize(s, &s->initial);
     return true;
 fail:

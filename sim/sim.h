@@ -40,6 +40,9 @@ struct sim {
     char variant[SCN_NAME_LEN];
     struct sim_machine m[MAX_MACHINES];
     uint32_t *row_hits;           /* optional DRC table coverage */
+    /* partial-order reduction (footprint.c): what a script may still touch */
+    struct line_future { struct footprint fp; uint32_t min_lo; } line_future[MAX_LINES + 1];
+    uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct world initial;
     struct engine_model model;
 };

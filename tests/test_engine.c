@@ -60,8 +60,9 @@ static void rec_apply(const void *ctx, void *world, const struct step *st, struc
 
 static struct engine_model fixed_model(const struct fixed_steps *f)
 {
-    return (struct engine_model){ sizeof(struct rec_world), f, fixed_enabled, rec_advance,
-                                  rec_apply };
+    return (struct engine_model){ .world_size = sizeof(struct rec_world), .ctx = f,
+                                  .enabled = fixed_enabled, .advance = rec_advance,
+                                  .apply = rec_apply };
 }
 
 #define STEP(a, l, h) { .actor = (a), .lo = (l), .hi = (h) }
@@ -218,7 +219,7 @@ static void counter_apply(const void *ctx, void *world, const struct step *st,
 }
 
 static const struct engine_model counter_model = {
-    2, NULL, counter_enabled, no_advance, counter_apply,
+    .world_size = 2, .enabled = counter_enabled, .advance = no_advance, .apply = counter_apply,
 };
 
 static uint32_t no_step_violation(const void *ctx, const void *world, const struct step *st,
@@ -359,7 +360,8 @@ static void loop_apply(const void *ctx, void *world, const struct step *st, stru
 
 static void test_exhaustive_dedup(void **state)
 {
-    const struct engine_model loop = { 4, NULL, loop_enabled, no_advance, loop_apply };
+    const struct engine_model loop = { .world_size = 4, .enabled = loop_enabled,
+                                       .advance = no_advance, .apply = loop_apply };
     static const uint8_t w[4] = { 1, 2, 3, 4 };
     struct explore_opts o = { 0 };
     struct explore_stats st;

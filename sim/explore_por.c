@@ -1,0 +1,163 @@
+/*
+ * Persistent sets and step independence from the model's footprints. A set
+ * of actors S is closed when every step of S commutes with everything the
+ * actors outside S may still do, an actor of S without a fireable step can
+ * be woken only from inside S, and no timed step outside S can fire first.
+ */
+#include <string.h>
+#include "explore_por.h"
+
+const char *por_mode_name(enum por_mode mode)
+{
+    return mode == POR_NONE ? "none" : mode == POR_SLEEP ? "sleep" : "dpor";
+}
+
+bool por_mode_parse(const char *text, enum por_mode *out)
+{
+    for (int k = POR_NONE; k <= POR_DPOR; k++)
+        if (!strcmp(text, por_mode_name((enum por_mode)k))) {
+            *out = (enum por_mode)k;
+            return true;
+        }
+    return false;
+}
+
+/* What the closure needs per actor, computed once per state. */
+struct por_view {
+    unsigned nactors;
+    struct actor_future fut[POR_MAX_ACTORS];
+    int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
+    uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
+    struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
+};
+
+/* Step x (fireable) against actor y's future: wr meets rd either way. */
+static bool conflicts(const struct por_view *v, unsigned x, unsigned y)
+{
+    struct fp_set rd = v->fp[x].rd;
+
+    fp_union(&rd, &v->fut[x].inputs);
+    return fp_meets(&v->fp[x].wr, &v->fut[y].all.rd) || fp_meets(&rd, &v->fut[y].all.wr);
+}
+
+/* Grow S from seed; returns the mask of steps, or 0 when S is no use. */
+static uint64_t closure(const struct por_view *v, const struct step *st, unsigned seed)
+{
+    uint64_t in = 1ull << seed, steps = 0;
+    unsigned queue[POR_MAX_ACTORS], head = 0, tail = 0;
+    uint32_t min_hi = WINDOW_NEVER;
+
+    queue[tail++] = seed;
+    while (head < tail) {
+        unsigned x = queue[head++];
+        int i = v->fireable[x];
+        if (i >= 0 && st[i].lo > 0)
+            return 0;   /* a timed step shifts every window: it commutes with nothing */
+        if (i >= 0) {
+            steps |= 1ull << i;
+            min_hi = st[i].hi < min_hi ? st[i].hi : min_hi;
+        }
+        for (unsigned y = 0; y < v->nactors; y++) {
+            bool pulled = i >= 0 ? conflicts(v, x, y)
+                                 : fp_meets(&v->fut[x].inputs, &v->fut[y].all.wr);
+            if (!(in >> y & 1) && pulled) {
+                in |= 1ull << y;
+                queue[tail++] = y;
+            }
+        }
+    }
+    for (unsigned y = 0; y < v->nactors; y++) {
+        uint32_t lo = v->pending_lo[y];
+        if (!(in >> y & 1) && v->fut[y].min_lo != WINDOW_NEVER && v->fut[y].min_lo <= min_hi)
+            return 0;   /* an outside timeout could fire before S */   /* an outside timeout could fire before S */
+        if (lo && lo <= min_hi)
+            return 0;   /* a pending timed step (inside or out) could */   /* a pending timed step (inside or out) could */
+    }
+    return steps;
+}
+
+static void view_init(const struct engine_model *m, const void *w, const struct step *st,
+                      unsigned n, struct por_view *v)
+{
+    struct step all[ENGINE_MAX_STEPS];
+    unsigned na = m->enabled(m->ctx, w, all, ENGINE_MAX_STEPS);
+
+    v->nactors = m->actors < POR_MAX_ACTORS ? m->actors : POR_MAX_ACTORS;
+    for (unsigned a = 0; a < v->nactors; a++) {
+        v->fireable[a] = -1;
+        v->pending_lo[a] = 0;
+        m->future(m->ctx, w, a, &v->fut[a]);
+    }
+    for (unsigned k = 0; k < na; k++)
+        if (all[k].actor < v->nactors)
+            v->pending_lo[all[k].actor] = all[k].lo;
+    for (unsigned i = 0; i < n; i++) {
+        v->fireable[st[i].actor] = (int)i;
+        m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
+    }
+}
+
+uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
+                        unsigned n)
+{
+    uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1, best = all;
+    struct por_view v;
+
+    if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)
+        return all;
+    view_init(m, w, st, n, &v);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t s;
+        if (st[i].lo > 0)
+            continue;
+        s = closure(&v, st, st[i].actor);
+        if (s && __builtin_popcountll(s) < __builtin_popcountll(best))
+            best = s;
+        if (__builtin_popcountll(best) == 1)
+            break;
+    }
+    return best;
+}
+
+bool por_independent(const struct engine_model *m, const void *w, const struct step *a,
+                     const struct step *b)
+{
+    struct footprint fa, fb;
+    struct actor_future ua, ub;
+
+    if (a->lo > 0 || b->lo > 0 || !m->footprint || !m->future)
+        return false;
+    m->footprint(m->ctx, w, a, &fa);
+    m->footprint(m->ctx, w, b, &fb);
+    m->future(m->ctx, w, a->actor, &ua);
+    m->future(m->ctx, w, b->actor, &ub);
+    fp_union(&fa.rd, &ua.inputs);
+    fp_union(&fb.rd, &ub.inputs);
+    return !fp_meets(&fa.wr, &fb.rd) && !fp_meets(&fb.wr, &fa.rd);
+}
+
+/* Fire the step of actor a (as fireable in w) on w; false if a has none there. */
+static bool fire_actor(const struct engine_model *m, void *w, const struct step *like)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(m, w, st, ENGINE_MAX_STEPS);
+
+    for (unsigned i = 0; i < n; i++)
+        if (st[i].actor == like->actor && st[i].kind == like->kind && st[i].arg == like->arg) {
+            engine_fire(m, w, &st[i], NULL, 0, NULL);
+            return true;
+        }
+    return false;
+}
+
+bool por_diamond(const struct engine_model *m, const void *w, const struct step *a,
+                 const struct step *b, void *scratch1, void *scratch2)
+{
+    memcpy(scratch1, w, m->world_size);
+    memcpy(scratch2, w, m->world_size);
+    engine_fire(m, scratch1, a, NULL, 0, NULL);
+    engine_fire(m, scratch2, b, NULL, 0, NULL);
+    if (!fire_actor(m, scratch1, b) || !fire_actor(m, scratch2, a))
+        return false;
+    return memcmp(scratch1, scratch2, m->world_size) == 0;
+}

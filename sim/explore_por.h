@@ -1,0 +1,38 @@
+/*
+ * Partial-order reduction over the engine's footprint hooks, knowing nothing
+ * of the models: the persistent set a reduced search expands at a state, and
+ * the independence of two fireable steps that sleep sets rely on.
+ */
+#ifndef DRCSIM_EXPLORE_POR_H
+#define DRCSIM_EXPLORE_POR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "engine.h"
+
+enum por_mode { POR_NONE, POR_SLEEP, POR_DPOR };
+
+#define POR_MAX_ACTORS 64
+
+const char *por_mode_name(enum por_mode mode);
+bool por_mode_parse(const char *text, enum por_mode *out);   /* false if unknown */
+
+/*
+ * A persistent set among the n fireable steps st[] of world w, as a bit per
+ * step: the smallest set of actors, grown from each seed, such that nothing
+ * the other actors may still do can touch it before one of its steps fires.
+ * All n bits when no smaller set exists or the model has no footprints.
+ */
+uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
+                        unsigned n);
+
+/* Do fireable steps a and b of w commute (sleep sets)? Both must have lo 0. */
+bool por_independent(const struct engine_model *m, const void *w, const struct step *a,
+                     const struct step *b);
+
+/* --por-check: do a then b and b then a (both fireable in w) reach the same world?
+ * scratch1/2 hold world_size bytes each. */
+bool por_diamond(const struct engine_model *m, const void *w, const struct step *a,
+                 const struct step *b, void *scratch1, void *scratch2);
+
+#endif

@@ -1,0 +1,535 @@
+/*
+ * What each step of the models touches, as object bits (footprint.h), read
+ * off the model code it runs: a script line, a guest sub-step on one DRC,
+ * an event-queue dequeue, a libvirt event. Generous where a step's reach is
+ * wide (migration, reset, CAS touch everything). sim_changed maps a world
+ * diff onto the same bits so --por-check can prove the declared sets cover it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "footprint.h"
+#include "guest_os.h"
+#include "libvirt.h"
+#include "script.h"
+#include "sim.h"
+#include "spapr.h"
+
+#define LV_JOB_WAIT_MS 30000   /* libvirt.c: qemuDomainObjBeginJob's wait */
+
+static bool fp_has(const struct fp_set *f, unsigned bit)
+{
+    return f->w[bit / 64] >> (bit % 64) & 1;
+}
+
+/* Everything, OBJ_ANY included: the mark of a step that may touch anything. */
+static void set_all(struct fp_set *f)
+{
+    memset(f, 0xff, sizeof(*f));
+}
+
+static void add_machine(struct fp_set *f, int m)
+{
+    for (unsigned b = 0; b <= OBJ_MACHINE_LAST; b++)
+        fp_add(f, (unsigned)OBJ_DRC(m, 0) + b);
+}
+
+static void add_lv_all(struct fp_set *f)
+{
+    fp_add(f, OBJ_LV_JOB);
+    fp_add(f, OBJ_LV_UNPLUG);
+    fp_add(f, OBJ_LV_EVENTS);
+    for (unsigned d = 0; d < MAX_DEVICES; d++)
+        fp_add(f, OBJ_LV_DEV(d));
+}
+
+static void add_guest_all(struct fp_set *f)
+{
+    fp_add(f, OBJ_GUEST_BOOT);
+    fp_add(f, OBJ_GUEST_WORKQ);
+    fp_add(f, OBJ_GUEST_OP);
+    for (unsigned k = 0; k < MAX_CORES; k++)
+        fp_add(f, OBJ_GUEST_CORE(k));
+}
+
+static void both(struct footprint *f, unsigned bit)
+{
+    fp_add(&f->rd, bit);
+    fp_add(&f->wr, bit);
+}
+
+/* A device's own objects on machine m: its DRC (a DIMM: all LMBs), libvirt's bits. */
+static void add_device(const struct sim *s, struct footprint *f, int m, uint8_t dev)
+{
+    both(f, (unsigned)OBJ_DRC(m, 0) + s->dev_obj[m][dev]);
+    both(f, OBJ_LV_DEV(dev));
+    if (s->scn->devices[dev].type == DEV_DIMM)
+        for (int k = 0; k < s->m[m].nlmb; k++)
+            both(f, OBJ_DRC(m, s->m[m].lmb_first + k));
+}
+
+/* spapr.c device_add / device_del under a libvirt job (libvirt_actions.c). */
+static void device_line(const struct sim *s, const struct scn_line *l, struct footprint *f)
+{
+    int m = l->machine;
+
+    add_device(s, f, m, l->device);
+    both(f, OBJ_MQ(m));           /* spapr_hotplug_req_event, the IRQ pulse */
+    both(f, OBJ_LV_JOB);
+    both(f, OBJ_LV_UNPLUG);       /* device_del: priv->unplug */
+    both(f, OBJ_LV_EVENTS);       /* a device never attached goes at once: DEVICE_DELETED */
+    fp_add(&f->rd, OBJ_MRUN(m));  /* runstate (INMIGRATE: coldplug), CAS bits */
+    both(f, OBJ_TCG(m));          /* a DIMM plug reads it (tcg-stale-vcpu), an unplug sets it */
+    fp_add(&f->wr, OBJ_ABORT(m));   /* read by no step: an abort ends the branch */
+}
+
+/* What a wait's condition reads (script.c wait_holds). */
+static void wait_inputs(const struct sim *s, const struct scn_line *l, struct fp_set *in)
+{
+    switch (l->action) {
+    case WAIT_GUEST_ONLINE:
+        fp_add(in, OBJ_GUEST_BOOT);
+        fp_add(in, OBJ_GUEST_CORE(s->scn->devices[l->device].core_id));
+        break;
+    case WAIT_EVENT:
+        if (l->device == SCN_NO_DEVICE)
+            add_machine(in, l->machine);
+        else
+            fp_add(in, (unsigned)OBJ_DRC(l->machine, 0) + s->dev_obj[l->machine][l->device]);
+        break;
+    case WAIT_MIGRATED:
+        fp_add(in, OBJ_MIGRATION);
+        break;
+    default:            /* quiescent: every actor's pending step */
+        set_all(in);
+    }
+}
+
+/* Every step line l may cause (all its phases), and the smallest lo > 0 among them. */
+static uint32_t line_footprint(const struct sim *s, int script, const struct scn_line *l,
+                               struct footprint *f)
+{
+    uint32_t lo = WINDOW_NEVER;
+
+    memset(f, 0, sizeof(*f));
+    both(f, OBJ_SCRIPT(script));
+    if (l->kind == LINE_WAIT) {
+        wait_inputs(s, l, &f->rd);
+        if (l->timeout_ms)
+            both(f, OBJ_FAILURE);   /* script_fail: "wait did not hold" */
+        return l->timeout_ms ? l->timeout_ms : WINDOW_NEVER;
+    }
+    if (l->kind == LINE_RTAS || l->kind == LINE_ASSERT)
+        both(f, OBJ_FAILURE);
+    if (l->kind == LINE_DO && (l->action == DO_DEVICE_ADD || l->action == DO_DEVICE_DEL)) {
+        device_line(s, l, f);
+    } else if (l->kind == LINE_DO && do_is_guest_action(l->action)) {
+        add_guest_all(&f->rd);
+        add_guest_all(&f->wr);
+        add_machine(&f->rd, l->machine);
+    } else if (l->kind == LINE_RTAS || l->kind == LINE_ASSERT) {
+        add_machine(&f->rd, l->machine);
+        add_lv_all(&f->rd);
+        if (l->kind == LINE_RTAS) {
+            add_machine(&f->wr, l->machine);
+            add_lv_all(&f->wr);
+        }
+    } else {            /* migrate, cont, stop, system_reset, setvcpus: everything */
+        set_all(&f->rd);
+        set_all(&f->wr);
+    }
+    if (l->kind == LINE_DO && libvirt_manages(s, l->machine) && needs_job(l))
+        lo = LV_JOB_WAIT_MS;
+    if (l->kind == LINE_DO && (l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS)) {
+        uint32_t t = knob_val(&s->knobs, KNOB_LIBVIRT_UNPLUG_TIMEOUT);
+        if (t && t < lo)
+            lo = t;
+    }
+    return lo;
+}
+
+static void dev_objects(struct sim *s)
+{
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        const struct sim_machine *sm = &s->m[m];
+        for (int d = 0; d < s->scn->ndevices; d++) {
+            const struct scn_device *dv = &s->scn->devices[d];
+            int slot = OBJ_DIMMS(0);
+            if (dv->type == DEV_CPU_CORE && dv->core_id < sm->ncpu)
+                slot = sm->cpu_first + dv->core_id;
+            else if (dv->type == DEV_PHB && dv->index < sm->nphb)
+                slot = sm->phb_first + dv->index;
+            else if (dv->type == DEV_PCI && dv->slot < sm->npci)
+                slot = sm->pci_first + dv->slot;
+            s->dev_obj[m][d] = (uint8_t)slot;
+        }
+    }
+}
+
+void footprint_init(struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+
+    dev_objects(s);
+    for (int i = 0; i < scn->nscripts; i++) {
+        struct line_future acc = { .min_lo = WINDOW_NEVER };
+        for (int k = scn->script_count[i] - 1; k >= 0; k--) {
+            int at = scn->script_first[i] + k;
+            struct footprint f;
+            uint32_t lo = line_footprint(s, i, &scn->lines[at], &f);
+            fp_union(&acc.fp.rd, &f.rd);
+            fp_union(&acc.fp.wr, &f.wr);
+            if (lo < acc.min_lo)
+                acc.min_lo = lo;
+            s->line_future[at] = acc;
+        }
+    }
+}
+
+/* The guest's machines: where it runs now and where a migration may take it. */
+static void guest_machines(const struct sim *s, bool *on)
+{
+    for (int m = 0; m < MAX_MACHINES; m++)
+        on[m] = m < s->scn->nmachines && s->scn->machines[m].guest == GUEST_LINUX;
+}
+
+/* ras_hotplug_interrupt / rtasd: check-exception or event-scan, queue the work. */
+static void guest_irq(int g, struct footprint *f)
+{
+    fp_add(&f->rd, OBJ_GUEST_BOOT);
+    fp_add(&f->rd, OBJ_MRUN(g));
+    both(f, OBJ_MQ(g));
+    both(f, OBJ_GUEST_WORKQ);
+    fp_add(&f->wr, OBJ_ABORT(g));
+}
+
+/* An LMB operation (or a DRC index QEMU does not know): any DRC of the machine. */
+static void guest_worker_wide(struct footprint *f, int m)
+{
+    add_machine(&f->rd, m);
+    add_machine(&f->wr, m);
+    both(f, OBJ_LV_EVENTS);
+    for (unsigned d = 0; d < MAX_DEVICES; d++)
+        both(f, OBJ_LV_DEV(d));
+    for (unsigned k = 0; k < MAX_CORES; k++)
+        both(f, OBJ_GUEST_CORE(k));
+}
+
+/*
+ * One pseries_hp_wq sub-step (guest_dlpar.c): the operation's DRC and core;
+ * a removal also counts the online CPUs (dlpar_offline_cpu) and may end the
+ * unplug in QEMU (DEVICE_DELETED, the vCPU unrealized) or report a failure.
+ */
+static void guest_worker(const struct sim *s, const struct world *w, struct footprint *f)
+{
+    const struct guest_state *g = &w->guest;
+    int m = g->machine, slot;
+    uint8_t kind = g->op.kind;
+    uint32_t index = g->op.index;
+
+    if (kind == DLPAR_NONE) {   /* start_op takes work[0] */
+        const struct spapr_event_entry *e = &g->work[0];
+        kind = e->hp_type != RTAS_LOG_V6_HP_TYPE_CPU || e->id_type != RTAS_LOG_V6_HP_ID_DRC_INDEX
+             ? DLPAR_MEM_ADD : e->action == RTAS_LOG_V6_HP_ACTION_ADD ? DLPAR_CPU_ADD
+             : DLPAR_CPU_REMOVE;
+        index = e->index;
+    }
+    fp_add(&f->rd, OBJ_GUEST_BOOT);
+    fp_add(&f->rd, OBJ_MRUN(m));
+    both(f, OBJ_GUEST_OP);
+    both(f, OBJ_GUEST_WORKQ);   /* the hotplug work item is freed when the operation ends */
+    fp_add(&f->wr, OBJ_ABORT(m));
+    slot = sim_drc_by_index(s, m, index);
+    if ((kind != DLPAR_CPU_ADD && kind != DLPAR_CPU_REMOVE) || slot < 0 ||
+        slot >= s->m[m].cpu_first + s->m[m].ncpu) {
+        guest_worker_wide(f, m);
+        return;
+    }
+    both(f, OBJ_DRC(m, slot));
+    both(f, OBJ_GUEST_CORE(slot - s->m[m].cpu_first));
+    if (kind == DLPAR_CPU_ADD)
+        return;
+    both(f, OBJ_TCG(m));
+    both(f, OBJ_LV_EVENTS);
+    for (unsigned k = 0; k < MAX_CORES; k++)   /* dlpar_offline_cpu counts online CPUs */
+        both(f, OBJ_GUEST_CORE(k));
+    for (int d = 0; d < s->scn->ndevices; d++)   /* DEVICE_DELETED / UNPLUG_GUEST_ERROR */
+        if (s->dev_obj[m][d] == slot)
+            both(f, OBJ_LV_DEV(d));
+}
+
+static void libvirt_all(struct footprint *f)
+{
+    add_lv_all(&f->rd);
+    add_lv_all(&f->wr);
+    for (int m = 0; m < MAX_MACHINES; m++)
+        fp_add(&f->wr, OBJ_ABORT(m));   /* libvirt_qmp_event: event overflow */
+}
+
+static void script_step(const struct sim *s, const struct world *w, int i, struct footprint *f)
+{
+    const struct scn_line *l = script_line(s, w, i);
+
+    if (l->kind == LINE_DO && libvirt_manages(s, l->machine) && w->scripts[i].phase >= 1 &&
+        (l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS)) {
+        memset(f, 0, sizeof(*f));   /* the waiter wakes: lv_device_del_end */
+        both(f, OBJ_SCRIPT(i));
+        libvirt_all(f);
+        return;
+    }
+    (void)line_footprint(s, i, l, f);
+}
+
+void sim_footprint(const void *ctx, const void *world, const struct step *st,
+                   struct footprint *f)
+{
+    const struct sim *s = ctx;
+    const struct world *w = world;
+
+    memset(f, 0, sizeof(*f));
+    if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS) {
+        script_step(s, w, st->actor - ACTOR_SCRIPT0, f);
+    } else if (st->actor == ACTOR_GUEST_IRQ || st->actor == ACTOR_GUEST_RTASD) {
+        guest_irq(w->guest.machine, f);
+    } else if (st->actor == ACTOR_GUEST_WORKER) {
+        guest_worker(s, w, f);
+    } else if (st->actor == ACTOR_LIBVIRT_EVENTS || st->actor == ACTOR_LIBVIRT_WORKER) {
+        libvirt_all(f);
+    } else if (st->actor >= ACTOR_QEMU_TIMER0) {
+        int m = st->actor - ACTOR_QEMU_TIMER0;
+        both(f, OBJ_DRC(m, st->arg));
+        fp_add(&f->rd, OBJ_MRUN(m));
+    } else {    /* CAS and boot, the switchover */
+        set_all(&f->rd);
+        set_all(&f->wr);
+    }
+}
+
+/* Could a remaining script line reset, start or migrate a machine? */
+static bool machine_may_restart(const struct sim *s, const struct world *w)
+{
+    if (w->migration.status == MIGRATION_ACTIVE)
+        return true;
+    for (int i = 0; i < s->scn->nscripts; i++)
+        if (w->scripts[i].status == SCRIPT_RUNNING &&
+            fp_has(&s->line_future[s->scn->script_first[i] + w->scripts[i].pc].fp.wr, OBJ_ANY))
+            return true;   /* its future writes everything: migrate, cont, reset */
+    return false;
+}
+
+static void script_future(const struct sim *s, const struct world *w, int i,
+                          struct actor_future *out)
+{
+    const struct scn_line *l;
+    const struct line_future *lf;
+
+    fp_add(&out->inputs, OBJ_SCRIPT(i));
+    if (w->scripts[i].status != SCRIPT_RUNNING)
+        return;
+    l = script_line(s, w, i);
+    lf = &s->line_future[s->scn->script_first[i] + w->scripts[i].pc];
+    out->all = lf->fp;
+    out->min_lo = lf->min_lo;
+    if (l->kind == LINE_WAIT) {           /* script_pending: the condition */
+        wait_inputs(s, l, &out->inputs);
+    } else if (l->kind == LINE_DO && libvirt_manages(s, l->machine)) {
+        fp_add(&out->inputs, OBJ_LV_JOB);    /* libvirt_line_pending: job, waiter, migration */
+        fp_add(&out->inputs, OBJ_LV_UNPLUG);
+        fp_add(&out->inputs, OBJ_MIGRATION);
+    }
+}
+
+static void guest_future(const struct sim *s, const struct world *w, unsigned actor,
+                         struct actor_future *out)
+{
+    bool on[MAX_MACHINES];
+    uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP];
+
+    guest_machines(s, on);
+    fp_add(&out->inputs, OBJ_GUEST_BOOT);   /* guest_pending: phase, machine, runstate */
+    fp_add(&out->inputs, OBJ_MRUN(w->guest.machine));
+    if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD)
+        fp_add(&out->inputs, OBJ_MQ(w->guest.machine));   /* irq_latched, nr_events */
+    for (int m = 0; m < MAX_MACHINES; m++) {
+        if (!on[m])
+            continue;
+        if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD) {
+            guest_irq(m, &out->all);
+            continue;
+        }
+        add_machine(&out->all.rd, m);
+        add_machine(&out->all.wr, m);
+    }
+    if (actor == ACTOR_GUEST_WORKER) {
+        fp_add(&out->inputs, OBJ_GUEST_OP);       /* op.kind, nwork */
+        fp_add(&out->inputs, OBJ_GUEST_WORKQ);
+        add_guest_all(&out->all.rd);
+        add_guest_all(&out->all.wr);
+        fp_add(&out->all.rd, OBJ_LV_EVENTS);
+        fp_add(&out->all.wr, OBJ_LV_EVENTS);
+        for (unsigned d = 0; d < MAX_DEVICES; d++)
+            both(&out->all, OBJ_LV_DEV(d));
+    } else if (actor == ACTOR_GUEST_BOOT) {
+        if (w->guest.phase == GUEST_RUNNING && !machine_may_restart(s, w))
+            memset(&out->all, 0, sizeof(out->all));   /* booted, and nothing reboots it */
+        else
+            set_all(&out->all.rd), set_all(&out->all.wr);
+    }
+    if (lo && (actor == ACTOR_GUEST_WORKER || actor == ACTOR_GUEST_BOOT))
+        out->min_lo = lo;
+}
+
+void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out)
+{
+    const struct sim *s = ctx;
+    const struct world *w = world;
+
+    memset(out, 0, sizeof(*out));
+    out->min_lo = WINDOW_NEVER;
+    if (actor < ACTOR_SCRIPT0 + MAX_SCRIPTS) {
+        if (actor < s->scn->nscripts)
+            script_future(s, w, (int)actor, out);
+    } else if (actor <= ACTOR_GUEST_RTASD) {
+        if (w->guest.machine != GUEST_NONE)
+            guest_future(s, w, actor, out);
+    } else if (actor == ACTOR_MIGRATION) {
+        fp_add(&out->inputs, OBJ_MIGRATION);
+        if (machine_may_restart(s, w))
+            set_all(&out->all.rd), set_all(&out->all.wr);
+    } else if (actor == ACTOR_LIBVIRT_EVENTS || actor == ACTOR_LIBVIRT_WORKER) {
+        libvirt_all(&out->all);
+        add_lv_all(&out->inputs);
+    } else {
+        int m = (int)actor - ACTOR_QEMU_TIMER0;
+        uint32_t t = knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT);
+        if (!t || m >= s->scn->nmachines)
+            return;
+        for (int k = 0; k < s->m[m].ncpu; k++) {
+            both(&out->all, OBJ_DRC(m, s->m[m].cpu_first + k));
+            fp_add(&out->inputs, OBJ_DRC(m, s->m[m].cpu_first + k));
+        }
+        fp_add(&out->all.rd, OBJ_MRUN(m));
+        fp_add(&out->inputs, OBJ_MRUN(m));
+        out->min_lo = t;
+    }
+    fp_union(&out->all.rd, &out->inputs);
+}
+
+/* Bits set in a ^ b, each mapped to an object by obj(bit). */
+static void bits_changed(uint64_t a, uint64_t b, struct fp_set *out, unsigned base)
+{
+    for (uint64_t x = a ^ b; x; x &= x - 1)
+        fp_add(out, base + (unsigned)__builtin_ctzll(x));
+}
+
+static void device_bits(const struct sim *s, int m, uint16_t a, uint16_t b, struct fp_set *out)
+{
+    for (unsigned x = (unsigned)(a ^ b); x; x &= x - 1)
+        fp_add(out, (unsigned)OBJ_DRC(m, 0) + s->dev_obj[m][__builtin_ctz(x)]);
+}
+
+#define DIFF(field) (memcmp(&a->field, &b->field, sizeof(a->field)) != 0)
+
+static void machine_changed(const struct sim *s, int m, const struct spapr_machine *a,
+                            const struct spapr_machine *b, struct fp_set *out)
+{
+    const struct sim_machine *sm = &s->m[m];
+
+    for (int k = 0; k < MAX_DRCS; k++)
+        if (DIFF(drcs[k]))
+            fp_add(out, OBJ_DRC(m, k));
+    for (int d = 0; d < MAX_DEVICES; d++)
+        if (DIFF(devices[d]))
+            fp_add(out, (unsigned)OBJ_DRC(m, 0) + s->dev_obj[m][d]);
+    device_bits(s, m, a->deleted, b->deleted, out);
+    device_bits(s, m, a->unplug_guest_error, b->unplug_guest_error, out);
+    device_bits(s, m, a->mem_unplug_error, b->mem_unplug_error, out);
+    device_bits(s, m, a->unplug_timed_out, b->unplug_timed_out, out);
+    bits_changed(a->fdt_cpus, b->fdt_cpus, out, (unsigned)OBJ_DRC(m, sm->cpu_first));
+    bits_changed(a->vcpu_compat, b->vcpu_compat, out, (unsigned)OBJ_DRC(m, sm->cpu_first));
+    bits_changed(a->fdt_lmbs, b->fdt_lmbs, out, (unsigned)OBJ_DRC(m, sm->lmb_first));
+    if (DIFF(events) || DIFF(nr_events) || DIFF(irq_latched))
+        fp_add(out, OBJ_MQ(m));
+    if (DIFF(abort_reason) || DIFF(abort_drc))
+        fp_add(out, OBJ_ABORT(m));
+    if (DIFF(vcpu_unplugged))
+        fp_add(out, OBJ_TCG(m));
+    if (DIFF(runstate) || DIFF(ov5_cas) || DIFF(migration) || DIFF(pad0) || DIFF(autostart))
+        fp_add(out, OBJ_MRUN(m));
+}
+
+static void guest_changed(const struct guest_state *a, const struct guest_state *b,
+                          struct fp_set *out)
+{
+    if (DIFF(machine) || DIFF(phase))
+        fp_add(out, OBJ_GUEST_BOOT);
+    if (DIFF(nwork) || DIFF(work) || DIFF(has_ras_log) || DIFF(ras_log_buf))
+        fp_add(out, OBJ_GUEST_WORKQ);
+    bits_changed(a->cpus, b->cpus, out, OBJ_GUEST_CORE(0));
+    bits_changed(a->online, b->online, out, OBJ_GUEST_CORE(0));
+    if (DIFF(lmbs) || DIFF(dlpar_errors) || DIFF(dlpar_failed) || DIFF(dt_mismatch) ||
+        DIFF(dt_mismatch_drc) || DIFF(lmbs_busy) || DIFF(op))
+        fp_add(out, OBJ_GUEST_OP);
+}
+
+static void libvirt_changed(const struct libvirt_state *a, const struct libvirt_state *b,
+                            struct fp_set *out)
+{
+    if (DIFF(job) || DIFF(job_owner) || DIFF(domain) || DIFF(mig_paused) || DIFF(mig_xml) ||
+        DIFF(pad))
+        fp_add(out, OBJ_LV_JOB);
+    if (DIFF(unplug_dev) || DIFF(unplug_status))
+        fp_add(out, OBJ_LV_UNPLUG);
+    if (DIFF(nevents) || DIFF(events))
+        fp_add(out, OBJ_LV_EVENTS);
+    for (int m = 0; m < MAX_MACHINES; m++) {
+        bits_changed(a->xml[m], b->xml[m], out, OBJ_LV_DEV(0));
+        bits_changed(a->deferred[m], b->deferred[m], out, OBJ_LV_DEV(0));
+    }
+    bits_changed(a->failed_report, b->failed_report, out, OBJ_LV_DEV(0));
+    bits_changed(a->false_unplug, b->false_unplug, out, OBJ_LV_DEV(0));
+}
+
+void sim_changed(const void *ctx, const void *before, const void *after, struct fp_set *out)
+{
+    const struct sim *s = ctx;
+    const struct world *a = before, *b = after;
+
+    memset(out, 0, sizeof(*out));
+    for (int m = 0; m < MAX_MACHINES; m++)
+        machine_changed(s, m, &a->machines[m], &b->machines[m], out);
+    guest_changed(&a->guest, &b->guest, out);
+    if (DIFF(migration))
+        fp_add(out, OBJ_MIGRATION);
+    libvirt_changed(&a->libvirt, &b->libvirt, out);
+    for (int i = 0; i < MAX_SCRIPTS; i++)
+        if (DIFF(scripts[i]))
+            fp_add(out, OBJ_SCRIPT(i));
+    if (DIFF(failure))
+        fp_add(out, OBJ_FAILURE);
+}
+
+const char *footprint_object_name(const struct sim *s, unsigned bit, char *buf, size_t len)
+{
+    static const char *const global[] = { "guest boot", "guest work queue", "guest DLPAR operation",
+        "migration", "libvirt job", "libvirt unplug waiter", "libvirt event queue",
+        "script failure" };
+    static const char *const machine[] = { "pending events", "runstate", "DIMMs", "vCPU unrealized",
+                                           "abort" };
+    unsigned m = bit / 64, k = bit % 64;
+
+    if (bit < 128 && m < s->scn->nmachines && k < 40 && k < s->m[m].ndrcs)
+        snprintf(buf, len, "DRC %s/0x%x", sim_machine_name(s, (int)m), s->m[m].drcs[k].index);
+    else if (bit < 128 && m < s->scn->nmachines && k >= 40 && k <= OBJ_MACHINE_LAST)
+        snprintf(buf, len, "%s %s", sim_machine_name(s, (int)m), machine[k - 40]);
+    else if (bit >= OBJ_GUEST_BOOT && bit <= OBJ_FAILURE)
+        snprintf(buf, len, "%s", global[bit - OBJ_GUEST_BOOT]);
+    else if (bit >= OBJ_SCRIPT(0) && bit < OBJ_GUEST_CORE(0))
+        snprintf(buf, len, "script %u", bit - OBJ_SCRIPT(0));
+    else if (bit >= OBJ_GUEST_CORE(0) && bit < OBJ_GUEST_CORE(MAX_CORES))
+        snprintf(buf, len, "guest core %u", bit - OBJ_GUEST_CORE(0));
+    else if (bit >= OBJ_LV_DEV(0) && bit < OBJ_COUNT)
+        snprintf(buf, len, "libvirt device %u", bit - OBJ_LV_DEV(0));
+    else
+        snprintf(buf, len, "object %u", bit);
+    return buf;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Soundness of the partial-order reduction: for every catalogue scenario and
+# every variant, `--por sleep` and `--por dpor` report the same verdict, the
+# same violation families and the same set of quiescent end states as
+# `--por none`, and `--por-check` finds no step outside its footprint and no
+# diamond that fails to close. Prints one line per pair and a total.
+set -u
+: "${DRCSIM:=build/drcsim}"
+cd "$(dirname "$0")/../.." || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+verdict() { grep -E '^scenarios/.* under ' "$1" | sed 's/^[^:]*: //'; }
+
+for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
+           scenarios/scaling/parallel-dimms-[1-3].scn; do
+    for var in variants/*.var; do
+        v=$(basename "$var" .var)
+        "$DRCSIM" explore "$scn" --variant "$v" --por none --end-states "$tmp/none.end" \
+            >"$tmp/none.out" 2>&1
+        for mode in sleep dpor; do
+            "$DRCSIM" explore "$scn" --variant "$v" --por "$mode" --por-check \
+                --end-states "$tmp/$mode.end" >"$tmp/$mode.out" 2>&1
+            rc=$?
+            if [ $rc -gt 1 ]; then
+                fail=$((fail + 1)); echo "FAIL - $scn $v $mode: exit $rc"
+                sed 's/^/       /' "$tmp/$mode.out" | head -5
+            elif [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/$mode.out")" ]; then
+                fail=$((fail + 1))
+                echo "FAIL - $scn $v $mode: '$(verdict "$tmp/$mode.out")' but none: '$(verdict "$tmp/none.out")'"
+            elif ! cmp -s "$tmp/none.end" "$tmp/$mode.end"; then
+                fail=$((fail + 1)); echo "FAIL - $scn $v $mode: other quiescent end states"
+            else
+                pass=$((pass + 1))
+            fi
+        done
+    done
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

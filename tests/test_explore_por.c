@@ -1,0 +1,267 @@
+/*
+ * Unit tests for the partial-order reduction (sim/explore_por.c and its use
+ * in explore.c's depth-first search), over a toy model defined here: actors
+ * that each count to LEN on their own object, optionally all writing one
+ * shared object at one count, optionally with a timeout among them.
+ */
+#include "testutil.h"
+#include <string.h>
+#include <glib.h>
+#include "engine.h"
+#include "explore.h"
+
+#define TOY_ACTORS 3
+#define TOY_LEN    3
+#define OBJ_SHARED 10
+
+struct toy { uint8_t cnt[TOY_ACTORS]; uint8_t shared; };
+
+struct toy_cfg {
+    uint8_t shared_at;        /* count at which a step writes the shared object, 0xff never */
+    uint32_t timeout_lo;      /* actor TOY_ACTORS-1 has [lo, lo] windows when > 0 */
+    uint32_t hi;              /* hi of the other actors' windows */
+};
+
+static unsigned toy_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
+{
+    const struct toy_cfg *c = ctx;
+    const struct toy *w = world;
+    unsigned n = 0;
+
+    for (unsigned a = 0; a < TOY_ACTORS && n < max; a++) {
+        bool timed = c->timeout_lo && a == TOY_ACTORS - 1;
+        if (w->cnt[a] < TOY_LEN)
+            out[n++] = (struct step){ .actor = (uint8_t)a, .kind = 1, .arg = w->cnt[a],
+                                      .lo = timed ? c->timeout_lo : 0,
+                                      .hi = timed ? c->timeout_lo : c->hi };
+    }
+    return n;
+}
+
+static void toy_advance(const void *ctx, void *world, uint32_t ms)
+{
+    (void)ctx;
+    (void)world;
+    (void)ms;
+}
+
+static void toy_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
+                      uint32_t step_no, uint64_t t_ms)
+{
+    const struct toy_cfg *c = ctx;
+    struct toy *w = world;
+
+    (void)tr;
+    (void)step_no;
+    (void)t_ms;
+    if (w->cnt[st->actor] == c->shared_at)
+        w->shared = (uint8_t)(w->shared * 3 + st->actor + 1);   /* order matters */
+    w->cnt[st->actor]++;
+}
+
+static void toy_footprint(const void *ctx, const void *world, const struct step *st,
+                          struct footprint *out)
+{
+    const struct toy_cfg *c = ctx;
+    const struct toy *w = world;
+
+    memset(out, 0, sizeof(*out));
+    fp_add(&out->rd, st->actor);
+    fp_add(&out->wr, st->actor);
+    if (w->cnt[st->actor] == c->shared_at) {
+        fp_add(&out->rd, OBJ_SHARED);
+        fp_add(&out->wr, OBJ_SHARED);
+    }
+}
+
+static void toy_future(const void *ctx, const void *world, unsigned actor,
+                       struct actor_future *out)
+{
+    const struct toy_cfg *c = ctx;
+    const struct toy *w = world;
+
+    memset(out, 0, sizeof(*out));
+    out->min_lo = WINDOW_NEVER;
+    if (actor >= TOY_ACTORS || w->cnt[actor] == TOY_LEN)
+        return;
+    fp_add(&out->all.rd, actor);
+    fp_add(&out->all.wr, actor);
+    fp_add(&out->inputs, actor);
+    if (c->shared_at != 0xff && w->cnt[actor] <= c->shared_at) {
+        fp_add(&out->all.rd, OBJ_SHARED);
+        fp_add(&out->all.wr, OBJ_SHARED);
+    }
+    if (c->timeout_lo && actor == TOY_ACTORS - 1)
+        out->min_lo = c->timeout_lo;
+}
+
+static struct engine_model toy_model(const struct toy_cfg *c)
+{
+    return (struct engine_model){ .world_size = sizeof(struct toy), .ctx = c,
+        .enabled = toy_enabled, .advance = toy_advance, .apply = toy_apply,
+        .actors = TOY_ACTORS, .footprint = toy_footprint, .future = toy_future };
+}
+
+static uint32_t no_step(const void *ctx, const void *world, const struct step *st,
+                        struct violation *v)
+{
+    (void)ctx, (void)world, (void)st, (void)v;
+    return 0;
+}
+
+static uint32_t no_quiescent(const void *ctx, const void *world, struct violation *v)
+{
+    (void)ctx, (void)world, (void)v;
+    return 0;
+}
+
+static const struct checker quiet = { NULL, no_step, no_quiescent };
+
+/* Explore with a mode; returns the states and fills the sorted end states. */
+static uint64_t explore_with(const struct engine_model *m, enum por_mode mode, GArray *ends,
+                             uint64_t *transitions)
+{
+    struct toy start = { 0 };
+    struct explore_opts o = { .por = mode, .end_states = ends };
+    struct explore_stats st;
+
+    explore_exhaustive(m, &quiet, &start, &o, &st);
+    *transitions = st.transitions;
+    explore_stats_free(&st);
+    return st.states;
+}
+
+static void test_independent_actors_one_step(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    struct toy w = { 0 };
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+
+    (void)state;
+    assert_int_equal(n, 3);
+    assert_int_equal(por_persistent(&m, &w, st, n), 0x1);   /* the first actor alone */
+    assert_true(por_independent(&m, &w, &st[0], &st[1]));
+}
+
+static void test_shared_object_keeps_all(void **state)
+{
+    struct toy_cfg c = { .shared_at = 1, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    struct toy w = { .cnt = { 1, 1, 0 } };
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+
+    (void)state;
+    /* actors 0 and 1 write the shared object now; actor 2's next step touches only
+     * its own counter, so it alone is a persistent set */
+    assert_int_equal(por_persistent(&m, &w, st, n), 0x4);
+    assert_false(por_independent(&m, &w, &st[0], &st[1]));
+    assert_true(por_independent(&m, &w, &st[0], &st[2]));
+    /* all three write it now: nothing smaller than all */
+    w.cnt[2] = 1;
+    n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+    assert_int_equal(por_persistent(&m, &w, st, n), 0x7);
+}
+
+static void test_timed_outsider_keeps_all(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .timeout_lo = 5, .hi = 10 };
+    struct toy_cfg late = { .shared_at = 0xff, .timeout_lo = 50, .hi = 10 };
+    struct engine_model m = toy_model(&c), ml = toy_model(&late);
+    struct toy w = { 0 };
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+
+    (void)state;
+    /* the timeout (lo 5) may fire before a step that may wait until 10 */
+    assert_int_equal(n, 3);
+    assert_int_equal(por_persistent(&m, &w, st, n), 0x7);
+    /* a timeout at 50 cannot come before a step due by 10 */
+    n = engine_fireable(&ml, &w, st, ENGINE_MAX_STEPS);
+    assert_int_equal(n, 2);
+    assert_int_equal(por_persistent(&ml, &w, st, n), 0x1);
+}
+
+static void test_dpor_fewer_states_same_end(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    GArray *b = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    uint64_t ta, tb;
+
+    (void)state;
+    assert_int_equal(explore_with(&m, POR_NONE, a, &ta), 64);   /* 4 x 4 x 4 */
+    assert_int_equal(explore_with(&m, POR_DPOR, b, &tb), 10);   /* one order: 3 x 3 + 1 */
+    assert_int_equal(ta, 144);
+    assert_int_equal(tb, 9);
+    assert_int_equal(a->len, 1);
+    assert_int_equal(b->len, 1);
+    assert_memory_equal(a->data, b->data, sizeof(uint64_t));
+    g_array_free(a, TRUE);
+    g_array_free(b, TRUE);
+}
+
+static void test_dpor_keeps_shared_orders(void **state)
+{
+    struct toy_cfg c = { .shared_at = 1, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    GArray *b = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    uint64_t ta, tb, none;
+
+    (void)state;
+    none = explore_with(&m, POR_NONE, a, &ta);
+    assert_true(explore_with(&m, POR_DPOR, b, &tb) < none);
+    assert_int_equal(a->len, 6);   /* 3! orders of the shared writes */
+    assert_int_equal(b->len, a->len);
+    assert_memory_equal(a->data, b->data, a->len * sizeof(uint64_t));
+    g_array_free(a, TRUE);
+    g_array_free(b, TRUE);
+}
+
+static void test_sleep_same_states_fewer_transitions(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    GArray *b = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    uint64_t ta, tb;
+
+    (void)state;
+    assert_int_equal(explore_with(&m, POR_SLEEP, b, &tb), 64);
+    assert_int_equal(explore_with(&m, POR_NONE, a, &ta), 64);
+    assert_true(tb < ta);
+    assert_int_equal(b->len, 1);
+    g_array_free(a, TRUE);
+    g_array_free(b, TRUE);
+}
+
+static void test_mode_names(void **state)
+{
+    enum por_mode m = POR_NONE;
+
+    (void)state;
+    assert_true(por_mode_parse("dpor", &m));
+    assert_int_equal(m, POR_DPOR);
+    assert_true(por_mode_parse("sleep", &m));
+    assert_int_equal(m, POR_SLEEP);
+    assert_false(por_mode_parse("stubborn", &m));
+    assert_string_equal(por_mode_name(POR_NONE), "none");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_independent_actors_one_step),
+        cmocka_unit_test(test_shared_object_keeps_all),
+        cmocka_unit_test(test_timed_outsider_keeps_all),
+        cmocka_unit_test(test_dpor_fewer_states_same_end),
+        cmocka_unit_test(test_dpor_keeps_shared_orders),
+        cmocka_unit_test(test_sleep_same_states_fewer_transitions),
+        cmocka_unit_test(test_mode_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
