@@ -168,7 +168,7 @@ struct frame {
     uint64_t sleep;            /* bit per actor: --por sleep */
     uint64_t fp;               /* the world's fingerprint (the cycle proviso) */
     bool reduced;
-    unsigned char world[];
+    _Alignas(16) unsigned char world[];   /* the world's structs need their alignment */
 };
 
 /*

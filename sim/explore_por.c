@@ -31,47 +31,75 @@ struct por_view {
     struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
 };
 
-/* Step x (fireable) against actor y's future: wr meets rd either way. */
-static bool conflicts(const struct por_view *v, unsigned x, unsigned y)
-{
-    struct fp_set rd = v->fp[x].rd;
+/* The set S being grown: its actors, the queue of those still to close over. */
+struct closure {
+    uint64_t in, gated;        /* actors in S; outsiders whose gate S keeps shut */
+    unsigned queue[POR_MAX_ACTORS], tail;
+};
 
-    fp_union(&rd, &v->fut[x].inputs);
-    return fp_meets(&v->fp[x].wr, &v->fut[y].all.rd) || fp_meets(&rd, &v->fut[y].all.wr);
+static void join(struct closure *c, unsigned y)
+{
+    if (!(c->in >> y & 1)) {
+        c->in |= 1ull << y;
+        c->queue[c->tail++] = y;
+    }
+}
+
+/*
+ * Outsider y must not touch what S reads (rd) or writes (wr) before a step
+ * of S fires: if it may before its gate, it joins S; if only past its gate,
+ * every actor that may open the gate is kept out of the gate in turn.
+ */
+static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
+                     const struct fp_set *rd, const struct fp_set *wr)
+{
+    const struct actor_future *f = &v->fut[y];
+    static const struct fp_set none;
+
+    if (c->in >> y & 1)
+        return;
+    if (fp_meets(wr, &f->all.rd) || fp_meets(rd, &f->all.wr) || fp_meets(&f->all.wr, &f->gate)) {
+        join(c, y);
+        return;
+    }
+    if ((!fp_meets(wr, &f->far.rd) && !fp_meets(rd, &f->far.wr)) || (c->gated >> y & 1))
+        return;
+    c->gated |= 1ull << y;
+    for (unsigned z = 0; z < v->nactors; z++)
+        if (z != y)
+            keep_out(v, c, z, &f->gate, &none);
 }
 
 /* Grow S from seed; returns the mask of steps, or 0 when S is no use. */
 static uint64_t closure(const struct por_view *v, const struct step *st, unsigned seed)
 {
-    uint64_t in = 1ull << seed, steps = 0;
-    unsigned queue[POR_MAX_ACTORS], head = 0, tail = 0;
+    static const struct fp_set none;
+    struct closure c = { 0 };
+    uint64_t steps = 0;
     uint32_t min_hi = WINDOW_NEVER;
 
-    queue[tail++] = seed;
-    while (head < tail) {
-        unsigned x = queue[head++];
+    join(&c, seed);
+    for (unsigned head = 0; head < c.tail; head++) {
+        unsigned x = c.queue[head];
         int i = v->fireable[x];
+        struct fp_set rd = v->fut[x].inputs;
         if (i >= 0 && st[i].lo > 0)
             return 0;   /* a timed step shifts every window: it commutes with nothing */
         if (i >= 0) {
             steps |= 1ull << i;
             min_hi = st[i].hi < min_hi ? st[i].hi : min_hi;
+            fp_union(&rd, &v->fp[x].rd);
         }
-        for (unsigned y = 0; y < v->nactors; y++) {
-            bool pulled = i >= 0 ? conflicts(v, x, y)
-                                 : fp_meets(&v->fut[x].inputs, &v->fut[y].all.wr);
-            if (!(in >> y & 1) && pulled) {
-                in |= 1ull << y;
-                queue[tail++] = y;
-            }
-        }
+        /* fireable: its step and its inputs; blocked: only its inputs (nobody may wake it) */
+        for (unsigned y = 0; y < v->nactors; y++)
+            keep_out(v, &c, y, &rd, i >= 0 ? &v->fp[x].wr : &none);
     }
     for (unsigned y = 0; y < v->nactors; y++) {
         uint32_t lo = v->pending_lo[y];
-        if (!(in >> y & 1) && v->fut[y].min_lo != WINDOW_NEVER && v->fut[y].min_lo <= min_hi)
-            return 0;   /* an outside timeout could fire before S */   /* an outside timeout could fire before S */
+        if (!(c.in >> y & 1) && v->fut[y].min_lo != WINDOW_NEVER && v->fut[y].min_lo <= min_hi)
+            return 0;   /* an outside timeout could fire before S */
         if (lo && lo <= min_hi)
-            return 0;   /* a pending timed step (inside or out) could */   /* a pending timed step (inside or out) could */
+            return 0;   /* a pending timed step (inside or out) could */
     }
     return steps;
 }

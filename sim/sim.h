@@ -42,6 +42,7 @@ struct sim {
     uint32_t *row_hits;           /* optional DRC table coverage */
     /* partial-order reduction (footprint.c): what a script may still touch */
     struct line_future { struct footprint fp; uint32_t min_lo; } line_future[MAX_LINES + 1];
+    struct line_future line_step[MAX_LINES];     /* one line's own steps */
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct world initial;
     struct engine_model model;

@@ -88,6 +88,7 @@ enum qemu_abort_reason {
     QEMU_ABORT_FDT,               /* _FDT(): building the device tree failed */
     QEMU_ABORT_TCG_STALE_VCPU,    /* TCG: memory-region change after a vCPU unplug */
     QEMU_ABORT_EVENT_OVERFLOW,    /* model bound MAX_EVENTS exceeded */
+    QEMU_ABORT_WORK_OVERFLOW,     /* model bound MAX_GUEST_WORK exceeded */
     QEMU_ABORT_COUNT
 };
 

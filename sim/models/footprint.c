@@ -45,7 +45,9 @@ static void add_lv_all(struct fp_set *f)
 static void add_guest_all(struct fp_set *f)
 {
     fp_add(f, OBJ_GUEST_BOOT);
-    fp_add(f, OBJ_GUEST_WORKQ);
+    fp_add(f, OBJ_GUEST_WQ_HEAD);
+    fp_add(f, OBJ_GUEST_WQ_TAIL);
+    fp_add(f, OBJ_GUEST_RASLOG);
     fp_add(f, OBJ_GUEST_OP);
     for (unsigned k = 0; k < MAX_CORES; k++)
         fp_add(f, OBJ_GUEST_CORE(k));
@@ -176,6 +178,7 @@ void footprint_init(struct sim *s)
             int at = scn->script_first[i] + k;
             struct footprint f;
             uint32_t lo = line_footprint(s, i, &scn->lines[at], &f);
+            s->line_step[at] = (struct line_future){ .fp = f, .min_lo = lo };
             fp_union(&acc.fp.rd, &f.rd);
             fp_union(&acc.fp.wr, &f.wr);
             if (lo < acc.min_lo)
@@ -192,21 +195,38 @@ static void guest_machines(const struct sim *s, bool *on)
         on[m] = m < s->scn->nmachines && s->scn->machines[m].guest == GUEST_LINUX;
 }
 
-/* ras_hotplug_interrupt / rtasd: check-exception or event-scan, queue the work. */
+/*
+ * ras_hotplug_interrupt / rtasd: take the latch, check-exception or
+ * event-scan, queue the work at the tail (queue_hotplug_event). Taking the
+ * head (the worker) and adding at the tail commute: the kernel's list has no
+ * bound, and the model's MAX_GUEST_WORK ends the branch when reached.
+ */
 static void guest_irq(int g, struct footprint *f)
 {
     fp_add(&f->rd, OBJ_GUEST_BOOT);
     fp_add(&f->rd, OBJ_MRUN(g));
     both(f, OBJ_MQ(g));
-    both(f, OBJ_GUEST_WORKQ);
+    both(f, OBJ_MQ_UNLATCH(g));
+    both(f, OBJ_GUEST_WQ_TAIL);
+    both(f, OBJ_GUEST_RASLOG);
     fp_add(&f->wr, OBJ_ABORT(g));
+}
+
+/* What the worker may touch on machine m: its DRCs and devices, never the event queue. */
+static void worker_machine(struct footprint *f, int m)
+{
+    for (int k = 0; k < MAX_DRCS; k++)
+        both(f, OBJ_DRC(m, k));
+    both(f, OBJ_DIMMS(m));
+    both(f, OBJ_TCG(m));
+    fp_add(&f->wr, OBJ_ABORT(m));
+    fp_add(&f->rd, OBJ_MRUN(m));
 }
 
 /* An LMB operation (or a DRC index QEMU does not know): any DRC of the machine. */
 static void guest_worker_wide(struct footprint *f, int m)
 {
-    add_machine(&f->rd, m);
-    add_machine(&f->wr, m);
+    worker_machine(f, m);
     both(f, OBJ_LV_EVENTS);
     for (unsigned d = 0; d < MAX_DEVICES; d++)
         both(f, OBJ_LV_DEV(d));
@@ -228,6 +248,7 @@ static void guest_worker(const struct sim *s, const struct world *w, struct foot
 
     if (kind == DLPAR_NONE) {   /* start_op takes work[0] */
         const struct spapr_event_entry *e = &g->work[0];
+        both(f, OBJ_GUEST_WQ_HEAD);
         kind = e->hp_type != RTAS_LOG_V6_HP_TYPE_CPU || e->id_type != RTAS_LOG_V6_HP_ID_DRC_INDEX
              ? DLPAR_MEM_ADD : e->action == RTAS_LOG_V6_HP_ACTION_ADD ? DLPAR_CPU_ADD
              : DLPAR_CPU_REMOVE;
@@ -236,7 +257,6 @@ static void guest_worker(const struct sim *s, const struct world *w, struct foot
     fp_add(&f->rd, OBJ_GUEST_BOOT);
     fp_add(&f->rd, OBJ_MRUN(m));
     both(f, OBJ_GUEST_OP);
-    both(f, OBJ_GUEST_WORKQ);   /* the hotplug work item is freed when the operation ends */
     fp_add(&f->wr, OBJ_ABORT(m));
     slot = sim_drc_by_index(s, m, index);
     if ((kind != DLPAR_CPU_ADD && kind != DLPAR_CPU_REMOVE) || slot < 0 ||
@@ -316,25 +336,65 @@ static bool machine_may_restart(const struct sim *s, const struct world *w)
     return false;
 }
 
+/*
+ * A script runs its lines in order: up to the first wait whose condition
+ * does not hold, it may do anything its lines do; past it only once the
+ * wait's condition objects change (the gate), or its timeout fires.
+ */
 static void script_future(const struct sim *s, const struct world *w, int i,
                           struct actor_future *out)
 {
+    const struct scenario *scn = s->scn;
+    int first = scn->script_first[i];
     const struct scn_line *l;
-    const struct line_future *lf;
 
     fp_add(&out->inputs, OBJ_SCRIPT(i));
     if (w->scripts[i].status != SCRIPT_RUNNING)
         return;
     l = script_line(s, w, i);
-    lf = &s->line_future[s->scn->script_first[i] + w->scripts[i].pc];
-    out->all = lf->fp;
-    out->min_lo = lf->min_lo;
     if (l->kind == LINE_WAIT) {           /* script_pending: the condition */
         wait_inputs(s, l, &out->inputs);
     } else if (l->kind == LINE_DO && libvirt_manages(s, l->machine)) {
         fp_add(&out->inputs, OBJ_LV_JOB);    /* libvirt_line_pending: job, waiter, migration */
         fp_add(&out->inputs, OBJ_LV_UNPLUG);
         fp_add(&out->inputs, OBJ_MIGRATION);
+    }
+    for (int k = w->scripts[i].pc; k < scn->script_count[i]; k++) {
+        const struct scn_line *lk = &scn->lines[first + k];
+        const struct line_future *own = &s->line_step[first + k];
+        fp_union(&out->all.rd, &own->fp.rd);
+        fp_union(&out->all.wr, &own->fp.wr);
+        if (own->min_lo < out->min_lo)
+            out->min_lo = own->min_lo;
+        if (lk->kind == LINE_WAIT && lk->action != WAIT_QUIESCENT && !script_wait_holds(s, w, lk)) {
+            if (k + 1 < scn->script_count[i])
+                out->far = s->line_future[first + k + 1].fp;
+            wait_inputs(s, lk, &out->gate);
+            return;
+        }
+    }
+}
+
+/* guest_pending: what each guest actor's next step is computed from. */
+static void guest_inputs(const struct world *w, unsigned actor, struct fp_set *in)
+{
+    const struct guest_state *g = &w->guest;
+    int m = g->machine;
+
+    fp_add(in, OBJ_GUEST_BOOT);   /* phase, machine */
+    fp_add(in, OBJ_MRUN(m));      /* runstate */
+    if (actor == ACTOR_GUEST_IRQ) {
+        fp_add(in, OBJ_MQ(m));    /* a pulse latches */
+        fp_add(in, OBJ_MQ_UNLATCH(m));
+    } else if (actor == ACTOR_GUEST_RTASD) {
+        fp_add(in, OBJ_MQ_UNLATCH(m));   /* latched: only taking the latch wakes it */
+        if (!w->machines[m].irq_latched)
+            fp_add(in, OBJ_MQ(m));
+    } else if (actor == ACTOR_GUEST_WORKER) {
+        fp_add(in, OBJ_GUEST_OP);
+        fp_add(in, OBJ_GUEST_WQ_HEAD);
+        if (g->op.kind == DLPAR_NONE && !g->nwork)
+            fp_add(in, OBJ_GUEST_WQ_TAIL);   /* idle: an entry added wakes it */
     }
 }
 
@@ -345,27 +405,22 @@ static void guest_future(const struct sim *s, const struct world *w, unsigned ac
     uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP];
 
     guest_machines(s, on);
-    fp_add(&out->inputs, OBJ_GUEST_BOOT);   /* guest_pending: phase, machine, runstate */
-    fp_add(&out->inputs, OBJ_MRUN(w->guest.machine));
-    if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD)
-        fp_add(&out->inputs, OBJ_MQ(w->guest.machine));   /* irq_latched, nr_events */
+    guest_inputs(w, actor, &out->inputs);
     for (int m = 0; m < MAX_MACHINES; m++) {
         if (!on[m])
             continue;
-        if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD) {
+        if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD)
             guest_irq(m, &out->all);
-            continue;
-        }
-        add_machine(&out->all.rd, m);
-        add_machine(&out->all.wr, m);
+        else if (actor == ACTOR_GUEST_WORKER)
+            worker_machine(&out->all, m);
     }
     if (actor == ACTOR_GUEST_WORKER) {
-        fp_add(&out->inputs, OBJ_GUEST_OP);       /* op.kind, nwork */
-        fp_add(&out->inputs, OBJ_GUEST_WORKQ);
-        add_guest_all(&out->all.rd);
-        add_guest_all(&out->all.wr);
-        fp_add(&out->all.rd, OBJ_LV_EVENTS);
-        fp_add(&out->all.wr, OBJ_LV_EVENTS);
+        fp_add(&out->all.rd, OBJ_GUEST_BOOT);
+        both(&out->all, OBJ_GUEST_OP);
+        both(&out->all, OBJ_GUEST_WQ_HEAD);
+        both(&out->all, OBJ_LV_EVENTS);
+        for (unsigned k = 0; k < MAX_CORES; k++)
+            both(&out->all, OBJ_GUEST_CORE(k));
         for (unsigned d = 0; d < MAX_DEVICES; d++)
             both(&out->all, OBJ_LV_DEV(d));
     } else if (actor == ACTOR_GUEST_BOOT) {
@@ -389,7 +444,7 @@ void sim_future(const void *ctx, const void *world, unsigned actor, struct actor
         if (actor < s->scn->nscripts)
             script_future(s, w, (int)actor, out);
     } else if (actor <= ACTOR_GUEST_RTASD) {
-        if (w->guest.machine != GUEST_NONE)
+        if (sim_guest_machine(s, w) >= 0)
             guest_future(s, w, actor, out);
     } else if (actor == ACTOR_MIGRATION) {
         fp_add(&out->inputs, OBJ_MIGRATION);
@@ -447,8 +502,10 @@ static void machine_changed(const struct sim *s, int m, const struct spapr_machi
     bits_changed(a->fdt_cpus, b->fdt_cpus, out, (unsigned)OBJ_DRC(m, sm->cpu_first));
     bits_changed(a->vcpu_compat, b->vcpu_compat, out, (unsigned)OBJ_DRC(m, sm->cpu_first));
     bits_changed(a->fdt_lmbs, b->fdt_lmbs, out, (unsigned)OBJ_DRC(m, sm->lmb_first));
-    if (DIFF(events) || DIFF(nr_events) || DIFF(irq_latched))
+    if (DIFF(events) || DIFF(nr_events) || b->irq_latched > a->irq_latched)
         fp_add(out, OBJ_MQ(m));
+    if (b->irq_latched < a->irq_latched)
+        fp_add(out, OBJ_MQ_UNLATCH(m));
     if (DIFF(abort_reason) || DIFF(abort_drc))
         fp_add(out, OBJ_ABORT(m));
     if (DIFF(vcpu_unplugged))
@@ -457,13 +514,31 @@ static void machine_changed(const struct sim *s, int m, const struct spapr_machi
         fp_add(out, OBJ_MRUN(m));
 }
 
+/* Taken from the head, added at the tail, or anything else (both). */
+static void work_changed(const struct guest_state *a, const struct guest_state *b,
+                         struct fp_set *out)
+{
+    size_t e = sizeof(a->work[0]);
+
+    if (b->nwork + 1 == a->nwork && !memcmp(b->work, a->work + 1, b->nwork * e)) {
+        fp_add(out, OBJ_GUEST_WQ_HEAD);
+    } else if (b->nwork == a->nwork + 1 && !memcmp(b->work, a->work, a->nwork * e)) {
+        fp_add(out, OBJ_GUEST_WQ_TAIL);
+    } else {
+        fp_add(out, OBJ_GUEST_WQ_HEAD);
+        fp_add(out, OBJ_GUEST_WQ_TAIL);
+    }
+}
+
 static void guest_changed(const struct guest_state *a, const struct guest_state *b,
                           struct fp_set *out)
 {
     if (DIFF(machine) || DIFF(phase))
         fp_add(out, OBJ_GUEST_BOOT);
-    if (DIFF(nwork) || DIFF(work) || DIFF(has_ras_log) || DIFF(ras_log_buf))
-        fp_add(out, OBJ_GUEST_WORKQ);
+    if (DIFF(has_ras_log) || DIFF(ras_log_buf))
+        fp_add(out, OBJ_GUEST_RASLOG);
+    if (DIFF(nwork) || DIFF(work))
+        work_changed(a, b, out);
     bits_changed(a->cpus, b->cpus, out, OBJ_GUEST_CORE(0));
     bits_changed(a->online, b->online, out, OBJ_GUEST_CORE(0));
     if (DIFF(lmbs) || DIFF(dlpar_errors) || DIFF(dlpar_failed) || DIFF(dt_mismatch) ||
@@ -510,11 +585,11 @@ void sim_changed(const void *ctx, const void *before, const void *after, struct 
 
 const char *footprint_object_name(const struct sim *s, unsigned bit, char *buf, size_t len)
 {
-    static const char *const global[] = { "guest boot", "guest work queue", "guest DLPAR operation",
+    static const char *const global[] = { "guest boot", "guest work queue head", "guest DLPAR operation",
         "migration", "libvirt job", "libvirt unplug waiter", "libvirt event queue",
         "script failure" };
     static const char *const machine[] = { "pending events", "runstate", "DIMMs", "vCPU unrealized",
-                                           "abort" };
+                                           "abort", "IRQ latch taken" };
     unsigned m = bit / 64, k = bit % 64;
 
     if (bit < 128 && m < s->scn->nmachines && k < 40 && k < s->m[m].ndrcs)
@@ -525,6 +600,8 @@ const char *footprint_object_name(const struct sim *s, unsigned bit, char *buf, 
         snprintf(buf, len, "%s", global[bit - OBJ_GUEST_BOOT]);
     else if (bit >= OBJ_SCRIPT(0) && bit < OBJ_GUEST_CORE(0))
         snprintf(buf, len, "script %u", bit - OBJ_SCRIPT(0));
+    else if (bit == OBJ_GUEST_WQ_TAIL || bit == OBJ_GUEST_RASLOG)
+        snprintf(buf, len, "%s", bit == OBJ_GUEST_WQ_TAIL ? "guest work queue tail" : "ras_log_buf");
     else if (bit >= OBJ_GUEST_CORE(0) && bit < OBJ_GUEST_CORE(MAX_CORES))
         snprintf(buf, len, "guest core %u", bit - OBJ_GUEST_CORE(0));
     else if (bit >= OBJ_LV_DEV(0) && bit < OBJ_COUNT)

@@ -18,11 +18,12 @@ struct sim;
 #define OBJ_DIMMS(m)       ((m) * 64 + 42)      /* DIMM devices (their LMBs are DRCs) */
 #define OBJ_TCG(m)         ((m) * 64 + 43)      /* a vCPU was unrealized */
 #define OBJ_ABORT(m)       ((m) * 64 + 44)      /* QEMU aborted: the branch ends */
-#define OBJ_MACHINE_LAST   44
+#define OBJ_MQ_UNLATCH(m)  ((m) * 64 + 45)      /* the IRQ latch taken (cleared) */
+#define OBJ_MACHINE_LAST   45
 #define OBJ_ANY            127                  /* set only where a step may touch anything */
 /* Global: */
 #define OBJ_GUEST_BOOT     128                  /* which machine, boot phase */
-#define OBJ_GUEST_WORKQ    129                  /* pseries_hp_wq entries, ras_log_buf */
+#define OBJ_GUEST_WQ_HEAD  129                  /* pseries_hp_wq: the entry taken next */
 #define OBJ_GUEST_OP       130                  /* the DLPAR operation, LMBs, errors */
 #define OBJ_MIGRATION      131
 #define OBJ_LV_JOB         132                  /* the domain job, migration bookkeeping */
@@ -31,6 +32,8 @@ struct sim;
 #define OBJ_FAILURE        135                  /* the first failed script line */
 #define OBJ_SCRIPT(i)      (136 + (i))          /* a script's position */
 #define OBJ_GUEST_CORE(k)  (146 + (k))          /* cpu node and online bit of core k */
+#define OBJ_GUEST_WQ_TAIL  156                  /* pseries_hp_wq: where entries are added */
+#define OBJ_GUEST_RASLOG   157                  /* ras_log_buf */
 #define OBJ_LV_DEV(d)      (160 + (d))          /* libvirt's per-device bits */
 #define OBJ_COUNT          (160 + MAX_DEVICES)
 

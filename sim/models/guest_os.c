@@ -150,8 +150,8 @@ static void queue_hotplug_event(struct step_ctx *c, const struct spapr_event_ent
 {
     struct guest_state *g = &c->w->guest;
 
-    if (g->nwork == MAX_GUEST_WORK) {
-        guest_log(c, "queue_hotplug_event: allocation failed, event dropped");
+    if (g->nwork == MAX_GUEST_WORK) {   /* the kernel's list has no bound; the model's ends here */
+        spapr_abort(c->s, c->w, g->machine, QEMU_ABORT_WORK_OVERFLOW, 0, c->tr);
         return;
     }
     g->work[g->nwork++] = *e;

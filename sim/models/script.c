@@ -52,7 +52,7 @@ static bool quiescent_but_scripts(const struct pending *all, int self)
 }
 
 /* Every wait but `quiescent`, which script_pending settles after the rest. */
-static bool wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l)
+bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l)
 {
     switch (l->action) {
     case WAIT_GUEST_ONLINE:
@@ -90,7 +90,7 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
         else if (l->kind != LINE_WAIT)
             out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
         else if (l->action != WAIT_QUIESCENT)
-            out[i] = wait_pending(l, wait_holds(s, w, l));
+            out[i] = wait_pending(l, script_wait_holds(s, w, l));
     }
     for (int i = 0; i < s->scn->nscripts; i++)
         if (w->scripts[i].status == SCRIPT_RUNNING &&

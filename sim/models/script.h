@@ -23,6 +23,9 @@ void script_apply(struct step_ctx *c, const struct step *st);
 /* The line a running script is at. */
 const struct scn_line *script_line(const struct sim *s, const struct world *w, int script);
 
+/* Does the condition of wait line l (not `quiescent`) hold in w? */
+bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l);
+
 /* Record that line l did not hold (first failure wins). */
 void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32_t got);
 

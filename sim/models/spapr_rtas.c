@@ -30,6 +30,8 @@ const char *qemu_abort_message(uint8_t reason)
         return "spapr_build_fdt: _FDT() failed, QEMU exits";
     case QEMU_ABORT_EVENT_OVERFLOW:
         return "drcsim model bound: more pending hotplug events than MAX_EVENTS";
+    case QEMU_ABORT_WORK_OVERFLOW:
+        return "drcsim model bound: more queued guest DLPAR work than MAX_GUEST_WORK";
     default:
         return "abort";
     }
