@@ -362,16 +362,23 @@ static void script_future(const struct sim *s, const struct world *w, int i,
     for (int k = w->scripts[i].pc; k < scn->script_count[i]; k++) {
         const struct scn_line *lk = &scn->lines[first + k];
         const struct line_future *own = &s->line_step[first + k];
-        fp_union(&out->all.rd, &own->fp.rd);
-        fp_union(&out->all.wr, &own->fp.wr);
         if (own->min_lo < out->min_lo)
             out->min_lo = own->min_lo;
         if (lk->kind == LINE_WAIT && lk->action != WAIT_QUIESCENT && !script_wait_holds(s, w, lk)) {
-            if (k + 1 < scn->script_count[i])
-                out->far = s->line_future[first + k + 1].fp;
+            /* before the gate only its timeout may fire; waking up is past it */
+            both(&out->all, OBJ_SCRIPT(i));
+            if (lk->timeout_ms)
+                both(&out->all, OBJ_FAILURE);
+            out->far = own->fp;
+            if (k + 1 < scn->script_count[i]) {
+                fp_union(&out->far.rd, &s->line_future[first + k + 1].fp.rd);
+                fp_union(&out->far.wr, &s->line_future[first + k + 1].fp.wr);
+            }
             wait_inputs(s, lk, &out->gate);
             return;
         }
+        fp_union(&out->all.rd, &own->fp.rd);
+        fp_union(&out->all.wr, &own->fp.wr);
     }
 }
 
