@@ -82,7 +82,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
 {
     struct loaded l;
     struct explore_stats st;
-    struct explore_opts eo = { 0 };
+    struct explore_opts eo = { .por = POR_DPOR };   /* tests/cli/por-soundness.sh */
     char err[1024], exp_s[256], got_s[256];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);

@@ -82,7 +82,7 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "bitstate", 0, 0, G_OPTION_ARG_NONE, &o->bitstate,
           "When --mem is used up, go on with bitstate hashing", NULL },
         { "por", 0, 0, G_OPTION_ARG_STRING, &o->por,
-          "Partial-order reduction: none, sleep or dpor (default none)", "MODE" },
+          "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
         { "por-check", 0, 0, G_OPTION_ARG_NONE, &o->por_check,
           "Prove every reduction: declared footprints cover each change, diamonds close", NULL },
         { "end-states", 0, 0, G_OPTION_ARG_FILENAME, &o->end_states,
@@ -302,7 +302,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
                                 .lossless = o.lossless, .bitstate = o.bitstate };
     if (o.job)
         return explore_job(o.job, o.json, &eo);
-    eo.por = POR_NONE;   /* dpor costs more than it saves on the catalogue today */
+    eo.por = POR_DPOR;
     if (o.por)
         por_mode_parse(o.por, &eo.por);
     eo.por_check = o.por_check;
@@ -336,7 +336,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
            : st.bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
            families_format(st.families, fams, sizeof(fams)));
     print_exploration(stdout, argv[1], l.var.name, o.knobs, &st);
-    if (!o.shortest)
+    if (!o.shortest && eo.por == POR_DPOR)
         printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"
                ", %" G_GUINT64_FORMAT " expanded fully by the cycle proviso\n",
                por_mode_name(eo.por), st.reduced_states, st.proviso_expansions);

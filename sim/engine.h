@@ -21,7 +21,7 @@ struct trace;
  * numbering is the model's). rd holds everything a step may read or assign,
  * wr what it may assign; two steps conflict when one's wr meets the other's rd.
  */
-#define FP_WORDS 4
+#define FP_WORDS 3
 struct fp_set { uint64_t w[FP_WORDS]; };
 struct footprint { struct fp_set rd, wr; };
 

@@ -80,6 +80,15 @@ static void merge_stats(struct explore_stats *into, struct explore_stats *from)
     into->states += from->states;
     into->transitions += from->transitions;
     into->quiescent_states += from->quiescent_states;
+    into->reduced_states += from->reduced_states;
+    into->proviso_expansions += from->proviso_expansions;
+    if (from->por_error && !into->por_error) {
+        into->por_error = true;
+        into->por_error_actor = from->por_error_actor;
+        into->por_error_kind = from->por_error_kind;
+        into->por_error_object = from->por_error_object;
+        into->por_error_other = from->por_error_other;
+    }
     into->max_depth = MAX(into->max_depth, from->max_depth);
     into->families |= from->families;
     into->truncated |= from->truncated;

@@ -25,6 +25,7 @@ bool por_mode_parse(const char *text, enum por_mode *out)
 /* What the closure needs per actor, computed once per state. */
 struct por_view {
     unsigned nactors;
+    unsigned nactive, active[POR_MAX_ACTORS];  /* actors with a future or a step */
     struct actor_future fut[POR_MAX_ACTORS];
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
     uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
@@ -65,9 +66,9 @@ static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
     if ((!fp_meets(wr, &f->far.rd) && !fp_meets(rd, &f->far.wr)) || (c->gated >> y & 1))
         return;
     c->gated |= 1ull << y;
-    for (unsigned z = 0; z < v->nactors; z++)
-        if (z != y)
-            keep_out(v, c, z, &f->gate, &none);
+    for (unsigned k = 0; k < v->nactive; k++)
+        if (v->active[k] != y)
+            keep_out(v, c, v->active[k], &f->gate, &none);
 }
 
 /* Grow S from seed; returns the mask of steps, or 0 when S is no use. */
@@ -91,8 +92,8 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
             fp_union(&rd, &v->fp[x].rd);
         }
         /* fireable: its step and its inputs; blocked: only its inputs (nobody may wake it) */
-        for (unsigned y = 0; y < v->nactors; y++)
-            keep_out(v, &c, y, &rd, i >= 0 ? &v->fp[x].wr : &none);
+        for (unsigned k = 0; k < v->nactive; k++)
+            keep_out(v, &c, v->active[k], &rd, i >= 0 ? &v->fp[x].wr : &none);
     }
     for (unsigned y = 0; y < v->nactors; y++) {
         uint32_t lo = v->pending_lo[y];
@@ -123,6 +124,16 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
+    v->nactive = 0;
+    for (unsigned a = 0; a < v->nactors; a++) {
+        const struct actor_future *f = &v->fut[a];
+        bool idle = true;
+        for (int k = 0; k < FP_WORDS; k++)
+            idle &= !(f->all.rd.w[k] | f->all.wr.w[k] | f->far.rd.w[k] | f->far.wr.w[k] |
+                      f->inputs.w[k]);
+        if (!idle || v->fireable[a] >= 0 || v->pending_lo[a])
+            v->active[v->nactive++] = a;
+    }
 }
 
 uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
@@ -134,8 +145,9 @@ uint64_t por_persistent(const struct engine_model *m, const void *w, const struc
     if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)
         return all;
     view_init(m, w, st, n, &v);
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned j = n; j-- > 0;) {   /* guest and QEMU actors first: they often stand alone */
         uint64_t s;
+        unsigned i = j;
         if (st[i].lo > 0)
             continue;
         s = closure(&v, st, st[i].actor);

@@ -39,7 +39,7 @@ static bool still_fails(const char *path, const char *text, const char *variant,
 {
     struct loaded l;
     struct explore_stats st;
-    struct explore_opts eo = { .mem_bytes = (size_t)1 << 30 };
+    struct explore_opts eo = { .mem_bytes = (size_t)1 << 30, .por = POR_DPOR };
     char err[512];
     bool fails;
 
