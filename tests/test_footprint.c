@@ -1,0 +1,158 @@
+/*
+ * Unit tests for the models' footprints (sim/models/footprint.c): what a
+ * script line, a guest DLPAR sub-step and the interrupt handler declare,
+ * a blocked script's gate, and the world diffs sim_changed maps to objects.
+ */
+#include "step_fixture.h"
+#include "footprint.h"
+
+static const char *const two_cores =
+    "scenario t\n"
+    "machine src cores=3\n"
+    "machine dst like=src incoming=defer\n"
+    "script c1\n"
+    "do src device_add cpu core1 core-id=1\n"
+    "script c2\n"
+    "do src device_add cpu core2 core-id=2\n"
+    "script mig\n"
+    "wait src guest-online core1\n"
+    "wait src guest-online core2\n"
+    "do migrate src dst\n";
+
+static bool has(const struct fp_set *f, unsigned bit)
+{
+    return f->w[bit / 64] >> (bit % 64) & 1;
+}
+
+static const struct step *find_step(struct fix *f, uint8_t actor, struct step *st)
+{
+    unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+
+    for (unsigned i = 0; i < n; i++)
+        if (st[i].actor == actor)
+            return &st[i];
+    fail_msg("actor %u has no fireable step", actor);
+    return NULL;
+}
+
+static void test_device_add_line(void **state)
+{
+    struct fix *f = *state;
+    struct step st[ENGINE_MAX_STEPS];
+    struct footprint fp;
+    int core1, core2;
+
+    fix_init(f, two_cores);
+    core1 = f->sim.m[0].cpu_first + 1;
+    core2 = f->sim.m[0].cpu_first + 2;
+    sim_footprint(&f->sim, &f->w, find_step(f, ACTOR_SCRIPT0, st), &fp);
+    assert_true(has(&fp.wr, OBJ_DRC(0, core1)));
+    assert_true(has(&fp.wr, OBJ_MQ(0)));
+    assert_true(has(&fp.wr, OBJ_LV_JOB));
+    assert_true(has(&fp.wr, OBJ_SCRIPT(0)));
+    assert_false(has(&fp.rd, OBJ_DRC(0, core2)));
+    assert_false(has(&fp.rd, OBJ_DRC(1, core1)));
+    assert_false(has(&fp.rd, OBJ_GUEST_CORE(1)));
+    assert_false(has(&fp.wr, OBJ_MRUN(0)));     /* it reads the runstate, never sets it */
+    assert_true(has(&fp.rd, OBJ_MRUN(0)));
+}
+
+/* What the step really changed lies inside what it declared. */
+static void test_changed_within_declared(void **state)
+{
+    struct fix *f = *state;
+    struct step st[ENGINE_MAX_STEPS];
+    struct footprint fp;
+    struct fp_set changed;
+    struct world before;
+    const struct step *s;
+
+    fix_init(f, two_cores);
+    before = f->w;
+    s = find_step(f, ACTOR_SCRIPT0, st);
+    sim_footprint(&f->sim, &f->w, s, &fp);
+    fire(f, ACTOR_SCRIPT0);
+    sim_changed(&f->sim, &before, &f->w, &changed);
+    assert_true(has(&changed, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));   /* attached */
+    assert_true(has(&changed, OBJ_MQ(0)));        /* the hotplug event, the IRQ pulse */
+    assert_true(has(&changed, OBJ_SCRIPT(0)));
+    for (int k = 0; k < FP_WORDS; k++)
+        assert_int_equal(changed.w[k] & ~fp.wr.w[k], 0);
+}
+
+/* The interrupt handler adds at the tail; the worker takes the head. */
+static void test_irq_and_worker(void **state)
+{
+    struct fix *f = *state;
+    struct step st[ENGINE_MAX_STEPS];
+    struct footprint irq, worker;
+    struct fp_set changed;
+    struct world before;
+
+    fix_init(f, two_cores);
+    fire(f, ACTOR_SCRIPT0);
+    sim_footprint(&f->sim, &f->w, find_step(f, ACTOR_GUEST_IRQ, st), &irq);
+    assert_true(has(&irq.wr, OBJ_GUEST_WQ_TAIL));
+    assert_true(has(&irq.wr, OBJ_MQ_UNLATCH(0)));
+    assert_false(has(&irq.rd, OBJ_GUEST_WQ_HEAD));
+    before = f->w;
+    fire(f, ACTOR_GUEST_IRQ);
+    sim_changed(&f->sim, &before, &f->w, &changed);
+    assert_true(has(&changed, OBJ_GUEST_WQ_TAIL));
+    assert_true(has(&changed, OBJ_MQ_UNLATCH(0)));
+    assert_false(has(&changed, OBJ_GUEST_WQ_HEAD));
+    sim_footprint(&f->sim, &f->w, find_step(f, ACTOR_GUEST_WORKER, st), &worker);
+    assert_true(has(&worker.wr, OBJ_GUEST_WQ_HEAD));
+    assert_true(has(&worker.wr, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
+    assert_true(has(&worker.wr, OBJ_GUEST_CORE(1)));
+    assert_false(has(&worker.rd, OBJ_GUEST_WQ_TAIL));
+    assert_false(has(&worker.rd, OBJ_MQ(0)));
+    assert_false(has(&worker.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 2)));
+}
+
+/* A script blocked at a wait: its lines past the wait lie behind the gate. */
+static void test_script_gate(void **state)
+{
+    struct fix *f = *state;
+    struct actor_future fu;
+
+    fix_init(f, two_cores);
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    assert_true(has(&fu.gate, OBJ_GUEST_CORE(1)));
+    assert_true(has(&fu.inputs, OBJ_GUEST_CORE(1)));
+    assert_true(has(&fu.far.wr, OBJ_ANY));          /* the migration touches everything */
+    assert_false(has(&fu.all.wr, OBJ_ANY));
+    assert_false(has(&fu.all.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
+    assert_int_equal(fu.min_lo, WINDOW_NEVER);      /* the wait has no timeout */
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0, &fu);  /* a device_add under a libvirt job */
+    assert_int_equal(fu.min_lo, 30000);             /* it may wait for the job 30 s */
+    assert_true(has(&fu.inputs, OBJ_LV_JOB));
+}
+
+static void test_object_names(void **state)
+{
+    struct fix *f = *state;
+    char buf[96];
+
+    fix_init(f, two_cores);
+    assert_string_equal(footprint_object_name(&f->sim, OBJ_DRC(0, f->sim.m[0].cpu_first + 1),
+                                              buf, sizeof(buf)), "DRC src/0x10000001");
+    assert_string_equal(footprint_object_name(&f->sim, OBJ_MQ(1), buf, sizeof(buf)),
+                        "dst pending events");
+    assert_string_equal(footprint_object_name(&f->sim, OBJ_GUEST_WQ_TAIL, buf, sizeof(buf)),
+                        "guest work queue tail");
+    assert_string_equal(footprint_object_name(&f->sim, OBJ_SCRIPT(2), buf, sizeof(buf)),
+                        "script 2");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_device_add_line, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_changed_within_declared, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_irq_and_worker, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_script_gate, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_object_names, fix_setup, fix_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
