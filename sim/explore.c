@@ -481,6 +481,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
         return;
     }
     memset(st, 0, sizeof(*st));
+    st->por = (uint8_t)o->por;
     visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
     if (dfs_admit_start(&d, initial))

@@ -100,6 +100,7 @@ struct explore_stats {
     bool lossless;             /* whole states stored: no collisions possible */
     size_t visited_bytes;      /* memory of the visited set */
     long peak_rss_kb;
+    uint8_t por;               /* enum por_mode of the search */
     uint64_t reduced_states;   /* expanded through a persistent set smaller than all */
     uint64_t proviso_expansions; /* reduced states expanded fully to close a cycle */
     bool por_error;            /* --por-check found a step outside its footprint or no diamond */

@@ -140,6 +140,7 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = set, .add = shared_add };
 
     memset(st, 0, sizeof(*st));
+    st->por = (uint8_t)o->por;
     for (unsigned k = 0; k < SHARDS; k++) {
         visited_init_sized(&set->v[k], o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,
                            o->mem_bytes / SHARDS, m->world_size, 1024);
