@@ -3,7 +3,8 @@
 # every variant, `--por sleep` and `--por dpor` report the same verdict, the
 # same violation families and the same set of quiescent end states as
 # `--por none`, and `--por-check` finds no step outside its footprint and no
-# diamond that fails to close. Prints one line per pair and a total.
+# diamond that fails to close; `--jobs 2` with dpor (threads sharing the
+# visited set) reports the same verdict too. Prints failures and a total.
 set -u
 : "${DRCSIM:=build/drcsim}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -36,6 +37,13 @@ for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
                 pass=$((pass + 1))
             fi
         done
+        "$DRCSIM" explore "$scn" --variant "$v" --por dpor --jobs 2 >"$tmp/jobs.out" 2>&1
+        if [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/jobs.out")" ]; then
+            fail=$((fail + 1))
+            echo "FAIL - $scn $v dpor --jobs 2: '$(verdict "$tmp/jobs.out")' but none: '$(verdict "$tmp/none.out")'"
+        else
+            pass=$((pass + 1))
+        fi
     done
 done
 echo "$pass passed, $fail failed"
