@@ -115,8 +115,8 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         ok = false;
     } else if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
                           o->split || o->jobs > 1 || o->trace_path || o->max_depth ||
-                          o->max_states)) {
-        fprintf(stderr, "drcsim explore: --job takes only --mem, --lossless, --bitstate and --json "
+                          o->max_states || o->end_states)) {
+        fprintf(stderr, "drcsim explore: --job takes only --mem, --lossless, --bitstate, --por and --json "
                         "(the job file names the scenario, variant and knobs)\n");
         ok = false;
     } else if (o->split < 0 || (o->split && (o->sample || o->shortest || o->shrink || o->jobs > 1 ||
@@ -129,10 +129,9 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
     } else if (o->por && !por_mode_parse(o->por, &(enum por_mode){ 0 })) {
         fprintf(stderr, "drcsim explore: --por takes none, sleep or dpor\n");
         ok = false;
-    } else if ((o->por || o->por_check || o->end_states) &&
-               (o->sample || o->shortest || o->split || o->job)) {
+    } else if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split)) {
         fprintf(stderr, "drcsim explore: --por, --por-check and --end-states go with the "
-                        "depth-first search, not --sample, --shortest, --split or --job\n");
+                        "depth-first search, not --sample, --shortest or --split\n");
         ok = false;
     } else if (o->end_states && o->jobs > 1) {
         fprintf(stderr, "drcsim explore: --end-states needs one job\n");
@@ -300,12 +299,12 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
                                 .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
                                 .jobs = o.jobs > 1 ? (unsigned)o.jobs : 1,
                                 .lossless = o.lossless, .bitstate = o.bitstate };
-    if (o.job)
-        return explore_job(o.job, o.json, &eo);
     eo.por = POR_DPOR;
     if (o.por)
         por_mode_parse(o.por, &eo.por);
     eo.por_check = o.por_check;
+    if (o.job)
+        return explore_job(o.job, o.json, &eo);
     if (o.end_states)
         eo.end_states = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {

@@ -170,7 +170,8 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
     for (int i = 0; prefixes[i]; i++) {
         struct schedule s;
         struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = eo, .st = st, .set = &vis,
-                         .add = dfs_local_add, .prefix = &s, .t0 = g_get_monotonic_time() };
+                         .add = dfs_local_add, .prefix = &s, .t0 = g_get_monotonic_time(),
+                         .proviso_visited = true };   /* the prefixes share one set */
         void *w;
         if (!schedule_parse(prefixes[i], &s))
             continue;   /* job_matches refused such jobs */

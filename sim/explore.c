@@ -389,6 +389,7 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
         return true;
 fail:
     d->st->por_error = true;
+    d->st->truncated = true;   /* the search stops here: never a pass */
     d->st->por_error_actor = fr->steps[k].actor;
     d->st->por_error_kind = fr->steps[k].kind;
     return false;
