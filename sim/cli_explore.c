@@ -57,6 +57,40 @@ struct explore_cli {
     gboolean lossless, bitstate, shortest, shrink;
 };
 
+/* Options that do not go together, as the one-line error; NULL when they do. */
+static const char *explore_conflict(const struct explore_cli *o)
+{
+    enum por_mode mode;
+
+    if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0)
+        return "--max-depth, --max-states and --mem take N >= 0";
+    if (o->sample && strcmp(o->sample, "random") && strcmp(o->sample, "pct"))
+        return "--sample takes random or pct";
+    if (o->runs < 0 || o->depth < 0 || o->jobs < 0 || o->seed < 0)
+        return "--runs, --depth, --jobs and --seed take N >= 0";
+    if (o->lossless && o->bitstate)
+        return "--lossless and --bitstate exclude each other";
+    if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink || o->split ||
+                   o->jobs > 1 || o->trace_path || o->max_depth || o->max_states || o->end_states))
+        return "--job takes only --mem, --lossless, --bitstate, --por and --json "
+               "(the job file names the scenario, variant and knobs)";
+    if (o->split < 0 || (o->split && (o->sample || o->shortest || o->shrink || o->jobs > 1 ||
+                                      o->json || o->trace_path || o->max_depth || o->max_states ||
+                                      o->mem_mb || o->lossless || o->bitstate)))
+        return "--split N (N > 0) takes only --variant, --knob and --out; "
+               "the jobs take the search options";
+    if (o->por && !por_mode_parse(o->por, &mode))
+        return "--por takes none, sleep or dpor";
+    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split))
+        return "--por, --por-check and --end-states go with the depth-first search, "
+               "not --sample, --shortest or --split";
+    if (o->end_states && o->jobs > 1)
+        return "--end-states needs one job";
+    if (o->out && !o->split)
+        return "--out goes with --split";
+    return NULL;
+}
+
 static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
 {
     GOptionEntry entries[] = {
@@ -93,6 +127,7 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     GOptionContext *ctx = g_option_context_new("SCENARIO - explore every interleaving");
     GError *e = NULL;
+    const char *why;
     bool ok;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -101,43 +136,8 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         fprintf(stderr, "drcsim explore: %s\n", e->message);
     else if (*argc != (o->job ? 1 : 2))
         fprintf(stderr, "drcsim explore: expected one SCENARIO, or --job FILE alone\n");
-    else if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0) {
-        fprintf(stderr, "drcsim explore: --max-depth, --max-states and --mem take N >= 0\n");
-        ok = false;
-    } else if (o->sample && strcmp(o->sample, "random") && strcmp(o->sample, "pct")) {
-        fprintf(stderr, "drcsim explore: --sample takes random or pct\n");
-        ok = false;
-    } else if (o->runs < 0 || o->depth < 0 || o->jobs < 0 || o->seed < 0) {
-        fprintf(stderr, "drcsim explore: --runs, --depth, --jobs and --seed take N >= 0\n");
-        ok = false;
-    } else if (o->lossless && o->bitstate) {
-        fprintf(stderr, "drcsim explore: --lossless and --bitstate exclude each other\n");
-        ok = false;
-    } else if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
-                          o->split || o->jobs > 1 || o->trace_path || o->max_depth ||
-                          o->max_states || o->end_states)) {
-        fprintf(stderr, "drcsim explore: --job takes only --mem, --lossless, --bitstate, --por and --json "
-                        "(the job file names the scenario, variant and knobs)\n");
-        ok = false;
-    } else if (o->split < 0 || (o->split && (o->sample || o->shortest || o->shrink || o->jobs > 1 ||
-                                             o->json || o->trace_path || o->max_depth ||
-                                             o->max_states || o->mem_mb || o->lossless ||
-                                             o->bitstate))) {
-        fprintf(stderr, "drcsim explore: --split N (N > 0) takes only --variant, --knob and --out; "
-                        "the jobs take the search options\n");
-        ok = false;
-    } else if (o->por && !por_mode_parse(o->por, &(enum por_mode){ 0 })) {
-        fprintf(stderr, "drcsim explore: --por takes none, sleep or dpor\n");
-        ok = false;
-    } else if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split)) {
-        fprintf(stderr, "drcsim explore: --por, --por-check and --end-states go with the "
-                        "depth-first search, not --sample, --shortest or --split\n");
-        ok = false;
-    } else if (o->end_states && o->jobs > 1) {
-        fprintf(stderr, "drcsim explore: --end-states needs one job\n");
-        ok = false;
-    } else if (o->out && !o->split) {
-        fprintf(stderr, "drcsim explore: --out goes with --split\n");
+    else if ((why = explore_conflict(o))) {
+        fprintf(stderr, "drcsim explore: %s\n", why);
         ok = false;
     }
     g_clear_error(&e);
