@@ -69,7 +69,8 @@ unit-tests: $(TEST_BINS)
 
 scenario-tests: $(DRCSIM)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/run-all.sh
-	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-soundness.sh | tail -1
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-soundness.sh
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-fuzz.py 60 3
 
 bench: deps
 	@$(MAKE) -s all
