@@ -4,7 +4,7 @@
 Writes N small scenarios from a seed (CPU cores and DIMMs hot-plugged and
 unplugged by two or three independent scripts, waits with and without
 timeouts, guest CPU offlining, a migration and unplugs on its destination,
-a reset) and explores each under
+a reset) and explores each, under a variant picked at random, with
 --por none, sleep and dpor (the last two with --por-check). The verdict and
 the sorted quiescent end states must agree. Prints one line per failure and
 "N passed, M failed"; exits 1 on a failure. Usage: por-fuzz.py [N] [SEED].
@@ -70,8 +70,8 @@ def scenario(rng, n):
     return "\n".join(lines) + "\n"
 
 
-def explore(path, mode, end):
-    args = [DRCSIM, "explore", path, "--por", mode, "--end-states", end]
+def explore(path, mode, end, variant):
+    args = [DRCSIM, "explore", path, "--variant", variant, "--por", mode, "--end-states", end]
     if mode != "none":
         args.append("--por-check")
     p = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
@@ -83,24 +83,26 @@ def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     rng = random.Random(seed)
+    variants = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "variants")) if f.endswith(".var"))
     passed = failed = skipped = 0
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(count):
             path = os.path.join(tmp, f"fuzz-{n}.scn")
             with open(path, "w") as f:
                 f.write(scenario(rng, n))
-            rc, base, out = explore(path, "none", os.path.join(tmp, "none.end"))
+            variant = random.Random(seed * 7919 + n).choice(variants)   # scenarios stay as they were
+            rc, base, out = explore(path, "none", os.path.join(tmp, "none.end"), variant)
             if rc == 2:          # the scenario itself is refused: not a reduction matter
                 skipped += 1
                 continue
             for mode in ("sleep", "dpor"):
                 end = os.path.join(tmp, mode + ".end")
-                rc2, got, out2 = explore(path, mode, end)
+                rc2, got, out2 = explore(path, mode, end, variant)
                 same_end = open(os.path.join(tmp, "none.end")).read() == open(end).read() \
                     if os.path.exists(end) else False
                 if rc2 > 1 or got != base or not same_end:
                     failed += 1
-                    print(f"FAIL - seed {seed} scenario {n} {mode}: exit {rc2}, {got} vs {base}"
+                    print(f"FAIL - seed {seed} scenario {n} {variant} {mode}: exit {rc2}, {got} vs {base}"
                           f"{'' if same_end else ', other end states'}")
                     print("       " + open(path).read().replace("\n", "\n       "))
                     print("       " + out2.strip().replace("\n", "\n       "))
