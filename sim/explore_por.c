@@ -1,8 +1,9 @@
 /*
  * Persistent sets and step independence from the model's footprints. A set
- * of actors S is closed when every step of S commutes with everything the
- * actors outside S may still do, an actor of S without a fireable step can
- * be woken only from inside S, and no timed step outside S can fire first.
+ * of actors S is closed when every step of S commutes with all the actors
+ * outside S may do before their gates, only S can open a gate behind which
+ * an outsider would conflict, an actor of S without a fireable step can be
+ * woken only from inside S, and no timed step outside S can fire first.
  */
 #include <string.h>
 #include "explore_por.h"
