@@ -27,10 +27,13 @@ static void set_all(struct fp_set *f)
     memset(f, 0xff, sizeof(*f));
 }
 
+/* A machine's objects are bits 0..OBJ_MACHINE_LAST of word m. */
+#define MACHINE_WORD_ALL  ((2ull << OBJ_MACHINE_LAST) - 1)
+#define MACHINE_WORD_DRCS ((1ull << MAX_DRCS) - 1)
+
 static void add_machine(struct fp_set *f, int m)
 {
-    for (unsigned b = 0; b <= OBJ_MACHINE_LAST; b++)
-        fp_add(f, (unsigned)OBJ_DRC(m, 0) + b);
+    f->w[OBJ_DRC(m, 0) / 64] |= MACHINE_WORD_ALL;
 }
 
 static void add_lv_all(struct fp_set *f)
@@ -215,8 +218,8 @@ static void guest_irq(int g, struct footprint *f)
 /* What the worker may touch on machine m: its DRCs and devices, never the event queue. */
 static void worker_machine(struct footprint *f, int m)
 {
-    for (int k = 0; k < MAX_DRCS; k++)
-        both(f, OBJ_DRC(m, k));
+    f->rd.w[OBJ_DRC(m, 0) / 64] |= MACHINE_WORD_DRCS;
+    f->wr.w[OBJ_DRC(m, 0) / 64] |= MACHINE_WORD_DRCS;
     both(f, OBJ_DIMMS(m));
     both(f, OBJ_TCG(m));
     fp_add(&f->wr, OBJ_ABORT(m));

@@ -11,7 +11,7 @@
 
 struct sim;
 
-/* Object bits. Per machine m (base m * 64): */
+/* Object bits. Per machine m (base m * 64, one word each): */
 #define OBJ_DRC(m, slot)   ((m) * 64 + (slot))  /* a DRC, the device on it, its bits */
 #define OBJ_MQ(m)          ((m) * 64 + 40)      /* spapr->pending_events, the IRQ latch */
 #define OBJ_MRUN(m)        ((m) * 64 + 41)      /* runstate, CAS, migration status */
