@@ -9,7 +9,8 @@
 #include "cli.h"
 
 struct check_cli {
-    char *junit, *json, *job, *out;
+    char *junit, *json, *job, *out, *por;
+    enum por_mode por_mode;
     int split;
     GString *junit_xml, *json_out;
     unsigned passed, failed;
@@ -82,7 +83,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
 {
     struct loaded l;
     struct explore_stats st;
-    struct explore_opts eo = { .por = POR_DPOR };   /* tests/cli/por-soundness.sh */
+    struct explore_opts eo = { .por = c->por_mode };   /* tests/cli/por-soundness.sh */
     char err[1024], exp_s[256], got_s[256];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
@@ -147,6 +148,8 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
           "Deal the scenario x variant pairs into N job files", "N" },
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &c->out, "Where --split writes (default jobs)", "DIR" },
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
+        { "por", 0, 0, G_OPTION_ARG_STRING, &c->por,
+          "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     GOptionContext *ctx = g_option_context_new("[SCENARIO|DIR]... - check every verdict line");
     GError *e = NULL;
@@ -163,8 +166,11 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
                         "(each job writes its own)\n");
     else if (c->out && !c->split)
         fprintf(stderr, "drcsim check: --out goes with --split\n");
+    else if (c->por && !por_mode_parse(c->por, &c->por_mode))
+        fprintf(stderr, "drcsim check: --por takes none, sleep or dpor\n");
     ok = ok && (c->job ? *argc == 1 : *argc >= 2) && c->split >= 0 &&
-         !(c->split && (c->job || c->junit || c->json)) && !(c->out && !c->split);
+         !(c->split && (c->job || c->junit || c->json)) && !(c->out && !c->split) &&
+         (!c->por || por_mode_parse(c->por, &c->por_mode));
     g_clear_error(&e);
     g_option_context_free(ctx);
     return ok ? EXIT_OK : EXIT_USAGE;
@@ -219,7 +225,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_cli c = { 0 };
+    struct check_cli c = { .por_mode = POR_DPOR };
     GPtrArray *files = NULL;
     char err[512];
     int rc = check_parse(&argc, &argv, &c);
@@ -237,5 +243,6 @@ int cmd_check(int argc, char **argv)
     g_free(c.json);
     g_free(c.job);
     g_free(c.out);
+    g_free(c.por);
     return rc;
 }

@@ -30,6 +30,8 @@ expect_run() {
 
 # --- the built-in suite -----------------------------------------------------
 expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check --por none: the same verdicts without reduction" 0 '^143 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none
+expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
 grep -q '<testsuite name="drcsim check" tests="[0-9]*" failures="0">' "$tmp/j.xml" && ok "JUnit report" || bad "JUnit report"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); k={"scenario","variant","verdict","families","states","transitions","max_depth","seconds","states_per_s","bytes_per_state","peak_rss_kb"}; assert r and all(k <= set(o) for o in r)' "$tmp/r.json" \
