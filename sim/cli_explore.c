@@ -118,7 +118,7 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "por", 0, 0, G_OPTION_ARG_STRING, &o->por,
           "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
         { "por-check", 0, 0, G_OPTION_ARG_NONE, &o->por_check,
-          "Prove every reduction: declared footprints cover each change, diamonds close", NULL },
+          "Check every reduction: declared footprints cover each change, diamonds close", NULL },
         { "end-states", 0, 0, G_OPTION_ARG_FILENAME, &o->end_states,
           "Write the fingerprints of the quiescent worlds, sorted, one per line", "FILE" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write figures as JSON", "FILE" },

@@ -81,7 +81,7 @@ struct explore_opts {
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
     unsigned jobs;             /* worker threads (exhaustive: shared visited set) */
     enum por_mode por;         /* partial-order reduction of the depth-first search */
-    bool por_check;            /* prove each reduction: footprints cover changes, diamonds close */
+    bool por_check;            /* check each reduction: footprints cover changes, diamonds close */
     GArray *end_states;        /* if set (one job): fingerprints of the quiescent worlds */
     /* called about every 250 ms with the figures so far (NULL: none) */
     void (*progress)(const struct explore_stats *st, unsigned depth, size_t queue, void *arg);
