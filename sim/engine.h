@@ -45,6 +45,11 @@ static inline void fp_add(struct fp_set *a, unsigned bit)
     a->w[bit / 64] |= 1ull << (bit % 64);
 }
 
+static inline bool fp_has(const struct fp_set *a, unsigned bit)
+{
+    return a->w[bit / 64] >> (bit % 64) & 1;
+}
+
 /*
  * An actor's footprint from now on, and what decides its next step. Its
  * steps split at a gate: `all` is what it may do before it passes the gate,

@@ -367,11 +367,13 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
 
     m->footprint(m->ctx, fr->world, &fr->steps[k], &f);
     m->changed(m->ctx, fr->world, child, &changed);
-    for (unsigned bit = 0; bit < 64 * FP_WORDS; bit++)
-        if ((changed.w[bit / 64] >> (bit % 64) & 1) && !(f.wr.w[bit / 64] >> (bit % 64) & 1)) {
-            d->st->por_error_object = (int16_t)bit;
+    for (int i = 0; i < FP_WORDS; i++) {
+        uint64_t stray = changed.w[i] & ~f.wr.w[i];   /* changed, not declared */
+        if (stray) {
+            d->st->por_error_object = (int16_t)(i * 64 + __builtin_ctzll(stray));
             goto fail;
         }
+    }
     if (!fr->reduced)
         return true;
     s1 = g_malloc(m->world_size);

@@ -146,9 +146,8 @@ uint64_t por_persistent(const struct engine_model *m, const void *w, const struc
     if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)
         return all;
     view_init(m, w, st, n, &v);
-    for (unsigned j = n; j-- > 0;) {   /* guest and QEMU actors first: they often stand alone */
+    for (unsigned i = n; i-- > 0;) {   /* guest and QEMU actors first: they often stand alone */
         uint64_t s;
-        unsigned i = j;
         if (st[i].lo > 0)
             continue;
         s = closure(&v, st, st[i].actor);

@@ -19,11 +19,6 @@ static const char *const two_cores =
     "wait src guest-online core2\n"
     "do migrate src dst\n";
 
-static bool has(const struct fp_set *f, unsigned bit)
-{
-    return f->w[bit / 64] >> (bit % 64) & 1;
-}
-
 static const struct step *find_step(struct fix *f, uint8_t actor, struct step *st)
 {
     unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
@@ -46,15 +41,15 @@ static void test_device_add_line(void **state)
     core1 = f->sim.m[0].cpu_first + 1;
     core2 = f->sim.m[0].cpu_first + 2;
     sim_footprint(&f->sim, &f->w, find_step(f, ACTOR_SCRIPT0, st), &fp);
-    assert_true(has(&fp.wr, OBJ_DRC(0, core1)));
-    assert_true(has(&fp.wr, OBJ_MQ(0)));
-    assert_true(has(&fp.wr, OBJ_LV_JOB));
-    assert_true(has(&fp.wr, OBJ_SCRIPT(0)));
-    assert_false(has(&fp.rd, OBJ_DRC(0, core2)));
-    assert_false(has(&fp.rd, OBJ_DRC(1, core1)));
-    assert_false(has(&fp.rd, OBJ_GUEST_CORE(1)));
-    assert_false(has(&fp.wr, OBJ_MRUN(0)));     /* it reads the runstate, never sets it */
-    assert_true(has(&fp.rd, OBJ_MRUN(0)));
+    assert_true(fp_has(&fp.wr, OBJ_DRC(0, core1)));
+    assert_true(fp_has(&fp.wr, OBJ_MQ(0)));
+    assert_true(fp_has(&fp.wr, OBJ_LV_JOB));
+    assert_true(fp_has(&fp.wr, OBJ_SCRIPT(0)));
+    assert_false(fp_has(&fp.rd, OBJ_DRC(0, core2)));
+    assert_false(fp_has(&fp.rd, OBJ_DRC(1, core1)));
+    assert_false(fp_has(&fp.rd, OBJ_GUEST_CORE(1)));
+    assert_false(fp_has(&fp.wr, OBJ_MRUN(0)));     /* it reads the runstate, never sets it */
+    assert_true(fp_has(&fp.rd, OBJ_MRUN(0)));
 }
 
 /* What the step really changed lies inside what it declared. */
@@ -73,9 +68,9 @@ static void test_changed_within_declared(void **state)
     sim_footprint(&f->sim, &f->w, s, &fp);
     fire(f, ACTOR_SCRIPT0);
     sim_changed(&f->sim, &before, &f->w, &changed);
-    assert_true(has(&changed, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));   /* attached */
-    assert_true(has(&changed, OBJ_MQ(0)));        /* the hotplug event, the IRQ pulse */
-    assert_true(has(&changed, OBJ_SCRIPT(0)));
+    assert_true(fp_has(&changed, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));   /* attached */
+    assert_true(fp_has(&changed, OBJ_MQ(0)));        /* the hotplug event, the IRQ pulse */
+    assert_true(fp_has(&changed, OBJ_SCRIPT(0)));
     for (int k = 0; k < FP_WORDS; k++)
         assert_int_equal(changed.w[k] & ~fp.wr.w[k], 0);
 }
@@ -92,22 +87,22 @@ static void test_irq_and_worker(void **state)
     fix_init(f, two_cores);
     fire(f, ACTOR_SCRIPT0);
     sim_footprint(&f->sim, &f->w, find_step(f, ACTOR_GUEST_IRQ, st), &irq);
-    assert_true(has(&irq.wr, OBJ_GUEST_WQ_TAIL));
-    assert_true(has(&irq.wr, OBJ_MQ_UNLATCH(0)));
-    assert_false(has(&irq.rd, OBJ_GUEST_WQ_HEAD));
+    assert_true(fp_has(&irq.wr, OBJ_GUEST_WQ_TAIL));
+    assert_true(fp_has(&irq.wr, OBJ_MQ_UNLATCH(0)));
+    assert_false(fp_has(&irq.rd, OBJ_GUEST_WQ_HEAD));
     before = f->w;
     fire(f, ACTOR_GUEST_IRQ);
     sim_changed(&f->sim, &before, &f->w, &changed);
-    assert_true(has(&changed, OBJ_GUEST_WQ_TAIL));
-    assert_true(has(&changed, OBJ_MQ_UNLATCH(0)));
-    assert_false(has(&changed, OBJ_GUEST_WQ_HEAD));
+    assert_true(fp_has(&changed, OBJ_GUEST_WQ_TAIL));
+    assert_true(fp_has(&changed, OBJ_MQ_UNLATCH(0)));
+    assert_false(fp_has(&changed, OBJ_GUEST_WQ_HEAD));
     sim_footprint(&f->sim, &f->w, find_step(f, ACTOR_GUEST_WORKER, st), &worker);
-    assert_true(has(&worker.wr, OBJ_GUEST_WQ_HEAD));
-    assert_true(has(&worker.wr, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
-    assert_true(has(&worker.wr, OBJ_GUEST_CORE(1)));
-    assert_false(has(&worker.rd, OBJ_GUEST_WQ_TAIL));
-    assert_false(has(&worker.rd, OBJ_MQ(0)));
-    assert_false(has(&worker.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 2)));
+    assert_true(fp_has(&worker.wr, OBJ_GUEST_WQ_HEAD));
+    assert_true(fp_has(&worker.wr, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
+    assert_true(fp_has(&worker.wr, OBJ_GUEST_CORE(1)));
+    assert_false(fp_has(&worker.rd, OBJ_GUEST_WQ_TAIL));
+    assert_false(fp_has(&worker.rd, OBJ_MQ(0)));
+    assert_false(fp_has(&worker.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 2)));
 }
 
 /* A script blocked at a wait: its lines past the wait lie behind the gate. */
@@ -118,15 +113,15 @@ static void test_script_gate(void **state)
 
     fix_init(f, two_cores);
     sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
-    assert_true(has(&fu.gate, OBJ_GUEST_CORE(1)));
-    assert_true(has(&fu.inputs, OBJ_GUEST_CORE(1)));
-    assert_true(has(&fu.far.wr, OBJ_ANY));          /* the migration touches everything */
-    assert_false(has(&fu.all.wr, OBJ_ANY));
-    assert_false(has(&fu.all.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
+    assert_true(fp_has(&fu.gate, OBJ_GUEST_CORE(1)));
+    assert_true(fp_has(&fu.inputs, OBJ_GUEST_CORE(1)));
+    assert_true(fp_has(&fu.far.wr, OBJ_ANY));          /* the migration touches everything */
+    assert_false(fp_has(&fu.all.wr, OBJ_ANY));
+    assert_false(fp_has(&fu.all.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
     assert_int_equal(fu.min_lo, WINDOW_NEVER);      /* the wait has no timeout */
     sim_future(&f->sim, &f->w, ACTOR_SCRIPT0, &fu);  /* a device_add under a libvirt job */
     assert_int_equal(fu.min_lo, 30000);             /* it may wait for the job 30 s */
-    assert_true(has(&fu.inputs, OBJ_LV_JOB));
+    assert_true(fp_has(&fu.inputs, OBJ_LV_JOB));
 }
 
 static void test_object_names(void **state)

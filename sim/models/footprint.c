@@ -16,11 +16,6 @@
 
 #define LV_JOB_WAIT_MS 30000   /* libvirt.c: qemuDomainObjBeginJob's wait */
 
-static bool fp_has(const struct fp_set *f, unsigned bit)
-{
-    return f->w[bit / 64] >> (bit % 64) & 1;
-}
-
 /* Everything, OBJ_ANY included: the mark of a step that may touch anything. */
 static void set_all(struct fp_set *f)
 {
