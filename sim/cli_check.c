@@ -139,6 +139,21 @@ static int check_file(struct check_cli *c, const char *path)
     return rc;
 }
 
+/* Arguments and options that do not go together, as the one-line error; NULL when they do.
+ * Sets c->por_mode from --por. */
+static const char *check_conflict(struct check_cli *c, int argc)
+{
+    if (c->job ? argc != 1 : argc < 2)
+        return "expected scenario files or directories, or --job FILE alone";
+    if (c->split < 0 || (c->split && (c->job || c->junit || c->json)))
+        return "--split takes N > 0 and excludes --job, --junit and --json (each job writes its own)";
+    if (c->out && !c->split)
+        return "--out goes with --split";
+    if (c->por && !por_mode_parse(c->por, &c->por_mode))
+        return "--por takes none, sleep or dpor";
+    return NULL;
+}
+
 static int check_parse(int *argc, char ***argv, struct check_cli *c)
 {
     GOptionEntry entries[] = {
@@ -153,24 +168,17 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     GOptionContext *ctx = g_option_context_new("[SCENARIO|DIR]... - check every verdict line");
     GError *e = NULL;
+    const char *why;
     bool ok;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     ok = g_option_context_parse(ctx, argc, argv, &e);
     if (!ok)
         fprintf(stderr, "drcsim check: %s\n", e->message);
-    else if (c->job ? *argc != 1 : *argc < 2)
-        fprintf(stderr, "drcsim check: expected scenario files or directories, or --job FILE alone\n");
-    else if (c->split < 0 || (c->split && (c->job || c->junit || c->json)))
-        fprintf(stderr, "drcsim check: --split takes N > 0 and excludes --job, --junit and --json "
-                        "(each job writes its own)\n");
-    else if (c->out && !c->split)
-        fprintf(stderr, "drcsim check: --out goes with --split\n");
-    else if (c->por && !por_mode_parse(c->por, &c->por_mode))
-        fprintf(stderr, "drcsim check: --por takes none, sleep or dpor\n");
-    ok = ok && (c->job ? *argc == 1 : *argc >= 2) && c->split >= 0 &&
-         !(c->split && (c->job || c->junit || c->json)) && !(c->out && !c->split) &&
-         (!c->por || por_mode_parse(c->por, &c->por_mode));
+    else if ((why = check_conflict(c, *argc))) {
+        fprintf(stderr, "drcsim check: %s\n", why);
+        ok = false;
+    }
     g_clear_error(&e);
     g_option_context_free(ctx);
     return ok ? EXIT_OK : EXIT_USAGE;
