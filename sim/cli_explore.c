@@ -161,7 +161,8 @@ static int write_end_states(const char *path, GArray *fps)
         fprintf(stderr, "drcsim explore: %s: %s\n", path, g_strerror(errno));
         return EXIT_USAGE;
     }
-    qsort(fps->data, fps->len, sizeof(uint64_t), cmp_u64);
+    if (fps->len)   /* no quiescent world: data is NULL, which qsort may not get */
+        qsort(fps->data, fps->len, sizeof(uint64_t), cmp_u64);
     for (unsigned i = 0; i < fps->len; i++)
         fprintf(f, "%016" G_GINT64_MODIFIER "x\n", g_array_index(fps, uint64_t, i));
     if (fclose(f) != 0) {

@@ -95,6 +95,11 @@ def main():
             if rc == 2:          # the scenario itself is refused: not a reduction matter
                 skipped += 1
                 continue
+            if not base:         # nothing to compare against
+                failed += 1
+                print(f"FAIL - seed {seed} scenario {n} {variant} none: no verdict (exit {rc})")
+                print("       " + out.strip().replace("\n", "\n       "))
+                continue
             for mode in ("sleep", "dpor"):
                 end = os.path.join(tmp, mode + ".end")
                 rc2, got, out2 = explore(path, mode, end, variant)

@@ -21,6 +21,11 @@ for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
         v=$(basename "$var" .var)
         "$DRCSIM" explore "$scn" --variant "$v" --por none --end-states "$tmp/none.end" \
             >"$tmp/none.out" 2>&1
+        if [ -z "$(verdict "$tmp/none.out")" ]; then   # nothing to compare against
+            fail=$((fail + 1)); echo "FAIL - $scn $v none: no verdict"
+            sed 's/^/       /' "$tmp/none.out" | head -5
+            continue
+        fi
         for mode in sleep dpor; do
             "$DRCSIM" explore "$scn" --variant "$v" --por "$mode" --por-check \
                 --end-states "$tmp/$mode.end" >"$tmp/$mode.out" 2>&1
