@@ -45,6 +45,11 @@ static inline void fp_add(struct fp_set *a, unsigned bit)
     a->w[bit / 64] |= 1ull << (bit % 64);
 }
 
+static inline void fp_del(struct fp_set *a, unsigned bit)
+{
+    a->w[bit / 64] &= ~(1ull << (bit % 64));
+}
+
 static inline bool fp_has(const struct fp_set *a, unsigned bit)
 {
     return a->w[bit / 64] >> (bit % 64) & 1;

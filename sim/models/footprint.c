@@ -26,6 +26,19 @@ static void set_all(struct fp_set *f)
 #define MACHINE_WORD_ALL  ((2ull << OBJ_MACHINE_LAST) - 1)
 #define MACHINE_WORD_DRCS ((1ull << MAX_DRCS) - 1)
 
+/*
+ * What a wide script line (migrate, cont, stop, system_reset, setvcpus)
+ * may touch: everything but the other scripts' positions, which only their
+ * own steps move (script.c script_step).
+ */
+static void set_all_but_scripts(struct fp_set *f, int script)
+{
+    set_all(f);
+    for (int j = 0; j < MAX_SCRIPTS; j++)
+        if (j != script)
+            fp_del(f, OBJ_SCRIPT(j));
+}
+
 static void add_machine(struct fp_set *f, int m)
 {
     f->w[OBJ_DRC(m, 0) / 64] |= MACHINE_WORD_ALL;
@@ -134,8 +147,8 @@ static uint32_t line_footprint(const struct sim *s, int script, const struct scn
             add_lv_all(&f->wr);
         }
     } else {            /* migrate, cont, stop, system_reset, setvcpus: everything */
-        set_all(&f->rd);
-        set_all(&f->wr);
+        set_all_but_scripts(&f->rd, script);
+        set_all_but_scripts(&f->wr, script);
     }
     if (l->kind == LINE_DO && libvirt_manages(s, l->machine) && needs_job(l))
         lo = LV_JOB_WAIT_MS;
@@ -295,6 +308,8 @@ static void script_step(const struct sim *s, const struct world *w, int i, struc
         return;
     }
     (void)line_footprint(s, i, l, f);
+    if (l->kind == LINE_DO && l->action == DO_MIGRATE && w->scripts[i].phase == 3)
+        fp_del(&f->wr, OBJ_MIGRATION);   /* Finish+Confirm reads the status, never sets it */
 }
 
 void sim_footprint(const void *ctx, const void *world, const struct step *st,
@@ -327,10 +342,20 @@ static bool machine_may_restart(const struct sim *s, const struct world *w)
 {
     if (w->migration.status == MIGRATION_ACTIVE)
         return true;
-    for (int i = 0; i < s->scn->nscripts; i++)
-        if (w->scripts[i].status == SCRIPT_RUNNING &&
-            fp_has(&s->line_future[s->scn->script_first[i] + w->scripts[i].pc].fp.wr, OBJ_ANY))
+    for (int i = 0; i < s->scn->nscripts; i++) {
+        const struct script_state *sc = &w->scripts[i];
+        int at = s->scn->script_first[i] + sc->pc;
+        if (sc->status != SCRIPT_RUNNING)
+            continue;
+        if (sc->phase == 3 && script_line(s, w, i)->action == DO_MIGRATE) {
+            /* Finish+Confirm: the guest already runs on the destination */
+            if (sc->pc + 1 == s->scn->script_count[i])
+                continue;
+            at++;
+        }
+        if (fp_has(&s->line_future[at].fp.wr, OBJ_ANY))
             return true;   /* its future writes everything: migrate, cont, reset */
+    }
     return false;
 }
 
@@ -374,6 +399,13 @@ static void script_future(const struct sim *s, const struct world *w, int i,
             }
             wait_inputs(s, lk, &out->gate);
             return;
+        }
+        if (k == w->scripts[i].pc && w->scripts[i].phase) {
+            struct footprint rest;   /* a line under way: only its remaining phases */
+            script_step(s, w, i, &rest);
+            fp_union(&out->all.rd, &rest.rd);
+            fp_union(&out->all.wr, &rest.wr);
+            continue;
         }
         fp_union(&out->all.rd, &own->fp.rd);
         fp_union(&out->all.wr, &own->fp.wr);
