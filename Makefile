@@ -44,6 +44,11 @@ $(BUILD)/%.o: %.c $(wildcard sim/*.h sim/models/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# The AVX2 build of the fingerprint hash; fingerprint.c calls it only on CPUs with AVX2.
+ifeq ($(shell uname -m),x86_64)
+$(BUILD)/sim/fingerprint_avx2.o: CFLAGS_ALL += -mavx2
+endif
+
 $(BUILD)/libdrcsim.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#define XXH_INLINE_ALL   /* the hot path: let the compiler inline XXH3 */
-#include <xxhash.h>
+#include "fingerprint.h"
 #include "explore.h"
 #include "trace.h"
 #include "visited.h"
@@ -421,7 +420,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct 
         record(d, v, fams, stack);
         return true;
     }
-    fp = XXH3_64bits(child, m->world_size);
+    fp = fingerprint(child, m->world_size);
     a = admit(d, child, fp, stack, probe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
@@ -449,7 +448,7 @@ void dfs_run(struct dfs *d, const void *start)
     struct step probe[ENGINE_MAX_STEPS];
     void *child = g_malloc(d->m->world_size);
 
-    push_frame(d, &stack, start, XXH3_64bits(start, d->m->world_size), 0);
+    push_frame(d, &stack, start, fingerprint(start, d->m->world_size), 0);
     while (stack.len) {
         struct frame *fr = fstack_top(&stack);
         if (!fr->todo)
@@ -468,7 +467,7 @@ bool dfs_admit_start(struct dfs *d, const void *start)
     struct fstack none = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
 
-    return admit(d, start, XXH3_64bits(start, d->m->world_size), &none, probe) == ADMIT_EXPAND;
+    return admit(d, start, fingerprint(start, d->m->world_size), &none, probe) == ADMIT_EXPAND;
 }
 
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,

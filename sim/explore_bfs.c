@@ -5,7 +5,7 @@
  */
 #include <glib.h>
 #include <string.h>
-#include <xxhash.h>
+#include "fingerprint.h"
 #include "explore.h"
 #include "visited.h"
 
@@ -61,7 +61,7 @@ static void admit_bfs(const struct engine_model *m, const struct checker *c, str
     struct origin o = { parent, (uint16_t)choice };
     uint32_t fams, id;
 
-    if (visited_add(vis, XXH3_64bits(w, m->world_size), w) != VISITED_NEW)
+    if (visited_add(vis, fingerprint(w, m->world_size), w) != VISITED_NEW)
         return;
     st->states++;
     st->max_depth = depth > st->max_depth ? depth : st->max_depth;

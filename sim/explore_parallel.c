@@ -8,7 +8,6 @@
 #include <glib.h>
 #include <sched.h>
 #include <string.h>
-#include <xxhash.h>
 #include "explore.h"
 
 #define SHARDS 64   /* a power of two */

@@ -31,6 +31,7 @@ struct por_view {
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
     uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
     struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
+    unsigned ntimed, timed[POR_MAX_ACTORS]; /* actors with a timeout or a pending timed step */
 };
 
 /* The set S being grown: its actors, the queue of those still to close over. */
@@ -96,7 +97,8 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
         for (unsigned k = 0; k < v->nactive; k++)
             keep_out(v, &c, v->active[k], &rd, i >= 0 ? &v->fp[x].wr : &none);
     }
-    for (unsigned y = 0; y < v->nactors; y++) {
+    for (unsigned t = 0; t < v->ntimed; t++) {
+        unsigned y = v->timed[t];
         uint32_t lo = v->pending_lo[y];
         if (!(c.in >> y & 1) && v->fut[y].min_lo != WINDOW_NEVER && v->fut[y].min_lo <= min_hi)
             return 0;   /* an outside timeout could fire before S */
@@ -125,15 +127,17 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
-    v->nactive = 0;
+    v->nactive = v->ntimed = 0;
     for (unsigned a = 0; a < v->nactors; a++) {
         const struct actor_future *f = &v->fut[a];
-        bool idle = true;
+        uint64_t any = 0;
         for (int k = 0; k < FP_WORDS; k++)
-            idle &= !(f->all.rd.w[k] | f->all.wr.w[k] | f->far.rd.w[k] | f->far.wr.w[k] |
-                      f->inputs.w[k]);
-        if (!idle || v->fireable[a] >= 0 || v->pending_lo[a])
+            any |= f->all.rd.w[k] | f->all.wr.w[k] | f->far.rd.w[k] | f->far.wr.w[k] |
+                   f->inputs.w[k];
+        if (any || v->fireable[a] >= 0 || v->pending_lo[a])
             v->active[v->nactive++] = a;
+        if (f->min_lo != WINDOW_NEVER || v->pending_lo[a])
+            v->timed[v->ntimed++] = a;
     }
 }
 

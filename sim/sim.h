@@ -44,6 +44,7 @@ struct sim {
     struct line_future { struct footprint fp; uint32_t min_lo; } line_future[MAX_LINES + 1];
     struct line_future line_step[MAX_LINES];     /* one line's own steps */
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
+    struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
     struct world initial;
     struct engine_model model;
 };

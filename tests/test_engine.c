@@ -1,16 +1,17 @@
 /*
- * Unit tests for the engine, the explorer and the visited set (sim/engine.c,
- * explore.c, visited.c), driven by toy models defined here: worlds of plain
- * bytes with their own enabled/advance/apply, so nothing of drcsim's models
- * is involved.
+ * Unit tests for the engine, the explorer, the visited set and the
+ * fingerprint (sim/engine.c, explore.c, visited.c, fingerprint.c), driven by
+ * toy models defined here: worlds of plain bytes with their own
+ * enabled/advance/apply, so nothing of drcsim's models is involved.
  */
 #include "testutil.h"
 #include <math.h>
 #include <string.h>
-#include <string.h>
 #include <glib.h>
+#include <xxhash.h>
 #include "engine.h"
 #include "explore.h"
+#include "fingerprint.h"
 #include "visited.h"
 
 /* ---- toy 1: a fixed list of pending steps; the world records calls ---- */
@@ -589,6 +590,42 @@ static void test_visited_collision_estimate(void **state)
     visited_free(&v);
 }
 
+/* ---- fingerprints: XXH3-64 on every CPU, whatever vector unit runs it ---- */
+
+static void fill_bytes(uint8_t *buf, size_t len)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < len; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[i] = (uint8_t)x;
+    }
+}
+
+static void test_fingerprint_is_xxh3(void **state)
+{
+    static uint8_t buf[2100];
+    (void)state;
+    assert_int_equal(fingerprint("", 0), 0x2D06800538D394C2ull);   /* XXH3-64 of nothing */
+    fill_bytes(buf, sizeof(buf));
+    for (size_t len = 0; len <= sizeof(buf); len += len < 300 ? 1 : 97)
+        assert_int_equal(fingerprint(buf, len), XXH3_64bits(buf, len));
+}
+
+static void test_fingerprint_avx2_agrees(void **state)
+{
+    static uint8_t buf[2100];
+    (void)state;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!__builtin_cpu_supports("avx2"))
+        skip();
+#else
+    skip();
+#endif
+    fill_bytes(buf, sizeof(buf));
+    for (size_t len = 0; len <= sizeof(buf); len++)
+        assert_int_equal(fingerprint_avx2(buf, len), XXH3_64bits(buf, len));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -611,6 +648,8 @@ int main(void)
         cmocka_unit_test(test_visited_budget_and_bitstate),
         cmocka_unit_test(test_visited_lossless),
         cmocka_unit_test(test_visited_collision_estimate),
+        cmocka_unit_test(test_fingerprint_is_xxh3),
+        cmocka_unit_test(test_fingerprint_avx2_agrees),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,11 +178,14 @@ static void dev_objects(struct sim *s)
     }
 }
 
+static void fixed_futures(struct sim *s);
+
 void footprint_init(struct sim *s)
 {
     const struct scenario *scn = s->scn;
 
     dev_objects(s);
+    fixed_futures(s);
     for (int i = 0; i < scn->nscripts; i++) {
         struct line_future acc = { .min_lo = WINDOW_NEVER };
         for (int k = scn->script_count[i] - 1; k >= 0; k--) {
@@ -435,20 +438,22 @@ static void guest_inputs(const struct world *w, unsigned actor, struct fp_set *i
     }
 }
 
-static void guest_future(const struct sim *s, const struct world *w, unsigned actor,
-                         struct actor_future *out)
+/*
+ * The guest's IRQ, rtasd and worker may touch the same objects on every
+ * machine the guest can run on, whatever the world: fixed once per scenario.
+ */
+static void guest_future_fixed(const struct sim *s, unsigned actor, struct actor_future *out)
 {
     bool on[MAX_MACHINES];
     uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP];
 
     guest_machines(s, on);
-    guest_inputs(w, actor, &out->inputs);
     for (int m = 0; m < MAX_MACHINES; m++) {
         if (!on[m])
             continue;
         if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD)
             guest_irq(m, &out->all);
-        else if (actor == ACTOR_GUEST_WORKER)
+        else
             worker_machine(&out->all, m);
     }
     if (actor == ACTOR_GUEST_WORKER) {
@@ -460,37 +465,18 @@ static void guest_future(const struct sim *s, const struct world *w, unsigned ac
             both(&out->all, OBJ_GUEST_CORE(k));
         for (unsigned d = 0; d < MAX_DEVICES; d++)
             both(&out->all, OBJ_LV_DEV(d));
-    } else if (actor == ACTOR_GUEST_BOOT) {
-        if (w->guest.phase == GUEST_RUNNING && !machine_may_restart(s, w))
-            memset(&out->all, 0, sizeof(out->all));   /* booted, and nothing reboots it */
-        else
-            set_all(&out->all.rd), set_all(&out->all.wr);
+        if (lo)
+            out->min_lo = lo;
     }
-    if (lo && (actor == ACTOR_GUEST_WORKER || actor == ACTOR_GUEST_BOOT))
-        out->min_lo = lo;
 }
 
-void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out)
+/* libvirt's event loop and worker, and QEMU's CPU unplug timers. */
+static void other_future_fixed(const struct sim *s, unsigned actor, struct actor_future *out)
 {
-    const struct sim *s = ctx;
-    const struct world *w = world;
-
-    memset(out, 0, sizeof(*out));
-    out->min_lo = WINDOW_NEVER;
-    if (actor < ACTOR_SCRIPT0 + MAX_SCRIPTS) {
-        if (actor < s->scn->nscripts)
-            script_future(s, w, (int)actor, out);
-    } else if (actor <= ACTOR_GUEST_RTASD) {
-        if (sim_guest_machine(s, w) >= 0)
-            guest_future(s, w, actor, out);
-    } else if (actor == ACTOR_MIGRATION) {
-        fp_add(&out->inputs, OBJ_MIGRATION);
-        if (machine_may_restart(s, w))
-            set_all(&out->all.rd), set_all(&out->all.wr);
-    } else if (actor == ACTOR_LIBVIRT_EVENTS || actor == ACTOR_LIBVIRT_WORKER) {
+    if (actor == ACTOR_LIBVIRT_EVENTS || actor == ACTOR_LIBVIRT_WORKER) {
         libvirt_all(&out->all);
         add_lv_all(&out->inputs);
-    } else {
+    } else if (actor >= ACTOR_QEMU_TIMER0) {
         int m = (int)actor - ACTOR_QEMU_TIMER0;
         uint32_t t = knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT);
         if (!t || m >= s->scn->nmachines)
@@ -502,6 +488,57 @@ void sim_future(const void *ctx, const void *world, unsigned actor, struct actor
         fp_add(&out->all.rd, OBJ_MRUN(m));
         fp_add(&out->inputs, OBJ_MRUN(m));
         out->min_lo = t;
+    }
+}
+
+static void fixed_futures(struct sim *s)
+{
+    for (unsigned a = 0; a < ACTOR_COUNT; a++) {
+        struct actor_future *f = &s->fixed_future[a];
+        memset(f, 0, sizeof(*f));
+        f->min_lo = WINDOW_NEVER;
+        if (a == ACTOR_GUEST_IRQ || a == ACTOR_GUEST_RTASD || a == ACTOR_GUEST_WORKER)
+            guest_future_fixed(s, a, f);
+        else if (a >= ACTOR_LIBVIRT_EVENTS)
+            other_future_fixed(s, a, f);
+    }
+}
+
+/* The boot actor: nothing once booted, unless a line may reboot or move the guest. */
+static void guest_boot_future(const struct sim *s, const struct world *w, struct actor_future *out)
+{
+    uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP];
+
+    if (w->guest.phase != GUEST_RUNNING || machine_may_restart(s, w)) {
+        set_all(&out->all.rd);
+        set_all(&out->all.wr);
+    }
+    if (lo)
+        out->min_lo = lo;
+}
+
+void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out)
+{
+    const struct sim *s = ctx;
+    const struct world *w = world;
+
+    *out = s->fixed_future[actor];
+    if (actor < ACTOR_SCRIPT0 + MAX_SCRIPTS) {
+        if (actor < s->scn->nscripts)
+            script_future(s, w, (int)actor, out);
+    } else if (actor <= ACTOR_GUEST_RTASD) {
+        if (sim_guest_machine(s, w) < 0) {
+            memset(out, 0, sizeof(*out));
+            out->min_lo = WINDOW_NEVER;
+            return;
+        }
+        guest_inputs(w, actor, &out->inputs);
+        if (actor == ACTOR_GUEST_BOOT)
+            guest_boot_future(s, w, out);
+    } else if (actor == ACTOR_MIGRATION) {
+        fp_add(&out->inputs, OBJ_MIGRATION);
+        if (machine_may_restart(s, w))
+            set_all(&out->all.rd), set_all(&out->all.wr);
     }
     fp_union(&out->all.rd, &out->inputs);
 }
