@@ -31,9 +31,9 @@ gen() {   # gen KIND K
             fi
         done
         echo "script migration"
-        for i in $(seq 1 "$k"); do
-            if [ "$kind" = cores ]; then echo "wait src guest-online core$i"; fi
-        done
+        if [ "$kind" = cores ]; then
+            echo "wait src guest-online$(for i in $(seq 1 "$k"); do printf ' core%s' "$i"; done)"
+        fi
         [ "$kind" = dimms ] && echo "wait src quiescent"
         echo "do   migrate src dst"
         for i in $(seq 1 "$k"); do

@@ -616,25 +616,38 @@ static double line_timeout(const struct scn_line *l)
     return l->timeout_ms ? l->timeout_ms / 1000.0 : WAIT_DEFAULT;
 }
 
+/* Every core of the line's mask is listed in the guest's online CPUs. */
+static bool all_listed(const struct drive *d, const struct scn_line *l, const char *online)
+{
+    for (unsigned x = l->devices; x; x &= x - 1)
+        if (!cpu_listed(online, d->scn->devices[__builtin_ctz(x)].core_id))  /* one thread per core */
+            return false;
+    return true;
+}
+
 static bool wait_guest_online(struct drive *d, const struct scn_line *l)
 {
     struct drive_machine *dm = &d->m[l->machine];
-    unsigned cpu = d->scn->devices[l->device].core_id;  /* one thread per core */
     double end = mono() + line_timeout(l);
     bool holds = false;
+    GString *ids = g_string_new(NULL);
 
     while (dm->booted && !dm->gone) {
         char *out = NULL;
-        if (!guest_run(d, l->machine, "cat /sys/devices/system/cpu/online", &out))
+        if (!guest_run(d, l->machine, "cat /sys/devices/system/cpu/online", &out)) {
+            g_string_free(ids, TRUE);
             return false;
-        holds = cpu_listed(out, cpu);
+        }
+        holds = all_listed(d, l, out);
         g_free(out);
         if (holds || mono() >= end)
             break;
         real_sleep(0.2);
     }
-    real_obs_add(dm->vm, "step", "wait guest-online %s -> %s", dev_id(d, l->device),
-                 holds ? "holds" : "timeout");
+    for (unsigned x = l->devices; x; x &= x - 1)
+        g_string_append_printf(ids, "%s%s", ids->len ? "," : "", dev_id(d, (uint8_t)__builtin_ctz(x)));
+    real_obs_add(dm->vm, "step", "wait guest-online %s -> %s", ids->str, holds ? "holds" : "timeout");
+    g_string_free(ids, TRUE);
     return all_alive(d);
 }
 

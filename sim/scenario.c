@@ -1136,6 +1136,24 @@ static bool wait_event(struct parser *p, struct scn_line *l, int i)
     return p->n == i + 2 || find_device(p, i + 2, p->w[i + 2].s, &l->device);
 }
 
+/* guest-online ID [ID…]: every core named is online in the guest. */
+static bool wait_online(struct parser *p, struct scn_line *l, int i)
+{
+    if (!need_words(p, i + 2, SCN_MAX_WORDS, "wait [MACHINE] guest-online ID [ID…] [timeout=D]"))
+        return false;
+    for (int k = i + 1; k < p->n; k++) {
+        uint8_t d;
+        if (!typed_device(p, k, DEV_CPU_CORE, &d))
+            return false;
+        if (l->devices >> d & 1)
+            return fail(p, p->w[k].col, "device '%s' named twice", p->w[k].s);
+        l->devices |= (uint16_t)(1u << d);
+        if (k == i + 1)
+            l->device = d;
+    }
+    return true;
+}
+
 static bool st_wait(struct parser *p)
 {
     static const char usage[] = "wait [MACHINE] CONDITION … [timeout=D]";
@@ -1154,8 +1172,7 @@ static bool st_wait(struct parser *p)
     l->action = (uint8_t)k;
     switch (k) {
     case WAIT_GUEST_ONLINE:
-        return need_words(p, i + 2, i + 2, "wait [MACHINE] guest-online ID [timeout=D]") &&
-               find_device(p, i + 1, p->w[i + 1].s, &l->device);
+        return wait_online(p, l, i);
     case WAIT_EVENT:
         return wait_event(p, l, i);
     default:

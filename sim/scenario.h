@@ -120,6 +120,8 @@ struct scn_line {
     uint8_t machine2;       /* migrate SRC DST: DST */
     uint8_t event;          /* wait event: enum qmp_event */
     uint8_t pad;
+    uint16_t devices;       /* wait guest-online ID…: bit per device, all must be online */
+    uint16_t pad2;
     uint32_t arg;           /* setvcpus N, cpu-offline N, rtas value argument */
     uint32_t timeout_ms;    /* wait: 0 = none */
     struct drc_ref drc;     /* rtas, assert */

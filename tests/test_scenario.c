@@ -425,11 +425,21 @@ static void test_do_and_wait_forms(void **state)
         "wait quiescent\n"
         "wait m migrated timeout=250ms\n"
         "wait event MEM_UNPLUG_ERROR timeout=7\n"
-        "wait m event DEVICE_UNPLUG_GUEST_ERROR\n");
+        "wait m event DEVICE_UNPLUG_GUEST_ERROR\n"
+        "do m device_add cpu c1 core-id=1\n"
+        "do m device_add cpu c3 core-id=3\n"
+        "wait m guest-online c3\n"
+        "wait guest-online c3 c1 timeout=2s\n");
     const struct scn_line *l = s->lines;
     (void)state;
 
-    assert_int_equal(s->nlines, 8);
+    assert_int_equal(s->nlines, 12);
+    assert_int_equal(l[10].action, WAIT_GUEST_ONLINE);
+    assert_int_equal(l[10].device, 1);
+    assert_int_equal(l[10].devices, 1u << 1);
+    assert_int_equal(l[11].device, 1);           /* the first named */
+    assert_int_equal(l[11].devices, 1u << 0 | 1u << 1);
+    assert_int_equal(l[11].timeout_ms, 2000);
     assert_int_equal(l[0].action, DO_CONT);
     assert_int_equal(l[0].machine, 0);
     assert_int_equal(l[1].action, DO_SYSTEM_RESET);
@@ -869,7 +879,12 @@ static void test_errors_wait(void **state)
           "write `wait MACHINE quiescent …`" },
         { S1 "wait m guest-online c9\n",
           "t.scn:3:21: error: unknown device 'c9' (no earlier line defines it)" },
-        { S1 "wait m guest-online\n", "t.scn:3:20: error: expected `wait [MACHINE] guest-online ID [timeout=D]`" },
+        { S1 "wait m guest-online\n",
+          "t.scn:3:20: error: expected `wait [MACHINE] guest-online ID [ID…] [timeout=D]`" },
+        { S1 "do m device_add cpu c1 core-id=1\nwait m guest-online c1 c1\n",
+          "t.scn:4:24: error: device 'c1' named twice" },
+        { S1 "do m device_add dimm d1 size=256M\nwait m guest-online d1\n",
+          "t.scn:4:21: error: device 'd1' is a dimm, not a cpu" },
         { S1 "wait timeout=1s\n", "t.scn:3:5: error: expected `wait [MACHINE] CONDITION … [timeout=D]`" },
         { S1 "wait m migrated now timeout=1s\n",
           "t.scn:3:17: error: unexpected 'now' (expected `wait [MACHINE] migrated [timeout=D]`)" },

@@ -56,18 +56,18 @@ expect_run "the counterexample trace replays" 0 'all [0-9]+ lines identical' "$D
 # --- exploration modes: each gives the same answer as the plain search ------------------
 pc4=scenarios/scaling/parallel-cores-4.scn
 pc5=scenarios/scaling/parallel-cores-5.scn
-expect_run "parallel-cores-4 --por none: 16973 states" 0 '^states 16973  transitions 38290 ' "$DRCSIM" explore "$pc4" --por none
-expect_run "--jobs 2 --por none: the same 16973 states" 0 '^states 16973  transitions 38290 ' "$DRCSIM" explore "$pc4" --jobs 2 --por none
-expect_run "--por sleep: the same 16973 states, fewer transitions" 0 '^states 16973  transitions 17279 ' "$DRCSIM" explore "$pc4" --por sleep
-expect_run "--por dpor (default): 6029 states" 0 '^states 6029  transitions 6212 ' "$DRCSIM" explore "$pc4"
-expect_run "--por dpor says how much it reduced" 0 '^reduction dpor: 5516 states expanded through a smaller persistent set, 0 expanded fully' "$DRCSIM" explore "$pc4"
-expect_run "--por-check: footprints and diamonds hold" 0 '^states 6029 ' "$DRCSIM" explore "$pc4" --por-check
+expect_run "parallel-cores-4 --por none: 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --por none
+expect_run "--jobs 2 --por none: the same 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --jobs 2 --por none
+expect_run "--por sleep: the same 14601 states, fewer transitions" 0 '^states 14601  transitions 14904 ' "$DRCSIM" explore "$pc4" --por sleep
+expect_run "--por dpor (default): 6017 states" 0 '^states 6017  transitions 6200 ' "$DRCSIM" explore "$pc4"
+expect_run "--por dpor says how much it reduced" 0 '^reduction dpor: 5344 states expanded through a smaller persistent set, 0 expanded fully' "$DRCSIM" explore "$pc4"
+expect_run "--por-check: footprints and diamonds hold" 0 '^states 6017 ' "$DRCSIM" explore "$pc4" --por-check
 "$DRCSIM" explore "$pc4" --json "$tmp/por.json" >/dev/null 2>&1
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["por"], r["states"], r["reduced_states"]) == ("dpor", 6029, 5516), r' "$tmp/por.json" \
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["por"], r["states"], r["reduced_states"]) == ("dpor", 6017, 5344), r' "$tmp/por.json" \
     && ok "--json names the reduction and what it did" || bad "--json names the reduction and what it did"
 expect_run "an unknown --por mode is refused" 2 '^drcsim explore: --por takes none, sleep or dpor$' "$DRCSIM" explore "$pc4" --por stubborn
 expect_run "--por goes with the depth-first search only" 2 'not --sample, --shortest' "$DRCSIM" explore "$pc4" --por dpor --shortest
-expect_run "--lossless: the same 16973 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless --por none
+expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless --por none
 expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none
 expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none
