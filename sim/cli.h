@@ -52,6 +52,8 @@ char *replay_command(const char *path, const char *variant, char **knobs,
 /* Print explore figures and counterexamples; returns the families found. */
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
                        const struct explore_stats *st);
+void print_symmetry(FILE *f, const struct sim *s, const struct explore_opts *o,
+                    const struct explore_stats *st);
 
 /* Commands (cli_*.c). */
 int cmd_run(int argc, char **argv);

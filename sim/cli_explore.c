@@ -36,6 +36,26 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
     }
 }
 
+/* Which clients the search took as interchangeable, and how often that folded a world. */
+void print_symmetry(FILE *f, const struct sim *s, const struct explore_opts *o,
+                    const struct explore_stats *st)
+{
+    if (s->sym.n < 2) {
+        if (s->sym.alike >= 2)
+            fprintf(f, "symmetry none: %u clients alike, but %s\n", s->sym.alike, s->sym.why_not);
+        return;
+    }
+    fprintf(f, "symmetry %s: %u interchangeable clients (", o->no_symmetry ? "off" : "on",
+            s->sym.n);
+    for (unsigned k = 0; k < s->sym.n; k++)
+        fprintf(f, "%s%s", k ? " " : "", s->scn->script_names[s->sym.mem[k].script]);
+    if (o->no_symmetry)
+        fprintf(f, ")\n");
+    else
+        fprintf(f, "), %" G_GUINT64_FORMAT " states stored as another order of them\n",
+                st->symmetric_states);
+}
+
 /* One line on a terminal: states, states/s, depth, stack, memory. */
 static void progress_line(const struct explore_stats *st, unsigned depth, size_t queue, void *arg)
 {
@@ -46,7 +66,7 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
 }
 
 struct explore_cli {
-    char *variant, *json, *trace_path, *sample, *job, *out, *por, *end_states;
+    char *variant, *json, *trace_path, *sample, *job, *out, *por, *end_states, *symmetry;
     gboolean por_check;
     gint split;
     gint runs, depth, jobs;
@@ -71,7 +91,8 @@ static const char *explore_conflict(const struct explore_cli *o)
     if (o->lossless && o->bitstate)
         return "--lossless and --bitstate exclude each other";
     if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink || o->split ||
-                   o->jobs > 1 || o->trace_path || o->max_depth || o->max_states || o->end_states))
+                   o->jobs > 1 || o->trace_path || o->max_depth || o->max_states || o->end_states ||
+                   o->symmetry))
         return "--job takes only --mem, --lossless, --bitstate, --por and --json "
                "(the job file names the scenario, variant and knobs)";
     if (o->split < 0 || (o->split && (o->sample || o->shortest || o->shrink || o->jobs > 1 ||
@@ -81,8 +102,11 @@ static const char *explore_conflict(const struct explore_cli *o)
                "the jobs take the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
-    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split))
-        return "--por, --por-check and --end-states go with the depth-first search, "
+    if (o->symmetry && strcmp(o->symmetry, "on") && strcmp(o->symmetry, "off"))
+        return "--symmetry takes on or off";
+    if ((o->por || o->por_check || o->end_states || o->symmetry) &&
+        (o->sample || o->shortest || o->split))
+        return "--por, --por-check, --symmetry and --end-states go with the depth-first search, "
                "not --sample, --shortest or --split";
     if (o->end_states && o->jobs > 1)
         return "--end-states needs one job";
@@ -119,8 +143,12 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
           "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
         { "por-check", 0, 0, G_OPTION_ARG_NONE, &o->por_check,
           "Check every reduction: declared footprints cover each change, diamonds close", NULL },
+        { "symmetry", 0, 0, G_OPTION_ARG_STRING, &o->symmetry,
+          "Interchangeable clients: store one order of them (on, the default) or every (off)",
+          "on|off" },
         { "end-states", 0, 0, G_OPTION_ARG_FILENAME, &o->end_states,
-          "Write the fingerprints of the quiescent worlds, sorted, one per line", "FILE" },
+          "Write the fingerprints of the quiescent worlds (up to client symmetry), sorted, "
+          "one per line", "FILE" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write figures as JSON", "FILE" },
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_path,
           "Write the first counterexample's JSONL trace", "FILE" },
@@ -163,8 +191,9 @@ static int write_end_states(const char *path, GArray *fps)
     }
     if (fps->len)   /* no quiescent world: data is NULL, which qsort may not get */
         qsort(fps->data, fps->len, sizeof(uint64_t), cmp_u64);
-    for (unsigned i = 0; i < fps->len; i++)
-        fprintf(f, "%016" G_GINT64_MODIFIER "x\n", g_array_index(fps, uint64_t, i));
+    for (unsigned i = 0; i < fps->len; i++)   /* a set: one line per fingerprint */
+        if (!i || g_array_index(fps, uint64_t, i) != g_array_index(fps, uint64_t, i - 1))
+            fprintf(f, "%016" G_GINT64_MODIFIER "x\n", g_array_index(fps, uint64_t, i));
     if (fclose(f) != 0) {
         fprintf(stderr, "drcsim explore: %s: %s\n", path, g_strerror(errno));
         return EXIT_USAGE;
@@ -181,10 +210,14 @@ static int por_check_report(const struct loaded *l, const struct explore_stats *
         fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed %s, "
                 "which its footprint does not declare\n", st->por_error_actor, st->por_error_kind,
                 footprint_object_name(&l->sim, (unsigned)st->por_error_object, obj, sizeof(obj)));
-    else
+    else if (st->por_error_object == -1)
         fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) and the step "
                 "of actor %u it was deemed independent of do not commute\n", st->por_error_actor,
                 st->por_error_kind, st->por_error_other);
+    else
+        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) does not map "
+                "onto the world with the clients permuted (run with --symmetry off)\n",
+                st->por_error_actor, st->por_error_kind);
     return EXIT_INTERNAL;
 }
 
@@ -304,6 +337,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     if (o.por)
         por_mode_parse(o.por, &eo.por);
     eo.por_check = o.por_check;
+    eo.no_symmetry = o.symmetry && !strcmp(o.symmetry, "off");
     if (o.job)
         return explore_job(o.job, o.json, &eo);
     if (o.end_states)
@@ -340,6 +374,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"
                ", %" G_GUINT64_FORMAT " expanded fully by the cycle proviso\n",
                por_mode_name(eo.por), st.reduced_states, st.proviso_expansions);
+    if (!o.shortest)
+        print_symmetry(stdout, &l.sim, &eo, &st);
     rc = explore_outputs(&l, argv[1], &o, &st);
     if (!rc && st.por_error)
         rc = por_check_report(&l, &st);
@@ -367,6 +403,7 @@ int cmd_explore(int argc, char **argv)
     g_free(o.trace_path);
     g_free(o.por);
     g_free(o.end_states);
+    g_free(o.symmetry);
     g_strfreev(o.knobs);
     return rc;
 }

@@ -86,7 +86,19 @@ struct engine_model {
     void (*future)(const void *ctx, const void *world, unsigned actor, struct actor_future *out);
     /* what a fired step really changed (for --por-check): before and after */
     void (*changed)(const void *ctx, const void *before, const void *after, struct fp_set *out);
+    /*
+     * Optional symmetry (NULL: none): members the model finds interchangeable.
+     * sym_order fills perm (position k takes the state of member perm[k]) and
+     * returns the member count, or 0 when world is already in order;
+     * sym_apply permutes a world (false: it cannot, use it as it is);
+     * sym_step maps a step of the world the same way.
+     */
+    unsigned (*sym_order)(const void *ctx, const void *world, uint8_t *perm);
+    bool (*sym_apply)(const void *ctx, const uint8_t *perm, const void *in, void *out);
+    void (*sym_step)(const void *ctx, const uint8_t *perm, struct step *st);
 };
+
+#define ENGINE_MAX_MEMBERS 16   /* members of one symmetry group */
 
 /* The steps that may fire next: lo <= the smallest hi. Order is stable. */
 unsigned engine_fireable(const struct engine_model *m, const void *world,

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include "fingerprint.h"
 #include "explore.h"
+#include "explore_symmetry.h"
 #include "trace.h"
 #include "visited.h"
 
@@ -293,26 +293,33 @@ void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32
 enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
 
 /* A world fired into: visited before? quiescent? */
-static enum admitted admit(struct dfs *d, const void *w, uint64_t fp, const struct fstack *stack,
-                           struct step *probe)
+static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
+                           const struct fstack *stack, struct step *probe)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
-    enum visited_result r = d->add(d->set, fp, w, d->st, d->o->bitstate);
+    const void *stored;
+    enum visited_result r;
     uint32_t fams;
+    uint64_t fp = *fp_out = sym_key(m, !d->o->no_symmetry, w, d->scratch, &stored);
+
+    r = d->add(d->set, fp, stored, d->st, d->o->bitstate);
 
     if (r == VISITED_FULL)
         d->st->full = true;
     if (r != VISITED_NEW)
         return r == VISITED_FULL ? ADMIT_DONE : ADMIT_OLD;
     d->st->states++;
+    d->st->symmetric_states += stored != w;
     if (d->depth0 + stack->len > d->st->max_depth)   /* one level per frame above it */
         d->st->max_depth = d->depth0 + stack->len;
     if (engine_fireable(m, w, probe, ENGINE_MAX_STEPS) > 0)
         return ADMIT_EXPAND;
     d->st->quiescent_states++;
-    if (d->o->end_states)
-        g_array_append_val(d->o->end_states, fp);
+    if (d->o->end_states) {   /* up to symmetry whether the search uses it or not */
+        uint64_t end = d->o->no_symmetry ? sym_key(m, true, w, d->scratch, &stored) : fp;
+        g_array_append_val(d->o->end_states, end);
+    }
     fams = d->c->quiescent(d->c->ctx, w, v);
     if (fams)
         record(d, v, fams, stack);
@@ -416,12 +423,18 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct 
     tick(d, d->depth0 + stack->len, stack->len);
     if (d->o->por_check && !por_check(d, fr, k, child))
         return false;
+    if (d->o->por_check && !d->o->no_symmetry && !sym_check(m, d->c, fr->world, &fr->steps[k], child)) {
+        d->st->por_error = d->st->truncated = true;   /* never a pass */
+        d->st->por_error_object = -2;
+        d->st->por_error_actor = fr->steps[k].actor;
+        d->st->por_error_kind = fr->steps[k].kind;
+        return false;
+    }
     if ((fams = d->c->step(d->c->ctx, child, &fr->steps[k], v))) {
         record(d, v, fams, stack);
         return true;
     }
-    fp = fingerprint(child, m->world_size);
-    a = admit(d, child, fp, stack, probe);
+    a = admit(d, child, &fp, stack, probe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
@@ -447,8 +460,10 @@ void dfs_run(struct dfs *d, const void *start)
     struct fstack stack = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
     void *child = g_malloc(d->m->world_size);
+    const void *stored;
 
-    push_frame(d, &stack, start, fingerprint(start, d->m->world_size), 0);
+    d->scratch = g_malloc(d->m->world_size);
+    push_frame(d, &stack, start, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0);
     while (stack.len) {
         struct frame *fr = fstack_top(&stack);
         if (!fr->todo)
@@ -458,6 +473,7 @@ void dfs_run(struct dfs *d, const void *start)
     }
     d->st->truncated |= d->st->full;
     g_free(child);
+    g_clear_pointer(&d->scratch, g_free);
     fstack_free(&stack);
 }
 
@@ -466,8 +482,15 @@ bool dfs_admit_start(struct dfs *d, const void *start)
 {
     struct fstack none = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
+    void *own = d->scratch;
+    uint64_t fp;
+    bool expand;
 
-    return admit(d, start, fingerprint(start, d->m->world_size), &none, probe) == ADMIT_EXPAND;
+    d->scratch = g_malloc(d->m->world_size);
+    expand = admit(d, start, &fp, &none, probe) == ADMIT_EXPAND;
+    g_free(d->scratch);
+    d->scratch = own;
+    return expand;
 }
 
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,

@@ -81,7 +81,9 @@ struct explore_opts {
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
     unsigned jobs;             /* worker threads (exhaustive: shared visited set) */
     enum por_mode por;         /* partial-order reduction of the depth-first search */
-    bool por_check;            /* check each reduction: footprints cover changes, diamonds close */
+    bool por_check;            /* check each reduction: footprints cover changes, diamonds close,
+                                  permutations commute with steps */
+    bool no_symmetry;          /* store every world as itself, not its member order's representative */
     GArray *end_states;        /* if set (one job): fingerprints of the quiescent worlds */
     /* called about every 250 ms with the figures so far (NULL: none) */
     void (*progress)(const struct explore_stats *st, unsigned depth, size_t queue, void *arg);
@@ -103,9 +105,11 @@ struct explore_stats {
     uint8_t por;               /* enum por_mode of the search */
     uint64_t reduced_states;   /* expanded through a persistent set smaller than all */
     uint64_t proviso_expansions; /* reduced states expanded fully to close a cycle */
+    uint64_t symmetric_states; /* new worlds stored as a representative other than themselves */
     bool por_error;            /* --por-check found a step outside its footprint or no diamond */
     uint8_t por_error_actor, por_error_kind;
-    int16_t por_error_object;  /* object outside the footprint, -1: a diamond did not close */
+    int16_t por_error_object;  /* object outside the footprint, -1: a diamond did not close,
+                                  -2: a permutation did not commute with the step */
     uint8_t por_error_other;   /* the other actor of the diamond */
     struct counterexample cex[EXPLORE_MAX_FAMILIES];
 };
@@ -153,6 +157,7 @@ struct dfs {
     unsigned depth0;
     gint64 t0, last_tick;
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
+    void *scratch;             /* a world: the representative of the one being admitted */
 };
 enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
                                   bool bitstate);

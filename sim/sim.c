@@ -183,6 +183,12 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .changed = sim_changed,
     };
     footprint_init(s);
+    symmetry_init(s);
+    if (s->sym.n >= 2) {
+        s->model.sym_order = sim_sym_order;
+        s->model.sym_apply = sim_sym_apply;
+        s->model.sym_step = sim_sym_step;
+    }
     sim_normalize(s, &s->initial);
     return true;
 fail:

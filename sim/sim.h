@@ -11,6 +11,7 @@
 #include "drc.h"
 #include "engine.h"
 #include "scenario.h"
+#include "symmetry.h"
 #include "world.h"
 
 struct trace;
@@ -45,6 +46,7 @@ struct sim {
     struct line_future line_step[MAX_LINES];     /* one line's own steps */
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
+    struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */
     struct world initial;
     struct engine_model model;
 };

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Random scenarios against the partial-order reduction.
+"""Random scenarios against the partial-order reduction and the symmetry.
 
-Writes N small scenarios from a seed (CPU cores and DIMMs hot-plugged and
-unplugged by two or three independent scripts, waits with and without
-timeouts, guest CPU offlining, a migration and unplugs on its destination,
-a reset) and explores each, under a variant picked at random, with
---por none, sleep and dpor (the last two with --por-check). The verdict and
-the sorted quiescent end states must agree. Prints one line per failure and
-"N passed, M failed"; exits 1 on a failure. Usage: por-fuzz.py [N] [SEED].
+Writes N small scenarios from a seed and explores each, under a variant
+picked at random. Two in three are free-form (CPU cores and DIMMs hot-plugged
+and unplugged by two or three independent scripts, waits with and without
+timeouts, guest CPU offlining, a migration and unplugs on its destination, a
+reset); one in three has two or three clients running the same random script,
+each on its own core, beside a script that may wait for all of them, migrate,
+reset or offline a CPU. Each is explored with --por none --symmetry off, then
+--por sleep and dpor with the symmetry and dpor without it (all three with
+--por-check). The verdict and the quiescent end states must agree. Prints
+one line per failure and "N passed, M failed"; exits 1 on a failure.
+Usage: por-fuzz.py [N] [SEED].
 """
 import os
 import random
@@ -70,10 +74,37 @@ def scenario(rng, n):
     return "\n".join(lines) + "\n"
 
 
+def client_line(rng, i):
+    """One line of the clients' common script, for client i's own core."""
+    return rng.choice([f"do src device_add cpu core{i} core-id={i}",
+                       f"do src device_del core{i}", f"do dst device_del core{i}",
+                       f"wait src guest-online core{i} timeout=30s",
+                       f"wait src guest-online core{i} timeout=20ms",
+                       "wait dst migrated timeout=60s", "wait src quiescent"])
+
+
+def symmetric(rng, n):
+    """Clients equal up to their cores, and one other script."""
+    k = rng.randint(2, 3)
+    template = [rng.randrange(1 << 30) for _ in range(rng.randint(1, 2))]
+    lines = [f"scenario fuzz-{n}", "machine src cores=5", "machine dst like=src incoming=defer"]
+    for i in range(1, k + 1):
+        lines.append(f"script client{i}")
+        lines.append(f"do src device_add cpu core{i} core-id={i}")
+        lines += [client_line(random.Random(t), i) for t in template]
+    lines.append("script other")
+    cores = " ".join(f"core{i}" for i in range(1, k + 1))
+    for kind in rng.sample(["online", "migrate", "reset", "offline"], rng.randint(1, 2)):
+        lines.append({"online": f"wait src guest-online {cores} timeout=30s",
+                      "migrate": "do migrate src dst", "reset": "do src system_reset",
+                      "offline": f"do src guest cpu-offline {rng.randint(0, k)}"}[kind])
+    return "\n".join(lines) + "\n"
+
+
 def explore(path, mode, end, variant):
-    args = [DRCSIM, "explore", path, "--variant", variant, "--por", mode, "--end-states", end]
-    if mode != "none":
-        args.append("--por-check")
+    mode, sym = mode.split(":")
+    args = [DRCSIM, "explore", path, "--variant", variant, "--por", mode, "--symmetry", sym,
+            "--end-states", end, "--por-check"]
     p = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
     verdict = [l.split(": ", 1)[1] for l in p.stdout.splitlines() if " under " in l]
     return p.returncode, verdict, p.stdout + p.stderr
@@ -84,14 +115,14 @@ def main():
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     rng = random.Random(seed)
     variants = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "variants")) if f.endswith(".var"))
-    passed = failed = skipped = 0
+    passed = failed = skipped = symmetric_runs = 0
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(count):
             path = os.path.join(tmp, f"fuzz-{n}.scn")
             with open(path, "w") as f:
-                f.write(scenario(rng, n))
+                f.write(symmetric(rng, n) if n % 3 == 2 else scenario(rng, n))
             variant = random.Random(seed * 7919 + n).choice(variants)   # scenarios stay as they were
-            rc, base, out = explore(path, "none", os.path.join(tmp, "none.end"), variant)
+            rc, base, out = explore(path, "none:off", os.path.join(tmp, "none.end"), variant)
             if rc == 2:          # the scenario itself is refused: not a reduction matter
                 skipped += 1
                 continue
@@ -100,8 +131,8 @@ def main():
                 print(f"FAIL - seed {seed} scenario {n} {variant} none: no verdict (exit {rc})")
                 print("       " + out.strip().replace("\n", "\n       "))
                 continue
-            for mode in ("sleep", "dpor"):
-                end = os.path.join(tmp, mode + ".end")
+            for mode in ("sleep:on", "dpor:on", "dpor:off"):
+                end = os.path.join(tmp, mode.replace(":", "-") + ".end")
                 rc2, got, out2 = explore(path, mode, end, variant)
                 same_end = open(os.path.join(tmp, "none.end")).read() == open(end).read() \
                     if os.path.exists(end) else False
@@ -113,7 +144,9 @@ def main():
                     print("       " + out2.strip().replace("\n", "\n       "))
                 else:
                     passed += 1
-    print(f"{passed} passed, {failed} failed ({skipped} scenarios refused)")
+                    symmetric_runs += "\nsymmetry on:" in "\n" + out2
+    print(f"{passed} passed, {failed} failed ({skipped} scenarios refused, "
+          f"{symmetric_runs} runs with interchangeable clients)")
     return 1 if failed else 0
 
 

@@ -1,10 +1,12 @@
 #!/bin/sh
-# Soundness of the partial-order reduction: for every catalogue scenario and
-# every variant, `--por sleep` and `--por dpor` report the same verdict, the
-# same violation families and the same set of quiescent end states as
-# `--por none`, and `--por-check` finds no step outside its footprint and no
-# diamond that fails to close; `--jobs 2` with dpor (threads sharing the
-# visited set) reports the same verdict too. Prints failures and a total.
+# Soundness of the reductions: for every catalogue scenario and every
+# variant, `--por sleep` and `--por dpor` with the client symmetry, and
+# `--por dpor --symmetry off`, report the same verdict, the same violation
+# families and the same set of quiescent end states (fingerprints up to the
+# symmetry) as `--por none --symmetry off`; `--por-check` finds no step
+# outside its footprint, no diamond that fails to close and no permutation
+# that fails to commute; `--jobs 2` with dpor reports the same verdict too.
+# Prints failures and a total.
 set -u
 : "${DRCSIM:=build/drcsim}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -19,25 +21,26 @@ for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
            scenarios/scaling/parallel-dimms-[1-3].scn; do
     for var in variants/*.var; do
         v=$(basename "$var" .var)
-        "$DRCSIM" explore "$scn" --variant "$v" --por none --end-states "$tmp/none.end" \
-            >"$tmp/none.out" 2>&1
+        "$DRCSIM" explore "$scn" --variant "$v" --por none --symmetry off \
+            --end-states "$tmp/none.end" >"$tmp/none.out" 2>&1
         if [ -z "$(verdict "$tmp/none.out")" ]; then   # nothing to compare against
             fail=$((fail + 1)); echo "FAIL - $scn $v none: no verdict"
             sed 's/^/       /' "$tmp/none.out" | head -5
             continue
         fi
-        for mode in sleep dpor; do
-            "$DRCSIM" explore "$scn" --variant "$v" --por "$mode" --por-check \
+        for run in sleep:on dpor:on dpor:off; do
+            mode=${run%:*} sym=${run#*:}
+            "$DRCSIM" explore "$scn" --variant "$v" --por "$mode" --symmetry "$sym" --por-check \
                 --end-states "$tmp/$mode.end" >"$tmp/$mode.out" 2>&1
             rc=$?
             if [ $rc -gt 1 ]; then
-                fail=$((fail + 1)); echo "FAIL - $scn $v $mode: exit $rc"
+                fail=$((fail + 1)); echo "FAIL - $scn $v $run: exit $rc"
                 sed 's/^/       /' "$tmp/$mode.out" | head -5
             elif [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/$mode.out")" ]; then
                 fail=$((fail + 1))
-                echo "FAIL - $scn $v $mode: '$(verdict "$tmp/$mode.out")' but none: '$(verdict "$tmp/none.out")'"
+                echo "FAIL - $scn $v $run: '$(verdict "$tmp/$mode.out")' but none: '$(verdict "$tmp/none.out")'"
             elif ! cmp -s "$tmp/none.end" "$tmp/$mode.end"; then
-                fail=$((fail + 1)); echo "FAIL - $scn $v $mode: other quiescent end states"
+                fail=$((fail + 1)); echo "FAIL - $scn $v $run: other quiescent end states"
             else
                 pass=$((pass + 1))
             fi

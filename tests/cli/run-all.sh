@@ -56,21 +56,39 @@ expect_run "the counterexample trace replays" 0 'all [0-9]+ lines identical' "$D
 # --- exploration modes: each gives the same answer as the plain search ------------------
 pc4=scenarios/scaling/parallel-cores-4.scn
 pc5=scenarios/scaling/parallel-cores-5.scn
-expect_run "parallel-cores-4 --por none: 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --por none
-expect_run "--jobs 2 --por none: the same 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --jobs 2 --por none
-expect_run "--por sleep: the same 14601 states, fewer transitions" 0 '^states 14601  transitions 14904 ' "$DRCSIM" explore "$pc4" --por sleep
-expect_run "--por dpor (default): 6017 states" 0 '^states 6017  transitions 6200 ' "$DRCSIM" explore "$pc4"
-expect_run "--por dpor says how much it reduced" 0 '^reduction dpor: 5344 states expanded through a smaller persistent set, 0 expanded fully' "$DRCSIM" explore "$pc4"
-expect_run "--por-check: footprints and diamonds hold" 0 '^states 6017 ' "$DRCSIM" explore "$pc4" --por-check
-"$DRCSIM" explore "$pc4" --json "$tmp/por.json" >/dev/null 2>&1
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["por"], r["states"], r["reduced_states"]) == ("dpor", 6017, 5344), r' "$tmp/por.json" \
+expect_run "parallel-cores-4 --por none --symmetry off: 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --por none --symmetry off
+expect_run "--jobs 2 --por none: the same 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --jobs 2 --por none --symmetry off
+expect_run "--por sleep: the same 14601 states, fewer transitions" 0 '^states 14601  transitions 14904 ' "$DRCSIM" explore "$pc4" --por sleep --symmetry off
+expect_run "--por dpor --symmetry off: 6017 states" 0 '^states 6017  transitions 6200 ' "$DRCSIM" explore "$pc4" --symmetry off
+expect_run "--por dpor says how much it reduced" 0 '^reduction dpor: 5344 states expanded through a smaller persistent set, 0 expanded fully' "$DRCSIM" explore "$pc4" --symmetry off
+expect_run "--por-check: footprints and diamonds hold" 0 '^states 6017 ' "$DRCSIM" explore "$pc4" --por-check --symmetry off
+expect_run "dpor with the client symmetry (default): 418 states, one end state" 0 '^states 418  transitions 439  depth 194  quiescent 1 ' "$DRCSIM" explore "$pc4"
+expect_run "the symmetry names the clients it folds" 0 '^symmetry on: 4 interchangeable clients \(client1 client2 client3 client4\), 400 states stored as another order of them$' "$DRCSIM" explore "$pc4"
+expect_run "--symmetry alone (no reduction): 841 states" 0 '^states 841  transitions 1886 ' "$DRCSIM" explore "$pc4" --por none
+expect_run "--symmetry off says so" 0 '^symmetry off: 4 interchangeable clients \(client1 client2 client3 client4\)$' "$DRCSIM" explore "$pc4" --symmetry off
+expect_run "--por-check proves every permutation used" 0 '^states 418 ' "$DRCSIM" explore "$pc4" --por-check
+expect_run "parallel-cores-8 with both: 1420 states" 0 '^states 1420  transitions 1559 ' "$DRCSIM" explore scenarios/scaling/parallel-cores-8.scn
+"$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn >"$tmp/out" 2>&1
+grep -q '^symmetry' "$tmp/out" && bad "no symmetry line where no clients are alike" || ok "no symmetry line where no clients are alike"
+expect_run "an unknown --symmetry value is refused" 2 '^drcsim explore: --symmetry takes on or off$' "$DRCSIM" explore "$pc4" --symmetry sometimes
+expect_run "--symmetry goes with the depth-first search only" 2 'not --sample, --shortest or --split' "$DRCSIM" explore "$pc4" --symmetry off --shortest
+"$DRCSIM" explore "$pc4" --json "$tmp/por.json" --symmetry off >/dev/null 2>&1
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["por"], r["states"], r["reduced_states"], r["symmetric_states"]) == ("dpor", 6017, 5344, 0), r' "$tmp/por.json" \
     && ok "--json names the reduction and what it did" || bad "--json names the reduction and what it did"
+"$DRCSIM" explore "$pc4" --json "$tmp/sym.json" >/dev/null 2>&1
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["states"], r["symmetric_states"]) == (418, 400), r' "$tmp/sym.json" \
+    && ok "--json counts the states stored in another client order" || bad "--json counts the states stored in another client order"
+"$DRCSIM" explore "$pc4" --por none --symmetry off --end-states "$tmp/pc4-none.end" >/dev/null 2>&1
+"$DRCSIM" explore "$pc4" --end-states "$tmp/pc4-sym.end" >/dev/null 2>&1
+[ "$(wc -l <"$tmp/pc4-none.end")" -eq 1 ] && cmp -s "$tmp/pc4-none.end" "$tmp/pc4-sym.end" \
+    && ok "--end-states: the 4 quiescent worlds are one up to symmetry, with or without it" \
+    || bad "--end-states: the 4 quiescent worlds are one up to symmetry, with or without it"
 expect_run "an unknown --por mode is refused" 2 '^drcsim explore: --por takes none, sleep or dpor$' "$DRCSIM" explore "$pc4" --por stubborn
 expect_run "--por goes with the depth-first search only" 2 'not --sample, --shortest' "$DRCSIM" explore "$pc4" --por dpor --shortest
-expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless --por none
-expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none
-expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none
-expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none
+expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless --por none --symmetry off
+expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
+expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
+expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
 expect_run "--lossless with --bitstate is refused" 2 'exclude each other' "$DRCSIM" explore "$pc4" --lossless --bitstate
 expect_run "--shortest: the counterexample is 44 steps" 1 'replay: drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule 0\*44$' \
     "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --shortest
@@ -104,7 +122,7 @@ replay=$("$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json | se
 expect_run "the merged counterexample replays to the same violation" 1 'guest-dt-mismatch' "$DRCSIM" run $replay
 printf '{"job":0}\n' >"$tmp/notajob.json"
 expect_run "a file that is not a job" 2 "^$tmp/notajob.json:1:1: error: not a drcsim job" "$DRCSIM" explore --job "$tmp/notajob.json"
-sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/s4/job-000.json" >"$tmp/badprefix.json"
+sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/ccs/job-000.json" >"$tmp/badprefix.json"
 expect_run "a job prefix that is not a schedule of the scenario" 2 "^$tmp/badprefix.json:1:1: error: prefix 0 " "$DRCSIM" explore --job "$tmp/badprefix.json"
 sed 's/"scenario_xxh3":"[0-9a-f]*"/"scenario_xxh3":"0000000000000000"/' "$tmp/s4/job-000.json" >"$tmp/stale.json"
 expect_run "a job whose scenario changed since the split" 2 "^$tmp/stale.json:1:1: error: .* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale.json"

@@ -1,0 +1,21 @@
+/*
+ * Symmetry in the search (explore_symmetry.c): the visited-set key of a
+ * world up to the model's interchangeable members, and the --por-check
+ * proof that a permutation commutes with a step.
+ */
+#ifndef DRCSIM_EXPLORE_SYMMETRY_H
+#define DRCSIM_EXPLORE_SYMMETRY_H
+
+#include "explore.h"
+
+/* The fingerprint of w's representative (on: with the model's symmetry);
+ * *stored is w itself or scratch holding the representative. */
+uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scratch,
+                 const void **stored);
+
+/* The permutation sym_order picks for w maps step (fired: child) onto a step
+ * of the permuted world with the permuted child and the same verdict. */
+bool sym_check(const struct engine_model *m, const struct checker *c, const void *w,
+               const struct step *step, const void *child);
+
+#endif

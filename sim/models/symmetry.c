@@ -1,0 +1,265 @@
+/*
+ * Interchangeable clients (symmetry.h). symmetry_init finds scripts equal
+ * up to their own core, checks that nothing else in the scenario or knob
+ * set tells the cores apart, and records each core's configure-connector
+ * digests; sim_sym_order and sim_sym_apply (symmetry_apply.c) use them.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "drc_fdt.h"
+#include "sim.h"
+#include "symmetry.h"
+
+static bool no(struct sim *s, const char *why)
+{
+    snprintf(s->sym.why_not, sizeof(s->sym.why_not), "%s", why);
+    s->sym.n = 0;
+    return false;
+}
+
+/* The only device a client line may name is its own core (or none). */
+static bool client_line(const struct scn_line *l, int *dev)
+{
+    int d = l->device == SCN_NO_DEVICE ? -1 : l->device;
+
+    if (l->kind == LINE_DO && l->action != DO_DEVICE_ADD && l->action != DO_DEVICE_DEL)
+        return false;
+    if (l->kind != LINE_DO && l->kind != LINE_WAIT)
+        return false;
+    if (l->kind == LINE_WAIT && l->action == WAIT_QUIESCENT)
+        return false;   /* script_pending wakes the lowest-numbered quiescent waiter first */
+    if (l->kind == LINE_WAIT && l->action == WAIT_GUEST_ONLINE && l->devices != 1u << l->device)
+        return false;
+    if (d < 0)
+        return l->kind == LINE_WAIT;
+    if (*dev >= 0 && *dev != d)
+        return false;
+    *dev = d;
+    return true;
+}
+
+/* Script i's own core, or -1 when it is not a client. */
+static int client_core(const struct sim *s, int i)
+{
+    const struct scenario *scn = s->scn;
+    int dev = -1;
+
+    for (int k = 0; k < scn->script_count[i]; k++)
+        if (!client_line(&scn->lines[scn->script_first[i] + k], &dev))
+            return -1;
+    if (dev < 0 || scn->devices[dev].type != DEV_CPU_CORE || scn->devices[dev].core_id == 0)
+        return -1;
+    return dev;
+}
+
+/* Scripts i and j do the same, each to its own core. */
+static bool same_client(const struct scenario *scn, int i, int j)
+{
+    if (scn->script_count[i] != scn->script_count[j])
+        return false;
+    for (int k = 0; k < scn->script_count[i]; k++) {
+        struct scn_line a = scn->lines[scn->script_first[i] + k];
+        struct scn_line b = scn->lines[scn->script_first[j] + k];
+        if ((a.device == SCN_NO_DEVICE) != (b.device == SCN_NO_DEVICE))
+            return false;
+        a.device = b.device = 0;
+        a.devices = b.devices = 0;
+        a.script = b.script = 0;
+        a.loc = b.loc = (struct scn_loc){ 0 };
+        if (memcmp(&a, &b, sizeof(a)))
+            return false;
+    }
+    return true;
+}
+
+static uint16_t member_devices(const struct sim_symmetry *y)
+{
+    uint16_t mask = 0;
+
+    for (int k = 0; k < y->n; k++)
+        mask |= (uint16_t)(1u << y->mem[k].device);
+    return mask;
+}
+
+/* Every other line names all members' cores together or none of them. */
+static bool others_blind(const struct sim *s, const char **why)
+{
+    const struct scenario *scn = s->scn;
+    uint16_t mask = member_devices(&s->sym);
+    bool member[MAX_SCRIPTS] = { false };
+
+    for (int k = 0; k < s->sym.n; k++)
+        member[s->sym.mem[k].script] = true;
+    for (int i = 0; i < scn->nlines; i++) {
+        const struct scn_line *l = &scn->lines[i];
+        if (member[l->script])
+            continue;
+        if (l->kind == LINE_RTAS || l->kind == LINE_ASSERT ||
+            (l->kind == LINE_DO && (l->action == DO_SETVCPUS || do_is_guest_action(l->action))))
+            return *why = "another script makes RTAS calls, asserts, setvcpus or guest actions", false;
+        if (l->kind == LINE_DO && l->action == DO_SYSTEM_RESET)
+            return *why = "a reset completes pending unplugs in DRC order (spapr_drc_reset_all)", false;
+        if (l->kind == LINE_WAIT && l->action == WAIT_GUEST_ONLINE &&
+            (l->devices & mask) && (l->devices & mask) != mask)
+            return *why = "another script waits for some of the clients' cores", false;
+        if (l->kind != LINE_WAIT || l->action != WAIT_GUEST_ONLINE)
+            if (l->device != SCN_NO_DEVICE && (mask >> l->device & 1))
+                return *why = "another script acts on a client's core", false;
+    }
+    return true;
+}
+
+/* Each expectation on one member's core is made on every member's core. */
+static bool expects_blind(const struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+    uint16_t mask = member_devices(&s->sym);
+
+    for (int i = 0; i < scn->nexpects; i++) {
+        struct scn_expect e = scn->expects[i];
+        if (e.kind == EXPECT_DRC)
+            return false;   /* a DRC named by index or core-id */
+        if (e.device == SCN_NO_DEVICE || !(mask >> e.device & 1))
+            continue;
+        for (int k = 0; k < s->sym.n; k++) {
+            bool found = false;
+            for (int j = 0; j < scn->nexpects && !found; j++) {
+                struct scn_expect f = scn->expects[j];
+                f.loc = e.loc;
+                e.device = s->sym.mem[k].device;
+                found = !memcmp(&e, &f, sizeof(e));
+            }
+            if (!found)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The guest's digest after each configure-connector call; false if the walk differs from member 0's. */
+static bool walk_fragment(struct sim *s, int m, int k)
+{
+    struct sim_symmetry *y = &s->sym;
+    const struct drc_fragment *f = &s->m[m].fragments[y->cpu_first + y->mem[k].core];
+    const struct drc_fragment *f0 = &s->m[m].fragments[y->cpu_first + y->mem[0].core];
+    struct spapr_drc d = { .fdt = 1, .ccs_offset = (int16_t)f->start };
+    struct spapr_drc d0 = { .fdt = 1, .ccs_offset = (int16_t)f0->start };
+    struct drc_cc_item it, it0;
+    uint64_t h = 0;
+    unsigned j = 0;
+    int rc;
+
+    if (!f->fdt || !f0->fdt || f->start != f0->start)
+        return false;
+    do {
+        rc = drc_cc_next(f, &d, &it);
+        if (drc_cc_next(f0, &d0, &it0) != rc || d.ccs_offset != d0.ccs_offset || j >= SYM_MAX_CC)
+            return false;
+        h = drc_cc_digest(h, rc, &it);
+        if (m > 0 && y->cc_prefix[k][j + 1] != h)
+            return false;   /* the machines' fragments differ */
+        y->cc_prefix[k][++j] = h;
+    } while (rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
+             rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT);
+    y->ncc = (uint8_t)j;
+    return true;
+}
+
+/*
+ * Every machine has the same DRCs and host, so that migration loads every
+ * section (a failing one would stop vmstate_load in DRC order), and the
+ * members' DRCs walk alike.
+ */
+static bool drcs_alike(struct sim *s)
+{
+    struct sim_symmetry *y = &s->sym;
+
+    for (int m = 1; m < s->scn->nmachines; m++) {
+        if (s->m[m].ndrcs != s->m[0].ndrcs || s->scn->machines[m].host != s->scn->machines[0].host)
+            return false;
+        for (int k = 0; k < s->m[0].ndrcs; k++)
+            if (s->m[m].drcs[k].index != s->m[0].drcs[k].index)
+                return false;
+    }
+    y->cpu_first = s->m[0].cpu_first;
+    for (int m = 0; m < s->scn->nmachines; m++)
+        for (int k = 0; k < y->n; k++) {
+            int slot = y->cpu_first + y->mem[k].core;
+            if (s->m[m].cpu_first != y->cpu_first || y->mem[k].core >= s->m[m].ncpu)
+                return false;
+            if (m == 0)
+                y->mem[k].index = s->m[0].drcs[slot].index;
+            if (s->m[m].drcs[slot].index != y->mem[k].index || !walk_fragment(s, m, k))
+                return false;
+        }
+    return true;
+}
+
+/* The largest class of equal clients, in script order. */
+static void find_members(struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+    int core_dev[MAX_SCRIPTS], best = -1, best_n = 1;
+
+    for (int i = 0; i < scn->nscripts; i++)
+        core_dev[i] = client_core(s, i);
+    for (int i = 0; i < scn->nscripts; i++) {
+        int n = 0;
+        for (int j = 0; core_dev[i] >= 0 && j < scn->nscripts; j++)
+            n += core_dev[j] >= 0 && same_client(scn, i, j);
+        if (n > best_n)
+            best = i, best_n = n;
+    }
+    s->sym.n = 0;
+    for (int j = 0; best >= 0 && j < scn->nscripts; j++)
+        if (core_dev[j] >= 0 && same_client(scn, best, j) && s->sym.n < ENGINE_MAX_MEMBERS &&
+            !(member_devices(&s->sym) >> core_dev[j] & 1)) {   /* one member per core */
+            struct sym_member *mb = &s->sym.mem[s->sym.n++];
+            mb->script = (uint8_t)j;
+            mb->device = (uint8_t)core_dev[j];
+            mb->core = scn->devices[core_dev[j]].core_id;
+        }
+}
+
+void symmetry_init(struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+    const char *why = NULL;
+
+    memset(&s->sym, 0, sizeof(s->sym));
+    find_members(s);
+    s->sym.alike = s->sym.n;
+    if (s->sym.n < 2) {
+        no(s, "no two scripts do the same to their own cores");
+        return;
+    }
+    for (int c = 0; c < scn->ncoldplug; c++)
+        for (int k = 0; k < s->sym.n; k++)
+            if (scn->coldplug[c].device == s->sym.mem[k].device) {
+                no(s, "a client's core is also on a command line");
+                return;
+            }
+    if (knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT)) {
+        no(s, "qemu.cpu-unplug-timeout times out the lowest pending core first");
+        return;
+    }
+    if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD &&
+        !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG)) {   /* libvirt_actions.c migrate_prepare */
+        no(s, "the destination's hotplug events for the migrated cores queue in core order");
+        return;
+    }
+    if (knob_on(&s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD)) {
+        no(s, "qemu.drc-reset-pre-load resets the destination's DRCs in order");
+        return;
+    }
+    if (!others_blind(s, &why)) {
+        no(s, why);
+        return;
+    }
+    if (!expects_blind(s)) {
+        no(s, "an expect line tells the clients' cores apart");
+        return;
+    }
+    if (!drcs_alike(s))
+        no(s, "the machines' DRCs or hosts differ, or the clients' cores' device trees do");
+}

@@ -1,0 +1,46 @@
+/*
+ * Interchangeable clients: scripts that do the same thing, each to its own
+ * hot-plugged core. Permuting them (scripts, cores, DRCs, indexes, bits)
+ * maps a world onto an equivalent one, so the search stores one world per
+ * orbit: the one whose members are sorted by their state.
+ */
+#ifndef DRCSIM_SYMMETRY_H
+#define DRCSIM_SYMMETRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "world.h"
+
+struct sim;
+struct step;
+
+#define SYM_MAX_CC 64   /* configure-connector items of a core's fragment */
+
+struct sym_member {
+    uint8_t script, device, core;   /* core = core-id: DRC slot cpu_first + core */
+    uint32_t index;                 /* the CPU DRC index, the same on every machine */
+};
+
+struct sim_symmetry {
+    uint8_t n;                      /* members; below 2: no symmetry */
+    uint8_t alike;                  /* clients found alike, even where why_not refused them */
+    uint8_t ncc;                    /* configure-connector calls of a full walk */
+    uint8_t cpu_first;              /* the same on every machine */
+    struct sym_member mem[MAX_SCRIPTS];
+    uint64_t cc_prefix[MAX_SCRIPTS][SYM_MAX_CC + 1];  /* the guest's digest after j calls */
+    char why_not[96];               /* the first reason there is none, for the trace */
+};
+
+/* Find the members (sim_init, after the fragments are built). */
+void symmetry_init(struct sim *s);
+
+/* j + 1 when digest is the guest's digest after j calls on member a's tree, else 0. */
+unsigned sym_prefix_of(const struct sim_symmetry *y, int a, uint64_t digest);
+/* 1 + the position in member a's script of the line that failed, or 0. */
+unsigned sym_failure_at(const struct sim *s, const struct world *w, int a);
+
+unsigned sim_sym_order(const void *ctx, const void *world, uint8_t *perm);
+bool sim_sym_apply(const void *ctx, const uint8_t *perm, const void *in, void *out);
+void sim_sym_step(const void *ctx, const uint8_t *perm, struct step *st);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * Permuting interchangeable clients (symmetry.h): the world with member
+ * perm[k]'s state moved to member k, every script, core, DRC slot, DRC index
+ * and device reference renamed with it: stale DRC indexes and slots too
+ * (0 never names a member), a job owner or a libvirt event's device only
+ * while in use (0 names script 0 and device 0). A world it cannot map (a digest
+ * that is no prefix of its core's own tree) is refused and stays as it is.
+ */
+#include <string.h>
+#include "sim.h"
+#include "symmetry.h"
+
+/* Renamings of one permutation: full maps (identity outside the members) and member pairs. */
+struct renaming {
+    uint8_t script[MAX_SCRIPTS], dev[MAX_DEVICES];
+    uint8_t to[ENGINE_MAX_MEMBERS];   /* member a goes to member to[a] */
+    unsigned n;
+    uint8_t dev_from[ENGINE_MAX_MEMBERS], dev_to[ENGINE_MAX_MEMBERS];
+    uint8_t core_from[ENGINE_MAX_MEMBERS], core_to[ENGINE_MAX_MEMBERS];
+    uint8_t slot_from[ENGINE_MAX_MEMBERS], slot_to[ENGINE_MAX_MEMBERS];
+};
+
+static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, struct renaming *r)
+{
+    for (unsigned i = 0; i < MAX_SCRIPTS; i++)
+        r->script[i] = (uint8_t)i;
+    for (unsigned i = 0; i < MAX_DEVICES; i++)
+        r->dev[i] = (uint8_t)i;
+    r->n = y->n;
+    for (unsigned k = 0; k < y->n; k++)
+        r->to[perm[k]] = (uint8_t)k;
+    for (unsigned a = 0; a < y->n; a++) {
+        const struct sym_member *from = &y->mem[a], *to = &y->mem[r->to[a]];
+        r->script[from->script] = to->script;
+        r->dev[from->device] = to->device;
+        r->dev_from[a] = from->device, r->dev_to[a] = to->device;
+        r->core_from[a] = from->core, r->core_to[a] = to->core;
+        r->slot_from[a] = (uint8_t)(y->cpu_first + from->core);
+        r->slot_to[a] = (uint8_t)(y->cpu_first + to->core);
+    }
+}
+
+/* A slot, core or other bit number moved along the member pairs (from[k] -> to[k]). */
+static unsigned rename_num(unsigned v, const uint8_t *from, const uint8_t *to, unsigned n)
+{
+    for (unsigned k = 0; k < n; k++)
+        if (from[k] == v)
+            return to[k];
+    return v;
+}
+
+static uint32_t rename_index(const struct sim_symmetry *y, const struct renaming *r, uint32_t index)
+{
+    for (unsigned a = 0; a < y->n; a++)
+        if (y->mem[a].index == index)
+            return y->mem[r->to[a]].index;
+    return index;
+}
+
+/* Bits moved along the member pairs; the members only swap bits among themselves. */
+static uint64_t rename_bits(uint64_t bits, const uint8_t *from, const uint8_t *to, unsigned n)
+{
+    uint64_t out = bits;
+
+    for (unsigned k = 0; k < n; k++)
+        out &= ~(1ull << from[k]);
+    for (unsigned k = 0; k < n; k++)
+        out |= (bits >> from[k] & 1) << to[k];
+    return out;
+}
+
+#define DEV_BITS(r, v)  ((uint16_t)rename_bits((v), (r)->dev_from, (r)->dev_to, (r)->n))
+#define CORE_BITS(r, v) ((uint16_t)rename_bits((v), (r)->core_from, (r)->core_to, (r)->n))
+
+static uint8_t rename_dev_ref(const struct renaming *r, uint8_t dev_plus_1)
+{
+    if (!dev_plus_1 || dev_plus_1 == DRC_DEV_BUILTIN || dev_plus_1 > MAX_DEVICES)
+        return dev_plus_1;
+    return (uint8_t)(r->dev[dev_plus_1 - 1] + 1);
+}
+
+static uint8_t rename_slot(const struct renaming *r, uint8_t slot)
+{
+    return (uint8_t)rename_num(slot, r->slot_from, r->slot_to, r->n);
+}
+
+static void rename_machine(const struct sim_symmetry *y, const struct renaming *r,
+                           const struct spapr_machine *in, struct spapr_machine *out)
+{
+    for (unsigned k = 0; k < r->n; k++) {
+        out->drcs[r->slot_to[k]] = in->drcs[r->slot_from[k]];
+        out->devices[r->dev_to[k]] = in->devices[r->dev_from[k]];
+    }
+    for (unsigned k = 0; k < MAX_DRCS; k++)
+        out->drcs[k].dev = rename_dev_ref(r, out->drcs[k].dev);
+    out->deleted = DEV_BITS(r, in->deleted);
+    out->unplug_guest_error = DEV_BITS(r, in->unplug_guest_error);
+    out->mem_unplug_error = DEV_BITS(r, in->mem_unplug_error);
+    out->unplug_timed_out = DEV_BITS(r, in->unplug_timed_out);
+    out->fdt_cpus = CORE_BITS(r, in->fdt_cpus);
+    out->vcpu_compat = CORE_BITS(r, in->vcpu_compat);
+    for (unsigned i = 0; i < MAX_EVENTS; i++)
+        out->events[i].index = rename_index(y, r, in->events[i].index);
+    out->abort_drc = rename_slot(r, in->abort_drc);
+}
+
+/* The guest; false when its DLPAR operation's digest cannot be renamed. */
+static bool rename_guest(const struct sim_symmetry *y, const struct renaming *r,
+                         const struct guest_state *in, struct guest_state *out)
+{
+    out->cpus = CORE_BITS(r, in->cpus);
+    out->online = CORE_BITS(r, in->online);
+    out->dlpar_failed = rename_bits(in->dlpar_failed, r->slot_from, r->slot_to, r->n);
+    out->dt_mismatch_drc = rename_slot(r, in->dt_mismatch_drc);
+    out->ras_log_buf.index = rename_index(y, r, in->ras_log_buf.index);
+    for (unsigned i = 0; i < MAX_GUEST_WORK; i++)
+        out->work[i].index = rename_index(y, r, in->work[i].index);
+    out->op.index = rename_index(y, r, in->op.index);
+    for (unsigned a = 0; a < y->n; a++)
+        if (y->mem[a].index == in->op.index) {
+            unsigned j = sym_prefix_of(y, (int)a, in->op.cc_digest);
+            if (!j)
+                return false;
+            out->op.cc_digest = y->cc_prefix[r->to[a]][j - 1];
+        }
+    return true;
+}
+
+static void rename_libvirt(const struct renaming *r, const struct libvirt_state *in,
+                           struct libvirt_state *out)
+{
+    if (in->job && in->job_owner < MAX_SCRIPTS)   /* job_owner 0 also means nobody */
+        out->job_owner = r->script[in->job_owner];
+    out->unplug_dev = rename_dev_ref(r, in->unplug_dev);
+    for (int m = 0; m < MAX_MACHINES; m++) {
+        out->xml[m] = DEV_BITS(r, in->xml[m]);
+        out->deferred[m] = DEV_BITS(r, in->deferred[m]);
+    }
+    out->mig_xml = DEV_BITS(r, in->mig_xml);
+    out->failed_report = DEV_BITS(r, in->failed_report);
+    out->false_unplug = DEV_BITS(r, in->false_unplug);
+    for (unsigned i = 0; i < in->nevents; i++)   /* dev 0 is a device: not the unused entries */
+        if (in->events[i].dev < MAX_DEVICES)
+            out->events[i].dev = r->dev[in->events[i].dev];
+}
+
+static void rename_scripts(const struct sim *s, const struct renaming *r, const struct world *in,
+                           struct world *out)
+{
+    for (unsigned a = 0; a < s->sym.n; a++) {
+        unsigned from = s->sym.mem[a].script, to = r->script[from];
+        out->scripts[to] = in->scripts[from];
+        out->actors[ACTOR_SCRIPT0 + to] = in->actors[ACTOR_SCRIPT0 + from];
+    }
+    for (unsigned a = 0; a < s->sym.n; a++) {
+        unsigned j = sym_failure_at(s, in, (int)a);
+        if (j) {
+            const struct sym_member *to = &s->sym.mem[r->to[a]];
+            out->failure.line = s->scn->lines[s->scn->script_first[to->script] + j - 1].loc.line;
+        }
+    }
+}
+
+bool sim_sym_apply(const void *ctx, const uint8_t *perm, const void *in_world, void *out_world)
+{
+    const struct sim *s = ctx;
+    const struct world *in = in_world;
+    struct world *out = out_world;
+    struct renaming r;
+
+    renaming_init(&s->sym, perm, &r);
+    memcpy(out, in, sizeof(*out));
+    rename_scripts(s, &r, in, out);
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        const struct actor *t = &in->actors[ACTOR_QEMU_TIMER0 + m];
+        if (t->kind)
+            out->actors[ACTOR_QEMU_TIMER0 + m].arg = rename_slot(&r, t->arg);
+        rename_machine(&s->sym, &r, &in->machines[m], &out->machines[m]);
+    }
+    out->migration.load_failed_drc = rename_slot(&r, in->migration.load_failed_drc);
+    out->migration.load_failed_cpu =
+        (uint8_t)rename_num(in->migration.load_failed_cpu, r.core_from, r.core_to, r.n);
+    rename_libvirt(&r, &in->libvirt, &out->libvirt);
+    return rename_guest(&s->sym, &r, &in->guest, &out->guest);
+}
+
+void sim_sym_step(const void *ctx, const uint8_t *perm, struct step *st)
+{
+    const struct sim *s = ctx;
+    struct renaming r;
+
+    renaming_init(&s->sym, perm, &r);
+    if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS)
+        st->actor = (uint8_t)(ACTOR_SCRIPT0 + r.script[st->actor - ACTOR_SCRIPT0]);
+    else if (st->actor >= ACTOR_QEMU_TIMER0)
+        st->arg = rename_slot(&r, st->arg);
+}
+
+unsigned sym_prefix_of(const struct sim_symmetry *y, int a, uint64_t digest)
+{
+    for (unsigned j = 0; j <= y->ncc; j++)
+        if (y->cc_prefix[a][j] == digest)
+            return j + 1;
+    return 0;
+}
+
+unsigned sym_failure_at(const struct sim *s, const struct world *w, int a)
+{
+    int script = s->sym.mem[a].script;
+
+    for (int j = 0; w->failure.line && j < s->scn->script_count[script]; j++)
+        if (s->scn->lines[s->scn->script_first[script] + j].loc.line == w->failure.line)
+            return (unsigned)j + 1;
+    return 0;
+}

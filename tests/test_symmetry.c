@@ -1,0 +1,241 @@
+/*
+ * Unit tests for interchangeable clients (sim/models/symmetry.c,
+ * symmetry_order.c, symmetry_apply.c, sim/explore_symmetry.c): which
+ * scenarios have them and why others do not, the member order of a world,
+ * the permuted world against the one the permuted history really reaches,
+ * and the key and check the search uses.
+ */
+#include "step_fixture.h"
+#include "explore_symmetry.h"
+
+#define CLIENT(i) \
+    "script client" #i "\n" \
+    "do src device_add cpu core" #i " core-id=" #i "\n" \
+    "wait dst migrated\n" \
+    "do dst device_del core" #i "\n"
+
+static const char *const machines =
+    "scenario t\n"
+    "machine src cores=4\n"
+    "machine dst like=src incoming=defer\n";
+
+static const char *const three =
+    CLIENT(1) CLIENT(2) CLIENT(3)
+    "script migration\n"
+    "wait src guest-online core1 core2 core3\n"
+    "do migrate src dst\n"
+    "expect guest cpu core1 absent\n"
+    "expect guest cpu core2 absent\n"
+    "expect guest cpu core3 absent\n";
+
+static void init(struct fix *f, const char *body)
+{
+    char *text = g_strconcat(machines, body, NULL);
+
+    fix_init(f, text);
+    g_free(text);
+}
+
+static void test_members_found(void **state)
+{
+    struct fix *f = *state;
+    const struct sim_symmetry *y;
+
+    init(f, three);
+    y = &f->sim.sym;
+    assert_int_equal(y->n, 3);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(y->mem[k].script, k);
+        assert_int_equal(y->mem[k].device, k);
+        assert_int_equal(y->mem[k].core, k + 1);
+        assert_int_equal(y->mem[k].index, 0x10000001u + (unsigned)k);
+    }
+    assert_string_equal(y->why_not, "");
+    assert_true(y->ncc > 10);   /* a core's tree: the node, its properties, the end */
+    assert_non_null(f->sim.model.sym_order);
+}
+
+/* Anything that tells the clients' cores apart leaves the symmetry out, and says why. */
+static void test_why_not(void **state)
+{
+    static const struct { const char *body, *why; int alike; } cases[] = {
+        { CLIENT(1) CLIENT(2) "script x\ndo dst device_del core1\n",
+          "another script acts on a client's core", 2 },
+        { CLIENT(1) CLIENT(2) "script x\nwait src guest-online core2\n",
+          "another script waits for some of the clients' cores", 2 },
+        { CLIENT(1) CLIENT(2) "script x\ndo src guest cpu-offline 1\n",
+          "another script makes RTAS calls, asserts, setvcpus or guest actions", 2 },
+        { CLIENT(1) CLIENT(2) "script x\ndo src system_reset\n",
+          "a reset completes pending unplugs in DRC order (spapr_drc_reset_all)", 2 },
+        { CLIENT(1) CLIENT(2) "expect guest cpu core1 absent\n",
+          "an expect line tells the clients' cores apart", 2 },
+        { CLIENT(1) CLIENT(2) "knob qemu.cpu-unplug-timeout=5s\n",
+          "qemu.cpu-unplug-timeout times out the lowest pending core first", 2 },
+        { CLIENT(1) CLIENT(2) "knob qemu.inmigrate-coldplug=off\n",
+          "the destination's hotplug events for the migrated cores queue in core order", 2 },
+        { CLIENT(1) CLIENT(2) "knob qemu.drc-reset-pre-load=on\n",
+          "qemu.drc-reset-pre-load resets the destination's DRCs in order", 2 },
+        { "script a\ndo src device_add cpu core1 core-id=1\nwait src quiescent\n"
+          "script b\ndo src device_add cpu core2 core-id=2\nwait src quiescent\n",
+          "no two scripts do the same to their own cores", 0 },
+        { "script a\ndo src device_add cpu core1 core-id=1\n"
+          "script b\ndo src device_add cpu core2 core-id=2\ndo dst device_del core2\n",
+          "no two scripts do the same to their own cores", 0 },
+        { "script a\ndo src device_add cpu core1 core-id=1\n"
+          "script b\ndo src device_add cpu core3 core-id=3\n"
+          "script c\ndo src device_add cpu core3 core-id=3\n",
+          "another script acts on a client's core", 2 },   /* one member per core */
+    };
+    struct fix *f = *state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sim_free(&f->sim);
+        trace_free(f->tr);
+        init(f, cases[i].body);
+        assert_int_equal(f->sim.sym.n, 0);
+        assert_null(f->sim.model.sym_order);
+        assert_string_equal(f->sim.sym.why_not, cases[i].why);
+        assert_int_equal(f->sim.sym.alike, cases[i].alike);
+    }
+}
+
+/* Machines that differ in host or DRCs: migration could fail on one section first. */
+static void test_machines_must_match(void **state)
+{
+    struct fix *f = *state;
+    char *text = g_strconcat("scenario t\nmachine src cores=4\n"
+                             "machine dst cores=4 host=power8 incoming=defer\n",
+                             CLIENT(1) CLIENT(2), NULL);
+
+    fix_init(f, text);
+    g_free(text);
+    assert_int_equal(f->sim.sym.n, 0);
+    assert_string_equal(f->sim.sym.why_not,
+                        "the machines' DRCs or hosts differ, or the clients' cores' device trees do");
+}
+
+/* client2 plugged first, put in order, is the world where client3 plugged first. */
+static void test_order_and_apply(void **state)
+{
+    struct fix *f = *state;
+    struct world two_first, three_first, out;
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+    int slot2, slot3;
+
+    init(f, three);
+    slot2 = f->sim.m[0].cpu_first + 2;
+    slot3 = f->sim.m[0].cpu_first + 3;
+    fire(f, ACTOR_SCRIPT0 + 1);
+    two_first = f->w;
+    f->w = f->sim.initial;
+    fire(f, ACTOR_SCRIPT0 + 2);
+    three_first = f->w;
+    assert_int_equal(sim_sym_order(&f->sim, &three_first, perm), 0);   /* already in order */
+    assert_int_equal(sim_sym_order(&f->sim, &two_first, perm), 3);
+    assert_int_equal(perm[0], 0);
+    assert_int_equal(perm[1], 2);
+    assert_int_equal(perm[2], 1);
+    assert_true(sim_sym_apply(&f->sim, perm, &two_first, &out));
+    assert_int_equal(out.machines[0].drcs[slot3].dev, 3);   /* core3's device, attached */
+    assert_int_equal(out.machines[0].drcs[slot2].dev, 0);
+    assert_int_equal(out.machines[0].events[0].index, 0x10000003);
+    assert_int_equal(out.scripts[2].pc, 1);
+    assert_int_equal(out.scripts[1].pc, 0);
+    assert_memory_equal(&out, &three_first, sizeof(out));
+}
+
+/* Deep in a run (the guest configuring core2), a permutation and its inverse undo each other. */
+static void test_apply_inverse(void **state)
+{
+    static const uint8_t swap[] = { 1, 0, 2 }, rotate[] = { 1, 2, 0 }, back[] = { 2, 0, 1 };
+    struct fix *f = *state;
+    struct world once, twice;
+
+    init(f, three);
+    fire(f, ACTOR_SCRIPT0 + 1);
+    fire(f, ACTOR_GUEST_IRQ);
+    for (int k = 0; k < 8; k++)
+        fire(f, ACTOR_GUEST_WORKER);
+    assert_int_not_equal(f->w.guest.op.cc_digest, 0);   /* mid configure-connector */
+    assert_true(sim_sym_apply(&f->sim, swap, &f->w, &once));
+    assert_int_equal(once.guest.op.index, 0x10000001);
+    assert_int_equal(once.guest.online, f->w.guest.online);   /* core2 is not online yet */
+    assert_true(sim_sym_apply(&f->sim, swap, &once, &twice));
+    assert_memory_equal(&twice, &f->w, sizeof(twice));
+    assert_true(sim_sym_apply(&f->sim, rotate, &f->w, &once));
+    assert_true(sim_sym_apply(&f->sim, back, &once, &twice));
+    assert_memory_equal(&twice, &f->w, sizeof(twice));
+}
+
+/* A digest that is no prefix of the core's own tree cannot be renamed. */
+static void test_apply_refuses_foreign_digest(void **state)
+{
+    static const uint8_t swap[] = { 1, 0, 2 };
+    struct fix *f = *state;
+    struct world out;
+
+    init(f, three);
+    fire(f, ACTOR_SCRIPT0 + 1);
+    fire(f, ACTOR_GUEST_IRQ);
+    for (int k = 0; k < 8; k++)
+        fire(f, ACTOR_GUEST_WORKER);
+    f->w.guest.op.cc_digest ^= 1;
+    assert_false(sim_sym_apply(&f->sim, swap, &f->w, &out));
+}
+
+static uint32_t no_violation(const void *ctx, const void *w, const struct step *st,
+                             struct violation *v)
+{
+    (void)ctx, (void)w, (void)st, (void)v;
+    return 0;
+}
+
+/* The search's key folds mirror worlds; its check accepts real steps and rejects a wrong child. */
+static void test_key_and_check(void **state)
+{
+    struct fix *f = *state;
+    const struct checker c = { .step = no_violation };
+    const struct engine_model *m;
+    struct world one_first, two_first, scratch, child;
+    struct step st[ENGINE_MAX_STEPS];
+    const void *stored;
+    uint64_t key;
+    unsigned n;
+
+    init(f, three);
+    m = &f->sim.model;
+    fire(f, ACTOR_SCRIPT0 + 0);
+    one_first = f->w;
+    f->w = f->sim.initial;
+    fire(f, ACTOR_SCRIPT0 + 1);
+    two_first = f->w;
+    assert_int_equal(sym_key(m, true, &one_first, &scratch, &stored),
+                     sym_key(m, true, &two_first, &scratch, &stored));
+    key = sym_key(m, false, &one_first, &scratch, &stored);
+    assert_ptr_equal(stored, &one_first);   /* off: every world is stored as itself */
+    assert_int_not_equal(key, sym_key(m, false, &two_first, &scratch, &stored));
+    sym_key(m, true, &two_first, &scratch, &stored);
+    assert_ptr_equal(stored, &scratch);     /* on: client2-first is stored in order */
+    n = engine_fireable(m, &one_first, st, ENGINE_MAX_STEPS);
+    assert_true(n >= 2);
+    for (unsigned i = 0; i < n; i++) {
+        child = one_first;
+        engine_fire(m, &child, &st[i], NULL, 0, NULL);
+        assert_true(sym_check(m, &c, &one_first, &st[i], &child));
+    }
+    assert_false(sym_check(m, &c, &one_first, &st[0], &one_first));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_members_found, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_why_not, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_machines_must_match, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_order_and_apply, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_apply_inverse, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_apply_refuses_foreign_digest, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_key_and_check, fix_setup, fix_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
