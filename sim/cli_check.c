@@ -9,7 +9,7 @@
 #include "cli.h"
 
 struct check_cli {
-    char *junit, *json, *job, *out, *por;
+    char *junit, *json, *job, *out, *por, *symmetry;
     enum por_mode por_mode;
     int split;
     GString *junit_xml, *json_out;
@@ -83,7 +83,8 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
 {
     struct loaded l;
     struct explore_stats st;
-    struct explore_opts eo = { .por = c->por_mode };   /* tests/cli/por-soundness.sh */
+    struct explore_opts eo = { .por = c->por_mode,   /* tests/cli/por-soundness.sh */
+                               .no_symmetry = c->symmetry && !strcmp(c->symmetry, "off") };
     char err[1024], exp_s[256], got_s[256];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
@@ -151,6 +152,8 @@ static const char *check_conflict(struct check_cli *c, int argc)
         return "--out goes with --split";
     if (c->por && !por_mode_parse(c->por, &c->por_mode))
         return "--por takes none, sleep or dpor";
+    if (c->symmetry && strcmp(c->symmetry, "on") && strcmp(c->symmetry, "off"))
+        return "--symmetry takes on or off";
     return NULL;
 }
 
@@ -165,6 +168,9 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
         { "por", 0, 0, G_OPTION_ARG_STRING, &c->por,
           "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
+        { "symmetry", 0, 0, G_OPTION_ARG_STRING, &c->symmetry,
+          "Interchangeable clients: store one order of them (on, the default) or every (off)",
+          "on|off" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     GOptionContext *ctx = g_option_context_new("[SCENARIO|DIR]... - check every verdict line");
     GError *e = NULL;
@@ -252,5 +258,6 @@ int cmd_check(int argc, char **argv)
     g_free(c.job);
     g_free(c.out);
     g_free(c.por);
+    g_free(c.symmetry);
     return rc;
 }
