@@ -81,6 +81,7 @@ static void merge_stats(struct explore_stats *into, struct explore_stats *from)
     into->quiescent_states += from->quiescent_states;
     into->reduced_states += from->reduced_states;
     into->proviso_expansions += from->proviso_expansions;
+    into->symmetric_states += from->symmetric_states;
     if (from->por_error && !into->por_error) {
         into->por_error = true;
         into->por_error_actor = from->por_error_actor;
