@@ -144,6 +144,17 @@ static void test_order_and_apply(void **state)
     assert_memory_equal(&out, &three_first, sizeof(out));
 }
 
+/* client2 plugged, the guest part way through configure-connector on its DRC. */
+static void mid_configure(struct fix *f)
+{
+    init(f, three);
+    fire(f, ACTOR_SCRIPT0 + 1);
+    fire(f, ACTOR_GUEST_IRQ);
+    for (int k = 0; k < 8; k++)
+        fire(f, ACTOR_GUEST_WORKER);
+    assert_int_not_equal(f->w.guest.op.cc_digest, 0);
+}
+
 /* Deep in a run (the guest configuring core2), a permutation and its inverse undo each other. */
 static void test_apply_inverse(void **state)
 {
@@ -151,12 +162,7 @@ static void test_apply_inverse(void **state)
     struct fix *f = *state;
     struct world once, twice;
 
-    init(f, three);
-    fire(f, ACTOR_SCRIPT0 + 1);
-    fire(f, ACTOR_GUEST_IRQ);
-    for (int k = 0; k < 8; k++)
-        fire(f, ACTOR_GUEST_WORKER);
-    assert_int_not_equal(f->w.guest.op.cc_digest, 0);   /* mid configure-connector */
+    mid_configure(f);
     assert_true(sim_sym_apply(&f->sim, swap, &f->w, &once));
     assert_int_equal(once.guest.op.index, 0x10000001);
     assert_int_equal(once.guest.online, f->w.guest.online);   /* core2 is not online yet */
@@ -174,11 +180,7 @@ static void test_apply_refuses_foreign_digest(void **state)
     struct fix *f = *state;
     struct world out;
 
-    init(f, three);
-    fire(f, ACTOR_SCRIPT0 + 1);
-    fire(f, ACTOR_GUEST_IRQ);
-    for (int k = 0; k < 8; k++)
-        fire(f, ACTOR_GUEST_WORKER);
+    mid_configure(f);
     f->w.guest.op.cc_digest ^= 1;
     assert_false(sim_sym_apply(&f->sim, swap, &f->w, &out));
 }
