@@ -30,7 +30,7 @@ expect_run() {
 
 # --- the built-in suite -----------------------------------------------------
 expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
-expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^143 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
+expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^156 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
