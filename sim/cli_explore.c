@@ -316,13 +316,32 @@ static int sample_main(struct loaded *l, const char *path, const struct explore_
     return r.families ? EXIT_VIOLATION : EXIT_OK;
 }
 
+/* The verdict, the figures, and what the reductions did. */
+static void print_search(const struct loaded *l, const char *path, const struct explore_cli *o,
+                         const struct explore_opts *eo, const struct explore_stats *st)
+{
+    char fams[256];
+
+    printf("%s under %s: %s%s\n", path, l->var.name,
+           st->families ? "fail " : st->truncated ? "incomplete: no violation in the part explored"
+           : st->bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
+           families_format(st->families, fams, sizeof(fams)));
+    print_exploration(stdout, path, l->var.name, o->knobs, st);
+    if (!o->shortest && eo->por == POR_DPOR)
+        printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"
+               ", %" G_GUINT64_FORMAT " expanded fully by the cycle proviso\n",
+               por_mode_name(eo->por), st->reduced_states, st->proviso_expansions);
+    if (!o->shortest)
+        print_symmetry(stdout, &l->sim, eo, st);
+}
+
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
     struct explore_cli o = { 0 };
     struct explore_opts eo;
     struct explore_stats st;
     struct loaded l;
-    char err[1024], fams[256];
+    char err[1024];
     int rc = explore_parse(&argc, &argv, &o);
 
     *po = o;
@@ -365,17 +384,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     if (eo.progress)
         fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
-    printf("%s under %s: %s%s\n", argv[1], l.var.name,
-           st.families ? "fail " : st.truncated ? "incomplete: no violation in the part explored"
-           : st.bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
-           families_format(st.families, fams, sizeof(fams)));
-    print_exploration(stdout, argv[1], l.var.name, o.knobs, &st);
-    if (!o.shortest && eo.por == POR_DPOR)
-        printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"
-               ", %" G_GUINT64_FORMAT " expanded fully by the cycle proviso\n",
-               por_mode_name(eo.por), st.reduced_states, st.proviso_expansions);
-    if (!o.shortest)
-        print_symmetry(stdout, &l.sim, &eo, &st);
+    print_search(&l, argv[1], &o, &eo, &st);
     rc = explore_outputs(&l, argv[1], &o, &st);
     if (!rc && st.por_error)
         rc = por_check_report(&l, &st);
