@@ -104,10 +104,11 @@ static const char *explore_conflict(const struct explore_cli *o)
         return "--por takes none, sleep or dpor";
     if (o->symmetry && strcmp(o->symmetry, "on") && strcmp(o->symmetry, "off"))
         return "--symmetry takes on or off";
-    if ((o->por || o->por_check || o->end_states || o->symmetry) &&
-        (o->sample || o->shortest || o->split))
-        return "--por, --por-check, --symmetry and --end-states go with the depth-first search, "
+    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split))
+        return "--por, --por-check and --end-states go with the depth-first search, "
                "not --sample, --shortest or --split";
+    if (o->symmetry && (o->sample || o->split))
+        return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
     if (o->end_states && o->jobs > 1)
         return "--end-states needs one job";
     if (o->out && !o->split)
@@ -331,8 +332,7 @@ static void print_search(const struct loaded *l, const char *path, const struct 
         printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"
                ", %" G_GUINT64_FORMAT " expanded fully by the cycle proviso\n",
                por_mode_name(eo->por), st->reduced_states, st->proviso_expansions);
-    if (!o->shortest)
-        print_symmetry(stdout, &l->sim, eo, st);
+    print_symmetry(stdout, &l->sim, eo, st);
 }
 
 static int explore_main(int argc, char **argv, struct explore_cli *po)

@@ -5,8 +5,8 @@
  */
 #include <glib.h>
 #include <string.h>
-#include "fingerprint.h"
 #include "explore.h"
+#include "explore_symmetry.h"
 #include "visited.h"
 
 struct origin { uint32_t parent; uint16_t choice; };
@@ -51,67 +51,84 @@ static void level_push(struct level *l, const void *w, size_t size, uint32_t id)
     l->ids[l->n++] = id;
 }
 
+/* One breadth-first search: what every level shares. */
+struct bfs {
+    const struct engine_model *m;
+    const struct checker *c;
+    struct visited vis;
+    GArray *origins;           /* of struct origin, by state id */
+    struct explore_stats *st;
+    bool symmetry;             /* key worlds by their representative (explore_symmetry.c) */
+    void *scratch;             /* that representative */
+};
+
 /* A new world: count it, check quiescence, queue it for the next level. */
-static void admit_bfs(const struct engine_model *m, const struct checker *c, struct visited *vis,
-                      const void *w, uint32_t parent, int choice, GArray *origins,
-                      struct level *next, struct explore_stats *st, unsigned depth)
+static void admit_bfs(struct bfs *b, const void *w, uint32_t parent, int choice,
+                      struct level *next, unsigned depth)
 {
     struct step probe[ENGINE_MAX_STEPS];
     struct violation v[EXPLORE_MAX_FAMILIES];
     struct origin o = { parent, (uint16_t)choice };
+    const void *stored;
+    uint64_t fp = sym_key(b->m, b->symmetry, w, b->scratch, &stored);
     uint32_t fams, id;
 
-    if (visited_add(vis, fingerprint(w, m->world_size), w) != VISITED_NEW)
+    if (visited_add(&b->vis, fp, stored) != VISITED_NEW)
         return;
-    st->states++;
-    st->max_depth = depth > st->max_depth ? depth : st->max_depth;
-    id = origins->len;
-    g_array_append_val(origins, o);
-    if (engine_fireable(m, w, probe, ENGINE_MAX_STEPS) > 0) {
-        level_push(next, w, m->world_size, id);
+    b->st->states++;
+    b->st->symmetric_states += stored != w;
+    b->st->max_depth = depth > b->st->max_depth ? depth : b->st->max_depth;
+    id = b->origins->len;
+    g_array_append_val(b->origins, o);
+    if (engine_fireable(b->m, w, probe, ENGINE_MAX_STEPS) > 0) {
+        level_push(next, w, b->m->world_size, id);
         return;
     }
-    st->quiescent_states++;
-    if ((fams = c->quiescent(c->ctx, w, v)))
-        record_bfs(st, v, fams, origins, id, -1);
+    b->st->quiescent_states++;
+    if ((fams = b->c->quiescent(b->c->ctx, w, v)))
+        record_bfs(b->st, v, fams, b->origins, id, -1);
 }
 
-static void expand(const struct engine_model *m, const struct checker *c, struct visited *vis,
-                   const void *w, uint32_t id, GArray *origins, struct level *next,
-                   struct explore_stats *st, unsigned depth)
+static void expand(struct bfs *b, const void *w, uint32_t id, struct level *next, unsigned depth)
 {
     struct step steps[ENGINE_MAX_STEPS];
     struct violation v[EXPLORE_MAX_FAMILIES];
-    unsigned n = engine_fireable(m, w, steps, ENGINE_MAX_STEPS);
-    void *child = g_malloc(m->world_size);
+    unsigned n = engine_fireable(b->m, w, steps, ENGINE_MAX_STEPS);
+    void *child = g_malloc(b->m->world_size);
 
     for (unsigned k = 0; k < n; k++) {
         uint32_t fams;
-        memcpy(child, w, m->world_size);
-        engine_fire(m, child, &steps[k], NULL, 0, NULL);
-        st->transitions++;
-        if ((fams = c->step(c->ctx, child, &steps[k], v)))
-            record_bfs(st, v, fams, origins, id, (int)k);
+        memcpy(child, w, b->m->world_size);
+        engine_fire(b->m, child, &steps[k], NULL, 0, NULL);
+        b->st->transitions++;
+        if ((fams = b->c->step(b->c->ctx, child, &steps[k], v)))
+            record_bfs(b->st, v, fams, b->origins, id, (int)k);
         else
-            admit_bfs(m, c, vis, child, id, (int)k, origins, next, st, depth);
+            admit_bfs(b, child, id, (int)k, next, depth);
     }
     g_free(child);
 }
 
+/*
+ * With the symmetry a world is skipped when a renamed one was met on the same
+ * or an earlier level; renamed worlds are equally far from every violation,
+ * so the first counterexample of each family is still a shortest one.
+ */
 void explore_shortest(const struct engine_model *m, const struct checker *c,
                       const void *initial, const struct explore_opts *o,
                       struct explore_stats *st)
 {
-    GArray *origins = g_array_new(FALSE, FALSE, sizeof(struct origin));
+    struct bfs b = { .m = m, .c = c, .st = st, .symmetry = !o->no_symmetry,
+                     .origins = g_array_new(FALSE, FALSE, sizeof(struct origin)),
+                     .scratch = g_malloc(m->world_size) };
     struct level cur = { 0 }, next = { 0 };
-    struct visited vis;
     gint64 t0 = g_get_monotonic_time();
     unsigned depth = 0;
 
     memset(st, 0, sizeof(*st));
-    visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
+    visited_init_mode(&b.vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
-    admit_bfs(m, c, &vis, initial, 0, 0, origins, &next, st, 0);
+    admit_bfs(&b, initial, 0, 0, &next, 0);
     while (next.n && !(o->max_depth && depth >= o->max_depth)) {
         struct level t = cur;
         cur = next;
@@ -119,12 +136,13 @@ void explore_shortest(const struct engine_model *m, const struct checker *c,
         next.n = 0;
         depth++;
         for (size_t i = 0; i < cur.n; i++)
-            expand(m, c, &vis, cur.worlds + i * m->world_size, cur.ids[i], origins, &next, st, depth);
+            expand(&b, cur.worlds + i * m->world_size, cur.ids[i], &next, depth);
     }
     st->truncated = next.n > 0;
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    explore_stats_close(st, &vis);
-    visited_free(&vis);
+    explore_stats_close(st, &b.vis);
+    visited_free(&b.vis);
     g_free(cur.worlds); g_free(cur.ids); g_free(next.worlds); g_free(next.ids);
-    g_array_free(origins, TRUE);
+    g_array_free(b.origins, TRUE);
+    g_free(b.scratch);
 }

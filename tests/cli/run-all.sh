@@ -72,7 +72,12 @@ expect_run "parallel-cores-8 with both: 1420 states" 0 '^states 1420  transition
 "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn >"$tmp/out" 2>&1
 grep -q '^symmetry' "$tmp/out" && bad "no symmetry line where no clients are alike" || ok "no symmetry line where no clients are alike"
 expect_run "an unknown --symmetry value is refused" 2 '^drcsim explore: --symmetry takes on or off$' "$DRCSIM" explore "$pc4" --symmetry sometimes
-expect_run "--symmetry goes with the depth-first search only" 2 'not --sample, --shortest or --split' "$DRCSIM" explore "$pc4" --symmetry off --shortest
+expect_run "--symmetry needs a visited set: not with --sample" 2 '^drcsim explore: --symmetry goes with the searches that keep a visited set, not --sample or --split$' "$DRCSIM" explore "$pc4" --symmetry off --sample random
+phm=scenarios/parallel-hotplug-during-migration.scn
+expect_run "--shortest with the symmetry: half the states" 1 '^states 7807 ' "$DRCSIM" explore "$phm" --shortest
+want='replay: drcsim run scenarios/parallel-hotplug-during-migration.scn --variant upstream --schedule 0,1,0\*7,1,0,1\*32$'
+expect_run "--shortest with the symmetry: the same shortest counterexample" 1 "$want" "$DRCSIM" explore "$phm" --shortest
+expect_run "--shortest --symmetry off: that counterexample, unreduced" 1 "$want" "$DRCSIM" explore "$phm" --shortest --symmetry off
 "$DRCSIM" explore "$pc4" --json "$tmp/por.json" --symmetry off >/dev/null 2>&1
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["por"], r["states"], r["reduced_states"], r["symmetric_states"]) == ("dpor", 6017, 5344, 0), r' "$tmp/por.json" \
     && ok "--json names the reduction and what it did" || bad "--json names the reduction and what it did"
