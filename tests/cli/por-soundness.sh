@@ -5,8 +5,9 @@
 # families and the same set of quiescent end states (fingerprints up to the
 # symmetry) as `--por none --symmetry off`; `--por-check` finds no step
 # outside its footprint, no diamond that fails to close and no permutation
-# that fails to commute; `--jobs 2` with dpor reports the same verdict too.
-# Prints failures and a total.
+# that fails to commute; `--jobs 2` with dpor reports the same verdict too;
+# and `--shortest` gives the same verdict and counterexample lengths with the
+# symmetry as without it. Prints failures and a total.
 set -u
 : "${DRCSIM:=build/drcsim}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -49,6 +50,25 @@ for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
         if [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/jobs.out")" ]; then
             fail=$((fail + 1))
             echo "FAIL - $scn $v dpor --jobs 2: '$(verdict "$tmp/jobs.out")' but none: '$(verdict "$tmp/none.out")'"
+        else
+            pass=$((pass + 1))
+        fi
+    done
+done
+# --shortest with the symmetry: the same verdict and counterexamples as short.
+steps() {   # the step count of each counterexample, in family order
+    sed -n 's/.* --schedule //p' "$1" | python3 -c 'import sys
+for l in sys.stdin:
+    print(sum(int(p.split("*")[1]) if "*" in p else 1 for p in l.strip().split(",")))'
+}
+for scn in scenarios/parallel-hotplug-during-migration.scn scenarios/scaling/parallel-cores-[1-3].scn; do
+    for var in variants/*.var; do
+        v=$(basename "$var" .var)
+        "$DRCSIM" explore "$scn" --variant "$v" --shortest --symmetry off >"$tmp/off.out" 2>&1
+        "$DRCSIM" explore "$scn" --variant "$v" --shortest >"$tmp/on.out" 2>&1
+        if [ "$(verdict "$tmp/off.out")" != "$(verdict "$tmp/on.out")" ] ||
+           [ "$(steps "$tmp/off.out")" != "$(steps "$tmp/on.out")" ] || [ -z "$(verdict "$tmp/off.out")" ]; then
+            fail=$((fail + 1)); echo "FAIL - $scn $v --shortest: symmetry changes the verdict or a length"
         else
             pass=$((pass + 1))
         fi
