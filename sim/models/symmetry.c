@@ -2,7 +2,8 @@
  * Interchangeable clients (symmetry.h). symmetry_init finds scripts equal
  * up to their own core, checks that nothing else in the scenario or knob
  * set tells the cores apart, and records each core's configure-connector
- * digests; sim_sym_order and sim_sym_apply (symmetry_apply.c) use them.
+ * digests, which sim_sym_order (symmetry_order.c) and sim_sym_apply
+ * (symmetry_apply.c) use.
  */
 #include <stdio.h>
 #include <string.h>
