@@ -362,7 +362,10 @@ static uint64_t child_sleep(const struct dfs *d, const struct frame *fr, unsigne
     return sleep;
 }
 
-/* --por-check: the step changed only what it declared, and commutes with the steps left out. */
+/*
+ * --por-check: the step changed only what it declared, commutes with the
+ * steps left out, and maps onto the world the symmetry stores instead.
+ */
 static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const void *child)
 {
     const struct engine_model *m = d->m;
@@ -379,6 +382,10 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
             d->st->por_error_object = (int16_t)(i * 64 + __builtin_ctzll(stray));
             goto fail;
         }
+    }
+    if (!d->o->no_symmetry && !sym_check(m, d->c, fr->world, &fr->steps[k], child)) {
+        d->st->por_error_object = -2;
+        goto fail;
     }
     if (!fr->reduced)
         return true;
@@ -423,13 +430,6 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct 
     tick(d, d->depth0 + stack->len, stack->len);
     if (d->o->por_check && !por_check(d, fr, k, child))
         return false;
-    if (d->o->por_check && !d->o->no_symmetry && !sym_check(m, d->c, fr->world, &fr->steps[k], child)) {
-        d->st->por_error = d->st->truncated = true;   /* never a pass */
-        d->st->por_error_object = -2;
-        d->st->por_error_actor = fr->steps[k].actor;
-        d->st->por_error_kind = fr->steps[k].kind;
-        return false;
-    }
     if ((fams = d->c->step(d->c->ctx, child, &fr->steps[k], v))) {
         record(d, v, fams, stack);
         return true;
