@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "explore_symmetry.h"
 
 struct check_cli {
     char *junit, *json, *job, *out, *por, *symmetry;
     enum por_mode por_mode;
+    bool no_symmetry;
     int split;
     GString *junit_xml, *json_out;
     unsigned passed, failed;
@@ -84,7 +86,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     struct loaded l;
     struct explore_stats st;
     struct explore_opts eo = { .por = c->por_mode,   /* tests/cli/por-soundness.sh */
-                               .no_symmetry = c->symmetry && !strcmp(c->symmetry, "off") };
+                               .no_symmetry = c->no_symmetry };
     char err[1024], exp_s[256], got_s[256];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
@@ -141,7 +143,7 @@ static int check_file(struct check_cli *c, const char *path)
 }
 
 /* Arguments and options that do not go together, as the one-line error; NULL when they do.
- * Sets c->por_mode from --por. */
+ * Sets c->por_mode from --por and c->no_symmetry from --symmetry. */
 static const char *check_conflict(struct check_cli *c, int argc)
 {
     if (c->job ? argc != 1 : argc < 2)
@@ -152,7 +154,7 @@ static const char *check_conflict(struct check_cli *c, int argc)
         return "--out goes with --split";
     if (c->por && !por_mode_parse(c->por, &c->por_mode))
         return "--por takes none, sleep or dpor";
-    if (c->symmetry && strcmp(c->symmetry, "on") && strcmp(c->symmetry, "off"))
+    if (!symmetry_parse(c->symmetry, &c->no_symmetry))
         return "--symmetry takes on or off";
     return NULL;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "explore_symmetry.h"
 #include "footprint.h"
 #include "trace.h"
 
@@ -81,6 +82,7 @@ struct explore_cli {
 static const char *explore_conflict(const struct explore_cli *o)
 {
     enum por_mode mode;
+    bool off;
 
     if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0)
         return "--max-depth, --max-states and --mem take N >= 0";
@@ -102,7 +104,7 @@ static const char *explore_conflict(const struct explore_cli *o)
                "the jobs take the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
-    if (o->symmetry && strcmp(o->symmetry, "on") && strcmp(o->symmetry, "off"))
+    if (!symmetry_parse(o->symmetry, &off))
         return "--symmetry takes on or off";
     if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split))
         return "--por, --por-check and --end-states go with the depth-first search, "
@@ -356,7 +358,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     if (o.por)
         por_mode_parse(o.por, &eo.por);
     eo.por_check = o.por_check;
-    eo.no_symmetry = o.symmetry && !strcmp(o.symmetry, "off");
+    symmetry_parse(o.symmetry, &eo.no_symmetry);
     if (o.job)
         return explore_job(o.job, o.json, &eo);
     if (o.end_states)

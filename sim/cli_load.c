@@ -160,12 +160,10 @@ void json_result_append(void *gstring, const struct json_result *r)
                            explore_peak_rss_kb());
     if (r->st)
         g_string_append_printf(g, ",\"por\":\"%s\",\"reduced_states\":%" G_GUINT64_FORMAT
-                               ",\"proviso_expansions\":%" G_GUINT64_FORMAT,
+                               ",\"proviso_expansions\":%" G_GUINT64_FORMAT
+                               ",\"symmetric_states\":%" G_GUINT64_FORMAT,
                                por_mode_name((enum por_mode)r->st->por), r->st->reduced_states,
-                               r->st->proviso_expansions);
-    if (r->st)
-        g_string_append_printf(g, ",\"symmetric_states\":%" G_GUINT64_FORMAT,
-                               r->st->symmetric_states);
+                               r->st->proviso_expansions, r->st->symmetric_states);
     if (r->has_expected) {
         g_string_append(g, ",\"expected\":[");
         names = g_strsplit(families_format(r->expected, fams, sizeof(fams)), ",", -1);

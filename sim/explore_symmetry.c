@@ -8,6 +8,12 @@
 #include "explore_symmetry.h"
 #include "fingerprint.h"
 
+bool symmetry_parse(const char *text, bool *off)
+{
+    *off = text && !strcmp(text, "off");
+    return !text || *off || !strcmp(text, "on");
+}
+
 uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scratch,
                  const void **stored)
 {

@@ -8,6 +8,9 @@
 
 #include "explore.h"
 
+/* --symmetry on|off into *off (NULL text: on); false when text is neither. */
+bool symmetry_parse(const char *text, bool *off);
+
 /* The fingerprint of w's representative (on: with the model's symmetry);
  * *stored is w itself or scratch holding the representative. */
 uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scratch,
