@@ -11,13 +11,6 @@
 #include "sim.h"
 #include "symmetry.h"
 
-static bool no(struct sim *s, const char *why)
-{
-    snprintf(s->sym.why_not, sizeof(s->sym.why_not), "%s", why);
-    s->sym.n = 0;
-    return false;
-}
-
 /* The only device a client line may name is its own core (or none). */
 static bool client_line(const struct scn_line *l, int *dev)
 {
@@ -124,10 +117,10 @@ static bool expects_blind(const struct sim *s)
             continue;
         for (int k = 0; k < s->sym.n; k++) {
             bool found = false;
+            e.device = s->sym.mem[k].device;   /* the same expectation on member k's core */
             for (int j = 0; j < scn->nexpects && !found; j++) {
                 struct scn_expect f = scn->expects[j];
                 f.loc = e.loc;
-                e.device = s->sym.mem[k].device;
                 found = !memcmp(&e, &f, sizeof(e));
             }
             if (!found)
@@ -222,45 +215,41 @@ static void find_members(struct sim *s)
         }
 }
 
-void symmetry_init(struct sim *s)
+/* Why the members found cannot be taken as interchangeable, or NULL. */
+static const char *refusal(struct sim *s)
 {
     const struct scenario *scn = s->scn;
     const char *why = NULL;
 
+    for (int c = 0; c < scn->ncoldplug; c++)
+        if (member_devices(&s->sym) >> scn->coldplug[c].device & 1)
+            return "a client's core is also on a command line";
+    if (knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
+        return "qemu.cpu-unplug-timeout times out the lowest pending core first";
+    if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD &&
+        !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG))   /* libvirt_actions.c migrate_prepare */
+        return "the destination's hotplug events for the migrated cores queue in core order";
+    if (knob_on(&s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD))
+        return "qemu.drc-reset-pre-load resets the destination's DRCs in order";
+    if (!others_blind(s, &why))
+        return why;
+    if (!expects_blind(s))
+        return "an expect line tells the clients' cores apart";
+    if (!drcs_alike(s))
+        return "the machines' DRCs or hosts differ, or the clients' cores' device trees do";
+    return NULL;
+}
+
+void symmetry_init(struct sim *s)
+{
+    const char *why;
+
     memset(&s->sym, 0, sizeof(s->sym));
     find_members(s);
     s->sym.alike = s->sym.n;
-    if (s->sym.n < 2) {
-        no(s, "no two scripts do the same to their own cores");
-        return;
+    why = s->sym.n < 2 ? "no two scripts do the same to their own cores" : refusal(s);
+    if (why) {
+        snprintf(s->sym.why_not, sizeof(s->sym.why_not), "%s", why);
+        s->sym.n = 0;
     }
-    for (int c = 0; c < scn->ncoldplug; c++)
-        for (int k = 0; k < s->sym.n; k++)
-            if (scn->coldplug[c].device == s->sym.mem[k].device) {
-                no(s, "a client's core is also on a command line");
-                return;
-            }
-    if (knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT)) {
-        no(s, "qemu.cpu-unplug-timeout times out the lowest pending core first");
-        return;
-    }
-    if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD &&
-        !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG)) {   /* libvirt_actions.c migrate_prepare */
-        no(s, "the destination's hotplug events for the migrated cores queue in core order");
-        return;
-    }
-    if (knob_on(&s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD)) {
-        no(s, "qemu.drc-reset-pre-load resets the destination's DRCs in order");
-        return;
-    }
-    if (!others_blind(s, &why)) {
-        no(s, why);
-        return;
-    }
-    if (!expects_blind(s)) {
-        no(s, "an expect line tells the clients' cores apart");
-        return;
-    }
-    if (!drcs_alike(s))
-        no(s, "the machines' DRCs or hosts differ, or the clients' cores' device trees do");
 }

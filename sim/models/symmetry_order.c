@@ -33,7 +33,6 @@ static unsigned positions(const struct spapr_event_entry *e, unsigned n, uint32_
     return bits;
 }
 
-
 static void machine_key(const struct sim *s, const struct world *w, int a, int m, struct key *k)
 {
     const struct sym_member *mb = &s->sym.mem[a];
@@ -85,7 +84,6 @@ static void libvirt_key(const struct sim *s, const struct world *w, int a, struc
     put8(k, events);
     put8(k, lv->unplug_dev == d + 1);
 }
-
 
 static void member_key(const struct sim *s, const struct world *w, int a, struct key *k)
 {
