@@ -149,5 +149,7 @@ const char *drc_classes_name(uint8_t classes);   /* "logical", "physical", "LMB"
 
 /* Configure-connector: one call's walk over the fragment (drc_fdt.c). */
 int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc_item *item);
+/* The walk goes on after this response: NEXT_CHILD, NEXT_PROPERTY or PREV_PARENT. */
+bool drc_cc_more(int rc);
 
 #endif

@@ -312,6 +312,12 @@ int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc
     return resp;
 }
 
+bool drc_cc_more(int rc)
+{
+    return rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
+           rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT;
+}
+
 uint64_t drc_cc_digest(uint64_t h, int rc, const struct drc_cc_item *it)
 {
     uint32_t head[2] = { (uint32_t)rc, (uint32_t)it->len };
@@ -334,7 +340,6 @@ uint64_t drc_fragment_digest(const struct drc_fragment *f)
     do {
         rc = drc_cc_next(f, &d, &it);
         h = drc_cc_digest(h, rc, &it);
-    } while (rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
-             rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT);
+    } while (drc_cc_more(rc));
     return h;
 }

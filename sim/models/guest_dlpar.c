@@ -237,8 +237,7 @@ static void configure(struct dstep *d, uint32_t idx)
             g->dt_mismatch_drc = (uint8_t)slot;
         }
         prim_end(op, 0);
-    } else if (r.rc != SPAPR_DR_CC_RESPONSE_NEXT_CHILD && r.rc != SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY &&
-               r.rc != SPAPR_DR_CC_RESPONSE_PREV_PARENT) {
+    } else if (!drc_cc_more(r.rc)) {
         guest_log(d->c, "Unexpected Error (%d) returned from configure-connector", r.rc);
         prim_end(op, -1);
     }

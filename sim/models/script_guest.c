@@ -57,9 +57,7 @@ static struct rtas_ret walk(const struct sim *s, struct world *w, int m, uint32_
         calls++;
         nodes += r.rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD;
         props += r.rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY;
-    } while ((r.rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || r.rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY
-              || r.rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT) && calls < WALK_MAX_CALLS
-             && !w->machines[m].abort_reason);
+    } while (drc_cc_more(r.rc) && calls < WALK_MAX_CALLS && !w->machines[m].abort_reason);
     if (tr) {
         trace_result_int(tr, "calls", calls);
         trace_result_int(tr, "nodes", nodes);

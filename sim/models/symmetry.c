@@ -153,8 +153,7 @@ static bool walk_fragment(struct sim *s, int m, int k)
         if (m > 0 && y->cc_prefix[k][j + 1] != h)
             return false;   /* the machines' fragments differ */
         y->cc_prefix[k][++j] = h;
-    } while (rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
-             rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT);
+    } while (drc_cc_more(rc));
     y->ncc = (uint8_t)j;
     return true;
 }
