@@ -616,11 +616,11 @@ static double line_timeout(const struct scn_line *l)
     return l->timeout_ms ? l->timeout_ms / 1000.0 : WAIT_DEFAULT;
 }
 
-/* Every core of the line's mask is listed in the guest's online CPUs. */
+/* Every core of the line's mask is listed in the guest's online CPUs (one thread per core). */
 static bool all_listed(const struct drive *d, const struct scn_line *l, const char *online)
 {
-    for (unsigned x = l->devices; x; x &= x - 1)
-        if (!cpu_listed(online, d->scn->devices[__builtin_ctz(x)].core_id))  /* one thread per core */
+    for (unsigned x = scn_core_mask(d->scn, l->devices); x; x &= x - 1)
+        if (!cpu_listed(online, (unsigned)__builtin_ctz(x)))
             return false;
     return true;
 }
@@ -630,24 +630,20 @@ static bool wait_guest_online(struct drive *d, const struct scn_line *l)
     struct drive_machine *dm = &d->m[l->machine];
     double end = mono() + line_timeout(l);
     bool holds = false;
-    GString *ids = g_string_new(NULL);
+    char ids[MAX_DEVICES * (SCN_NAME_LEN + 1)];
 
     while (dm->booted && !dm->gone) {
         char *out = NULL;
-        if (!guest_run(d, l->machine, "cat /sys/devices/system/cpu/online", &out)) {
-            g_string_free(ids, TRUE);
+        if (!guest_run(d, l->machine, "cat /sys/devices/system/cpu/online", &out))
             return false;
-        }
         holds = all_listed(d, l, out);
         g_free(out);
         if (holds || mono() >= end)
             break;
         real_sleep(0.2);
     }
-    for (unsigned x = l->devices; x; x &= x - 1)
-        g_string_append_printf(ids, "%s%s", ids->len ? "," : "", dev_id(d, (uint8_t)__builtin_ctz(x)));
-    real_obs_add(dm->vm, "step", "wait guest-online %s -> %s", ids->str, holds ? "holds" : "timeout");
-    g_string_free(ids, TRUE);
+    real_obs_add(dm->vm, "step", "wait guest-online %s -> %s",
+                 scn_device_ids(d->scn, l->devices, ids, sizeof(ids)), holds ? "holds" : "timeout");
     return all_alive(d);
 }
 

@@ -94,6 +94,27 @@ const char *rtas_call_name(uint8_t c)
     return name_at(rtas_names, RTAS_CALL_COUNT, c);
 }
 
+const char *scn_device_ids(const struct scenario *scn, unsigned mask, char *buf, size_t len)
+{
+    size_t at = 0;
+
+    buf[0] = 0;
+    for (unsigned x = mask; x; x &= x - 1)
+        at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s", at ? "," : "",
+                               scn->devices[__builtin_ctz(x)].id);
+    return buf;
+}
+
+uint16_t scn_core_mask(const struct scenario *scn, unsigned mask)
+{
+    uint16_t cores = 0;
+
+    for (unsigned x = mask; x; x &= x - 1)
+        if (scn->devices[__builtin_ctz(x)].type == DEV_CPU_CORE)
+            cores |= (uint16_t)(1u << scn->devices[__builtin_ctz(x)].core_id);
+    return cores;
+}
+
 int family_lookup(const char *name)
 {
     return index_of(family_names, FAM_COUNT, name);

@@ -195,6 +195,11 @@ const char *qmp_event_name(uint8_t ev);
 const char *do_action_name(uint8_t a);
 const char *rtas_call_name(uint8_t c);
 
+/* A device mask (bit per device, as scn_line.devices): its IDs comma-separated in
+ * scenario order, into buf; and the core-ids of its CPU cores, a bit each. */
+const char *scn_device_ids(const struct scenario *scn, unsigned mask, char *buf, size_t len);
+uint16_t scn_core_mask(const struct scenario *scn, unsigned mask);
+
 /* Variants: `variant NAME`, `title "…"`, `based-on V`, `knob K=V`. */
 struct variant {
     char name[SCN_NAME_LEN];

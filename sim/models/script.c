@@ -54,14 +54,11 @@ static bool quiescent_but_scripts(const struct pending *all, int self)
 /* Every wait but `quiescent`, which script_pending settles after the rest. */
 bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l)
 {
+    uint16_t cores = scn_core_mask(s->scn, l->devices);
+
     switch (l->action) {
     case WAIT_GUEST_ONLINE:
-        if (sim_guest_machine(s, w) != l->machine)
-            return false;
-        for (unsigned x = l->devices; x; x &= x - 1)
-            if (!(w->guest.online >> s->scn->devices[__builtin_ctz(x)].core_id & 1))
-                return false;
-        return true;
+        return sim_guest_machine(s, w) == l->machine && (w->guest.online & cores) == cores;
     case WAIT_EVENT:
         return event_emitted(&w->machines[l->machine], l->event, l->device);
     case WAIT_MIGRATED:
@@ -131,18 +128,6 @@ static void assert_line(struct step_ctx *c, const struct scn_line *l)
     trace_step_end(c->tr);
 }
 
-/* The IDs of a device mask, comma-separated, in scenario order. */
-static const char *device_list(const struct sim *s, unsigned mask, char *buf, size_t len)
-{
-    size_t at = 0;
-
-    buf[0] = 0;
-    for (unsigned x = mask; x; x &= x - 1)
-        at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s", at ? "," : "",
-                               s->scn->devices[__builtin_ctz(x)].id);
-    return buf;
-}
-
 static void wait_line(struct step_ctx *c, const struct scn_line *l, const struct step *st)
 {
     static const char *const what[] = { "guest-online", "event", "migrated", "quiescent" };
@@ -161,7 +146,7 @@ static void wait_line(struct step_ctx *c, const struct scn_line *l, const struct
     if (l->action == WAIT_EVENT)
         trace_arg_str(c->tr, "event", qmp_event_name(l->event));
     if (l->action == WAIT_GUEST_ONLINE)
-        trace_arg_str(c->tr, "id", device_list(c->s, l->devices, ids, sizeof(ids)));
+        trace_arg_str(c->tr, "id", scn_device_ids(c->s->scn, l->devices, ids, sizeof(ids)));
     else if (l->device != SCN_NO_DEVICE)
         trace_arg_str(c->tr, "id", c->s->scn->devices[l->device].id);
     trace_result_str(c->tr, "result", timed_out ? "timed out" : "holds");
