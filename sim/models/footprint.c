@@ -455,17 +455,12 @@ static void guest_future_fixed(const struct sim *s, unsigned actor, struct actor
         if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD)
             guest_irq(m, &out->all);
         else
-            worker_machine(&out->all, m);
+            guest_worker_wide(&out->all, m);   /* any DLPAR operation it may start */
     }
     if (actor == ACTOR_GUEST_WORKER) {
         fp_add(&out->all.rd, OBJ_GUEST_BOOT);
         both(&out->all, OBJ_GUEST_OP);
         both(&out->all, OBJ_GUEST_WQ_HEAD);
-        both(&out->all, OBJ_LV_EVENTS);
-        for (unsigned k = 0; k < MAX_CORES; k++)
-            both(&out->all, OBJ_GUEST_CORE(k));
-        for (unsigned d = 0; d < MAX_DEVICES; d++)
-            both(&out->all, OBJ_LV_DEV(d));
         if (lo)
             out->min_lo = lo;
     }
