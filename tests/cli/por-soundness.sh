@@ -8,13 +8,7 @@
 # that fails to commute; `--jobs 2` with dpor reports the same verdict too;
 # and `--shortest` gives the same verdict and counterexample lengths with the
 # symmetry as without it. Prints failures and a total.
-set -u
-: "${DRCSIM:=build/drcsim}"
-cd "$(dirname "$0")/../.." || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/common.sh"
 
 verdict() { grep -E '^scenarios/.* under ' "$1" | sed 's/^[^:]*: //'; }
 
@@ -74,5 +68,4 @@ for scn in scenarios/parallel-hotplug-during-migration.scn scenarios/scaling/par
         fi
     done
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+total

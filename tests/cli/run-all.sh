@@ -3,13 +3,7 @@
 # one-line errors for bad input, determinism (same seed, same bytes), replay
 # of traces (and its failure on a tampered one), golden text traces.
 # Prints one line per check and "N passed, M failed" last; exits 1 on failure.
-set -u
-: "${DRCSIM:=build/drcsim}"
-cd "$(dirname "$0")/../.." || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/common.sh"
 
 ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL - $1"; [ -f "$tmp/out" ] && sed 's/^/       /' "$tmp/out" | head -20; }
@@ -202,5 +196,4 @@ for c in run explore check replay list merge validate; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+total
