@@ -54,6 +54,8 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
                        const struct explore_stats *st);
 void print_symmetry(FILE *f, const struct sim *s, const struct explore_opts *o,
                     const struct explore_stats *st);
+/* Says what --por-check found wrong (st->por_error); returns EXIT_INTERNAL. */
+int por_check_report(const struct loaded *l, const struct explore_stats *st);
 
 /* Commands (cli_*.c). */
 int cmd_run(int argc, char **argv);

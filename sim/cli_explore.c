@@ -205,7 +205,7 @@ static int write_end_states(const char *path, GArray *fps)
 }
 
 /* --por-check failed: a model's footprint is wrong; the reduction cannot be trusted. */
-static int por_check_report(const struct loaded *l, const struct explore_stats *st)
+int por_check_report(const struct loaded *l, const struct explore_stats *st)
 {
     char obj[96];
 

@@ -246,14 +246,14 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     run_prefixes(l, prefixes, eo, &st);
     st.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     printf("%s: %u prefixes of %s under %s: %s%s\n", file, g_strv_length(prefixes), l->scn->path,
-           l->var.name, st.families ? "fail " : st.full || st.bitstate ? "incomplete" : "pass",
+           l->var.name, st.families ? "fail " : st.truncated || st.bitstate ? "incomplete" : "pass",
            families_format(st.families, fams, sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
         .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
         .seconds = st.seconds, .replay = replay = first_replay(l, knobs, &st) });
-    rc = st.families ? EXIT_VIOLATION : EXIT_OK;
+    rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);
         rc = EXIT_USAGE;
