@@ -4,7 +4,9 @@
  * wins. Every row cites the QEMU function it comes from (hw/ppc/spapr_drc.c
  * at master; ref/qemu-spapr.md section 2). Effects are applied below it.
  */
+#include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include "drc.h"
 
 #define C_CPU  (1u << DRC_CLASS_CPU)
@@ -167,14 +169,43 @@ static bool guard_holds(uint8_t guard, const struct spapr_drc *d)
     }
 }
 
-static int find_row(uint8_t cls, const struct spapr_drc *d, enum drc_op op)
+/*
+ * The rows each (class, operation, state) can match, in table order, so a
+ * transition tests only their guards: built once from the table, first
+ * match still wins.
+ */
+#define DRC_MAX_CANDIDATES 4
+struct drc_candidates { uint8_t n; uint8_t row[DRC_MAX_CANDIDATES]; };
+static struct drc_candidates candidates[DRC_CLASS_COUNT][DRC_OP_COUNT][SPAPR_DRC_STATE_COUNT];
+static pthread_once_t candidates_once = PTHREAD_ONCE_INIT;
+
+static void candidates_build(void)
 {
     for (unsigned i = 0; i < drc_table_len; i++) {
         const struct drc_row *r = &drc_table[i];
-        if (r->op == op && (r->classes & (1u << cls)) &&
-            (r->state == ANY || r->state == d->state) && guard_holds(r->guard, d))
-            return (int)i;
+        for (unsigned cls = 0; cls < DRC_CLASS_COUNT; cls++)
+            for (unsigned st = 0; st < SPAPR_DRC_STATE_COUNT; st++) {
+                struct drc_candidates *c = &candidates[cls][r->op][st];
+                if (!(r->classes & (1u << cls)) || (r->state != ANY && r->state != st))
+                    continue;
+                if (c->n == DRC_MAX_CANDIDATES)
+                    abort();   /* the table grew: raise DRC_MAX_CANDIDATES */
+                c->row[c->n++] = (uint8_t)i;
+            }
     }
+}
+
+static int find_row(uint8_t cls, const struct spapr_drc *d, enum drc_op op)
+{
+    const struct drc_candidates *c;
+
+    pthread_once(&candidates_once, candidates_build);
+    if (cls >= DRC_CLASS_COUNT || op >= DRC_OP_COUNT || d->state >= SPAPR_DRC_STATE_COUNT)
+        return -1;
+    c = &candidates[cls][op][d->state];
+    for (unsigned k = 0; k < c->n; k++)
+        if (guard_holds(drc_table[c->row[k]].guard, d))
+            return c->row[k];
     return -1;
 }
 
