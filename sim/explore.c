@@ -213,21 +213,34 @@ static uint64_t all_steps(unsigned n)
     return n >= 64 ? ~0ull : (1ull << n) - 1;
 }
 
-static struct frame *push_frame(struct dfs *d, struct fstack *s, const void *w, uint64_t fp,
-                                uint64_t sleep)
+/* Room for one more frame: the next world is fired straight into it. */
+static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
 {
-    const struct engine_model *m = d->m;
-    struct frame *fr;
-
     if (s->len == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 64;
         s->f = g_renew(struct frame *, s->f, s->cap);
         for (unsigned i = s->len; i < s->cap; i++)
-            s->f[i] = g_malloc(sizeof(*fr) + m->world_size);
+            s->f[i] = g_malloc(sizeof(struct frame) + d->m->world_size);
     }
-    fr = s->f[s->len++];
-    memcpy(fr->world, w, m->world_size);
-    fr->n = engine_fireable(m, fr->world, fr->steps, ENGINE_MAX_STEPS);
+    return s->f[s->len];
+}
+
+/*
+ * Push the world already in fstack_next()'s frame; its fireable steps are
+ * steps[0..n) when the caller has them (admit's probe), else NULL.
+ */
+static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, uint64_t sleep,
+                                const struct step *steps, unsigned n)
+{
+    const struct engine_model *m = d->m;
+    struct frame *fr = s->f[s->len++];
+
+    if (steps) {
+        memcpy(fr->steps, steps, n * sizeof(*steps));
+        fr->n = n;
+    } else {
+        fr->n = engine_fireable(m, fr->world, fr->steps, ENGINE_MAX_STEPS);
+    }
     fr->next = 0;
     fr->tried = 0;
     fr->fp = fp;
@@ -294,7 +307,7 @@ enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
 
 /* A world fired into: visited before? quiescent? */
 static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
-                           const struct fstack *stack, struct step *probe)
+                           const struct fstack *stack, struct step *probe, unsigned *nprobe)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
@@ -313,7 +326,7 @@ static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
     d->st->symmetric_states += stored != w;
     if (d->depth0 + stack->len > d->st->max_depth)   /* one level per frame above it */
         d->st->max_depth = d->depth0 + stack->len;
-    if (engine_fireable(m, w, probe, ENGINE_MAX_STEPS) > 0)
+    if ((*nprobe = engine_fireable(m, w, probe, ENGINE_MAX_STEPS)) > 0)
         return ADMIT_EXPAND;
     d->st->quiescent_states++;
     if (d->o->end_states) {   /* up to symmetry whether the search uses it or not */
@@ -411,13 +424,15 @@ fail:
 }
 
 /* One expansion of the top frame; false when the search must stop. */
-static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct step *probe)
+static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
 {
     struct frame *fr = fstack_top(stack);
+    void *child = fstack_next(d, stack)->world;
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
     unsigned k = (unsigned)__builtin_ctzll(fr->todo);
     enum admitted a;
+    unsigned nprobe = 0;
     uint32_t fams;
     uint64_t fp;
 
@@ -434,7 +449,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct 
         record(d, v, fams, stack);
         return true;
     }
-    a = admit(d, child, &fp, stack, probe);
+    a = admit(d, child, &fp, stack, probe, &nprobe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
@@ -450,7 +465,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, void *child, struct 
         d->st->truncated = true;
         return true;
     }
-    push_frame(d, stack, child, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0);
+    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, probe, nprobe);
     return true;
 }
 
@@ -459,20 +474,19 @@ void dfs_run(struct dfs *d, const void *start)
 {
     struct fstack stack = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
-    void *child = g_malloc(d->m->world_size);
     const void *stored;
 
     d->scratch = g_malloc(d->m->world_size);
-    push_frame(d, &stack, start, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0);
+    memcpy(fstack_next(d, &stack)->world, start, d->m->world_size);
+    push_frame(d, &stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL, 0);
     while (stack.len) {
         struct frame *fr = fstack_top(&stack);
         if (!fr->todo)
             stack.len--;
-        else if (!dfs_expand(d, &stack, child, probe))
+        else if (!dfs_expand(d, &stack, probe))
             break;
     }
     d->st->truncated |= d->st->full;
-    g_free(child);
     g_clear_pointer(&d->scratch, g_free);
     fstack_free(&stack);
 }
@@ -483,11 +497,12 @@ bool dfs_admit_start(struct dfs *d, const void *start)
     struct fstack none = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
     void *own = d->scratch;
+    unsigned nprobe;
     uint64_t fp;
     bool expand;
 
     d->scratch = g_malloc(d->m->world_size);
-    expand = admit(d, start, &fp, &none, probe) == ADMIT_EXPAND;
+    expand = admit(d, start, &fp, &none, probe, &nprobe) == ADMIT_EXPAND;
     g_free(d->scratch);
     d->scratch = own;
     return expand;
