@@ -617,9 +617,9 @@ static double line_timeout(const struct scn_line *l)
 }
 
 /* Every core of the line's mask is listed in the guest's online CPUs (one thread per core). */
-static bool all_listed(const struct drive *d, const struct scn_line *l, const char *online)
+static bool all_listed(const struct scn_line *l, const char *online)
 {
-    for (unsigned x = scn_core_mask(d->scn, l->devices); x; x &= x - 1)
+    for (unsigned x = l->cores; x; x &= x - 1)
         if (!cpu_listed(online, (unsigned)__builtin_ctz(x)))
             return false;
     return true;
@@ -636,7 +636,7 @@ static bool wait_guest_online(struct drive *d, const struct scn_line *l)
         char *out = NULL;
         if (!guest_run(d, l->machine, "cat /sys/devices/system/cpu/online", &out))
             return false;
-        holds = all_listed(d, l, out);
+        holds = all_listed(l, out);
         g_free(out);
         if (holds || mono() >= end)
             break;

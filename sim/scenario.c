@@ -105,16 +105,6 @@ const char *scn_device_ids(const struct scenario *scn, unsigned mask, char *buf,
     return buf;
 }
 
-uint16_t scn_core_mask(const struct scenario *scn, unsigned mask)
-{
-    uint16_t cores = 0;
-
-    for (unsigned x = mask; x; x &= x - 1)
-        if (scn->devices[__builtin_ctz(x)].type == DEV_CPU_CORE)
-            cores |= (uint16_t)(1u << scn->devices[__builtin_ctz(x)].core_id);
-    return cores;
-}
-
 int family_lookup(const char *name)
 {
     return index_of(family_names, FAM_COUNT, name);
@@ -1169,6 +1159,7 @@ static bool wait_online(struct parser *p, struct scn_line *l, int i)
         if (l->devices >> d & 1)
             return fail(p, p->w[k].col, "device '%s' named twice", p->w[k].s);
         l->devices |= (uint16_t)(1u << d);
+        l->cores |= (uint16_t)(1u << p->s->devices[d].core_id);
         if (k == i + 1)
             l->device = d;
     }

@@ -121,7 +121,7 @@ struct scn_line {
     uint8_t event;          /* wait event: enum qmp_event */
     uint8_t pad;
     uint16_t devices;       /* wait guest-online ID…: bit per device, all must be online */
-    uint16_t pad2;
+    uint16_t cores;         /* the same as core-ids: bit per core-id */
     uint32_t arg;           /* setvcpus N, cpu-offline N, rtas value argument */
     uint32_t timeout_ms;    /* wait: 0 = none */
     struct drc_ref drc;     /* rtas, assert */
@@ -196,9 +196,8 @@ const char *do_action_name(uint8_t a);
 const char *rtas_call_name(uint8_t c);
 
 /* A device mask (bit per device, as scn_line.devices): its IDs comma-separated in
- * scenario order, into buf; and the core-ids of its CPU cores, a bit each. */
+ * scenario order, into buf. */
 const char *scn_device_ids(const struct scenario *scn, unsigned mask, char *buf, size_t len);
-uint16_t scn_core_mask(const struct scenario *scn, unsigned mask);
 
 /* Variants: `variant NAME`, `title "…"`, `based-on V`, `knob K=V`. */
 struct variant {

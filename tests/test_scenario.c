@@ -439,6 +439,7 @@ static void test_do_and_wait_forms(void **state)
     assert_int_equal(l[10].devices, 1u << 1);
     assert_int_equal(l[11].device, 1);           /* the first named */
     assert_int_equal(l[11].devices, 1u << 0 | 1u << 1);
+    assert_int_equal(l[11].cores, 1u << 3 | 1u << 1);   /* c3 core-id=3, c1 core-id=1 */
     assert_int_equal(l[11].timeout_ms, 2000);
     assert_int_equal(l[0].action, DO_CONT);
     assert_int_equal(l[0].machine, 0);

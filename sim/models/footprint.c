@@ -101,7 +101,7 @@ static void wait_inputs(const struct sim *s, const struct scn_line *l, struct fp
     switch (l->action) {
     case WAIT_GUEST_ONLINE:
         fp_add(in, OBJ_GUEST_BOOT);
-        for (unsigned x = scn_core_mask(s->scn, l->devices); x; x &= x - 1)
+        for (unsigned x = l->cores; x; x &= x - 1)
             fp_add(in, OBJ_GUEST_CORE(__builtin_ctz(x)));
         break;
     case WAIT_EVENT:

@@ -54,7 +54,7 @@ static bool quiescent_but_scripts(const struct pending *all, int self)
 /* Every wait but `quiescent`, which script_pending settles after the rest. */
 bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l)
 {
-    uint16_t cores = scn_core_mask(s->scn, l->devices);
+    uint16_t cores = l->cores;
 
     switch (l->action) {
     case WAIT_GUEST_ONLINE:

@@ -58,6 +58,7 @@ static bool same_client(const struct scenario *scn, int i, int j)
             return false;
         a.device = b.device = 0;
         a.devices = b.devices = 0;
+        a.cores = b.cores = 0;
         a.script = b.script = 0;
         a.loc = b.loc = (struct scn_loc){ 0 };
         if (memcmp(&a, &b, sizeof(a)))
