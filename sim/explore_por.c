@@ -48,6 +48,19 @@ static void join(struct closure *c, unsigned y)
     }
 }
 
+/* Outsider y's steps before its gate touch what S reads (rd) or writes (wr), or open the gate. */
+static inline bool meets_near(const struct actor_future *f, const struct fp_set *rd,
+                              const struct fp_set *wr)
+{
+    return fp_meets(wr, &f->all.rd) || fp_meets(rd, &f->all.wr) || fp_meets(&f->all.wr, &f->gate);
+}
+
+static inline bool meets_far(const struct actor_future *f, const struct fp_set *rd,
+                             const struct fp_set *wr)
+{
+    return fp_meets(wr, &f->far.rd) || fp_meets(rd, &f->far.wr);
+}
+
 /*
  * Outsider y must not touch what S reads (rd) or writes (wr) before a step
  * of S fires: if it may before its gate, it joins S; if only past its gate,
@@ -61,16 +74,32 @@ static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
 
     if (c->in >> y & 1)
         return;
-    if (fp_meets(wr, &f->all.rd) || fp_meets(rd, &f->all.wr) || fp_meets(&f->all.wr, &f->gate)) {
+    if (meets_near(f, rd, wr)) {
         join(c, y);
         return;
     }
-    if ((!fp_meets(wr, &f->far.rd) && !fp_meets(rd, &f->far.wr)) || (c->gated >> y & 1))
+    if (!meets_far(f, rd, wr) || (c->gated >> y & 1))
         return;
     c->gated |= 1ull << y;
     for (unsigned k = 0; k < v->nactive; k++)
         if (v->active[k] != y)
             keep_out(v, c, v->active[k], &f->gate, &none);
+}
+
+/* keep_out of every active outsider, the common cases tested here without a call. */
+static void keep_all_out(const struct por_view *v, struct closure *c, const struct fp_set *rd,
+                         const struct fp_set *wr)
+{
+    for (unsigned k = 0; k < v->nactive; k++) {
+        unsigned y = v->active[k];
+        const struct actor_future *f = &v->fut[y];
+        if (c->in >> y & 1)
+            continue;
+        if (meets_near(f, rd, wr))
+            join(c, y);
+        else if (meets_far(f, rd, wr))
+            keep_out(v, c, y, rd, wr);
+    }
 }
 
 /* Grow S from seed; returns the mask of steps, or 0 when S is no use. */
@@ -94,8 +123,7 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
             fp_union(&rd, &v->fp[x].rd);
         }
         /* fireable: its step and its inputs; blocked: only its inputs (nobody may wake it) */
-        for (unsigned k = 0; k < v->nactive; k++)
-            keep_out(v, &c, v->active[k], &rd, i >= 0 ? &v->fp[x].wr : &none);
+        keep_all_out(v, &c, &rd, i >= 0 ? &v->fp[x].wr : &none);
     }
     for (unsigned t = 0; t < v->ntimed; t++) {
         unsigned y = v->timed[t];
