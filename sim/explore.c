@@ -219,9 +219,10 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
     if (s->len == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 64;
         s->f = g_renew(struct frame *, s->f, s->cap);
-        for (unsigned i = s->len; i < s->cap; i++)
-            s->f[i] = g_malloc(sizeof(struct frame) + d->m->world_size);
+        memset(s->f + s->len, 0, (s->cap - s->len) * sizeof(*s->f));
     }
+    if (!s->f[s->len])   /* frames are kept once made: a deep search reuses them */
+        s->f[s->len] = g_malloc(sizeof(struct frame) + d->m->world_size);
     return s->f[s->len];
 }
 
