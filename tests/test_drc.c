@@ -698,6 +698,42 @@ static void test_cc_next_end(void **state)
     assert_int_equal(d.ccs_depth, 1);
 }
 
+/*
+ * The walk's index gives what libfdt's own walk gives, from every cursor
+ * the structure block has: the same response, item, depth and next cursor,
+ * including cursors inside a property (not a tag: libfdt decides).
+ */
+static void test_cc_index_matches_libfdt(void **state)
+{
+    (void)state;
+    for (int c = 0; c < DRC_CLASS_COUNT; c++) {
+        struct drc_fragment plain = frags[c];
+        int tags = 0;
+        plain.tags = NULL;
+        assert_non_null(frags[c].tags);
+        for (int off = 0; off < (int)fdt_size_dt_struct(frags[c].fdt); off += 4) {
+            struct spapr_drc a = { .state = LI, .dev = 1, .fdt = 1, .ccs_depth = 2 };
+            struct spapr_drc b;
+            struct drc_cc_item ia, ib;
+            int next;
+            uint32_t tag = fdt_next_tag(frags[c].fdt, off, &next);
+            if (tag != FDT_BEGIN_NODE && tag != FDT_END_NODE && tag != FDT_PROP &&
+                tag != FDT_NOP)
+                continue;   /* a cell inside a property or name: libfdt alone reads it */
+            tags++;
+            a.ccs_offset = (int16_t)off;
+            b = a;
+            assert_int_equal(drc_cc_next(&frags[c], &a, &ia), drc_cc_next(&plain, &b, &ib));
+            assert_memory_equal(&a, &b, sizeof(a));
+            assert_true(ia.name == ib.name && ia.data == ib.data);
+            assert_int_equal(ia.len, ib.len);
+            assert_true(ia.hash == ib.hash);
+        }
+        assert_true(tags > 3);
+        assert_true(drc_fragment_digest(&frags[c]) == drc_fragment_digest(&plain));
+    }
+}
+
 /* ---- 5. migration predicates ------------------------------------------- */
 
 static void test_drc_needed(void **state)
@@ -1058,6 +1094,7 @@ int main(void)
         cmocka_unit_test(test_walk_phb),
         cmocka_unit_test(test_walk_pci),
         cmocka_unit_test(test_cc_next_end),
+        cmocka_unit_test(test_cc_index_matches_libfdt),
         cmocka_unit_test(test_drc_needed),
         cmocka_unit_test(test_physical_needed),
         MACHINE_TEST(test_machine_initial),

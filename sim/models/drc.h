@@ -77,9 +77,12 @@ struct drc_config {
 };
 
 /* The fragment configure-connector walks for a DRC (drc_fdt.c). */
+struct drc_cc_tag;
 struct drc_fragment {
     const void *fdt;               /* libfdt blob */
     int start;                     /* fdt_start_offset of the fragment's root node */
+    const struct drc_cc_tag *tags; /* the walk's items by structure offset / 4 (drc_fdt.c) */
+    int ntags;
 };
 
 /* What one configure-connector call handed the guest. */
@@ -87,6 +90,7 @@ struct drc_cc_item {
     const char *name;              /* node or property name, NULL otherwise */
     const void *data;              /* property value */
     int len;                       /* property length */
+    uint64_t hash;                 /* of name and value: what the guest folds in */
 };
 
 struct drc_outcome {

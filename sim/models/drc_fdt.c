@@ -2,13 +2,12 @@
  * The device-tree fragment each DRC class hands the guest through
  * ibm,configure-connector, built with libfdt in the order QEMU's dt_populate
  * callbacks build it (libfdt puts each new property first, so the walk sees
- * them reversed, as with QEMU), and the walk itself, one item per call.
+ * them reversed, as with QEMU); drc_cc.c walks it.
  */
 #include <glib.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
-#include <xxhash.h>
 #include "drc_fdt.h"
 
 #define FRAGMENT_SIZE (32 * 1024)  /* offsets must fit the world's int16 cursor */
@@ -248,98 +247,23 @@ void *drc_fragment_build(uint8_t cls, const struct fragment_params *p, struct dr
         [DRC_CLASS_CPU] = build_cpu, [DRC_CLASS_PHB] = build_phb, [DRC_CLASS_PCI] = build_pci,
         [DRC_CLASS_LMB] = build_lmb, [DRC_CLASS_PMEM] = build_pmem,
     };
-    void *fdt = g_malloc0(FRAGMENT_SIZE);
+    void *fdt = g_malloc0(FRAGMENT_SIZE), *blob;
+    size_t size;
     int node;
 
     /* create_device_tree(): an empty root, then dt_populate adds one subnode */
     if (fdt_create_empty_tree(fdt, FRAGMENT_SIZE) != 0 ||
-        (node = builders[cls](fdt, p)) < 0 || node > INT16_MAX) {
+        (node = builders[cls](fdt, p)) < 0 || node > INT16_MAX || fdt_pack(fdt) != 0) {
         g_free(fdt);
         return NULL;
     }
-    out->fdt = fdt;
+    /* one buffer: the packed tree, then the index of its walk (drc_cc.c) */
+    size = (fdt_totalsize(fdt) + 7) & ~(size_t)7;
+    blob = g_malloc0(size + drc_cc_index_size(fdt));
+    memcpy(blob, fdt, fdt_totalsize(fdt));
+    g_free(fdt);
+    out->fdt = blob;
     out->start = node;
-    return fdt;
-}
-
-/*
- * One ibm,configure-connector call (rtas_ibm_configure_connector): advance
- * to the next actionable tag and return one item. The root's END_NODE
- * brings the depth to 0: SUCCESS, and the cursor rewinds to the start.
- */
-int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc_item *item)
-{
-    int resp = SPAPR_DR_CC_RESPONSE_CONTINUE;
-
-    *item = (struct drc_cc_item){ 0 };
-    while (resp == SPAPR_DR_CC_RESPONSE_CONTINUE) {
-        int next = 0;
-        uint32_t tag = fdt_next_tag(f->fdt, d->ccs_offset, &next);
-
-        switch (tag) {
-        case FDT_BEGIN_NODE:
-            d->ccs_depth++;
-            item->name = fdt_get_name(f->fdt, d->ccs_offset, NULL);
-            resp = SPAPR_DR_CC_RESPONSE_NEXT_CHILD;
-            break;
-        case FDT_END_NODE:
-            d->ccs_depth--;
-            if (d->ccs_depth == 0) {
-                d->ccs_offset = (int16_t)f->start;
-                next = f->start;
-                resp = SPAPR_DR_CC_RESPONSE_SUCCESS;
-            } else {
-                resp = SPAPR_DR_CC_RESPONSE_PREV_PARENT;
-            }
-            break;
-        case FDT_PROP: {
-            const struct fdt_property *prop =
-                fdt_get_property_by_offset(f->fdt, d->ccs_offset, &item->len);
-            item->name = fdt_string(f->fdt, fdt32_to_cpu(prop->nameoff));
-            item->data = prop->data;
-            resp = SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY;
-            break;
-        }
-        case FDT_END:
-            resp = SPAPR_DR_CC_RESPONSE_ERROR;
-            break;
-        default:     /* FDT_NOP: keep seeking */
-            break;
-        }
-        if (d->ccs_offset >= 0)
-            d->ccs_offset = (int16_t)next;
-    }
-    return resp;
-}
-
-bool drc_cc_more(int rc)
-{
-    return rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
-           rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT;
-}
-
-uint64_t drc_cc_digest(uint64_t h, int rc, const struct drc_cc_item *it)
-{
-    uint32_t head[2] = { (uint32_t)rc, (uint32_t)it->len };
-
-    h = XXH64(head, sizeof(head), h);
-    if (it->name)
-        h = XXH64(it->name, strlen(it->name) + 1, h);
-    if (it->data && it->len > 0)
-        h = XXH64(it->data, (size_t)it->len, h);
-    return h;
-}
-
-uint64_t drc_fragment_digest(const struct drc_fragment *f)
-{
-    struct spapr_drc d = { .fdt = 1, .ccs_offset = (int16_t)f->start, .ccs_depth = 0 };
-    struct drc_cc_item it;
-    uint64_t h = 0;
-    int rc;
-
-    do {
-        rc = drc_cc_next(f, &d, &it);
-        h = drc_cc_digest(h, rc, &it);
-    } while (drc_cc_more(rc));
-    return h;
+    drc_cc_index(out, (char *)blob + size);
+    return blob;
 }

@@ -6,6 +6,7 @@
 #define DRCSIM_DRC_FDT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "drc.h"
 
@@ -19,6 +20,10 @@ struct fragment_params {
     bool power9;
     bool has_drc;
 };
+
+/* The walk's index of a built fragment: its size, and filling it in at buf (8-aligned). */
+size_t drc_cc_index_size(const void *fdt);
+void drc_cc_index(struct drc_fragment *f, void *buf);
 
 /* Fold one configure-connector item into a digest (the guest's assembled tree). */
 uint64_t drc_cc_digest(uint64_t h, int rc, const struct drc_cc_item *it);
