@@ -19,6 +19,9 @@ struct trace;
 /* drc.dev value of a device that has no QOM id: boot cores, the default PHB. */
 #define DRC_DEV_BUILTIN 0xff
 
+#define SIM_INDEX_SLOTS 64        /* > MAX_DRCS: open addressing always finds an empty one */
+_Static_assert(MAX_DRCS < SIM_INDEX_SLOTS, "the DRC index table must keep an empty slot");
+
 struct sim_machine {
     uint8_t ndrcs;
     uint8_t cpu_first, ncpu;      /* DRC slots of each class */
@@ -31,6 +34,7 @@ struct sim_machine {
     struct drc_config drcs[MAX_DRCS];
     struct drc_fragment fragments[MAX_DRCS];
     void *blobs[MAX_DRCS];        /* owned libfdt buffers behind fragments */
+    uint8_t by_index[SIM_INDEX_SLOTS]; /* slot + 1 by the hash of its DRC index, 0: none */
 };
 
 struct sim {
