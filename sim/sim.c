@@ -170,6 +170,15 @@ static bool start_machines(struct sim *s, char *err, unsigned errlen)
     return true;
 }
 
+/* The others never have a step: they are left out of the per-step loops. */
+static void list_live_actors(struct sim *s)
+{
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        if (a < ACTOR_GUEST_BOOT ? a < s->scn->nscripts
+                                 : a < ACTOR_QEMU_TIMER0 || a - ACTOR_QEMU_TIMER0 < s->scn->nmachines)
+            s->live[s->nlive++] = (uint8_t)a;
+}
+
 bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *ks,
               const char *variant, char *err, unsigned errlen)
 {
@@ -185,6 +194,7 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         if (!build_fragments(s, m, err, errlen))
             goto fail;
     }
+    list_live_actors(s);
     if (!start_machines(s, err, errlen))
         goto fail;
     s->model = (struct engine_model){
@@ -332,13 +342,16 @@ void sim_normalize(const struct sim *s, struct world *w)
     struct pending want[ACTOR_COUNT];
 
     desired(s, w, want);
-    for (int a = 0; a < ACTOR_COUNT; a++) {
+    for (unsigned k = 0; k < s->nlive; k++) {
+        unsigned a = s->live[k];
         struct actor *ac = &w->actors[a];
-        if (want[a].kind == STEP_NONE)
-            *ac = (struct actor){ 0 };
-        else if (ac->kind != want[a].kind || ac->arg != want[a].arg)
+        if (want[a].kind == STEP_NONE) {
+            if (ac->kind)
+                *ac = (struct actor){ 0 };
+        } else if (ac->kind != want[a].kind || ac->arg != want[a].arg) {
             *ac = (struct actor){ .kind = want[a].kind, .arg = want[a].arg,
                                   .lo = want[a].lo, .hi = want[a].hi };
+        }
     }
 }
 
@@ -351,24 +364,28 @@ unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsig
     for (int m = 0; m < s->scn->nmachines; m++)
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    for (int a = 0; a < ACTOR_COUNT && n < max; a++)
+    for (unsigned k = 0; k < s->nlive && n < max; k++) {
+        unsigned a = s->live[k];
         if (w->actors[a].kind)
             out[n++] = (struct step){ .actor = (uint8_t)a, .kind = w->actors[a].kind,
                                       .arg = w->actors[a].arg, .lo = w->actors[a].lo,
                                       .hi = w->actors[a].hi };
+    }
     return n;
 }
 
 void sim_advance(const void *ctx, void *world, uint32_t ms)
 {
+    const struct sim *s = ctx;
     struct world *w = world;
 
-    (void)ctx;
-    for (int a = 0; a < ACTOR_COUNT; a++)
+    for (unsigned k = 0; k < s->nlive; k++) {
+        unsigned a = s->live[k];
         if (w->actors[a].kind) {
             w->actors[a].lo = window_shift(w->actors[a].lo, ms);
             w->actors[a].hi = window_shift(w->actors[a].hi, ms);
         }
+    }
 }
 
 void sim_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,

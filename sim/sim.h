@@ -51,6 +51,8 @@ struct sim {
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
     struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */
+    uint8_t live[ACTOR_COUNT];    /* the actors this scenario has: its scripts, the guest's, */
+    uint8_t nlive;                /* migration, libvirt and its machines' timers */
     struct world initial;
     struct engine_model model;
 };

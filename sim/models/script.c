@@ -80,6 +80,7 @@ static struct pending wait_pending(const struct scn_line *l, bool holds)
 void script_pending(const struct sim *s, const struct world *w, struct pending *all)
 {
     struct pending *out = all + ACTOR_SCRIPT0;
+    unsigned quiescent = 0;
 
     for (int i = 0; i < s->scn->nscripts; i++) {
         const struct scn_line *l;
@@ -92,12 +93,13 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
             out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
         else if (l->action != WAIT_QUIESCENT)
             out[i] = wait_pending(l, script_wait_holds(s, w, l));
+        else
+            quiescent |= 1u << i;
     }
-    for (int i = 0; i < s->scn->nscripts; i++)
-        if (w->scripts[i].status == SCRIPT_RUNNING &&
-            script_line(s, w, i)->kind == LINE_WAIT &&
-            script_line(s, w, i)->action == WAIT_QUIESCENT)
-            out[i] = wait_pending(script_line(s, w, i), quiescent_but_scripts(all, i));
+    for (unsigned x = quiescent; x; x &= x - 1) {   /* in script order, after all the rest */
+        int i = __builtin_ctz(x);
+        out[i] = wait_pending(script_line(s, w, i), quiescent_but_scripts(all, i));
+    }
 }
 
 void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32_t got)
