@@ -177,8 +177,9 @@ struct frame {
  */
 struct fstack {
     struct frame **f;
-    unsigned len, cap;
+    unsigned len, cap;     /* cap: a multiple of FSTACK_BLOCK */
 };
+#define FSTACK_BLOCK 16
 
 static struct frame *fstack_top(const struct fstack *s)
 {
@@ -187,8 +188,8 @@ static struct frame *fstack_top(const struct fstack *s)
 
 static void fstack_free(struct fstack *s)
 {
-    for (unsigned i = 0; i < s->cap; i++)
-        g_free(s->f[i]);
+    for (unsigned i = 0; i < s->cap; i += FSTACK_BLOCK)
+        g_free(s->f[i]);   /* a block's first frame is the block */
     g_free(s->f);
 }
 
@@ -221,8 +222,12 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
         s->f = g_renew(struct frame *, s->f, s->cap);
         memset(s->f + s->len, 0, (s->cap - s->len) * sizeof(*s->f));
     }
-    if (!s->f[s->len])   /* frames are kept once made: a deep search reuses them */
-        s->f[s->len] = g_malloc(sizeof(struct frame) + d->m->world_size);
+    if (!s->f[s->len]) {   /* made FSTACK_BLOCK at a time, kept: a deep search reuses them */
+        size_t size = (sizeof(struct frame) + d->m->world_size + 15) & ~(size_t)15;
+        unsigned char *block = g_malloc(FSTACK_BLOCK * size);
+        for (unsigned i = 0; i < FSTACK_BLOCK; i++)
+            s->f[s->len + i] = (struct frame *)(block + i * size);
+    }
     return s->f[s->len];
 }
 
