@@ -10,14 +10,19 @@
 #include "sim.h"
 #include "symmetry.h"
 
-/* Renamings of one permutation: full maps (identity outside the members) and member pairs. */
+/*
+ * Renamings of one permutation: full maps (identity outside the members),
+ * member pairs, and the member bits of device, core and slot masks with the
+ * bit each goes to.
+ */
 struct renaming {
     uint8_t script[MAX_SCRIPTS], dev[MAX_DEVICES];
     uint8_t to[ENGINE_MAX_MEMBERS];   /* member a goes to member to[a] */
     unsigned n;
-    uint8_t dev_from[ENGINE_MAX_MEMBERS], dev_to[ENGINE_MAX_MEMBERS];
-    uint8_t core_from[ENGINE_MAX_MEMBERS], core_to[ENGINE_MAX_MEMBERS];
     uint8_t slot_from[ENGINE_MAX_MEMBERS], slot_to[ENGINE_MAX_MEMBERS];
+    uint8_t core_from[ENGINE_MAX_MEMBERS], core_to[ENGINE_MAX_MEMBERS];
+    uint64_t dev_mask, core_mask, slot_mask;   /* the members' bits */
+    uint8_t dev_bit[64], core_bit[64], slot_bit[64];
 };
 
 static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, struct renaming *r)
@@ -27,16 +32,19 @@ static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, str
     for (unsigned i = 0; i < MAX_DEVICES; i++)
         r->dev[i] = (uint8_t)i;
     r->n = y->n;
+    r->dev_mask = r->core_mask = r->slot_mask = 0;
     for (unsigned k = 0; k < y->n; k++)
         r->to[perm[k]] = (uint8_t)k;
     for (unsigned a = 0; a < y->n; a++) {
         const struct sym_member *from = &y->mem[a], *to = &y->mem[r->to[a]];
+        unsigned slot_from = y->cpu_first + from->core, slot_to = y->cpu_first + to->core;
         r->script[from->script] = to->script;
         r->dev[from->device] = to->device;
-        r->dev_from[a] = from->device, r->dev_to[a] = to->device;
         r->core_from[a] = from->core, r->core_to[a] = to->core;
-        r->slot_from[a] = (uint8_t)(y->cpu_first + from->core);
-        r->slot_to[a] = (uint8_t)(y->cpu_first + to->core);
+        r->slot_from[a] = (uint8_t)slot_from, r->slot_to[a] = (uint8_t)slot_to;
+        r->dev_mask |= 1ull << from->device, r->dev_bit[from->device] = to->device;
+        r->core_mask |= 1ull << from->core, r->core_bit[from->core] = to->core;
+        r->slot_mask |= 1ull << slot_from, r->slot_bit[slot_from] = (uint8_t)slot_to;
     }
 }
 
@@ -49,28 +57,27 @@ static unsigned rename_num(unsigned v, const uint8_t *from, const uint8_t *to, u
     return v;
 }
 
+/* 0 is no DRC index: unused event and work entries carry it. */
 static uint32_t rename_index(const struct sim_symmetry *y, const struct renaming *r, uint32_t index)
 {
-    for (unsigned a = 0; a < y->n; a++)
+    for (unsigned a = 0; index && a < y->n; a++)
         if (y->mem[a].index == index)
             return y->mem[r->to[a]].index;
     return index;
 }
 
 /* Bits moved along the member pairs; the members only swap bits among themselves. */
-static uint64_t rename_bits(uint64_t bits, const uint8_t *from, const uint8_t *to, unsigned n)
+static uint64_t rename_bits(uint64_t bits, uint64_t mask, const uint8_t *bit)
 {
-    uint64_t out = bits;
+    uint64_t out = bits & ~mask;
 
-    for (unsigned k = 0; k < n; k++)
-        out &= ~(1ull << from[k]);
-    for (unsigned k = 0; k < n; k++)
-        out |= (bits >> from[k] & 1) << to[k];
+    for (uint64_t x = bits & mask; x; x &= x - 1)
+        out |= 1ull << bit[__builtin_ctzll(x)];
     return out;
 }
 
-#define DEV_BITS(r, v)  ((uint16_t)rename_bits((v), (r)->dev_from, (r)->dev_to, (r)->n))
-#define CORE_BITS(r, v) ((uint16_t)rename_bits((v), (r)->core_from, (r)->core_to, (r)->n))
+#define DEV_BITS(r, v)  ((uint16_t)rename_bits((v), (r)->dev_mask, (r)->dev_bit))
+#define CORE_BITS(r, v) ((uint16_t)rename_bits((v), (r)->core_mask, (r)->core_bit))
 
 static uint8_t rename_dev_ref(const struct renaming *r, uint8_t dev_plus_1)
 {
@@ -84,14 +91,15 @@ static uint8_t rename_slot(const struct renaming *r, uint8_t slot)
     return (uint8_t)rename_num(slot, r->slot_from, r->slot_to, r->n);
 }
 
-static void rename_machine(const struct sim_symmetry *y, const struct renaming *r,
+static void rename_machine(const struct sim_symmetry *y, const struct renaming *r, unsigned ndrcs,
                            const struct spapr_machine *in, struct spapr_machine *out)
 {
-    for (unsigned k = 0; k < r->n; k++) {
-        out->drcs[r->slot_to[k]] = in->drcs[r->slot_from[k]];
-        out->devices[r->dev_to[k]] = in->devices[r->dev_from[k]];
+    for (unsigned a = 0; a < r->n; a++) {
+        unsigned dev = y->mem[a].device;
+        out->drcs[r->slot_to[a]] = in->drcs[r->slot_from[a]];
+        out->devices[r->dev[dev]] = in->devices[dev];
     }
-    for (unsigned k = 0; k < MAX_DRCS; k++)
+    for (unsigned k = 0; k < ndrcs; k++)   /* the slots past ndrcs stay empty */
         out->drcs[k].dev = rename_dev_ref(r, out->drcs[k].dev);
     out->deleted = DEV_BITS(r, in->deleted);
     out->unplug_guest_error = DEV_BITS(r, in->unplug_guest_error);
@@ -110,7 +118,7 @@ static bool rename_guest(const struct sim_symmetry *y, const struct renaming *r,
 {
     out->cpus = CORE_BITS(r, in->cpus);
     out->online = CORE_BITS(r, in->online);
-    out->dlpar_failed = rename_bits(in->dlpar_failed, r->slot_from, r->slot_to, r->n);
+    out->dlpar_failed = rename_bits(in->dlpar_failed, r->slot_mask, r->slot_bit);
     out->dt_mismatch_drc = rename_slot(r, in->dt_mismatch_drc);
     out->ras_log_buf.index = rename_index(y, r, in->ras_log_buf.index);
     for (unsigned i = 0; i < MAX_GUEST_WORK; i++)
@@ -175,7 +183,7 @@ bool sim_sym_apply(const void *ctx, const uint8_t *perm, const void *in_world, v
         const struct actor *t = &in->actors[ACTOR_QEMU_TIMER0 + m];
         if (t->kind)
             out->actors[ACTOR_QEMU_TIMER0 + m].arg = rename_slot(&r, t->arg);
-        rename_machine(&s->sym, &r, &in->machines[m], &out->machines[m]);
+        rename_machine(&s->sym, &r, s->m[m].ndrcs, &in->machines[m], &out->machines[m]);
     }
     out->migration.load_failed_drc = rename_slot(&r, in->migration.load_failed_drc);
     out->migration.load_failed_cpu =

@@ -50,7 +50,7 @@ static void machine_key(const struct sim *s, const struct world *w, int a, int m
             (mw->vcpu_compat >> mb->core & 1) << 5 |
             (unsigned)(mw->abort_drc == slot) << 6 |
             (unsigned)(timer->kind && timer->arg == slot) << 7);
-    put8(k, positions(mw->events, MAX_EVENTS, mb->index));
+    put8(k, positions(mw->events, mw->nr_events, mb->index));   /* the rest are zero */
 }
 
 static void guest_key(const struct sim *s, const struct world *w, int a, struct key *k)
@@ -65,7 +65,7 @@ static void guest_key(const struct sim *s, const struct world *w, int a, struct 
             (unsigned)(g->dt_mismatch_drc == slot) << 3 |
             (unsigned)(g->ras_log_buf.index == mb->index) << 4 |
             (unsigned)op << 5);
-    put8(k, positions(g->work, MAX_GUEST_WORK, mb->index));
+    put8(k, positions(g->work, g->nwork, mb->index));   /* the rest are zero */
     put8(k, op ? sym_prefix_of(&s->sym, a, g->op.cc_digest) : 0);
 }
 
