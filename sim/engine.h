@@ -79,8 +79,10 @@ struct engine_model {
     /* fire one step; tr may be NULL (exploration); step_no/t_ms label the trace */
     void (*apply)(const void *ctx, void *world, const struct step *st, struct trace *tr,
                   uint32_t step_no, uint64_t t_ms);
-    /* Optional (NULL: no reduction). actors: how many actor slots step.actor indexes. */
+    /* Optional (NULL: no reduction). actors: how many actor slots step.actor indexes;
+     * live_actors: bit per slot that may ever have a step (0: all of them) */
     unsigned actors;
+    uint64_t live_actors;
     void (*footprint)(const void *ctx, const void *world, const struct step *st,
                       struct footprint *out);
     void (*future)(const void *ctx, const void *world, unsigned actor, struct actor_future *out);

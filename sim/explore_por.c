@@ -136,17 +136,23 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     return steps;
 }
 
+static uint64_t all_below(unsigned n)
+{
+    return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
 static void view_init(const struct engine_model *m, const void *w, const struct step *st,
                       unsigned n, struct por_view *v)
 {
     struct step all[ENGINE_MAX_STEPS];
     unsigned na = m->enabled(m->ctx, w, all, ENGINE_MAX_STEPS);
+    uint64_t live;
 
     v->nactors = m->actors < POR_MAX_ACTORS ? m->actors : POR_MAX_ACTORS;
+    live = m->live_actors ? m->live_actors : all_below(v->nactors);
     for (unsigned a = 0; a < v->nactors; a++) {
         v->fireable[a] = -1;
         v->pending_lo[a] = 0;
-        m->future(m->ctx, w, a, &v->fut[a]);
     }
     for (unsigned k = 0; k < na; k++)
         if (all[k].actor < v->nactors)
@@ -156,9 +162,11 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
     v->nactive = v->ntimed = 0;
-    for (unsigned a = 0; a < v->nactors; a++) {
+    for (uint64_t x = live & all_below(v->nactors); x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
         const struct actor_future *f = &v->fut[a];
         uint64_t any = 0;
+        m->future(m->ctx, w, a, &v->fut[a]);
         for (int k = 0; k < FP_WORDS; k++)
             any |= f->all.rd.w[k] | f->all.wr.w[k] | f->far.rd.w[k] | f->far.wr.w[k] |
                    f->inputs.w[k];

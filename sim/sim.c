@@ -203,6 +203,8 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .actors = ACTOR_COUNT, .footprint = sim_footprint, .future = sim_future,
         .changed = sim_changed,
     };
+    for (unsigned k = 0; k < s->nlive; k++)
+        s->model.live_actors |= 1ull << s->live[k];
     footprint_init(s);
     symmetry_init(s);
     if (s->sym.n >= 2) {
