@@ -29,6 +29,7 @@ static inline bool fp_meets(const struct fp_set *a, const struct fp_set *b)
 {
     uint64_t x = 0;
 
+#pragma GCC unroll 8
     for (int i = 0; i < FP_WORDS; i++)
         x |= a->w[i] & b->w[i];
     return x != 0;
@@ -36,6 +37,7 @@ static inline bool fp_meets(const struct fp_set *a, const struct fp_set *b)
 
 static inline void fp_union(struct fp_set *a, const struct fp_set *b)
 {
+#pragma GCC unroll 8
     for (int i = 0; i < FP_WORDS; i++)
         a->w[i] |= b->w[i];
 }

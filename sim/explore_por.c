@@ -167,6 +167,7 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         const struct actor_future *f = &v->fut[a];
         uint64_t any = 0;
         m->future(m->ctx, w, a, &v->fut[a]);
+#pragma GCC unroll 8
         for (int k = 0; k < FP_WORDS; k++)
             any |= f->all.rd.w[k] | f->all.wr.w[k] | f->far.rd.w[k] | f->far.wr.w[k] |
                    f->inputs.w[k];
