@@ -4,22 +4,36 @@
  * clock by lo, which admits exactly the orderings some assignment of delays
  * inside the windows would produce (ARCHITECTURE.md "Timing").
  */
+#include <string.h>
 #include "engine.h"
 
-unsigned engine_fireable(const struct engine_model *m, const void *world,
-                         struct step *out, unsigned max)
+unsigned engine_fireable_all(const struct engine_model *m, const void *world,
+                             struct step *out, unsigned max, unsigned *nall)
 {
     unsigned n = m->enabled(m->ctx, world, out, max);
+    struct step later[ENGINE_MAX_STEPS];
     uint32_t min_hi = WINDOW_NEVER;
-    unsigned k = 0;
+    unsigned k = 0, nlater = 0;
 
     for (unsigned i = 0; i < n; i++)
         if (out[i].hi < min_hi)
             min_hi = out[i].hi;
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         if (out[i].lo <= min_hi)
             out[k++] = out[i];
+        else if (nlater < ENGINE_MAX_STEPS)
+            later[nlater++] = out[i];
+    }
+    memcpy(out + k, later, nlater * sizeof(*later));
+    if (nall)
+        *nall = k + nlater;
     return k;
+}
+
+unsigned engine_fireable(const struct engine_model *m, const void *world,
+                         struct step *out, unsigned max)
+{
+    return engine_fireable_all(m, world, out, max, NULL);
 }
 
 void engine_fire(const struct engine_model *m, void *world, const struct step *st,

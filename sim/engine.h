@@ -107,6 +107,9 @@ struct engine_model {
 /* The steps that may fire next: lo <= the smallest hi. Order is stable. */
 unsigned engine_fireable(const struct engine_model *m, const void *world,
                          struct step *out, unsigned max);
+/* The same, with the pending steps that cannot fire yet after them: out[k..*nall). */
+unsigned engine_fireable_all(const struct engine_model *m, const void *world,
+                             struct step *out, unsigned max, unsigned *nall);
 
 /* Advance the clock to max(now, now + lo), shift the windows, apply. */
 void engine_fire(const struct engine_model *m, void *world, const struct step *st,

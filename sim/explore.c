@@ -161,8 +161,8 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
  * next - 1 is the step last taken: the choice recorded in a path.
  */
 struct frame {
-    struct step steps[ENGINE_MAX_STEPS];
-    unsigned n, next;
+    struct step steps[ENGINE_MAX_STEPS];   /* the fireable, then the others pending */
+    unsigned n, nall, next;
     uint64_t todo, tried;      /* bit per step */
     uint64_t sleep;            /* bit per actor: --por sleep */
     uint64_t fp;               /* the world's fingerprint (the cycle proviso) */
@@ -233,25 +233,27 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
 
 /*
  * Push the world already in fstack_next()'s frame; its fireable steps are
- * steps[0..n) when the caller has them (admit's probe), else NULL.
+ * steps[0..n), then the rest pending up to nall, when the caller has them
+ * (admit's probe), else NULL.
  */
 static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, uint64_t sleep,
-                                const struct step *steps, unsigned n)
+                                const struct step *steps, unsigned n, unsigned nall)
 {
     const struct engine_model *m = d->m;
     struct frame *fr = s->f[s->len++];
 
     if (steps) {
-        memcpy(fr->steps, steps, n * sizeof(*steps));
+        memcpy(fr->steps, steps, nall * sizeof(*steps));
         fr->n = n;
+        fr->nall = nall;
     } else {
-        fr->n = engine_fireable(m, fr->world, fr->steps, ENGINE_MAX_STEPS);
+        fr->n = engine_fireable_all(m, fr->world, fr->steps, ENGINE_MAX_STEPS, &fr->nall);
     }
     fr->next = 0;
     fr->tried = 0;
     fr->fp = fp;
     fr->sleep = sleep;
-    fr->todo = d->o->por == POR_DPOR ? por_persistent(m, fr->world, fr->steps, fr->n)
+    fr->todo = d->o->por == POR_DPOR ? por_persistent(m, fr->world, fr->steps, fr->n, fr->nall)
                                      : all_steps(fr->n);
     fr->reduced = fr->todo != all_steps(fr->n);
     d->st->reduced_states += fr->reduced;
@@ -313,7 +315,8 @@ enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
 
 /* A world fired into: visited before? quiescent? */
 static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
-                           const struct fstack *stack, struct step *probe, unsigned *nprobe)
+                           const struct fstack *stack, struct step *probe, unsigned *nprobe,
+                           unsigned *nall)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
@@ -332,7 +335,7 @@ static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
     d->st->symmetric_states += stored != w;
     if (d->depth0 + stack->len > d->st->max_depth)   /* one level per frame above it */
         d->st->max_depth = d->depth0 + stack->len;
-    if ((*nprobe = engine_fireable(m, w, probe, ENGINE_MAX_STEPS)) > 0)
+    if ((*nprobe = engine_fireable_all(m, w, probe, ENGINE_MAX_STEPS, nall)) > 0)
         return ADMIT_EXPAND;
     d->st->quiescent_states++;
     if (d->o->end_states) {   /* up to symmetry whether the search uses it or not */
@@ -438,7 +441,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
     const struct engine_model *m = d->m;
     unsigned k = (unsigned)__builtin_ctzll(fr->todo);
     enum admitted a;
-    unsigned nprobe = 0;
+    unsigned nprobe = 0, nall = 0;
     uint32_t fams;
     uint64_t fp;
 
@@ -455,7 +458,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
         record(d, v, fams, stack);
         return true;
     }
-    a = admit(d, child, &fp, stack, probe, &nprobe);
+    a = admit(d, child, &fp, stack, probe, &nprobe, &nall);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
@@ -471,7 +474,8 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
         d->st->truncated = true;
         return true;
     }
-    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, probe, nprobe);
+    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, probe, nprobe,
+               nall);
     return true;
 }
 
@@ -484,7 +488,8 @@ void dfs_run(struct dfs *d, const void *start)
 
     d->scratch = g_malloc(d->m->world_size);
     memcpy(fstack_next(d, &stack)->world, start, d->m->world_size);
-    push_frame(d, &stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL, 0);
+    push_frame(d, &stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL, 0,
+               0);
     while (stack.len) {
         struct frame *fr = fstack_top(&stack);
         if (!fr->todo)
@@ -503,12 +508,12 @@ bool dfs_admit_start(struct dfs *d, const void *start)
     struct fstack none = { 0 };
     struct step probe[ENGINE_MAX_STEPS];
     void *own = d->scratch;
-    unsigned nprobe;
+    unsigned nprobe, nall;
     uint64_t fp;
     bool expand;
 
     d->scratch = g_malloc(d->m->world_size);
-    expand = admit(d, start, &fp, &none, probe, &nprobe) == ADMIT_EXPAND;
+    expand = admit(d, start, &fp, &none, probe, &nprobe, &nall) == ADMIT_EXPAND;
     g_free(d->scratch);
     d->scratch = own;
     return expand;

@@ -142,10 +142,8 @@ static uint64_t all_below(unsigned n)
 }
 
 static void view_init(const struct engine_model *m, const void *w, const struct step *st,
-                      unsigned n, struct por_view *v)
+                      unsigned n, unsigned nall, struct por_view *v)
 {
-    struct step all[ENGINE_MAX_STEPS];
-    unsigned na = m->enabled(m->ctx, w, all, ENGINE_MAX_STEPS);
     uint64_t live;
 
     v->nactors = m->actors < POR_MAX_ACTORS ? m->actors : POR_MAX_ACTORS;
@@ -154,9 +152,9 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         v->fireable[a] = -1;
         v->pending_lo[a] = 0;
     }
-    for (unsigned k = 0; k < na; k++)
-        if (all[k].actor < v->nactors)
-            v->pending_lo[all[k].actor] = all[k].lo;
+    for (unsigned k = 0; k < nall; k++)
+        if (st[k].actor < v->nactors)
+            v->pending_lo[st[k].actor] = st[k].lo;
     for (unsigned i = 0; i < n; i++) {
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
@@ -179,14 +177,14 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
 }
 
 uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
-                        unsigned n)
+                        unsigned n, unsigned nall)
 {
     uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1, best = all;
     struct por_view v;
 
     if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)
         return all;
-    view_init(m, w, st, n, &v);
+    view_init(m, w, st, n, nall, &v);
     for (unsigned i = n; i-- > 0;) {   /* guest and QEMU actors first: they often stand alone */
         uint64_t s;
         if (st[i].lo > 0)

@@ -22,9 +22,10 @@ bool por_mode_parse(const char *text, enum por_mode *out);   /* false if unknown
  * step: the smallest set of actors, grown from each seed, such that nothing
  * the other actors may still do can touch it before one of its steps fires.
  * All n bits when no smaller set exists or the model has no footprints.
+ * st[n..nall) are the pending steps that cannot fire yet (engine_fireable_all).
  */
 uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
-                        unsigned n);
+                        unsigned n, unsigned nall);
 
 /* Do fireable steps a and b of w commute (sleep sets)? Both must have lo 0. */
 bool por_independent(const struct engine_model *m, const void *w, const struct step *a,

@@ -158,12 +158,13 @@ static void test_independent_actors_one_step(void **state)
     struct engine_model m = toy_model(&c);
     struct toy w = { 0 };
     struct step st[ENGINE_MAX_STEPS];
-    unsigned n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+    unsigned nall, n = engine_fireable_all(&m, &w, st, ENGINE_MAX_STEPS, &nall);
 
     (void)state;
     assert_int_equal(n, 3);
+    assert_int_equal(nall, 3);
     /* any one actor alone: the search tries the last first */
-    assert_int_equal(por_persistent(&m, &w, st, n), 0x4);
+    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x4);
     assert_true(por_independent(&m, &w, &st[0], &st[1]));
 }
 
@@ -173,18 +174,18 @@ static void test_shared_object_keeps_all(void **state)
     struct engine_model m = toy_model(&c);
     struct toy w = { .cnt = { 1, 1, 0 } };
     struct step st[ENGINE_MAX_STEPS];
-    unsigned n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+    unsigned nall, n = engine_fireable_all(&m, &w, st, ENGINE_MAX_STEPS, &nall);
 
     (void)state;
     /* actors 0 and 1 write the shared object now; actor 2's next step touches only
      * its own counter, so it alone is a persistent set */
-    assert_int_equal(por_persistent(&m, &w, st, n), 0x4);
+    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x4);
     assert_false(por_independent(&m, &w, &st[0], &st[1]));
     assert_true(por_independent(&m, &w, &st[0], &st[2]));
     /* all three write it now: nothing smaller than all */
     w.cnt[2] = 1;
-    n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
-    assert_int_equal(por_persistent(&m, &w, st, n), 0x7);
+    n = engine_fireable_all(&m, &w, st, ENGINE_MAX_STEPS, &nall);
+    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x7);
 }
 
 static void test_timed_outsider_keeps_all(void **state)
@@ -194,16 +195,18 @@ static void test_timed_outsider_keeps_all(void **state)
     struct engine_model m = toy_model(&c), ml = toy_model(&late);
     struct toy w = { 0 };
     struct step st[ENGINE_MAX_STEPS];
-    unsigned n = engine_fireable(&m, &w, st, ENGINE_MAX_STEPS);
+    unsigned nall, n = engine_fireable_all(&m, &w, st, ENGINE_MAX_STEPS, &nall);
 
     (void)state;
     /* the timeout (lo 5) may fire before a step that may wait until 10 */
     assert_int_equal(n, 3);
-    assert_int_equal(por_persistent(&m, &w, st, n), 0x7);
-    /* a timeout at 50 cannot come before a step due by 10 */
-    n = engine_fireable(&ml, &w, st, ENGINE_MAX_STEPS);
+    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x7);
+    /* a timeout at 50 cannot come before a step due by 10: it follows the fireable ones */
+    n = engine_fireable_all(&ml, &w, st, ENGINE_MAX_STEPS, &nall);
     assert_int_equal(n, 2);
-    assert_int_equal(por_persistent(&ml, &w, st, n), 0x2);
+    assert_int_equal(nall, 3);
+    assert_int_equal(st[2].lo, 50);
+    assert_int_equal(por_persistent(&ml, &w, st, n, nall), 0x2);
 }
 
 static void test_dpor_fewer_states_same_end(void **state)
