@@ -4,29 +4,29 @@
  * clock by lo, which admits exactly the orderings some assignment of delays
  * inside the windows would produce (ARCHITECTURE.md "Timing").
  */
-#include <string.h>
 #include "engine.h"
 
 unsigned engine_fireable_all(const struct engine_model *m, const void *world,
                              struct step *out, unsigned max, unsigned *nall)
 {
     unsigned n = m->enabled(m->ctx, world, out, max);
-    struct step later[ENGINE_MAX_STEPS];
     uint32_t min_hi = WINDOW_NEVER;
-    unsigned k = 0, nlater = 0;
+    unsigned k = 0;
 
     for (unsigned i = 0; i < n; i++)
         if (out[i].hi < min_hi)
             min_hi = out[i].hi;
-    for (unsigned i = 0; i < n; i++) {
-        if (out[i].lo <= min_hi)
-            out[k++] = out[i];
-        else if (nlater < ENGINE_MAX_STEPS)
-            later[nlater++] = out[i];
-    }
-    memcpy(out + k, later, nlater * sizeof(*later));
+    for (unsigned i = 0; i < n; i++)   /* the fireable keep their order, the others follow */
+        if (out[i].lo <= min_hi) {
+            if (i != k) {
+                struct step t = out[k];
+                out[k] = out[i];
+                out[i] = t;
+            }
+            k++;
+        }
     if (nall)
-        *nall = k + nlater;
+        *nall = n;
     return k;
 }
 

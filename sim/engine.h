@@ -107,7 +107,8 @@ struct engine_model {
 /* The steps that may fire next: lo <= the smallest hi. Order is stable. */
 unsigned engine_fireable(const struct engine_model *m, const void *world,
                          struct step *out, unsigned max);
-/* The same, with the pending steps that cannot fire yet after them: out[k..*nall). */
+/* The same, with the pending steps that cannot fire yet after them (in some order),
+ * out[k..*nall). */
 unsigned engine_fireable_all(const struct engine_model *m, const void *world,
                              struct step *out, unsigned max, unsigned *nall);
 

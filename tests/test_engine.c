@@ -68,20 +68,32 @@ static struct engine_model fixed_model(const struct fixed_steps *f)
 
 #define STEP(a, l, h) { .actor = (a), .lo = (l), .hi = (h) }
 
-/* The actors of the fireable steps, in order, as a string like "01". */
+/*
+ * The actors of the fireable steps, in order, as a string like "01"; with
+ * engine_fireable_all, the same first and then every other pending step.
+ */
 static void assert_fireable(const struct step *steps, unsigned n, const char *actors)
 {
     struct fixed_steps f = { steps, n };
     struct engine_model m = fixed_model(&f);
     struct rec_world w = { 0 };
-    struct step out[ENGINE_MAX_STEPS];
+    struct step out[ENGINE_MAX_STEPS], all[ENGINE_MAX_STEPS];
     char got[ENGINE_MAX_STEPS + 1];
-    unsigned k = engine_fireable(&m, &w, out, ENGINE_MAX_STEPS);
+    unsigned k = engine_fireable(&m, &w, out, ENGINE_MAX_STEPS), nall, seen = 0;
 
     for (unsigned i = 0; i < k; i++)
         got[i] = (char)('0' + out[i].actor);
     got[k] = 0;
     assert_string_equal(got, actors);
+    assert_int_equal(engine_fireable_all(&m, &w, all, ENGINE_MAX_STEPS, &nall), k);
+    assert_int_equal(nall, n);
+    assert_memory_equal(all, out, k * sizeof(*out));
+    for (unsigned i = 0; i < nall; i++)   /* each given step once (actors are distinct) */
+        seen |= 1u << all[i].actor;
+    for (unsigned i = 0; i < n; i++)
+        assert_true(seen >> steps[i].actor & 1);
+    for (unsigned i = k; i < nall; i++)
+        assert_true(all[i].lo > 0);        /* only a step that must wait is left out */
 }
 
 static void test_fireable_window(void **state)
