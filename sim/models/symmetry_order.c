@@ -12,15 +12,17 @@
 
 struct key { uint8_t b[KEY_LEN]; unsigned len; };
 
-static void put(struct key *k, const void *p, size_t n)
+/* Key bytes go through a cursor the compiler keeps in a register. */
+static uint8_t *put(uint8_t *at, const void *p, size_t n)
 {
-    memcpy(k->b + k->len, p, n);
-    k->len += (unsigned)n;
+    memcpy(at, p, n);
+    return at + n;
 }
 
-static void put8(struct key *k, unsigned v)
+static uint8_t *put8(uint8_t *at, unsigned v)
 {
-    k->b[k->len++] = (uint8_t)v;
+    *at = (uint8_t)v;
+    return at + 1;
 }
 
 /* Bit i set when entry i (of n) carries the DRC index. */
@@ -33,7 +35,7 @@ static unsigned positions(const struct spapr_event_entry *e, unsigned n, uint32_
     return bits;
 }
 
-static void machine_key(const struct sim *s, const struct world *w, int a, int m, struct key *k)
+static uint8_t *machine_key(const struct sim *s, const struct world *w, int a, int m, uint8_t *k)
 {
     const struct sym_member *mb = &s->sym.mem[a];
     const struct spapr_machine *mw = &w->machines[m];
@@ -42,64 +44,69 @@ static void machine_key(const struct sim *s, const struct world *w, int a, int m
     struct spapr_drc d = mw->drcs[slot];
 
     d.dev = d.dev == mb->device + 1 ? 1 : d.dev ? 2 : 0;
-    put(k, &d, sizeof(d));
-    put(k, &mw->devices[mb->device], sizeof(mw->devices[0]));
-    put8(k, (mw->deleted >> mb->device & 1) | (mw->unplug_guest_error >> mb->device & 1) << 1 |
-            (mw->mem_unplug_error >> mb->device & 1) << 2 |
-            (mw->unplug_timed_out >> mb->device & 1) << 3 | (mw->fdt_cpus >> mb->core & 1) << 4 |
-            (mw->vcpu_compat >> mb->core & 1) << 5 |
-            (unsigned)(mw->abort_drc == slot) << 6 |
-            (unsigned)(timer->kind && timer->arg == slot) << 7);
-    put8(k, positions(mw->events, mw->nr_events, mb->index));   /* the rest are zero */
+    k = put(k, &d, sizeof(d));
+    k = put(k, &mw->devices[mb->device], sizeof(mw->devices[0]));
+    k = put8(k, (mw->deleted >> mb->device & 1) | (mw->unplug_guest_error >> mb->device & 1) << 1 |
+                (mw->mem_unplug_error >> mb->device & 1) << 2 |
+                (mw->unplug_timed_out >> mb->device & 1) << 3 | (mw->fdt_cpus >> mb->core & 1) << 4 |
+                (mw->vcpu_compat >> mb->core & 1) << 5 |
+                (unsigned)(mw->abort_drc == slot) << 6 |
+                (unsigned)(timer->kind && timer->arg == slot) << 7);
+    k = put8(k, positions(mw->events, mw->nr_events, mb->index));   /* the rest are zero */
+    return k;
 }
 
-static void guest_key(const struct sim *s, const struct world *w, int a, struct key *k)
+static uint8_t *guest_key(const struct sim *s, const struct world *w, int a, uint8_t *k)
 {
     const struct sym_member *mb = &s->sym.mem[a];
     const struct guest_state *g = &w->guest;
     unsigned slot = s->sym.cpu_first + mb->core;
     bool op = g->op.index == mb->index;
 
-    put8(k, (g->cpus >> mb->core & 1) | (g->online >> mb->core & 1) << 1 |
-            (unsigned)(g->dlpar_failed >> slot & 1) << 2 |
-            (unsigned)(g->dt_mismatch_drc == slot) << 3 |
-            (unsigned)(g->ras_log_buf.index == mb->index) << 4 |
-            (unsigned)op << 5);
-    put8(k, positions(g->work, g->nwork, mb->index));   /* the rest are zero */
-    put8(k, op ? sym_prefix_of(&s->sym, a, g->op.cc_digest) : 0);
+    k = put8(k, (g->cpus >> mb->core & 1) | (g->online >> mb->core & 1) << 1 |
+                (unsigned)(g->dlpar_failed >> slot & 1) << 2 |
+                (unsigned)(g->dt_mismatch_drc == slot) << 3 |
+                (unsigned)(g->ras_log_buf.index == mb->index) << 4 |
+                (unsigned)op << 5);
+    k = put8(k, positions(g->work, g->nwork, mb->index));   /* the rest are zero */
+    k = put8(k, op ? sym_prefix_of(&s->sym, a, g->op.cc_digest) : 0);
+    return k;
 }
 
-static void libvirt_key(const struct sim *s, const struct world *w, int a, struct key *k)
+static uint8_t *libvirt_key(const struct sim *s, const struct world *w, int a, uint8_t *k)
 {
     const struct sym_member *mb = &s->sym.mem[a];
     const struct libvirt_state *lv = &w->libvirt;
     unsigned d = mb->device, events = 0;
 
-    put8(k, (lv->xml[0] >> d & 1) | (lv->xml[1] >> d & 1) << 1 | (lv->deferred[0] >> d & 1) << 2 |
-            (lv->deferred[1] >> d & 1) << 3 | (lv->mig_xml >> d & 1) << 4 |
-            (lv->failed_report >> d & 1) << 5 | (lv->false_unplug >> d & 1) << 6 |
-            (unsigned)(lv->job && lv->job_owner == mb->script) << 7);
+    k = put8(k, (lv->xml[0] >> d & 1) | (lv->xml[1] >> d & 1) << 1 |
+                (lv->deferred[0] >> d & 1) << 2 | (lv->deferred[1] >> d & 1) << 3 |
+                (lv->mig_xml >> d & 1) << 4 | (lv->failed_report >> d & 1) << 5 |
+                (lv->false_unplug >> d & 1) << 6 |
+                (unsigned)(lv->job && lv->job_owner == mb->script) << 7);
     for (unsigned i = 0; i < lv->nevents; i++)   /* dev 0 is a device: unused entries do not count */
         events |= (unsigned)(lv->events[i].dev == d) << i;
-    put8(k, events);
-    put8(k, lv->unplug_dev == d + 1);
+    k = put8(k, events);
+    k = put8(k, lv->unplug_dev == d + 1);
+    return k;
 }
 
-static void member_key(const struct sim *s, const struct world *w, int a, struct key *k)
+static void member_key(const struct sim *s, const struct world *w, int a, struct key *key)
 {
     const struct sym_member *mb = &s->sym.mem[a];
     const struct migration_state *mg = &w->migration;
+    uint8_t *k = key->b;
 
-    k->len = 0;
-    put(k, &w->scripts[mb->script], sizeof(w->scripts[0]));
-    put(k, &w->actors[ACTOR_SCRIPT0 + mb->script], sizeof(w->actors[0]));
+    k = put(k, &w->scripts[mb->script], sizeof(w->scripts[0]));
+    k = put(k, &w->actors[ACTOR_SCRIPT0 + mb->script], sizeof(w->actors[0]));
     for (int m = 0; m < s->scn->nmachines; m++)
-        machine_key(s, w, a, m, k);
-    guest_key(s, w, a, k);
-    libvirt_key(s, w, a, k);
-    put8(k, sym_failure_at(s, w, a));
-    put8(k, (unsigned)(mg->load_failed_drc == s->sym.cpu_first + mb->core) |
-            (unsigned)(mg->load_failed_cpu == mb->core) << 1);
+        k = machine_key(s, w, a, m, k);
+    k = guest_key(s, w, a, k);
+    k = libvirt_key(s, w, a, k);
+    k = put8(k, sym_failure_at(s, w, a));
+    k = put8(k, (unsigned)(mg->load_failed_drc == s->sym.cpu_first + mb->core) |
+                (unsigned)(mg->load_failed_cpu == mb->core) << 1);
+    key->len = (unsigned)(k - key->b);
 }
 
 unsigned sim_sym_order(const void *ctx, const void *world, uint8_t *perm)
