@@ -214,6 +214,12 @@ static uint64_t all_steps(unsigned n)
     return n >= 64 ? ~0ull : (1ull << n) - 1;
 }
 
+/* The steps of a world admit() looked at: the fireable, then the others pending up to nall. */
+struct probe {
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n, nall;
+};
+
 /* Room for one more frame: the next world is fired straight into it. */
 static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
 {
@@ -231,21 +237,17 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
     return s->f[s->len];
 }
 
-/*
- * Push the world already in fstack_next()'s frame; its fireable steps are
- * steps[0..n), then the rest pending up to nall, when the caller has them
- * (admit's probe), else NULL.
- */
+/* Push the world already in fstack_next()'s frame, with its steps when admit() has them. */
 static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, uint64_t sleep,
-                                const struct step *steps, unsigned n, unsigned nall)
+                                const struct probe *p)
 {
     const struct engine_model *m = d->m;
     struct frame *fr = s->f[s->len++];
 
-    if (steps) {
-        memcpy(fr->steps, steps, nall * sizeof(*steps));
-        fr->n = n;
-        fr->nall = nall;
+    if (p) {
+        memcpy(fr->steps, p->st, p->nall * sizeof(p->st[0]));
+        fr->n = p->n;
+        fr->nall = p->nall;
     } else {
         fr->n = engine_fireable_all(m, fr->world, fr->steps, ENGINE_MAX_STEPS, &fr->nall);
     }
@@ -315,8 +317,7 @@ enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
 
 /* A world fired into: visited before? quiescent? */
 static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
-                           const struct fstack *stack, struct step *probe, unsigned *nprobe,
-                           unsigned *nall)
+                           const struct fstack *stack, struct probe *p)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
@@ -335,7 +336,7 @@ static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
     d->st->symmetric_states += stored != w;
     if (d->depth0 + stack->len > d->st->max_depth)   /* one level per frame above it */
         d->st->max_depth = d->depth0 + stack->len;
-    if ((*nprobe = engine_fireable_all(m, w, probe, ENGINE_MAX_STEPS, nall)) > 0)
+    if ((p->n = engine_fireable_all(m, w, p->st, ENGINE_MAX_STEPS, &p->nall)) > 0)
         return ADMIT_EXPAND;
     d->st->quiescent_states++;
     if (d->o->end_states) {   /* up to symmetry whether the search uses it or not */
@@ -433,7 +434,7 @@ fail:
 }
 
 /* One expansion of the top frame; false when the search must stop. */
-static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
+static bool dfs_expand(struct dfs *d, struct fstack *stack, struct probe *probe)
 {
     struct frame *fr = fstack_top(stack);
     void *child = fstack_next(d, stack)->world;
@@ -441,7 +442,6 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
     const struct engine_model *m = d->m;
     unsigned k = (unsigned)__builtin_ctzll(fr->todo);
     enum admitted a;
-    unsigned nprobe = 0, nall = 0;
     uint32_t fams;
     uint64_t fp;
 
@@ -458,7 +458,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
         record(d, v, fams, stack);
         return true;
     }
-    a = admit(d, child, &fp, stack, probe, &nprobe, &nall);
+    a = admit(d, child, &fp, stack, probe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
@@ -474,8 +474,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
         d->st->truncated = true;
         return true;
     }
-    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, probe, nprobe,
-               nall);
+    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, probe);
     return true;
 }
 
@@ -483,18 +482,17 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct step *probe)
 void dfs_run(struct dfs *d, const void *start)
 {
     struct fstack stack = { 0 };
-    struct step probe[ENGINE_MAX_STEPS];
+    struct probe probe;
     const void *stored;
 
     d->scratch = g_malloc(d->m->world_size);
     memcpy(fstack_next(d, &stack)->world, start, d->m->world_size);
-    push_frame(d, &stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL, 0,
-               0);
+    push_frame(d, &stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
     while (stack.len) {
         struct frame *fr = fstack_top(&stack);
         if (!fr->todo)
             stack.len--;
-        else if (!dfs_expand(d, &stack, probe))
+        else if (!dfs_expand(d, &stack, &probe))
             break;
     }
     d->st->truncated |= d->st->full;
@@ -506,14 +504,13 @@ void dfs_run(struct dfs *d, const void *start)
 bool dfs_admit_start(struct dfs *d, const void *start)
 {
     struct fstack none = { 0 };
-    struct step probe[ENGINE_MAX_STEPS];
+    struct probe probe;
     void *own = d->scratch;
-    unsigned nprobe, nall;
     uint64_t fp;
     bool expand;
 
     d->scratch = g_malloc(d->m->world_size);
-    expand = admit(d, start, &fp, &none, probe, &nprobe, &nall) == ADMIT_EXPAND;
+    expand = admit(d, start, &fp, &none, &probe) == ADMIT_EXPAND;
     g_free(d->scratch);
     d->scratch = own;
     return expand;
