@@ -682,6 +682,56 @@ static void test_walk_pci(void **state)
     g_free(w);
 }
 
+/* A guard by its listed name ("", "dev", "!dev", …), as the table documents it. */
+static bool guard_by_name(const char *g, const struct spapr_drc *d)
+{
+    bool dev = d->dev != 0, req = d->unplug_requested != 0;
+
+    if (!strcmp(g, "dev"))
+        return dev;
+    if (!strcmp(g, "!dev"))
+        return !dev;
+    if (!strcmp(g, "unplug_requested"))
+        return req;
+    if (!strcmp(g, "!unplug_requested"))
+        return !req;
+    if (!strcmp(g, "unplug_requested && dev"))
+        return req && dev;
+    assert_string_equal(g, "");
+    return true;
+}
+
+/*
+ * Every (class, state, operation) with and without a device and an unplug
+ * request takes the first row of the table that matches: the lookup by
+ * candidates answers what a scan of the whole table would.
+ */
+static void test_first_matching_row(void **state)
+{
+    struct knob_set ks;
+
+    (void)state;
+    for (uint8_t c = 0; c < DRC_CLASS_COUNT; c++)
+        for (uint8_t st = 1; st < SPAPR_DRC_STATE_COUNT; st++)
+            for (uint8_t op = 0; op < DRC_OP_COUNT; op++)
+                for (int bits = 0; bits < 4; bits++) {
+                    struct drc_env env = make_env(&ks, c, NULL);
+                    struct drc_config cfg = cfg_of(c);
+                    struct spapr_drc d = { .state = st, .dev = (uint8_t)(bits & 1),
+                                           .unplug_requested = (uint8_t)(bits >> 1),
+                                           .ccs_offset = -1, .ccs_depth = -1 };
+                    int want = -1;
+                    for (unsigned i = 0; i < drc_table_len && want < 0; i++) {
+                        const struct drc_row *r = &drc_table[i];
+                        if (r->op == op && (r->classes >> c & 1) &&
+                            (r->state == DRC_ANY_STATE || r->state == st) &&
+                            guard_by_name(drc_guard_name(r->guard), &d))
+                            want = (int)i;
+                    }
+                    assert_int_equal(drc_transition(&env, &cfg, &d, op, 1, 0).row, want);
+                }
+}
+
 /* drc_cc_next alone: a cursor on FDT_END is an error, not a loop. */
 static void test_cc_next_end(void **state)
 {
@@ -1094,6 +1144,7 @@ int main(void)
         cmocka_unit_test(test_walk_phb),
         cmocka_unit_test(test_walk_pci),
         cmocka_unit_test(test_cc_next_end),
+        cmocka_unit_test(test_first_matching_row),
         cmocka_unit_test(test_cc_index_matches_libfdt),
         cmocka_unit_test(test_drc_needed),
         cmocka_unit_test(test_physical_needed),
