@@ -23,7 +23,9 @@ endif
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wno-format-truncation -DDRCSIM_DATADIR='"$(PREFIX)/share/drcsim"' \
               $(OPT) $(SAN) -Isim -Isim/models $(shell pkg-config --cflags $(PKGS)) $(FDT_CFLAGS) $(CFLAGS)
-LIBS       := $(shell pkg-config --libs glib-2.0 json-glib-1.0 libxxhash) $(FDT_LIBS) -lm
+# Full RELRO: symbols are bound at start-up, not lazily on a search's first calls.
+LDFLAGS    ?= -Wl,-z,relro,-z,now
+LIBS       := $(LDFLAGS) $(shell pkg-config --libs glib-2.0 json-glib-1.0 libxxhash) $(FDT_LIBS) -lm
 TEST_LIBS  := $(shell pkg-config --libs cmocka)
 
 SIM_SRCS  := $(wildcard sim/*.c sim/models/*.c)
