@@ -11,18 +11,16 @@
 #include "symmetry.h"
 
 /*
- * Renamings of one permutation: full maps (identity outside the members),
- * member pairs, and the member bits of device, core and slot masks with the
- * bit each goes to.
+ * Renamings of one permutation: scripts and devices as full maps (identity
+ * outside the members); cores and DRC slots as the members' bits, each with
+ * the number it goes to.
  */
 struct renaming {
     uint8_t script[MAX_SCRIPTS], dev[MAX_DEVICES];
     uint8_t to[ENGINE_MAX_MEMBERS];   /* member a goes to member to[a] */
     unsigned n;
-    uint8_t slot_from[ENGINE_MAX_MEMBERS], slot_to[ENGINE_MAX_MEMBERS];
-    uint8_t core_from[ENGINE_MAX_MEMBERS], core_to[ENGINE_MAX_MEMBERS];
     uint64_t dev_mask, core_mask, slot_mask;   /* the members' bits */
-    uint8_t dev_bit[64], core_bit[64], slot_bit[64];
+    uint8_t core[64], slot[64];                /* read at the members' bits only */
 };
 
 static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, struct renaming *r)
@@ -37,24 +35,19 @@ static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, str
         r->to[perm[k]] = (uint8_t)k;
     for (unsigned a = 0; a < y->n; a++) {
         const struct sym_member *from = &y->mem[a], *to = &y->mem[r->to[a]];
-        unsigned slot_from = y->cpu_first + from->core, slot_to = y->cpu_first + to->core;
+        unsigned slot = y->cpu_first + from->core;
         r->script[from->script] = to->script;
         r->dev[from->device] = to->device;
-        r->core_from[a] = from->core, r->core_to[a] = to->core;
-        r->slot_from[a] = (uint8_t)slot_from, r->slot_to[a] = (uint8_t)slot_to;
-        r->dev_mask |= 1ull << from->device, r->dev_bit[from->device] = to->device;
-        r->core_mask |= 1ull << from->core, r->core_bit[from->core] = to->core;
-        r->slot_mask |= 1ull << slot_from, r->slot_bit[slot_from] = (uint8_t)slot_to;
+        r->dev_mask |= 1ull << from->device;
+        r->core_mask |= 1ull << from->core, r->core[from->core] = to->core;
+        r->slot_mask |= 1ull << slot, r->slot[slot] = (uint8_t)(y->cpu_first + to->core);
     }
 }
 
-/* A slot, core or other bit number moved along the member pairs (from[k] -> to[k]). */
-static unsigned rename_num(unsigned v, const uint8_t *from, const uint8_t *to, unsigned n)
+/* A core or DRC slot number (0xff: none) moved if it is a member's. */
+static unsigned rename_num(unsigned v, uint64_t mask, const uint8_t *map)
 {
-    for (unsigned k = 0; k < n; k++)
-        if (from[k] == v)
-            return to[k];
-    return v;
+    return v < 64 && (mask >> v & 1) ? map[v] : v;
 }
 
 /* 0 is no DRC index: unused event and work entries carry it. */
@@ -67,17 +60,17 @@ static uint32_t rename_index(const struct sim_symmetry *y, const struct renaming
 }
 
 /* Bits moved along the member pairs; the members only swap bits among themselves. */
-static uint64_t rename_bits(uint64_t bits, uint64_t mask, const uint8_t *bit)
+static uint64_t rename_bits(uint64_t bits, uint64_t mask, const uint8_t *map)
 {
     uint64_t out = bits & ~mask;
 
     for (uint64_t x = bits & mask; x; x &= x - 1)
-        out |= 1ull << bit[__builtin_ctzll(x)];
+        out |= 1ull << map[__builtin_ctzll(x)];
     return out;
 }
 
-#define DEV_BITS(r, v)  ((uint16_t)rename_bits((v), (r)->dev_mask, (r)->dev_bit))
-#define CORE_BITS(r, v) ((uint16_t)rename_bits((v), (r)->core_mask, (r)->core_bit))
+#define DEV_BITS(r, v)  ((uint16_t)rename_bits((v), (r)->dev_mask, (r)->dev))
+#define CORE_BITS(r, v) ((uint16_t)rename_bits((v), (r)->core_mask, (r)->core))
 
 static uint8_t rename_dev_ref(const struct renaming *r, uint8_t dev_plus_1)
 {
@@ -88,15 +81,15 @@ static uint8_t rename_dev_ref(const struct renaming *r, uint8_t dev_plus_1)
 
 static uint8_t rename_slot(const struct renaming *r, uint8_t slot)
 {
-    return (uint8_t)rename_num(slot, r->slot_from, r->slot_to, r->n);
+    return (uint8_t)rename_num(slot, r->slot_mask, r->slot);
 }
 
 static void rename_machine(const struct sim_symmetry *y, const struct renaming *r, unsigned ndrcs,
                            const struct spapr_machine *in, struct spapr_machine *out)
 {
     for (unsigned a = 0; a < r->n; a++) {
-        unsigned dev = y->mem[a].device;
-        out->drcs[r->slot_to[a]] = in->drcs[r->slot_from[a]];
+        unsigned dev = y->mem[a].device, slot = y->cpu_first + y->mem[a].core;
+        out->drcs[r->slot[slot]] = in->drcs[slot];
         out->devices[r->dev[dev]] = in->devices[dev];
     }
     for (unsigned k = 0; k < ndrcs; k++)   /* the slots past ndrcs stay empty */
@@ -118,7 +111,7 @@ static bool rename_guest(const struct sim_symmetry *y, const struct renaming *r,
 {
     out->cpus = CORE_BITS(r, in->cpus);
     out->online = CORE_BITS(r, in->online);
-    out->dlpar_failed = rename_bits(in->dlpar_failed, r->slot_mask, r->slot_bit);
+    out->dlpar_failed = rename_bits(in->dlpar_failed, r->slot_mask, r->slot);
     out->dt_mismatch_drc = rename_slot(r, in->dt_mismatch_drc);
     out->ras_log_buf.index = rename_index(y, r, in->ras_log_buf.index);
     for (unsigned i = 0; i < MAX_GUEST_WORK; i++)
@@ -187,7 +180,7 @@ bool sim_sym_apply(const void *ctx, const uint8_t *perm, const void *in_world, v
     }
     out->migration.load_failed_drc = rename_slot(&r, in->migration.load_failed_drc);
     out->migration.load_failed_cpu =
-        (uint8_t)rename_num(in->migration.load_failed_cpu, r.core_from, r.core_to, r.n);
+        (uint8_t)rename_num(in->migration.load_failed_cpu, r.core_mask, r.core);
     rename_libvirt(&r, &in->libvirt, &out->libvirt);
     return rename_guest(&s->sym, &r, &in->guest, &out->guest);
 }
