@@ -52,6 +52,12 @@ static inline void fp_del(struct fp_set *a, unsigned bit)
     a->w[bit / 64] &= ~(1ull << (bit % 64));
 }
 
+/* The first n bits of a mask (a bit per step or per actor). */
+static inline uint64_t bits_below(unsigned n)
+{
+    return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
 static inline bool fp_has(const struct fp_set *a, unsigned bit)
 {
     return a->w[bit / 64] >> (bit % 64) & 1;

@@ -162,7 +162,7 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
  */
 struct frame {
     struct step steps[ENGINE_MAX_STEPS];   /* the fireable, then the others pending */
-    unsigned n, nall, next;
+    unsigned n, next;
     uint64_t todo, tried;      /* bit per step */
     uint64_t sleep;            /* bit per actor: --por sleep */
     uint64_t fp;               /* the world's fingerprint (the cycle proviso) */
@@ -209,11 +209,6 @@ static void record(struct dfs *d, const struct violation *v, uint32_t fams, cons
     d->st->families |= fams;
 }
 
-static uint64_t all_steps(unsigned n)
-{
-    return n >= 64 ? ~0ull : (1ull << n) - 1;
-}
-
 /* The steps of a world admit() looked at: the fireable, then the others pending up to nall. */
 struct probe {
     struct step st[ENGINE_MAX_STEPS];
@@ -243,21 +238,22 @@ static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, ui
 {
     const struct engine_model *m = d->m;
     struct frame *fr = s->f[s->len++];
+    unsigned nall;
 
     if (p) {
         memcpy(fr->steps, p->st, p->nall * sizeof(p->st[0]));
         fr->n = p->n;
-        fr->nall = p->nall;
+        nall = p->nall;
     } else {
-        fr->n = engine_fireable_all(m, fr->world, fr->steps, ENGINE_MAX_STEPS, &fr->nall);
+        fr->n = engine_fireable_all(m, fr->world, fr->steps, ENGINE_MAX_STEPS, &nall);
     }
     fr->next = 0;
     fr->tried = 0;
     fr->fp = fp;
     fr->sleep = sleep;
-    fr->todo = d->o->por == POR_DPOR ? por_persistent(m, fr->world, fr->steps, fr->n, fr->nall)
-                                     : all_steps(fr->n);
-    fr->reduced = fr->todo != all_steps(fr->n);
+    fr->todo = d->o->por == POR_DPOR ? por_persistent(m, fr->world, fr->steps, fr->n, nall)
+                                     : bits_below(fr->n);
+    fr->reduced = fr->todo != bits_below(fr->n);
     d->st->reduced_states += fr->reduced;
     for (unsigned i = 0; sleep && i < fr->n; i++)
         if (sleep >> fr->steps[i].actor & 1)
@@ -460,7 +456,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct probe *probe)
     }
     a = admit(d, child, &fp, stack, probe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
-        fr->todo = all_steps(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
+        fr->todo = bits_below(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
         d->st->proviso_expansions++;
     }

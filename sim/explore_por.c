@@ -136,18 +136,13 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     return steps;
 }
 
-static uint64_t all_below(unsigned n)
-{
-    return n >= 64 ? ~0ull : (1ull << n) - 1;
-}
-
 static void view_init(const struct engine_model *m, const void *w, const struct step *st,
                       unsigned n, unsigned nall, struct por_view *v)
 {
     uint64_t live;
 
     v->nactors = m->actors < POR_MAX_ACTORS ? m->actors : POR_MAX_ACTORS;
-    live = m->live_actors ? m->live_actors : all_below(v->nactors);
+    live = m->live_actors ? m->live_actors : bits_below(v->nactors);
     for (unsigned a = 0; a < v->nactors; a++) {
         v->fireable[a] = -1;
         v->pending_lo[a] = 0;
@@ -160,7 +155,7 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
     v->nactive = v->ntimed = 0;
-    for (uint64_t x = live & all_below(v->nactors); x; x &= x - 1) {
+    for (uint64_t x = live & bits_below(v->nactors); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         const struct actor_future *f = &v->fut[a];
         uint64_t any = 0;
@@ -179,7 +174,7 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
 uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
                         unsigned n, unsigned nall)
 {
-    uint64_t all = n >= 64 ? ~0ull : (1ull << n) - 1, best = all;
+    uint64_t all = bits_below(n), best = all;
     struct por_view v;
 
     if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)

@@ -81,7 +81,7 @@ struct drc_cc_tag;
 struct drc_fragment {
     const void *fdt;               /* libfdt blob */
     int start;                     /* fdt_start_offset of the fragment's root node */
-    const struct drc_cc_tag *tags; /* the walk's items by structure offset / 4 (drc_fdt.c) */
+    const struct drc_cc_tag *tags; /* the walk's items by structure offset / 4 (drc_cc.c) */
     int ntags;
 };
 
@@ -151,7 +151,7 @@ const char *drc_op_name(uint8_t op);
 const char *drc_guard_name(uint8_t guard);
 const char *drc_classes_name(uint8_t classes);   /* "logical", "physical", "LMB", "any" */
 
-/* Configure-connector: one call's walk over the fragment (drc_fdt.c). */
+/* Configure-connector: one call's walk over the fragment (drc_cc.c). */
 int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc_item *item);
 /* The walk goes on after this response: NEXT_CHILD, NEXT_PROPERTY or PREV_PARENT. */
 bool drc_cc_more(int rc);
