@@ -176,7 +176,7 @@ static void list_live_actors(struct sim *s)
     for (int a = 0; a < ACTOR_COUNT; a++)
         if (a < ACTOR_GUEST_BOOT ? a < s->scn->nscripts
                                  : a < ACTOR_QEMU_TIMER0 || a - ACTOR_QEMU_TIMER0 < s->scn->nmachines)
-            s->live[s->nlive++] = (uint8_t)a;
+            s->live |= 1ull << a;
 }
 
 bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *ks,
@@ -203,8 +203,7 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .actors = ACTOR_COUNT, .footprint = sim_footprint, .future = sim_future,
         .changed = sim_changed,
     };
-    for (unsigned k = 0; k < s->nlive; k++)
-        s->model.live_actors |= 1ull << s->live[k];
+    s->model.live_actors = s->live;
     footprint_init(s);
     symmetry_init(s);
     if (s->sym.n >= 2) {
@@ -344,8 +343,8 @@ void sim_normalize(const struct sim *s, struct world *w)
     struct pending want[ACTOR_COUNT];
 
     desired(s, w, want);
-    for (unsigned k = 0; k < s->nlive; k++) {
-        unsigned a = s->live[k];
+    for (uint64_t x = s->live; x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
         struct actor *ac = &w->actors[a];
         if (want[a].kind == STEP_NONE) {
             if (ac->kind)
@@ -366,8 +365,8 @@ unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsig
     for (int m = 0; m < s->scn->nmachines; m++)
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    for (unsigned k = 0; k < s->nlive && n < max; k++) {
-        unsigned a = s->live[k];
+    for (uint64_t x = s->live; x && n < max; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
         if (w->actors[a].kind)
             out[n++] = (struct step){ .actor = (uint8_t)a, .kind = w->actors[a].kind,
                                       .arg = w->actors[a].arg, .lo = w->actors[a].lo,
@@ -381,8 +380,8 @@ void sim_advance(const void *ctx, void *world, uint32_t ms)
     const struct sim *s = ctx;
     struct world *w = world;
 
-    for (unsigned k = 0; k < s->nlive; k++) {
-        unsigned a = s->live[k];
+    for (uint64_t x = s->live; x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
         if (w->actors[a].kind) {
             w->actors[a].lo = window_shift(w->actors[a].lo, ms);
             w->actors[a].hi = window_shift(w->actors[a].hi, ms);

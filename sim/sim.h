@@ -21,6 +21,7 @@ struct trace;
 
 #define SIM_INDEX_SLOTS 64        /* > MAX_DRCS: open addressing always finds an empty one */
 _Static_assert(MAX_DRCS < SIM_INDEX_SLOTS, "the DRC index table must keep an empty slot");
+_Static_assert(ACTOR_COUNT <= 64, "sim.live is a bit per actor");
 
 struct sim_machine {
     uint8_t ndrcs;
@@ -51,8 +52,8 @@ struct sim {
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
     struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */
-    uint8_t live[ACTOR_COUNT];    /* the actors this scenario has: its scripts, the guest's, */
-    uint8_t nlive;                /* migration, libvirt and its machines' timers */
+    uint64_t live;                /* bit per actor this scenario has: its scripts, the guest's, */
+                                  /* migration, libvirt and its machines' timers */
     struct world initial;
     struct engine_model model;
 };
