@@ -41,7 +41,7 @@ static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *s
     gint64 t0 = g_get_monotonic_time();
     GPtrArray *items, *prefixes = g_ptr_array_new_with_free_func(g_free);
 
-    memset(st, 0, sizeof(*st));
+    explore_stats_init(st);
     visited_init_mode(&vis, VISITED_FINGERPRINT, 0, l->sim.model.world_size);
     items = explore_frontier(&d, &l->sim.initial, n);
     for (guint i = 0; i < items->len; i++)
@@ -164,7 +164,7 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
 {
     struct visited vis;
 
-    memset(st, 0, sizeof(*st));
+    explore_stats_init(st);
     visited_init_mode(&vis, eo->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, eo->mem_bytes,
                       l->sim.model.world_size);
     for (int i = 0; prefixes[i]; i++) {

@@ -5,6 +5,7 @@
  * by its XXH3-64 fingerprint, ending a branch at its first violation.
  */
 #include <glib.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,7 +525,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
         explore_parallel(m, c, initial, o, st);
         return;
     }
-    memset(st, 0, sizeof(*st));
+    explore_stats_init(st);
     st->por = (uint8_t)o->por;
     visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
@@ -533,6 +534,18 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;
     explore_stats_close(st, &vis);
     visited_free(&vis);
+}
+
+_Static_assert(offsetof(struct explore_stats, cex) + sizeof(((struct explore_stats *)0)->cex) ==
+                   sizeof(struct explore_stats), "the counterexamples come last");
+
+void explore_stats_init(struct explore_stats *st)
+{
+    memset(st, 0, offsetof(struct explore_stats, cex));
+    for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++) {
+        st->cex[f].found = false;
+        st->cex[f].sched = (struct schedule){ 0 };
+    }
 }
 
 void explore_stats_free(struct explore_stats *st)

@@ -142,6 +142,8 @@ void sample_result_free(struct sample_result *r);
 void explore_shortest(const struct engine_model *m, const struct checker *c,
                       const void *initial, const struct explore_opts *o,
                       struct explore_stats *st);
+/* Zero figures and no counterexample yet (their messages are left as they are: read only when found). */
+void explore_stats_init(struct explore_stats *st);
 void explore_stats_free(struct explore_stats *st);
 
 /* The depth-first search, for explore.c and explore_parallel.c. */

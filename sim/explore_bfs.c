@@ -125,7 +125,7 @@ void explore_shortest(const struct engine_model *m, const struct checker *c,
     gint64 t0 = g_get_monotonic_time();
     unsigned depth = 0;
 
-    memset(st, 0, sizeof(*st));
+    explore_stats_init(st);
     visited_init_mode(&b.vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
     admit_bfs(&b, initial, 0, 0, &next, 0);

@@ -139,7 +139,7 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     gint64 t0 = g_get_monotonic_time();
     struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = set, .add = shared_add };
 
-    memset(st, 0, sizeof(*st));
+    explore_stats_init(st);
     st->por = (uint8_t)o->por;
     for (unsigned k = 0; k < SHARDS; k++) {
         visited_init_sized(&set->v[k], o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,

@@ -315,9 +315,14 @@ static const char *op_fn(uint8_t kind)
  */
 void dlpar_step(struct step_ctx *c)
 {
-    struct dstep d = { .c = c };
+    struct dstep d;   /* pending[] is written before it is read: not cleared */
     struct guest_state *g = &c->w->guest;
     int r = OP_CONTINUE;
+
+    d.c = c;
+    d.begun = d.acted = d.blocked = false;
+    d.fn = NULL;
+    d.npending = 0;
 
     if (g->op.kind == DLPAR_NONE)
         start_op(&d);
