@@ -24,11 +24,6 @@ void script_start(const struct sim *s, struct world *w)
                                                                         : SCRIPT_DONE };
 }
 
-const struct scn_line *script_line(const struct sim *s, const struct world *w, int script)
-{
-    return &s->scn->lines[s->scn->script_first[script] + w->scripts[script].pc];
-}
-
 static bool event_emitted(const struct spapr_machine *mw, uint8_t ev, uint8_t dev)
 {
     uint16_t mask = ev == QMP_DEVICE_DELETED ? mw->deleted

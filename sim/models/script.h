@@ -20,8 +20,12 @@ void script_start(const struct sim *s, struct world *w);
  */
 void script_pending(const struct sim *s, const struct world *w, struct pending *all);
 void script_apply(struct step_ctx *c, const struct step *st);
-/* The line a running script is at. */
-const struct scn_line *script_line(const struct sim *s, const struct world *w, int script);
+/* The line a running script is at (inline: every step asks it of every script). */
+static inline const struct scn_line *script_line(const struct sim *s, const struct world *w,
+                                                 int script)
+{
+    return &s->scn->lines[s->scn->script_first[script] + w->scripts[script].pc];
+}
 
 /* Does the condition of wait line l (not `quiescent`) hold in w? */
 bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l);
