@@ -26,8 +26,10 @@ bool por_mode_parse(const char *text, enum por_mode *out)
 /* What the closure needs per actor, computed once per state. */
 struct por_view {
     unsigned nactors;
-    unsigned nactive, active[POR_MAX_ACTORS];  /* actors with a future or a step */
+    uint64_t active;                   /* actors with a future or a step */
+    uint64_t own_gate;                 /* actors whose steps before the gate may open it */
     struct actor_future fut[POR_MAX_ACTORS];
+    struct footprint reach[POR_MAX_ACTORS]; /* fut's all and far together */
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
     uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
     struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
@@ -48,56 +50,56 @@ static void join(struct closure *c, unsigned y)
     }
 }
 
-/* Outsider y's steps before its gate touch what S reads (rd) or writes (wr), or open the gate. */
-static inline bool meets_near(const struct actor_future *f, const struct fp_set *rd,
-                              const struct fp_set *wr)
-{
-    return fp_meets(wr, &f->all.rd) || fp_meets(rd, &f->all.wr) || fp_meets(&f->all.wr, &f->gate);
-}
-
-static inline bool meets_far(const struct actor_future *f, const struct fp_set *rd,
+/* Outsider y's steps, before or past its gate, touch what S reads (rd) or writes (wr)? */
+static inline bool meets_any(const struct por_view *v, unsigned y, const struct fp_set *rd,
                              const struct fp_set *wr)
 {
-    return fp_meets(wr, &f->far.rd) || fp_meets(rd, &f->far.wr);
+    return (v->own_gate >> y & 1) || fp_meets(wr, &v->reach[y].rd) ||
+           fp_meets(rd, &v->reach[y].wr);
+}
+
+/* Outsider y's steps before its gate touch what S reads (rd) or writes (wr), or open the gate. */
+static inline bool meets_near(const struct por_view *v, unsigned y, const struct fp_set *rd,
+                              const struct fp_set *wr)
+{
+    const struct actor_future *f = &v->fut[y];
+
+    return (v->own_gate >> y & 1) || fp_meets(wr, &f->all.rd) || fp_meets(rd, &f->all.wr);
 }
 
 /*
- * Outsider y must not touch what S reads (rd) or writes (wr) before a step
- * of S fires: if it may before its gate, it joins S; if only past its gate,
- * every actor that may open the gate is kept out of the gate in turn.
+ * Outsider y, which meets_any of rd and wr, must not touch what S reads (rd)
+ * or writes (wr) before a step of S fires: if it may before its gate, it
+ * joins S; if only past it, every actor that may open the gate is kept out
+ * of the gate in turn.
  */
 static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
                      const struct fp_set *rd, const struct fp_set *wr)
 {
-    const struct actor_future *f = &v->fut[y];
     static const struct fp_set none;
+    const struct fp_set *gate = &v->fut[y].gate;
 
-    if (c->in >> y & 1)
-        return;
-    if (meets_near(f, rd, wr)) {
+    if (meets_near(v, y, rd, wr)) {
         join(c, y);
         return;
     }
-    if (!meets_far(f, rd, wr) || (c->gated >> y & 1))
+    if (c->gated >> y & 1)
         return;
     c->gated |= 1ull << y;
-    for (unsigned k = 0; k < v->nactive; k++)
-        if (v->active[k] != y)
-            keep_out(v, c, v->active[k], &f->gate, &none);
+    for (uint64_t x = v->active & ~c->in & ~(1ull << y); x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
+        if (!(c->in >> a & 1) && meets_any(v, a, gate, &none))
+            keep_out(v, c, a, gate, &none);
+    }
 }
 
-/* keep_out of every active outsider, the common cases tested here without a call. */
+/* keep_out of every active outsider, in actor order. */
 static void keep_all_out(const struct por_view *v, struct closure *c, const struct fp_set *rd,
                          const struct fp_set *wr)
 {
-    for (unsigned k = 0; k < v->nactive; k++) {
-        unsigned y = v->active[k];
-        const struct actor_future *f = &v->fut[y];
-        if (c->in >> y & 1)
-            continue;
-        if (meets_near(f, rd, wr))
-            join(c, y);
-        else if (meets_far(f, rd, wr))
+    for (uint64_t x = v->active & ~c->in; x; x &= x - 1) {
+        unsigned y = (unsigned)__builtin_ctzll(x);
+        if (!(c->in >> y & 1) && meets_any(v, y, rd, wr))
             keep_out(v, c, y, rd, wr);
     }
 }
@@ -154,18 +156,24 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
-    v->nactive = v->ntimed = 0;
+    v->active = v->own_gate = 0;
+    v->ntimed = 0;
     for (uint64_t x = live & bits_below(v->nactors); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         const struct actor_future *f = &v->fut[a];
+        struct footprint *r = &v->reach[a];
         uint64_t any = 0;
         m->future(m->ctx, w, a, &v->fut[a]);
 #pragma GCC unroll 8
-        for (int k = 0; k < FP_WORDS; k++)
-            any |= f->all.rd.w[k] | f->all.wr.w[k] | f->far.rd.w[k] | f->far.wr.w[k] |
-                   f->inputs.w[k];
+        for (int k = 0; k < FP_WORDS; k++) {
+            r->rd.w[k] = f->all.rd.w[k] | f->far.rd.w[k];
+            r->wr.w[k] = f->all.wr.w[k] | f->far.wr.w[k];
+            any |= r->rd.w[k] | r->wr.w[k] | f->inputs.w[k];
+        }
         if (any || v->fireable[a] >= 0 || v->pending_lo[a])
-            v->active[v->nactive++] = a;
+            v->active |= 1ull << a;
+        if (fp_meets(&f->all.wr, &f->gate))
+            v->own_gate |= 1ull << a;
         if (f->min_lo != WINDOW_NEVER || v->pending_lo[a])
             v->timed[v->ntimed++] = a;
     }
