@@ -199,6 +199,9 @@ void footprint_init(struct sim *s)
             if (lo < acc.min_lo)
                 acc.min_lo = lo;
             s->line_future[at] = acc;
+            memset(&s->wait_in[at], 0, sizeof(s->wait_in[at]));
+            if (scn->lines[at].kind == LINE_WAIT)
+                wait_inputs(s, &scn->lines[at], &s->wait_in[at]);
         }
     }
 }
@@ -302,7 +305,8 @@ static void libvirt_all(struct footprint *f)
 
 static void script_step(const struct sim *s, const struct world *w, int i, struct footprint *f)
 {
-    const struct scn_line *l = script_line(s, w, i);
+    int at = s->scn->script_first[i] + w->scripts[i].pc;
+    const struct scn_line *l = &s->scn->lines[at];
 
     if (l->kind == LINE_DO && libvirt_manages(s, l->machine) && w->scripts[i].phase >= 1 &&
         (l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS)) {
@@ -311,7 +315,7 @@ static void script_step(const struct sim *s, const struct world *w, int i, struc
         libvirt_all(f);
         return;
     }
-    (void)line_footprint(s, i, l, f);
+    *f = s->line_step[at].fp;   /* line_footprint */
     if (l->kind == LINE_DO && l->action == DO_MIGRATE && w->scripts[i].phase == 3)
         fp_del(&f->wr, OBJ_MIGRATION);   /* Finish+Confirm reads the status, never sets it */
 }
@@ -372,15 +376,15 @@ static void script_future(const struct sim *s, const struct world *w, int i,
                           struct actor_future *out)
 {
     const struct scenario *scn = s->scn;
-    int first = scn->script_first[i];
+    int first = scn->script_first[i], at = first + w->scripts[i].pc;
     const struct scn_line *l;
 
     fp_add(&out->inputs, OBJ_SCRIPT(i));
     if (w->scripts[i].status != SCRIPT_RUNNING)
         return;
-    l = script_line(s, w, i);
+    l = &scn->lines[at];
     if (l->kind == LINE_WAIT) {           /* script_pending: the condition */
-        wait_inputs(s, l, &out->inputs);
+        fp_union(&out->inputs, &s->wait_in[at]);
     } else if (l->kind == LINE_DO && libvirt_manages(s, l->machine)) {
         fp_add(&out->inputs, OBJ_LV_JOB);    /* libvirt_line_pending: job, waiter, migration */
         fp_add(&out->inputs, OBJ_LV_UNPLUG);
@@ -396,12 +400,8 @@ static void script_future(const struct sim *s, const struct world *w, int i,
             both(&out->all, OBJ_SCRIPT(i));
             if (lk->timeout_ms)
                 both(&out->all, OBJ_FAILURE);
-            out->far = own->fp;
-            if (k + 1 < scn->script_count[i]) {
-                fp_union(&out->far.rd, &s->line_future[first + k + 1].fp.rd);
-                fp_union(&out->far.wr, &s->line_future[first + k + 1].fp.wr);
-            }
-            wait_inputs(s, lk, &out->gate);
+            out->far = s->line_future[first + k].fp;   /* this line and the rest */
+            fp_union(&out->gate, &s->wait_in[first + k]);
             return;
         }
         if (k == w->scripts[i].pc && w->scripts[i].phase) {
