@@ -50,6 +50,8 @@ struct sim {
     struct line_future { struct footprint fp; uint32_t min_lo; } line_future[MAX_LINES + 1];
     struct line_future line_step[MAX_LINES];     /* one line's own steps */
     struct fp_set wait_in[MAX_LINES];            /* what a wait line's condition reads */
+    uint8_t may_restart[MAX_LINES];   /* from this line on a script may restart a machine: */
+                                      /* bit 0, bit 1 in phase 3 (machine_may_restart) */
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
     struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */

@@ -181,6 +181,22 @@ static void dev_objects(struct sim *s)
 
 static void fixed_futures(struct sim *s);
 
+/*
+ * Could script i, at line at, still reset, start or migrate a machine: its
+ * future writes everything. In phase 3 of a migrate line (Finish+Confirm)
+ * the guest already runs on the destination: only the lines after it count.
+ */
+static uint8_t line_may_restart(const struct sim *s, int i, int at)
+{
+    const struct scenario *scn = s->scn;
+    bool now = fp_has(&s->line_future[at].fp.wr, OBJ_ANY), phase3 = now;
+
+    if (scn->lines[at].action == DO_MIGRATE)
+        phase3 = at + 1 < scn->script_first[i] + scn->script_count[i] &&
+                 fp_has(&s->line_future[at + 1].fp.wr, OBJ_ANY);
+    return (uint8_t)(now | phase3 << 1);
+}
+
 void footprint_init(struct sim *s)
 {
     const struct scenario *scn = s->scn;
@@ -202,6 +218,7 @@ void footprint_init(struct sim *s)
             memset(&s->wait_in[at], 0, sizeof(s->wait_in[at]));
             if (scn->lines[at].kind == LINE_WAIT)
                 wait_inputs(s, &scn->lines[at], &s->wait_in[at]);
+            s->may_restart[at] = line_may_restart(s, i, at);
         }
     }
 }
@@ -353,16 +370,8 @@ static bool machine_may_restart(const struct sim *s, const struct world *w)
     for (int i = 0; i < s->scn->nscripts; i++) {
         const struct script_state *sc = &w->scripts[i];
         int at = s->scn->script_first[i] + sc->pc;
-        if (sc->status != SCRIPT_RUNNING)
-            continue;
-        if (sc->phase == 3 && script_line(s, w, i)->action == DO_MIGRATE) {
-            /* Finish+Confirm: the guest already runs on the destination */
-            if (sc->pc + 1 == s->scn->script_count[i])
-                continue;
-            at++;
-        }
-        if (fp_has(&s->line_future[at].fp.wr, OBJ_ANY))
-            return true;   /* its future writes everything: migrate, cont, reset */
+        if (sc->status == SCRIPT_RUNNING && (s->may_restart[at] >> (sc->phase == 3) & 1))
+            return true;
     }
     return false;
 }
