@@ -52,6 +52,7 @@ struct sim {
     struct fp_set wait_in[MAX_LINES];            /* what a wait line's condition reads */
     uint8_t may_restart[MAX_LINES];   /* from this line on a script may restart a machine: */
                                       /* bit 0, bit 1 in phase 3 (machine_may_restart) */
+    uint16_t restart_scripts;         /* the scripts with such a line */
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
     struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
     struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */

@@ -203,6 +203,7 @@ void footprint_init(struct sim *s)
 
     dev_objects(s);
     fixed_futures(s);
+    s->restart_scripts = 0;
     for (int i = 0; i < scn->nscripts; i++) {
         struct line_future acc = { .min_lo = WINDOW_NEVER };
         for (int k = scn->script_count[i] - 1; k >= 0; k--) {
@@ -219,6 +220,8 @@ void footprint_init(struct sim *s)
             if (scn->lines[at].kind == LINE_WAIT)
                 wait_inputs(s, &scn->lines[at], &s->wait_in[at]);
             s->may_restart[at] = line_may_restart(s, i, at);
+            if (s->may_restart[at])
+                s->restart_scripts |= 1u << i;
         }
     }
 }
@@ -367,7 +370,8 @@ static bool machine_may_restart(const struct sim *s, const struct world *w)
 {
     if (w->migration.status == MIGRATION_ACTIVE)
         return true;
-    for (int i = 0; i < s->scn->nscripts; i++) {
+    for (unsigned x = s->restart_scripts; x; x &= x - 1) {
+        int i = __builtin_ctz(x);
         const struct script_state *sc = &w->scripts[i];
         int at = s->scn->script_first[i] + sc->pc;
         if (sc->status == SCRIPT_RUNNING && (s->may_restart[at] >> (sc->phase == 3) & 1))
