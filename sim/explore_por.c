@@ -28,8 +28,7 @@ struct por_view {
     unsigned nactors;
     uint64_t active;                   /* actors with a future or a step */
     uint64_t own_gate;                 /* actors whose steps before the gate may open it */
-    struct actor_future fut[POR_MAX_ACTORS];
-    struct footprint reach[POR_MAX_ACTORS]; /* fut's all and far together */
+    struct actor_future fut[POR_MAX_ACTORS]; /* far widened to all | far: every step */
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
     uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
     struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
@@ -54,8 +53,8 @@ static void join(struct closure *c, unsigned y)
 static inline bool meets_any(const struct por_view *v, unsigned y, const struct fp_set *rd,
                              const struct fp_set *wr)
 {
-    return (v->own_gate >> y & 1) || fp_meets(wr, &v->reach[y].rd) ||
-           fp_meets(rd, &v->reach[y].wr);
+    return (v->own_gate >> y & 1) || fp_meets(wr, &v->fut[y].far.rd) ||
+           fp_meets(rd, &v->fut[y].far.wr);
 }
 
 /* Outsider y's steps before its gate touch what S reads (rd) or writes (wr), or open the gate. */
@@ -160,15 +159,14 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
     v->ntimed = 0;
     for (uint64_t x = live & bits_below(v->nactors); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
-        const struct actor_future *f = &v->fut[a];
-        struct footprint *r = &v->reach[a];
+        struct actor_future *f = &v->fut[a];
         uint64_t any = 0;
-        m->future(m->ctx, w, a, &v->fut[a]);
+        m->future(m->ctx, w, a, f);
 #pragma GCC unroll 8
         for (int k = 0; k < FP_WORDS; k++) {
-            r->rd.w[k] = f->all.rd.w[k] | f->far.rd.w[k];
-            r->wr.w[k] = f->all.wr.w[k] | f->far.wr.w[k];
-            any |= r->rd.w[k] | r->wr.w[k] | f->inputs.w[k];
+            f->far.rd.w[k] |= f->all.rd.w[k];
+            f->far.wr.w[k] |= f->all.wr.w[k];
+            any |= f->far.rd.w[k] | f->far.wr.w[k] | f->inputs.w[k];
         }
         if (any || v->fireable[a] >= 0 || v->pending_lo[a])
             v->active |= 1ull << a;
