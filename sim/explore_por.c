@@ -103,14 +103,21 @@ static void keep_all_out(const struct por_view *v, struct closure *c, const stru
     }
 }
 
-/* Grow S from seed; returns the mask of steps, or 0 when S is no use. */
-static uint64_t closure(const struct por_view *v, const struct step *st, unsigned seed)
+/*
+ * Grow S from seed; returns the mask of steps (*limit: how many), or 0 when
+ * S is no use or would take *limit steps or more (no better than one found).
+ */
+static uint64_t closure(const struct por_view *v, const struct step *st, unsigned seed,
+                        unsigned *limit)
 {
     static const struct fp_set none;
-    struct closure c = { 0 };
+    struct closure c;
     uint64_t steps = 0;
     uint32_t min_hi = WINDOW_NEVER;
+    unsigned nsteps = 0;
 
+    c.in = c.gated = 0;
+    c.tail = 0;
     join(&c, seed);
     for (unsigned head = 0; head < c.tail; head++) {
         unsigned x = c.queue[head];
@@ -119,6 +126,8 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
         if (i >= 0 && st[i].lo > 0)
             return 0;   /* a timed step shifts every window: it commutes with nothing */
         if (i >= 0) {
+            if (++nsteps >= *limit)
+                return 0;
             steps |= 1ull << i;
             min_hi = st[i].hi < min_hi ? st[i].hi : min_hi;
             fp_union(&rd, &v->fp[x].rd);
@@ -134,6 +143,8 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
         if (lo && lo <= min_hi)
             return 0;   /* a pending timed step (inside or out) could */
     }
+    if (steps)
+        *limit = nsteps;
     return steps;
 }
 
@@ -181,20 +192,19 @@ uint64_t por_persistent(const struct engine_model *m, const void *w, const struc
                         unsigned n, unsigned nall)
 {
     uint64_t all = bits_below(n), best = all;
+    unsigned nbest = n;
     struct por_view v;
 
     if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)
         return all;
     view_init(m, w, st, n, nall, &v);
-    for (unsigned i = n; i-- > 0;) {   /* guest and QEMU actors first: they often stand alone */
-        uint64_t s;
+    for (unsigned i = n; i-- > 0 && nbest > 1;) {   /* guest and QEMU actors first: */
+        uint64_t s;                                  /* they often stand alone */
         if (st[i].lo > 0)
             continue;
-        s = closure(&v, st, st[i].actor);
-        if (s && __builtin_popcountll(s) < __builtin_popcountll(best))
+        s = closure(&v, st, st[i].actor, &nbest);
+        if (s)
             best = s;
-        if (__builtin_popcountll(best) == 1)
-            break;
     }
     return best;
 }
