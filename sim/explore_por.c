@@ -49,11 +49,12 @@ static void join(struct closure *c, unsigned y)
     }
 }
 
-/* Outsider y's steps, before or past its gate, touch what S reads (rd) or writes (wr)? */
+/* Outsider y's steps, before or past its gate, touch what S reads (rd) or writes (wr)?
+ * wr is NULL where S writes nothing: a gate, or a blocked actor's inputs. */
 static inline bool meets_any(const struct por_view *v, unsigned y, const struct fp_set *rd,
                              const struct fp_set *wr)
 {
-    return (v->own_gate >> y & 1) || fp_meets(wr, &v->fut[y].far.rd) ||
+    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &v->fut[y].far.rd)) ||
            fp_meets(rd, &v->fut[y].far.wr);
 }
 
@@ -63,7 +64,8 @@ static inline bool meets_near(const struct por_view *v, unsigned y, const struct
 {
     const struct actor_future *f = &v->fut[y];
 
-    return (v->own_gate >> y & 1) || fp_meets(wr, &f->all.rd) || fp_meets(rd, &f->all.wr);
+    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &f->all.rd)) ||
+           fp_meets(rd, &f->all.wr);
 }
 
 /*
@@ -75,7 +77,6 @@ static inline bool meets_near(const struct por_view *v, unsigned y, const struct
 static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
                      const struct fp_set *rd, const struct fp_set *wr)
 {
-    static const struct fp_set none;
     const struct fp_set *gate = &v->fut[y].gate;
 
     if (meets_near(v, y, rd, wr)) {
@@ -87,8 +88,8 @@ static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
     c->gated |= 1ull << y;
     for (uint64_t x = v->active & ~c->in & ~(1ull << y); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
-        if (!(c->in >> a & 1) && meets_any(v, a, gate, &none))
-            keep_out(v, c, a, gate, &none);
+        if (!(c->in >> a & 1) && meets_any(v, a, gate, NULL))
+            keep_out(v, c, a, gate, NULL);
     }
 }
 
@@ -110,7 +111,6 @@ static void keep_all_out(const struct por_view *v, struct closure *c, const stru
 static uint64_t closure(const struct por_view *v, const struct step *st, unsigned seed,
                         unsigned *limit)
 {
-    static const struct fp_set none;
     struct closure c;
     uint64_t steps = 0;
     uint32_t min_hi = WINDOW_NEVER;
@@ -133,7 +133,7 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
             fp_union(&rd, &v->fp[x].rd);
         }
         /* fireable: its step and its inputs; blocked: only its inputs (nobody may wake it) */
-        keep_all_out(v, &c, &rd, i >= 0 ? &v->fp[x].wr : &none);
+        keep_all_out(v, &c, &rd, i >= 0 ? &v->fp[x].wr : NULL);
     }
     for (unsigned t = 0; t < v->ntimed; t++) {
         unsigned y = v->timed[t];
