@@ -182,7 +182,7 @@ static bool drcs_alike(struct sim *s)
             if (s->m[m].cpu_first != y->cpu_first || y->mem[k].core >= s->m[m].ncpu)
                 return false;
             if (m == 0)
-                y->mem[k].index = s->m[0].drcs[slot].index;
+                y->mem[k].index = s->m[0].drcs[slot].index, y->mem[k].slot = (uint8_t)slot;
             if (s->m[m].drcs[slot].index != y->mem[k].index || !walk_fragment(s, m, k))
                 return false;
         }
@@ -251,5 +251,10 @@ void symmetry_init(struct sim *s)
     if (why) {
         snprintf(s->sym.why_not, sizeof(s->sym.why_not), "%s", why);
         s->sym.n = 0;
+    }
+    for (int k = 0; k < s->sym.n; k++) {
+        const struct sym_member *mb = &s->sym.mem[k];
+        s->sym.scripts |= 1ull << mb->script, s->sym.devices |= 1ull << mb->device;
+        s->sym.cores |= 1ull << mb->core, s->sym.slots |= 1ull << mb->slot;
     }
 }

@@ -17,7 +17,8 @@ struct step;
 #define SYM_MAX_CC 64   /* configure-connector items of a core's fragment */
 
 struct sym_member {
-    uint8_t script, device, core;   /* core = core-id: DRC slot cpu_first + core */
+    uint8_t script, device, core;   /* core = core-id */
+    uint8_t slot;                   /* its DRC slot, cpu_first + core */
     uint32_t index;                 /* the CPU DRC index, the same on every machine */
 };
 
@@ -27,6 +28,7 @@ struct sim_symmetry {
     uint8_t ncc;                    /* configure-connector calls of a full walk */
     uint8_t cpu_first;              /* the same on every machine */
     struct sym_member mem[MAX_SCRIPTS];
+    uint64_t scripts, devices, cores, slots;   /* the members' bits */
     uint64_t cc_prefix[MAX_SCRIPTS][SYM_MAX_CC + 1];  /* the guest's digest after j calls */
     char why_not[96];               /* the first reason there is none, for the trace */
 };

@@ -11,40 +11,32 @@
 #include "symmetry.h"
 
 /*
- * Renamings of one permutation: scripts and devices as full maps (identity
- * outside the members); cores and DRC slots as the members' bits, each with
- * the number it goes to.
+ * Renamings of one permutation: scripts, devices, cores and DRC slots as
+ * the members' bits, each with the number it goes to.
  */
 struct renaming {
-    uint8_t script[MAX_SCRIPTS], dev[MAX_DEVICES];
     uint8_t to[ENGINE_MAX_MEMBERS];   /* member a goes to member to[a] */
     unsigned n;
-    uint64_t dev_mask, core_mask, slot_mask;   /* the members' bits */
-    uint8_t core[64], slot[64];                /* read at the members' bits only */
+    uint64_t script_mask, dev_mask, core_mask, slot_mask;   /* the members' bits */
+    uint8_t script[MAX_SCRIPTS], dev[MAX_DEVICES];          /* read at the members' bits only */
+    uint8_t core[64], slot[64];
 };
 
 static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, struct renaming *r)
 {
-    for (unsigned i = 0; i < MAX_SCRIPTS; i++)
-        r->script[i] = (uint8_t)i;
-    for (unsigned i = 0; i < MAX_DEVICES; i++)
-        r->dev[i] = (uint8_t)i;
     r->n = y->n;
-    r->dev_mask = r->core_mask = r->slot_mask = 0;
+    r->script_mask = y->scripts, r->dev_mask = y->devices;
+    r->core_mask = y->cores, r->slot_mask = y->slots;
     for (unsigned k = 0; k < y->n; k++)
         r->to[perm[k]] = (uint8_t)k;
     for (unsigned a = 0; a < y->n; a++) {
         const struct sym_member *from = &y->mem[a], *to = &y->mem[r->to[a]];
-        unsigned slot = y->cpu_first + from->core;
-        r->script[from->script] = to->script;
-        r->dev[from->device] = to->device;
-        r->dev_mask |= 1ull << from->device;
-        r->core_mask |= 1ull << from->core, r->core[from->core] = to->core;
-        r->slot_mask |= 1ull << slot, r->slot[slot] = (uint8_t)(y->cpu_first + to->core);
+        r->script[from->script] = to->script, r->dev[from->device] = to->device;
+        r->core[from->core] = to->core, r->slot[from->slot] = to->slot;
     }
 }
 
-/* A core or DRC slot number (0xff: none) moved if it is a member's. */
+/* A script, device, core or DRC slot number (0xff: none) moved if it is a member's. */
 static unsigned rename_num(unsigned v, uint64_t mask, const uint8_t *map)
 {
     return v < 64 && (mask >> v & 1) ? map[v] : v;
@@ -72,11 +64,10 @@ static uint64_t rename_bits(uint64_t bits, uint64_t mask, const uint8_t *map)
 #define DEV_BITS(r, v)  ((uint16_t)rename_bits((v), (r)->dev_mask, (r)->dev))
 #define CORE_BITS(r, v) ((uint16_t)rename_bits((v), (r)->core_mask, (r)->core))
 
+/* A device + 1 (0: none, DRC_DEV_BUILTIN: no QOM id, neither a member's). */
 static uint8_t rename_dev_ref(const struct renaming *r, uint8_t dev_plus_1)
 {
-    if (!dev_plus_1 || dev_plus_1 == DRC_DEV_BUILTIN || dev_plus_1 > MAX_DEVICES)
-        return dev_plus_1;
-    return (uint8_t)(r->dev[dev_plus_1 - 1] + 1);
+    return (uint8_t)(rename_num(dev_plus_1 - 1u, r->dev_mask, r->dev) + 1);
 }
 
 static uint8_t rename_slot(const struct renaming *r, uint8_t slot)
@@ -88,7 +79,7 @@ static void rename_machine(const struct sim_symmetry *y, const struct renaming *
                            const struct spapr_machine *in, struct spapr_machine *out)
 {
     for (unsigned a = 0; a < r->n; a++) {
-        unsigned dev = y->mem[a].device, slot = y->cpu_first + y->mem[a].core;
+        unsigned dev = y->mem[a].device, slot = y->mem[a].slot;
         out->drcs[r->slot[slot]] = in->drcs[slot];
         out->devices[r->dev[dev]] = in->devices[dev];
     }
@@ -130,8 +121,8 @@ static bool rename_guest(const struct sim_symmetry *y, const struct renaming *r,
 static void rename_libvirt(const struct renaming *r, const struct libvirt_state *in,
                            struct libvirt_state *out)
 {
-    if (in->job && in->job_owner < MAX_SCRIPTS)   /* job_owner 0 also means nobody */
-        out->job_owner = r->script[in->job_owner];
+    if (in->job)   /* job_owner 0 also means nobody */
+        out->job_owner = (uint8_t)rename_num(in->job_owner, r->script_mask, r->script);
     out->unplug_dev = rename_dev_ref(r, in->unplug_dev);
     for (int m = 0; m < MAX_MACHINES; m++) {
         out->xml[m] = DEV_BITS(r, in->xml[m]);
@@ -141,8 +132,7 @@ static void rename_libvirt(const struct renaming *r, const struct libvirt_state 
     out->failed_report = DEV_BITS(r, in->failed_report);
     out->false_unplug = DEV_BITS(r, in->false_unplug);
     for (unsigned i = 0; i < in->nevents; i++)   /* dev 0 is a device: not the unused entries */
-        if (in->events[i].dev < MAX_DEVICES)
-            out->events[i].dev = r->dev[in->events[i].dev];
+        out->events[i].dev = (uint8_t)rename_num(in->events[i].dev, r->dev_mask, r->dev);
 }
 
 static void rename_scripts(const struct sim *s, const struct renaming *r, const struct world *in,
@@ -192,7 +182,8 @@ void sim_sym_step(const void *ctx, const uint8_t *perm, struct step *st)
 
     renaming_init(&s->sym, perm, &r);
     if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS)
-        st->actor = (uint8_t)(ACTOR_SCRIPT0 + r.script[st->actor - ACTOR_SCRIPT0]);
+        st->actor = (uint8_t)(ACTOR_SCRIPT0 +
+                              rename_num(st->actor - ACTOR_SCRIPT0, r.script_mask, r.script));
     else if (st->actor >= ACTOR_QEMU_TIMER0)
         st->arg = rename_slot(&r, st->arg);
 }
