@@ -75,16 +75,17 @@ static uint8_t rename_slot(const struct renaming *r, uint8_t slot)
     return (uint8_t)rename_num(slot, r->slot_mask, r->slot);
 }
 
-static void rename_machine(const struct sim_symmetry *y, const struct renaming *r, unsigned ndrcs,
+/* A core is attached to its own DRC only (plug_cpu): the members' slots hold the members' devices. */
+static void rename_machine(const struct sim_symmetry *y, const struct renaming *r,
                            const struct spapr_machine *in, struct spapr_machine *out)
 {
     for (unsigned a = 0; a < r->n; a++) {
         unsigned dev = y->mem[a].device, slot = y->mem[a].slot;
-        out->drcs[r->slot[slot]] = in->drcs[slot];
+        struct spapr_drc d = in->drcs[slot];
+        d.dev = rename_dev_ref(r, d.dev);
+        out->drcs[r->slot[slot]] = d;
         out->devices[r->dev[dev]] = in->devices[dev];
     }
-    for (unsigned k = 0; k < ndrcs; k++)   /* the slots past ndrcs stay empty */
-        out->drcs[k].dev = rename_dev_ref(r, out->drcs[k].dev);
     out->deleted = DEV_BITS(r, in->deleted);
     out->unplug_guest_error = DEV_BITS(r, in->unplug_guest_error);
     out->mem_unplug_error = DEV_BITS(r, in->mem_unplug_error);
@@ -166,7 +167,7 @@ bool sim_sym_apply(const void *ctx, const uint8_t *perm, const void *in_world, v
         const struct actor *t = &in->actors[ACTOR_QEMU_TIMER0 + m];
         if (t->kind)
             out->actors[ACTOR_QEMU_TIMER0 + m].arg = rename_slot(&r, t->arg);
-        rename_machine(&s->sym, &r, s->m[m].ndrcs, &in->machines[m], &out->machines[m]);
+        rename_machine(&s->sym, &r, &in->machines[m], &out->machines[m]);
     }
     out->migration.load_failed_drc = rename_slot(&r, in->migration.load_failed_drc);
     out->migration.load_failed_cpu =
