@@ -92,7 +92,7 @@ static void rename_machine(const struct sim_symmetry *y, const struct renaming *
     out->unplug_timed_out = DEV_BITS(r, in->unplug_timed_out);
     out->fdt_cpus = CORE_BITS(r, in->fdt_cpus);
     out->vcpu_compat = CORE_BITS(r, in->vcpu_compat);
-    for (unsigned i = 0; i < MAX_EVENTS; i++)
+    for (unsigned i = 0; i < in->nr_events; i++)   /* the rest are zero (spapr_events.c) */
         out->events[i].index = rename_index(y, r, in->events[i].index);
     out->abort_drc = rename_slot(r, in->abort_drc);
 }
@@ -106,7 +106,7 @@ static bool rename_guest(const struct sim_symmetry *y, const struct renaming *r,
     out->dlpar_failed = rename_bits(in->dlpar_failed, r->slot_mask, r->slot);
     out->dt_mismatch_drc = rename_slot(r, in->dt_mismatch_drc);
     out->ras_log_buf.index = rename_index(y, r, in->ras_log_buf.index);
-    for (unsigned i = 0; i < MAX_GUEST_WORK; i++)
+    for (unsigned i = 0; i < in->nwork; i++)   /* the rest are zero (guest_dlpar.c) */
         out->work[i].index = rename_index(y, r, in->work[i].index);
     out->op.index = rename_index(y, r, in->op.index);
     for (unsigned a = 0; a < y->n; a++)
