@@ -6,6 +6,7 @@
  * and the key and check the search uses.
  */
 #include "step_fixture.h"
+#include <stddef.h>
 #include "explore_symmetry.h"
 
 #define CLIENT(i) \
@@ -144,6 +145,64 @@ static void test_order_and_apply(void **state)
     assert_memory_equal(&out, &three_first, sizeof(out));
 }
 
+/* A bit map of the world that names members by device, core or DRC slot. */
+struct member_bits { size_t off; char by; };   /* by: 'd' device, 'c' core, 's' slot (64 bits) */
+
+#define BITS(field, by) { offsetof(struct world, field), by }
+
+static void set_member_bit(struct world *w, const struct member_bits *b, const struct sym_member *mb)
+{
+    uint8_t *p = (uint8_t *)w + b->off;
+
+    if (b->by == 's') {
+        uint64_t v;
+        memcpy(&v, p, sizeof(v));
+        v |= 1ull << mb->slot;
+        memcpy(p, &v, sizeof(v));
+    } else {
+        uint16_t v;
+        memcpy(&v, p, sizeof(v));
+        v |= (uint16_t)(1u << (b->by == 'd' ? mb->device : mb->core));
+        memcpy(p, &v, sizeof(v));
+    }
+}
+
+/* Each bit map sorts the member it names last, and the maps of one key byte rank in bit order. */
+static void test_order_bit_maps(void **state)
+{
+    static const struct member_bits groups[][8] = {
+        { BITS(machines[0].deleted, 'd'), BITS(machines[0].unplug_guest_error, 'd'),
+          BITS(machines[0].mem_unplug_error, 'd'), BITS(machines[0].unplug_timed_out, 'd'),
+          BITS(machines[0].fdt_cpus, 'c'), BITS(machines[0].vcpu_compat, 'c') },
+        { BITS(machines[1].deleted, 'd'), BITS(machines[1].unplug_guest_error, 'd'),
+          BITS(machines[1].mem_unplug_error, 'd'), BITS(machines[1].unplug_timed_out, 'd'),
+          BITS(machines[1].fdt_cpus, 'c'), BITS(machines[1].vcpu_compat, 'c') },
+        { BITS(guest.cpus, 'c'), BITS(guest.online, 'c'), BITS(guest.dlpar_failed, 's') },
+        { BITS(libvirt.xml[0], 'd'), BITS(libvirt.xml[1], 'd'), BITS(libvirt.deferred[0], 'd'),
+          BITS(libvirt.deferred[1], 'd'), BITS(libvirt.mig_xml, 'd'),
+          BITS(libvirt.failed_report, 'd'), BITS(libvirt.false_unplug, 'd') },
+    };
+    struct fix *f = *state;
+    const struct sim_symmetry *y;
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+    struct world w;
+
+    init(f, three);
+    y = &f->sim.sym;
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+        for (int i = 0; i < 8 && groups[g][i].by; i++) {
+            w = f->sim.initial;
+            set_member_bit(&w, &groups[g][i], &y->mem[0]);
+            assert_int_equal(sim_sym_order(&f->sim, &w, perm), 3);
+            assert_memory_equal(perm, ((uint8_t[]){ 1, 2, 0 }), 3);
+            if (i == 7 || !groups[g][i + 1].by)
+                continue;
+            set_member_bit(&w, &groups[g][i + 1], &y->mem[1]);
+            assert_int_equal(sim_sym_order(&f->sim, &w, perm), 3);
+            assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
+        }
+}
+
 /* client2 plugged, the guest part way through configure-connector on its DRC. */
 static void mid_configure(struct fix *f)
 {
@@ -235,6 +294,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_why_not, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_machines_must_match, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_order_and_apply, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_order_bit_maps, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_apply_inverse, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_apply_refuses_foreign_digest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_key_and_check, fix_setup, fix_teardown),

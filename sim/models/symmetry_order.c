@@ -35,37 +35,71 @@ static unsigned positions(const struct spapr_event_entry *e, unsigned n, uint32_
     return bits;
 }
 
-static uint8_t *machine_key(const struct sim *s, const struct world *w, int a, int m, uint8_t *k)
+/*
+ * Bits 0, 16, 32 and 48 of x as bits 0..3: the product puts bit 16i at
+ * 48 + i, and its other terms below 48 or past 63, each at a bit of its own.
+ */
+static unsigned gather4(uint64_t x)
 {
-    const struct sym_member *mb = &s->sym.mem[a];
+    return (unsigned)(((x & 0x0001000100010001ull) * 0x0001000200040008ull) >> 48) & 0xf;
+}
+
+static uint64_t pack4(uint16_t a, uint16_t b, uint16_t c, uint16_t d)
+{
+    return a | (uint64_t)b << 16 | (uint64_t)c << 32 | (uint64_t)d << 48;
+}
+
+/* The bit maps of a world, read once for all members: four to a word, for gather4. */
+struct view {
+    uint64_t dev[MAX_MACHINES];    /* deleted, unplug_guest_error, mem_unplug_error, unplug_timed_out */
+    uint64_t core[MAX_MACHINES];   /* fdt_cpus, vcpu_compat */
+    unsigned timer[MAX_MACHINES];  /* the CPU unplug timer's slot, 0x100: none */
+    uint64_t guest;                /* cpus, online, dlpar_failed from cpu_first */
+    uint64_t lv_live, lv_other;    /* xml, deferred; mig_xml, failed_report, false_unplug */
+};
+
+static void view_init(const struct sim *s, const struct world *w, struct view *v)
+{
+    const struct libvirt_state *lv = &w->libvirt;
+
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        const struct spapr_machine *mw = &w->machines[m];
+        const struct actor *timer = &w->actors[ACTOR_QEMU_TIMER0 + m];
+        v->dev[m] = pack4(mw->deleted, mw->unplug_guest_error, mw->mem_unplug_error,
+                          mw->unplug_timed_out);
+        v->core[m] = pack4(mw->fdt_cpus, mw->vcpu_compat, 0, 0);
+        v->timer[m] = timer->kind ? timer->arg : 0x100;
+    }
+    v->guest = pack4(w->guest.cpus, w->guest.online,
+                     (uint16_t)(w->guest.dlpar_failed >> s->sym.cpu_first), 0);
+    v->lv_live = pack4(lv->xml[0], lv->xml[1], lv->deferred[0], lv->deferred[1]);
+    v->lv_other = pack4(lv->mig_xml, lv->failed_report, lv->false_unplug, 0);
+}
+
+static uint8_t *machine_key(const struct view *v, const struct sym_member *mb,
+                            const struct world *w, int m, uint8_t *k)
+{
     const struct spapr_machine *mw = &w->machines[m];
-    const struct actor *timer = &w->actors[ACTOR_QEMU_TIMER0 + m];
-    int slot = s->sym.cpu_first + mb->core;
-    struct spapr_drc d = mw->drcs[slot];
+    struct spapr_drc d = mw->drcs[mb->slot];
 
     d.dev = d.dev == mb->device + 1 ? 1 : d.dev ? 2 : 0;
     k = put(k, &d, sizeof(d));
     k = put(k, &mw->devices[mb->device], sizeof(mw->devices[0]));
-    k = put8(k, (mw->deleted >> mb->device & 1) | (mw->unplug_guest_error >> mb->device & 1) << 1 |
-                (mw->mem_unplug_error >> mb->device & 1) << 2 |
-                (mw->unplug_timed_out >> mb->device & 1) << 3 | (mw->fdt_cpus >> mb->core & 1) << 4 |
-                (mw->vcpu_compat >> mb->core & 1) << 5 |
-                (unsigned)(mw->abort_drc == slot) << 6 |
-                (unsigned)(timer->kind && timer->arg == slot) << 7);
+    k = put8(k, gather4(v->dev[m] >> mb->device) | gather4(v->core[m] >> mb->core) << 4 |
+                (unsigned)(mw->abort_drc == mb->slot) << 6 | (unsigned)(v->timer[m] == mb->slot) << 7);
     k = put8(k, positions(mw->events, mw->nr_events, mb->index));   /* the rest are zero */
     return k;
 }
 
-static uint8_t *guest_key(const struct sim *s, const struct world *w, int a, uint8_t *k)
+static uint8_t *guest_key(const struct sim *s, const struct view *v, const struct world *w, int a,
+                          uint8_t *k)
 {
     const struct sym_member *mb = &s->sym.mem[a];
     const struct guest_state *g = &w->guest;
-    unsigned slot = s->sym.cpu_first + mb->core;
     bool op = g->op.index == mb->index;
 
-    k = put8(k, (g->cpus >> mb->core & 1) | (g->online >> mb->core & 1) << 1 |
-                (unsigned)(g->dlpar_failed >> slot & 1) << 2 |
-                (unsigned)(g->dt_mismatch_drc == slot) << 3 |
+    k = put8(k, gather4(v->guest >> mb->core) |   /* cpus, online, dlpar_failed */
+                (unsigned)(g->dt_mismatch_drc == mb->slot) << 3 |
                 (unsigned)(g->ras_log_buf.index == mb->index) << 4 |
                 (unsigned)op << 5);
     k = put8(k, positions(g->work, g->nwork, mb->index));   /* the rest are zero */
@@ -73,16 +107,13 @@ static uint8_t *guest_key(const struct sim *s, const struct world *w, int a, uin
     return k;
 }
 
-static uint8_t *libvirt_key(const struct sim *s, const struct world *w, int a, uint8_t *k)
+static uint8_t *libvirt_key(const struct view *v, const struct sym_member *mb,
+                            const struct world *w, uint8_t *k)
 {
-    const struct sym_member *mb = &s->sym.mem[a];
     const struct libvirt_state *lv = &w->libvirt;
     unsigned d = mb->device, events = 0;
 
-    k = put8(k, (lv->xml[0] >> d & 1) | (lv->xml[1] >> d & 1) << 1 |
-                (lv->deferred[0] >> d & 1) << 2 | (lv->deferred[1] >> d & 1) << 3 |
-                (lv->mig_xml >> d & 1) << 4 | (lv->failed_report >> d & 1) << 5 |
-                (lv->false_unplug >> d & 1) << 6 |
+    k = put8(k, gather4(v->lv_live >> d) | gather4(v->lv_other >> d) << 4 |
                 (unsigned)(lv->job && lv->job_owner == mb->script) << 7);
     for (unsigned i = 0; i < lv->nevents; i++)   /* dev 0 is a device: unused entries do not count */
         events |= (unsigned)(lv->events[i].dev == d) << i;
@@ -91,7 +122,8 @@ static uint8_t *libvirt_key(const struct sim *s, const struct world *w, int a, u
     return k;
 }
 
-static void member_key(const struct sim *s, const struct world *w, int a, struct key *key)
+static void member_key(const struct sim *s, const struct view *v, const struct world *w, int a,
+                       struct key *key)
 {
     const struct sym_member *mb = &s->sym.mem[a];
     const struct migration_state *mg = &w->migration;
@@ -100,11 +132,11 @@ static void member_key(const struct sim *s, const struct world *w, int a, struct
     k = put(k, &w->scripts[mb->script], sizeof(w->scripts[0]));
     k = put(k, &w->actors[ACTOR_SCRIPT0 + mb->script], sizeof(w->actors[0]));
     for (int m = 0; m < s->scn->nmachines; m++)
-        k = machine_key(s, w, a, m, k);
-    k = guest_key(s, w, a, k);
-    k = libvirt_key(s, w, a, k);
-    k = put8(k, sym_failure_at(s, w, a));
-    k = put8(k, (unsigned)(mg->load_failed_drc == s->sym.cpu_first + mb->core) |
+        k = machine_key(v, mb, w, m, k);
+    k = guest_key(s, v, w, a, k);
+    k = libvirt_key(v, mb, w, k);
+    k = put8(k, w->failure.line ? sym_failure_at(s, w, a) : 0);
+    k = put8(k, (unsigned)(mg->load_failed_drc == mb->slot) |
                 (unsigned)(mg->load_failed_cpu == mb->core) << 1);
     key->len = (unsigned)(k - key->b);
 }
@@ -113,11 +145,13 @@ unsigned sim_sym_order(const void *ctx, const void *world, uint8_t *perm)
 {
     const struct sim *s = ctx;
     struct key keys[ENGINE_MAX_MEMBERS];
+    struct view v;
     unsigned n = s->sym.n;
     bool moved = false;
 
+    view_init(s, world, &v);
     for (unsigned a = 0; a < n; a++) {
-        member_key(s, world, (int)a, &keys[a]);
+        member_key(s, &v, world, (int)a, &keys[a]);
         perm[a] = (uint8_t)a;
     }
     for (unsigned i = 1; i < n; i++)   /* insertion sort: stable, n is small */
