@@ -56,6 +56,22 @@ static void test_members_found(void **state)
     assert_non_null(f->sim.model.sym_order);
 }
 
+/* Each digest of a member's walk is found at its call count; another core's or none is not. */
+static void test_prefix_lookup(void **state)
+{
+    struct fix *f = *state;
+    const struct sim_symmetry *y;
+
+    init(f, three);
+    y = &f->sim.sym;
+    for (int a = 0; a < y->n; a++) {
+        for (unsigned j = 0; j <= y->ncc; j++)
+            assert_int_equal(sym_prefix_of(y, a, y->cc_prefix[a][j]), j + 1);
+        assert_int_equal(sym_prefix_of(y, a, y->cc_prefix[(a + 1) % y->n][y->ncc]), 0);
+        assert_int_equal(sym_prefix_of(y, a, y->cc_prefix[a][y->ncc] ^ 1), 0);
+    }
+}
+
 /* Anything that tells the clients' cores apart leaves the symmetry out, and says why. */
 static void test_why_not(void **state)
 {
@@ -291,6 +307,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_members_found, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_prefix_lookup, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_why_not, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_machines_must_match, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_order_and_apply, fix_setup, fix_teardown),

@@ -215,6 +215,19 @@ static void find_members(struct sim *s)
         }
 }
 
+/* Each member's digests hashed by their low bits (open addressing), the first j of equal ones. */
+static void index_digests(struct sim_symmetry *y)
+{
+    for (int k = 0; k < y->n; k++)
+        for (unsigned j = 0; j <= y->ncc; j++) {
+            unsigned i = y->cc_prefix[k][j] & (SYM_CC_SLOTS - 1);
+            while (y->cc_at[k][i] && y->cc_prefix[k][y->cc_at[k][i] - 1] != y->cc_prefix[k][j])
+                i = (i + 1) & (SYM_CC_SLOTS - 1);
+            if (!y->cc_at[k][i])
+                y->cc_at[k][i] = (uint8_t)(j + 1);
+        }
+}
+
 /* Why the members found cannot be taken as interchangeable, or NULL. */
 static const char *refusal(struct sim *s)
 {
@@ -252,6 +265,7 @@ void symmetry_init(struct sim *s)
         snprintf(s->sym.why_not, sizeof(s->sym.why_not), "%s", why);
         s->sym.n = 0;
     }
+    index_digests(&s->sym);
     for (int k = 0; k < s->sym.n; k++) {
         const struct sym_member *mb = &s->sym.mem[k];
         s->sym.scripts |= 1ull << mb->script, s->sym.devices |= 1ull << mb->device;

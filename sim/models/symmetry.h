@@ -15,6 +15,7 @@ struct sim;
 struct step;
 
 #define SYM_MAX_CC 64   /* configure-connector items of a core's fragment */
+#define SYM_CC_SLOTS 128   /* > SYM_MAX_CC + 1, a power of 2: the table always has an empty slot */
 
 struct sym_member {
     uint8_t script, device, core;   /* core = core-id */
@@ -30,6 +31,7 @@ struct sim_symmetry {
     struct sym_member mem[MAX_SCRIPTS];
     uint64_t scripts, devices, cores, slots;   /* the members' bits */
     uint64_t cc_prefix[MAX_SCRIPTS][SYM_MAX_CC + 1];  /* the guest's digest after j calls */
+    uint8_t cc_at[MAX_SCRIPTS][SYM_CC_SLOTS];  /* j + 1 by the digest's low bits, 0: empty */
     char why_not[96];               /* the first reason there is none, for the trace */
 };
 

@@ -191,9 +191,9 @@ void sim_sym_step(const void *ctx, const uint8_t *perm, struct step *st)
 
 unsigned sym_prefix_of(const struct sim_symmetry *y, int a, uint64_t digest)
 {
-    for (unsigned j = 0; j <= y->ncc; j++)
-        if (y->cc_prefix[a][j] == digest)
-            return j + 1;
+    for (unsigned i = digest & (SYM_CC_SLOTS - 1); y->cc_at[a][i]; i = (i + 1) & (SYM_CC_SLOTS - 1))
+        if (y->cc_prefix[a][y->cc_at[a][i] - 1] == digest)
+            return y->cc_at[a][i];
     return 0;
 }
 
