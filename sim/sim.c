@@ -333,10 +333,17 @@ static void desired(const struct sim *s, const struct world *w, struct pending *
     script_pending(s, w, out);   /* last: `wait quiescent` looks at the others */
 }
 
+/* An actor's kind and arg as one value: what decides whether its step changed. */
+static inline uint16_t kind_arg(uint8_t kind, uint8_t arg)
+{
+    return (uint16_t)(kind | arg << 8);
+}
+
 /*
  * Arm the window of an actor whose pending step changed (the window starts
  * now), keep the shifted window of one whose step is unchanged, and clear
- * the rest so that equal states compare equal.
+ * the rest so that equal states compare equal. An idle actor is all zero,
+ * so "still idle" is "unchanged" too.
  */
 void sim_normalize(const struct sim *s, struct world *w)
 {
@@ -346,13 +353,11 @@ void sim_normalize(const struct sim *s, struct world *w)
     for (uint64_t x = s->live; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         struct actor *ac = &w->actors[a];
-        if (want[a].kind == STEP_NONE) {
-            if (ac->kind)
-                *ac = (struct actor){ 0 };
-        } else if (ac->kind != want[a].kind || ac->arg != want[a].arg) {
-            *ac = (struct actor){ .kind = want[a].kind, .arg = want[a].arg,
-                                  .lo = want[a].lo, .hi = want[a].hi };
-        }
+        const struct pending *p = &want[a];
+        if (kind_arg(ac->kind, ac->arg) == kind_arg(p->kind, p->arg))
+            continue;
+        *ac = p->kind ? (struct actor){ .kind = p->kind, .arg = p->arg, .lo = p->lo, .hi = p->hi }
+                      : (struct actor){ 0 };
     }
 }
 

@@ -20,11 +20,6 @@ bool libvirt_do_supported(uint8_t action)
     return action < DO_ACTION_COUNT;
 }
 
-bool libvirt_manages(const struct sim *s, int m)
-{
-    return s->scn->machines[m].guest == GUEST_LINUX;
-}
-
 bool needs_job(const struct scn_line *l)
 {
     return !do_is_guest_action(l->action);

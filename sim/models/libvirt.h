@@ -9,7 +9,11 @@
 #include "sim.h"
 #include "trace.h"
 
-bool libvirt_manages(const struct sim *s, int m);
+/* Does libvirt manage machine m (a Linux guest)? Inline: every step asks it of every script. */
+static inline bool libvirt_manages(const struct sim *s, int m)
+{
+    return s->scn->machines[m].guest == GUEST_LINUX;
+}
 void libvirt_start(const struct sim *s, struct world *w);
 /* QEMU emitted a QMP event on machine m (called by the QEMU model). */
 void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev);

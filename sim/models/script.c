@@ -51,9 +51,10 @@ bool script_wait_holds(const struct sim *s, const struct world *w, const struct 
 {
     uint16_t cores = l->cores;
 
+    (void)s;
     switch (l->action) {
-    case WAIT_GUEST_ONLINE:
-        return sim_guest_machine(s, w) == l->machine && (w->guest.online & cores) == cores;
+    case WAIT_GUEST_ONLINE:   /* the guest runs on l->machine (sim_guest_machine, no call) */
+        return w->guest.machine == l->machine && (w->guest.online & cores) == cores;
     case WAIT_EVENT:
         return event_emitted(&w->machines[l->machine], l->event, l->device);
     case WAIT_MIGRATED:
