@@ -322,6 +322,20 @@ const char *sim_pred_field_name(uint8_t field)
     }
 }
 
+/*
+ * The live actors come in runs of consecutive slots (the scripts, then the
+ * guest's to the timers): the first slot of the next run of x, its end in
+ * *end, and x without it.
+ */
+static inline unsigned live_run(uint64_t *x, unsigned *end)
+{
+    unsigned a = (unsigned)__builtin_ctzll(*x);
+
+    *end = a + (unsigned)__builtin_ctzll(~(*x >> a));
+    *x &= ~bits_below(*end);
+    return a;
+}
+
 /* What every actor would do next, from its model. */
 static void desired(const struct sim *s, const struct world *w, struct pending *out)
 {
@@ -370,12 +384,16 @@ unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsig
     for (int m = 0; m < s->scn->nmachines; m++)
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    for (uint64_t x = s->live; x && n < max; x &= x - 1) {
-        unsigned a = (unsigned)__builtin_ctzll(x);
-        if (w->actors[a].kind)
-            out[n++] = (struct step){ .actor = (uint8_t)a, .kind = w->actors[a].kind,
-                                      .arg = w->actors[a].arg, .lo = w->actors[a].lo,
-                                      .hi = w->actors[a].hi };
+    for (uint64_t x = s->live; x;) {
+        unsigned end, a = live_run(&x, &end);
+        for (const struct actor *ac = &w->actors[a]; a < end; a++, ac++) {
+            if (!ac->kind)
+                continue;
+            if (n == max)
+                return n;
+            out[n++] = (struct step){ .actor = (uint8_t)a, .kind = ac->kind, .arg = ac->arg,
+                                      .lo = ac->lo, .hi = ac->hi };
+        }
     }
     return n;
 }

@@ -21,7 +21,7 @@ struct trace;
 
 #define SIM_INDEX_SLOTS 64        /* > MAX_DRCS: open addressing always finds an empty one */
 _Static_assert(MAX_DRCS < SIM_INDEX_SLOTS, "the DRC index table must keep an empty slot");
-_Static_assert(ACTOR_COUNT <= 64, "sim.live is a bit per actor");
+_Static_assert(ACTOR_COUNT < 64, "sim.live is a bit per actor, and a run of them ends below bit 64");
 
 struct sim_machine {
     uint8_t ndrcs;
