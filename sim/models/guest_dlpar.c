@@ -211,7 +211,6 @@ static void configure(struct dstep *d, uint32_t idx)
     struct guest_state *g = &d->c->w->guest;
     struct drc_cc_item it;
     struct rtas_ret r;
-    int slot = sim_drc_by_index(d->c->s, machine_of(d), idx);
 
     dlpar_begin(d, "ibm,configure-connector");
     if (d->c->tr) {
@@ -231,6 +230,7 @@ static void configure(struct dstep *d, uint32_t idx)
     else if (r.rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT)
         op->cc_depth--;
     if (r.rc == SPAPR_DR_CC_RESPONSE_SUCCESS) {
+        int slot = sim_drc_by_index(d->c->s, machine_of(d), idx);
         if (slot >= 0 && (op->cc_digest != d->c->s->cc_digest[machine_of(d)][slot] ||
                           op->cc_depth != 1) && !g->dt_mismatch) {
             g->dt_mismatch = 1;

@@ -36,10 +36,11 @@ int dlpar_cpu_add(struct dstep *d)
 {
     struct dlpar_op *op = op_of(d);
     struct guest_state *g = &d->c->w->guest;
-    int core = core_of(d, op->index);
+    int core;   /* core_of where a case needs it: most steps are configure-connector calls */
 
     switch (op->pc) {
     case 0:
+        core = core_of(d, op->index);
         dlog(d, "Attempting to add CPU, drc index: %x", op->index);
         if (core >= 0 && (g->cpus >> core & 1)) {
             dlog(d, "CPU with drc index %x already exists", op->index);
@@ -75,13 +76,14 @@ int dlpar_cpu_add(struct dstep *d)
             op->pc = 4;
             return OP_CONTINUE;
         }
+        core = core_of(d, op->index);
         g->cpus |= (uint16_t)(1u << core);   /* pseries_cpuhp_attach_nodes */
         op->pc = 3;
         return OP_CONTINUE;
     case 3:
         if (!may_act(d))
             return OP_YIELD;
-        online_cpu(d, core);
+        online_cpu(d, core_of(d, op->index));
         dlog(d, "Successfully added CPU %s, drc index: %x", cpu_node_name(d), op->index);
         return OP_DONE;
     default:   /* release after a failed configure-connector */
