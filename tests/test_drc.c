@@ -81,7 +81,7 @@ static int frags_teardown(void **state)
 static struct drc_env make_env(struct knob_set *ks, uint8_t cls, uint32_t *hits)
 {
     knobs_default(ks);
-    return (struct drc_env){ ks, frags[cls], hits };
+    return (struct drc_env){ ks, &frags[cls], hits };
 }
 
 static struct drc_config cfg_of(uint8_t cls)

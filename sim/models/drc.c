@@ -235,10 +235,10 @@ static void drc_cc_call(const struct drc_env *env, uint8_t cls, struct spapr_drc
             return;
         }
         d->fdt = 1;
-        d->ccs_offset = (int16_t)env->fragment.start;
+        d->ccs_offset = (int16_t)env->fragment->start;
         d->ccs_depth = 0;
     }
-    out->rc = drc_cc_next(&env->fragment, d, &out->cc);
+    out->rc = drc_cc_next(env->fragment, d, &out->cc);
     if (out->rc == SPAPR_DR_CC_RESPONSE_SUCCESS) {
         d->state = ready_state[cls];
         out->effects |= DRC_FX_CONFIGURED;
@@ -252,7 +252,7 @@ static void apply_effect(const struct drc_env *env, const struct drc_row *r, uin
 {
     switch (r->effect) {
     case E_CCS_START:   /* ccs_offset = fdt_start_offset (0 while drc->fdt is NULL) */
-        d->ccs_offset = d->fdt ? (int16_t)env->fragment.start : 0;
+        d->ccs_offset = d->fdt ? (int16_t)env->fragment->start : 0;
         d->ccs_depth = 0;
         break;
     case E_RELEASE:
@@ -297,7 +297,7 @@ static void apply_effect(const struct drc_env *env, const struct drc_row *r, uin
             drc_release(d, out);
         if (d->dev) {   /* "a device present at reset is ready to go" */
             d->state = ready_state[cls];
-            d->ccs_offset = d->fdt ? (int16_t)env->fragment.start : 0;
+            d->ccs_offset = d->fdt ? (int16_t)env->fragment->start : 0;
             d->ccs_depth = 0;
         } else {
             d->state = empty_state[cls];

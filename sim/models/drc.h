@@ -107,7 +107,7 @@ struct drc_outcome {
 
 struct drc_env {
     const struct knob_set *knobs;
-    struct drc_fragment fragment;  /* for DRC_OP_CONFIGURE_CONNECTOR */
+    const struct drc_fragment *fragment; /* for DRC_OP_CONFIGURE_CONNECTOR */
     uint32_t *row_hits;            /* optional coverage: [row * DRC_CLASS_COUNT + class] */
 };
 

@@ -6,6 +6,7 @@
  */
 #include <libfdt.h>
 #include <string.h>
+#define XXH_INLINE_ALL   /* drc_cc_digest runs on every configure-connector call */
 #include <xxhash.h>
 #include "drc_fdt.h"
 

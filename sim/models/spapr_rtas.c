@@ -107,7 +107,7 @@ static void trace_transition(const struct sim *s, const struct world *w, int m, 
 struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,
                                 enum drc_op op, uint8_t dev, uint32_t value, struct trace *tr)
 {
-    struct drc_env env = { &s->knobs, s->m[m].fragments[slot], s->row_hits };
+    struct drc_env env = { &s->knobs, &s->m[m].fragments[slot], s->row_hits };
     struct spapr_drc *d = &w->machines[m].drcs[slot];
     uint8_t had_dev = d->dev;
     struct drc_outcome o = drc_transition(&env, &s->m[m].drcs[slot], d, op, dev, value);
