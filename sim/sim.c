@@ -22,11 +22,6 @@
 #define CPU_POWERPC_LOGICAL_2_07 0x0f000004u
 #define CPU_POWERPC_LOGICAL_3_00 0x0f000005u
 
-static unsigned index_hash(uint32_t index)
-{
-    return (index * 0x9e3779b1u) >> 26;   /* Fibonacci hashing into SIM_INDEX_SLOTS */
-}
-
 static void layout_class(struct sim_machine *sm, uint8_t cls, uint8_t *first, uint8_t *n,
                          unsigned count)
 {
@@ -63,7 +58,7 @@ static void layout_machine(struct sim *s, int m)
     for (int i = 0; i < sm->npci; i++)
         sm->drcs[sm->pci_first + i].index = drc_make_index(DRC_CLASS_PCI, (uint32_t)i << 3);
     for (int slot = 0; slot < sm->ndrcs; slot++) {   /* sim_drc_by_index's table */
-        unsigned h = index_hash(sm->drcs[slot].index);
+        unsigned h = sim_index_hash(sm->drcs[slot].index);
         while (sm->by_index[h])
             h = (h + 1) % SIM_INDEX_SLOTS;
         sm->by_index[h] = (uint8_t)(slot + 1);
@@ -227,17 +222,6 @@ void sim_free(struct sim *s)
             g_free(s->m[m].blobs[slot]);
             s->m[m].blobs[slot] = NULL;
         }
-}
-
-int sim_drc_by_index(const struct sim *s, int m, uint32_t index)
-{
-    const struct sim_machine *sm = &s->m[m];
-
-    for (unsigned h = index_hash(index);; h = (h + 1) % SIM_INDEX_SLOTS) {
-        unsigned v = sm->by_index[h];
-        if (!v || sm->drcs[v - 1].index == index)
-            return (int)v - 1;
-    }
 }
 
 int sim_resolve_drc(const struct sim *s, const struct world *w, int m, const struct drc_ref *r,

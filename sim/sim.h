@@ -67,8 +67,24 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
               const char *variant, char *err, unsigned errlen);
 void sim_free(struct sim *s);
 
-/* DRC slot of machine m with that index, or -1 (spapr_drc_by_index). */
-int sim_drc_by_index(const struct sim *s, int m, uint32_t index);
+/* Fibonacci hashing of a DRC index into SIM_INDEX_SLOTS. */
+static inline unsigned sim_index_hash(uint32_t index)
+{
+    return (index * 0x9e3779b1u) >> 26;
+}
+
+/* DRC slot of machine m with that index, or -1 (spapr_drc_by_index).
+ * Inline: every guest RTAS call and configure-connector step resolves one. */
+static inline int sim_drc_by_index(const struct sim *s, int m, uint32_t index)
+{
+    const struct sim_machine *sm = &s->m[m];
+
+    for (unsigned h = sim_index_hash(index);; h = (h + 1) % SIM_INDEX_SLOTS) {
+        unsigned v = sm->by_index[h];
+        if (!v || sm->drcs[v - 1].index == index)
+            return (int)v - 1;
+    }
+}
 /* Resolve a scenario DRC name; returns the slot or -1, and the index. */
 int sim_resolve_drc(const struct sim *s, const struct world *w, int m, const struct drc_ref *r,
                     uint32_t *index);
