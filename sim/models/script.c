@@ -24,15 +24,6 @@ void script_start(const struct sim *s, struct world *w)
                                                                         : SCRIPT_DONE };
 }
 
-static bool event_emitted(const struct spapr_machine *mw, uint8_t ev, uint8_t dev)
-{
-    uint16_t mask = ev == QMP_DEVICE_DELETED ? mw->deleted
-                  : ev == QMP_DEVICE_UNPLUG_GUEST_ERROR ? mw->unplug_guest_error
-                  : mw->mem_unplug_error;
-
-    return dev == SCN_NO_DEVICE ? mask != 0 : (mask >> dev) & 1;
-}
-
 /* Nothing pending but scripts that are themselves waiting (all[]: this step's). */
 static bool quiescent_but_scripts(const struct pending *all, int self)
 {
@@ -44,24 +35,6 @@ static bool quiescent_but_scripts(const struct pending *all, int self)
                           all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_WAKE))
             return false;
     return true;
-}
-
-/* Every wait but `quiescent`, which script_pending settles after the rest. */
-bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l)
-{
-    uint16_t cores = l->cores;
-
-    (void)s;
-    switch (l->action) {
-    case WAIT_GUEST_ONLINE:   /* the guest runs on l->machine (sim_guest_machine, no call) */
-        return w->guest.machine == l->machine && (w->guest.online & cores) == cores;
-    case WAIT_EVENT:
-        return event_emitted(&w->machines[l->machine], l->event, l->device);
-    case WAIT_MIGRATED:
-        return w->migration.status == MIGRATION_COMPLETED;
-    default:
-        return false;
-    }
 }
 
 static struct pending wait_pending(const struct scn_line *l, bool holds)

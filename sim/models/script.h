@@ -27,8 +27,38 @@ static inline const struct scn_line *script_line(const struct sim *s, const stru
     return &s->scn->lines[s->scn->script_first[script] + w->scripts[script].pc];
 }
 
-/* Does the condition of wait line l (not `quiescent`) hold in w? */
-bool script_wait_holds(const struct sim *s, const struct world *w, const struct scn_line *l);
+/* Has machine mw emitted QMP event ev for dev (SCN_NO_DEVICE: for any device)? */
+static inline bool script_event_emitted(const struct spapr_machine *mw, uint8_t ev, uint8_t dev)
+{
+    uint16_t mask = ev == QMP_DEVICE_DELETED ? mw->deleted
+                  : ev == QMP_DEVICE_UNPLUG_GUEST_ERROR ? mw->unplug_guest_error
+                  : mw->mem_unplug_error;
+
+    return dev == SCN_NO_DEVICE ? mask != 0 : (mask >> dev) & 1;
+}
+
+/*
+ * Does the condition of wait line l hold in w? Every wait but `quiescent`,
+ * which script_pending settles after the rest. Inline: every step asks it
+ * of every waiting script.
+ */
+static inline bool script_wait_holds(const struct sim *s, const struct world *w,
+                                     const struct scn_line *l)
+{
+    uint16_t cores = l->cores;
+
+    (void)s;
+    switch (l->action) {
+    case WAIT_GUEST_ONLINE:   /* the guest runs on l->machine (sim_guest_machine, no call) */
+        return w->guest.machine == l->machine && (w->guest.online & cores) == cores;
+    case WAIT_EVENT:
+        return script_event_emitted(&w->machines[l->machine], l->event, l->device);
+    case WAIT_MIGRATED:
+        return w->migration.status == MIGRATION_COMPLETED;
+    default:
+        return false;
+    }
+}
 
 /* Record that line l did not hold (first failure wins). */
 void script_fail(struct world *w, const struct scn_line *l, uint8_t field, int32_t got);
