@@ -5,6 +5,7 @@
  * at master; ref/qemu-spapr.md section 2). Effects are applied below it.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include "drc.h"
@@ -178,6 +179,7 @@ static bool guard_holds(uint8_t guard, const struct spapr_drc *d)
 struct drc_candidates { uint8_t n; uint8_t row[DRC_MAX_CANDIDATES]; };
 static struct drc_candidates candidates[DRC_CLASS_COUNT][DRC_OP_COUNT][SPAPR_DRC_STATE_COUNT];
 static pthread_once_t candidates_once = PTHREAD_ONCE_INIT;
+static atomic_bool candidates_ready;   /* set once built: later transitions skip pthread_once */
 
 static void candidates_build(void)
 {
@@ -193,13 +195,15 @@ static void candidates_build(void)
                 c->row[c->n++] = (uint8_t)i;
             }
     }
+    atomic_store_explicit(&candidates_ready, true, memory_order_release);
 }
 
 static int find_row(uint8_t cls, const struct spapr_drc *d, enum drc_op op)
 {
     const struct drc_candidates *c;
 
-    pthread_once(&candidates_once, candidates_build);
+    if (!atomic_load_explicit(&candidates_ready, memory_order_acquire))
+        pthread_once(&candidates_once, candidates_build);
     if (cls >= DRC_CLASS_COUNT || op >= DRC_OP_COUNT || d->state >= SPAPR_DRC_STATE_COUNT)
         return -1;
     c = &candidates[cls][op][d->state];

@@ -176,9 +176,10 @@ struct rtas_ret rtas_ibm_configure_connector(const struct sim *s, struct world *
     int slot = sim_drc_by_index(s, m, index);
     struct drc_outcome o;
 
-    *item = (struct drc_cc_item){ 0 };
-    if (slot < 0)
+    if (slot < 0) {
+        *item = (struct drc_cc_item){ 0 };
         return (struct rtas_ret){ RTAS_OUT_PARAM_ERROR, 0 };
+    }
     o = spapr_drc_op(s, w, m, slot, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, tr);
     *item = o.cc;
     return (struct rtas_ret){ o.rc, 0 };
