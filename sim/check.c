@@ -35,7 +35,8 @@ uint32_t violate(struct violation *v, uint8_t fam, uint16_t line, const char *fm
     return 1u << fam;
 }
 
-const char *pred_expected(const struct drc_pred *p, uint8_t field, char *buf, size_t len)
+const char *pred_expected(const struct sim *s, const struct drc_pred *p, uint8_t field, char *buf,
+                          size_t len)
 {
     switch (field) {
     case PRED_RC:         snprintf(buf, len, "rc=%d", p->rc); break;
@@ -43,7 +44,8 @@ const char *pred_expected(const struct drc_pred *p, uint8_t field, char *buf, si
     case PRED_STATE:      snprintf(buf, len, "state=%s", drc_state_name(p->state)); break;
     case PRED_UNPLUG_REQ: snprintf(buf, len, "unplug-requested=%s", p->unplug_requested ? "yes" : "no"); break;
     case PRED_NEEDED:     snprintf(buf, len, "needed=%s", p->needed ? "yes" : "no"); break;
-    default:              snprintf(buf, len, "dev=%s", p->dev == SCN_NO_DEVICE ? "none" : "the device"); break;
+    default:              snprintf(buf, len, "dev=%s", p->dev == SCN_NO_DEVICE ? "none"
+                                                 : s->scn->devices[p->dev].id); break;
     }
     return buf;
 }
@@ -83,7 +85,7 @@ static uint32_t script_failure(const struct sim *s, const struct world *w, struc
                    l && l->kind == LINE_RTAS ? "rtas result" : "assert",
                    sim_pred_field_name(w->failure.field),
                    pred_got(s, w->failure.field, w->failure.got, a, sizeof(a)),
-                   l ? pred_expected(&l->pred, w->failure.field, b, sizeof(b)) : "?");
+                   l ? pred_expected(s, &l->pred, w->failure.field, b, sizeof(b)) : "?");
 }
 
 /* After a switchover: every destination DRC equals the source's. */

@@ -19,7 +19,8 @@ struct checker check_for(const struct sim *s);
 /* Shared by check.c and check_quiescent.c */
 uint32_t violate(struct violation *v, uint8_t fam, uint16_t line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-const char *pred_expected(const struct drc_pred *p, uint8_t field, char *buf, size_t len);
+const char *pred_expected(const struct sim *s, const struct drc_pred *p, uint8_t field, char *buf,
+                          size_t len);
 const char *pred_got(const struct sim *s, uint8_t field, int32_t got, char *buf, size_t len);
 
 /* Families as "a,b" (into buf). */

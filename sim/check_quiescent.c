@@ -145,7 +145,7 @@ static bool expect_holds(const struct sim *s, const struct world *w, const struc
             return true;
         snprintf(msg, len, "DRC 0x%x on %s: %s is %s, expected %s", index,
                  sim_machine_name(s, e->machine), sim_pred_field_name(field),
-                 pred_got(s, field, got, a, sizeof(a)), pred_expected(&e->pred, field, b, sizeof(b)));
+                 pred_got(s, field, got, a, sizeof(a)), pred_expected(s, &e->pred, field, b, sizeof(b)));
         return false;
     case EXPECT_DEVICE:
         have = w->machines[e->machine].devices[e->device].realized;

@@ -227,6 +227,20 @@ static void test_expect_assert(void **state)
                      "state=LOGICAL_UNUSABLE, expected state=LOGICAL_CONFIGURED");
 }
 
+/* An assert on the device names the one it expected, as the scenario does. */
+static void test_expect_assert_dev(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario r\nmachine m cores=2 guest=script\n"
+                "device m cpu core1 core-id=1\n"
+                "assert m drc CPU:0 dev=core1\n");
+    fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(step_check(f, ACTOR_SCRIPT0), BIT(FAM_EXPECT_FAILED));
+    assert_violation(f, FAM_EXPECT_FAILED, 4, "t.scn:4: assert did not hold: got "
+                     "dev=a built-in device, expected dev=core1");
+}
+
 static void test_expect_wait_timeout(void **state)
 {
     struct fix *f = *state;
@@ -406,6 +420,7 @@ int main(void)
         T(test_false_unplug_error),
         T(test_expect_rtas),
         T(test_expect_assert),
+        T(test_expect_assert_dev),
         T(test_expect_wait_timeout),
         T(test_expect_lines),
         T(test_blocked_script),
