@@ -357,11 +357,39 @@ static bool start_machines(struct drive *d)
 /* ---- device_add / device_del ---------------------------------------------- */
 
 /* device_add as libvirt does it (a DIMM: object-add of its backend first). */
-static bool add_device(struct drive *d, int m, int dev)
+/* A DIMM's base address on machine m (query-memory-devices), false if it has none there. */
+static bool dimm_addr(struct drive *d, int m, const char *id, gint64 *addr)
+{
+    JsonNode *ret = NULL;
+    bool found = false;
+
+    if (real_qmp(d->m[m].vm, "query-memory-devices", NULL, &ret, NULL, QMP_TIMEOUT) &&
+        JSON_NODE_HOLDS_ARRAY(ret)) {
+        JsonArray *a = json_node_get_array(ret);
+        for (guint i = 0; i < json_array_get_length(a) && !found; i++) {
+            JsonObject *o = json_array_get_object_element(a, i);
+            JsonObject *data = o && json_object_has_member(o, "data")
+                             ? json_object_get_object_member(o, "data") : NULL;
+            if (data && json_object_has_member(data, "id") && json_object_has_member(data, "addr") &&
+                !g_strcmp0(json_object_get_string_member(data, "id"), id)) {
+                *addr = json_object_get_int_member(data, "addr");
+                found = true;
+            }
+        }
+    }
+    if (ret)
+        json_node_unref(ret);
+    return found;
+}
+
+/* device_add on m; a DIMM at the address it has on machine like (-1: anywhere), as
+ * libvirt's addr= does on a migration destination (qemuBuildMemoryDeviceStr). */
+static bool add_device(struct drive *d, int m, int dev, int like)
 {
     struct drive_machine *dm = &d->m[m];
     const struct scn_device *sd = &d->scn->devices[dev];
     JsonNode *args;
+    gint64 addr;
     bool ok;
 
     if (sd->type == DEV_DIMM) {
@@ -372,6 +400,8 @@ static bool add_device(struct drive *d, int m, int dev)
             return all_alive(d);
     }
     args = real_device_add_args(d->scn, m, dev);
+    if (sd->type == DEV_DIMM && like >= 0 && dimm_addr(d, like, sd->id, &addr))
+        json_object_set_int_member(json_node_get_object(args), "addr", addr);
     ok = real_qmp(dm->vm, "device_add", args, NULL, NULL, QMP_TIMEOUT);
     json_node_unref(args);
     if (ok)
@@ -470,8 +500,9 @@ static bool poll_status(struct drive *d, struct real_vm *vm, const char *cmd,
 }
 
 /* libvirt's Prepare: the destination device_adds what the source has and it lacks
- * (libvirt puts DIMMs on the command line; a running QEMU can only hot-add them,
- * which in INMIGRATE is a coldplug all the same), then migrate-incoming. */
+ * (libvirt puts DIMMs on the command line, at the source's address; a running QEMU
+ * can only hot-add them, which in INMIGRATE is a coldplug all the same), then
+ * migrate-incoming. */
 static bool migrate_prepare(struct drive *d, int src, int dst, const char *uri)
 {
     uint32_t missing = d->m[src].present & ~d->m[dst].present;
@@ -479,7 +510,7 @@ static bool migrate_prepare(struct drive *d, int src, int dst, const char *uri)
     bool ok;
 
     for (int dev = 0; dev < d->scn->ndevices; dev++)
-        if ((missing >> dev & 1) && !add_device(d, dst, dev))
+        if ((missing >> dev & 1) && !add_device(d, dst, dev, src))
             return false;
     args = str_args("uri", uri);
     ok = real_qmp(d->m[dst].vm, "migrate-incoming", args, NULL, NULL, QMP_TIMEOUT);
@@ -677,7 +708,7 @@ static bool wait_line(struct drive *d, const struct scn_line *l)
 static bool do_line(struct drive *d, const struct scn_line *l)
 {
     switch (l->action) {
-    case DO_DEVICE_ADD:        return add_device(d, l->machine, l->device);
+    case DO_DEVICE_ADD:        return add_device(d, l->machine, l->device, -1);
     case DO_DEVICE_DEL:        return del_device(d, l);
     case DO_MIGRATE:           return do_migrate(d, l);
     case DO_CONT:              return do_cont(d, l->machine);

@@ -317,8 +317,31 @@ static void test_dimm_first_fit(void **state)
     assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0);
     assert_false(qmp_device_add(&f->sim, &f->w, M, HUGE, NULL, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "could not find position in guest address space for memory "
-                                "device - memory fragmented due to alignments?");
+                                "device - memory fragmented due to alignments");
     assert_int_equal(mach(f, M)->devices[HUGE].realized, 0);
+}
+
+/* With libvirt's addr= the DIMM goes there, or fails naming the one in the way. */
+static void test_dimm_address_hint(void **state)
+{
+    struct fix *f = *state;
+    int lmb0 = 3;
+
+    fix_init_extra(f, base_scn, NULL);
+    assert_true(qmp_device_add_at(&f->sim, &f->w, M, DB, lmb0 + 2, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[DB].first_drc, lmb0 + 2);
+    assert_int_equal(drc(f, M, 0x80000006)->dev, DB + 1);
+    assert_int_equal(drc(f, M, 0x80000004)->dev, 0);
+    add(f, M, DA);                                     /* no address: the lowest gap */
+    assert_int_equal(mach(f, M)->devices[DA].first_drc, lmb0);
+    assert_false(qmp_device_add_at(&f->sim, &f->w, M, DC, lmb0 + 1, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "address range conflicts with memory device id='db'");
+    assert_int_equal(mach(f, M)->devices[DC].realized, 0);
+    assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, lmb0 + 99, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory device [LMB 99:99], usable range for memory "
+                                "devices [LMB 0:7]");
+    assert_true(spapr_coldplug(&f->sim, &f->w, M, DD, lmb0 + 1, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0 + 1);
 }
 
 /* After a CAS without OV5_HP_EVT, memory unplug is refused (73598c75df). */
@@ -480,6 +503,7 @@ int main(void)
         T(test_inmigrate_coldplug_on),
         T(test_inmigrate_coldplug_off),
         T(test_dimm_first_fit),
+    T(test_dimm_address_hint),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,12 +58,27 @@ static void direct_qmp(struct step_ctx *c, const struct scn_line *l)
 }
 
 /* qemuMigrationDstPrepare: the source's devices the way libvirt gives them. */
-static void migrate_prepare(struct step_ctx *c, int dst)
+/*
+ * A DIMM's addr= on the destination: libvirt's live XML has the base
+ * address QEMU gave it (qemuDomainAttachMemory -> qemuDomainUpdateMemoryDeviceInfo)
+ * and qemuBuildMemoryDeviceStr passes it with slot=. The source still has
+ * the DIMM where libvirt read it; one it has dropped since Begin goes to the
+ * lowest gap (-1).
+ */
+static int dimm_base(const struct step_ctx *c, int src, int d)
+{
+    const struct spapr_device *sd = &c->w->machines[src].devices[d];
+
+    return c->s->scn->devices[d].type == DEV_DIMM && sd->realized ? sd->first_drc : -1;
+}
+
+static void migrate_prepare(struct step_ctx *c, int src, int dst)
 {
     struct libvirt_state *lv = &c->w->libvirt;
     char err[256];
 
     for (int d = 0; d < c->s->scn->ndevices; d++) {
+        int base = dimm_base(c, src, d);
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
         /* qemuProcessSetupHotpluggableVcpus: device_add while INMIGRATE */
@@ -71,9 +86,9 @@ static void migrate_prepare(struct step_ctx *c, int dst)
              knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) ||
             (c->s->scn->devices[d].type == DEV_DIMM &&
              knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD)) {
-            if (!qmp_device_add(c->s, c->w, dst, (uint8_t)d, c->tr, err, sizeof(err)))
+            if (!qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err)))
                 lv_error(c, err);
-        } else if (!spapr_coldplug(c->s, c->w, dst, (uint8_t)d, err, sizeof(err))) {
+        } else if (!spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err))) {
             lv_error(c, err);   /* -device on the destination's command line */
         }
     }
@@ -95,7 +110,7 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
         lv->mig_paused = c->w->machines[src].runstate != RUN_STATE_RUNNING;
         break;
     case 1:
-        migrate_prepare(c, dst);
+        migrate_prepare(c, src, dst);
         break;
     case 2:
         migration_start(c, src, dst);

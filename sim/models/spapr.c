@@ -37,24 +37,46 @@ static int dimm_lmbs(const struct sim *s, uint8_t dev)
     return (int)(dev_cfg(s, dev)->size_mb / 256);
 }
 
-/* memory_device_get_free_addr: the lowest gap in the device-memory area. */
-static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev)
+/*
+ * memory_device_get_free_addr: the lowest gap in the device-memory area, or
+ * with an address hint (libvirt's addr=) that range if it is free.
+ */
+static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
+                          int base, char *err, size_t errlen)
 {
     const struct sim_machine *sm = &s->m[m];
-    uint8_t used[MAX_LMBS] = { 0 };
-    int need = dimm_lmbs(s, dev), run = 0;
+    int used[MAX_LMBS], need = dimm_lmbs(s, dev), run = 0;
 
+    for (int i = 0; i < MAX_LMBS; i++)
+        used[i] = -1;
     for (int d = 0; d < s->scn->ndevices; d++) {
         const struct spapr_device *sd = &w->machines[m].devices[d];
         if (sd->realized && dev_cfg(s, (uint8_t)d)->type == DEV_DIMM)
             for (int k = 0; k < dimm_lmbs(s, (uint8_t)d); k++)
-                used[sd->first_drc - sm->lmb_first + k] = 1;
+                used[sd->first_drc - sm->lmb_first + k] = d;
+    }
+    if (base >= 0) {
+        int first = base - sm->lmb_first;
+        if (first < 0 || first + need > sm->nlmb) {
+            snprintf(err, errlen, "can't add memory device [LMB %d:%d], usable range for memory "
+                     "devices [LMB 0:%d]", first, first + need - 1, sm->nlmb - 1);
+            return -1;
+        }
+        for (int k = first; k < first + need; k++)
+            if (used[k] >= 0) {
+                snprintf(err, errlen, "address range conflicts with memory device id='%s'",
+                         dev_cfg(s, (uint8_t)used[k])->id);
+                return -1;
+            }
+        return base;
     }
     for (int i = 0; i < sm->nlmb; i++) {
-        run = used[i] ? 0 : run + 1;
+        run = used[i] >= 0 ? 0 : run + 1;
         if (run == need)
             return sm->lmb_first + i - need + 1;
     }
+    snprintf(err, errlen, "could not find position in guest address space for memory "
+             "device - memory fragmented due to alignments");
     return -1;
 }
 
@@ -83,17 +105,14 @@ static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, b
     return true;
 }
 
-static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, bool hot,
-                      struct trace *tr, char *err, size_t errlen)
+static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, int base,
+                      bool hot, struct trace *tr, char *err, size_t errlen)
 {
-    int slot = dimm_find_slot(s, w, m, dev), n = dimm_lmbs(s, dev);
+    int slot = dimm_find_slot(s, w, m, dev, base, err, errlen), n = dimm_lmbs(s, dev);
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
-    if (slot < 0) {     /* memory_device_pre_plug */
-        snprintf(err, errlen, "could not find position in guest address space for memory "
-                 "device - memory fragmented due to alignments?");
+    if (slot < 0)       /* memory_device_pre_plug */
         return false;
-    }
     if (spapr_tcg_stale_vcpu(s, w, m, tr))
         return true;   /* QEMU is gone */
     sd->realized = 1;
@@ -141,26 +160,27 @@ static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t
     return true;
 }
 
-static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev,
+/* dimm_base: a DIMM's first LMB slot as libvirt's addr= gives it, or -1 (none given). */
+static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
                         struct trace *tr, char *err, size_t errlen)
 {
     bool hot = spapr_drc_hotplugged(s, w, m, dev);
 
     switch (dev_cfg(s, dev)->type) {
     case DEV_CPU_CORE: return plug_cpu(s, w, m, dev, hot, tr, err, errlen);
-    case DEV_DIMM:     return plug_dimm(s, w, m, dev, hot, tr, err, errlen);
+    case DEV_DIMM:     return plug_dimm(s, w, m, dev, dimm_base, hot, tr, err, errlen);
     default:           return plug_phb_or_pci(s, w, m, dev, hot, tr, err, errlen);
     }
 }
 
-bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, char *err,
-                    size_t errlen)
+bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+                    char *err, size_t errlen)
 {
     if (w->machines[m].devices[dev].realized) {
         snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
         return false;
     }
-    return device_plug(s, w, m, dev, NULL, err, errlen);
+    return device_plug(s, w, m, dev, dimm_base, NULL, err, errlen);
 }
 
 /* The reply as the QMP socket shows it, for traces and validation. */
@@ -179,15 +199,21 @@ static bool qmp_reply(const struct sim *s, int m, const char *cmd, uint8_t dev, 
 }
 
 static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
-                             struct trace *tr, char *err, size_t errlen);
+                             int dimm_base, struct trace *tr, char *err, size_t errlen);
 static bool device_del_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
                              struct trace *tr, char *err, size_t errlen);
 
 bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen)
 {
-    return qmp_reply(s, m, "device_add", dev, device_add_inner(s, w, m, dev, tr, err, errlen),
-                     err, tr);
+    return qmp_device_add_at(s, w, m, dev, -1, tr, err, errlen);
+}
+
+bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+                       struct trace *tr, char *err, size_t errlen)
+{
+    return qmp_reply(s, m, "device_add", dev,
+                     device_add_inner(s, w, m, dev, dimm_base, tr, err, errlen), err, tr);
 }
 
 bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
@@ -199,7 +225,7 @@ bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
 
 /* qmp_device_add -> qdev_device_add: a QMP-added device is hotplugged. */
 static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
-                             struct trace *tr, char *err, size_t errlen)
+                             int dimm_base, struct trace *tr, char *err, size_t errlen)
 {
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
@@ -212,7 +238,7 @@ static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_
         return false;
     }
     sd->hotplugged = 1;
-    if (!device_plug(s, w, m, dev, tr, err, errlen)) {
+    if (!device_plug(s, w, m, dev, dimm_base, tr, err, errlen)) {
         *sd = (struct spapr_device){ 0 };
         return false;
     }
@@ -533,7 +559,7 @@ bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err,
         spapr_drc_op(s, w, m, sm->phb_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL);
     for (int i = 0; i < s->scn->ncoldplug; i++)
         if (s->scn->coldplug[i].machine == m &&
-            !device_plug(s, w, m, s->scn->coldplug[i].device, NULL, err, errlen))
+            !device_plug(s, w, m, s->scn->coldplug[i].device, -1, NULL, err, errlen))
             return false;
     qmp_system_reset(s, w, m, NULL);
     return true;

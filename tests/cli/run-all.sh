@@ -40,6 +40,16 @@ expect_run "wrong rc: check fails at that file:line" 1 "$tmp/wrong-rc.scn:$line:
 expect_run "wrong rc: run exits 1 and prints the replay command" 1 "^replay: drcsim run $tmp/wrong-rc.scn --variant upstream --schedule " \
     env DRCSIM_VARIANTS=variants "$DRCSIM" run "$tmp/wrong-rc.scn"
 
+# --- a DIMM keeps its address across migration (libvirt's addr=) ----------------------
+dimm=tests/cli/dimm-base-migration.scn
+expect_run "dimm-base-migration: every interleaving keeps each DIMM's LMBs on the destination" 0 \
+    "^$dimm under upstream: pass$" "$DRCSIM" explore "$dimm"
+line=$(grep -n 'assert dst drc LMB:0 dev=dimm3' "$dimm" | cut -d: -f1)
+sed "${line}s/dev=dimm3/dev=dimm2/" "$dimm" >"$tmp/dimm-wrong.scn"
+expect_run "dimm-base-migration: a wrong dev= names both devices" 1 \
+    "^  expect-failed: $tmp/dimm-wrong.scn:$line: assert did not hold: got dev=dimm3, expected dev=dimm2$" \
+    "$DRCSIM" explore "$tmp/dimm-wrong.scn"
+
 # --- explore figures --------------------------------------------------------
 expect_run "explore prints states, transitions, depth, seconds, states/s" 0 \
     '^states [0-9]+  transitions [0-9]+  depth [0-9]+  quiescent [0-9]+  [0-9.]+ s  [0-9]+ states/s' \
