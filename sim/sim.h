@@ -54,7 +54,16 @@ struct sim {
                                       /* bit 0, bit 1 in phase 3 (machine_may_restart) */
     uint16_t restart_scripts;         /* the scripts with such a line */
     uint8_t dev_obj[MAX_MACHINES][MAX_DEVICES];  /* object bit of each device, per machine */
-    struct actor_future fixed_future[ACTOR_COUNT]; /* what the scenario alone decides */
+    struct actor_future fixed_future[ACTOR_COUNT]; /* whole futures the scenario alone decides: */
+                                      /* libvirt, timers, migration, a script not running */
+    struct actor_future script_stop[MAX_LINES];  /* a script at the line in phase 0, its next */
+                                                 /* wait (if any) not holding */
+    struct line_future wait_pre[MAX_LINES];      /* the line's steps and those up to that wait */
+    int16_t next_wait[MAX_LINES];                /* that wait, or -1 */
+    struct actor_future guest_future[ACTOR_GUEST_RTASD - ACTOR_GUEST_BOOT + 1][MAX_MACHINES];
+                                      /* each guest actor with the guest on machine m */
+    struct actor_future restart_future[MAX_MACHINES + 1]; /* boot on m, [MAX_MACHINES] migration, */
+                                                          /* while a machine may restart */
     struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */
     uint64_t live;                /* bit per actor this scenario has: its scripts, the guest's, */
                                   /* migration, libvirt and its machines' timers */

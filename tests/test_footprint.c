@@ -1,10 +1,12 @@
 /*
  * Unit tests for the models' footprints (sim/models/footprint.c): what a
  * script line, a guest DLPAR sub-step and the interrupt handler declare,
- * a blocked script's gate, and the world diffs sim_changed maps to objects.
+ * a blocked script's gate and what it walks past, the guest's inputs, and
+ * the world diffs sim_changed maps to objects.
  */
 #include "step_fixture.h"
 #include "footprint.h"
+#include "guest_os.h"
 
 static const char *const two_cores =
     "scenario t\n"
@@ -124,6 +126,95 @@ static void test_script_gate(void **state)
     assert_true(fp_has(&fu.inputs, OBJ_LV_JOB));
 }
 
+/* A wait that already holds is walked past: the script stops at the next one. */
+static void test_script_past_holding_wait(void **state)
+{
+    struct fix *f = *state;
+    struct actor_future fu;
+
+    fix_init(f, two_cores);
+    f->w.guest.machine = 0;
+    f->w.guest.online |= 1u << 1;                      /* core1 online: the first wait holds */
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    assert_true(fp_has(&fu.inputs, OBJ_GUEST_CORE(1)));  /* its pending step: the wake */
+    assert_false(fp_has(&fu.inputs, OBJ_GUEST_CORE(2)));
+    assert_true(fp_has(&fu.gate, OBJ_GUEST_CORE(2)));
+    assert_false(fp_has(&fu.gate, OBJ_GUEST_CORE(1)));
+    assert_true(fp_has(&fu.far.wr, OBJ_ANY));
+    assert_false(fp_has(&fu.all.wr, OBJ_ANY));
+    f->w.guest.online |= 1u << 2;                      /* both hold: the migration is near */
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    assert_true(fp_has(&fu.all.wr, OBJ_ANY));
+    assert_false(fp_has(&fu.far.wr, OBJ_ANY));
+    assert_false(fp_has(&fu.gate, OBJ_GUEST_CORE(2)));
+}
+
+/* A migrate line in Finish+Confirm: only its remaining phases, which never set the status. */
+static void test_script_line_under_way(void **state)
+{
+    struct fix *f = *state;
+    struct actor_future fu;
+
+    fix_init(f, two_cores);
+    f->w.scripts[2].pc = 2;
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    assert_true(fp_has(&fu.all.wr, OBJ_MIGRATION));
+    f->w.scripts[2].phase = 3;
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    assert_false(fp_has(&fu.all.wr, OBJ_MIGRATION));
+    assert_true(fp_has(&fu.all.wr, OBJ_ANY));
+    f->w.scripts[2].status = SCRIPT_DONE;              /* done: only its position */
+    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    assert_true(fp_has(&fu.inputs, OBJ_SCRIPT(2)));
+    assert_true(fp_has(&fu.all.rd, OBJ_SCRIPT(2)));
+    assert_false(fp_has(&fu.all.wr, OBJ_SCRIPT(2)));
+    assert_int_equal(fu.min_lo, WINDOW_NEVER);
+}
+
+/* rtasd waits on the queue only while the latch is free; the worker on the tail only when idle. */
+static void test_guest_inputs(void **state)
+{
+    struct fix *f = *state;
+    struct actor_future fu;
+
+    fix_init(f, two_cores);
+    f->w.guest.machine = 1;
+    f->w.machines[1].irq_latched = 0;
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_RTASD, &fu);
+    assert_true(fp_has(&fu.inputs, OBJ_MQ(1)));
+    assert_true(fp_has(&fu.all.rd, OBJ_MQ(1)));
+    assert_true(fp_has(&fu.inputs, OBJ_MRUN(1)));
+    assert_false(fp_has(&fu.inputs, OBJ_MRUN(0)));
+    f->w.machines[1].irq_latched = 1;
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_RTASD, &fu);
+    assert_false(fp_has(&fu.inputs, OBJ_MQ(1)));
+    assert_true(fp_has(&fu.inputs, OBJ_MQ_UNLATCH(1)));
+    f->w.guest.nwork = 0;
+    f->w.guest.op.kind = DLPAR_NONE;
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    assert_true(fp_has(&fu.inputs, OBJ_GUEST_WQ_TAIL));
+    f->w.guest.nwork = 1;
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    assert_false(fp_has(&fu.inputs, OBJ_GUEST_WQ_TAIL));
+    assert_true(fp_has(&fu.inputs, OBJ_GUEST_WQ_HEAD));
+}
+
+/* Where the scripts play the guest, its actors have no future. */
+static void test_no_guest(void **state)
+{
+    struct fix *f = *state;
+    struct actor_future fu;
+
+    fix_init(f, "scenario t\nmachine m cores=2 guest=script\n");
+    assert_true(sim_guest_machine(&f->sim, &f->w) < 0);
+    for (unsigned a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++) {
+        sim_future(&f->sim, &f->w, a, &fu);
+        for (int k = 0; k < FP_WORDS; k++)
+            assert_int_equal(fu.all.rd.w[k] | fu.all.wr.w[k] | fu.inputs.w[k], 0);
+        assert_int_equal(fu.min_lo, WINDOW_NEVER);
+    }
+}
+
 static void test_object_names(void **state)
 {
     struct fix *f = *state;
@@ -147,6 +238,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_within_declared, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_irq_and_worker, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_script_gate, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_script_past_holding_wait, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_script_line_under_way, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_guest_inputs, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_no_guest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_object_names, fix_setup, fix_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

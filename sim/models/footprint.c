@@ -180,6 +180,7 @@ static void dev_objects(struct sim *s)
 }
 
 static void fixed_futures(struct sim *s);
+static void script_tables(struct sim *s, int i);
 
 /*
  * Could script i, at line at, still reset, start or migrate a machine: its
@@ -223,6 +224,7 @@ void footprint_init(struct sim *s)
             if (s->may_restart[at])
                 s->restart_scripts |= 1u << i;
         }
+        script_tables(s, i);
     }
 }
 
@@ -380,61 +382,145 @@ static bool machine_may_restart(const struct sim *s, const struct world *w)
     return false;
 }
 
-/*
- * A script runs its lines in order: up to the first wait whose condition
- * does not hold, it may do anything its lines do; past it only once the
- * wait's condition objects change (the gate), or its timeout fires.
- */
-static void script_future(const struct sim *s, const struct world *w, int i,
-                          struct actor_future *out)
+static bool wait_may_block(const struct scn_line *l)
 {
-    const struct scenario *scn = s->scn;
-    int first = scn->script_first[i], at = first + w->scripts[i].pc;
-    const struct scn_line *l;
+    return l->kind == LINE_WAIT && l->action != WAIT_QUIESCENT;
+}
 
-    fp_add(&out->inputs, OBJ_SCRIPT(i));
-    if (w->scripts[i].status != SCRIPT_RUNNING)
-        return;
-    l = &scn->lines[at];
-    if (l->kind == LINE_WAIT) {           /* script_pending: the condition */
-        fp_union(&out->inputs, &s->wait_in[at]);
+/* Script i stopped at wait line nw: before the gate only its timeout may fire. */
+static void script_blocked(const struct sim *s, int i, int nw, struct actor_future *out)
+{
+    both(&out->all, OBJ_SCRIPT(i));
+    if (s->scn->lines[nw].timeout_ms)
+        both(&out->all, OBJ_FAILURE);   /* waking up is past the gate */
+    out->far = s->line_future[nw].fp;   /* this line and the rest */
+    out->gate = s->wait_in[nw];
+}
+
+/* What script i's pending step at line at is computed from (script_pending). */
+static void script_inputs(const struct sim *s, int i, int at, struct fp_set *in)
+{
+    const struct scn_line *l = &s->scn->lines[at];
+
+    memset(in, 0, sizeof(*in));
+    fp_add(in, OBJ_SCRIPT(i));
+    if (l->kind == LINE_WAIT) {           /* the condition */
+        fp_union(in, &s->wait_in[at]);
     } else if (l->kind == LINE_DO && libvirt_manages(s, l->machine)) {
-        fp_add(&out->inputs, OBJ_LV_JOB);    /* libvirt_line_pending: job, waiter, migration */
-        fp_add(&out->inputs, OBJ_LV_UNPLUG);
-        fp_add(&out->inputs, OBJ_MIGRATION);
-    }
-    for (int k = w->scripts[i].pc; k < scn->script_count[i]; k++) {
-        const struct scn_line *lk = &scn->lines[first + k];
-        const struct line_future *own = &s->line_step[first + k];
-        if (own->min_lo < out->min_lo)
-            out->min_lo = own->min_lo;
-        if (lk->kind == LINE_WAIT && lk->action != WAIT_QUIESCENT && !script_wait_holds(s, w, lk)) {
-            /* before the gate only its timeout may fire; waking up is past it */
-            both(&out->all, OBJ_SCRIPT(i));
-            if (lk->timeout_ms)
-                both(&out->all, OBJ_FAILURE);
-            out->far = s->line_future[first + k].fp;   /* this line and the rest */
-            fp_union(&out->gate, &s->wait_in[first + k]);
-            return;
-        }
-        if (k == w->scripts[i].pc && w->scripts[i].phase) {
-            struct footprint rest;   /* a line under way: only its remaining phases */
-            script_step(s, w, i, &rest);
-            fp_union(&out->all.rd, &rest.rd);
-            fp_union(&out->all.wr, &rest.wr);
-            continue;
-        }
-        fp_union(&out->all.rd, &own->fp.rd);
-        fp_union(&out->all.wr, &own->fp.wr);
+        fp_add(in, OBJ_LV_JOB);    /* libvirt_line_pending: job, waiter, migration */
+        fp_add(in, OBJ_LV_UNPLUG);
+        fp_add(in, OBJ_MIGRATION);
     }
 }
 
-/* guest_pending: what each guest actor's next step is computed from. */
-static void guest_inputs(const struct world *w, unsigned actor, struct fp_set *in)
+static uint32_t min_u32(uint32_t a, uint32_t b)
 {
-    const struct guest_state *g = &w->guest;
-    int m = g->machine;
+    return a < b ? a : b;
+}
 
+/*
+ * For each line of script i, from the last: the next wait that may block,
+ * the steps before it, and the script's whole future at the line in phase 0
+ * when that wait does not hold (or there is none).
+ */
+static void script_tables(struct sim *s, int i)
+{
+    const struct scenario *scn = s->scn;
+    struct line_future pre = { .min_lo = WINDOW_NEVER };
+    int nw = -1;
+
+    for (int at = scn->script_first[i] + scn->script_count[i] - 1; at >= scn->script_first[i]; at--) {
+        struct actor_future *f = &s->script_stop[at];
+        if (wait_may_block(&scn->lines[at])) {
+            nw = at;
+            pre = (struct line_future){ .min_lo = WINDOW_NEVER };
+        } else {
+            fp_union(&pre.fp.rd, &s->line_step[at].fp.rd);
+            fp_union(&pre.fp.wr, &s->line_step[at].fp.wr);
+            pre.min_lo = min_u32(pre.min_lo, s->line_step[at].min_lo);
+        }
+        s->next_wait[at] = (int16_t)nw;
+        s->wait_pre[at] = pre;
+        memset(f, 0, sizeof(*f));
+        f->all = pre.fp;
+        f->min_lo = pre.min_lo;
+        if (nw >= 0) {
+            f->min_lo = min_u32(f->min_lo, s->line_step[nw].min_lo);
+            script_blocked(s, i, nw, f);
+        }
+        script_inputs(s, i, at, &f->inputs);
+        fp_union(&f->all.rd, &f->inputs);
+    }
+}
+
+/*
+ * A script runs its lines in order: up to the first wait whose condition
+ * does not hold, it may do anything its lines do; past it only once the
+ * wait's condition objects change (the gate), or its timeout fires. This is
+ * the general case: a line under way, or a wait ahead that already holds.
+ */
+static void script_future_walk(const struct sim *s, const struct world *w, int i,
+                               struct actor_future *out)
+{
+    const struct scenario *scn = s->scn;
+    const struct script_state *sc = &w->scripts[i];
+    int at = scn->script_first[i] + sc->pc, cur = at;
+    int end = scn->script_first[i] + scn->script_count[i];
+
+    memset(out, 0, sizeof(*out));
+    out->min_lo = WINDOW_NEVER;
+    out->inputs = s->script_stop[at].inputs;
+    if (sc->phase && scn->lines[at].kind == LINE_DO) {
+        script_step(s, w, i, &out->all);   /* a line under way: only its remaining phases */
+        out->min_lo = s->line_step[at].min_lo;
+        cur = at + 1;
+    }
+    while (cur < end) {
+        int nw = s->next_wait[cur];
+        const struct line_future *pre = &s->wait_pre[cur];
+        fp_union(&out->all.rd, &pre->fp.rd);
+        fp_union(&out->all.wr, &pre->fp.wr);
+        out->min_lo = min_u32(out->min_lo, pre->min_lo);
+        if (nw < 0)
+            break;
+        out->min_lo = min_u32(out->min_lo, s->line_step[nw].min_lo);
+        if (!script_wait_holds(s, w, &scn->lines[nw])) {
+            script_blocked(s, i, nw, out);
+            break;
+        }
+        fp_union(&out->all.rd, &s->line_step[nw].fp.rd);
+        fp_union(&out->all.wr, &s->line_step[nw].fp.wr);
+        cur = nw + 1;
+    }
+    fp_union(&out->all.rd, &out->inputs);
+}
+
+/* Mostly a line not under way whose next wait does not hold: a table entry. */
+static void script_future(const struct sim *s, const struct world *w, int i,
+                          struct actor_future *out)
+{
+    const struct script_state *sc = &w->scripts[i];
+    int at = s->scn->script_first[i] + sc->pc, nw;
+
+    if (sc->status != SCRIPT_RUNNING) {
+        *out = s->fixed_future[i];
+        return;
+    }
+    nw = s->next_wait[at];
+    if ((!sc->phase || s->scn->lines[at].kind != LINE_DO) &&
+        (nw < 0 || !script_wait_holds(s, w, &s->scn->lines[nw]))) {
+        *out = s->script_stop[at];
+        return;
+    }
+    script_future_walk(s, w, i, out);
+}
+
+/*
+ * guest_pending: what each guest actor's next step is computed from, with
+ * the guest on machine m; guest_future adds what depends on the world.
+ */
+static void guest_inputs(unsigned actor, int m, struct fp_set *in)
+{
     fp_add(in, OBJ_GUEST_BOOT);   /* phase, machine */
     fp_add(in, OBJ_MRUN(m));      /* runstate */
     if (actor == ACTOR_GUEST_IRQ) {
@@ -442,13 +528,9 @@ static void guest_inputs(const struct world *w, unsigned actor, struct fp_set *i
         fp_add(in, OBJ_MQ_UNLATCH(m));
     } else if (actor == ACTOR_GUEST_RTASD) {
         fp_add(in, OBJ_MQ_UNLATCH(m));   /* latched: only taking the latch wakes it */
-        if (!w->machines[m].irq_latched)
-            fp_add(in, OBJ_MQ(m));
     } else if (actor == ACTOR_GUEST_WORKER) {
         fp_add(in, OBJ_GUEST_OP);
         fp_add(in, OBJ_GUEST_WQ_HEAD);
-        if (g->op.kind == DLPAR_NONE && !g->nwork)
-            fp_add(in, OBJ_GUEST_WQ_TAIL);   /* idle: an entry added wakes it */
     }
 }
 
@@ -500,30 +582,79 @@ static void other_future_fixed(const struct sim *s, unsigned actor, struct actor
     }
 }
 
+/*
+ * The guest's actors on each machine m, and the boot actor and the
+ * migration thread while a machine may restart (their future: everything).
+ */
+static void guest_futures(struct sim *s)
+{
+    uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP];
+
+    for (unsigned a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++) {
+        struct actor_future base = { .min_lo = WINDOW_NEVER };
+        if (a == ACTOR_GUEST_BOOT && lo)
+            base.min_lo = lo;
+        else if (a != ACTOR_GUEST_BOOT)
+            guest_future_fixed(s, a, &base);
+        for (int m = 0; m < MAX_MACHINES; m++) {
+            struct actor_future *f = &s->guest_future[a - ACTOR_GUEST_BOOT][m];
+            *f = base;
+            guest_inputs(a, m, &f->inputs);
+            fp_union(&f->all.rd, &f->inputs);
+        }
+    }
+    for (int m = 0; m <= MAX_MACHINES; m++) {
+        struct actor_future *f = &s->restart_future[m];
+        *f = m < MAX_MACHINES ? s->guest_future[0][m] : s->fixed_future[ACTOR_MIGRATION];
+        set_all(&f->all.rd);
+        set_all(&f->all.wr);
+    }
+}
+
+/* With the guest gone, the guest's actors have no future (fixed_future). */
 static void fixed_futures(struct sim *s)
 {
     for (unsigned a = 0; a < ACTOR_COUNT; a++) {
         struct actor_future *f = &s->fixed_future[a];
         memset(f, 0, sizeof(*f));
         f->min_lo = WINDOW_NEVER;
-        if (a == ACTOR_GUEST_IRQ || a == ACTOR_GUEST_RTASD || a == ACTOR_GUEST_WORKER)
-            guest_future_fixed(s, a, f);
+        if (a < ACTOR_GUEST_BOOT && a < s->scn->nscripts)
+            fp_add(&f->inputs, OBJ_SCRIPT(a));   /* a script that no longer runs */
+        else if (a == ACTOR_MIGRATION)
+            fp_add(&f->inputs, OBJ_MIGRATION);
         else if (a >= ACTOR_LIBVIRT_EVENTS)
             other_future_fixed(s, a, f);
+        fp_union(&f->all.rd, &f->inputs);
     }
+    guest_futures(s);
 }
 
 /* The boot actor: nothing once booted, unless a line may reboot or move the guest. */
-static void guest_boot_future(const struct sim *s, const struct world *w, struct actor_future *out)
+static void guest_future(const struct sim *s, const struct world *w, unsigned actor,
+                         struct actor_future *out)
 {
-    uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP];
+    const struct guest_state *g = &w->guest;
+    int m = sim_guest_machine(s, w);
+    unsigned more;
 
-    if (w->guest.phase != GUEST_RUNNING || machine_may_restart(s, w)) {
-        set_all(&out->all.rd);
-        set_all(&out->all.wr);
+    if (m < 0) {
+        *out = s->fixed_future[actor];
+        return;
     }
-    if (lo)
-        out->min_lo = lo;
+    if (actor == ACTOR_GUEST_BOOT) {
+        *out = g->phase != GUEST_RUNNING || machine_may_restart(s, w) ? s->restart_future[m]
+                                                                      : s->guest_future[0][m];
+        return;
+    }
+    *out = s->guest_future[actor - ACTOR_GUEST_BOOT][m];
+    if (actor == ACTOR_GUEST_RTASD && !w->machines[m].irq_latched)
+        more = OBJ_MQ(m);
+    else if (actor == ACTOR_GUEST_WORKER && g->op.kind == DLPAR_NONE && !g->nwork)
+        more = OBJ_GUEST_WQ_TAIL;   /* idle: an entry added wakes it */
+    else
+        return;
+    fp_add(&out->inputs, more);
+    fp_add(&out->all.rd, more);
 }
 
 void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out)
@@ -531,25 +662,14 @@ void sim_future(const void *ctx, const void *world, unsigned actor, struct actor
     const struct sim *s = ctx;
     const struct world *w = world;
 
-    *out = s->fixed_future[actor];
-    if (actor < ACTOR_SCRIPT0 + MAX_SCRIPTS) {
-        if (actor < s->scn->nscripts)
-            script_future(s, w, (int)actor, out);
-    } else if (actor <= ACTOR_GUEST_RTASD) {
-        if (sim_guest_machine(s, w) < 0) {
-            memset(out, 0, sizeof(*out));
-            out->min_lo = WINDOW_NEVER;
-            return;
-        }
-        guest_inputs(w, actor, &out->inputs);
-        if (actor == ACTOR_GUEST_BOOT)
-            guest_boot_future(s, w, out);
-    } else if (actor == ACTOR_MIGRATION) {
-        fp_add(&out->inputs, OBJ_MIGRATION);
-        if (machine_may_restart(s, w))
-            set_all(&out->all.rd), set_all(&out->all.wr);
-    }
-    fp_union(&out->all.rd, &out->inputs);
+    if (actor < ACTOR_SCRIPT0 + MAX_SCRIPTS && actor < s->scn->nscripts)
+        script_future(s, w, (int)actor, out);
+    else if (actor >= ACTOR_GUEST_BOOT && actor <= ACTOR_GUEST_RTASD)
+        guest_future(s, w, actor, out);
+    else if (actor == ACTOR_MIGRATION && machine_may_restart(s, w))
+        *out = s->restart_future[MAX_MACHINES];
+    else
+        *out = s->fixed_future[actor];
 }
 
 /* Bits set in a ^ b, each mapped to an object by obj(bit). */
