@@ -459,7 +459,7 @@ static void script_tables(struct sim *s, int i)
  * wait's condition objects change (the gate), or its timeout fires. This is
  * the general case: a line under way, or a wait ahead that already holds.
  */
-static void script_future_walk(const struct sim *s, const struct world *w, int i,
+__attribute__((noinline)) static void script_future_walk(const struct sim *s, const struct world *w, int i,
                                struct actor_future *out)
 {
     const struct scenario *scn = s->scn;
@@ -496,7 +496,7 @@ static void script_future_walk(const struct sim *s, const struct world *w, int i
 }
 
 /* Mostly a line not under way whose next wait does not hold: a table entry. */
-static void script_future(const struct sim *s, const struct world *w, int i,
+__attribute__((noinline)) static void script_future(const struct sim *s, const struct world *w, int i,
                           struct actor_future *out)
 {
     const struct script_state *sc = &w->scripts[i];
@@ -629,21 +629,46 @@ static void fixed_futures(struct sim *s)
     guest_futures(s);
 }
 
-/* The boot actor: nothing once booted, unless a line may reboot or move the guest. */
+/*
+ * sim_guest_machine without the call: where there is no guest, guest_os.c
+ * marks it with a machine number past the last (GUEST_NONE).
+ */
+static int guest_machine(const struct sim *s, const struct world *w)
+{
+    return w->guest.machine < s->scn->nmachines ? w->guest.machine : -1;
+}
+
+/*
+ * The boot actor: nothing once booted, unless a line may reboot or move the
+ * guest; the migration thread: its switchover, or everything. Kept out of
+ * sim_future, as script_future is, so that the plain table copies there
+ * need no saved registers.
+ */
+__attribute__((noinline)) static void restart_future(const struct sim *s, const struct world *w,
+                                                     unsigned actor, struct actor_future *out)
+{
+    int m = guest_machine(s, w);
+
+    if (actor == ACTOR_MIGRATION)
+        *out = machine_may_restart(s, w) ? s->restart_future[MAX_MACHINES]
+                                         : s->fixed_future[ACTOR_MIGRATION];
+    else if (m < 0)
+        *out = s->fixed_future[actor];
+    else
+        *out = w->guest.phase != GUEST_RUNNING || machine_may_restart(s, w) ? s->restart_future[m]
+                                                                            : s->guest_future[0][m];
+}
+
+/* The guest's interrupt handler, worker and rtasd (none without a guest). */
 static void guest_future(const struct sim *s, const struct world *w, unsigned actor,
                          struct actor_future *out)
 {
     const struct guest_state *g = &w->guest;
-    int m = sim_guest_machine(s, w);
+    int m = guest_machine(s, w);
     unsigned more;
 
     if (m < 0) {
         *out = s->fixed_future[actor];
-        return;
-    }
-    if (actor == ACTOR_GUEST_BOOT) {
-        *out = g->phase != GUEST_RUNNING || machine_may_restart(s, w) ? s->restart_future[m]
-                                                                      : s->guest_future[0][m];
         return;
     }
     *out = s->guest_future[actor - ACTOR_GUEST_BOOT][m];
@@ -662,12 +687,12 @@ void sim_future(const void *ctx, const void *world, unsigned actor, struct actor
     const struct sim *s = ctx;
     const struct world *w = world;
 
-    if (actor < ACTOR_SCRIPT0 + MAX_SCRIPTS && actor < s->scn->nscripts)
+    if (actor < s->scn->nscripts)   /* ACTOR_SCRIPT0 + i, nscripts <= MAX_SCRIPTS */
         script_future(s, w, (int)actor, out);
-    else if (actor >= ACTOR_GUEST_BOOT && actor <= ACTOR_GUEST_RTASD)
+    else if (actor == ACTOR_GUEST_BOOT || actor == ACTOR_MIGRATION)
+        restart_future(s, w, actor, out);
+    else if (actor >= ACTOR_GUEST_IRQ && actor <= ACTOR_GUEST_RTASD)
         guest_future(s, w, actor, out);
-    else if (actor == ACTOR_MIGRATION && machine_may_restart(s, w))
-        *out = s->restart_future[MAX_MACHINES];
     else
         *out = s->fixed_future[actor];
 }
