@@ -151,7 +151,8 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
 static void view_init(const struct engine_model *m, const void *w, const struct step *st,
                       unsigned n, unsigned nall, struct por_view *v)
 {
-    uint64_t live;
+    uint64_t live, active = 0, own_gate = 0;
+    unsigned ntimed = 0;
 
     v->nactors = m->actors < POR_MAX_ACTORS ? m->actors : POR_MAX_ACTORS;
     live = m->live_actors ? m->live_actors : bits_below(v->nactors);
@@ -166,8 +167,7 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
-    v->active = v->own_gate = 0;
-    v->ntimed = 0;
+    /* the masks in locals: future() writes into v, which would reload them */
     for (uint64_t x = live & bits_below(v->nactors); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         struct actor_future *f = &v->fut[a];
@@ -180,12 +180,15 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
             any |= f->far.rd.w[k] | f->far.wr.w[k] | f->inputs.w[k];
         }
         if (any || v->fireable[a] >= 0 || v->pending_lo[a])
-            v->active |= 1ull << a;
+            active |= 1ull << a;
         if (fp_meets(&f->all.wr, &f->gate))
-            v->own_gate |= 1ull << a;
+            own_gate |= 1ull << a;
         if (f->min_lo != WINDOW_NEVER || v->pending_lo[a])
-            v->timed[v->ntimed++] = a;
+            v->timed[ntimed++] = a;
     }
+    v->active = active;
+    v->own_gate = own_gate;
+    v->ntimed = ntimed;
 }
 
 uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
