@@ -60,6 +60,10 @@ struct sim {
                                                  /* wait (if any) not holding */
     struct line_future wait_pre[MAX_LINES];      /* the line's steps and those up to that wait */
     int16_t next_wait[MAX_LINES];                /* that wait, or -1 */
+    struct footprint line_later[MAX_LINES];      /* a line's steps in its later phases: */
+    uint8_t line_later_from[MAX_LINES];          /* from this phase on (0: none) */
+    uint8_t line_later_to[MAX_LINES];            /* up to this one */
+    struct footprint irq_step[MAX_MACHINES];     /* the guest's interrupt handler and rtasd on m */
     struct actor_future guest_future[ACTOR_GUEST_RTASD - ACTOR_GUEST_BOOT + 1][MAX_MACHINES];
                                       /* each guest actor with the guest on machine m */
     struct actor_future restart_future[MAX_MACHINES + 1]; /* boot on m, [MAX_MACHINES] migration, */

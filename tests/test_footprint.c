@@ -171,6 +171,29 @@ static void test_script_line_under_way(void **state)
     assert_int_equal(fu.min_lo, WINDOW_NEVER);
 }
 
+/* The waiter of a device_del under libvirt wakes: libvirt's bits, never the DRC. */
+static void test_device_del_waker(void **state)
+{
+    struct fix *f = *state;
+    struct step st = { .actor = ACTOR_SCRIPT0 };
+    struct footprint fp;
+    int core1;
+
+    fix_init(f, "scenario t\nmachine src cores=3\nscript c\n"
+                "do src device_add cpu core1 core-id=1\ndo src device_del core1\n");
+    core1 = f->sim.m[0].cpu_first + 1;
+    f->w.scripts[0].pc = 1;
+    sim_footprint(&f->sim, &f->w, &st, &fp);
+    assert_true(fp_has(&fp.wr, OBJ_DRC(0, core1)));
+    f->w.scripts[0].phase = 1;
+    sim_footprint(&f->sim, &f->w, &st, &fp);
+    assert_false(fp_has(&fp.wr, OBJ_DRC(0, core1)));
+    assert_false(fp_has(&fp.rd, OBJ_DRC(0, core1)));
+    assert_true(fp_has(&fp.wr, OBJ_LV_UNPLUG));
+    assert_true(fp_has(&fp.wr, OBJ_SCRIPT(0)));
+    assert_true(fp_has(&fp.wr, OBJ_ABORT(1)));     /* an event overflow aborts any machine */
+}
+
 /* rtasd waits on the queue only while the latch is free; the worker on the tail only when idle. */
 static void test_guest_inputs(void **state)
 {
@@ -240,6 +263,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_script_gate, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_script_past_holding_wait, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_script_line_under_way, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_device_del_waker, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_guest_inputs, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_no_guest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_object_names, fix_setup, fix_teardown),

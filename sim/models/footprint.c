@@ -181,6 +181,7 @@ static void dev_objects(struct sim *s)
 
 static void fixed_futures(struct sim *s);
 static void script_tables(struct sim *s, int i);
+static void line_later(struct sim *s, int i, int at);
 
 /*
  * Could script i, at line at, still reset, start or migrate a machine: its
@@ -212,6 +213,7 @@ void footprint_init(struct sim *s)
             struct footprint f;
             uint32_t lo = line_footprint(s, i, &scn->lines[at], &f);
             s->line_step[at] = (struct line_future){ .fp = f, .min_lo = lo };
+            line_later(s, i, at);
             fp_union(&acc.fp.rd, &f.rd);
             fp_union(&acc.fp.wr, &f.wr);
             if (lo < acc.min_lo)
@@ -278,8 +280,10 @@ static void guest_worker_wide(struct footprint *f, int m)
  * One pseries_hp_wq sub-step (guest_dlpar.c): the operation's DRC and core;
  * a removal also counts the online CPUs (dlpar_offline_cpu) and may end the
  * unplug in QEMU (DEVICE_DELETED, the vCPU unrealized) or report a failure.
+ * A function of its own, so that sim_footprint's table copies save no registers.
  */
-static void guest_worker(const struct sim *s, const struct world *w, struct footprint *f)
+__attribute__((noinline)) static void guest_worker(const struct sim *s, const struct world *w,
+                                                   struct footprint *f)
 {
     const struct guest_state *g = &w->guest;
     int m = g->machine, slot;
@@ -325,21 +329,43 @@ static void libvirt_all(struct footprint *f)
         fp_add(&f->wr, OBJ_ABORT(m));   /* libvirt_qmp_event: event overflow */
 }
 
-static void script_step(const struct sim *s, const struct world *w, int i, struct footprint *f)
+/*
+ * A line's steps in the phases where they differ from line_step: the
+ * waiter of a libvirt-managed device_del or setvcpus wakes
+ * (lv_device_del_end); Finish+Confirm of a migrate reads the status, never
+ * sets it.
+ */
+static void line_later(struct sim *s, int i, int at)
 {
-    int at = s->scn->script_first[i] + w->scripts[i].pc;
     const struct scn_line *l = &s->scn->lines[at];
+    struct footprint *f = &s->line_later[at];
 
-    if (l->kind == LINE_DO && libvirt_manages(s, l->machine) && w->scripts[i].phase >= 1 &&
+    s->line_later_from[at] = 0;
+    s->line_later_to[at] = 0;
+    memset(f, 0, sizeof(*f));
+    if (l->kind == LINE_DO && libvirt_manages(s, l->machine) &&
         (l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS)) {
-        memset(f, 0, sizeof(*f));   /* the waiter wakes: lv_device_del_end */
+        s->line_later_from[at] = 1;
+        s->line_later_to[at] = UINT8_MAX;
         both(f, OBJ_SCRIPT(i));
         libvirt_all(f);
-        return;
+    } else if (l->kind == LINE_DO && l->action == DO_MIGRATE) {
+        s->line_later_from[at] = 3;
+        s->line_later_to[at] = 3;
+        *f = s->line_step[at].fp;
+        fp_del(&f->wr, OBJ_MIGRATION);
     }
-    *f = s->line_step[at].fp;   /* line_footprint */
-    if (l->kind == LINE_DO && l->action == DO_MIGRATE && w->scripts[i].phase == 3)
-        fp_del(&f->wr, OBJ_MIGRATION);   /* Finish+Confirm reads the status, never sets it */
+}
+
+/* The steps of script i's line from its phase on. */
+static const struct footprint *script_step(const struct sim *s, const struct world *w, int i)
+{
+    int at = s->scn->script_first[i] + w->scripts[i].pc;
+    uint8_t phase = w->scripts[i].phase;
+
+    if (phase && phase >= s->line_later_from[at] && phase <= s->line_later_to[at])
+        return &s->line_later[at];
+    return &s->line_step[at].fp;   /* line_footprint */
 }
 
 void sim_footprint(const void *ctx, const void *world, const struct step *st,
@@ -348,17 +374,18 @@ void sim_footprint(const void *ctx, const void *world, const struct step *st,
     const struct sim *s = ctx;
     const struct world *w = world;
 
-    memset(f, 0, sizeof(*f));
     if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS) {
-        script_step(s, w, st->actor - ACTOR_SCRIPT0, f);
+        *f = *script_step(s, w, st->actor - ACTOR_SCRIPT0);
     } else if (st->actor == ACTOR_GUEST_IRQ || st->actor == ACTOR_GUEST_RTASD) {
-        guest_irq(w->guest.machine, f);
+        *f = s->irq_step[w->guest.machine];   /* guest_irq */
     } else if (st->actor == ACTOR_GUEST_WORKER) {
+        memset(f, 0, sizeof(*f));
         guest_worker(s, w, f);
     } else if (st->actor == ACTOR_LIBVIRT_EVENTS || st->actor == ACTOR_LIBVIRT_WORKER) {
-        libvirt_all(f);
+        *f = s->fixed_future[st->actor].all;   /* libvirt_all, its inputs in it */
     } else if (st->actor >= ACTOR_QEMU_TIMER0) {
         int m = st->actor - ACTOR_QEMU_TIMER0;
+        memset(f, 0, sizeof(*f));
         both(f, OBJ_DRC(m, st->arg));
         fp_add(&f->rd, OBJ_MRUN(m));
     } else {    /* CAS and boot, the switchover */
@@ -471,7 +498,7 @@ __attribute__((noinline)) static void script_future_walk(const struct sim *s, co
     out->min_lo = WINDOW_NEVER;
     out->inputs = s->script_stop[at].inputs;
     if (sc->phase && scn->lines[at].kind == LINE_DO) {
-        script_step(s, w, i, &out->all);   /* a line under way: only its remaining phases */
+        out->all = *script_step(s, w, i);   /* a line under way: only its remaining phases */
         out->min_lo = s->line_step[at].min_lo;
         cur = at + 1;
     }
@@ -627,6 +654,10 @@ static void fixed_futures(struct sim *s)
         fp_union(&f->all.rd, &f->inputs);
     }
     guest_futures(s);
+    for (int m = 0; m < MAX_MACHINES; m++) {
+        memset(&s->irq_step[m], 0, sizeof(s->irq_step[m]));
+        guest_irq(m, &s->irq_step[m]);
+    }
 }
 
 /*
