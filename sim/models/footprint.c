@@ -282,8 +282,8 @@ static void guest_worker_wide(struct footprint *f, int m)
  * unplug in QEMU (DEVICE_DELETED, the vCPU unrealized) or report a failure.
  * A function of its own, so that sim_footprint's table copies save no registers.
  */
-__attribute__((noinline)) static void guest_worker(const struct sim *s, const struct world *w,
-                                                   struct footprint *f)
+__attribute__((noinline))
+static void guest_worker(const struct sim *s, const struct world *w, struct footprint *f)
 {
     const struct guest_state *g = &w->guest;
     int m = g->machine, slot;
@@ -456,7 +456,8 @@ static void script_tables(struct sim *s, int i)
     struct line_future pre = { .min_lo = WINDOW_NEVER };
     int nw = -1;
 
-    for (int at = scn->script_first[i] + scn->script_count[i] - 1; at >= scn->script_first[i]; at--) {
+    for (int at = scn->script_first[i] + scn->script_count[i] - 1; at >= scn->script_first[i];
+         at--) {
         struct actor_future *f = &s->script_stop[at];
         if (wait_may_block(&scn->lines[at])) {
             nw = at;
@@ -484,9 +485,11 @@ static void script_tables(struct sim *s, int i)
  * A script runs its lines in order: up to the first wait whose condition
  * does not hold, it may do anything its lines do; past it only once the
  * wait's condition objects change (the gate), or its timeout fires. This is
- * the general case: a line under way, or a wait ahead that already holds.
+ * the general case: a line under way, or a wait ahead that already holds
+ * (a call of its own, which script_future's table copy does not pay for).
  */
-__attribute__((noinline)) static void script_future_walk(const struct sim *s, const struct world *w, int i,
+__attribute__((noinline))
+static void script_future_walk(const struct sim *s, const struct world *w, int i,
                                struct actor_future *out)
 {
     const struct scenario *scn = s->scn;
@@ -523,7 +526,8 @@ __attribute__((noinline)) static void script_future_walk(const struct sim *s, co
 }
 
 /* Mostly a line not under way whose next wait does not hold: a table entry. */
-__attribute__((noinline)) static void script_future(const struct sim *s, const struct world *w, int i,
+__attribute__((noinline))
+static void script_future(const struct sim *s, const struct world *w, int i,
                           struct actor_future *out)
 {
     const struct script_state *sc = &w->scripts[i];
@@ -638,7 +642,11 @@ static void guest_futures(struct sim *s)
     }
 }
 
-/* With the guest gone, the guest's actors have no future (fixed_future). */
+/*
+ * The futures the scenario alone decides, inputs included (the guest's
+ * actors: with no guest, none), the guest's per machine, and what the
+ * interrupt handler and rtasd touch on each machine.
+ */
 static void fixed_futures(struct sim *s)
 {
     for (unsigned a = 0; a < ACTOR_COUNT; a++) {
@@ -675,8 +683,9 @@ static int guest_machine(const struct sim *s, const struct world *w)
  * sim_future, as script_future is, so that the plain table copies there
  * need no saved registers.
  */
-__attribute__((noinline)) static void restart_future(const struct sim *s, const struct world *w,
-                                                     unsigned actor, struct actor_future *out)
+__attribute__((noinline))
+static void restart_future(const struct sim *s, const struct world *w, unsigned actor,
+                           struct actor_future *out)
 {
     int m = guest_machine(s, w);
 

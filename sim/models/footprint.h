@@ -37,7 +37,8 @@ struct sim;
 #define OBJ_LV_DEV(d)      (160 + (d))          /* libvirt's per-device bits */
 #define OBJ_COUNT          (160 + MAX_DEVICES)
 
-/* Fill s->line_future (suffix unions per script); called by sim_init. */
+/* Fill the per-scenario tables: each line's footprint, the scripts' and the
+ * other actors' futures as far as the scenario decides them; called by sim_init. */
 void footprint_init(struct sim *s);
 
 /* The engine_model hooks. */
