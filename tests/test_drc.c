@@ -323,7 +323,7 @@ static void run_cases(const char *name, const struct tcase *cases, unsigned n, u
             ks.lo[KNOB_QEMU_UNISOLATE_CANCELS_UNPLUG] = 0;
         if (c->koff & KOFF_ROLLBACK)
             ks.lo[KNOB_QEMU_LMB_RECONFIG_ROLLBACK] = 0;
-        o = drc_transition(&env, &cfg, &d, (enum drc_op)c->op, DEV_ARG, c->value);
+        drc_transition(&env, &cfg, &d, (enum drc_op)c->op, DEV_ARG, c->value, &o);
         check_case(name, i, c, &d, &o);
     }
 }
@@ -367,8 +367,10 @@ static struct drc_outcome op_on(uint8_t cls, struct spapr_drc *d, enum drc_op op
     struct knob_set ks;
     struct drc_env env = make_env(&ks, cls, NULL);
     struct drc_config cfg = cfg_of(cls);
+    struct drc_outcome o;
 
-    return drc_transition(&env, &cfg, d, op, DEV_ARG, v);
+    drc_transition(&env, &cfg, d, op, DEV_ARG, v, &o);
+    return o;
 }
 
 static void test_dr_indicator(void **state)
@@ -728,7 +730,9 @@ static void test_first_matching_row(void **state)
                             guard_by_name(drc_guard_name(r->guard), &d))
                             want = (int)i;
                     }
-                    assert_int_equal(drc_transition(&env, &cfg, &d, op, 1, 0).row, want);
+                    struct drc_outcome o;
+                    drc_transition(&env, &cfg, &d, op, 1, 0, &o);
+                    assert_int_equal(o.row, want);
                 }
 }
 

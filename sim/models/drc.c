@@ -330,26 +330,25 @@ static const char *const op_tracepoint[DRC_OP_COUNT] = {
     [DRC_OP_RESET] = "spapr_drc_reset",
 };
 
-struct drc_outcome drc_transition(const struct drc_env *env, const struct drc_config *cfg,
-                                  struct spapr_drc *d, enum drc_op op, uint8_t dev_arg,
-                                  uint32_t value)
+int drc_transition(const struct drc_env *env, const struct drc_config *cfg, struct spapr_drc *d,
+                   enum drc_op op, uint8_t dev_arg, uint32_t value, struct drc_outcome *out)
 {
-    struct drc_outcome out = { .row = -1 };
     int i = find_row(cfg->cls, d, op);
     const struct drc_row *r;
 
+    *out = (struct drc_outcome){ .row = -1 };
     /* allocation-state is traced only for logical DRCs, as QEMU does */
     if (!(op >= DRC_OP_ALLOC_USABLE && op <= DRC_OP_ALLOC_BAD && drc_class_is_physical(cfg->cls)))
-        out.tracepoint = op_tracepoint[op];
+        out->tracepoint = op_tracepoint[op];
     if (op == DRC_OP_DR_INDICATOR && drc_class_is_physical(cfg->cls))
-        out.tracepoint = "spapr_drc_set_dr_indicator";
+        out->tracepoint = "spapr_drc_set_dr_indicator";
     if (i < 0)
-        return out;  /* unreachable: every (class, op) ends in a catch-all row */
+        return out->rc;  /* unreachable: every (class, op) ends in a catch-all row */
     r = &drc_table[i];
-    out.row = (int16_t)i;
-    out.rc = r->rc;
+    out->row = (int16_t)i;
+    out->rc = r->rc;
     if (r->value >= 0)
-        out.value = (uint32_t)r->value;
+        out->value = (uint32_t)r->value;
     if (env->row_hits)
         env->row_hits[i * DRC_CLASS_COUNT + cfg->cls]++;
     if (r->next == DRC_READY)
@@ -358,8 +357,8 @@ struct drc_outcome drc_transition(const struct drc_env *env, const struct drc_co
         d->state = empty_state[cfg->cls];
     else if (r->next != DRC_SAME)
         d->state = r->next;
-    apply_effect(env, r, cfg->cls, d, dev_arg, value, &out);
-    return out;
+    apply_effect(env, r, cfg->cls, d, dev_arg, value, out);
+    return out->rc;
 }
 
 /* spapr_drc_needed */

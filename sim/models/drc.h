@@ -119,10 +119,12 @@ uint32_t drc_make_index(uint8_t cls, uint32_t id);
 /* A DRC as a device has just been created with it: empty, no cursor. */
 void drc_init(struct spapr_drc *d, uint8_t cls);
 
-/* Run op on DRC d (dev_arg: device number + 1 for DRC_OP_ATTACH). */
-struct drc_outcome drc_transition(const struct drc_env *env, const struct drc_config *cfg,
-                                  struct spapr_drc *d, enum drc_op op, uint8_t dev_arg,
-                                  uint32_t value);
+/*
+ * Run op on DRC d (dev_arg: device number + 1 for DRC_OP_ATTACH) and fill
+ * the caller's *out; returns out->rc.
+ */
+int drc_transition(const struct drc_env *env, const struct drc_config *cfg, struct spapr_drc *d,
+                   enum drc_op op, uint8_t dev_arg, uint32_t value, struct drc_outcome *out);
 
 /* spapr_drc_needed: migrate this DRC's state / reset it at CAS. */
 bool spapr_drc_needed(const struct drc_config *cfg, const struct spapr_drc *d);

@@ -27,9 +27,9 @@ static bool spapr_drc_hotplugged(const struct sim *s, const struct world *w, int
 static void plug_one_drc(const struct sim *s, struct world *w, int m, int slot, uint8_t dev,
                          bool hotplugged, struct trace *tr)
 {
-    spapr_drc_op(s, w, m, slot, DRC_OP_ATTACH, (uint8_t)(dev + 1), 0, tr);
+    spapr_drc_op(s, w, m, slot, DRC_OP_ATTACH, (uint8_t)(dev + 1), 0, tr, NULL);
     if (!hotplugged)
-        spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr);
+        spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr, NULL);
 }
 
 static int dimm_lmbs(const struct sim *s, uint8_t dev)
@@ -258,7 +258,7 @@ static bool unplug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev,
         return false;
     }
     if (first)
-        spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+        spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr, NULL);
     /* 47c8c915b1 (2019) sent it only with the first request */
     if (first || knob_on(&s->knobs, KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT))
         spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_CPU, RTAS_LOG_V6_HP_ACTION_REMOVE,
@@ -285,7 +285,7 @@ static bool unplug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev
     sd->dimm_pending = 1;      /* spapr_pending_dimm_unplugs_add */
     sd->dimm_nr_lmbs = (uint8_t)n;
     for (int k = 0; k < n; k++)
-        spapr_drc_op(s, w, m, first + k, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+        spapr_drc_op(s, w, m, first + k, DRC_OP_UNPLUG_REQUEST, 0, 0, tr, NULL);
     spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_MEMORY, RTAS_LOG_V6_HP_ACTION_REMOVE,
                             RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED, (uint8_t)n,
                             s->m[m].drcs[first].index, tr);
@@ -307,13 +307,13 @@ static bool unplug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8
         return false;
     }
     if (phb) {
-        spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+        spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr, NULL);
         spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_PHB, RTAS_LOG_V6_HP_ACTION_REMOVE,
                                 RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
         return true;
     }
     /* for each present function 7..0: request, then remove_by_index */
-    spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr);
+    spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr, NULL);
     spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_PCI, RTAS_LOG_V6_HP_ACTION_REMOVE,
                             RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
     return true;
@@ -433,7 +433,7 @@ void spapr_memory_unplug_rollback(const struct sim *s, struct world *w, int m, u
 void spapr_drc_reset_all(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
     for (int slot = 0; slot < s->m[m].ndrcs; slot++)
-        spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr);
+        spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr, NULL);
 }
 
 /* drc_physical_reset (a legacy reset handler run by qemu_devices_reset). */
@@ -554,9 +554,9 @@ bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err,
         drc_init(&mw->drcs[slot], sm->drcs[slot].cls);
     mw->runstate = cfg->incoming_defer ? RUN_STATE_INMIGRATE
                  : cfg->prelaunch ? RUN_STATE_PRELAUNCH : RUN_STATE_RUNNING;
-    spapr_drc_op(s, w, m, sm->cpu_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL);
+    spapr_drc_op(s, w, m, sm->cpu_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL, NULL);
     if (sm->nphb)
-        spapr_drc_op(s, w, m, sm->phb_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL);
+        spapr_drc_op(s, w, m, sm->phb_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL, NULL);
     for (int i = 0; i < s->scn->ncoldplug; i++)
         if (s->scn->coldplug[i].machine == m &&
             !device_plug(s, w, m, s->scn->coldplug[i].device, -1, NULL, err, errlen))

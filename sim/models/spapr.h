@@ -69,8 +69,9 @@ bool spapr_tcg_stale_vcpu(const struct sim *s, struct world *w, int m, struct tr
 
 /* Shared between spapr*.c. */
 void spapr_irq_pulse(struct world *w, int m);
-struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,
-                                enum drc_op op, uint8_t dev, uint32_t value, struct trace *tr);
+/* Run op on a DRC and what follows for the machine; fills *o unless NULL, returns the rc. */
+int spapr_drc_op(const struct sim *s, struct world *w, int m, int slot, enum drc_op op,
+                 uint8_t dev, uint32_t value, struct trace *tr, struct drc_outcome *o);
 void spapr_drc_reset_all(const struct sim *s, struct world *w, int m, struct trace *tr);
 void spapr_release_device(const struct sim *s, struct world *w, int m, int slot, uint8_t drc_dev,
                           struct trace *tr);

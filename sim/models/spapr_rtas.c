@@ -104,27 +104,39 @@ static void trace_transition(const struct sim *s, const struct world *w, int m, 
         trace_drc(tr, mn, "spapr_drc_release", index, state);
 }
 
-struct drc_outcome spapr_drc_op(const struct sim *s, struct world *w, int m, int slot,
-                                enum drc_op op, uint8_t dev, uint32_t value, struct trace *tr)
+/* What a transition means for the machine, in QEMU's order. */
+static void drc_op_effects(const struct sim *s, struct world *w, int m, int slot, uint8_t had_dev,
+                           const struct drc_outcome *o, struct trace *tr)
+{
+    if (tr)
+        trace_transition(s, w, m, slot, o, tr);
+    if (o->effects & DRC_FX_ABORT)
+        spapr_abort(s, w, m, o->abort_reason, slot, tr);
+    if (o->effects & DRC_FX_LMB_ROLLBACK)
+        spapr_memory_unplug_rollback(s, w, m, had_dev, tr);
+    if (w->machines[m].abort_reason)
+        return;   /* g_assert(ds) in the rollback: QEMU is gone */
+    if (o->effects & DRC_FX_GUEST_REJECTED)
+        unplug_rejected(s, w, m, had_dev, tr);
+    if (o->effects & DRC_FX_RELEASED)
+        spapr_release_device(s, w, m, slot, o->released_dev, tr);
+}
+
+int spapr_drc_op(const struct sim *s, struct world *w, int m, int slot, enum drc_op op,
+                 uint8_t dev, uint32_t value, struct trace *tr, struct drc_outcome *o)
 {
     struct drc_env env = { &s->knobs, &s->m[m].fragments[slot], s->row_hits };
     struct spapr_drc *d = &w->machines[m].drcs[slot];
     uint8_t had_dev = d->dev;
-    struct drc_outcome o = drc_transition(&env, &s->m[m].drcs[slot], d, op, dev, value);
+    struct drc_outcome local;
 
-    if (tr)
-        trace_transition(s, w, m, slot, &o, tr);
-    if (o.effects & DRC_FX_ABORT)
-        spapr_abort(s, w, m, o.abort_reason, slot, tr);
-    if (o.effects & DRC_FX_LMB_ROLLBACK)
-        spapr_memory_unplug_rollback(s, w, m, had_dev, tr);
-    if (w->machines[m].abort_reason)
-        return o;   /* g_assert(ds) in the rollback: QEMU is gone */
-    if (o.effects & DRC_FX_GUEST_REJECTED)
-        unplug_rejected(s, w, m, had_dev, tr);
-    if (o.effects & DRC_FX_RELEASED)
-        spapr_release_device(s, w, m, slot, o.released_dev, tr);
-    return o;
+    if (!o)
+        o = &local;
+    drc_transition(&env, &s->m[m].drcs[slot], d, op, dev, value, o);
+    /* untraced, a configured walk or no effect at all leaves the machine alone */
+    if (tr || (o->effects & ~DRC_FX_CONFIGURED))
+        drc_op_effects(s, w, m, slot, had_dev, o, tr);
+    return o->rc;
 }
 
 /* rtas_set_indicator -> rtas_set_{isolation,allocation}_state, rtas_set_dr_indicator */
@@ -150,7 +162,7 @@ struct rtas_ret rtas_set_indicator(const struct sim *s, struct world *w, int m, 
     }
     if (slot < 0)   /* spapr_drc_by_index() == NULL */
         return (struct rtas_ret){ RTAS_OUT_NO_SUCH_INDICATOR, 0 };
-    return (struct rtas_ret){ spapr_drc_op(s, w, m, slot, op, 0, value, tr).rc, 0 };
+    return (struct rtas_ret){ spapr_drc_op(s, w, m, slot, op, 0, value, tr, NULL), 0 };
 }
 
 /* rtas_get_sensor_state: only dr-entity-sense (9003) is implemented */
@@ -164,7 +176,7 @@ struct rtas_ret rtas_get_sensor_state(const struct sim *s, struct world *w, int 
         return (struct rtas_ret){ RTAS_OUT_NOT_SUPPORTED, 0 };
     if (slot < 0)
         return (struct rtas_ret){ RTAS_OUT_PARAM_ERROR, 0 };
-    o = spapr_drc_op(s, w, m, slot, DRC_OP_SENSE, 0, 0, tr);
+    spapr_drc_op(s, w, m, slot, DRC_OP_SENSE, 0, 0, tr, &o);
     return (struct rtas_ret){ o.rc, o.value };
 }
 
@@ -180,7 +192,7 @@ struct rtas_ret rtas_ibm_configure_connector(const struct sim *s, struct world *
         *item = (struct drc_cc_item){ 0 };
         return (struct rtas_ret){ RTAS_OUT_PARAM_ERROR, 0 };
     }
-    o = spapr_drc_op(s, w, m, slot, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, tr);
+    spapr_drc_op(s, w, m, slot, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, tr, &o);
     *item = o.cc;
     return (struct rtas_ret){ o.rc, 0 };
 }
