@@ -705,8 +705,8 @@ static bool guard_by_name(const char *g, const struct spapr_drc *d)
 
 /*
  * Every (class, state, operation) with and without a device and an unplug
- * request takes the first row of the table that matches: the lookup by
- * candidates answers what a scan of the whole table would.
+ * request takes the first row of the table that matches: the lookup built
+ * once from the table answers what a scan of the whole table would.
  */
 static void test_first_matching_row(void **state)
 {

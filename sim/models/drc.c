@@ -171,46 +171,55 @@ static bool guard_holds(uint8_t guard, const struct spapr_drc *d)
 }
 
 /*
- * The rows each (class, operation, state) can match, in table order, so a
- * transition tests only their guards: built once from the table, first
- * match still wins.
+ * The row each (class, operation, state) takes for each of the four
+ * (dev, unplug_requested) cases its guards read, so a transition is one
+ * lookup: built once by testing the table's rows in order, first match
+ * still wins (-1: none).
  */
-#define DRC_MAX_CANDIDATES 4
-struct drc_candidates { uint8_t n; uint8_t row[DRC_MAX_CANDIDATES]; };
-static struct drc_candidates candidates[DRC_CLASS_COUNT][DRC_OP_COUNT][SPAPR_DRC_STATE_COUNT];
-static pthread_once_t candidates_once = PTHREAD_ONCE_INIT;
-static atomic_bool candidates_ready;   /* set once built: later transitions skip pthread_once */
+#define DRC_GUARD_CASES 4
+static int8_t first_row[DRC_CLASS_COUNT][DRC_OP_COUNT][SPAPR_DRC_STATE_COUNT][DRC_GUARD_CASES];
+static pthread_once_t first_row_once = PTHREAD_ONCE_INIT;
+static atomic_bool first_row_ready;   /* set once built: later transitions skip pthread_once */
 
-static void candidates_build(void)
+/* The guards' inputs as an index into first_row's last dimension. */
+static unsigned guard_case(const struct spapr_drc *d)
+{
+    return (d->dev != 0) | (unsigned)(d->unplug_requested != 0) << 1;
+}
+
+static int scan_table(uint8_t cls, uint8_t op, const struct spapr_drc *d)
 {
     for (unsigned i = 0; i < drc_table_len; i++) {
         const struct drc_row *r = &drc_table[i];
-        for (unsigned cls = 0; cls < DRC_CLASS_COUNT; cls++)
-            for (unsigned st = 0; st < SPAPR_DRC_STATE_COUNT; st++) {
-                struct drc_candidates *c = &candidates[cls][r->op][st];
-                if (!(r->classes & (1u << cls)) || (r->state != ANY && r->state != st))
-                    continue;
-                if (c->n == DRC_MAX_CANDIDATES)
-                    abort();   /* the table grew: raise DRC_MAX_CANDIDATES */
-                c->row[c->n++] = (uint8_t)i;
-            }
+        if (r->op == op && (r->classes & (1u << cls)) &&
+            (r->state == ANY || r->state == d->state) && guard_holds(r->guard, d))
+            return (int)i;
     }
-    atomic_store_explicit(&candidates_ready, true, memory_order_release);
+    return -1;
+}
+
+static void first_row_build(void)
+{
+    if (drc_table_len > INT8_MAX)
+        abort();   /* the table grew: widen first_row */
+    for (uint8_t cls = 0; cls < DRC_CLASS_COUNT; cls++)
+        for (uint8_t op = 0; op < DRC_OP_COUNT; op++)
+            for (uint8_t st = 0; st < SPAPR_DRC_STATE_COUNT; st++)
+                for (unsigned g = 0; g < DRC_GUARD_CASES; g++) {
+                    struct spapr_drc d = { .state = st, .dev = (uint8_t)(g & 1),
+                                           .unplug_requested = (uint8_t)(g >> 1) };
+                    first_row[cls][op][st][g] = (int8_t)scan_table(cls, op, &d);
+                }
+    atomic_store_explicit(&first_row_ready, true, memory_order_release);
 }
 
 static int find_row(uint8_t cls, const struct spapr_drc *d, enum drc_op op)
 {
-    const struct drc_candidates *c;
-
-    if (!atomic_load_explicit(&candidates_ready, memory_order_acquire))
-        pthread_once(&candidates_once, candidates_build);
+    if (!atomic_load_explicit(&first_row_ready, memory_order_acquire))
+        pthread_once(&first_row_once, first_row_build);
     if (cls >= DRC_CLASS_COUNT || op >= DRC_OP_COUNT || d->state >= SPAPR_DRC_STATE_COUNT)
         return -1;
-    c = &candidates[cls][op][d->state];
-    for (unsigned k = 0; k < c->n; k++)
-        if (guard_holds(drc_table[c->row[k]].guard, d))
-            return c->row[k];
-    return -1;
+    return first_row[cls][op][d->state][guard_case(d)];
 }
 
 /* spapr_drc_release: the class release callback is the caller's (effects). */
