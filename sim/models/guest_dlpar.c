@@ -264,6 +264,9 @@ bool dlpar_prim(struct dstep *d, uint32_t idx)
     case PRIM_UNISOLATE: unisolate_hint(d, idx); break;
     default:             configure(d, idx); break;
     }
+    /* this step acted: a primitive still owing calls would only block when entered again */
+    if (op->ppc != PPC_END)
+        d->blocked = true;
     return true;
 }
 
