@@ -736,6 +736,62 @@ static void test_first_matching_row(void **state)
                 }
 }
 
+static void expect_same_outcome(const struct drc_outcome *a, const struct drc_outcome *b)
+{
+    assert_int_equal(a->rc, b->rc);
+    assert_int_equal(a->value, b->value);
+    assert_int_equal(a->effects, b->effects);
+    assert_int_equal(a->released_dev, b->released_dev);
+    assert_int_equal(a->abort_reason, b->abort_reason);
+    assert_int_equal(a->row, b->row);
+    assert_ptr_equal(a->tracepoint, b->tracepoint);
+    assert_ptr_equal(a->tracepoint2, b->tracepoint2);
+    assert_ptr_equal(a->cc.name, b->cc.name);
+    assert_ptr_equal(a->cc.data, b->cc.data);
+    assert_int_equal(a->cc.len, b->cc.len);
+    assert_int_equal(a->cc.hash, b->cc.hash);
+}
+
+/*
+ * drc_configure_connector is drc_transition's configure-connector: the same
+ * outcome and DRC from every class, state, device, unplug request and
+ * cursor, call after call through a whole walk, with the LMB rollback
+ * knob on and off.
+ */
+static void test_configure_connector_entry(void **state)
+{
+    struct knob_set ks;
+
+    (void)state;
+    for (uint8_t c = 0; c < DRC_CLASS_COUNT; c++)
+        for (uint8_t st = 0; st < SPAPR_DRC_STATE_COUNT; st++)
+            for (int bits = 0; bits < 16; bits++) {
+                struct drc_env env = make_env(&ks, c, NULL);
+                struct drc_config cfg = cfg_of(c);
+                struct spapr_drc a = { .state = st, .dev = (uint8_t)(bits & 1),
+                                       .unplug_requested = (uint8_t)(bits >> 1 & 1),
+                                       .ccs_offset = -1, .ccs_depth = -1 }, b;
+                if (bits & 4) {
+                    a.fdt = 1;
+                    a.ccs_offset = (int16_t)frags[c].start;
+                    a.ccs_depth = 0;
+                }
+                if (bits & 8)
+                    ks.lo[KNOB_QEMU_LMB_RECONFIG_ROLLBACK] = 0;
+                b = a;
+                for (int k = 0; k < 64; k++) {   /* the longest walk is shorter */
+                    struct drc_outcome oa, ob;
+                    int ra = drc_transition(&env, &cfg, &a, DRC_OP_CONFIGURE_CONNECTOR, 0, 0,
+                                            &oa);
+                    assert_int_equal(drc_configure_connector(&env, &cfg, &b, &ob), ra);
+                    expect_same_outcome(&oa, &ob);
+                    assert_memory_equal(&a, &b, sizeof(a));
+                    if (!drc_cc_more(ra))
+                        break;
+                }
+            }
+}
+
 /* drc_cc_next alone: a cursor on FDT_END is an error, not a loop. */
 static void test_cc_next_end(void **state)
 {
@@ -1149,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_walk_pci),
         cmocka_unit_test(test_cc_next_end),
         cmocka_unit_test(test_first_matching_row),
+        cmocka_unit_test(test_configure_connector_entry),
         cmocka_unit_test(test_cc_index_matches_libfdt),
         cmocka_unit_test(test_drc_needed),
         cmocka_unit_test(test_physical_needed),

@@ -213,7 +213,8 @@ static void first_row_build(void)
     atomic_store_explicit(&first_row_ready, true, memory_order_release);
 }
 
-static int find_row(uint8_t cls, const struct spapr_drc *d, enum drc_op op)
+__attribute__((always_inline))
+static inline int find_row(uint8_t cls, const struct spapr_drc *d, enum drc_op op)
 {
     if (!atomic_load_explicit(&first_row_ready, memory_order_acquire))
         pthread_once(&first_row_once, first_row_build);
@@ -239,7 +240,8 @@ static void drc_abort(struct drc_outcome *out, uint8_t reason)
 }
 
 /* rtas_ibm_configure_connector after the state check: build, then walk. */
-static void drc_cc_call(const struct drc_env *env, uint8_t cls, struct spapr_drc *d,
+__attribute__((always_inline))
+static inline void drc_cc_call(const struct drc_env *env, uint8_t cls, struct spapr_drc *d,
                         struct drc_outcome *out)
 {
     if (!d->fdt) {
@@ -259,7 +261,8 @@ static void drc_cc_call(const struct drc_env *env, uint8_t cls, struct spapr_drc
     }
 }
 
-static void apply_effect(const struct drc_env *env, const struct drc_row *r, uint8_t cls,
+__attribute__((always_inline))
+static inline void apply_effect(const struct drc_env *env, const struct drc_row *r, uint8_t cls,
                          struct spapr_drc *d, uint8_t dev_arg, uint32_t value,
                          struct drc_outcome *out)
 {
@@ -289,8 +292,7 @@ static void apply_effect(const struct drc_env *env, const struct drc_row *r, uin
         /* fe1831eff8: the guest re-configures an LMB it was asked to drop */
         if (knob_on(env->knobs, KNOB_QEMU_LMB_RECONFIG_ROLLBACK))
             out->effects |= DRC_FX_LMB_ROLLBACK;
-        drc_cc_call(env, cls, d, out);
-        break;
+        /* fall through */
     case E_CC_WALK:
         drc_cc_call(env, cls, d, out);
         break;
@@ -339,8 +341,11 @@ static const char *const op_tracepoint[DRC_OP_COUNT] = {
     [DRC_OP_RESET] = "spapr_drc_reset",
 };
 
-int drc_transition(const struct drc_env *env, const struct drc_config *cfg, struct spapr_drc *d,
-                   enum drc_op op, uint8_t dev_arg, uint32_t value, struct drc_outcome *out)
+/* Every operation's transition; inlined in both entry points below. */
+__attribute__((always_inline))
+static inline int transition(const struct drc_env *env, const struct drc_config *cfg,
+                             struct spapr_drc *d, enum drc_op op, uint8_t dev_arg, uint32_t value,
+                             struct drc_outcome *out)
 {
     int i = find_row(cfg->cls, d, op);
     const struct drc_row *r;
@@ -368,6 +373,19 @@ int drc_transition(const struct drc_env *env, const struct drc_config *cfg, stru
         d->state = r->next;
     apply_effect(env, r, cfg->cls, d, dev_arg, value, out);
     return out->rc;
+}
+
+int drc_transition(const struct drc_env *env, const struct drc_config *cfg, struct spapr_drc *d,
+                   enum drc_op op, uint8_t dev_arg, uint32_t value, struct drc_outcome *out)
+{
+    return transition(env, cfg, d, op, dev_arg, value, out);
+}
+
+/* The operation fixed at compile time: its trace point and effects fold away. */
+int drc_configure_connector(const struct drc_env *env, const struct drc_config *cfg,
+                            struct spapr_drc *d, struct drc_outcome *out)
+{
+    return transition(env, cfg, d, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, out);
 }
 
 /* spapr_drc_needed */

@@ -125,6 +125,9 @@ void drc_init(struct spapr_drc *d, uint8_t cls);
  */
 int drc_transition(const struct drc_env *env, const struct drc_config *cfg, struct spapr_drc *d,
                    enum drc_op op, uint8_t dev_arg, uint32_t value, struct drc_outcome *out);
+/* drc_transition(..., DRC_OP_CONFIGURE_CONNECTOR, 0, 0, out): a walk's every call. */
+int drc_configure_connector(const struct drc_env *env, const struct drc_config *cfg,
+                            struct spapr_drc *d, struct drc_outcome *out);
 
 /* spapr_drc_needed: migrate this DRC's state / reset it at CAS. */
 bool spapr_drc_needed(const struct drc_config *cfg, const struct spapr_drc *d);

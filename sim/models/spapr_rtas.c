@@ -186,13 +186,22 @@ struct rtas_ret rtas_ibm_configure_connector(const struct sim *s, struct world *
                                              struct drc_cc_item *item)
 {
     int slot = sim_drc_by_index(s, m, index);
+    struct drc_env env;
+    struct spapr_drc *d;
+    uint8_t had_dev;
     struct drc_outcome o;
 
     if (slot < 0) {
         *item = (struct drc_cc_item){ 0 };
         return (struct rtas_ret){ RTAS_OUT_PARAM_ERROR, 0 };
     }
-    spapr_drc_op(s, w, m, slot, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, tr, &o);
+    /* spapr_drc_op for the one operation, without its general dispatch */
+    env = (struct drc_env){ &s->knobs, &s->m[m].fragments[slot], s->row_hits };
+    d = &w->machines[m].drcs[slot];
+    had_dev = d->dev;
+    drc_configure_connector(&env, &s->m[m].drcs[slot], d, &o);
+    if (tr || (o.effects & ~DRC_FX_CONFIGURED))
+        drc_op_effects(s, w, m, slot, had_dev, &o, tr);
     *item = o.cc;
     return (struct rtas_ret){ o.rc, 0 };
 }
