@@ -792,6 +792,20 @@ static void test_configure_connector_entry(void **state)
             }
 }
 
+/* Only NEXT_CHILD, NEXT_PROPERTY and PREV_PARENT ask for another call. */
+static void test_cc_more(void **state)
+{
+    (void)state;
+    assert_true(drc_cc_more(SPAPR_DR_CC_RESPONSE_NEXT_CHILD));
+    assert_true(drc_cc_more(SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY));
+    assert_true(drc_cc_more(SPAPR_DR_CC_RESPONSE_PREV_PARENT));
+    assert_false(drc_cc_more(SPAPR_DR_CC_RESPONSE_SUCCESS));
+    assert_false(drc_cc_more(SPAPR_DR_CC_RESPONSE_NEXT_SIB));
+    assert_false(drc_cc_more(SPAPR_DR_CC_RESPONSE_ERROR));
+    assert_false(drc_cc_more(SPAPR_DR_CC_RESPONSE_CONTINUE));
+    assert_false(drc_cc_more(SPAPR_DR_CC_RESPONSE_NOT_CONFIGURABLE));
+}
+
 /* drc_cc_next alone: a cursor on FDT_END is an error, not a loop. */
 static void test_cc_next_end(void **state)
 {
@@ -1204,6 +1218,7 @@ int main(void)
         cmocka_unit_test(test_walk_phb),
         cmocka_unit_test(test_walk_pci),
         cmocka_unit_test(test_cc_next_end),
+        cmocka_unit_test(test_cc_more),
         cmocka_unit_test(test_first_matching_row),
         cmocka_unit_test(test_configure_connector_entry),
         cmocka_unit_test(test_cc_index_matches_libfdt),

@@ -158,7 +158,14 @@ const char *drc_classes_name(uint8_t classes);   /* "logical", "physical", "LMB"
 
 /* Configure-connector: one call's walk over the fragment (drc_cc.c). */
 int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc_item *item);
-/* The walk goes on after this response: NEXT_CHILD, NEXT_PROPERTY or PREV_PARENT. */
-bool drc_cc_more(int rc);
+/*
+ * The walk goes on after this response: NEXT_CHILD, NEXT_PROPERTY or
+ * PREV_PARENT. Inline: the guest asks it after every call.
+ */
+static inline bool drc_cc_more(int rc)
+{
+    return rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
+           rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT;
+}
 
 #endif

@@ -138,12 +138,6 @@ int drc_cc_next(const struct drc_fragment *f, struct spapr_drc *d, struct drc_cc
     return resp;
 }
 
-bool drc_cc_more(int rc)
-{
-    return rc == SPAPR_DR_CC_RESPONSE_NEXT_CHILD || rc == SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY ||
-           rc == SPAPR_DR_CC_RESPONSE_PREV_PARENT;
-}
-
 uint64_t drc_cc_digest(uint64_t h, int rc, const struct drc_cc_item *it)
 {
     uint64_t in[2] = { (uint64_t)(uint32_t)rc << 32 | (uint32_t)it->len, it->hash };
