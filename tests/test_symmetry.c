@@ -1,9 +1,9 @@
 /*
  * Unit tests for interchangeable clients (sim/models/symmetry.c,
  * symmetry_order.c, symmetry_apply.c, sim/explore_symmetry.c): which
- * scenarios have them and why others do not, the member order of a world,
- * the permuted world against the one the permuted history really reaches,
- * and the key and check the search uses.
+ * scenarios have them (core and DIMM clients) and why others do not, the
+ * member order of a world, the permuted world against the one the permuted
+ * history really reaches, and the key and check the search uses.
  */
 #include "step_fixture.h"
 #include <stddef.h>
@@ -94,10 +94,10 @@ static void test_why_not(void **state)
           "qemu.drc-reset-pre-load resets the destination's DRCs in order", 2 },
         { "script a\ndo src device_add cpu core1 core-id=1\nwait src quiescent\n"
           "script b\ndo src device_add cpu core2 core-id=2\nwait src quiescent\n",
-          "no two scripts do the same to their own cores", 0 },
+          "no two scripts do the same to their own cores or DIMMs", 0 },
         { "script a\ndo src device_add cpu core1 core-id=1\n"
           "script b\ndo src device_add cpu core2 core-id=2\ndo dst device_del core2\n",
-          "no two scripts do the same to their own cores", 0 },
+          "no two scripts do the same to their own cores or DIMMs", 0 },
         { "script a\ndo src device_add cpu core1 core-id=1\n"
           "script b\ndo src device_add cpu core3 core-id=3\n"
           "script c\ndo src device_add cpu core3 core-id=3\n",
@@ -303,6 +303,143 @@ static void test_key_and_check(void **state)
     assert_false(sym_check(m, &c, &one_first, &st[0], &one_first));
 }
 
+#define DIMM_CLIENT(i, size) \
+    "script client" #i "\n" \
+    "do src device_add dimm dimm" #i " size=" size "\n" \
+    "wait dst migrated\n" \
+    "do dst device_del dimm" #i "\n"
+
+static const char *const dimm_machines =
+    "scenario t\n"
+    "machine src cores=2 lmbs=4\n"
+    "machine dst like=src incoming=defer\n";
+
+static const char *const three_dimms =
+    DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M") DIMM_CLIENT(3, "256M")
+    "script migration\n"
+    "wait src quiescent\n"
+    "do migrate src dst\n";
+
+static void init_dimms(struct fix *f, const char *body)
+{
+    char *text = g_strconcat(dimm_machines, body, NULL);
+
+    fix_init(f, text);
+    g_free(text);
+}
+
+/* Three clients of a 256M DIMM each: members with no core, slot or index of their own. */
+static void test_dimm_members_found(void **state)
+{
+    struct fix *f = *state;
+    const struct sim_symmetry *y;
+
+    init_dimms(f, three_dimms);
+    y = &f->sim.sym;
+    assert_int_equal(y->n, 3);
+    assert_int_equal(y->dimm, 1);
+    assert_int_equal(y->nlmb, 1);
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(y->mem[k].script, k);
+        assert_int_equal(y->mem[k].device, k);
+        assert_int_equal(y->mem[k].core, 0);
+        assert_int_equal(y->mem[k].index, 0);
+    }
+    assert_int_equal(y->devices, 0x7);
+    assert_int_equal(y->cores, 0);
+    assert_int_equal(y->slots, 0);
+    assert_string_equal(y->why_not, "");
+    assert_non_null(f->sim.model.sym_order);
+}
+
+/* What tells DIMM clients apart, or walks their DIMMs in device order. */
+static void test_dimm_why_not(void **state)
+{
+    static const struct { const char *body, *why; } cases[] = {
+        { DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "512M"), "the clients' DIMMs differ in size" },
+        { "device src dimm dimm1 size=256M\n" DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M"),
+          "a client's DIMM is also on a command line" },
+        { DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M")
+          "knob libvirt.dst-dimms=device-add\nknob qemu.inmigrate-coldplug=off\n",
+          "the destination's hotplug events for the migrated DIMMs queue in device order" },
+        { DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M") "script x\ndo src device_del dimm1\n",
+          "another script acts on a client's DIMM" },
+        { DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M") "expect guest lmb dimm2 absent\n",
+          "an expect line tells the clients' DIMMs apart" },
+        { "script a\ndo src device_add dimm dimm1 size=256M\ndo src device_del dimm1\n"
+          "script b\ndo src device_add dimm dimm2 size=256M\ndo src device_del dimm2\n"
+          "script m\ndo migrate src dst\n",
+          "a client unplugs its DIMM on a migration source, whose Prepare places such DIMMs in order" },
+    };
+    struct fix *f = *state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sim_free(&f->sim);
+        trace_free(f->tr);
+        init_dimms(f, cases[i].body);
+        assert_int_equal(f->sim.sym.n, 0);
+        assert_null(f->sim.model.sym_order);
+        assert_string_equal(f->sim.sym.why_not, cases[i].why);
+        assert_int_equal(f->sim.sym.alike, 2);
+    }
+}
+
+/* A client that has plugged its DIMM sorts after those that have not (its script is further on). */
+static void test_dimm_order_plugged_last(void **state)
+{
+    struct fix *f = *state;
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+
+    init_dimms(f, three_dimms);
+    assert_int_equal(sim_sym_order(&f->sim, &f->w, perm), 0);
+    fire(f, ACTOR_SCRIPT0 + 0);   /* client1 plugs dimm1 */
+    assert_int_equal(sim_sym_order(&f->sim, &f->w, perm), 3);
+    assert_memory_equal(perm, ((uint8_t[]){ 1, 2, 0 }), 3);
+}
+
+/*
+ * dimm2 plugged before dimm1 sits at the first LMB, dimm1 at the second;
+ * with the two swapped it is the world where dimm1 went first: the DIMMs'
+ * devices swap, the LMB DRCs stay where they are and name the other device.
+ * Both sort the same way: client3 (nothing plugged) first, then the DIMM at
+ * the lower address.
+ */
+static void test_dimm_apply_keeps_slots(void **state)
+{
+    static const uint8_t swap[] = { 1, 0, 2 };
+    struct fix *f = *state;
+    struct world one_first, two_first, out, rep;
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+    int lmb0, lmb1;
+
+    init_dimms(f, three_dimms);
+    lmb0 = f->sim.m[0].lmb_first;
+    lmb1 = lmb0 + 1;
+    fire(f, ACTOR_SCRIPT0 + 0);
+    fire(f, ACTOR_SCRIPT0 + 1);
+    one_first = f->w;
+    f->w = f->sim.initial;
+    fire(f, ACTOR_SCRIPT0 + 1);
+    fire(f, ACTOR_SCRIPT0 + 0);
+    two_first = f->w;
+    assert_int_equal(two_first.machines[0].drcs[lmb0].dev, 2);   /* dimm2 + 1 */
+    assert_int_equal(two_first.machines[0].devices[0].first_drc, lmb1);
+    assert_true(sim_sym_apply(&f->sim, swap, &two_first, &out));
+    assert_int_equal(out.machines[0].drcs[lmb0].dev, 1);         /* dimm1 + 1 */
+    assert_int_equal(out.machines[0].drcs[lmb1].dev, 2);
+    assert_int_equal(out.machines[0].drcs[lmb0].state, two_first.machines[0].drcs[lmb0].state);
+    assert_int_equal(out.machines[0].devices[0].first_drc, lmb0);
+    assert_int_equal(out.machines[0].events[0].index, two_first.machines[0].events[0].index);
+    assert_memory_equal(&out, &one_first, sizeof(out));
+    assert_int_equal(sim_sym_order(&f->sim, &one_first, perm), 3);
+    assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
+    assert_true(sim_sym_apply(&f->sim, perm, &one_first, &rep));
+    assert_int_equal(sim_sym_order(&f->sim, &two_first, perm), 3);
+    assert_memory_equal(perm, ((uint8_t[]){ 2, 1, 0 }), 3);
+    assert_true(sim_sym_apply(&f->sim, perm, &two_first, &out));
+    assert_memory_equal(&out, &rep, sizeof(out));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +452,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_apply_inverse, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_apply_refuses_foreign_digest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_key_and_check, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_dimm_members_found, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_dimm_why_not, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_dimm_order_plugged_last, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_dimm_apply_keeps_slots, fix_setup, fix_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,9 @@
 /*
  * Interchangeable clients (symmetry.h). symmetry_init finds scripts equal
- * up to their own core, checks that nothing else in the scenario or knob
- * set tells the cores apart, and records each core's configure-connector
- * digests, which sim_sym_order (symmetry_order.c) and sim_sym_apply
- * (symmetry_apply.c) use.
+ * up to their own core or DIMM, checks that nothing else in the scenario or
+ * knob set tells those devices apart, and records each core's
+ * configure-connector digests, which sim_sym_order (symmetry_order.c) and
+ * sim_sym_apply (symmetry_apply.c) use.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include "sim.h"
 #include "symmetry.h"
 
-/* The only device a client line may name is its own core (or none). */
+/* The only device a client line may name is its own core or DIMM (or none). */
 static bool client_line(const struct scn_line *l, int *dev)
 {
     int d = l->device == SCN_NO_DEVICE ? -1 : l->device;
@@ -32,8 +32,8 @@ static bool client_line(const struct scn_line *l, int *dev)
     return true;
 }
 
-/* Script i's own core, or -1 when it is not a client. */
-static int client_core(const struct sim *s, int i)
+/* Script i's own core or DIMM, or -1 when it is not a client. */
+static int client_device(const struct sim *s, int i)
 {
     const struct scenario *scn = s->scn;
     int dev = -1;
@@ -41,15 +41,18 @@ static int client_core(const struct sim *s, int i)
     for (int k = 0; k < scn->script_count[i]; k++)
         if (!client_line(&scn->lines[scn->script_first[i] + k], &dev))
             return -1;
+    if (dev >= 0 && scn->devices[dev].type == DEV_DIMM)
+        return dev;
     if (dev < 0 || scn->devices[dev].type != DEV_CPU_CORE || scn->devices[dev].core_id == 0)
         return -1;
     return dev;
 }
 
-/* Scripts i and j do the same, each to its own core. */
-static bool same_client(const struct scenario *scn, int i, int j)
+/* Scripts i and j (clients of devices di and dj) do the same, each to its own device. */
+static bool same_client(const struct scenario *scn, int i, int j, int di, int dj)
 {
-    if (scn->script_count[i] != scn->script_count[j])
+    if (scn->script_count[i] != scn->script_count[j] ||
+        scn->devices[di].type != scn->devices[dj].type)
         return false;
     for (int k = 0; k < scn->script_count[i]; k++) {
         struct scn_line a = scn->lines[scn->script_first[i] + k];
@@ -76,11 +79,12 @@ static uint16_t member_devices(const struct sim_symmetry *y)
     return mask;
 }
 
-/* Every other line names all members' cores together or none of them. */
+/* Every other line names all members' devices together or none of them. */
 static bool others_blind(const struct sim *s, const char **why)
 {
     const struct scenario *scn = s->scn;
     uint16_t mask = member_devices(&s->sym);
+    bool dimm = s->sym.dimm;
     bool member[MAX_SCRIPTS] = { false };
 
     for (int k = 0; k < s->sym.n; k++)
@@ -99,12 +103,13 @@ static bool others_blind(const struct sim *s, const char **why)
             return *why = "another script waits for some of the clients' cores", false;
         if (l->kind != LINE_WAIT || l->action != WAIT_GUEST_ONLINE)
             if (l->device != SCN_NO_DEVICE && (mask >> l->device & 1))
-                return *why = "another script acts on a client's core", false;
+                return *why = dimm ? "another script acts on a client's DIMM"
+                                   : "another script acts on a client's core", false;
     }
     return true;
 }
 
-/* Each expectation on one member's core is made on every member's core. */
+/* Each expectation on one member's device is made on every member's device. */
 static bool expects_blind(const struct sim *s)
 {
     const struct scenario *scn = s->scn;
@@ -118,7 +123,7 @@ static bool expects_blind(const struct sim *s)
             continue;
         for (int k = 0; k < s->sym.n; k++) {
             bool found = false;
-            e.device = s->sym.mem[k].device;   /* the same expectation on member k's core */
+            e.device = s->sym.mem[k].device;   /* the same expectation on member k's device */
             for (int j = 0; j < scn->nexpects && !found; j++) {
                 struct scn_expect f = scn->expects[j];
                 f.loc = e.loc;
@@ -161,13 +166,10 @@ static bool walk_fragment(struct sim *s, int m, int k)
 
 /*
  * Every machine has the same DRCs and host, so that migration loads every
- * section (a failing one would stop vmstate_load in DRC order), and the
- * members' DRCs walk alike.
+ * section (a failing one would stop vmstate_load in DRC order).
  */
-static bool drcs_alike(struct sim *s)
+static bool machines_alike(const struct sim *s)
 {
-    struct sim_symmetry *y = &s->sym;
-
     for (int m = 1; m < s->scn->nmachines; m++) {
         if (s->m[m].ndrcs != s->m[0].ndrcs || s->scn->machines[m].host != s->scn->machines[0].host)
             return false;
@@ -175,6 +177,16 @@ static bool drcs_alike(struct sim *s)
             if (s->m[m].drcs[k].index != s->m[0].drcs[k].index)
                 return false;
     }
+    return true;
+}
+
+/* The machines are alike and the members' core DRCs walk alike. */
+static bool drcs_alike(struct sim *s)
+{
+    struct sim_symmetry *y = &s->sym;
+
+    if (!machines_alike(s))
+        return false;
     y->cpu_first = s->m[0].cpu_first;
     for (int m = 0; m < s->scn->nmachines; m++)
         for (int k = 0; k < y->n; k++) {
@@ -193,25 +205,27 @@ static bool drcs_alike(struct sim *s)
 static void find_members(struct sim *s)
 {
     const struct scenario *scn = s->scn;
-    int core_dev[MAX_SCRIPTS], best = -1, best_n = 1;
+    int dev[MAX_SCRIPTS], best = -1, best_n = 1;
 
     for (int i = 0; i < scn->nscripts; i++)
-        core_dev[i] = client_core(s, i);
+        dev[i] = client_device(s, i);
     for (int i = 0; i < scn->nscripts; i++) {
         int n = 0;
-        for (int j = 0; core_dev[i] >= 0 && j < scn->nscripts; j++)
-            n += core_dev[j] >= 0 && same_client(scn, i, j);
+        for (int j = 0; dev[i] >= 0 && j < scn->nscripts; j++)
+            n += dev[j] >= 0 && same_client(scn, i, j, dev[i], dev[j]);
         if (n > best_n)
             best = i, best_n = n;
     }
     s->sym.n = 0;
+    s->sym.dimm = best >= 0 && scn->devices[dev[best]].type == DEV_DIMM;
     for (int j = 0; best >= 0 && j < scn->nscripts; j++)
-        if (core_dev[j] >= 0 && same_client(scn, best, j) && s->sym.n < ENGINE_MAX_MEMBERS &&
-            !(member_devices(&s->sym) >> core_dev[j] & 1)) {   /* one member per core */
+        if (dev[j] >= 0 && same_client(scn, best, j, dev[best], dev[j]) &&
+            s->sym.n < ENGINE_MAX_MEMBERS &&
+            !(member_devices(&s->sym) >> dev[j] & 1)) {   /* one member per device */
             struct sym_member *mb = &s->sym.mem[s->sym.n++];
             mb->script = (uint8_t)j;
-            mb->device = (uint8_t)core_dev[j];
-            mb->core = scn->devices[core_dev[j]].core_id;
+            mb->device = (uint8_t)dev[j];
+            mb->core = s->sym.dimm ? 0 : scn->devices[dev[j]].core_id;
         }
 }
 
@@ -228,14 +242,11 @@ static void index_digests(struct sim_symmetry *y)
         }
 }
 
-/* Why the members found cannot be taken as interchangeable, or NULL. */
-static const char *refusal(struct sim *s)
+/* The knobs under which QEMU or libvirt walks the cores in order. */
+static const char *core_refusal(struct sim *s)
 {
-    const struct scenario *scn = s->scn;
-    const char *why = NULL;
-
-    for (int c = 0; c < scn->ncoldplug; c++)
-        if (member_devices(&s->sym) >> scn->coldplug[c].device & 1)
+    for (int c = 0; c < s->scn->ncoldplug; c++)
+        if (member_devices(&s->sym) >> s->scn->coldplug[c].device & 1)
             return "a client's core is also on a command line";
     if (knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
         return "qemu.cpu-unplug-timeout times out the lowest pending core first";
@@ -244,10 +255,64 @@ static const char *refusal(struct sim *s)
         return "the destination's hotplug events for the migrated cores queue in core order";
     if (knob_on(&s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD))
         return "qemu.drc-reset-pre-load resets the destination's DRCs in order";
+    return NULL;
+}
+
+/* A member's device_del on the source of a migration (libvirt_actions.c dimm_base). */
+static bool del_on_migration_source(const struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+    uint16_t src = 0, del = 0;
+
+    for (int i = 0; i < scn->nlines; i++) {
+        const struct scn_line *l = &scn->lines[i];
+        if (l->kind == LINE_DO && l->action == DO_MIGRATE)
+            src |= (uint16_t)(1u << l->machine);
+        if (l->kind == LINE_DO && l->action == DO_DEVICE_DEL &&
+            l->device != SCN_NO_DEVICE && (member_devices(&s->sym) >> l->device & 1))
+            del |= (uint16_t)(1u << l->machine);
+    }
+    return src & del;
+}
+
+/*
+ * A DIMM gets the lowest free LMB range (dimm_find_slot) or the source's
+ * (migrate_prepare), both a function of the ranges in use, not of the
+ * device order; what does walk the DIMMs in order is refused here.
+ */
+static const char *dimm_refusal(struct sim *s)
+{
+    const struct sim_symmetry *y = &s->sym;
+
+    for (int c = 0; c < s->scn->ncoldplug; c++)
+        if (member_devices(y) >> s->scn->coldplug[c].device & 1)
+            return "a client's DIMM is also on a command line";
+    for (int k = 1; k < y->n; k++)
+        if (s->scn->devices[y->mem[k].device].size_mb != s->scn->devices[y->mem[0].device].size_mb)
+            return "the clients' DIMMs differ in size";
+    if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD &&
+        !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG))   /* libvirt_actions.c migrate_prepare */
+        return "the destination's hotplug events for the migrated DIMMs queue in device order";
+    if (del_on_migration_source(s))   /* one gone since Begin goes to the lowest gap, in order */
+        return "a client unplugs its DIMM on a migration source, "
+               "whose Prepare places such DIMMs in order";
+    return NULL;
+}
+
+/* Why the members found cannot be taken as interchangeable, or NULL. */
+static const char *refusal(struct sim *s)
+{
+    const char *why = s->sym.dimm ? dimm_refusal(s) : core_refusal(s);
+
+    if (why)
+        return why;
     if (!others_blind(s, &why))
         return why;
     if (!expects_blind(s))
-        return "an expect line tells the clients' cores apart";
+        return s->sym.dimm ? "an expect line tells the clients' DIMMs apart"
+                           : "an expect line tells the clients' cores apart";
+    if (s->sym.dimm)
+        return machines_alike(s) ? NULL : "the machines' DRCs or hosts differ";
     if (!drcs_alike(s))
         return "the machines' DRCs or hosts differ, or the clients' cores' device trees do";
     return NULL;
@@ -255,20 +320,25 @@ static const char *refusal(struct sim *s)
 
 void symmetry_init(struct sim *s)
 {
+    struct sim_symmetry *y = &s->sym;
     const char *why;
 
-    memset(&s->sym, 0, sizeof(s->sym));
+    memset(y, 0, sizeof(*y));
     find_members(s);
-    s->sym.alike = s->sym.n;
-    why = s->sym.n < 2 ? "no two scripts do the same to their own cores" : refusal(s);
+    y->alike = y->n;
+    why = y->n < 2 ? "no two scripts do the same to their own cores or DIMMs" : refusal(s);
     if (why) {
-        snprintf(s->sym.why_not, sizeof(s->sym.why_not), "%s", why);
-        s->sym.n = 0;
+        snprintf(y->why_not, sizeof(y->why_not), "%s", why);
+        y->n = 0;
     }
-    index_digests(&s->sym);
-    for (int k = 0; k < s->sym.n; k++) {
-        const struct sym_member *mb = &s->sym.mem[k];
-        s->sym.scripts |= 1ull << mb->script, s->sym.devices |= 1ull << mb->device;
-        s->sym.cores |= 1ull << mb->core, s->sym.slots |= 1ull << mb->slot;
+    if (y->dimm && y->n)
+        y->nlmb = (uint8_t)(s->scn->devices[y->mem[0].device].size_mb / 256);
+    else
+        index_digests(y);
+    for (int k = 0; k < y->n; k++) {
+        const struct sym_member *mb = &y->mem[k];
+        y->scripts |= 1ull << mb->script, y->devices |= 1ull << mb->device;
+        if (!y->dimm)
+            y->cores |= 1ull << mb->core, y->slots |= 1ull << mb->slot;
     }
 }

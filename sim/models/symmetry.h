@@ -1,8 +1,9 @@
 /*
  * Interchangeable clients: scripts that do the same thing, each to its own
- * hot-plugged core. Permuting them (scripts, cores, DRCs, indexes, bits)
- * maps a world onto an equivalent one, so the search stores one world per
- * orbit: the one whose members are sorted by their state.
+ * hot-plugged core (or each to its own DIMM). Permuting them (scripts,
+ * devices, and for cores their DRCs, indexes and bits) maps a world onto an
+ * equivalent one, so the search stores one world per orbit: the one whose
+ * members are sorted by their state.
  */
 #ifndef DRCSIM_SYMMETRY_H
 #define DRCSIM_SYMMETRY_H
@@ -17,6 +18,7 @@ struct step;
 #define SYM_MAX_CC 64   /* configure-connector items of a core's fragment */
 #define SYM_CC_SLOTS 128   /* > SYM_MAX_CC + 1, a power of 2: the table always has an empty slot */
 
+/* A DIMM member has no core, slot or index of its own (0): its LMBs are wherever it was plugged. */
 struct sym_member {
     uint8_t script, device, core;   /* core = core-id */
     uint8_t slot;                   /* its DRC slot, cpu_first + core */
@@ -28,6 +30,8 @@ struct sim_symmetry {
     uint8_t alike;                  /* clients found alike, even where why_not refused them */
     uint8_t ncc;                    /* configure-connector calls of a full walk */
     uint8_t cpu_first;              /* the same on every machine */
+    uint8_t dimm;                   /* 1: the members are DIMM clients, 0: core clients */
+    uint8_t nlmb;                   /* DIMM members: the LMBs of each one's DIMM */
     struct sym_member mem[MAX_SCRIPTS];
     uint64_t scripts, devices, cores, slots;   /* the members' bits */
     uint64_t cc_prefix[MAX_SCRIPTS][SYM_MAX_CC + 1];  /* the guest's digest after j calls */

@@ -3,8 +3,10 @@
  * perm[k]'s state moved to member k, every script, core, DRC slot, DRC index
  * and device reference renamed with it: stale DRC indexes and slots too
  * (0 never names a member), a job owner or a libvirt event's device only
- * while in use (0 names script 0 and device 0). A world it cannot map (a digest
- * that is no prefix of its core's own tree) is refused and stays as it is.
+ * while in use (0 names script 0 and device 0). DIMM members own no DRC:
+ * their devices move, the LMB DRCs stay and only their device references
+ * are renamed. A world it cannot map (a digest that is no prefix of its
+ * core's own tree) is refused and stays as it is.
  */
 #include <string.h>
 #include "sim.h"
@@ -32,7 +34,8 @@ static void renaming_init(const struct sim_symmetry *y, const uint8_t *perm, str
     for (unsigned a = 0; a < y->n; a++) {
         const struct sym_member *from = &y->mem[a], *to = &y->mem[r->to[a]];
         r->script[from->script] = to->script, r->dev[from->device] = to->device;
-        r->core[from->core] = to->core, r->slot[from->slot] = to->slot;
+        if (!y->dimm)
+            r->core[from->core] = to->core, r->slot[from->slot] = to->slot;
     }
 }
 
@@ -75,17 +78,36 @@ static uint8_t rename_slot(const struct renaming *r, uint8_t slot)
     return (uint8_t)rename_num(slot, r->slot_mask, r->slot);
 }
 
-/* A core is attached to its own DRC only (plug_cpu): the members' slots hold the members' devices. */
-static void rename_machine(const struct sim_symmetry *y, const struct renaming *r,
-                           const struct spapr_machine *in, struct spapr_machine *out)
+/*
+ * A core is attached to its own DRC only (plug_cpu): the members' slots hold
+ * the members' devices. A DIMM to the LMB DRCs of its range (plug_dimm),
+ * wherever that is: each LMB DRC keeps its state and names the renamed device.
+ */
+static void rename_drcs(const struct sim *s, const struct renaming *r, int m,
+                        const struct spapr_machine *in, struct spapr_machine *out)
 {
+    const struct sim_symmetry *y = &s->sym;
+    const struct sim_machine *sm = &s->m[m];
+
     for (unsigned a = 0; a < r->n; a++) {
         unsigned dev = y->mem[a].device, slot = y->mem[a].slot;
-        struct spapr_drc d = in->drcs[slot];
-        d.dev = rename_dev_ref(r, d.dev);
-        out->drcs[r->slot[slot]] = d;
         out->devices[r->dev[dev]] = in->devices[dev];
+        if (!y->dimm) {
+            struct spapr_drc d = in->drcs[slot];
+            d.dev = rename_dev_ref(r, d.dev);
+            out->drcs[r->slot[slot]] = d;
+        }
     }
+    for (int k = sm->lmb_first; y->dimm && k < sm->lmb_first + sm->nlmb; k++)
+        out->drcs[k].dev = rename_dev_ref(r, in->drcs[k].dev);
+}
+
+static void rename_machine(const struct sim *s, const struct renaming *r, int m,
+                           const struct spapr_machine *in, struct spapr_machine *out)
+{
+    const struct sim_symmetry *y = &s->sym;
+
+    rename_drcs(s, r, m, in, out);
     out->deleted = DEV_BITS(r, in->deleted);
     out->unplug_guest_error = DEV_BITS(r, in->unplug_guest_error);
     out->mem_unplug_error = DEV_BITS(r, in->mem_unplug_error);
@@ -167,13 +189,13 @@ bool sim_sym_apply(const void *ctx, const uint8_t *perm, const void *in_world, v
         const struct actor *t = &in->actors[ACTOR_QEMU_TIMER0 + m];
         if (t->kind)
             out->actors[ACTOR_QEMU_TIMER0 + m].arg = rename_slot(&r, t->arg);
-        rename_machine(&s->sym, &r, &in->machines[m], &out->machines[m]);
+        rename_machine(s, &r, m, &in->machines[m], &out->machines[m]);
     }
     out->migration.load_failed_drc = rename_slot(&r, in->migration.load_failed_drc);
     out->migration.load_failed_cpu =
         (uint8_t)rename_num(in->migration.load_failed_cpu, r.core_mask, r.core);
     rename_libvirt(&r, &in->libvirt, &out->libvirt);
-    return rename_guest(&s->sym, &r, &in->guest, &out->guest);
+    return s->sym.dimm || rename_guest(&s->sym, &r, &in->guest, &out->guest);   /* LMBs stay */
 }
 
 void sim_sym_step(const void *ctx, const uint8_t *perm, struct step *st)

@@ -1,14 +1,18 @@
 /*
  * The order of interchangeable clients in a world (symmetry.h): each
  * member's state, and every reference to its script, core, DRC slot, DRC
- * index or device, as a byte key relative to the member; members sorted by
- * key give the permutation symmetry_apply.c applies.
+ * index or device (a DIMM: the LMB DRCs where it sits), as a byte key
+ * relative to the member; members sorted by key give the permutation
+ * symmetry_apply.c applies.
  */
 #include <string.h>
 #include "sim.h"
 #include "symmetry.h"
 
-#define KEY_LEN 96
+/* A DIMM member's key is the longest: script, actor, per machine its device, bits and LMB
+ * DRCs, then libvirt's bytes and the failure. */
+#define KEY_LEN (sizeof(struct script_state) + sizeof(struct actor) + 4 + MAX_MACHINES * \
+                 (sizeof(struct spapr_device) + 1 + MAX_LMBS * sizeof(struct spapr_drc)))
 
 struct key { uint8_t b[KEY_LEN]; unsigned len; };
 
@@ -76,13 +80,19 @@ static void view_init(const struct sim *s, const struct world *w, struct view *v
     v->lv_other = pack4(lv->mig_xml, lv->failed_report, lv->false_unplug, 0);
 }
 
+/* A DRC's device seen from a member: 1 its own, 2 another, 0 none. */
+static uint8_t dev_seen(uint8_t dev, const struct sym_member *mb)
+{
+    return dev == mb->device + 1 ? 1 : dev ? 2 : 0;
+}
+
 static uint8_t *machine_key(const struct view *v, const struct sym_member *mb,
                             const struct world *w, int m, uint8_t *k)
 {
     const struct spapr_machine *mw = &w->machines[m];
     struct spapr_drc d = mw->drcs[mb->slot];
 
-    d.dev = d.dev == mb->device + 1 ? 1 : d.dev ? 2 : 0;
+    d.dev = dev_seen(d.dev, mb);
     k = put(k, &d, sizeof(d));
     k = put(k, &mw->devices[mb->device], sizeof(mw->devices[0]));
     k = put8(k, gather4(v->dev[m] >> mb->device) | gather4(v->core[m] >> mb->core) << 4 |
@@ -122,6 +132,47 @@ static uint8_t *libvirt_key(const struct view *v, const struct sym_member *mb,
     return k;
 }
 
+/*
+ * A DIMM member on machine m: its device (first_drc is its address, the
+ * same for every member at that address), its bits, and the LMB DRCs from
+ * first_drc on while it is realized (a DRC holds it only then), else zeros.
+ */
+static uint8_t *dimm_machine_key(const struct sim *s, const struct view *v,
+                                 const struct sym_member *mb, const struct world *w, int m,
+                                 uint8_t *k)
+{
+    const struct spapr_machine *mw = &w->machines[m];
+    const struct spapr_device *sd = &mw->devices[mb->device];
+
+    k = put(k, sd, sizeof(*sd));
+    k = put8(k, gather4(v->dev[m] >> mb->device));
+    for (unsigned j = 0; j < s->sym.nlmb; j++) {
+        struct spapr_drc d = { 0 };
+        if (sd->realized) {
+            d = mw->drcs[sd->first_drc + j];
+            d.dev = dev_seen(d.dev, mb);
+        }
+        k = put(k, &d, sizeof(d));
+    }
+    return k;
+}
+
+/* A DIMM member: no core, DRC slot or index is its own; the guest knows LMBs, not DIMMs. */
+static void dimm_member_key(const struct sim *s, const struct view *v, const struct world *w,
+                            int a, struct key *key)
+{
+    const struct sym_member *mb = &s->sym.mem[a];
+    uint8_t *k = key->b;
+
+    k = put(k, &w->scripts[mb->script], sizeof(w->scripts[0]));
+    k = put(k, &w->actors[ACTOR_SCRIPT0 + mb->script], sizeof(w->actors[0]));
+    for (int m = 0; m < s->scn->nmachines; m++)
+        k = dimm_machine_key(s, v, mb, w, m, k);
+    k = libvirt_key(v, mb, w, k);
+    k = put8(k, w->failure.line ? sym_failure_at(s, w, a) : 0);
+    key->len = (unsigned)(k - key->b);
+}
+
 static void member_key(const struct sim *s, const struct view *v, const struct world *w, int a,
                        struct key *key)
 {
@@ -151,7 +202,10 @@ unsigned sim_sym_order(const void *ctx, const void *world, uint8_t *perm)
 
     view_init(s, world, &v);
     for (unsigned a = 0; a < n; a++) {
-        member_key(s, &v, world, (int)a, &keys[a]);
+        if (s->sym.dimm)
+            dimm_member_key(s, &v, world, (int)a, &keys[a]);
+        else
+            member_key(s, &v, world, (int)a, &keys[a]);
         perm[a] = (uint8_t)a;
     }
     for (unsigned i = 1; i < n; i++)   /* insertion sort: stable, n is small */
