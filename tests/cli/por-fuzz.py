@@ -6,8 +6,9 @@ picked at random. Two in three are free-form (CPU cores and DIMMs hot-plugged
 and unplugged by two or three independent scripts, waits with and without
 timeouts, guest CPU offlining, a migration and unplugs on its destination, a
 reset); one in three has two or three clients running the same random script,
-each on its own core, beside a script that may wait for all of them, migrate,
-reset or offline a CPU. Each is explored with --por none --symmetry off, then
+each on its own core (every other such scenario: each on its own DIMM),
+beside a script that may wait for all of them, migrate, reset or offline a
+CPU. Each is explored with --por none --symmetry off, then
 --por sleep and dpor with the symmetry and dpor without it (all three with
 --por-check). The verdict and the quiescent end states must agree. Prints
 one line per failure and "N passed, M failed"; exits 1 on a failure.
@@ -83,21 +84,41 @@ def client_line(rng, i):
                        "wait dst migrated timeout=60s", "wait src quiescent"])
 
 
+def dimm_client_line(rng, i, size):
+    """One line of the clients' common script, for client i's own DIMM."""
+    return rng.choice([f"do src device_add dimm d{i} size={size}", f"do src device_del d{i}",
+                       f"do dst device_del d{i}", f"do dst device_add dimm d{i} size={size}",
+                       f"wait src event DEVICE_DELETED d{i} timeout=20ms",
+                       "wait dst migrated timeout=60s", "wait src quiescent"])
+
+
 def symmetric(rng, n):
-    """Clients equal up to their cores, and one other script."""
+    """Clients equal up to their cores (or DIMMs), and one other script."""
     k = rng.randint(2, 3)
     template = [rng.randrange(1 << 30) for _ in range(rng.randint(1, 2))]
-    lines = [f"scenario fuzz-{n}", "machine src cores=5", "machine dst like=src incoming=defer"]
+    dimm = n % 6 == 5
+    size = ("256M", "512M")[template[0] & 1]
+    lines = [f"scenario fuzz-{n}", "machine src cores=5" + (" lmbs=6" if dimm else ""),
+             "machine dst like=src incoming=defer"]
     for i in range(1, k + 1):
         lines.append(f"script client{i}")
+        if dimm:
+            lines.append(f"do src device_add dimm d{i} size={size}")
+            lines += [dimm_client_line(random.Random(t), i, size) for t in template]
+            continue
         lines.append(f"do src device_add cpu core{i} core-id={i}")
         lines += [client_line(random.Random(t), i) for t in template]
     lines.append("script other")
     cores = " ".join(f"core{i}" for i in range(1, k + 1))
     for kind in rng.sample(["online", "migrate", "reset", "offline"], rng.randint(1, 2)):
-        lines.append({"online": f"wait src guest-online {cores} timeout=30s",
-                      "migrate": "do migrate src dst", "reset": "do src system_reset",
-                      "offline": f"do src guest cpu-offline {rng.randint(0, k)}"}[kind])
+        line = {"online": f"wait src guest-online {cores} timeout=30s",
+                "migrate": "do migrate src dst", "reset": "do src system_reset",
+                "offline": f"do src guest cpu-offline {rng.randint(0, k)}"}[kind]
+        if dimm:   # the other script's own DIMMs compete for the LMBs instead
+            line = {"online": "wait src quiescent", "migrate": line,
+                    "reset": "do src device_add dimm x size=256M",
+                    "offline": "do dst device_add dimm y size=256M"}[kind]
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 

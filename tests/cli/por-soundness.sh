@@ -13,7 +13,7 @@
 verdict() { grep -E '^scenarios/.* under ' "$1" | sed 's/^[^:]*: //'; }
 
 for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
-           scenarios/scaling/parallel-dimms-[1-3].scn; do
+           scenarios/scaling/parallel-dimms-[1-4].scn; do
     for var in variants/*.var; do
         v=$(basename "$var" .var)
         "$DRCSIM" explore "$scn" --variant "$v" --por none --symmetry off \
