@@ -413,5 +413,8 @@ void sim_apply(const void *ctx, void *world, const struct step *st, struct trace
         spapr_unplug_timer_apply(&c, st);
     else
         libvirt_apply(&c, st);
+    /* the actor's next step is a new one: its delay starts now, even where its kind
+     * and arg are those of the step just taken (the guest worker's DLPAR sub-steps) */
+    w->actors[st->actor] = (struct actor){ 0 };
     sim_normalize(s, w);
 }

@@ -260,6 +260,26 @@ static void test_cpu_add(void **state)
     assert_int_equal(f->step_no, 1 + 36);
 }
 
+/* Each DLPAR sub-step is a step of its own: its delay window starts when the last one fired. */
+static void test_worker_window_per_step(void **state)
+{
+    struct fix *f = *state;
+    const struct actor *wk = &f->w.actors[ACTOR_GUEST_WORKER];
+
+    fix_init(f, base_scn);
+    device_add(f, CORE1);
+    take_irq(f, "CPU add index 0x10000001");
+    assert_true(worker_pending(f));
+    assert_int_equal(wk->lo, 0);
+    assert_int_equal(wk->hi, 50);              /* guest.step 0-50ms */
+    sim_advance(&f->sim, &f->w, 30);           /* 30 ms go by */
+    assert_int_equal(wk->hi, 20);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_true(worker_pending(f));            /* the next sub-step: the same kind and arg */
+    assert_int_equal(wk->lo, 0);
+    assert_int_equal(wk->hi, 50);              /* a new window, not the rest of the old one */
+}
+
 /* The first worker step prints the kernel's pr_debug before its call. */
 static void test_cpu_add_first_step_log(void **state)
 {
@@ -642,6 +662,7 @@ int main(void)
         T(test_boot_initial),
         T(test_boot_steps),
         T(test_cpu_add),
+        T(test_worker_window_per_step),
         T(test_cpu_add_first_step_log),
         T(test_cpu_remove),
         T(test_cpu_remove_last_online),
