@@ -29,12 +29,18 @@ static const char *const three =
     "expect guest cpu core2 absent\n"
     "expect guest cpu core3 absent\n";
 
-static void init(struct fix *f, const char *body)
+/* A scenario of those machines (head) and body. */
+static void init_scn(struct fix *f, const char *head, const char *body)
 {
-    char *text = g_strconcat(machines, body, NULL);
+    char *text = g_strconcat(head, body, NULL);
 
     fix_init(f, text);
     g_free(text);
+}
+
+static void init(struct fix *f, const char *body)
+{
+    init_scn(f, machines, body);
 }
 
 static void test_members_found(void **state)
@@ -322,10 +328,7 @@ static const char *const three_dimms =
 
 static void init_dimms(struct fix *f, const char *body)
 {
-    char *text = g_strconcat(dimm_machines, body, NULL);
-
-    fix_init(f, text);
-    g_free(text);
+    init_scn(f, dimm_machines, body);
 }
 
 /* Three clients of a 256M DIMM each: members with no core, slot or index of their own. */
