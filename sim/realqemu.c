@@ -32,6 +32,7 @@ struct real_vm {
     GSocket *qmp, *con;
     GString *qmp_in;        /* QMP bytes after the last complete line */
     GString *con_line;      /* the console line being received */
+    char con_prev[320];     /* the last complete one (a kernel line the prompt may cut) */
     GString *console;       /* everything the console printed */
     size_t con_pos;         /* consumed by real_console_wait */
     GArray *events;         /* struct real_event */
@@ -386,8 +387,10 @@ static void console_line(struct real_vm *vm, const char *line)
 {
     char text[320];
 
-    if (real_guest_line(line, text, sizeof(text)))
+    if (real_guest_line_cont(vm->con_prev, line, text, sizeof(text)) ||
+        real_guest_line(line, text, sizeof(text)))
         real_obs_add(vm, "guest", "%s", text);
+    g_strlcpy(vm->con_prev, line, sizeof(vm->con_prev));
 }
 
 static void console_feed(struct real_vm *vm, const char *buf, size_t n)
@@ -927,6 +930,24 @@ bool real_guest_line(const char *line, char *out, size_t outlen)
     g_strstrip(p);
     g_strlcpy(out, p, outlen);
     return true;
+}
+
+bool real_guest_line_cont(const char *prev, const char *line, char *out, size_t outlen)
+{
+    char head[320], rest[700], joined[1024];
+    bool stamped = false;
+
+    strip_escapes(prev, head, sizeof(head));
+    strip_escapes(line, rest, sizeof(rest));
+    for (const char *q = head; *q && !stamped; q++)   /* maybe after the shell's output */
+        stamped = kernel_stamp(q) > 0;
+    if (!stamped || !g_str_has_prefix(line, "/ # ") || real_guest_line(prev, out, outlen))
+        return false;
+    for (const char *q = rest; *q; q++)
+        if (kernel_stamp(q))
+            return false;   /* a kernel line of its own after the prompt */
+    snprintf(joined, sizeof(joined), "%s%s", head, line);   /* drop_prompts cuts the prompt */
+    return real_guest_line(joined, out, outlen);
 }
 
 /* "pid@sec.usec:" at the start of a trace line: its epoch time and length. */

@@ -90,6 +90,10 @@ void real_vm_stop(struct real_vm *vm);
 bool real_trace_normalize(const char *line, char *out, size_t outlen, double *epoch_s);
 /* A console line from pseries hotplug, without timestamp and "pseries-hotplug-cpu: " prefixes. */
 bool real_guest_line(const char *line, char *out, size_t outlen);
+/* The same for a kernel line prev that the shell's prompt cut short at its end: line,
+ * starting with the prompt, carries its rest ("[ 1.6] p", "/ # \e[6nseries-hotplug-…").
+ * False when line does not continue prev that way. */
+bool real_guest_line_cont(const char *prev, const char *line, char *out, size_t outlen);
 /* Remove kernel log lines, '\r' and escape sequences from command output (in place). */
 void real_clean_output(char *text);
 

@@ -87,6 +87,35 @@ static void check_guest(const char *line, const char *want)
         fail_msg("for %s\nexpected: %s\n     got: %s", line, want, out);
 }
 
+/* A kernel line the shell's prompt split across two console lines (hvc0, TCG). */
+static void test_console_line_cut_by_prompt(void **state)
+{
+    char out[320];
+
+    (void)state;
+    assert_true(real_guest_line_cont("[    1.643424] p\r",
+                                     "/ # \033[6nseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004\r",
+                                     out, sizeof(out)));
+    assert_string_equal(out, "Attempting to hot-add 2 LMB(s) at index 80000004");
+    /* the kernel line began after a command's output on the same line */
+    assert_true(real_guest_line_cont("@@E2@@[    1.643424] p\r",
+                                     "/ # \033[6nseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004\r",
+                                     out, sizeof(out)));
+    assert_string_equal(out, "Attempting to hot-add 2 LMB(s) at index 80000004");
+    /* a complete kernel line before the prompt: the next line stands alone */
+    assert_false(real_guest_line_cont("[    1.3] pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004",
+                                      "/ # echo", out, sizeof(out)));
+    /* no prompt: not a continuation */
+    assert_false(real_guest_line_cont("[    1.643424] p", "series-hotplug-mem: Attempting to", out,
+                                      sizeof(out)));
+    /* a kernel line of its own after the prompt: not the rest of prev */
+    assert_false(real_guest_line_cont("[    1.67] radix-mmu: Mapped 0x0000000040000000",
+                                      "/ # [    2.0] pseries-hotplug-cpu: Successfully added CPU",
+                                      out, sizeof(out)));
+    /* no kernel stamp before it */
+    assert_false(real_guest_line_cont("/ # ls", "/ # echo", out, sizeof(out)));
+}
+
 static void test_console_lines(void **state)
 {
     (void)state;
@@ -272,6 +301,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trace_lines),
         cmocka_unit_test(test_console_lines),
+        cmocka_unit_test(test_console_line_cut_by_prompt),
         cmocka_unit_test(test_clean_output),
         cmocka_unit_test(test_argv),
         cmocka_unit_test(test_argv_migration),
