@@ -23,7 +23,7 @@
 #define MAX_LINES        256 /* script lines of a scenario */
 
 #define MAX_GUEST_WORK   8   /* entries of the guest's DLPAR work queue */
-#define MAX_LV_EVENTS    8   /* QMP events libvirt has not handled yet */
+#define MAX_LV_EVENTS    8   /* QMP events libvirt's event loop and worker have not handled yet */
 
 #define WINDOW_NEVER     UINT32_MAX /* hi of a step that may wait forever */
 
@@ -191,6 +191,9 @@ enum lv_unplug_status { LV_UNPLUG_NONE, LV_UNPLUG_OK, LV_UNPLUG_GUEST_REJECTED }
 /* A QMP event on its way to libvirt's event loop. */
 struct lv_event { uint8_t machine, event, dev, pad; };
 
+/* A DEVICE_DELETED handed to the event worker (qemuProcessEventSubmit). */
+struct lv_deleted { uint8_t machine, dev; };
+
 /* libvirt's QEMU driver for the scenario's domain (src/qemu/). */
 struct libvirt_state {
     uint8_t job;              /* enum lv_job held on the domain */
@@ -200,13 +203,13 @@ struct libvirt_state {
     uint8_t nevents;
     uint8_t domain;           /* machine the domain runs on (src until Finish) */
     uint8_t mig_paused;       /* the domain was paused at Begin: it stays paused */
-    uint8_t pad;
+    uint8_t nworker;          /* entries of worker_q */
     uint16_t mig_xml;         /* devices in the migratable XML taken at Begin */
     uint16_t xml[MAX_MACHINES]; /* devices in each domain's live XML, bit per device */
-    uint16_t deferred[MAX_MACHINES]; /* DEVICE_DELETED handed to the worker, bit per device */
     uint16_t failed_report;   /* a failure was reported since the last device_del, bit per device */
     uint16_t false_unplug;    /* devices deleted after a failure was reported for them */
     struct lv_event events[MAX_LV_EVENTS];
+    struct lv_deleted worker_q[MAX_LV_EVENTS]; /* the worker's jobs in submission order, rest 0 */
 };
 
 /*

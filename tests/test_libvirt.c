@@ -119,7 +119,7 @@ static void test_deleted_while_waiting(void **state)
     assert_has(f->line, "\"actor\":\"libvirt\",\"op\":\"DEVICE_DELETED\","
                         "\"args\":{\"machine\":\"m\",\"id\":\"core1\"},\"result\":{}");
     assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_OK);
-    assert_int_equal(lv(f)->deferred[0], 0);
+    assert_int_equal(lv(f)->nworker, 0);
     assert_actor(f, ACTOR_SCRIPT0, STEP_SCRIPT_WAKE, 0, 1);
     fire_script(f, 0, STEP_SCRIPT_WAKE);
     assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
@@ -181,14 +181,16 @@ static void test_deleted_nobody_waiting(void **state)
     fire(f, ACTOR_LIBVIRT_EVENTS);
     assert_has(f->line, "\"op\":\"DEVICE_DELETED\",\"args\":{\"machine\":\"m\",\"id\":\"core1\"},"
                         "\"result\":{}");
-    assert_int_equal(lv(f)->deferred[0], 1u << 0);
+    assert_int_equal(lv(f)->nworker, 1);
+    assert_int_equal(lv(f)->worker_q[0].machine, 0);
+    assert_int_equal(lv(f)->worker_q[0].dev, 0);
     assert_int_equal(lv(f)->xml[0], 1u << 0);
     assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 0, 1);
     fire(f, ACTOR_LIBVIRT_WORKER);
     assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\",\"args\":{\"machine\":\"m\","
                         "\"id\":\"core1\"},\"result\":{}");
     assert_lacks(f->line, "Domain is not running");
-    assert_int_equal(lv(f)->deferred[0], 0);
+    assert_int_equal(lv(f)->nworker, 0);
     assert_int_equal(lv(f)->xml[0], 0);
     assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
 }
@@ -221,7 +223,7 @@ static void test_worker_needs_job(void **state)
 
     fix_init(f, "scenario lv\nmachine m cores=2\nmachine d like=m incoming=defer\n"
                 "device m cpu core1 core-id=1\n");
-    lv(f)->deferred[0] = 1u << 0;
+    lv(f)->worker_q[lv(f)->nworker++] = (struct lv_deleted){ 0, 0 };
     lv(f)->job = LV_JOB_MIGRATION;
     sim_normalize(&f->sim, &f->w);
     assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
@@ -235,7 +237,7 @@ static void test_worker_needs_job(void **state)
     lv(f)->domain = 1;
     fire(f, ACTOR_LIBVIRT_WORKER);
     assert_has(f->line, "{\"who\":\"libvirt\",\"line\":\"Domain is not running\"}");
-    assert_int_equal(lv(f)->deferred[0], 0);
+    assert_int_equal(lv(f)->nworker, 0);
     assert_int_equal(lv(f)->xml[0], 1u << 0);
 }
 

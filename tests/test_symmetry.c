@@ -200,8 +200,7 @@ static void test_order_bit_maps(void **state)
           BITS(machines[1].mem_unplug_error, 'd'), BITS(machines[1].unplug_timed_out, 'd'),
           BITS(machines[1].fdt_cpus, 'c'), BITS(machines[1].vcpu_compat, 'c') },
         { BITS(guest.cpus, 'c'), BITS(guest.online, 'c'), BITS(guest.dlpar_failed, 's') },
-        { BITS(libvirt.xml[0], 'd'), BITS(libvirt.xml[1], 'd'), BITS(libvirt.deferred[0], 'd'),
-          BITS(libvirt.deferred[1], 'd'), BITS(libvirt.mig_xml, 'd'),
+        { BITS(libvirt.xml[0], 'd'), BITS(libvirt.xml[1], 'd'), BITS(libvirt.mig_xml, 'd'),
           BITS(libvirt.failed_report, 'd'), BITS(libvirt.false_unplug, 'd') },
     };
     struct fix *f = *state;

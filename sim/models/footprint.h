@@ -28,7 +28,7 @@ struct sim;
 #define OBJ_MIGRATION      131
 #define OBJ_LV_JOB         132                  /* the domain job, migration bookkeeping */
 #define OBJ_LV_UNPLUG      133                  /* priv->unplug */
-#define OBJ_LV_EVENTS      134                  /* QMP events on their way to libvirt */
+#define OBJ_LV_EVENTS      134                  /* QMP events on their way to libvirt, its worker's */
 #define OBJ_FAILURE        135                  /* the first failed script line */
 #define OBJ_SCRIPT(i)      (136 + (i))          /* a script's position */
 #define OBJ_GUEST_CORE(k)  (146 + (k))          /* cpu node and online bit of core k */

@@ -85,20 +85,38 @@ static void guest_changed(const struct guest_state *a, const struct guest_state 
         fp_add(out, OBJ_GUEST_OP);
 }
 
+/*
+ * The worker's queue is part of the event queue's object (the QMP event
+ * bound counts both); each entry that moved or changed names its device.
+ */
+static void worker_q_changed(const struct libvirt_state *a, const struct libvirt_state *b,
+                             struct fp_set *out)
+{
+    fp_add(out, OBJ_LV_EVENTS);
+    for (unsigned i = 0; i < MAX_LV_EVENTS; i++) {
+        if (i < a->nworker && i < b->nworker && a->worker_q[i].machine == b->worker_q[i].machine &&
+            a->worker_q[i].dev == b->worker_q[i].dev)
+            continue;
+        if (i < a->nworker)
+            fp_add(out, OBJ_LV_DEV(a->worker_q[i].dev));
+        if (i < b->nworker)
+            fp_add(out, OBJ_LV_DEV(b->worker_q[i].dev));
+    }
+}
+
 static void libvirt_changed(const struct libvirt_state *a, const struct libvirt_state *b,
                             struct fp_set *out)
 {
-    if (DIFF(job) || DIFF(job_owner) || DIFF(domain) || DIFF(mig_paused) || DIFF(mig_xml) ||
-        DIFF(pad))
+    if (DIFF(job) || DIFF(job_owner) || DIFF(domain) || DIFF(mig_paused) || DIFF(mig_xml))
         fp_add(out, OBJ_LV_JOB);
     if (DIFF(unplug_dev) || DIFF(unplug_status))
         fp_add(out, OBJ_LV_UNPLUG);
     if (DIFF(nevents) || DIFF(events))
         fp_add(out, OBJ_LV_EVENTS);
-    for (int m = 0; m < MAX_MACHINES; m++) {
+    if (DIFF(nworker) || DIFF(worker_q))
+        worker_q_changed(a, b, out);
+    for (int m = 0; m < MAX_MACHINES; m++)
         bits_changed(a->xml[m], b->xml[m], out, OBJ_LV_DEV(0));
-        bits_changed(a->deferred[m], b->deferred[m], out, OBJ_LV_DEV(0));
-    }
     bits_changed(a->failed_report, b->failed_report, out, OBJ_LV_DEV(0));
     bits_changed(a->false_unplug, b->false_unplug, out, OBJ_LV_DEV(0));
 }

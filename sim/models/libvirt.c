@@ -131,7 +131,7 @@ void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev)
         lv->false_unplug |= (uint16_t)(1u << dev);
     if (ev != QMP_DEVICE_DELETED)   /* a rejection reported to the management layer */
         lv->failed_report |= (uint16_t)(1u << dev);
-    if (lv->nevents == MAX_LV_EVENTS) {
+    if (lv->nevents + lv->nworker == MAX_LV_EVENTS) {   /* one bound: handle_event moves them */
         w->machines[m].abort_reason = QEMU_ABORT_EVENT_OVERFLOW;
         return;
     }
@@ -146,9 +146,8 @@ void libvirt_pending(const struct sim *s, const struct world *w, struct pending 
     (void)s;
     if (lv->nevents)
         *events = (struct pending){ STEP_LIBVIRT_EVENT, 0, 0, 0 };
-    for (int m = 0; m < MAX_MACHINES; m++)
-        if (lv->deferred[m] && lv->job == LV_JOB_NONE)
-            *worker = (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 };
+    if (lv->nworker && lv->job == LV_JOB_NONE)
+        *worker = (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 };
 }
 
 static void trace_lv(struct step_ctx *c, const char *op, int m, uint8_t dev)
@@ -177,7 +176,7 @@ static void handle_event(struct step_ctx *c)
     if (e.event == QMP_DEVICE_DELETED && waiter) {
         lv->unplug_status = LV_UNPLUG_OK;
     } else if (e.event == QMP_DEVICE_DELETED) {
-        lv->deferred[e.machine] |= (uint16_t)(1u << e.dev);
+        lv->worker_q[lv->nworker++] = (struct lv_deleted){ e.machine, e.dev };
     } else if (e.event == QMP_DEVICE_UNPLUG_GUEST_ERROR) {
         if (waiter)
             lv->unplug_status = LV_UNPLUG_GUEST_REJECTED;
@@ -190,17 +189,22 @@ static void handle_event(struct step_ctx *c)
         trace_step_end(c->tr);
 }
 
-/* processDeviceDeletedEvent: needs a MODIFY job; an inactive domain drops it. */
+/*
+ * processDeviceDeletedEvent: needs a MODIFY job; an inactive domain drops
+ * it. The driver's event pool has one worker, which runs its jobs in the
+ * order qemuProcessEventSubmit sent them (virThreadPoolSendJob): first in,
+ * first out.
+ */
 static void worker(struct step_ctx *c)
 {
     struct libvirt_state *lv = &c->w->libvirt;
-    int m = 0;
-    uint8_t dev;
+    struct lv_deleted e = lv->worker_q[0];
+    int m = e.machine;
+    uint8_t dev = e.dev;
 
-    while (!lv->deferred[m])
-        m++;
-    dev = (uint8_t)__builtin_ctz(lv->deferred[m]);
-    lv->deferred[m] &= (uint16_t)~(1u << dev);
+    memmove(&lv->worker_q[0], &lv->worker_q[1],
+            (size_t)(lv->nworker - 1) * sizeof(lv->worker_q[0]));
+    memset(&lv->worker_q[--lv->nworker], 0, sizeof(lv->worker_q[0]));
     trace_lv(c, "processDeviceDeletedEvent", m, dev);
     if (lv->domain != m) {
         if (c->tr)

@@ -147,15 +147,15 @@ static void rename_libvirt(const struct renaming *r, const struct libvirt_state 
     if (in->job)   /* job_owner 0 also means nobody */
         out->job_owner = (uint8_t)rename_num(in->job_owner, r->script_mask, r->script);
     out->unplug_dev = rename_dev_ref(r, in->unplug_dev);
-    for (int m = 0; m < MAX_MACHINES; m++) {
+    for (int m = 0; m < MAX_MACHINES; m++)
         out->xml[m] = DEV_BITS(r, in->xml[m]);
-        out->deferred[m] = DEV_BITS(r, in->deferred[m]);
-    }
     out->mig_xml = DEV_BITS(r, in->mig_xml);
     out->failed_report = DEV_BITS(r, in->failed_report);
     out->false_unplug = DEV_BITS(r, in->false_unplug);
     for (unsigned i = 0; i < in->nevents; i++)   /* dev 0 is a device: not the unused entries */
         out->events[i].dev = (uint8_t)rename_num(in->events[i].dev, r->dev_mask, r->dev);
+    for (unsigned i = 0; i < in->nworker; i++)    /* entries keep their places */
+        out->worker_q[i].dev = (uint8_t)rename_num(in->worker_q[i].dev, r->dev_mask, r->dev);
 }
 
 static void rename_scripts(const struct sim *s, const struct renaming *r, const struct world *in,

@@ -11,7 +11,7 @@
 
 /* A DIMM member's key is the longest: script, actor, per machine its device, bits and LMB
  * DRCs, then libvirt's bytes and the failure. */
-#define KEY_LEN (sizeof(struct script_state) + sizeof(struct actor) + 4 + MAX_MACHINES * \
+#define KEY_LEN (sizeof(struct script_state) + sizeof(struct actor) + 5 + MAX_MACHINES * \
                  (sizeof(struct spapr_device) + 1 + MAX_LMBS * sizeof(struct spapr_drc)))
 
 struct key { uint8_t b[KEY_LEN]; unsigned len; };
@@ -59,7 +59,7 @@ struct view {
     uint64_t core[MAX_MACHINES];   /* fdt_cpus, vcpu_compat */
     unsigned timer[MAX_MACHINES];  /* the CPU unplug timer's slot, 0x100: none */
     uint64_t guest;                /* cpus, online, dlpar_failed from cpu_first */
-    uint64_t lv_live, lv_other;    /* xml, deferred; mig_xml, failed_report, false_unplug */
+    uint64_t lv_live, lv_other;    /* xml; mig_xml, failed_report, false_unplug */
 };
 
 static void view_init(const struct sim *s, const struct world *w, struct view *v)
@@ -76,7 +76,7 @@ static void view_init(const struct sim *s, const struct world *w, struct view *v
     }
     v->guest = pack4(w->guest.cpus, w->guest.online,
                      (uint16_t)(w->guest.dlpar_failed >> s->sym.cpu_first), 0);
-    v->lv_live = pack4(lv->xml[0], lv->xml[1], lv->deferred[0], lv->deferred[1]);
+    v->lv_live = pack4(lv->xml[0], lv->xml[1], 0, 0);
     v->lv_other = pack4(lv->mig_xml, lv->failed_report, lv->false_unplug, 0);
 }
 
@@ -121,13 +121,16 @@ static uint8_t *libvirt_key(const struct view *v, const struct sym_member *mb,
                             const struct world *w, uint8_t *k)
 {
     const struct libvirt_state *lv = &w->libvirt;
-    unsigned d = mb->device, events = 0;
+    unsigned d = mb->device, events = 0, worker = 0;
 
     k = put8(k, gather4(v->lv_live >> d) | gather4(v->lv_other >> d) << 4 |
                 (unsigned)(lv->job && lv->job_owner == mb->script) << 7);
     for (unsigned i = 0; i < lv->nevents; i++)   /* dev 0 is a device: unused entries do not count */
         events |= (unsigned)(lv->events[i].dev == d) << i;
     k = put8(k, events);
+    for (unsigned i = 0; i < lv->nworker; i++)   /* the rest are zero, as above */
+        worker |= (unsigned)(lv->worker_q[i].dev == d) << i;
+    k = put8(k, worker);
     k = put8(k, lv->unplug_dev == d + 1);
     return k;
 }

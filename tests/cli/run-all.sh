@@ -116,9 +116,9 @@ expect_run "--sample pct prints its probability bound" 1 '^PCT: n = 4 actors, k 
 # --- timed steps between a guest's DLPAR sub-steps: each sub-step has a window of its own ------
 dimms3=scenarios/scaling/parallel-dimms-3.scn
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds (each sub-step's window starts when it is armed)" 0 \
-    '^states 15745 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check --symmetry off
+    '^states 16051 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check --symmetry off
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds with the DIMM clients' symmetry too" 0 \
-    '^states 2630 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check
+    '^states 2681 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check
 
 # --- split, jobs, merge: the verdict of the whole search ---------------------------------
 split_run() {   # split_run DIR SCENARIO VARIANT: split in 4, run every job
