@@ -242,6 +242,42 @@ static void test_worker_needs_job(void **state)
 }
 
 /*
+ * Two DEVICE_DELETED nobody waits for, core2's first: the single event
+ * worker takes them in the order qemuProcessEventSubmit sent them.
+ */
+static void test_worker_fifo(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1\n"
+                "device m cpu core2 core-id=2\n");
+    assert_int_equal(lv(f)->xml[0], 3u);
+    libvirt_qmp_event(&f->w, 0, QMP_DEVICE_DELETED, 1);
+    libvirt_qmp_event(&f->w, 0, QMP_DEVICE_DELETED, 0);
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    assert_int_equal(lv(f)->nevents, 0);
+    assert_int_equal(lv(f)->nworker, 2);
+    assert_int_equal(lv(f)->worker_q[0].dev, 1);
+    assert_int_equal(lv(f)->worker_q[1].dev, 0);
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\",\"args\":{\"machine\":\"m\","
+                        "\"id\":\"core2\"}");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->nworker, 1);
+    assert_int_equal(lv(f)->worker_q[0].dev, 0);
+    assert_int_equal(lv(f)->worker_q[1].machine, 0);
+    assert_int_equal(lv(f)->worker_q[1].dev, 0);
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\",\"args\":{\"machine\":\"m\","
+                        "\"id\":\"core1\"}");
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(lv(f)->nworker, 0);
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+}
+
+/*
  * Script a's device_del holds the MODIFY job for up to 60 s (nothing answers);
  * script b's device_add waits for the job and gives up after 30 s.
  */
@@ -357,6 +393,7 @@ int main(void)
         T(test_deleted_nobody_waiting),
         T(test_failed_report_cleared_by_new_del),
         T(test_worker_needs_job),
+        T(test_worker_fifo),
         T(test_job_timeout),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),
