@@ -224,6 +224,49 @@ static void test_order_bit_maps(void **state)
         }
 }
 
+/* The world with DEVICE_DELETED of members a then b waiting for libvirt's worker on dst. */
+static struct world worker_waits(struct fix *f, int a, int b)
+{
+    struct world w = f->sim.initial;
+    const struct sym_member *mem = f->sim.sym.mem;
+
+    w.libvirt.worker_q[0] = (struct lv_deleted){ 1, mem[a].device };
+    w.libvirt.worker_q[1] = (struct lv_deleted){ 1, mem[b].device };
+    w.libvirt.nworker = 2;
+    return w;
+}
+
+/*
+ * The worker's queue orders members by where their device waits (none
+ * first, then the head); renaming keeps each entry in its place, so the
+ * two swapped worlds become one.
+ */
+static void test_order_worker_queue(void **state)
+{
+    struct fix *f = *state;
+    const struct sym_member *mem;
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+    struct world one_first, zero_first, out_one, out_zero;
+
+    init(f, three);
+    mem = f->sim.sym.mem;
+    one_first = worker_waits(f, 1, 0);
+    zero_first = worker_waits(f, 0, 1);
+    assert_int_equal(sim_sym_order(&f->sim, &one_first, perm), 3);
+    assert_memory_equal(perm, ((uint8_t[]){ 2, 1, 0 }), 3);
+    assert_true(sim_sym_apply(&f->sim, perm, &one_first, &out_one));
+    assert_int_equal(sim_sym_order(&f->sim, &zero_first, perm), 3);
+    assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
+    assert_true(sim_sym_apply(&f->sim, perm, &zero_first, &out_zero));
+    assert_int_equal(out_one.libvirt.nworker, 2);
+    assert_int_equal(out_one.libvirt.worker_q[0].machine, 1);
+    assert_int_equal(out_one.libvirt.worker_q[0].dev, mem[1].device);
+    assert_int_equal(out_one.libvirt.worker_q[1].machine, 1);
+    assert_int_equal(out_one.libvirt.worker_q[1].dev, mem[2].device);
+    assert_int_equal(out_one.libvirt.worker_q[2].dev, 0);
+    assert_memory_equal(&out_one, &out_zero, sizeof(out_one));
+}
+
 /* client2 plugged, the guest part way through configure-connector on its DRC. */
 static void mid_configure(struct fix *f)
 {
@@ -451,6 +494,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_machines_must_match, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_order_and_apply, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_order_bit_maps, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_order_worker_queue, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_apply_inverse, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_apply_refuses_foreign_digest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_key_and_check, fix_setup, fix_teardown),
