@@ -122,21 +122,35 @@ static void drc_op_effects(const struct sim *s, struct world *w, int m, int slot
         spapr_release_device(s, w, m, slot, o->released_dev, tr);
 }
 
-int spapr_drc_op(const struct sim *s, struct world *w, int m, int slot, enum drc_op op,
-                 uint8_t dev, uint32_t value, struct trace *tr, struct drc_outcome *o)
+/*
+ * One operation on the DRC at slot, then its effects on the machine. Inlined
+ * where op is a constant: a configure-connector call takes the transition's
+ * entry with the op fixed.
+ */
+__attribute__((always_inline))
+static inline int drc_op(const struct sim *s, struct world *w, int m, int slot, enum drc_op op,
+                         uint8_t dev, uint32_t value, struct trace *tr, struct drc_outcome *o)
 {
     struct drc_env env = { &s->knobs, &s->m[m].fragments[slot], s->row_hits };
     struct spapr_drc *d = &w->machines[m].drcs[slot];
     uint8_t had_dev = d->dev;
-    struct drc_outcome local;
 
-    if (!o)
-        o = &local;
-    drc_transition(&env, &s->m[m].drcs[slot], d, op, dev, value, o);
+    if (op == DRC_OP_CONFIGURE_CONNECTOR)
+        drc_configure_connector(&env, &s->m[m].drcs[slot], d, o);
+    else
+        drc_transition(&env, &s->m[m].drcs[slot], d, op, dev, value, o);
     /* untraced, a configured walk or no effect at all leaves the machine alone */
     if (tr || (o->effects & ~DRC_FX_CONFIGURED))
         drc_op_effects(s, w, m, slot, had_dev, o, tr);
     return o->rc;
+}
+
+int spapr_drc_op(const struct sim *s, struct world *w, int m, int slot, enum drc_op op,
+                 uint8_t dev, uint32_t value, struct trace *tr, struct drc_outcome *o)
+{
+    struct drc_outcome local;
+
+    return drc_op(s, w, m, slot, op, dev, value, tr, o ? o : &local);
 }
 
 /* rtas_set_indicator -> rtas_set_{isolation,allocation}_state, rtas_set_dr_indicator */
@@ -186,22 +200,13 @@ struct rtas_ret rtas_ibm_configure_connector(const struct sim *s, struct world *
                                              struct drc_cc_item *item)
 {
     int slot = sim_drc_by_index(s, m, index);
-    struct drc_env env;
-    struct spapr_drc *d;
-    uint8_t had_dev;
     struct drc_outcome o;
 
     if (slot < 0) {
         *item = (struct drc_cc_item){ 0 };
         return (struct rtas_ret){ RTAS_OUT_PARAM_ERROR, 0 };
     }
-    /* spapr_drc_op for the one operation, without its general dispatch */
-    env = (struct drc_env){ &s->knobs, &s->m[m].fragments[slot], s->row_hits };
-    d = &w->machines[m].drcs[slot];
-    had_dev = d->dev;
-    drc_configure_connector(&env, &s->m[m].drcs[slot], d, &o);
-    if (tr || (o.effects & ~DRC_FX_CONFIGURED))
-        drc_op_effects(s, w, m, slot, had_dev, &o, tr);
+    drc_op(s, w, m, slot, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, tr, &o);
     *item = o.cc;
     return (struct rtas_ret){ o.rc, 0 };
 }
