@@ -20,6 +20,7 @@ struct trace;
 #define DRC_DEV_BUILTIN 0xff
 
 #define SIM_INDEX_SLOTS 64        /* > MAX_DRCS: open addressing always finds an empty one */
+_Static_assert((SIM_INDEX_SLOTS & (SIM_INDEX_SLOTS - 1)) == 0, "sim_index_hash takes top bits");
 _Static_assert(MAX_DRCS < SIM_INDEX_SLOTS, "the DRC index table must keep an empty slot");
 _Static_assert(ACTOR_COUNT < 64, "sim.live is a bit per actor, and a run of them ends below bit 64");
 
@@ -80,10 +81,10 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
               const char *variant, char *err, unsigned errlen);
 void sim_free(struct sim *s);
 
-/* Fibonacci hashing of a DRC index into SIM_INDEX_SLOTS. */
+/* Fibonacci hashing of a DRC index into SIM_INDEX_SLOTS: the product's top bits. */
 static inline unsigned sim_index_hash(uint32_t index)
 {
-    return (index * 0x9e3779b1u) >> 26;
+    return (index * 0x9e3779b1u) >> (32 - __builtin_ctz(SIM_INDEX_SLOTS));
 }
 
 /* DRC slot of machine m with that index, or -1 (spapr_drc_by_index).

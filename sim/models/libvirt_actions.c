@@ -78,9 +78,10 @@ static void migrate_prepare(struct step_ctx *c, int src, int dst)
     char err[256];
 
     for (int d = 0; d < c->s->scn->ndevices; d++) {
-        int base = dimm_base(c, src, d);
+        int base;
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
+        base = dimm_base(c, src, d);
         /* qemuProcessSetupHotpluggableVcpus: device_add while INMIGRATE */
         if ((c->s->scn->devices[d].type == DEV_CPU_CORE &&
              knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) ||
