@@ -210,9 +210,12 @@ static void record(struct dfs *d, const struct violation *v, uint32_t fams, cons
     d->st->families |= fams;
 }
 
-/* The steps of a world admit() looked at: the fireable, then the others pending up to nall. */
+/*
+ * The steps of a world admit() looked at: the fireable, then the others
+ * pending up to nall, written where the world's frame keeps them.
+ */
 struct probe {
-    struct step st[ENGINE_MAX_STEPS];
+    struct step *st;
     unsigned n, nall;
 };
 
@@ -233,7 +236,7 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
     return s->f[s->len];
 }
 
-/* Push the world already in fstack_next()'s frame, with its steps when admit() has them. */
+/* Push the world already in fstack_next()'s frame, with its steps when admit() put them there. */
 static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, uint64_t sleep,
                                 const struct probe *p)
 {
@@ -242,7 +245,6 @@ static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, ui
     unsigned nall;
 
     if (p) {
-        memcpy(fr->steps, p->st, p->nall * sizeof(p->st[0]));
         fr->n = p->n;
         nall = p->nall;
     } else {
@@ -431,10 +433,11 @@ fail:
 }
 
 /* One expansion of the top frame; false when the search must stop. */
-static bool dfs_expand(struct dfs *d, struct fstack *stack, struct probe *probe)
+static bool dfs_expand(struct dfs *d, struct fstack *stack)
 {
-    struct frame *fr = fstack_top(stack);
-    void *child = fstack_next(d, stack)->world;
+    struct frame *fr = fstack_top(stack), *next = fstack_next(d, stack);
+    struct probe probe = { .st = next->steps };
+    void *child = next->world;
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
     unsigned k = (unsigned)__builtin_ctzll(fr->todo);
@@ -455,7 +458,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct probe *probe)
         record(d, v, fams, stack);
         return true;
     }
-    a = admit(d, child, &fp, stack, probe);
+    a = admit(d, child, &fp, stack, &probe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = bits_below(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
@@ -471,7 +474,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct probe *probe)
         d->st->truncated = true;
         return true;
     }
-    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, probe);
+    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, &probe);
     return true;
 }
 
@@ -479,7 +482,6 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack, struct probe *probe)
 void dfs_run(struct dfs *d, const void *start)
 {
     struct fstack stack = { 0 };
-    struct probe probe;
     const void *stored;
 
     d->scratch = g_malloc(d->m->world_size);
@@ -489,7 +491,7 @@ void dfs_run(struct dfs *d, const void *start)
         struct frame *fr = fstack_top(&stack);
         if (!fr->todo)
             stack.len--;
-        else if (!dfs_expand(d, &stack, &probe))
+        else if (!dfs_expand(d, &stack))
             break;
     }
     d->st->truncated |= d->st->full;
@@ -501,7 +503,8 @@ void dfs_run(struct dfs *d, const void *start)
 bool dfs_admit_start(struct dfs *d, const void *start)
 {
     struct fstack none = { 0 };
-    struct probe probe;
+    struct step st[ENGINE_MAX_STEPS];
+    struct probe probe = { .st = st };
     void *own = d->scratch;
     uint64_t fp;
     bool expand;
