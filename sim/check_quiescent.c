@@ -126,7 +126,8 @@ static uint32_t check_domain(const struct sim *s, const struct world *w, struct 
     return fams;
 }
 
-/* One `expect` line; returns false and writes why into msg. */
+/* One `expect` line; returns false and writes why into msg (only then: no formatting
+ * for the expectations that hold, at every quiescent state of a search). */
 static bool expect_holds(const struct sim *s, const struct world *w, const struct scn_expect *e,
                          char *msg, size_t len)
 {
@@ -149,20 +150,26 @@ static bool expect_holds(const struct sim *s, const struct world *w, const struc
         return false;
     case EXPECT_DEVICE:
         have = w->machines[e->machine].devices[e->device].realized;
+        if (have == e->present)
+            return true;
         snprintf(msg, len, "device %s is %s on %s", id, yesno(have), sim_machine_name(s, e->machine));
-        return have == e->present;
+        return false;
     case EXPECT_GUEST_CPU:
     case EXPECT_GUEST_LMB:
         have = sim_guest_machine(s, w) >= 0 && guest_has(s, w, am, e->device) == 1;
+        if (have == e->present)
+            return true;
         snprintf(msg, len, "the guest's tree has %s %s", id, yesno(have));
-        return have == e->present;
+        return false;
     case EXPECT_GUEST_DLPAR_ERROR:   /* an allowance, checked with guest-dlpar-error */
         return true;
     case EXPECT_LIBVIRT_VCPU:
     case EXPECT_LIBVIRT_DEVICE:
         have = w->libvirt.xml[w->libvirt.domain] >> e->device & 1;
+        if (have == e->present)
+            return true;
         snprintf(msg, len, "libvirt's live XML has %s %s", id, yesno(have));
-        return have == e->present;
+        return false;
     default:
         if (event_seen(s, w, e->event, e->device) == (bool)e->present)
             return true;
