@@ -165,13 +165,20 @@ static bool start_machines(struct sim *s, char *err, unsigned errlen)
     return true;
 }
 
-/* The others never have a step: they are left out of the per-step loops. */
+/*
+ * The others never have a step: they are left out of the per-step loops.
+ * Of the live ones, the CPU unplug timers step only with a timeout set
+ * (spapr_unplug_timer_pending).
+ */
 static void list_live_actors(struct sim *s)
 {
     for (int a = 0; a < ACTOR_COUNT; a++)
         if (a < ACTOR_GUEST_BOOT ? a < s->scn->nscripts
                                  : a < ACTOR_QEMU_TIMER0 || a - ACTOR_QEMU_TIMER0 < s->scn->nmachines)
             s->live |= 1ull << a;
+    s->may_step = s->live;
+    if (!knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
+        s->may_step &= ~(bits_below(ACTOR_QEMU_TIMER0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_TIMER0));
 }
 
 bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *ks,
@@ -320,14 +327,15 @@ static inline unsigned live_run(uint64_t *x, unsigned *end)
     return a;
 }
 
-/* What every actor would do next, from its model. */
+/* What every actor that may step would do next, from its model: each fills the slots
+ * of the actors it owns (kind 0: nothing); the others are left as they are. */
 static void desired(const struct sim *s, const struct world *w, struct pending *out)
 {
-    memset(out, 0, ACTOR_COUNT * sizeof(*out));
     guest_pending(s, w, out);
     migration_pending(s, w, &out[ACTOR_MIGRATION]);
     libvirt_pending(s, w, &out[ACTOR_LIBVIRT_EVENTS], &out[ACTOR_LIBVIRT_WORKER]);
-    spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
+    if (s->may_step >> ACTOR_QEMU_TIMER0 & 1)
+        spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
     script_pending(s, w, out);   /* last: `wait quiescent` looks at the others */
 }
 
@@ -348,7 +356,7 @@ void sim_normalize(const struct sim *s, struct world *w)
     struct pending want[ACTOR_COUNT];
 
     desired(s, w, want);
-    for (uint64_t x = s->live; x; x &= x - 1) {
+    for (uint64_t x = s->may_step; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         struct actor *ac = &w->actors[a];
         const struct pending *p = &want[a];
@@ -368,7 +376,7 @@ unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsig
     for (int m = 0; m < s->scn->nmachines; m++)
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    for (uint64_t x = s->live; x;) {
+    for (uint64_t x = s->may_step; x;) {
         unsigned end, a = live_run(&x, &end);
         for (const struct actor *ac = &w->actors[a]; a < end; a++, ac++) {
             if (!ac->kind)
@@ -387,7 +395,7 @@ void sim_advance(const void *ctx, void *world, uint32_t ms)
     const struct sim *s = ctx;
     struct world *w = world;
 
-    for (uint64_t x = s->live; x; x &= x - 1) {
+    for (uint64_t x = s->may_step; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         if (w->actors[a].kind) {
             w->actors[a].lo = window_shift(w->actors[a].lo, ms);

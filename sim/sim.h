@@ -72,6 +72,8 @@ struct sim {
     struct sim_symmetry sym;      /* interchangeable clients (symmetry.c) */
     uint64_t live;                /* bit per actor this scenario has: its scripts, the guest's, */
                                   /* migration, libvirt and its machines' timers */
+    uint64_t may_step;            /* those of them that can ever have a step: not the timers */
+                                  /* with qemu.cpu-unplug-timeout off */
     struct world initial;
     struct engine_model model;
 };

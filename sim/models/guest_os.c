@@ -93,6 +93,8 @@ void guest_pending(const struct sim *s, const struct world *w, struct pending *a
     const struct spapr_machine *mw;
     uint32_t lo = s->knobs.lo[KNOB_GUEST_STEP], hi = s->knobs.hi[KNOB_GUEST_STEP];
 
+    for (int a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++)
+        all[a] = (struct pending){ 0 };
     if (g->machine == GUEST_NONE)
         return;
     mw = &w->machines[g->machine];

@@ -15,7 +15,7 @@ enum dlpar_prim { PRIM_NONE, PRIM_ACQUIRE, PRIM_RELEASE, PRIM_UNISOLATE, PRIM_CO
 
 /* Initial world: the VM boots on its first machine that runs. */
 void guest_start(const struct sim *s, struct world *w);
-/* Pending steps of ACTOR_GUEST_BOOT..ACTOR_GUEST_RTASD, into all[actor]. */
+/* Pending steps of ACTOR_GUEST_BOOT..ACTOR_GUEST_RTASD, into all[actor] (kind 0: none). */
 void guest_pending(const struct sim *s, const struct world *w, struct pending *all);
 void guest_apply(struct step_ctx *c, const struct step *st);
 /* The machine the guest runs on was reset: the guest restarts from firmware. */

@@ -144,10 +144,9 @@ void libvirt_pending(const struct sim *s, const struct world *w, struct pending 
     const struct libvirt_state *lv = &w->libvirt;
 
     (void)s;
-    if (lv->nevents)
-        *events = (struct pending){ STEP_LIBVIRT_EVENT, 0, 0, 0 };
-    if (lv->nworker && lv->job == LV_JOB_NONE)
-        *worker = (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 };
+    *events = lv->nevents ? (struct pending){ STEP_LIBVIRT_EVENT, 0, 0, 0 } : (struct pending){ 0 };
+    *worker = lv->nworker && lv->job == LV_JOB_NONE ? (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 }
+                                                    : (struct pending){ 0 };
 }
 
 static void trace_lv(struct step_ctx *c, const char *op, int m, uint8_t dev)

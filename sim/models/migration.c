@@ -26,8 +26,9 @@ void migration_start(struct step_ctx *c, int src, int dst)
 void migration_pending(const struct sim *s, const struct world *w, struct pending *p)
 {
     (void)s;
-    if (w->migration.status == MIGRATION_ACTIVE)
-        *p = (struct pending){ .kind = STEP_MIGRATION_SWITCHOVER, .lo = 0, .hi = SWITCHOVER_MAX_MS };
+    *p = w->migration.status == MIGRATION_ACTIVE
+       ? (struct pending){ .kind = STEP_MIGRATION_SWITCHOVER, .lo = 0, .hi = SWITCHOVER_MAX_MS }
+       : (struct pending){ 0 };
 }
 
 /* vmstate_spapr_drc (instance id = DRC index) and its subsections. */

@@ -24,13 +24,14 @@ void script_start(const struct sim *s, struct world *w)
                                                                         : SCRIPT_DONE };
 }
 
-/* Nothing pending but scripts that are themselves waiting (all[]: this step's). */
-static bool quiescent_but_scripts(const struct pending *all, int self)
+/* Nothing pending but scripts that are themselves waiting (all[]: this step's, for the
+ * actors that may step; a later script waiting for quiescence counts as idle). */
+static bool quiescent_but_scripts(const struct sim *s, const struct pending *all, int self)
 {
-    for (int a = ACTOR_GUEST_BOOT; a < ACTOR_COUNT; a++)
-        if (all[a].kind)
+    for (uint64_t x = s->may_step & ~bits_below(ACTOR_GUEST_BOOT); x; x &= x - 1)
+        if (all[__builtin_ctzll(x)].kind)
             return false;
-    for (int i = 0; i < MAX_SCRIPTS; i++)
+    for (int i = 0; i < s->scn->nscripts; i++)
         if (i != self && (all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_LINE ||
                           all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_WAKE))
             return false;
@@ -53,6 +54,7 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
 
     for (int i = 0; i < s->scn->nscripts; i++) {
         const struct scn_line *l;
+        out[i] = (struct pending){ 0 };   /* done, or waiting for quiescence: settled below */
         if (w->scripts[i].status != SCRIPT_RUNNING)
             continue;
         l = script_line(s, w, i);
@@ -67,7 +69,7 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
     }
     for (unsigned x = quiescent; x; x &= x - 1) {   /* in script order, after all the rest */
         int i = __builtin_ctz(x);
-        out[i] = wait_pending(script_line(s, w, i), quiescent_but_scripts(all, i));
+        out[i] = wait_pending(script_line(s, w, i), quiescent_but_scripts(s, all, i));
     }
 }
 

@@ -15,8 +15,9 @@
 bool script_do_supported(uint8_t action);
 void script_start(const struct sim *s, struct world *w);
 /*
- * Pending steps of every script, into all[ACTOR_SCRIPT0 + i]; the other
- * actors' entries of all[] must be filled already (`wait quiescent`).
+ * Pending steps of every script, into all[ACTOR_SCRIPT0 + i] (kind 0 for
+ * one with none); the entries of the scenario's other actors must be filled
+ * already (`wait quiescent`).
  */
 void script_pending(const struct sim *s, const struct world *w, struct pending *all);
 void script_apply(struct step_ctx *c, const struct step *st);

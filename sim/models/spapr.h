@@ -94,7 +94,7 @@ void spapr_compat_cas(const struct sim *s, struct world *w, int m);
 void spapr_compat_core_plug(const struct sim *s, struct world *w, int m, int core);
 bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
 
-/* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[MAX_MACHINES]. */
+/* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[m] (kind 0: none). */
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
 const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, size_t len);

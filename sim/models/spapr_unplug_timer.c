@@ -27,10 +27,11 @@ void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, stru
 {
     uint32_t t = knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT);
 
-    for (int m = 0; t && m < s->scn->nmachines; m++) {
-        int slot = timed_slot(s, w, m);
-        if (slot >= 0)   /* (re)armed when the pending unplug appears, as post_load did */
-            out[m] = (struct pending){ STEP_QEMU_UNPLUG_TIMEOUT, (uint8_t)slot, t, t };
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        int slot = t ? timed_slot(s, w, m) : -1;
+        /* (re)armed when the pending unplug appears, as post_load did */
+        out[m] = slot >= 0 ? (struct pending){ STEP_QEMU_UNPLUG_TIMEOUT, (uint8_t)slot, t, t }
+                           : (struct pending){ 0 };
     }
 }
 
