@@ -179,6 +179,13 @@ static void list_live_actors(struct sim *s)
     s->may_step = s->live;
     if (!knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
         s->may_step &= ~(bits_below(ACTOR_QEMU_TIMER0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_TIMER0));
+    for (unsigned a = 0; a < ACTOR_COUNT; a++) {
+        if (!(s->may_step >> a & 1))
+            continue;
+        if (!s->nstep_runs || s->step_runs[s->nstep_runs - 1].end != a)
+            s->step_runs[s->nstep_runs++].first = (uint8_t)a;
+        s->step_runs[s->nstep_runs - 1].end = (uint8_t)(a + 1);
+    }
 }
 
 bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *ks,
@@ -313,20 +320,6 @@ const char *sim_pred_field_name(uint8_t field)
     }
 }
 
-/*
- * The live actors come in runs of consecutive slots (the scripts, then the
- * guest's to the timers): the first slot of the next run of x, its end in
- * *end, and x without it.
- */
-static inline unsigned live_run(uint64_t *x, unsigned *end)
-{
-    unsigned a = (unsigned)__builtin_ctzll(*x);
-
-    *end = a + (unsigned)__builtin_ctzll(~(*x >> a));
-    *x &= ~bits_below(*end);
-    return a;
-}
-
 /* What every actor that may step would do next, from its model: each fills the slots
  * of the actors it owns (kind 0: nothing); the others are left as they are. */
 static void desired(const struct sim *s, const struct world *w, struct pending *out)
@@ -376,9 +369,9 @@ unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsig
     for (int m = 0; m < s->scn->nmachines; m++)
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    for (uint64_t x = s->may_step; x;) {
-        unsigned end, a = live_run(&x, &end);
-        for (const struct actor *ac = &w->actors[a]; a < end; a++, ac++) {
+    for (const struct actor_run *r = s->step_runs; r < s->step_runs + s->nstep_runs; r++) {
+        unsigned a = r->first;
+        for (const struct actor *ac = &w->actors[a]; a < r->end; a++, ac++) {
             if (!ac->kind)
                 continue;
             if (n == max)
@@ -395,13 +388,12 @@ void sim_advance(const void *ctx, void *world, uint32_t ms)
     const struct sim *s = ctx;
     struct world *w = world;
 
-    for (uint64_t x = s->may_step; x; x &= x - 1) {
-        unsigned a = (unsigned)__builtin_ctzll(x);
-        if (w->actors[a].kind) {
-            w->actors[a].lo = window_shift(w->actors[a].lo, ms);
-            w->actors[a].hi = window_shift(w->actors[a].hi, ms);
-        }
-    }
+    for (const struct actor_run *r = s->step_runs; r < s->step_runs + s->nstep_runs; r++)
+        for (struct actor *ac = &w->actors[r->first]; ac < &w->actors[r->end]; ac++)
+            if (ac->kind) {
+                ac->lo = window_shift(ac->lo, ms);
+                ac->hi = window_shift(ac->hi, ms);
+            }
 }
 
 void sim_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,

@@ -74,6 +74,8 @@ struct sim {
                                   /* migration, libvirt and its machines' timers */
     uint64_t may_step;            /* those of them that can ever have a step: not the timers */
                                   /* with qemu.cpu-unplug-timeout off */
+    struct actor_run { uint8_t first, end; } step_runs[(ACTOR_COUNT + 1) / 2];
+    uint8_t nstep_runs;           /* may_step as runs of consecutive slots, for the loops */
     struct world initial;
     struct engine_model model;
 };
