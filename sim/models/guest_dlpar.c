@@ -27,10 +27,8 @@ static int rtas_error_rc(int rc)
     }
 }
 
-void dlpar_begin(struct dstep *d, const char *op)
+void dlpar_begin_traced(struct dstep *d, const char *op)
 {
-    if (d->begun)
-        return;
     guest_trace_begin(d->c, op);
     d->begun = true;
     for (int i = 0; i < d->npending; i++)

@@ -28,7 +28,15 @@ struct dstep {
 static inline int machine_of(struct dstep *d) { return d->c->w->guest.machine; }
 static inline struct dlpar_op *op_of(struct dstep *d) { return &d->c->w->guest.op; }
 
-void dlpar_begin(struct dstep *d, const char *op);
+void dlpar_begin_traced(struct dstep *d, const char *op);
+
+/* Name the trace step after op (once) and print the log lines kept until then.
+ * Untraced there is nothing to name and dlog keeps nothing: no call. */
+static inline void dlpar_begin(struct dstep *d, const char *op)
+{
+    if (!d->begun && d->c->tr)
+        dlpar_begin_traced(d, op);
+}
 /* May this step still act? After its one action it may not: blocked. */
 bool may_act(struct dstep *d);
 void dlog(struct dstep *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
