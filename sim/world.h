@@ -257,13 +257,14 @@ struct world {
 
 /*
  * A step is a small value: which actor fires, what it does, and the delay
- * window [lo, hi] in simulated ms relative to now (set by enabled()).
+ * window [lo, hi] in simulated ms relative to now (set by enabled()). Kind
+ * and arg come first, as in struct actor, so enabled() copies them as one.
  */
 struct step {
-    uint8_t actor;
     uint8_t kind;
-    uint8_t machine;
     uint8_t arg;
+    uint8_t actor;
+    uint8_t machine;
     uint32_t lo, hi;
 };
 
