@@ -136,4 +136,10 @@ static inline uint32_t window_shift(uint32_t bound, uint32_t ms)
     return bound > ms ? bound - ms : 0;
 }
 
+/* A bound plus ms, saturating at WINDOW_NEVER (a bound that never comes stays so). */
+static inline uint32_t window_add(uint32_t bound, uint32_t ms)
+{
+    return bound >= WINDOW_NEVER - ms ? WINDOW_NEVER : bound + ms;
+}
+
 #endif

@@ -67,6 +67,11 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "Linux 2021-04 series (dlpar_unisolate_drc)", "a failed removal UNISOLATEs the DRC as a hint" },
     [KNOB_GUEST_STEP] = { "guest.step", KNOB_MS_RANGE, NULL, "0-50ms",
         "latency of one guest sub-step", "delay window of one guest DLPAR sub-step" },
+    [KNOB_GUEST_LMB_OFFLINE] = { "guest.lmb-offline", KNOB_MS_RANGE, NULL, "0",
+        "dlpar_remove_lmb -> dlpar_offline_lmb -> device_offline (arch/powerpc/platforms/pseries/"
+        "hotplug-memory.c): offline_pages migrates the block's pages first",
+        "extra delay of the sub-step that offlines and removes one LMB, added to guest.step's "
+        "window (seconds under TCG or with busy memory)" },
     [KNOB_LIBVIRT_UNPLUG_TIMEOUT] = { "libvirt.unplug-timeout", KNOB_MS, NULL, "10s",
         "QEMU_UNPLUG_TIMEOUT_PPC64 / QEMU_UNPLUG_TIMEOUT (src/qemu/qemu_hotplug.c)",
         "how long libvirt waits for DEVICE_DELETED" },

@@ -222,6 +222,29 @@ static void test_guest_inputs(void **state)
     assert_true(fp_has(&fu.inputs, OBJ_GUEST_WQ_HEAD));
 }
 
+/* The worker's timed steps: none with guest.step from 0; an LMB offline's lo if that is not 0. */
+static void test_worker_min_lo(void **state)
+{
+    struct fix *f = *state;
+    struct actor_future fu;
+
+    fix_init(f, two_cores);
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    assert_int_equal(fu.min_lo, WINDOW_NEVER);
+    sim_free(&f->sim);
+    fix_init_extra(f, two_cores, "knob guest.lmb-offline=0-20s\n");
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    assert_int_equal(fu.min_lo, WINDOW_NEVER);
+    sim_free(&f->sim);
+    fix_init_extra(f, two_cores, "knob guest.lmb-offline=1-20s\n");
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    assert_int_equal(fu.min_lo, 1000);
+    sim_free(&f->sim);
+    fix_init_extra(f, two_cores, "knob guest.lmb-offline=1-20s\nknob guest.step=5-50ms\n");
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    assert_int_equal(fu.min_lo, 5);
+}
+
 /* Where the scripts play the guest, its actors have no future. */
 static void test_no_guest(void **state)
 {
@@ -265,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_script_line_under_way, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_device_del_waker, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_guest_inputs, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_worker_min_lo, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_no_guest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_object_names, fix_setup, fix_teardown),
     };

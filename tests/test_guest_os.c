@@ -531,6 +531,51 @@ static void test_lmb_remove(void **state)
 }
 
 /*
+ * guest.lmb-offline widens the sub-steps that offline a block (the first
+ * step of the removal runs into the first one), and only those: the releases
+ * after the last block, and the add before, keep guest.step's window.
+ */
+static void test_lmb_offline_window(void **state)
+{
+    struct fix *f = *state;
+    const struct actor *wk = &f->w.actors[ACTOR_GUEST_WORKER];
+
+    fix_init_extra(f, base_scn, "knob guest.lmb-offline=2-40s\n");
+    device_add(f, DIMM0);
+    take_irq(f, "MEMORY add count 2 index 0x80000004");
+    assert_int_equal(wk->lo, 0);
+    assert_int_equal(wk->hi, 50);              /* an add: no offline */
+    lmb_add_steps(f);
+    device_del(f, DIMM0);
+    take_irq(f, "MEMORY remove count 2 index 0x80000004");
+    assert_int_equal(wk->lo, 2000);            /* 0-50ms + 2-40s */
+    assert_int_equal(wk->hi, 40050);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000004\"}");
+    assert_int_equal(wk->lo, 2000);            /* the second block */
+    assert_int_equal(wk->hi, 40050);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000005\"}");
+    assert_int_equal(f->w.guest.lmbs, 0);
+    assert_int_equal(wk->lo, 0);               /* no block left: the releases */
+    assert_int_equal(wk->hi, 50);
+}
+
+/* By default (0) an offline is a sub-step like any other. */
+static void test_lmb_offline_default(void **state)
+{
+    struct fix *f = *state;
+    const struct actor *wk = &f->w.actors[ACTOR_GUEST_WORKER];
+
+    fix_init(f, base_scn);
+    lmbs_added(f);
+    device_del(f, DIMM0);
+    take_irq(f, "MEMORY remove count 2 index 0x80000004");
+    assert_int_equal(wk->lo, 0);
+    assert_int_equal(wk->hi, 50);
+}
+
+/*
  * The second block cannot be offlined: the removal stops, the first block is
  * re-added by dlpar_add_lmb, whose configure-connector on a DRC with the
  * unplug pending makes QEMU roll the DIMM unplug back (fe1831eff8).
@@ -670,6 +715,8 @@ int main(void)
         T(test_cpu_remove_unknown),
         T(test_lmb_add_indexed),
         T(test_lmb_remove),
+        T(test_lmb_offline_window),
+        T(test_lmb_offline_default),
         T(test_lmb_remove_refused),
         T(test_stale_buffer_duplicate),
         T(test_epow_only_logs),

@@ -207,6 +207,8 @@ static void guest_future_fixed(const struct sim *s, unsigned actor, struct actor
         both(&out->all, OBJ_GUEST_WQ_HEAD);
         if (lo)
             out->min_lo = lo;
+        else if (s->knobs.hi[KNOB_GUEST_LMB_OFFLINE] && s->knobs.lo[KNOB_GUEST_LMB_OFFLINE])
+            out->min_lo = s->knobs.lo[KNOB_GUEST_LMB_OFFLINE];   /* an LMB offline's lo */
     }
 }
 

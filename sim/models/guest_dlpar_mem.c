@@ -38,6 +38,32 @@ static int lowest(uint16_t bits)
     return bits ? __builtin_ctz(bits) : -1;
 }
 
+/*
+ * Whether the worker's next sub-step offlines an LMB (dlpar_remove_lmb:
+ * dlpar_offline_lmb, then remove_memory), the step guest.lmb-offline
+ * delays: a count-indexed removal in its block loop (pc 0 runs into it) or
+ * about to start as the next work item, with an assigned block left.
+ */
+bool dlpar_memory_offlines_next(const struct sim *s, const struct world *w)
+{
+    const struct guest_state *g = &w->guest;
+    const struct spapr_event_entry *e = &g->work[0];
+    const struct sim_machine *sm = &s->m[g->machine];
+    uint32_t index = g->op.index;
+    unsigned count = g->op.count, cursor = g->op.cursor;
+    int slot;
+
+    if (g->op.kind == DLPAR_NONE && g->nwork && e->hp_type == RTAS_LOG_V6_HP_TYPE_MEMORY &&
+        e->action == RTAS_LOG_V6_HP_ACTION_REMOVE && e->id_type == RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED)
+        index = e->index, count = e->count, cursor = 0;
+    else if (g->op.kind != DLPAR_MEM_REMOVE || g->op.pc > 1 || !by_ic(&g->op))
+        return false;
+    slot = sim_drc_by_index(s, g->machine, index) - sm->lmb_first;
+    if (slot < 0 || slot + count > sm->nlmb || cursor >= count)
+        return false;
+    return (g->lmbs >> (slot + cursor) & bits_below(count - cursor)) != 0;
+}
+
 /* dlpar_remove_lmb: offline the block and remove it; no RTAS. */
 static void remove_memory(struct dstep *d, int k)
 {

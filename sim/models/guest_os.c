@@ -108,8 +108,13 @@ void guest_pending(const struct sim *s, const struct world *w, struct pending *a
         return;
     if (mw->irq_latched)
         all[ACTOR_GUEST_IRQ] = window(STEP_GUEST_IRQ, 0, hi);
-    if (g->op.kind != DLPAR_NONE || g->nwork)
+    if (g->op.kind != DLPAR_NONE || g->nwork) {
         all[ACTOR_GUEST_WORKER] = window(STEP_GUEST_WORK, lo, hi);
+        if (s->knobs.hi[KNOB_GUEST_LMB_OFFLINE] && dlpar_memory_offlines_next(s, w))
+            all[ACTOR_GUEST_WORKER] = window(STEP_GUEST_WORK,   /* offline_pages first */
+                window_add(lo, s->knobs.lo[KNOB_GUEST_LMB_OFFLINE]),
+                window_add(hi, s->knobs.hi[KNOB_GUEST_LMB_OFFLINE]));
+    }
     if (mw->nr_events && !mw->irq_latched)
         all[ACTOR_GUEST_RTASD] = window(STEP_GUEST_EVENT_SCAN, 0, RTASD_PERIOD_MS);
 }

@@ -120,6 +120,18 @@ expect_run "libvirt.unplug-timeout=1ms: --por-check holds (each sub-step's windo
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds with the DIMM clients' symmetry too" 0 \
     '^states 2681 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check
 
+# --- guest.lmb-offline: a slow offline outlasts libvirt's wait, and the migration races it ------
+delmig=validate/del-before-migrate.scn
+expect_run "device_del then migrate: no race while an offline fits in libvirt's wait" 0 \
+    'under upstream: pass$' "$DRCSIM" explore "$delmig"
+expect_run "guest.lmb-offline=0-20s: the unplug ends mid-migration (drc-migration-mismatch)" 1 \
+    '^  drc-migration-mismatch: after switchover DRC 0x80000004 is LOGICAL_CONFIGURED with its device on dst but LOGICAL_UNUSABLE without a device on src$' \
+    "$DRCSIM" explore "$delmig" --knob guest.lmb-offline=0-20s
+expect_run "guest.lmb-offline=1-20s: --por-check holds, with the DIMM clients' symmetry" 0 \
+    '^states 1014 ' "$DRCSIM" explore "$dimms3" --knob guest.lmb-offline=1-20s --por-check
+expect_run "real-qemu-7.2: an offline may take up to 60 s under TCG, past libvirt's wait" 1 \
+    '^# knob guest.lmb-offline=0-60000ms$' "$DRCSIM" run validate/dimm-plug-unplug.scn --variant real-qemu-7.2
+
 # --- split, jobs, merge: the verdict of the whole search ---------------------------------
 split_run() {   # split_run DIR SCENARIO VARIANT: split in 4, run every job
     "$DRCSIM" explore "$2" --variant "$3" --split 4 --out "$1" >"$tmp/out" 2>&1 || return 1
