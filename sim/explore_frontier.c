@@ -36,7 +36,7 @@ static GPtrArray *expand_level(const struct dfs *proto, GPtrArray *level)
     const struct engine_model *m = proto->m;
     GPtrArray *next = g_ptr_array_new_with_free_func(explore_item_free);
     struct step steps[ENGINE_MAX_STEPS];
-    struct violation v[EXPLORE_MAX_FAMILIES];
+    struct violation v[EXPLORE_MAX_FAMILIES] = { 0 };   /* a checker fills only its families */
 
     for (guint i = 0; i < level->len; i++) {
         struct explore_item *it = g_ptr_array_index(level, i);
