@@ -222,27 +222,28 @@ static void test_guest_inputs(void **state)
     assert_true(fp_has(&fu.inputs, OBJ_GUEST_WQ_HEAD));
 }
 
+/* The worker's future with these knob lines: its smallest lo > 0 among its steps. */
+static uint32_t worker_min_lo(struct fix *f, const char *knobs)
+{
+    struct actor_future fu;
+
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    fix_init_extra(f, two_cores, knobs);
+    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    return fu.min_lo;
+}
+
 /* The worker's timed steps: none with guest.step from 0; an LMB offline's lo if that is not 0. */
 static void test_worker_min_lo(void **state)
 {
     struct fix *f = *state;
-    struct actor_future fu;
 
     fix_init(f, two_cores);
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
-    assert_int_equal(fu.min_lo, WINDOW_NEVER);
-    sim_free(&f->sim);
-    fix_init_extra(f, two_cores, "knob guest.lmb-offline=0-20s\n");
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
-    assert_int_equal(fu.min_lo, WINDOW_NEVER);
-    sim_free(&f->sim);
-    fix_init_extra(f, two_cores, "knob guest.lmb-offline=1-20s\n");
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
-    assert_int_equal(fu.min_lo, 1000);
-    sim_free(&f->sim);
-    fix_init_extra(f, two_cores, "knob guest.lmb-offline=1-20s\nknob guest.step=5-50ms\n");
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
-    assert_int_equal(fu.min_lo, 5);
+    assert_int_equal(worker_min_lo(f, ""), WINDOW_NEVER);
+    assert_int_equal(worker_min_lo(f, "knob guest.lmb-offline=0-20s\n"), WINDOW_NEVER);
+    assert_int_equal(worker_min_lo(f, "knob guest.lmb-offline=1-20s\n"), 1000);
+    assert_int_equal(worker_min_lo(f, "knob guest.lmb-offline=1-20s\nknob guest.step=5-50ms\n"), 5);
 }
 
 /* Where the scripts play the guest, its actors have no future. */
