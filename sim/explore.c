@@ -481,22 +481,35 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
 /* Depth first from start (already admitted, depth0 steps deep). */
 void dfs_run(struct dfs *d, const void *start)
 {
-    struct fstack stack = { 0 };
+    struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
     const void *stored;
 
     d->scratch = g_malloc(d->m->world_size);
-    memcpy(fstack_next(d, &stack)->world, start, d->m->world_size);
-    push_frame(d, &stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
-    while (stack.len) {
-        struct frame *fr = fstack_top(&stack);
+    stack->len = 0;
+    memcpy(fstack_next(d, stack)->world, start, d->m->world_size);
+    push_frame(d, stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
+    while (stack->len) {
+        struct frame *fr = fstack_top(stack);
         if (!fr->todo)
-            stack.len--;
-        else if (!dfs_expand(d, &stack))
+            stack->len--;
+        else if (!dfs_expand(d, stack))
             break;
     }
     d->st->truncated |= d->st->full;
     g_clear_pointer(&d->scratch, g_free);
-    fstack_free(&stack);
+    if (stack == &own)
+        fstack_free(&own);
+}
+
+struct fstack *dfs_frames_new(void)
+{
+    return g_new0(struct fstack, 1);
+}
+
+void dfs_frames_free(struct fstack *frames)
+{
+    fstack_free(frames);
+    g_free(frames);
 }
 
 /* Admit the initial world of a search (its depth is depth0). */

@@ -160,7 +160,12 @@ struct dfs {
     gint64 t0, last_tick;
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
     void *scratch;             /* a world: the representative of the one being admitted */
+    struct fstack *frames;     /* NULL, or frames kept from one dfs_run to the next */
 };
+/* Frames a thread keeps across its searches: no memory handed back to the kernel and
+ * faulted in again for each (with threads, each time a TLB shootdown on every core). */
+struct fstack *dfs_frames_new(void);
+void dfs_frames_free(struct fstack *frames);
 enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
                                   bool bitstate);
 bool dfs_admit_start(struct dfs *d, const void *start);

@@ -2,8 +2,9 @@
  * Exhaustive exploration on --jobs threads: a breadth-first prefix until
  * the frontier has a few dozen worlds per thread, then the threads take
  * frontier worlds one at a time and search each depth first, all sharing one
- * visited set striped over 64 spin-locked shards. Every world is admitted once,
- * so states, transitions and families do not depend on the thread count.
+ * visited set striped over 64 spin-locked shards, each thread in front of it a
+ * cache of the fingerprints it met last. Every world is admitted once, so
+ * states, transitions and families do not depend on the thread count.
  */
 #include <glib.h>
 #include <sched.h>
@@ -13,10 +14,29 @@
 #define SHARDS 64   /* a power of two */
 #define ITEMS_PER_JOB 24
 
+/* A shard on cache lines of its own: threads adding to two shards do not share a line. */
+struct shard {
+    _Alignas(64) int lock;   /* spinlock: held for one table probe */
+    struct visited v;
+};
+
 struct shared_set {
-    int lock[SHARDS];   /* spinlocks: held for one table probe */
-    struct visited v[SHARDS];
-    gint bitstate;
+    struct shard s[SHARDS];
+};
+
+/*
+ * A thread's view of the set: a direct-mapped cache of fingerprints it
+ * found or put in the shared set. A depth-first search meets most old worlds
+ * soon after it stored them: a hit answers without taking a shard's lock,
+ * whose cache line the other threads keep taking away. Fingerprint mode
+ * only: in lossless mode equal fingerprints need not be equal worlds.
+ */
+#define RECENT_BITS 14   /* 128 KiB a thread: beside its DFS frames in L2 */
+
+struct thread_set {
+    struct shared_set *shared;
+    bool use_recent;
+    uint64_t recent[1u << RECENT_BITS];   /* 0: empty (the shared set stores 0 as 1 too) */
 };
 
 struct pool {
@@ -50,13 +70,19 @@ static void shard_lock(int *lock)
 static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
                                       struct explore_stats *st, bool bitstate)
 {
-    struct shared_set *ss = set;
+    struct thread_set *ts = set;
+    struct shared_set *ss = ts->shared;
     unsigned k = (unsigned)(fp & (SHARDS - 1));   /* low bits: placement uses the high ones */
+    uint64_t *slot = &ts->recent[(fp >> 20) & ((1u << RECENT_BITS) - 1)], key = fp ? fp : 1;
     enum visited_result r;
 
-    shard_lock(&ss->lock[k]);
-    r = dfs_local_add(&ss->v[k], fp, w, st, bitstate);
-    __atomic_store_n(&ss->lock[k], 0, __ATOMIC_RELEASE);
+    if (ts->use_recent && *slot == key)
+        return VISITED_SEEN;
+    shard_lock(&ss->s[k].lock);
+    r = dfs_local_add(&ss->s[k].v, fp, w, st, bitstate);
+    __atomic_store_n(&ss->s[k].lock, 0, __ATOMIC_RELEASE);
+    if (r != VISITED_FULL && !st->bitstate)
+        *slot = key;
     return r;
 }
 
@@ -102,18 +128,24 @@ static gpointer worker(gpointer data)
 {
     struct pool *p = data;
     struct explore_stats *st = g_new0(struct explore_stats, 1);
+    struct thread_set *ts = g_new0(struct thread_set, 1);
+    struct fstack *frames = dfs_frames_new();
     gint i;
 
+    ts->shared = p->set;
+    ts->use_recent = !p->o->lossless;
     while ((i = g_atomic_int_add(&p->next, 1)) < (gint)p->items->len) {
         struct explore_item *it = g_ptr_array_index(p->items, i);
-        struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = p->set,
+        struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = ts,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
-                         .proviso_visited = true,
+                         .proviso_visited = true, .frames = frames,
                          .t0 = g_get_monotonic_time() };
         dfs_run(&d, it->world);
         if (st->full)
             break;
     }
+    g_free(ts);
+    dfs_frames_free(frames);
     return st;
 }
 
@@ -134,27 +166,30 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st)
 {
-    struct shared_set *set = g_new0(struct shared_set, 1);
+    struct shared_set *set = g_aligned_alloc0(1, sizeof(*set), 64);   /* its shards' alignment */
     struct pool p = { .m = m, .c = c, .o = o, .set = set };
     gint64 t0 = g_get_monotonic_time();
-    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = set, .add = shared_add };
+    struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: no cache */
+    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add };
 
     explore_stats_init(st);
     st->por = (uint8_t)o->por;
     for (unsigned k = 0; k < SHARDS; k++) {
-        visited_init_sized(&set->v[k], o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,
+        visited_init_sized(&set->s[k].v, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,
                            o->mem_bytes / SHARDS, m->world_size, 1024);
     }
+    ts0->shared = set;
     p.items = explore_frontier(&d0, initial, ITEMS_PER_JOB * o->jobs);
+    g_free(ts0);
     run_workers(&p, o->jobs, st);
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     for (unsigned k = 0; k < SHARDS; k++) {
-        st->visited_bytes += visited_bytes(&set->v[k]);
-        st->collision_probability += visited_collision_probability(&set->v[k]);
-        visited_free(&set->v[k]);
+        st->visited_bytes += visited_bytes(&set->s[k].v);
+        st->collision_probability += visited_collision_probability(&set->s[k].v);
+        visited_free(&set->s[k].v);
     }
     st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
     g_ptr_array_free(p.items, TRUE);
-    g_free(set);
+    g_aligned_free(set);
 }
