@@ -21,6 +21,19 @@ static size_t slot_bytes(const struct visited *v)
     return v->mode == VISITED_LOSSLESS ? sizeof(uint64_t) + sizeof(uint32_t) : sizeof(uint64_t);
 }
 
+/*
+ * A grown table, zeroed by writing rather than by calloc: a large calloc
+ * maps the zero page, which the rehash reads before a store copies it, and
+ * with threads each such copy flushes the TLB of every core.
+ */
+static uint64_t *new_slots(size_t cap)
+{
+    uint64_t *slots = g_new(uint64_t, cap);
+
+    memset(slots, 0, cap * sizeof(*slots));
+    return slots;
+}
+
 void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget, size_t world_size)
 {
     visited_init_sized(v, mode, budget, world_size, 1u << 16);
@@ -38,7 +51,7 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
     v->cap = MAX(16, cap);
     if (budget && v->cap * slot_bytes(v) > budget)
         v->cap = MAX(16, budget / slot_bytes(v));
-    v->slots = g_new0(uint64_t, v->cap);
+    v->slots = g_new0(uint64_t, v->cap);   /* first filled by probes that write */
     if (mode == VISITED_LOSSLESS)
         v->arena = g_malloc((v->arena_cap = 1024) * world_size + v->cap * sizeof(uint32_t));
 }
@@ -85,7 +98,7 @@ static bool grow(struct visited *v)
 
     if (v->budget && cap * slot_bytes(v) + acap * v->world_size > v->budget)
         return false;
-    v->slots = g_new0(uint64_t, cap);
+    v->slots = new_slots(cap);
     v->cap = cap;
     if (v->mode == VISITED_LOSSLESS) {
         v->arena = g_malloc(acap * v->world_size + cap * sizeof(uint32_t));
