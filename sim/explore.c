@@ -512,21 +512,29 @@ void dfs_frames_free(struct fstack *frames)
     g_free(frames);
 }
 
-/* Admit the initial world of a search (its depth is depth0). */
-bool dfs_admit_start(struct dfs *d, const void *start)
+bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen)
 {
     struct fstack none = { 0 };
     struct step st[ENGINE_MAX_STEPS];
     struct probe probe = { .st = st };
     void *own = d->scratch;
+    enum admitted a;
     uint64_t fp;
-    bool expand;
 
     d->scratch = g_malloc(d->m->world_size);
-    expand = admit(d, start, &fp, &none, &probe) == ADMIT_EXPAND;
+    a = admit(d, start, &fp, &none, &probe);
     g_free(d->scratch);
     d->scratch = own;
-    return expand;
+    *seen = a == ADMIT_OLD;
+    return a == ADMIT_EXPAND;
+}
+
+/* Admit the initial world of a search (its depth is depth0). */
+bool dfs_admit_start(struct dfs *d, const void *start)
+{
+    bool seen;
+
+    return dfs_admit_seen(d, start, &seen);
 }
 
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,

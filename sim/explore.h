@@ -169,6 +169,8 @@ void dfs_frames_free(struct fstack *frames);
 enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
                                   bool bitstate);
 bool dfs_admit_start(struct dfs *d, const void *start);
+/* The same; *seen when the world was visited before. */
+bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen);
 void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
                      const struct schedule *sched);
 void dfs_run(struct dfs *d, const void *start);
