@@ -63,8 +63,9 @@ pc4=scenarios/scaling/parallel-cores-4.scn
 pc5=scenarios/scaling/parallel-cores-5.scn
 expect_run "parallel-cores-4 --por none --symmetry off: 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --por none --symmetry off
 expect_run "--jobs 2 --por none: the same 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --jobs 2 --por none --symmetry off
-expect_run "--jobs 2 with dpor and the symmetry: the prefix is reduced too, the 613 states of one job" 0 \
-    '^states 613 ' "$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --jobs 2
+# (one job: 613; an unreduced prefix made it 1,433; the threads' order may add a few)
+expect_run "--jobs 2 with dpor and the symmetry: the prefix is reduced too, about the states of one job" 0 \
+    '^states 6[0-9][0-9] ' "$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --jobs 2
 expect_run "--por sleep: the same 14601 states, fewer transitions" 0 '^states 14601  transitions 14904 ' "$DRCSIM" explore "$pc4" --por sleep --symmetry off
 expect_run "--por dpor --symmetry off: 6017 states" 0 '^states 6017  transitions 6200 ' "$DRCSIM" explore "$pc4" --symmetry off
 expect_run "--por dpor says how much it reduced" 0 '^reduction dpor: 5344 states expanded through a smaller persistent set, 0 expanded fully' "$DRCSIM" explore "$pc4" --symmetry off
