@@ -8,7 +8,8 @@ timeouts, guest CPU offlining, a migration and unplugs on its destination, a
 reset); one in three has two or three clients running the same random script,
 each on its own core (every other such scenario: each on its own DIMM),
 beside a script that may wait for all of them, migrate, reset or offline a
-CPU. Each is explored with --por none --symmetry off, then
+CPU. One in four also has a slow LMB offline (guest.lmb-offline, untimed
+or timed). Each is explored with --por none --symmetry off, then
 --por sleep and dpor with the symmetry and dpor without it (all three with
 --por-check). The verdict and the quiescent end states must agree. Prints
 one line per failure and "N passed, M failed"; exits 1 on a failure.
@@ -140,8 +141,13 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(count):
             path = os.path.join(tmp, f"fuzz-{n}.scn")
+            text = symmetric(rng, n) if n % 3 == 2 else scenario(rng, n)
+            slow = random.Random(seed * 104729 + n)   # apart from rng: scenarios stay as they were
+            if slow.random() < 0.25:
+                text = text.replace("incoming=defer\n", "incoming=defer\nknob guest.lmb-offline="
+                                    + slow.choice(["0-20s", "1-20s"]) + "\n", 1)
             with open(path, "w") as f:
-                f.write(symmetric(rng, n) if n % 3 == 2 else scenario(rng, n))
+                f.write(text)
             variant = random.Random(seed * 7919 + n).choice(variants)   # scenarios stay as they were
             rc, base, out = explore(path, "none:off", os.path.join(tmp, "none.end"), variant)
             if rc == 2:          # the scenario itself is refused: not a reduction matter
