@@ -212,7 +212,7 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .actors = ACTOR_COUNT, .footprint = sim_footprint, .future = sim_future,
         .changed = sim_changed,
     };
-    s->model.live_actors = s->live;
+    s->model.live_actors = s->may_step;   /* the timers only with a timeout */
     footprint_init(s);
     symmetry_init(s);
     if (s->sym.n >= 2) {
