@@ -66,12 +66,13 @@ static inline bool fp_has(const struct fp_set *a, unsigned bit)
 /*
  * An actor's footprint from now on, and what decides its next step. Its
  * steps split at a gate: `all` is what it may do before it passes the gate,
- * `far` what it may do after; only a write to a `gate` object opens it (a
- * script blocked at a wait whose condition does not hold yet).
+ * `far` what it may do at all, before or after (so far covers all); only a
+ * write to a `gate` object opens it (a script blocked at a wait whose
+ * condition does not hold yet).
  */
 struct actor_future {
     struct footprint all;      /* every step it may take before the gate */
-    struct footprint far;      /* and after it (empty: no gate) */
+    struct footprint far;      /* every step, before or after it: far covers all */
     struct fp_set gate;        /* objects whose change may open the gate */
     struct fp_set inputs;      /* objects its pending step is computed from */
     uint32_t min_lo;           /* smallest lo > 0 of its steps before the gate, or WINDOW_NEVER */

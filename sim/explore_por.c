@@ -28,7 +28,7 @@ struct por_view {
     unsigned nactors;
     uint64_t active;                   /* actors with a future or a step */
     uint64_t own_gate;                 /* actors whose steps before the gate may open it */
-    struct actor_future fut[POR_MAX_ACTORS]; /* far widened to all | far: every step */
+    struct actor_future fut[POR_MAX_ACTORS]; /* far: every step (engine.h) */
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
     uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
     struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
@@ -174,11 +174,8 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         uint64_t any = 0;
         m->future(m->ctx, w, a, f);
 #pragma GCC unroll 8
-        for (int k = 0; k < FP_WORDS; k++) {
-            f->far.rd.w[k] |= f->all.rd.w[k];
-            f->far.wr.w[k] |= f->all.wr.w[k];
+        for (int k = 0; k < FP_WORDS; k++)
             any |= f->far.rd.w[k] | f->far.wr.w[k] | f->inputs.w[k];
-        }
         if (any || v->fireable[a] >= 0 || v->pending_lo[a])
             active |= 1ull << a;
         if (fp_meets(&f->all.wr, &f->gate))

@@ -93,6 +93,7 @@ static void toy_future(const void *ctx, const void *world, unsigned actor,
     }
     if (c->timeout_lo && actor == TOY_ACTORS - 1)
         out->min_lo = c->timeout_lo;
+    out->far = out->all;   /* no gate: far covers all (engine.h) */
 }
 
 static struct engine_model toy_model(const struct toy_cfg *c)

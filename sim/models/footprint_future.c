@@ -63,6 +63,13 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
     return a < b ? a : b;
 }
 
+/* far covers all (engine.h): made so once for the tables, not in every state's view. */
+static void far_covers_all(struct actor_future *f)
+{
+    fp_union(&f->far.rd, &f->all.rd);
+    fp_union(&f->far.wr, &f->all.wr);
+}
+
 /*
  * For each line of script i, from the last: the next wait that may block,
  * the steps before it, and the script's whole future at the line in phase 0
@@ -96,6 +103,7 @@ void footprint_script_tables(struct sim *s, int i)
         }
         script_inputs(s, i, at, &f->inputs);
         fp_union(&f->all.rd, &f->inputs);
+        far_covers_all(f);
     }
 }
 
@@ -141,6 +149,7 @@ static void script_future_walk(const struct sim *s, const struct world *w, int i
         cur = nw + 1;
     }
     fp_union(&out->all.rd, &out->inputs);
+    far_covers_all(out);
 }
 
 /* Mostly a line not under way whose next wait does not hold: a table entry. */
@@ -286,6 +295,13 @@ void footprint_fixed_futures(struct sim *s)
         memset(&s->irq_step[m], 0, sizeof(s->irq_step[m]));
         guest_irq(m, &s->irq_step[m]);
     }
+    for (unsigned a = 0; a < ACTOR_COUNT; a++)
+        far_covers_all(&s->fixed_future[a]);
+    for (int m = 0; m <= MAX_MACHINES; m++) {
+        far_covers_all(&s->restart_future[m]);
+        for (unsigned a = 0; m < MAX_MACHINES && a <= ACTOR_GUEST_RTASD - ACTOR_GUEST_BOOT; a++)
+            far_covers_all(&s->guest_future[a][m]);
+    }
 }
 
 /*
@@ -340,6 +356,7 @@ static void guest_future(const struct sim *s, const struct world *w, unsigned ac
         return;
     fp_add(&out->inputs, more);
     fp_add(&out->all.rd, more);
+    fp_add(&out->far.rd, more);
 }
 
 void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out)
