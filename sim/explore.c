@@ -159,7 +159,9 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
 /*
  * One DFS frame: a world, its fireable steps, and which of them are still to
  * try (all, or a persistent set under --por dpor, less the sleeping actors).
- * next - 1 is the step last taken: the choice recorded in a path.
+ * next - 1 is the step last taken: the choice recorded in a path. The world
+ * is in the frame's room, or in its parent's, which it took over when it was
+ * the parent's last step (take_over).
  */
 struct frame {
     struct step steps[ENGINE_MAX_STEPS];   /* the fireable, then the others pending */
@@ -168,7 +170,8 @@ struct frame {
     uint64_t sleep;            /* bit per actor: --por sleep */
     uint64_t fp;               /* the world's fingerprint (the cycle proviso) */
     bool reduced;
-    _Alignas(16) unsigned char world[];   /* the world's structs need their alignment */
+    unsigned char *world;
+    _Alignas(16) unsigned char room[];   /* the world's structs need their alignment */
 };
 
 /*
@@ -432,23 +435,39 @@ fail:
     return false;
 }
 
+/*
+ * Step k is the frame's last and nothing reads its world again: not the cycle
+ * proviso (only a reduced frame reopens), not --por sleep (the child's sleep
+ * set) nor --por-check (the diamonds). The child is fired in the frame's
+ * world itself, with no copy.
+ */
+static bool take_over(const struct dfs *d, const struct frame *fr)
+{
+    return !fr->todo && !fr->reduced && d->o->por != POR_SLEEP && !d->o->por_check;
+}
+
 /* One expansion of the top frame; false when the search must stop. */
 static bool dfs_expand(struct dfs *d, struct fstack *stack)
 {
     struct frame *fr = fstack_top(stack), *next = fstack_next(d, stack);
     struct probe probe = { .st = next->steps };
-    void *child = next->world;
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
     unsigned k = (unsigned)__builtin_ctzll(fr->todo);
     enum admitted a;
     uint32_t fams;
     uint64_t fp;
+    void *child;
 
     fr->todo &= ~(1ull << k);
     fr->tried |= 1ull << k;
     fr->next = k + 1;
-    memcpy(child, fr->world, m->world_size);
+    if (take_over(d, fr)) {
+        child = next->world = fr->world;
+    } else {
+        child = next->world = next->room;
+        memcpy(child, fr->world, m->world_size);
+    }
     engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
     d->st->transitions++;
     tick(d, d->depth0 + stack->len, stack->len);
@@ -486,6 +505,7 @@ void dfs_run(struct dfs *d, const void *start)
 
     d->scratch = g_malloc(d->m->world_size);
     stack->len = 0;
+    fstack_next(d, stack)->world = fstack_next(d, stack)->room;
     memcpy(fstack_next(d, stack)->world, start, d->m->world_size);
     push_frame(d, stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
     while (stack->len) {
