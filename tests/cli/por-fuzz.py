@@ -11,8 +11,12 @@ beside a script that may wait for all of them, migrate, reset or offline a
 CPU. One in four also has a slow LMB offline (guest.lmb-offline, untimed
 or timed). Each is explored with --por none --symmetry off, then
 --por sleep and dpor with the symmetry and dpor without it (all three with
---por-check). The verdict and the quiescent end states must agree. Prints
-one line per failure and "N passed, M failed"; exits 1 on a failure.
+--por-check). The verdict and the quiescent end states must agree; where the
+unreduced search hit one of the model's queue bounds (MAX_GUEST_WORK,
+MAX_EVENTS: "model bound"), only the verdict, since the reduction treats the
+queues as unbounded and an order it leaves out may be the one that stays
+within the bound. Prints one line per failure and "N passed, M failed";
+exits 1 on a failure.
 Usage: por-fuzz.py [N] [SEED].
 """
 import os
@@ -137,7 +141,7 @@ def main():
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     rng = random.Random(seed)
     variants = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "variants")) if f.endswith(".var"))
-    passed = failed = skipped = symmetric_runs = 0
+    passed = failed = skipped = symmetric_runs = bounded = 0
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(count):
             path = os.path.join(tmp, f"fuzz-{n}.scn")
@@ -158,11 +162,13 @@ def main():
                 print(f"FAIL - seed {seed} scenario {n} {variant} none: no verdict (exit {rc})")
                 print("       " + out.strip().replace("\n", "\n       "))
                 continue
+            at_bound = "model bound" in out
+            bounded += at_bound
             for mode in ("sleep:on", "dpor:on", "dpor:off"):
                 end = os.path.join(tmp, mode.replace(":", "-") + ".end")
                 rc2, got, out2 = explore(path, mode, end, variant)
-                same_end = open(os.path.join(tmp, "none.end")).read() == open(end).read() \
-                    if os.path.exists(end) else False
+                same_end = at_bound or (open(os.path.join(tmp, "none.end")).read() == open(end).read()
+                                        if os.path.exists(end) else False)
                 if rc2 > 1 or got != base or not same_end:
                     failed += 1
                     print(f"FAIL - seed {seed} scenario {n} {variant} {mode}: exit {rc2}, {got} vs {base}"
@@ -173,7 +179,8 @@ def main():
                     passed += 1
                     symmetric_runs += "\nsymmetry on:" in "\n" + out2
     print(f"{passed} passed, {failed} failed ({skipped} scenarios refused, "
-          f"{symmetric_runs} runs with interchangeable clients)")
+          f"{symmetric_runs} runs with interchangeable clients, "
+          f"{bounded} scenarios at a model bound: verdicts only)")
     return 1 if failed else 0
 
 
