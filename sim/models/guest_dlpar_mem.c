@@ -8,12 +8,18 @@
 #include "guest_dlpar.h"
 #include "spapr.h"
 
-int lmb_of(struct dstep *d, uint32_t idx)
+/* The LMB (slot offset) of DRC index idx on machine m, or -1 when it is no LMB's. */
+static int lmb_at(const struct sim *s, int m, uint32_t idx)
 {
-    const struct sim_machine *sm = &d->c->s->m[machine_of(d)];
-    int slot = sim_drc_by_index(d->c->s, machine_of(d), idx);
+    const struct sim_machine *sm = &s->m[m];
+    int slot = sim_drc_by_index(s, m, idx);
 
     return slot >= sm->lmb_first && slot < sm->lmb_first + sm->nlmb ? slot - sm->lmb_first : -1;
+}
+
+int lmb_of(struct dstep *d, uint32_t idx)
+{
+    return lmb_at(d->c->s, machine_of(d), idx);
 }
 
 uint64_t lmb_addr(struct dstep *d, int k)
@@ -48,20 +54,19 @@ bool dlpar_memory_offlines_next(const struct sim *s, const struct world *w)
 {
     const struct guest_state *g = &w->guest;
     const struct spapr_event_entry *e = &g->work[0];
-    const struct sim_machine *sm = &s->m[g->machine];
     uint32_t index = g->op.index;
     unsigned count = g->op.count, cursor = g->op.cursor;
-    int slot;
+    int start;
 
     if (g->op.kind == DLPAR_NONE && g->nwork && e->hp_type == RTAS_LOG_V6_HP_TYPE_MEMORY &&
         e->action == RTAS_LOG_V6_HP_ACTION_REMOVE && e->id_type == RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED)
         index = e->index, count = e->count, cursor = 0;
     else if (g->op.kind != DLPAR_MEM_REMOVE || g->op.pc > 1 || !by_ic(&g->op))
         return false;
-    slot = sim_drc_by_index(s, g->machine, index) - sm->lmb_first;
-    if (slot < 0 || slot + count > sm->nlmb || cursor >= count)
+    start = lmb_at(s, g->machine, index);
+    if (start < 0 || start + count > s->m[g->machine].nlmb || cursor >= count)
         return false;
-    return (g->lmbs >> (slot + cursor) & bits_below(count - cursor)) != 0;
+    return (g->lmbs >> (start + cursor) & bits_below(count - cursor)) != 0;
 }
 
 /* dlpar_remove_lmb: offline the block and remove it; no RTAS. */
