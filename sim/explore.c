@@ -501,12 +501,14 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
 void dfs_run(struct dfs *d, const void *start)
 {
     struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
+    struct frame *first;
     const void *stored;
 
     d->scratch = g_malloc(d->m->world_size);
     stack->len = 0;
-    fstack_next(d, stack)->world = fstack_next(d, stack)->room;
-    memcpy(fstack_next(d, stack)->world, start, d->m->world_size);
+    first = fstack_next(d, stack);
+    first->world = first->room;
+    memcpy(first->world, start, d->m->world_size);
     push_frame(d, stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
     while (stack->len) {
         struct frame *fr = fstack_top(stack);

@@ -76,7 +76,7 @@ static GPtrArray *expand_level(const struct dfs *proto, GPtrArray *level)
         uint64_t all = bits_below(n), todo = all, done = 0;
         if (proto->o->por == POR_DPOR)
             todo = por_persistent(m, it->world, steps, n, nall);
-        for (; todo & ~done; ) {
+        while (todo & ~done) {
             unsigned k = (unsigned)__builtin_ctzll(todo & ~done);
             done |= 1ull << k;
             if (expand_step(proto, it, &steps[k], k, next))

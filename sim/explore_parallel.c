@@ -81,7 +81,7 @@ static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
     shard_lock(&ss->s[k].lock);
     r = dfs_local_add(&ss->s[k].v, fp, w, st, bitstate);
     __atomic_store_n(&ss->s[k].lock, 0, __ATOMIC_RELEASE);
-    if (r != VISITED_FULL && !st->bitstate)
+    if (ts->use_recent && r != VISITED_FULL && !st->bitstate)
         *slot = key;
     return r;
 }
