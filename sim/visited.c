@@ -51,7 +51,7 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
     v->cap = MAX(16, cap);
     if (budget && v->cap * slot_bytes(v) > budget)
         v->cap = MAX(16, budget / slot_bytes(v));
-    v->slots = g_new0(uint64_t, v->cap);   /* first filled by probes that write */
+    v->slots = g_new0(uint64_t, v->cap);   /* calloc: a search of a few states clears no 512 KiB */
     if (mode == VISITED_LOSSLESS)
         v->arena = g_malloc((v->arena_cap = 1024) * world_size + v->cap * sizeof(uint32_t));
 }
