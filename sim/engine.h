@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "fingerprint.h"
 #include "world.h"
 
 #define ENGINE_MAX_STEPS 64 /* pending steps at one point, all actors together */
@@ -80,6 +81,9 @@ struct actor_future {
 
 struct engine_model {
     size_t world_size;
+    /* Optional (n = 0: hash the whole world): the 32-byte blocks of a world that may
+     * be nonzero (world_size a multiple of 32); the rest are zero in every world */
+    struct fingerprint_plan hash;
     const void *ctx;
     /* every pending step of every actor, with its window; returns the count */
     unsigned (*enabled)(const void *ctx, const void *world, struct step *out, unsigned max);

@@ -408,6 +408,10 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
             goto fail;
         }
     }
+    if (!world_outside_blocks_zero(m, child)) {
+        d->st->por_error_object = -3;
+        goto fail;
+    }
     if (!d->o->no_symmetry && !sym_check(m, d->c, fr->world, &fr->steps[k], child)) {
         d->st->por_error_object = -2;
         goto fail;

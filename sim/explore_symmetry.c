@@ -23,7 +23,22 @@ uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scr
     if (on && m->sym_order && m->sym_order(m->ctx, w, perm) &&
         m->sym_apply(m->ctx, perm, w, scratch))
         *stored = scratch;
-    return fingerprint(*stored, m->world_size);
+    return world_fingerprint(m, *stored);
+}
+
+uint64_t world_fingerprint(const struct engine_model *m, const void *w)
+{
+    return m->hash.n ? fingerprint_blocks(w, &m->hash) : fingerprint(w, m->world_size);
+}
+
+bool world_outside_blocks_zero(const struct engine_model *m, const void *w)
+{
+    const unsigned char *p = w;
+
+    for (size_t i = 0; m->hash.n && i < m->world_size; i++)
+        if (p[i] && !(m->hash.blocks >> (i / FINGERPRINT_BLOCK) & 1))
+            return false;
+    return true;
 }
 
 /* The step of st[] equal to want (actor, kind, arg and window), or -1. */

@@ -4,10 +4,12 @@
  * initial world, scenario-name lookups, and the engine vtable that hands
  * each step to the actor that owns it.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib.h>
 #include "drc_fdt.h"
+#include "fingerprint.h"
 #include "footprint.h"
 #include "guest_os.h"
 #include "libvirt.h"
@@ -188,6 +190,45 @@ static void list_live_actors(struct sim *s)
     }
 }
 
+/* The bytes [off, off + len) of a world may be nonzero: their blocks are hashed. */
+static void hash_range(uint64_t *blocks, size_t off, size_t len)
+{
+    for (size_t b = off / FINGERPRINT_BLOCK; b * FINGERPRINT_BLOCK < off + len; b++)
+        *blocks |= 1ull << b;
+}
+
+/*
+ * The blocks of the world this scenario can write: its actors, machines (the
+ * DRCs and devices it has), scripts, and the guest, stream and libvirt. The
+ * rest stay zero (--por-check checks it), so the fingerprint leaves them out.
+ */
+static void list_hashed_blocks(struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+    uint64_t blocks = 0;
+
+    _Static_assert(sizeof(struct world) % FINGERPRINT_BLOCK == 0, "pad struct world to a block");
+    _Static_assert(sizeof(struct world) <= FINGERPRINT_BLOCK * FINGERPRINT_MAX_BLOCKS,
+                   "a block of the world is a bit of the plan");
+    for (unsigned a = 0; a < ACTOR_COUNT; a++)
+        if (s->may_step >> a & 1)   /* the others stay idle (sim_normalize) */
+            hash_range(&blocks, offsetof(struct world, actors[a]), sizeof(struct actor));
+    for (int m = 0; m < scn->nmachines; m++) {
+        size_t at = offsetof(struct world, machines[m]);
+        hash_range(&blocks, at, offsetof(struct spapr_machine, devices));   /* header, events */
+        hash_range(&blocks, at + offsetof(struct spapr_machine, devices),
+                   scn->ndevices * sizeof(struct spapr_device));
+        hash_range(&blocks, at + offsetof(struct spapr_machine, drcs),
+                   s->m[m].ndrcs * sizeof(struct spapr_drc));
+    }
+    hash_range(&blocks, offsetof(struct world, guest), sizeof(struct guest_state));
+    hash_range(&blocks, offsetof(struct world, migration), sizeof(struct migration_state));
+    hash_range(&blocks, offsetof(struct world, libvirt), sizeof(struct libvirt_state));
+    hash_range(&blocks, offsetof(struct world, scripts), scn->nscripts * sizeof(struct script_state));
+    hash_range(&blocks, offsetof(struct world, failure), sizeof(struct script_failure));
+    fingerprint_plan_init(&s->model.hash, blocks);
+}
+
 bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *ks,
               const char *variant, char *err, unsigned errlen)
 {
@@ -213,6 +254,7 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .changed = sim_changed,
     };
     s->model.live_actors = s->may_step;   /* the timers only with a timeout */
+    list_hashed_blocks(s);
     footprint_init(s);
     symmetry_init(s);
     if (s->sym.n >= 2) {

@@ -92,7 +92,7 @@ static bool advance(struct search *se, const struct vframe *fr, const struct ste
     return ok;
 }
 
-static uint64_t fingerprint(const struct vframe *f)
+static uint64_t vframe_fingerprint(const struct vframe *f)
 {
     return XXH3_64bits(&f->w, sizeof(f->w)) ^ XXH3_64bits(f->pos, sizeof(f->pos)) * 31;
 }
@@ -112,7 +112,7 @@ static bool search(struct search *se, GPtrArray *stack)
         }
         child = g_new(struct vframe, 1);
         if (!advance(se, fr, &fr->steps[fr->next++], child) ||
-            !visited_insert(&se->vis, fingerprint(child))) {
+            !visited_insert(&se->vis, vframe_fingerprint(child))) {
             g_free(child);
             continue;
         }

@@ -253,6 +253,7 @@ struct world {
     struct libvirt_state libvirt;
     struct script_state scripts[MAX_SCRIPTS];
     struct script_failure failure;
+    uint8_t pad_to_block[8];  /* whole 32-byte blocks for the fingerprint (sim.c) */
 };
 
 /*

@@ -638,6 +638,73 @@ static void test_fingerprint_avx2_agrees(void **state)
         assert_int_equal(fingerprint_avx2(buf, len), XXH3_64bits(buf, len));
 }
 
+/* fingerprint_blocks as fingerprint.h defines it, lane by lane. */
+static uint64_t blocks_reference(const uint8_t *data, uint64_t blocks)
+{
+    uint64_t acc[4] = { 0 };
+
+    for (unsigned b = 0; b < FINGERPRINT_MAX_BLOCKS; b++)
+        for (unsigned i = 0; (blocks >> b & 1) && i < 4; i++) {
+            uint64_t d, pair, k, x;
+            memcpy(&d, data + b * FINGERPRINT_BLOCK + 8 * i, 8);
+            memcpy(&pair, data + b * FINGERPRINT_BLOCK + 8 * (i ^ 1), 8);
+            memcpy(&k, fingerprint_block_keys + b * FINGERPRINT_BLOCK + 8 * i, 8);
+            x = d ^ k;
+            acc[i] += pair + (x & 0xFFFFFFFFu) * (x >> 32);
+        }
+    return fingerprint_blocks_fold(acc, blocks);
+}
+
+/* Every build gives the reference value, for plans of every length. */
+static void test_fingerprint_blocks_builds_agree(void **state)
+{
+    static uint8_t buf[FINGERPRINT_BLOCK * FINGERPRINT_MAX_BLOCKS];
+    struct fingerprint_plan p;
+    uint64_t blocks = 0x9e3779b97f4a7c15ull;
+    bool avx2 = false;
+
+    (void)state;
+#if defined(__x86_64__) && defined(__GNUC__)
+    avx2 = __builtin_cpu_supports("avx2");
+#endif
+    fill_bytes(buf, sizeof(buf));
+    for (unsigned t = 0; t < 200; t++) {
+        blocks ^= blocks << 13, blocks ^= blocks >> 7, blocks ^= blocks << 17;
+        fingerprint_plan_init(&p, t < 64 ? bits_below(t + 1) & ~bits_below(t / 2) : blocks);
+        assert_int_equal(p.n, __builtin_popcountll(p.blocks));
+        assert_int_equal(fingerprint_blocks_scalar(buf, &p), blocks_reference(buf, p.blocks));
+        assert_int_equal(fingerprint_blocks(buf, &p), blocks_reference(buf, p.blocks));
+        if (avx2)
+            assert_int_equal(fingerprint_blocks_avx2(buf, &p), blocks_reference(buf, p.blocks));
+    }
+}
+
+/* Bytes outside the plan do not count; a byte inside, or a block moved, does. */
+static void test_fingerprint_blocks_what_counts(void **state)
+{
+    static uint8_t buf[FINGERPRINT_BLOCK * 8];
+    struct fingerprint_plan p;
+    uint64_t h;
+
+    (void)state;
+    fill_bytes(buf, sizeof(buf));
+    fingerprint_plan_init(&p, 0x2d);   /* blocks 0, 2, 3, 5 */
+    assert_int_equal(p.n, 4);
+    assert_int_equal(p.off[0], 0);
+    assert_int_equal(p.off[3], 5 * FINGERPRINT_BLOCK);
+    h = fingerprint_blocks(buf, &p);
+    buf[FINGERPRINT_BLOCK + 7] ^= 1;           /* block 1: left out */
+    buf[4 * FINGERPRINT_BLOCK + 31] ^= 0x80;   /* block 4: left out */
+    assert_int_equal(fingerprint_blocks(buf, &p), h);
+    buf[5 * FINGERPRINT_BLOCK + 31] ^= 0x80;   /* block 5: in */
+    assert_int_not_equal(fingerprint_blocks(buf, &p), h);
+    memset(buf + 3 * FINGERPRINT_BLOCK, 0, FINGERPRINT_BLOCK);   /* block 2 full, 3 zero */
+    h = fingerprint_blocks(buf, &p);
+    memcpy(buf + 3 * FINGERPRINT_BLOCK, buf + 2 * FINGERPRINT_BLOCK, FINGERPRINT_BLOCK);
+    memset(buf + 2 * FINGERPRINT_BLOCK, 0, FINGERPRINT_BLOCK);   /* moved into block 3 */
+    assert_int_not_equal(fingerprint_blocks(buf, &p), h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +729,8 @@ int main(void)
         cmocka_unit_test(test_visited_collision_estimate),
         cmocka_unit_test(test_fingerprint_is_xxh3),
         cmocka_unit_test(test_fingerprint_avx2_agrees),
+        cmocka_unit_test(test_fingerprint_blocks_builds_agree),
+        cmocka_unit_test(test_fingerprint_blocks_what_counts),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -257,6 +257,45 @@ static void test_sleep_same_states_fewer_transitions(void **state)
     g_array_free(sleep.ends, TRUE);
 }
 
+/* --por-check's view of a toy step: which counters and whether the shared object changed. */
+static void toy_changed(const void *ctx, const void *before, const void *after, struct fp_set *out)
+{
+    const struct toy *b = before, *a = after;
+
+    (void)ctx;
+    memset(out, 0, sizeof(*out));
+    for (unsigned i = 0; i < TOY_ACTORS; i++)
+        if (a->cnt[i] != b->cnt[i])
+            fp_add(out, i);
+    if (a->shared != b->shared)
+        fp_add(out, OBJ_SHARED);
+}
+
+/* --por-check: a step that writes a byte the fingerprint plan leaves out stops the search. */
+static void test_por_check_bytes_outside_the_plan(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    _Alignas(16) uint8_t start[2 * FINGERPRINT_BLOCK] = { 0 };   /* the toy, then a zero block */
+    struct explore_opts o = { .por = POR_DPOR, .por_check = true };
+    struct explore_stats st;
+
+    (void)state;
+    m.world_size = sizeof(start);
+    m.changed = toy_changed;
+    fingerprint_plan_init(&m.hash, 0x1);   /* the block the counters are in: sound */
+    explore_exhaustive(&m, &quiet, start, &o, &st);
+    assert_false(st.por_error);
+    assert_int_equal(st.states, 10);
+    explore_stats_free(&st);
+    fingerprint_plan_init(&m.hash, 0x2);   /* only the zero block: the first step writes outside */
+    explore_exhaustive(&m, &quiet, start, &o, &st);
+    assert_true(st.por_error);
+    assert_int_equal(st.por_error_object, -3);
+    assert_int_equal(st.states, 1);
+    explore_stats_free(&st);
+}
+
 static void test_mode_names(void **state)
 {
     enum por_mode m = POR_NONE;
@@ -279,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_dpor_fewer_states_same_end),
         cmocka_unit_test(test_dpor_keeps_shared_orders),
         cmocka_unit_test(test_sleep_same_states_fewer_transitions),
+        cmocka_unit_test(test_por_check_bytes_outside_the_plan),
         cmocka_unit_test(test_mode_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
