@@ -9,7 +9,9 @@
 #include <string.h>
 #include "visited.h"
 
-#define MAX_LOAD 0.8
+/* The table grows when one more fingerprint would fill more than 4/5 of it. */
+#define MAX_LOAD_NUM 4
+#define MAX_LOAD_DEN 5
 
 static size_t place(uint64_t fp, size_t cap)
 {
@@ -162,7 +164,7 @@ enum visited_result visited_add(struct visited *v, uint64_t fp, const void *worl
     i = probe(v, fp, world, &found);
     if (found)
         return VISITED_SEEN;
-    if ((double)(v->count + 1) > MAX_LOAD * (double)v->cap) {
+    if ((v->count + 1) * MAX_LOAD_DEN > v->cap * MAX_LOAD_NUM) {
         if (!grow(v))
             return VISITED_FULL;
         i = probe(v, fp, world, &found);
