@@ -168,8 +168,9 @@ static bool start_machines(struct sim *s, char *err, unsigned errlen)
 }
 
 /*
- * The others never have a step: they are left out of the per-step loops.
- * Of the live ones, the CPU unplug timers step only with a timeout set
+ * The actors this scenario has: its scripts, the guest's, migration,
+ * libvirt, and its machines' CPU unplug timers. The others never have a
+ * step. Of the live ones, the timers step only with a timeout set
  * (spapr_unplug_timer_pending).
  */
 static void list_live_actors(struct sim *s)
@@ -181,13 +182,6 @@ static void list_live_actors(struct sim *s)
     s->may_step = s->live;
     if (!knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
         s->may_step &= ~(bits_below(ACTOR_QEMU_TIMER0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_TIMER0));
-    for (unsigned a = 0; a < ACTOR_COUNT; a++) {
-        if (!(s->may_step >> a & 1))
-            continue;
-        if (!s->nstep_runs || s->step_runs[s->nstep_runs - 1].end != a)
-            s->step_runs[s->nstep_runs++].first = (uint8_t)a;
-        s->step_runs[s->nstep_runs - 1].end = (uint8_t)(a + 1);
-    }
 }
 
 /* The bytes [off, off + len) of a world may be nonzero: their blocks are hashed. */
@@ -399,43 +393,42 @@ void sim_normalize(const struct sim *s, struct world *w)
             continue;
         *ac = p->kind ? (struct actor){ .kind = p->kind, .arg = p->arg, .lo = p->lo, .hi = p->hi }
                       : (struct actor){ 0 };
+        w->busy = (w->busy & ~(1u << a)) | (uint32_t)(p->kind != 0) << a;
     }
 }
 
 unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
 {
-    const struct sim *s = ctx;
     const struct world *w = world;
     unsigned n = 0;
 
-    for (int m = 0; m < s->scn->nmachines; m++)
+    (void)ctx;
+    _Static_assert(sizeof(struct step) == sizeof(struct actor) &&
+                   offsetof(struct step, lo) == offsetof(struct actor, lo) &&
+                   offsetof(struct step, hi) == offsetof(struct actor, hi),
+                   "a step is its actor's slot with the actor's number");
+    for (int m = 0; m < MAX_MACHINES; m++)   /* a machine the scenario lacks stays zero */
         if (w->machines[m].abort_reason)
             return 0;   /* QEMU is gone: this branch ends here */
-    for (const struct actor_run *r = s->step_runs; r < s->step_runs + s->nstep_runs; r++) {
-        unsigned a = r->first;
-        for (const struct actor *ac = &w->actors[a]; a < r->end; a++, ac++) {
-            if (!ac->kind)
-                continue;
-            if (n == max)
-                return n;
-            out[n++] = (struct step){ .actor = (uint8_t)a, .kind = ac->kind, .arg = ac->arg,
-                                      .lo = ac->lo, .hi = ac->hi };
-        }
+    for (uint32_t x = w->busy; x && n < max; x &= x - 1) {   /* in slot order */
+        unsigned a = (unsigned)__builtin_ctz(x);
+        memcpy(&out[n], &w->actors[a], sizeof(out[n]));
+        out[n].actor = (uint8_t)a;
+        out[n++].machine = 0;
     }
     return n;
 }
 
 void sim_advance(const void *ctx, void *world, uint32_t ms)
 {
-    const struct sim *s = ctx;
     struct world *w = world;
 
-    for (const struct actor_run *r = s->step_runs; r < s->step_runs + s->nstep_runs; r++)
-        for (struct actor *ac = &w->actors[r->first]; ac < &w->actors[r->end]; ac++)
-            if (ac->kind) {
-                ac->lo = window_shift(ac->lo, ms);
-                ac->hi = window_shift(ac->hi, ms);
-            }
+    (void)ctx;
+    for (uint32_t x = w->busy; x; x &= x - 1) {
+        struct actor *ac = &w->actors[__builtin_ctz(x)];
+        ac->lo = window_shift(ac->lo, ms);
+        ac->hi = window_shift(ac->hi, ms);
+    }
 }
 
 void sim_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
@@ -458,5 +451,6 @@ void sim_apply(const void *ctx, void *world, const struct step *st, struct trace
     /* the actor's next step is a new one: its delay starts now, even where its kind
      * and arg are those of the step just taken (the guest worker's DLPAR sub-steps) */
     w->actors[st->actor] = (struct actor){ 0 };
+    w->busy &= ~(1u << st->actor);
     sim_normalize(s, w);
 }

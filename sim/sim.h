@@ -22,7 +22,7 @@ struct trace;
 #define SIM_INDEX_SLOTS 64        /* > MAX_DRCS: open addressing always finds an empty one */
 _Static_assert((SIM_INDEX_SLOTS & (SIM_INDEX_SLOTS - 1)) == 0, "sim_index_hash takes top bits");
 _Static_assert(MAX_DRCS < SIM_INDEX_SLOTS, "the DRC index table must keep an empty slot");
-_Static_assert(ACTOR_COUNT < 64, "sim.live is a bit per actor, and a run of them ends below bit 64");
+_Static_assert(ACTOR_COUNT <= 32, "sim.live and world.busy are a bit per actor");
 
 struct sim_machine {
     uint8_t ndrcs;
@@ -74,8 +74,6 @@ struct sim {
                                   /* migration, libvirt and its machines' timers */
     uint64_t may_step;            /* those of them that can ever have a step: not the timers */
                                   /* with qemu.cpu-unplug-timeout off */
-    struct actor_run { uint8_t first, end; } step_runs[(ACTOR_COUNT + 1) / 2];
-    uint8_t nstep_runs;           /* may_step as runs of consecutive slots, for the loops */
     struct world initial;
     struct engine_model model;
 };

@@ -253,7 +253,9 @@ struct world {
     struct libvirt_state libvirt;
     struct script_state scripts[MAX_SCRIPTS];
     struct script_failure failure;
-    uint8_t pad_to_block[8];  /* whole 32-byte blocks for the fingerprint (sim.c) */
+    uint32_t busy;            /* bit per actor slot whose kind is not 0 (sim.c keeps it): */
+                              /* the per-step loops visit only these */
+    uint8_t pad_to_block[4];  /* whole 32-byte blocks for the fingerprint (sim.c) */
 };
 
 /*

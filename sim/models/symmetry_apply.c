@@ -165,6 +165,8 @@ static void rename_scripts(const struct sim *s, const struct renaming *r, const 
         unsigned from = s->sym.mem[a].script, to = r->script[from];
         out->scripts[to] = in->scripts[from];
         out->actors[ACTOR_SCRIPT0 + to] = in->actors[ACTOR_SCRIPT0 + from];
+        out->busy &= ~(1u << (ACTOR_SCRIPT0 + to));
+        out->busy |= (in->busy >> (ACTOR_SCRIPT0 + from) & 1) << (ACTOR_SCRIPT0 + to);
     }
     for (unsigned a = 0; a < s->sym.n; a++) {
         unsigned j = sym_failure_at(s, in, (int)a);
