@@ -28,7 +28,8 @@ struct por_view {
     unsigned nactors;
     uint64_t active;                   /* actors with a future or a step */
     uint64_t own_gate;                 /* actors whose steps before the gate may open it */
-    struct actor_future fut[POR_MAX_ACTORS]; /* far: every step (engine.h) */
+    const struct actor_future *fut[POR_MAX_ACTORS]; /* far: every step (engine.h) */
+    struct actor_future own[POR_MAX_ACTORS];        /* where the model computed one */
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
     uint32_t pending_lo[POR_MAX_ACTORS]; /* lo of a pending step that cannot fire yet, else 0 */
     struct footprint fp[POR_MAX_ACTORS]; /* of the fireable step */
@@ -54,15 +55,15 @@ static void join(struct closure *c, unsigned y)
 static inline bool meets_any(const struct por_view *v, unsigned y, const struct fp_set *rd,
                              const struct fp_set *wr)
 {
-    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &v->fut[y].far.rd)) ||
-           fp_meets(rd, &v->fut[y].far.wr);
+    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &v->fut[y]->far.rd)) ||
+           fp_meets(rd, &v->fut[y]->far.wr);
 }
 
 /* Outsider y's steps before its gate touch what S reads (rd) or writes (wr), or open the gate. */
 static inline bool meets_near(const struct por_view *v, unsigned y, const struct fp_set *rd,
                               const struct fp_set *wr)
 {
-    const struct actor_future *f = &v->fut[y];
+    const struct actor_future *f = v->fut[y];
 
     return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &f->all.rd)) ||
            fp_meets(rd, &f->all.wr);
@@ -77,7 +78,7 @@ static inline bool meets_near(const struct por_view *v, unsigned y, const struct
 static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
                      const struct fp_set *rd, const struct fp_set *wr)
 {
-    const struct fp_set *gate = &v->fut[y].gate;
+    const struct fp_set *gate = &v->fut[y]->gate;
 
     if (meets_near(v, y, rd, wr)) {
         join(c, y);
@@ -122,7 +123,7 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     for (unsigned head = 0; head < c.tail; head++) {
         unsigned x = c.queue[head];
         int i = v->fireable[x];
-        struct fp_set rd = v->fut[x].inputs;
+        struct fp_set rd = v->fut[x]->inputs;
         if (i >= 0 && st[i].lo > 0)
             return 0;   /* a timed step shifts every window: it commutes with nothing */
         if (i >= 0) {
@@ -138,7 +139,7 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     for (unsigned t = 0; t < v->ntimed; t++) {
         unsigned y = v->timed[t];
         uint32_t lo = v->pending_lo[y];
-        if (!(c.in >> y & 1) && v->fut[y].min_lo != WINDOW_NEVER && v->fut[y].min_lo <= min_hi)
+        if (!(c.in >> y & 1) && v->fut[y]->min_lo != WINDOW_NEVER && v->fut[y]->min_lo <= min_hi)
             return 0;   /* an outside timeout could fire before S */
         if (lo && lo <= min_hi)
             return 0;   /* a pending timed step (inside or out) could */
@@ -170,9 +171,9 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
     /* the masks in locals: future() writes into v, which would reload them */
     for (uint64_t x = live & bits_below(v->nactors); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
-        struct actor_future *f = &v->fut[a];
+        const struct actor_future *f = v->fut[a] = m->future(m->ctx, w, a, &v->own[a]);
         uint64_t any = 0;
-        m->future(m->ctx, w, a, f);
+
 #pragma GCC unroll 8
         for (int k = 0; k < FP_WORDS; k++)
             any |= f->far.rd.w[k] | f->far.wr.w[k] | f->inputs.w[k];
@@ -213,16 +214,17 @@ bool por_independent(const struct engine_model *m, const void *w, const struct s
                      const struct step *b)
 {
     struct footprint fa, fb;
-    struct actor_future ua, ub;
+    struct actor_future sa, sb;
+    const struct actor_future *ua, *ub;
 
     if (a->lo > 0 || b->lo > 0 || !m->footprint || !m->future)
         return false;
     m->footprint(m->ctx, w, a, &fa);
     m->footprint(m->ctx, w, b, &fb);
-    m->future(m->ctx, w, a->actor, &ua);
-    m->future(m->ctx, w, b->actor, &ub);
-    fp_union(&fa.rd, &ua.inputs);
-    fp_union(&fb.rd, &ub.inputs);
+    ua = m->future(m->ctx, w, a->actor, &sa);
+    ub = m->future(m->ctx, w, b->actor, &sb);
+    fp_union(&fa.rd, &ua->inputs);
+    fp_union(&fb.rd, &ub->inputs);
     return !fp_meets(&fa.wr, &fb.rd) && !fp_meets(&fb.wr, &fa.rd);
 }
 

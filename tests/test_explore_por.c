@@ -74,8 +74,8 @@ static void toy_footprint(const void *ctx, const void *world, const struct step 
     }
 }
 
-static void toy_future(const void *ctx, const void *world, unsigned actor,
-                       struct actor_future *out)
+static const struct actor_future *toy_future(const void *ctx, const void *world, unsigned actor,
+                                            struct actor_future *out)
 {
     const struct toy_cfg *c = ctx;
     const struct toy *w = world;
@@ -83,7 +83,7 @@ static void toy_future(const void *ctx, const void *world, unsigned actor,
     memset(out, 0, sizeof(*out));
     out->min_lo = WINDOW_NEVER;
     if (actor >= TOY_ACTORS || w->cnt[actor] == TOY_LEN)
-        return;
+        return out;
     fp_add(&out->all.rd, actor);
     fp_add(&out->all.wr, actor);
     fp_add(&out->inputs, actor);
@@ -94,6 +94,7 @@ static void toy_future(const void *ctx, const void *world, unsigned actor,
     if (c->timeout_lo && actor == TOY_ACTORS - 1)
         out->min_lo = c->timeout_lo;
     out->far = out->all;   /* no gate: far covers all (engine.h) */
+    return out;
 }
 
 static struct engine_model toy_model(const struct toy_cfg *c)

@@ -114,14 +114,14 @@ static void test_script_gate(void **state)
     struct actor_future fu;
 
     fix_init(f, two_cores);
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
     assert_true(fp_has(&fu.gate, OBJ_GUEST_CORE(1)));
     assert_true(fp_has(&fu.inputs, OBJ_GUEST_CORE(1)));
     assert_true(fp_has(&fu.far.wr, OBJ_ANY));          /* the migration touches everything */
     assert_false(fp_has(&fu.all.wr, OBJ_ANY));
     assert_false(fp_has(&fu.all.rd, OBJ_DRC(0, f->sim.m[0].cpu_first + 1)));
     assert_int_equal(fu.min_lo, WINDOW_NEVER);      /* the wait has no timeout */
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0, &fu);  /* a device_add under a libvirt job */
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0, &fu);  /* a device_add under a libvirt job */
     assert_int_equal(fu.min_lo, 30000);             /* it may wait for the job 30 s */
     assert_true(fp_has(&fu.inputs, OBJ_LV_JOB));
 }
@@ -135,7 +135,7 @@ static void test_script_past_holding_wait(void **state)
     fix_init(f, two_cores);
     f->w.guest.machine = 0;
     f->w.guest.online |= 1u << 1;                      /* core1 online: the first wait holds */
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
     assert_true(fp_has(&fu.inputs, OBJ_GUEST_CORE(1)));  /* its pending step: the wake */
     assert_false(fp_has(&fu.inputs, OBJ_GUEST_CORE(2)));
     assert_true(fp_has(&fu.gate, OBJ_GUEST_CORE(2)));
@@ -143,7 +143,7 @@ static void test_script_past_holding_wait(void **state)
     assert_true(fp_has(&fu.far.wr, OBJ_ANY));
     assert_false(fp_has(&fu.all.wr, OBJ_ANY));
     f->w.guest.online |= 1u << 2;                      /* both hold: the migration is near */
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
     assert_true(fp_has(&fu.all.wr, OBJ_ANY));
     assert_true(fp_has(&fu.far.wr, OBJ_ANY));          /* far covers all */
     for (int k = 0; k < FP_WORDS; k++)
@@ -158,14 +158,14 @@ static void test_script_line_under_way(void **state)
 
     fix_init(f, two_cores);
     f->w.scripts[2].pc = 2;
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
     assert_true(fp_has(&fu.all.wr, OBJ_MIGRATION));
     f->w.scripts[2].phase = 3;
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
     assert_false(fp_has(&fu.all.wr, OBJ_MIGRATION));
     assert_true(fp_has(&fu.all.wr, OBJ_ANY));
     f->w.scripts[2].status = SCRIPT_DONE;              /* done: only its position */
-    sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_SCRIPT0 + 2, &fu);
     assert_true(fp_has(&fu.inputs, OBJ_SCRIPT(2)));
     assert_true(fp_has(&fu.all.rd, OBJ_SCRIPT(2)));
     assert_false(fp_has(&fu.all.wr, OBJ_SCRIPT(2)));
@@ -204,21 +204,21 @@ static void test_guest_inputs(void **state)
     fix_init(f, two_cores);
     f->w.guest.machine = 1;
     f->w.machines[1].irq_latched = 0;
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_RTASD, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_GUEST_RTASD, &fu);
     assert_true(fp_has(&fu.inputs, OBJ_MQ(1)));
     assert_true(fp_has(&fu.all.rd, OBJ_MQ(1)));
     assert_true(fp_has(&fu.inputs, OBJ_MRUN(1)));
     assert_false(fp_has(&fu.inputs, OBJ_MRUN(0)));
     f->w.machines[1].irq_latched = 1;
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_RTASD, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_GUEST_RTASD, &fu);
     assert_false(fp_has(&fu.inputs, OBJ_MQ(1)));
     assert_true(fp_has(&fu.inputs, OBJ_MQ_UNLATCH(1)));
     f->w.guest.nwork = 0;
     f->w.guest.op.kind = DLPAR_NONE;
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
     assert_true(fp_has(&fu.inputs, OBJ_GUEST_WQ_TAIL));
     f->w.guest.nwork = 1;
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
     assert_false(fp_has(&fu.inputs, OBJ_GUEST_WQ_TAIL));
     assert_true(fp_has(&fu.inputs, OBJ_GUEST_WQ_HEAD));
 }
@@ -231,7 +231,7 @@ static uint32_t worker_min_lo(struct fix *f, const char *knobs)
     sim_free(&f->sim);
     trace_free(f->tr);
     fix_init_extra(f, two_cores, knobs);
-    sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
+    fu = *sim_future(&f->sim, &f->w, ACTOR_GUEST_WORKER, &fu);
     return fu.min_lo;
 }
 
@@ -259,7 +259,7 @@ static void test_far_covers_all(void **state)
         unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
         for (unsigned a = 0; a < ACTOR_COUNT; a++) {
             struct actor_future fu;
-            sim_future(&f->sim, &f->w, a, &fu);
+            fu = *sim_future(&f->sim, &f->w, a, &fu);
             for (int k = 0; k < FP_WORDS; k++) {
                 assert_int_equal(fu.all.rd.w[k] & ~fu.far.rd.w[k], 0);
                 assert_int_equal(fu.all.wr.w[k] & ~fu.far.wr.w[k], 0);
@@ -282,7 +282,7 @@ static void test_no_guest(void **state)
     fix_init(f, "scenario t\nmachine m cores=2 guest=script\n");
     assert_true(sim_guest_machine(&f->sim, &f->w) < 0);
     for (unsigned a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++) {
-        sim_future(&f->sim, &f->w, a, &fu);
+        fu = *sim_future(&f->sim, &f->w, a, &fu);
         for (int k = 0; k < FP_WORDS; k++)
             assert_int_equal(fu.all.rd.w[k] | fu.all.wr.w[k] | fu.inputs.w[k], 0);
         assert_int_equal(fu.min_lo, WINDOW_NEVER);

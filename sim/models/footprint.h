@@ -44,7 +44,8 @@ void footprint_init(struct sim *s);
 /* The engine_model hooks. */
 void sim_footprint(const void *ctx, const void *world, const struct step *st,
                    struct footprint *out);
-void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out);
+const struct actor_future *sim_future(const void *ctx, const void *world, unsigned actor,
+                                      struct actor_future *scratch);
 void sim_changed(const void *ctx, const void *before, const void *after, struct fp_set *out);
 
 /* Name of an object bit, e.g. "DRC src/0x10000001" (for --por-check messages). */

@@ -153,24 +153,20 @@ static void script_future_walk(const struct sim *s, const struct world *w, int i
 }
 
 /* Mostly a line not under way whose next wait does not hold: a table entry. */
-__attribute__((noinline))
-static void script_future(const struct sim *s, const struct world *w, int i,
-                          struct actor_future *out)
+static const struct actor_future *script_future(const struct sim *s, const struct world *w, int i,
+                                                struct actor_future *scratch)
 {
     const struct script_state *sc = &w->scripts[i];
     int at = s->scn->script_first[i] + sc->pc, nw;
 
-    if (sc->status != SCRIPT_RUNNING) {
-        *out = s->fixed_future[i];
-        return;
-    }
+    if (sc->status != SCRIPT_RUNNING)
+        return &s->fixed_future[i];
     nw = s->next_wait[at];
     if ((!sc->phase || s->scn->lines[at].kind != LINE_DO) &&
-        (nw < 0 || !script_wait_holds(s, w, &s->scn->lines[nw]))) {
-        *out = s->script_stop[at];
-        return;
-    }
-    script_future_walk(s, w, i, out);
+        (nw < 0 || !script_wait_holds(s, w, &s->scn->lines[nw])))
+        return &s->script_stop[at];
+    script_future_walk(s, w, i, scratch);
+    return scratch;
 }
 
 /*
@@ -315,61 +311,56 @@ static int guest_machine(const struct sim *s, const struct world *w)
 
 /*
  * The boot actor: nothing once booted, unless a line may reboot or move the
- * guest; the migration thread: its switchover, or everything. Kept out of
- * sim_future, as script_future is, so that the plain table copies there
- * need no saved registers.
+ * guest; the migration thread: its switchover, or everything.
  */
-__attribute__((noinline))
-static void restart_future(const struct sim *s, const struct world *w, unsigned actor,
-                           struct actor_future *out)
+static const struct actor_future *restart_future(const struct sim *s, const struct world *w,
+                                                 unsigned actor)
 {
     int m = guest_machine(s, w);
 
     if (actor == ACTOR_MIGRATION)
-        *out = machine_may_restart(s, w) ? s->restart_future[MAX_MACHINES]
-                                         : s->fixed_future[ACTOR_MIGRATION];
-    else if (m < 0)
-        *out = s->fixed_future[actor];
-    else
-        *out = w->guest.phase != GUEST_RUNNING || machine_may_restart(s, w) ? s->restart_future[m]
-                                                                            : s->guest_future[0][m];
+        return machine_may_restart(s, w) ? &s->restart_future[MAX_MACHINES]
+                                         : &s->fixed_future[ACTOR_MIGRATION];
+    if (m < 0)
+        return &s->fixed_future[actor];
+    return w->guest.phase != GUEST_RUNNING || machine_may_restart(s, w) ? &s->restart_future[m]
+                                                                        : &s->guest_future[0][m];
 }
 
 /* The guest's interrupt handler, worker and rtasd (none without a guest). */
-static void guest_future(const struct sim *s, const struct world *w, unsigned actor,
-                         struct actor_future *out)
+static const struct actor_future *guest_future(const struct sim *s, const struct world *w,
+                                               unsigned actor, struct actor_future *scratch)
 {
     const struct guest_state *g = &w->guest;
     int m = guest_machine(s, w);
     unsigned more;
 
-    if (m < 0) {
-        *out = s->fixed_future[actor];
-        return;
-    }
-    *out = s->guest_future[actor - ACTOR_GUEST_BOOT][m];
+    if (m < 0)
+        return &s->fixed_future[actor];
     if (actor == ACTOR_GUEST_RTASD && !w->machines[m].irq_latched)
         more = OBJ_MQ(m);
     else if (actor == ACTOR_GUEST_WORKER && g->op.kind == DLPAR_NONE && !g->nwork)
         more = OBJ_GUEST_WQ_TAIL;   /* idle: an entry added wakes it */
     else
-        return;
-    fp_add(&out->inputs, more);
-    fp_add(&out->all.rd, more);
-    fp_add(&out->far.rd, more);
+        return &s->guest_future[actor - ACTOR_GUEST_BOOT][m];
+    *scratch = s->guest_future[actor - ACTOR_GUEST_BOOT][m];
+    fp_add(&scratch->inputs, more);
+    fp_add(&scratch->all.rd, more);
+    fp_add(&scratch->far.rd, more);
+    return scratch;
 }
 
-void sim_future(const void *ctx, const void *world, unsigned actor, struct actor_future *out)
+const struct actor_future *sim_future(const void *ctx, const void *world, unsigned actor,
+                                      struct actor_future *scratch)
 {
     const struct sim *s = ctx;
     const struct world *w = world;
 
     if (actor < s->scn->nscripts)   /* ACTOR_SCRIPT0 + i, nscripts <= MAX_SCRIPTS */
-        script_future(s, w, (int)actor, out);
-    else if (actor == ACTOR_GUEST_BOOT || actor == ACTOR_MIGRATION)
-        restart_future(s, w, actor, out);
-    else if (actor >= ACTOR_GUEST_IRQ && actor <= ACTOR_GUEST_RTASD)
-        guest_future(s, w, actor, out);
-    else
-        *out = s->fixed_future[actor];
+        return script_future(s, w, (int)actor, scratch);
+    if (actor == ACTOR_GUEST_BOOT || actor == ACTOR_MIGRATION)
+        return restart_future(s, w, actor);
+    if (actor >= ACTOR_GUEST_IRQ && actor <= ACTOR_GUEST_RTASD)
+        return guest_future(s, w, actor, scratch);
+    return &s->fixed_future[actor];
 }
