@@ -224,6 +224,17 @@ static void test_order_bit_maps(void **state)
         }
 }
 
+/* Three members out of order in w: sim_sym_order picks want, sim_sym_apply renames w into out. */
+static void assert_renamed(struct fix *f, const struct world *w, const uint8_t *want,
+                           struct world *out)
+{
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+
+    assert_int_equal(sim_sym_order(&f->sim, w, perm), 3);
+    assert_memory_equal(perm, want, 3);
+    assert_true(sim_sym_apply(&f->sim, perm, w, out));
+}
+
 /* The world with DEVICE_DELETED of members a then b waiting for libvirt's worker on dst. */
 static struct world worker_waits(struct fix *f, int a, int b)
 {
@@ -245,19 +256,14 @@ static void test_order_worker_queue(void **state)
 {
     struct fix *f = *state;
     const struct sym_member *mem;
-    uint8_t perm[ENGINE_MAX_MEMBERS];
     struct world one_first, zero_first, out_one, out_zero;
 
     init(f, three);
     mem = f->sim.sym.mem;
     one_first = worker_waits(f, 1, 0);
     zero_first = worker_waits(f, 0, 1);
-    assert_int_equal(sim_sym_order(&f->sim, &one_first, perm), 3);
-    assert_memory_equal(perm, ((uint8_t[]){ 2, 1, 0 }), 3);
-    assert_true(sim_sym_apply(&f->sim, perm, &one_first, &out_one));
-    assert_int_equal(sim_sym_order(&f->sim, &zero_first, perm), 3);
-    assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
-    assert_true(sim_sym_apply(&f->sim, perm, &zero_first, &out_zero));
+    assert_renamed(f, &one_first, (uint8_t[]){ 2, 1, 0 }, &out_one);
+    assert_renamed(f, &zero_first, (uint8_t[]){ 2, 0, 1 }, &out_zero);
     assert_int_equal(out_one.libvirt.nworker, 2);
     assert_int_equal(out_one.libvirt.worker_q[0].machine, 1);
     assert_int_equal(out_one.libvirt.worker_q[0].dev, mem[1].device);
@@ -454,7 +460,6 @@ static void test_dimm_apply_keeps_slots(void **state)
     static const uint8_t swap[] = { 1, 0, 2 };
     struct fix *f = *state;
     struct world one_first, two_first, out, rep;
-    uint8_t perm[ENGINE_MAX_MEMBERS];
     int lmb0, lmb1;
 
     init_dimms(f, three_dimms);
@@ -476,12 +481,8 @@ static void test_dimm_apply_keeps_slots(void **state)
     assert_int_equal(out.machines[0].devices[0].first_drc, lmb0);
     assert_int_equal(out.machines[0].events[0].index, two_first.machines[0].events[0].index);
     assert_memory_equal(&out, &one_first, sizeof(out));
-    assert_int_equal(sim_sym_order(&f->sim, &one_first, perm), 3);
-    assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
-    assert_true(sim_sym_apply(&f->sim, perm, &one_first, &rep));
-    assert_int_equal(sim_sym_order(&f->sim, &two_first, perm), 3);
-    assert_memory_equal(perm, ((uint8_t[]){ 2, 1, 0 }), 3);
-    assert_true(sim_sym_apply(&f->sim, perm, &two_first, &out));
+    assert_renamed(f, &one_first, (uint8_t[]){ 2, 0, 1 }, &rep);
+    assert_renamed(f, &two_first, (uint8_t[]){ 2, 1, 0 }, &out);
     assert_memory_equal(&out, &rep, sizeof(out));
 }
 
