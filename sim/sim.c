@@ -192,9 +192,10 @@ static void hash_range(uint64_t *blocks, size_t off, size_t len)
 }
 
 /*
- * The blocks of the world this scenario can write: its actors, machines (the
- * DRCs and devices it has), scripts, and the guest, stream and libvirt. The
- * rest stay zero (--por-check checks it), so the fingerprint leaves them out.
+ * The blocks of the world this scenario can write: its actors and their busy
+ * bits, machines (the DRCs and devices it has), scripts, and the guest,
+ * stream and libvirt. The rest stay zero (--por-check checks it), so the
+ * fingerprint leaves them out.
  */
 static void list_hashed_blocks(struct sim *s)
 {
@@ -220,6 +221,7 @@ static void list_hashed_blocks(struct sim *s)
     hash_range(&blocks, offsetof(struct world, libvirt), sizeof(struct libvirt_state));
     hash_range(&blocks, offsetof(struct world, scripts), scn->nscripts * sizeof(struct script_state));
     hash_range(&blocks, offsetof(struct world, failure), sizeof(struct script_failure));
+    hash_range(&blocks, offsetof(struct world, busy), sizeof(uint32_t));
     fingerprint_plan_init(&s->model.hash, blocks);
 }
 
