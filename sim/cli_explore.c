@@ -218,7 +218,7 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
                 "of actor %u it was deemed independent of do not commute\n", st->por_error_actor,
                 st->por_error_kind, st->por_error_other);
     else if (st->por_error_object == -3)
-        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) wrote a byte "
+        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed a byte "
                 "of the world outside the blocks the fingerprint covers\n", st->por_error_actor,
                 st->por_error_kind);
     else

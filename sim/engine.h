@@ -81,8 +81,8 @@ struct actor_future {
 
 struct engine_model {
     size_t world_size;
-    /* Optional (n = 0: hash the whole world): the 32-byte blocks of a world that may
-     * be nonzero (world_size a multiple of 32); the rest are zero in every world */
+    /* Optional (n = 0: hash the whole world): the 32-byte blocks of a world that its
+     * steps may write (world_size a multiple of 32); no step changes the rest */
     struct fingerprint_plan hash;
     const void *ctx;
     /* every pending step of every actor, with its window; returns the count */

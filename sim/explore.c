@@ -408,7 +408,7 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
             goto fail;
         }
     }
-    if (!world_outside_blocks_zero(m, child)) {
+    if (!world_outside_blocks_same(m, fr->world, child)) {
         d->st->por_error_object = -3;
         goto fail;
     }

@@ -31,12 +31,13 @@ uint64_t world_fingerprint(const struct engine_model *m, const void *w)
     return m->hash.n ? fingerprint_blocks(w, &m->hash) : fingerprint(w, m->world_size);
 }
 
-bool world_outside_blocks_zero(const struct engine_model *m, const void *w)
+bool world_outside_blocks_same(const struct engine_model *m, const void *before,
+                               const void *after)
 {
-    const unsigned char *p = w;
+    const unsigned char *a = before, *b = after;
 
     for (size_t i = 0; m->hash.n && i < m->world_size; i++)
-        if (p[i] && !(m->hash.blocks >> (i / FINGERPRINT_BLOCK) & 1))
+        if (a[i] != b[i] && !(m->hash.blocks >> (i / FINGERPRINT_BLOCK) & 1))
             return false;
     return true;
 }

@@ -2,7 +2,7 @@
  * Symmetry in the search (explore_symmetry.c): the visited-set key of a
  * world up to the model's interchangeable members, its fingerprint, and the
  * --por-check proofs that a permutation commutes with a step and that the
- * bytes left out of the fingerprint stay zero.
+ * bytes left out of the fingerprint stay as they were.
  */
 #ifndef DRCSIM_EXPLORE_SYMMETRY_H
 #define DRCSIM_EXPLORE_SYMMETRY_H
@@ -17,11 +17,13 @@ bool symmetry_parse(const char *text, bool *off);
 uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scratch,
                  const void **stored);
 
-/* The fingerprint of a world: of its blocks that may be nonzero, where the
+/* The fingerprint of a world: of the blocks its steps may write, where the
  * model names them (hash), else of all of it. */
 uint64_t world_fingerprint(const struct engine_model *m, const void *w);
-/* Every byte outside the model's hash blocks is zero (--por-check). */
-bool world_outside_blocks_zero(const struct engine_model *m, const void *w);
+/* A step from before to after left every byte outside the model's hash blocks
+ * as it was (--por-check). */
+bool world_outside_blocks_same(const struct engine_model *m, const void *before,
+                               const void *after);
 
 /* The permutation sym_order picks for w maps step (fired: child) onto a step
  * of the permuted world with the permuted child and the same verdict. */

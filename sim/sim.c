@@ -192,14 +192,46 @@ static void hash_range(uint64_t *blocks, size_t off, size_t len)
 }
 
 /*
+ * The DRC classes a scenario can change: those of its devices, or all of
+ * them when a script plays the guest (an rtas line may name any DRC). The
+ * others keep their reset state: no event names them to the guest
+ * (spapr_hotplug_req_event), spapr_drc_reset puts them back where they
+ * were, and drc_*_needed leaves them out of the stream.
+ */
+static unsigned written_drc_classes(const struct scenario *scn)
+{
+    static const uint8_t class_of[DEV_TYPE_COUNT] = {
+        [DEV_CPU_CORE] = DRC_CLASS_CPU, [DEV_DIMM] = DRC_CLASS_LMB,
+        [DEV_PHB] = DRC_CLASS_PHB, [DEV_PCI] = DRC_CLASS_PCI };
+    unsigned classes = 0;
+
+    for (int d = 0; d < scn->ndevices; d++)
+        classes |= 1u << class_of[scn->devices[d].type];
+    for (int i = 0; i < scn->nlines; i++)
+        if (scn->lines[i].kind == LINE_RTAS)
+            return (1u << DRC_CLASS_COUNT) - 1;
+    return classes;
+}
+
+/* The DRC slots of machine m in the classes given. */
+static void hash_drcs(uint64_t *blocks, const struct sim_machine *sm, size_t at, unsigned classes)
+{
+    for (int slot = 0; slot < sm->ndrcs; slot++)
+        if (classes >> sm->drcs[slot].cls & 1)
+            hash_range(blocks, at + offsetof(struct spapr_machine, drcs[slot]),
+                       sizeof(struct spapr_drc));
+}
+
+/*
  * The blocks of the world this scenario can write: its actors and their busy
- * bits, machines (the DRCs and devices it has), scripts, and the guest,
- * stream and libvirt. The rest stay zero (--por-check checks it), so the
- * fingerprint leaves them out.
+ * bits, machines (the devices it has and the DRCs they can sit on), scripts,
+ * and the guest, stream and libvirt. The rest keep the bytes of the start
+ * (--por-check checks it), so the fingerprint leaves them out.
  */
 static void list_hashed_blocks(struct sim *s)
 {
     const struct scenario *scn = s->scn;
+    unsigned classes = written_drc_classes(scn);
     uint64_t blocks = 0;
 
     _Static_assert(sizeof(struct world) % FINGERPRINT_BLOCK == 0, "pad struct world to a block");
@@ -213,8 +245,7 @@ static void list_hashed_blocks(struct sim *s)
         hash_range(&blocks, at, offsetof(struct spapr_machine, devices));   /* header, events */
         hash_range(&blocks, at + offsetof(struct spapr_machine, devices),
                    scn->ndevices * sizeof(struct spapr_device));
-        hash_range(&blocks, at + offsetof(struct spapr_machine, drcs),
-                   s->m[m].ndrcs * sizeof(struct spapr_drc));
+        hash_drcs(&blocks, &s->m[m], at, classes);
     }
     hash_range(&blocks, offsetof(struct world, guest), sizeof(struct guest_state));
     hash_range(&blocks, offsetof(struct world, migration), sizeof(struct migration_state));

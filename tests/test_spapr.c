@@ -2,12 +2,15 @@
  * Unit tests for the QEMU pseries machine model (sim/models/spapr*.c): CAS
  * per qemu.cas-drc-reset and qemu.cas-full-fdt, the hotplug IRQ and event
  * queue (check-exception, event-scan), QMP refusals while migrating,
- * runstates of cont/stop, and where a DIMM lands (ref/qemu-spapr.md §3-5).
+ * runstates of cont/stop, where a DIMM lands (ref/qemu-spapr.md §3-5), and
+ * which of the machines' DRCs the fingerprint covers.
  */
 #include "step_fixture.h"
 #include <string.h>
 #include <glib.h>
+#include <stddef.h>
 #include "engine.h"
+#include "fingerprint.h"
 #include "guest_os.h"
 #include "scenario.h"
 #include "sim.h"
@@ -479,6 +482,52 @@ static void test_compat_migration(void **state)
     assert_int_equal(f->w.migration.load_failed_cpu, 0xff);
 }
 
+/* ---- what the fingerprint covers --------------------------------------------- */
+
+/* Slots: 2 CPUs, 16 LMBs, 2 PHBs, 8 PCI; the last LMB and the last PCI slot each
+ * share a 32-byte block with no CPU DRC. */
+static const char plan_scn[] =
+    "scenario s\n"
+    "machine m cores=2 lmbs=16 phbs=2 pci-slots=8 guest=script\n"
+    "do m device_add cpu core1 core-id=1\n";
+
+static bool drc_hashed(const struct fix *f, int slot)
+{
+    size_t at = offsetof(struct world, machines[M].drcs[slot]);
+
+    return f->sim.model.hash.blocks >> (at / FINGERPRINT_BLOCK) & 1;
+}
+
+/* Only the classes of the scenario's devices: the other DRCs keep their reset state. */
+static void test_fingerprint_drcs_of_the_devices(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, plan_scn);
+    assert_true(drc_hashed(f, f->sim.m[M].cpu_first + 1));
+    assert_false(drc_hashed(f, f->sim.m[M].lmb_first + 15));
+    assert_false(drc_hashed(f, f->sim.m[M].pci_first + 7));
+}
+
+static void test_fingerprint_drcs_of_a_dimm(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, plan_scn, "do m device_add dimm d0 size=256M\n");
+    assert_true(drc_hashed(f, f->sim.m[M].lmb_first + 15));
+    assert_false(drc_hashed(f, f->sim.m[M].pci_first + 7));
+}
+
+/* An rtas line may name any DRC: all of them count. */
+static void test_fingerprint_drcs_of_rtas_lines(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, plan_scn, "rtas m get-sensor-state dr-entity-sense 0x10000001 -> rc=0\n");
+    assert_true(drc_hashed(f, f->sim.m[M].lmb_first + 15));
+    assert_true(drc_hashed(f, f->sim.m[M].pci_first + 7));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -503,7 +552,10 @@ int main(void)
         T(test_inmigrate_coldplug_on),
         T(test_inmigrate_coldplug_off),
         T(test_dimm_first_fit),
-    T(test_dimm_address_hint),
+        T(test_dimm_address_hint),
+        T(test_fingerprint_drcs_of_the_devices),
+        T(test_fingerprint_drcs_of_a_dimm),
+        T(test_fingerprint_drcs_of_rtas_lines),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
