@@ -137,34 +137,35 @@ static void test_machines_must_match(void **state)
                         "the machines' DRCs or hosts differ, or the clients' cores' device trees do");
 }
 
-/* client2 plugged first, put in order, is the world where client3 plugged first. */
+/* Core members sort by descending key (symmetry_order.c): client2 plugged first, put
+ * in order, is the world where client1 plugged first. */
 static void test_order_and_apply(void **state)
 {
     struct fix *f = *state;
-    struct world two_first, three_first, out;
+    struct world one_first, two_first, out;
     uint8_t perm[ENGINE_MAX_MEMBERS];
-    int slot2, slot3;
+    int slot1, slot2;
 
     init(f, three);
+    slot1 = f->sim.m[0].cpu_first + 1;
     slot2 = f->sim.m[0].cpu_first + 2;
-    slot3 = f->sim.m[0].cpu_first + 3;
     fire(f, ACTOR_SCRIPT0 + 1);
     two_first = f->w;
     f->w = f->sim.initial;
-    fire(f, ACTOR_SCRIPT0 + 2);
-    three_first = f->w;
-    assert_int_equal(sim_sym_order(&f->sim, &three_first, perm), 0);   /* already in order */
+    fire(f, ACTOR_SCRIPT0 + 0);
+    one_first = f->w;
+    assert_int_equal(sim_sym_order(&f->sim, &one_first, perm), 0);   /* already in order */
     assert_int_equal(sim_sym_order(&f->sim, &two_first, perm), 3);
-    assert_int_equal(perm[0], 0);
-    assert_int_equal(perm[1], 2);
-    assert_int_equal(perm[2], 1);
+    assert_int_equal(perm[0], 1);
+    assert_int_equal(perm[1], 0);
+    assert_int_equal(perm[2], 2);
     assert_true(sim_sym_apply(&f->sim, perm, &two_first, &out));
-    assert_int_equal(out.machines[0].drcs[slot3].dev, 3);   /* core3's device, attached */
+    assert_int_equal(out.machines[0].drcs[slot1].dev, 1);   /* core1's device, attached */
     assert_int_equal(out.machines[0].drcs[slot2].dev, 0);
-    assert_int_equal(out.machines[0].events[0].index, 0x10000003);
-    assert_int_equal(out.scripts[2].pc, 1);
+    assert_int_equal(out.machines[0].events[0].index, 0x10000001);
+    assert_int_equal(out.scripts[0].pc, 1);
     assert_int_equal(out.scripts[1].pc, 0);
-    assert_memory_equal(&out, &three_first, sizeof(out));
+    assert_memory_equal(&out, &one_first, sizeof(out));
 }
 
 /* A bit map of the world that names members by device, core or DRC slot. */
@@ -189,7 +190,7 @@ static void set_member_bit(struct world *w, const struct member_bits *b, const s
     }
 }
 
-/* Each bit map sorts the member it names last, and the maps of one key byte rank in bit order. */
+/* Each bit map sorts the member it names first, and the maps of one key byte rank in bit order. */
 static void test_order_bit_maps(void **state)
 {
     static const struct member_bits groups[][8] = {
@@ -213,14 +214,14 @@ static void test_order_bit_maps(void **state)
     for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
         for (int i = 0; i < 8 && groups[g][i].by; i++) {
             w = f->sim.initial;
-            set_member_bit(&w, &groups[g][i], &y->mem[0]);
+            set_member_bit(&w, &groups[g][i], &y->mem[2]);
             assert_int_equal(sim_sym_order(&f->sim, &w, perm), 3);
-            assert_memory_equal(perm, ((uint8_t[]){ 1, 2, 0 }), 3);
+            assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
             if (i == 7 || !groups[g][i + 1].by)
                 continue;
             set_member_bit(&w, &groups[g][i + 1], &y->mem[1]);
             assert_int_equal(sim_sym_order(&f->sim, &w, perm), 3);
-            assert_memory_equal(perm, ((uint8_t[]){ 2, 0, 1 }), 3);
+            assert_memory_equal(perm, ((uint8_t[]){ 1, 2, 0 }), 3);
         }
 }
 
@@ -248,29 +249,30 @@ static struct world worker_waits(struct fix *f, int a, int b)
 }
 
 /*
- * The worker's queue orders members by where their device waits (none
- * first, then the head); renaming keeps each entry in its place, so the
- * two swapped worlds become one.
+ * The worker's queue orders members by where their device waits (the
+ * second entry first, then the head, none last); renaming keeps each entry
+ * in its place, so the two swapped worlds become one.
  */
 static void test_order_worker_queue(void **state)
 {
     struct fix *f = *state;
     const struct sym_member *mem;
-    struct world one_first, zero_first, out_one, out_zero;
+    struct world zero_second, zero_first, out;
+    uint8_t perm[ENGINE_MAX_MEMBERS];
 
     init(f, three);
     mem = f->sim.sym.mem;
-    one_first = worker_waits(f, 1, 0);
+    zero_second = worker_waits(f, 1, 0);
     zero_first = worker_waits(f, 0, 1);
-    assert_renamed(f, &one_first, (uint8_t[]){ 2, 1, 0 }, &out_one);
-    assert_renamed(f, &zero_first, (uint8_t[]){ 2, 0, 1 }, &out_zero);
-    assert_int_equal(out_one.libvirt.nworker, 2);
-    assert_int_equal(out_one.libvirt.worker_q[0].machine, 1);
-    assert_int_equal(out_one.libvirt.worker_q[0].dev, mem[1].device);
-    assert_int_equal(out_one.libvirt.worker_q[1].machine, 1);
-    assert_int_equal(out_one.libvirt.worker_q[1].dev, mem[2].device);
-    assert_int_equal(out_one.libvirt.worker_q[2].dev, 0);
-    assert_memory_equal(&out_one, &out_zero, sizeof(out_one));
+    assert_int_equal(sim_sym_order(&f->sim, &zero_second, perm), 0);   /* already in order */
+    assert_renamed(f, &zero_first, (uint8_t[]){ 1, 0, 2 }, &out);
+    assert_int_equal(out.libvirt.nworker, 2);
+    assert_int_equal(out.libvirt.worker_q[0].machine, 1);
+    assert_int_equal(out.libvirt.worker_q[0].dev, mem[1].device);
+    assert_int_equal(out.libvirt.worker_q[1].machine, 1);
+    assert_int_equal(out.libvirt.worker_q[1].dev, mem[0].device);
+    assert_int_equal(out.libvirt.worker_q[2].dev, 0);
+    assert_memory_equal(&out, &zero_second, sizeof(out));
 }
 
 /* client2 plugged, the guest part way through configure-connector on its DRC. */
@@ -347,14 +349,14 @@ static void test_key_and_check(void **state)
     assert_int_not_equal(key, sym_key(m, false, &two_first, &scratch, &stored));
     sym_key(m, true, &two_first, &scratch, &stored);
     assert_ptr_equal(stored, &scratch);     /* on: client2-first is stored in order */
-    n = engine_fireable(m, &one_first, st, ENGINE_MAX_STEPS);
+    n = engine_fireable(m, &two_first, st, ENGINE_MAX_STEPS);
     assert_true(n >= 2);
     for (unsigned i = 0; i < n; i++) {
-        child = one_first;
+        child = two_first;
         engine_fire(m, &child, &st[i], NULL, 0, NULL);
-        assert_true(sym_check(m, &c, &one_first, &st[i], &child));
+        assert_true(sym_check(m, &c, &two_first, &st[i], &child));
     }
-    assert_false(sym_check(m, &c, &one_first, &st[0], &one_first));
+    assert_false(sym_check(m, &c, &two_first, &st[0], &two_first));
 }
 
 #define DIMM_CLIENT(i, size) \
