@@ -257,8 +257,8 @@ static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, ui
     fr->tried = 0;
     fr->fp = fp;
     fr->sleep = sleep;
-    fr->todo = d->o->por == POR_DPOR ? por_persistent(m, fr->world, fr->steps, fr->n, nall)
-                                     : bits_below(fr->n);
+    fr->todo = d->o->por == POR_DPOR && fr->n > 1   /* one step is its own persistent set */
+             ? por_persistent(m, fr->world, fr->steps, fr->n, nall) : bits_below(fr->n);
     fr->reduced = fr->todo != bits_below(fr->n);
     d->st->reduced_states += fr->reduced;
     for (unsigned i = 0; sleep && i < fr->n; i++)
