@@ -268,6 +268,7 @@ static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, ui
 }
 
 /* The search's own visited set; --bitstate takes over when the budget is used up. */
+__attribute__((flatten))
 enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
                                   bool bitstate)
 {
