@@ -192,34 +192,33 @@ static void hash_range(uint64_t *blocks, size_t off, size_t len)
 }
 
 /*
- * The DRC classes a scenario can change: those of its devices, or all of
- * them when a script plays the guest (an rtas line may name any DRC). The
- * others keep their reset state: no event names them to the guest
+ * The DRC slots of machine m a scenario can change: where its devices can
+ * sit (a core's slot, a PHB's or PCI device's; any LMB for a DIMM), or all
+ * of them when a script plays the guest (an rtas line may name any DRC).
+ * The others keep their reset state: no event names them to the guest
  * (spapr_hotplug_req_event), spapr_drc_reset puts them back where they
  * were, and drc_*_needed leaves them out of the stream.
  */
-static unsigned written_drc_classes(const struct scenario *scn)
+static uint64_t written_drcs(const struct sim *s, int m)
 {
-    static const uint8_t class_of[DEV_TYPE_COUNT] = {
-        [DEV_CPU_CORE] = DRC_CLASS_CPU, [DEV_DIMM] = DRC_CLASS_LMB,
-        [DEV_PHB] = DRC_CLASS_PHB, [DEV_PCI] = DRC_CLASS_PCI };
-    unsigned classes = 0;
+    const struct sim_machine *sm = &s->m[m];
+    uint64_t slots = 0;
 
-    for (int d = 0; d < scn->ndevices; d++)
-        classes |= 1u << class_of[scn->devices[d].type];
-    for (int i = 0; i < scn->nlines; i++)
-        if (scn->lines[i].kind == LINE_RTAS)
-            return (1u << DRC_CLASS_COUNT) - 1;
-    return classes;
-}
-
-/* The DRC slots of machine m in the classes given. */
-static void hash_drcs(uint64_t *blocks, const struct sim_machine *sm, size_t at, unsigned classes)
-{
-    for (int slot = 0; slot < sm->ndrcs; slot++)
-        if (classes >> sm->drcs[slot].cls & 1)
-            hash_range(blocks, at + offsetof(struct spapr_machine, drcs[slot]),
-                       sizeof(struct spapr_drc));
+    for (int i = 0; i < s->scn->nlines; i++)
+        if (s->scn->lines[i].kind == LINE_RTAS)
+            return bits_below((unsigned)sm->ndrcs);
+    for (int d = 0; d < s->scn->ndevices; d++) {
+        const struct scn_device *dv = &s->scn->devices[d];
+        if (dv->type == DEV_CPU_CORE && dv->core_id < sm->ncpu)
+            slots |= 1ull << (sm->cpu_first + dv->core_id);
+        else if (dv->type == DEV_DIMM)
+            slots |= bits_below(sm->nlmb) << sm->lmb_first;
+        else if (dv->type == DEV_PHB && dv->index < sm->nphb)
+            slots |= 1ull << (sm->phb_first + dv->index);
+        else if (dv->type == DEV_PCI && dv->slot < sm->npci)
+            slots |= 1ull << (sm->pci_first + dv->slot);
+    }
+    return slots;
 }
 
 /*
@@ -231,7 +230,6 @@ static void hash_drcs(uint64_t *blocks, const struct sim_machine *sm, size_t at,
 static void list_hashed_blocks(struct sim *s)
 {
     const struct scenario *scn = s->scn;
-    unsigned classes = written_drc_classes(scn);
     uint64_t blocks = 0;
 
     _Static_assert(sizeof(struct world) % FINGERPRINT_BLOCK == 0, "pad struct world to a block");
@@ -245,7 +243,9 @@ static void list_hashed_blocks(struct sim *s)
         hash_range(&blocks, at, offsetof(struct spapr_machine, devices));   /* header, events */
         hash_range(&blocks, at + offsetof(struct spapr_machine, devices),
                    scn->ndevices * sizeof(struct spapr_device));
-        hash_drcs(&blocks, &s->m[m], at, classes);
+        for (uint64_t x = written_drcs(s, m); x; x &= x - 1)
+            hash_range(&blocks, at + offsetof(struct spapr_machine, drcs[__builtin_ctzll(x)]),
+                       sizeof(struct spapr_drc));
     }
     hash_range(&blocks, offsetof(struct world, guest), sizeof(struct guest_state));
     hash_range(&blocks, offsetof(struct world, migration), sizeof(struct migration_state));

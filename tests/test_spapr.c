@@ -484,12 +484,12 @@ static void test_compat_migration(void **state)
 
 /* ---- what the fingerprint covers --------------------------------------------- */
 
-/* Slots: 2 CPUs, 16 LMBs, 2 PHBs, 8 PCI; the last LMB and the last PCI slot each
- * share a 32-byte block with no CPU DRC. */
+/* Slots: 8 CPUs, 16 LMBs, 2 PHBs, 8 PCI. The boot core's DRC, the last LMB and the
+ * last PCI slot each start in a 32-byte block of their own with core7's. */
 static const char plan_scn[] =
     "scenario s\n"
-    "machine m cores=2 lmbs=16 phbs=2 pci-slots=8 guest=script\n"
-    "do m device_add cpu core1 core-id=1\n";
+    "machine m cores=8 lmbs=16 phbs=2 pci-slots=8 guest=script\n"
+    "do m device_add cpu core7 core-id=7\n";
 
 static bool drc_hashed(const struct fix *f, int slot)
 {
@@ -498,13 +498,14 @@ static bool drc_hashed(const struct fix *f, int slot)
     return f->sim.model.hash.blocks >> (at / FINGERPRINT_BLOCK) & 1;
 }
 
-/* Only the classes of the scenario's devices: the other DRCs keep their reset state. */
+/* Only the DRCs the scenario's devices can sit on: the others keep their reset state. */
 static void test_fingerprint_drcs_of_the_devices(void **state)
 {
     struct fix *f = *state;
 
     fix_init(f, plan_scn);
-    assert_true(drc_hashed(f, f->sim.m[M].cpu_first + 1));
+    assert_true(drc_hashed(f, f->sim.m[M].cpu_first + 7));
+    assert_false(drc_hashed(f, f->sim.m[M].cpu_first));   /* the boot core: no device */
     assert_false(drc_hashed(f, f->sim.m[M].lmb_first + 15));
     assert_false(drc_hashed(f, f->sim.m[M].pci_first + 7));
 }
@@ -524,6 +525,7 @@ static void test_fingerprint_drcs_of_rtas_lines(void **state)
     struct fix *f = *state;
 
     fix_init_extra(f, plan_scn, "rtas m get-sensor-state dr-entity-sense 0x10000001 -> rc=0\n");
+    assert_true(drc_hashed(f, f->sim.m[M].cpu_first));
     assert_true(drc_hashed(f, f->sim.m[M].lmb_first + 15));
     assert_true(drc_hashed(f, f->sim.m[M].pci_first + 7));
 }
