@@ -177,8 +177,8 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
             continue;   /* job_matches refused such jobs */
         d.depth0 = s.len;
         w = world_at(&l->sim.model, &l->sim.initial, &s);
-        if (w && dfs_admit_start(&d, w))
-            dfs_run(&d, w);
+        if (w)
+            dfs_search(&d, w);
         g_free(w);
         schedule_free(&s);
     }

@@ -503,18 +503,9 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
 }
 
 /* Depth first from start (already admitted, depth0 steps deep). */
-void dfs_run(struct dfs *d, const void *start)
+/* Expand the stack's worlds until it is empty or the search stops. */
+static void dfs_loop(struct dfs *d, struct fstack *stack)
 {
-    struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
-    struct frame *first;
-    const void *stored;
-
-    d->scratch = g_malloc(d->m->world_size);
-    stack->len = 0;
-    first = fstack_next(d, stack);
-    first->world = first->room;
-    memcpy(first->world, start, d->m->world_size);
-    push_frame(d, stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
     while (stack->len) {
         struct frame *fr = fstack_top(stack);
         if (!fr->todo)
@@ -523,9 +514,51 @@ void dfs_run(struct dfs *d, const void *start)
             break;
     }
     d->st->truncated |= d->st->full;
+}
+
+/* The first frame, holding a copy of start. */
+static struct frame *dfs_begin(struct dfs *d, struct fstack *stack, const void *start)
+{
+    struct frame *first;
+
+    d->scratch = g_malloc(d->m->world_size);
+    stack->len = 0;
+    first = fstack_next(d, stack);
+    first->world = first->room;
+    memcpy(first->world, start, d->m->world_size);
+    return first;
+}
+
+static void dfs_end(struct dfs *d, struct fstack *stack, struct fstack *own)
+{
     g_clear_pointer(&d->scratch, g_free);
-    if (stack == &own)
-        fstack_free(&own);
+    if (stack == own)
+        fstack_free(own);
+}
+
+void dfs_run(struct dfs *d, const void *start)
+{
+    struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
+    const void *stored;
+
+    dfs_begin(d, stack, start);
+    push_frame(d, stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
+    dfs_loop(d, stack);
+    dfs_end(d, stack, &own);
+}
+
+void dfs_search(struct dfs *d, const void *start)
+{
+    struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
+    struct frame *first = dfs_begin(d, stack, start);
+    struct probe probe = { .st = first->steps };
+    uint64_t fp;
+
+    if (admit(d, first->world, &fp, stack, &probe) == ADMIT_EXPAND) {
+        push_frame(d, stack, fp, 0, &probe);
+        dfs_loop(d, stack);
+    }
+    dfs_end(d, stack, &own);
 }
 
 struct fstack *dfs_frames_new(void)
@@ -580,8 +613,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     st->por = (uint8_t)o->por;
     visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
-    if (dfs_admit_start(&d, initial))
-        dfs_run(&d, initial);
+    dfs_search(&d, initial);
     st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;
     explore_stats_close(st, &vis);
     visited_free(&vis);

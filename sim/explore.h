@@ -174,7 +174,10 @@ bool dfs_admit_start(struct dfs *d, const void *start);
 bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen);
 void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
                      const struct schedule *sched);
+/* Search from start, admitted before (dfs_admit_start). */
 void dfs_run(struct dfs *d, const void *start);
+/* Admit start, then search from it if it is new and not an end: the two above at once. */
+void dfs_search(struct dfs *d, const void *start);
 /* A world of a breadth-first frontier, with the choices that lead to it. */
 struct explore_item {
     struct schedule prefix;
