@@ -521,7 +521,7 @@ static struct frame *dfs_begin(struct dfs *d, struct fstack *stack, const void *
 {
     struct frame *first;
 
-    d->scratch = g_malloc(d->m->world_size);
+    d->scratch = d->m->sym_order ? g_malloc(d->m->world_size) : NULL;   /* sym_key's */
     stack->len = 0;
     first = fstack_next(d, stack);
     first->world = first->room;
