@@ -183,7 +183,7 @@ struct fstack {
     struct frame **f;
     unsigned len, cap;     /* cap: a multiple of FSTACK_BLOCK */
 };
-#define FSTACK_BLOCK 16
+#define FSTACK_BLOCK 32
 
 static struct frame *fstack_top(const struct fstack *s)
 {
