@@ -244,7 +244,8 @@ static void list_hashed_blocks(struct sim *s)
         hash_range(&blocks, at + offsetof(struct spapr_machine, devices),
                    scn->ndevices * sizeof(struct spapr_device));
         for (uint64_t x = written_drcs(s, m); x; x &= x - 1)
-            hash_range(&blocks, at + offsetof(struct spapr_machine, drcs[__builtin_ctzll(x)]),
+            hash_range(&blocks, at + offsetof(struct spapr_machine, drcs) +
+                                (size_t)__builtin_ctzll(x) * sizeof(struct spapr_drc),
                        sizeof(struct spapr_drc));
     }
     hash_range(&blocks, offsetof(struct world, guest), sizeof(struct guest_state));
