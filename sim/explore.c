@@ -502,7 +502,6 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
     return true;
 }
 
-/* Depth first from start (already admitted, depth0 steps deep). */
 /* Expand the stack's worlds until it is empty or the search stops. */
 static void dfs_loop(struct dfs *d, struct fstack *stack)
 {
@@ -516,12 +515,18 @@ static void dfs_loop(struct dfs *d, struct fstack *stack)
     d->st->truncated |= d->st->full;
 }
 
+/* sym_key's buffer for a world's representative: only a model with members writes one. */
+static void *representative_buffer(const struct engine_model *m)
+{
+    return m->sym_order ? g_malloc(m->world_size) : NULL;
+}
+
 /* The first frame, holding a copy of start. */
 static struct frame *dfs_begin(struct dfs *d, struct fstack *stack, const void *start)
 {
     struct frame *first;
 
-    d->scratch = d->m->sym_order ? g_malloc(d->m->world_size) : NULL;   /* sym_key's */
+    d->scratch = representative_buffer(d->m);
     stack->len = 0;
     first = fstack_next(d, stack);
     first->world = first->room;
@@ -581,7 +586,7 @@ bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen)
     enum admitted a;
     uint64_t fp;
 
-    d->scratch = g_malloc(d->m->world_size);
+    d->scratch = representative_buffer(d->m);
     a = admit(d, start, &fp, &none, &probe);
     g_free(d->scratch);
     d->scratch = own;

@@ -110,7 +110,7 @@ struct explore_stats {
     uint8_t por_error_actor, por_error_kind;
     int16_t por_error_object;  /* object outside the footprint, -1: a diamond did not close,
                                   -2: a permutation did not commute with the step,
-                                  -3: it wrote outside the model's hash blocks */
+                                  -3: it changed a byte outside the model's hash blocks */
     uint8_t por_error_other;   /* the other actor of the diamond */
     struct counterexample cex[EXPLORE_MAX_FAMILIES];
 };

@@ -1,7 +1,7 @@
 /*
  * The 64-bit fingerprint of a world (or any byte string). XXH3-64 for a
- * whole byte string; for a world whose model names the 32-byte blocks that
- * may be nonzero, a hash of those blocks alone in XXH3's accumulate-and-fold
+ * whole byte string; for a world whose model names the 32-byte blocks its
+ * steps may write, a hash of those blocks alone in XXH3's accumulate-and-fold
  * form. One function each for every search, so that visited sets,
  * --end-states files and job results agree; where the CPU has AVX2 the same
  * hashes run on it.
