@@ -1,5 +1,5 @@
 /*
- * Unit tests of the scenario parser (sim/scenario.c) and the variant loader
+ * Unit tests of the scenario parser (sim/scenario*.c) and the variant loader
  * (sim/variant.c): exact parsed values for every statement, exact error
  * lines for bad input, bounds, and a mutation pass that must never crash.
  */
