@@ -76,4 +76,8 @@ struct trace_file {
 bool trace_read_file(const char *path, struct trace_file *out, char *err, unsigned errlen);
 void trace_file_clear(struct trace_file *f);
 
+/* One line into err, if err is not NULL (control characters from file contents become '?'). */
+void trace_set_err(char *err, unsigned errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * Unit tests for sim/trace.c: exact JSONL and text bytes, a write/read round
+ * Unit tests for sim/trace*.c: exact JSONL and text bytes, a write/read round
  * trip through a file, and the exact diagnostics of the reader on malformed
  * traces.
  */
