@@ -96,5 +96,7 @@ bool real_guest_line(const char *line, char *out, size_t outlen);
 bool real_guest_line_cont(const char *prev, const char *line, char *out, size_t outlen);
 /* Remove kernel log lines, '\r' and escape sequences from command output (in place). */
 void real_clean_output(char *text);
+/* Copy in without '\r' and terminal escape sequences (ESC [ … final byte). */
+void real_strip_escapes(const char *in, char *out, size_t outlen);
 
 #endif

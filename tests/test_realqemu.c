@@ -1,6 +1,6 @@
 /*
  * Unit tests of the real-QEMU driver's parts that need no QEMU
- * (sim/realqemu.c, sim/realdrive.c): -D trace line normalization, console
+ * (sim/realqemu*.c, sim/realdrive.c): -D trace line normalization, console
  * line extraction, the exact QEMU argv built from a scenario machine, the
  * exact QMP arguments of device_add/object-add, and what cannot be driven.
  */
