@@ -1,10 +1,8 @@
 /*
- * Exhaustive exploration on --jobs threads: a breadth-first prefix until
- * the frontier has a few dozen worlds per thread, then the threads take
- * frontier worlds one at a time and search each depth first, all sharing one
- * visited set striped over 64 spin-locked shards, each thread in front of it a
- * cache of the fingerprints it met last. Every world is admitted once, so
- * states, transitions and families do not depend on the thread count.
+ * Exhaustive exploration on --jobs threads: a breadth-first prefix, then each
+ * thread searches frontier worlds depth first, all sharing one visited set of
+ * 64 spin-locked shards (each thread keeps a cache of its last fingerprints).
+ * Every world is admitted once: the figures do not depend on the thread count.
  */
 #include <glib.h>
 #include <sched.h>

@@ -1,10 +1,8 @@
 /*
- * Sampling for state spaces too big to exhaust: N seeded runs, each either
- * uniformly random among the fireable steps or PCT (Burckhardt et al.,
- * ASPLOS 2010): random distinct actor priorities, the highest-priority
- * fireable actor runs, and at d-1 random steps the running actor drops below
- * all others. A run finds a bug of depth d with probability >= 1/(n k^(d-1))
- * for n actors and k steps. Runs split across --jobs threads by seed.
+ * Sampling for state spaces too big to exhaust: N seeded runs, uniformly
+ * random or PCT (Burckhardt et al., ASPLOS 2010: random actor priorities and
+ * d-1 random priority drops find a bug of depth d with probability at least
+ * 1/(n k^(d-1)) for n actors, k steps). Runs split across --jobs by seed.
  */
 #include <glib.h>
 #include <math.h>

@@ -1,10 +1,8 @@
 /*
- * The 64-bit fingerprint of a world (or any byte string). XXH3-64 for a
- * whole byte string; for a world whose model names the 32-byte blocks its
- * steps may write, a hash of those blocks alone in XXH3's accumulate-and-fold
- * form. One function each for every search, so that visited sets,
- * --end-states files and job results agree; where the CPU has AVX2 the same
- * hashes run on it.
+ * The 64-bit fingerprint of a world (or any byte string): XXH3-64 of the
+ * whole, or, where the model names the 32-byte blocks its steps may write, a
+ * hash of those blocks in XXH3's accumulate-and-fold form (AVX2 where the CPU
+ * has it). Every search uses these, so visited sets, files and jobs agree.
  */
 #ifndef DRCSIM_FINGERPRINT_H
 #define DRCSIM_FINGERPRINT_H

@@ -1,10 +1,9 @@
 /*
  * The guest's DLPAR work (pseries/dlpar.c, hotplug-cpu.c, hotplug-memory.c)
- * as an interpreter: each worker step makes exactly one RTAS call or one
- * guest-visible action (start-cpu, stop-self, offlining a memory block), so
- * migration and management actions can interleave between any two of them.
- * The DRC primitives are dlpar_acquire_drc, dlpar_release_drc,
- * dlpar_unisolate_drc and dlpar_configure_connector.
+ * as an interpreter: each worker step makes one RTAS call or one guest-visible
+ * action (start-cpu, stop-self, offlining a memory block), so that migration
+ * and management can interleave anywhere. Primitives: dlpar_acquire_drc,
+ * dlpar_release_drc, dlpar_unisolate_drc, dlpar_configure_connector.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,9 +1,8 @@
 /*
  * Management actions as libvirt's QEMU driver performs them (src/qemu/
- * qemu_hotplug.c, qemu_driver.c, qemu_migration.c, qemu_process.c): a
- * MODIFY job per action, the single unplug waiter with its timeout, vCPU
- * hotplug without guest acknowledgement, migration Begin/Prepare/Perform/
- * Finish/Confirm. On a machine without a Linux guest (guest=script|none) a
+ * qemu_hotplug.c, qemu_driver.c, qemu_migration.c, qemu_process.c): a MODIFY
+ * job per action, one unplug waiter with its timeout, vCPU hotplug without
+ * guest acknowledgement, migration Begin to Confirm. Without a Linux guest a
  * `do` line is the bare QMP command, as a person at the monitor sends it.
  */
 #include <stdio.h>

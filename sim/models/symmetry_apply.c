@@ -1,12 +1,9 @@
 /*
- * Permuting interchangeable clients (symmetry.h): the world with member
- * perm[k]'s state moved to member k, every script, core, DRC slot, DRC index
- * and device reference renamed with it: stale DRC indexes and slots too
- * (0 never names a member), a job owner or a libvirt event's device only
- * while in use (0 names script 0 and device 0). DIMM members own no DRC:
- * their devices move, the LMB DRCs stay and only their device references
- * are renamed. A world it cannot map (a digest that is no prefix of its
- * core's own tree) is refused and stays as it is.
+ * Permuting interchangeable clients (symmetry.h): member perm[k]'s state moves
+ * to member k, and every script, core, DRC slot, index and device reference
+ * with it (stale ones too; a job owner or libvirt event only while in use).
+ * DIMM members move their devices, not their LMB DRCs. A world whose guest
+ * digest has no image (no prefix of its core's tree) is refused, unchanged.
  */
 #include <string.h>
 #include "sim.h"
