@@ -217,6 +217,10 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
         fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) and the step "
                 "of actor %u it was deemed independent of do not commute\n", st->por_error_actor,
                 st->por_error_kind, st->por_error_other);
+    else if (st->por_error_object == -4)
+        fprintf(stderr, "drcsim explore: --por-check: a persistent set remembered for an earlier "
+                "world differs from the one computed for this one (a model's future table "
+                "changed)\n");
     else if (st->por_error_object == -3)
         fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed a byte "
                 "of the world outside the blocks the fingerprint covers\n", st->por_error_actor,

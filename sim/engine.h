@@ -98,8 +98,9 @@ struct engine_model {
     uint64_t live_actors;
     void (*footprint)(const void *ctx, const void *world, const struct step *st,
                       struct footprint *out);
-    /* The actor's future: scratch, filled in, or a copy the model keeps (valid while
-     * ctx lives), so that a table entry costs no copy */
+    /* The actor's future: scratch, filled in, or a copy the model keeps (valid and
+     * unchanged while ctx lives: the persistent-set cache knows it by its address), so
+     * that a table entry costs no copy */
     const struct actor_future *(*future)(const void *ctx, const void *world, unsigned actor,
                                          struct actor_future *scratch);
     /* what a fired step really changed (for --por-check): before and after */

@@ -239,6 +239,28 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
     return s->f[s->len];
 }
 
+/*
+ * The frame's persistent set, from the search's cache where it met the same
+ * view before; --por-check computes each again and stops at a difference.
+ */
+static __attribute__((noinline)) uint64_t persistent(struct dfs *d, const struct frame *fr,
+                                                     unsigned nall)
+{
+    uint64_t set;
+
+    if (!d->por_cache) {   /* made at the first use: many searches never reduce */
+        d->por_cache = por_cache_new();
+        d->own_por_cache = true;
+    }
+    set = por_persistent(d->m, d->por_cache, fr->world, fr->steps, fr->n, nall);
+    if (d->o->por_check && set != por_persistent(d->m, NULL, fr->world, fr->steps, fr->n, nall)) {
+        d->st->por_error = true;
+        d->st->truncated = true;
+        d->st->por_error_object = -4;
+    }
+    return set;
+}
+
 /* Push the world already in fstack_next()'s frame, with its steps when admit() put them there. */
 static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, uint64_t sleep,
                                 const struct probe *p)
@@ -258,7 +280,7 @@ static struct frame *push_frame(struct dfs *d, struct fstack *s, uint64_t fp, ui
     fr->fp = fp;
     fr->sleep = sleep;
     fr->todo = d->o->por == POR_DPOR && fr->n > 1   /* one step is its own persistent set */
-             ? por_persistent(m, fr->world, fr->steps, fr->n, nall) : bits_below(fr->n);
+             ? persistent(d, fr, nall) : bits_below(fr->n);
     fr->reduced = fr->todo != bits_below(fr->n);
     d->st->reduced_states += fr->reduced;
     for (unsigned i = 0; sleep && i < fr->n; i++)
@@ -476,8 +498,8 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
     engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
     d->st->transitions++;
     tick(d, d->depth0 + stack->len, stack->len);
-    if (d->o->por_check && !por_check(d, fr, k, child))
-        return false;
+    if (d->o->por_check && (d->st->por_error || !por_check(d, fr, k, child)))
+        return false;   /* this step failed its check, or a persistent set did (persistent) */
     if ((fams = d->c->step(d->c->ctx, child, &fr->steps[k], v))) {
         record(d, v, fams, stack);
         return true;
@@ -537,6 +559,10 @@ static struct frame *dfs_begin(struct dfs *d, struct fstack *stack, const void *
 static void dfs_end(struct dfs *d, struct fstack *stack, struct fstack *own)
 {
     g_clear_pointer(&d->scratch, g_free);
+    if (d->own_por_cache) {
+        g_clear_pointer(&d->por_cache, por_cache_free);
+        d->own_por_cache = false;
+    }
     if (stack == own)
         fstack_free(own);
 }

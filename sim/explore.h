@@ -162,6 +162,8 @@ struct dfs {
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
     void *scratch;             /* a world: the representative of the one being admitted */
     struct fstack *frames;     /* NULL, or frames kept from one dfs_run to the next */
+    struct por_cache *por_cache;   /* NULL: the search makes its own at its first reduction */
+    bool own_por_cache;
 };
 /* Frames a thread keeps across its searches: no memory handed back to the kernel and
  * faulted in again for each (with threads, each time a TLB shootdown on every core). */

@@ -75,7 +75,7 @@ static GPtrArray *expand_level(const struct dfs *proto, GPtrArray *level)
         unsigned nall, n = engine_fireable_all(m, it->world, steps, ENGINE_MAX_STEPS, &nall);
         uint64_t all = bits_below(n), todo = all, done = 0;
         if (proto->o->por == POR_DPOR)
-            todo = por_persistent(m, it->world, steps, n, nall);
+            todo = por_persistent(m, NULL, it->world, steps, n, nall);
         while (todo & ~done) {
             unsigned k = (unsigned)__builtin_ctzll(todo & ~done);
             done |= 1ull << k;

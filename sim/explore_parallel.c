@@ -128,6 +128,7 @@ static gpointer worker(gpointer data)
     struct explore_stats *st = g_new0(struct explore_stats, 1);
     struct thread_set *ts = g_new0(struct thread_set, 1);
     struct fstack *frames = dfs_frames_new();
+    struct por_cache *cache = p->o->por == POR_DPOR ? por_cache_new() : NULL;
     gint i;
 
     ts->shared = p->set;
@@ -136,7 +137,7 @@ static gpointer worker(gpointer data)
         struct explore_item *it = g_ptr_array_index(p->items, i);
         struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = ts,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
-                         .proviso_visited = true, .frames = frames,
+                         .proviso_visited = true, .frames = frames, .por_cache = cache,
                          .t0 = g_get_monotonic_time() };
         dfs_run(&d, it->world);
         if (st->full)
@@ -144,6 +145,7 @@ static gpointer worker(gpointer data)
     }
     g_free(ts);
     dfs_frames_free(frames);
+    por_cache_free(cache);
     return st;
 }
 

@@ -26,6 +26,7 @@ bool por_mode_parse(const char *text, enum por_mode *out)
 /* What the closure needs per actor, computed once per state. */
 struct por_view {
     unsigned nactors;
+    uint64_t live;                     /* actors that may ever have a step */
     uint64_t active;                   /* actors with a future or a step */
     uint64_t own_gate;                 /* actors whose steps before the gate may open it */
     const struct actor_future *fut[POR_MAX_ACTORS]; /* far: every step (engine.h) */
@@ -149,14 +150,12 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     return steps;
 }
 
-static void view_init(const struct engine_model *m, const void *w, const struct step *st,
-                      unsigned n, unsigned nall, struct por_view *v)
+/* What the model says of each actor in w: its fireable step's footprint, its future. */
+static void view_gather(const struct engine_model *m, const void *w, const struct step *st,
+                        unsigned n, unsigned nall, struct por_view *v)
 {
-    uint64_t live, active = 0, own_gate = 0;
-    unsigned ntimed = 0;
-
     v->nactors = m->actors < POR_MAX_ACTORS ? m->actors : POR_MAX_ACTORS;
-    live = m->live_actors ? m->live_actors : bits_below(v->nactors);
+    v->live = (m->live_actors ? m->live_actors : ~0ull) & bits_below(v->nactors);
     for (unsigned a = 0; a < v->nactors; a++) {
         v->fireable[a] = -1;
         v->pending_lo[a] = 0;
@@ -168,10 +167,21 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
     }
-    /* the masks in locals: future() writes into v, which would reload them */
-    for (uint64_t x = live & bits_below(v->nactors); x; x &= x - 1) {
+    for (uint64_t x = v->live; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
-        const struct actor_future *f = v->fut[a] = m->future(m->ctx, w, a, &v->own[a]);
+        v->fut[a] = m->future(m->ctx, w, a, &v->own[a]);
+    }
+}
+
+/* What the closure reads of the futures: the actors that may still act, and so on. */
+static void view_derive(struct por_view *v)
+{
+    uint64_t active = 0, own_gate = 0;
+    unsigned ntimed = 0;
+
+    for (uint64_t x = v->live; x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
+        const struct actor_future *f = v->fut[a];
         uint64_t any = 0;
 
 #pragma GCC unroll 8
@@ -189,23 +199,82 @@ static void view_init(const struct engine_model *m, const void *w, const struct 
     v->ntimed = ntimed;
 }
 
-uint64_t por_persistent(const struct engine_model *m, const void *w, const struct step *st,
-                        unsigned n, unsigned nall)
+static uint64_t *put_set(uint64_t *k, const struct fp_set *s)
 {
-    uint64_t all = bits_below(n), best = all;
+    memcpy(k, s->w, sizeof(s->w));
+    return k + FP_WORDS;
+}
+
+/*
+ * Everything the closure reads, per live actor: its fireable step (index,
+ * window, footprint), its pending step's lo, its future: a model's table
+ * entry by address (engine.h: unchanged while the model lives), one computed
+ * for this world by its contents.
+ */
+static void view_key(const struct por_view *v, const struct step *st, unsigned n,
+                     struct por_key *key)
+{
+    uint64_t *k = key->w;
+
+    *k++ = n;
+    for (uint64_t x = v->live; x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
+        const struct actor_future *f = v->fut[a];
+        int i = v->fireable[a];
+        *k++ = (uint64_t)a | (uint64_t)(i + 1) << 8 | (uint64_t)v->pending_lo[a] << 32;
+        if (i >= 0) {
+            *k++ = (uint64_t)st[i].lo << 32 | st[i].hi;
+            k = put_set(k, &v->fp[a].rd);
+            k = put_set(k, &v->fp[a].wr);
+        }
+        if (f != &v->own[a]) {
+            *k++ = (uint64_t)(uintptr_t)f;
+            continue;
+        }
+        *k++ = (uint64_t)f->min_lo << 1 | 1;   /* odd: no address */
+        k = put_set(k, &f->all.rd);
+        k = put_set(k, &f->all.wr);
+        k = put_set(k, &f->far.rd);
+        k = put_set(k, &f->far.wr);
+        k = put_set(k, &f->gate);
+        k = put_set(k, &f->inputs);
+    }
+    key->words = (unsigned)(k - key->w);
+}
+
+/* The closure from each seed (guest and QEMU actors first: they often stand alone). */
+static uint64_t smallest(struct por_view *v, const struct step *st, unsigned n)
+{
+    uint64_t best = bits_below(n);
     unsigned nbest = n;
+
+    view_derive(v);
+    for (unsigned i = n; i-- > 0 && nbest > 1;) {
+        uint64_t s;
+        if (st[i].lo > 0)
+            continue;
+        s = closure(v, st, st[i].actor, &nbest);
+        if (s)
+            best = s;
+    }
+    return best;
+}
+
+uint64_t por_persistent(const struct engine_model *m, struct por_cache *cache, const void *w,
+                        const struct step *st, unsigned n, unsigned nall)
+{
+    uint64_t best;
     struct por_view v;
 
     if (n <= 1 || !m->footprint || !m->future || m->actors > POR_MAX_ACTORS)
-        return all;
-    view_init(m, w, st, n, nall, &v);
-    for (unsigned i = n; i-- > 0 && nbest > 1;) {   /* guest and QEMU actors first: */
-        uint64_t s;                                  /* they often stand alone */
-        if (st[i].lo > 0)
-            continue;
-        s = closure(&v, st, st[i].actor, &nbest);
-        if (s)
-            best = s;
+        return bits_below(n);
+    view_gather(m, w, st, n, nall, &v);
+    if (!cache)
+        return smallest(&v, st, n);
+    view_key(&v, st, n, por_cache_key(cache));
+    if (!por_cache_find(cache, &best)) {
+        best = smallest(&v, st, n);
+        por_cache_keep(cache, best);
     }
     return best;
 }

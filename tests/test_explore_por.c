@@ -1,5 +1,5 @@
 /*
- * Unit tests for the partial-order reduction (sim/explore_por.c and its use
+ * Unit tests for the partial-order reduction (sim/explore_por*.c and its use
  * in explore.c's depth-first search), over a toy model defined here: actors
  * that each count to LEN on their own object, optionally all writing one
  * shared object at one count, optionally with a timeout among them.
@@ -166,7 +166,7 @@ static void test_independent_actors_one_step(void **state)
     assert_int_equal(n, 3);
     assert_int_equal(nall, 3);
     /* any one actor alone: the search tries the last first */
-    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x4);
+    assert_int_equal(por_persistent(&m, NULL, &w, st, n, nall), 0x4);
     assert_true(por_independent(&m, &w, &st[0], &st[1]));
 }
 
@@ -181,13 +181,13 @@ static void test_shared_object_keeps_all(void **state)
     (void)state;
     /* actors 0 and 1 write the shared object now; actor 2's next step touches only
      * its own counter, so it alone is a persistent set */
-    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x4);
+    assert_int_equal(por_persistent(&m, NULL, &w, st, n, nall), 0x4);
     assert_false(por_independent(&m, &w, &st[0], &st[1]));
     assert_true(por_independent(&m, &w, &st[0], &st[2]));
     /* all three write it now: nothing smaller than all */
     w.cnt[2] = 1;
     n = engine_fireable_all(&m, &w, st, ENGINE_MAX_STEPS, &nall);
-    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x7);
+    assert_int_equal(por_persistent(&m, NULL, &w, st, n, nall), 0x7);
 }
 
 static void test_timed_outsider_keeps_all(void **state)
@@ -202,13 +202,13 @@ static void test_timed_outsider_keeps_all(void **state)
     (void)state;
     /* the timeout (lo 5) may fire before a step that may wait until 10 */
     assert_int_equal(n, 3);
-    assert_int_equal(por_persistent(&m, &w, st, n, nall), 0x7);
+    assert_int_equal(por_persistent(&m, NULL, &w, st, n, nall), 0x7);
     /* a timeout at 50 cannot come before a step due by 10: it follows the fireable ones */
     n = engine_fireable_all(&ml, &w, st, ENGINE_MAX_STEPS, &nall);
     assert_int_equal(n, 2);
     assert_int_equal(nall, 3);
     assert_int_equal(st[2].lo, 50);
-    assert_int_equal(por_persistent(&ml, &w, st, n, nall), 0x2);
+    assert_int_equal(por_persistent(&ml, NULL, &w, st, n, nall), 0x2);
 }
 
 static void test_dpor_fewer_states_same_end(void **state)
@@ -299,6 +299,103 @@ static void test_por_check_bytes_outside_the_plan(void **state)
     explore_stats_free(&st);
 }
 
+/* The cache answers a view met before, and only that view: a world whose
+ * footprints differ gets its own set. */
+static void test_cache_answers_by_view(void **state)
+{
+    struct toy_cfg c = { .shared_at = 1, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    struct toy plain = { 0 }, shared = { .cnt = { 1, 1, 1 } }, one = { .cnt = { 1, 1, 0 } };
+    const struct toy *order[] = { &plain, &shared, &one, &plain, &shared };
+    const uint64_t want[] = { 0x4, 0x7, 0x4, 0x4, 0x7 };
+    struct por_cache *cache = por_cache_new();
+    struct step st[ENGINE_MAX_STEPS];
+
+    (void)state;
+    for (unsigned i = 0; i < G_N_ELEMENTS(order); i++) {
+        unsigned nall, n = engine_fireable_all(&m, order[i], st, ENGINE_MAX_STEPS, &nall);
+        assert_int_equal(por_persistent(&m, cache, order[i], st, n, nall), want[i]);
+        assert_int_equal(por_persistent(&m, NULL, order[i], st, n, nall), want[i]);
+    }
+    por_cache_free(cache);
+}
+
+/* Keys of every length, past several doublings of the table: each finds its own set. */
+static void test_cache_keeps_every_key(void **state)
+{
+    struct por_cache *c = por_cache_new();
+    struct por_key *k = por_cache_key(c);
+    uint64_t set;
+
+    (void)state;
+    for (unsigned i = 0; i < 3000; i++) {
+        k->words = 1 + i % 40;
+        memset(k->w, 0, k->words * sizeof(k->w[0]));
+        k->w[k->words - 1] = i;
+        assert_false(por_cache_find(c, &set));
+        por_cache_keep(c, (uint64_t)i * 7 + 1);
+    }
+    for (unsigned i = 0; i < 3000; i++) {
+        k->words = 1 + i % 40;
+        memset(k->w, 0, k->words * sizeof(k->w[0]));
+        k->w[k->words - 1] = i;
+        assert_true(por_cache_find(c, &set));
+        assert_int_equal(set, (uint64_t)i * 7 + 1);
+    }
+    k->words = 2;   /* a prefix of a kept key is another key */
+    k->w[0] = 0, k->w[1] = 0;
+    assert_false(por_cache_find(c, &set));
+    por_cache_free(c);
+}
+
+/*
+ * A model that breaks engine.h's rule: its future is a table entry whose
+ * contents change once a first step fired, at the same address. The cache
+ * answers the old set; --por-check computes it again and stops the search.
+ */
+static bool table_changed;
+static struct actor_future table[TOY_ACTORS];
+
+static const struct actor_future *changing_future(const void *ctx, const void *world,
+                                                  unsigned actor, struct actor_future *out)
+{
+    (void)toy_future(ctx, world, actor, out);
+    table[actor] = *out;
+    if (table_changed) {   /* every actor now writes the shared object: nothing commutes */
+        fp_add(&table[actor].inputs, OBJ_SHARED);
+        fp_add(&table[actor].all.rd, OBJ_SHARED);
+        fp_add(&table[actor].all.wr, OBJ_SHARED);
+        table[actor].far = table[actor].all;
+    }
+    return &table[actor];
+}
+
+static void changing_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,
+                           uint32_t step_no, uint64_t t_ms)
+{
+    toy_apply(ctx, world, st, tr, step_no, t_ms);
+    table_changed = true;
+}
+
+static void test_por_check_stale_table(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    struct toy start = { 0 };
+    struct explore_opts o = { .por = POR_DPOR, .por_check = true };
+    struct explore_stats st;
+
+    (void)state;
+    m.future = changing_future;
+    m.apply = changing_apply;
+    m.changed = toy_changed;
+    table_changed = false;
+    explore_exhaustive(&m, &quiet, &start, &o, &st);
+    assert_true(st.por_error);
+    assert_int_equal(st.por_error_object, -4);
+    explore_stats_free(&st);
+}
+
 static void test_mode_names(void **state)
 {
     enum por_mode m = POR_NONE;
@@ -322,6 +419,9 @@ int main(void)
         cmocka_unit_test(test_dpor_keeps_shared_orders),
         cmocka_unit_test(test_sleep_same_states_fewer_transitions),
         cmocka_unit_test(test_por_check_bytes_outside_the_plan),
+        cmocka_unit_test(test_cache_answers_by_view),
+        cmocka_unit_test(test_cache_keeps_every_key),
+        cmocka_unit_test(test_por_check_stale_table),
         cmocka_unit_test(test_mode_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
