@@ -1,8 +1,8 @@
 /*
  * Exhaustive exploration on --jobs threads: a breadth-first prefix, then each
- * thread searches frontier worlds depth first, all sharing one visited set of
- * 64 spin-locked shards (each thread keeps a cache of its last fingerprints).
- * Every world is admitted once: the figures do not depend on the thread count.
+ * thread searches frontier worlds depth first, sharing one visited set of 64
+ * spin-locked shards. A world is admitted once; with dpor a reduced world that
+ * meets any old one is expanded fully, so states may exceed one thread's.
  */
 #include <glib.h>
 #include <sched.h>
