@@ -320,6 +320,14 @@ static void test_cache_answers_by_view(void **state)
     por_cache_free(cache);
 }
 
+/* Key i: 1 + i % 40 words, all zero but the last, which is i. */
+static void key_number(struct por_key *k, unsigned i)
+{
+    k->words = 1 + i % 40;
+    memset(k->w, 0, k->words * sizeof(k->w[0]));
+    k->w[k->words - 1] = i;
+}
+
 /* Keys of every length, past several doublings of the table: each finds its own set. */
 static void test_cache_keeps_every_key(void **state)
 {
@@ -329,16 +337,12 @@ static void test_cache_keeps_every_key(void **state)
 
     (void)state;
     for (unsigned i = 0; i < 3000; i++) {
-        k->words = 1 + i % 40;
-        memset(k->w, 0, k->words * sizeof(k->w[0]));
-        k->w[k->words - 1] = i;
+        key_number(k, i);
         assert_false(por_cache_find(c, &set));
         por_cache_keep(c, (uint64_t)i * 7 + 1);
     }
     for (unsigned i = 0; i < 3000; i++) {
-        k->words = 1 + i % 40;
-        memset(k->w, 0, k->words * sizeof(k->w[0]));
-        k->w[k->words - 1] = i;
+        key_number(k, i);
         assert_true(por_cache_find(c, &set));
         assert_int_equal(set, (uint64_t)i * 7 + 1);
     }
