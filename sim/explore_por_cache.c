@@ -7,7 +7,6 @@
 #include <string.h>
 #include <glib.h>
 #include "explore_por.h"
-#include "fingerprint.h"
 
 #define POR_CACHE_BYTES (16u << 20)
 
@@ -16,6 +15,33 @@ struct por_cache {
     size_t mask, used, bytes;      /* slots - 1, keys kept, their bytes */
     struct por_key *scratch;       /* the key being looked up */
 };
+
+/*
+ * The key's hash: four multiply chains over the words (independent, so they
+ * run side by side), folded and finished with murmur3's fmix64. Only the
+ * table's spread depends on it; a hit still compares the whole key.
+ */
+static uint64_t key_hash(const uint64_t *w, unsigned n)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    uint64_t h0 = n, h1 = 1, h2 = 2, h3 = 3, x;
+    unsigned i = 0;
+
+    for (; i + 4 <= n; i += 4) {
+        h0 = (h0 ^ w[i]) * k;
+        h1 = (h1 ^ w[i + 1]) * k;
+        h2 = (h2 ^ w[i + 2]) * k;
+        h3 = (h3 ^ w[i + 3]) * k;
+    }
+    for (; i < n; i++)
+        h0 = (h0 ^ w[i]) * k;
+    x = h0 ^ (h1 << 16 | h1 >> 48) ^ (h2 << 32 | h2 >> 32) ^ (h3 << 48 | h3 >> 16);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ x >> 33;
+}
 
 struct por_cache *por_cache_new(void)
 {
@@ -59,7 +85,7 @@ bool por_cache_find(struct por_cache *c, uint64_t *set)
 {
     const struct por_key *hit;
 
-    c->scratch->hash = fingerprint(c->scratch->w, c->scratch->words * sizeof(uint64_t));
+    c->scratch->hash = key_hash(c->scratch->w, c->scratch->words);
     hit = c->slot[probe(c, c->scratch)];
     if (hit)
         *set = hit->set;
