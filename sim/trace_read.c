@@ -184,30 +184,41 @@ static bool holds(JsonNode *n, GType type)
     return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
 }
 
-static bool get_str(const struct reader *r, JsonObject *o, const char *role, const char *key,
-                    const char **val)
+/* Member key of the role's object o, of the given type (what: "a string"…), or an error. */
+static JsonNode *get_member(const struct reader *r, JsonObject *o, const char *role,
+                            const char *key, GType type, const char *what)
 {
     JsonNode *n = json_object_get_member(o, key);
 
-    if (!n)
-        return fail(r, 1, "%s has no \"%s\"", role, key);
-    if (!holds(n, G_TYPE_STRING))
-        return fail(r, col_of(r, key), "\"%s\" must be a string", key);
-    *val = json_node_get_string(n);
-    return true;
+    if (!n) {
+        fail(r, 1, "%s has no \"%s\"", role, key);
+        return NULL;
+    }
+    if (!holds(n, type)) {
+        fail(r, col_of(r, key), "\"%s\" must be %s", key, what);
+        return NULL;
+    }
+    return n;
+}
+
+static bool get_str(const struct reader *r, JsonObject *o, const char *role, const char *key,
+                    const char **val)
+{
+    JsonNode *n = get_member(r, o, role, key, G_TYPE_STRING, "a string");
+
+    if (n)
+        *val = json_node_get_string(n);
+    return n != NULL;
 }
 
 static bool get_int(const struct reader *r, JsonObject *o, const char *role, const char *key,
                     gint64 *val)
 {
-    JsonNode *n = json_object_get_member(o, key);
+    JsonNode *n = get_member(r, o, role, key, G_TYPE_INT64, "an integer");
 
-    if (!n)
-        return fail(r, 1, "%s has no \"%s\"", role, key);
-    if (!holds(n, G_TYPE_INT64))
-        return fail(r, col_of(r, key), "\"%s\" must be an integer", key);
-    *val = json_node_get_int(n);
-    return true;
+    if (n)
+        *val = json_node_get_int(n);
+    return n != NULL;
 }
 
 /* ---- reader: header, steps, verdict ------------------------------------ */
