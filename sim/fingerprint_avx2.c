@@ -56,6 +56,6 @@ uint64_t fingerprint_avx2(const void *data, size_t len)
 
 uint64_t fingerprint_blocks_avx2(const void *data, const struct fingerprint_plan *p)
 {
-    return fingerprint_blocks(data, p);   /* likewise */
+    return fingerprint_blocks_scalar(data, p);   /* likewise */
 }
 #endif

@@ -184,7 +184,7 @@ static void list_live_actors(struct sim *s)
         s->may_step &= ~(bits_below(ACTOR_QEMU_TIMER0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_TIMER0));
 }
 
-/* The bytes [off, off + len) of a world may be nonzero: their blocks are hashed. */
+/* The bytes [off, off + len) of a world may change: their blocks are hashed. */
 static void hash_range(uint64_t *blocks, size_t off, size_t len)
 {
     for (size_t b = off / FINGERPRINT_BLOCK; b * FINGERPRINT_BLOCK < off + len; b++)
@@ -194,19 +194,18 @@ static void hash_range(uint64_t *blocks, size_t off, size_t len)
 /*
  * The DRC slots of machine m a scenario can change: where its devices can
  * sit (a core's slot, a PHB's or PCI device's; any LMB for a DIMM), or all
- * of them when a script plays the guest (an rtas line may name any DRC).
+ * of them when a script plays the guest (rtas: an rtas line may name any DRC).
  * The others keep their reset state: no event names them to the guest
  * (spapr_hotplug_req_event), spapr_drc_reset puts them back where they
  * were, and drc_*_needed leaves them out of the stream.
  */
-static uint64_t written_drcs(const struct sim *s, int m)
+static uint64_t written_drcs(const struct sim *s, int m, bool rtas)
 {
     const struct sim_machine *sm = &s->m[m];
     uint64_t slots = 0;
 
-    for (int i = 0; i < s->scn->nlines; i++)
-        if (s->scn->lines[i].kind == LINE_RTAS)
-            return bits_below((unsigned)sm->ndrcs);
+    if (rtas)
+        return bits_below((unsigned)sm->ndrcs);
     for (int d = 0; d < s->scn->ndevices; d++) {
         const struct scn_device *dv = &s->scn->devices[d];
         if (dv->type == DEV_CPU_CORE && dv->core_id < sm->ncpu)
@@ -231,7 +230,10 @@ static void list_hashed_blocks(struct sim *s)
 {
     const struct scenario *scn = s->scn;
     uint64_t blocks = 0;
+    bool rtas = false;
 
+    for (int i = 0; i < scn->nlines; i++)
+        rtas |= scn->lines[i].kind == LINE_RTAS;
     _Static_assert(sizeof(struct world) % FINGERPRINT_BLOCK == 0, "pad struct world to a block");
     _Static_assert(sizeof(struct world) <= FINGERPRINT_BLOCK * FINGERPRINT_MAX_BLOCKS,
                    "a block of the world is a bit of the plan");
@@ -243,7 +245,7 @@ static void list_hashed_blocks(struct sim *s)
         hash_range(&blocks, at, offsetof(struct spapr_machine, devices));   /* header, events */
         hash_range(&blocks, at + offsetof(struct spapr_machine, devices),
                    scn->ndevices * sizeof(struct spapr_device));
-        for (uint64_t x = written_drcs(s, m); x; x &= x - 1)
+        for (uint64_t x = written_drcs(s, m, rtas); x; x &= x - 1)
             hash_range(&blocks, at + offsetof(struct spapr_machine, drcs) +
                                 (size_t)__builtin_ctzll(x) * sizeof(struct spapr_drc),
                        sizeof(struct spapr_drc));
