@@ -24,8 +24,10 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
     fprintf(f, "collision probability %.3g (%s)%s\n", st->collision_probability,
             st->bitstate ? "bitstate" : st->lossless ? "lossless"
                                                                          : "64-bit fingerprints",
-            st->full ? "  STOPPED: the visited set's --mem budget is used up "
-                       "(raise --mem, or go on with --bitstate)"
+            st->levels_full ? "  STOPPED: the breadth-first levels and the visited set used up "
+                              "the --mem budget (raise --mem)"
+            : st->full ? "  STOPPED: the visited set's --mem budget is used up "
+                         "(raise --mem, or go on with --bitstate)"
             : st->truncated ? "  (cut short by --max-depth/--max-states)" : "");
     for (int fam = 0; fam < FAM_COUNT; fam++) {
         const struct counterexample *cx = &st->cex[fam];

@@ -374,19 +374,19 @@ static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
     return ADMIT_DONE;
 }
 
-/* The progress hook, at most every 250 ms (checked every 4096 transitions). */
-static void tick(struct dfs *d, unsigned depth, size_t queue)
+void explore_tick(const struct explore_opts *o, struct explore_stats *st, gint64 t0,
+                  gint64 *last_tick, unsigned depth, size_t queue)
 {
     gint64 now;
 
-    if (!d->o->progress || (d->st->transitions & 4095))
+    if (!o->progress || (st->transitions & 4095))
         return;
     now = g_get_monotonic_time();
-    if (now - d->last_tick < 250000)
+    if (now - *last_tick < 250000)
         return;
-    d->last_tick = now;
-    d->st->seconds = (double)(now - d->t0) / 1e6;
-    d->o->progress(d->st, depth, queue, d->o->progress_arg);
+    *last_tick = now;
+    st->seconds = (double)(now - t0) / 1e6;
+    o->progress(st, depth, queue, o->progress_arg);
 }
 
 static bool on_stack(const struct fstack *stack, uint64_t fp)
@@ -497,7 +497,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
     }
     engine_fire(m, child, &fr->steps[k], NULL, 0, NULL);
     d->st->transitions++;
-    tick(d, d->depth0 + stack->len, stack->len);
+    explore_tick(d->o, d->st, d->t0, &d->last_tick, d->depth0 + stack->len, stack->len);
     if (d->o->por_check && (d->st->por_error || !por_check(d, fr, k, child)))
         return false;   /* this step failed its check, or a persistent set did (persistent) */
     if ((fams = d->c->step(d->c->ctx, child, &fr->steps[k], v))) {

@@ -96,7 +96,8 @@ struct explore_stats {
     double seconds;
     uint32_t families;
     bool truncated;            /* a bound cut the exploration short */
-    bool full;                 /* the visited set's budget stopped it */
+    bool full;                 /* the --mem budget stopped it */
+    bool levels_full;          /* --shortest: its levels and paths took the budget */
     bool bitstate;             /* it went on in bitstate mode */
     double collision_probability;
     bool lossless;             /* whole states stored: no collisions possible */
@@ -169,8 +170,13 @@ struct dfs {
  * faulted in again for each (with threads, each time a TLB shootdown on every core). */
 struct fstack *dfs_frames_new(void);
 void dfs_frames_free(struct fstack *frames);
+/* A search's own visited set (also the breadth-first one's); --bitstate takes over when
+ * the budget is used up. */
 enum visited_result dfs_local_add(void *set, uint64_t fp, const void *w, struct explore_stats *st,
                                   bool bitstate);
+/* The progress hook of every search, at most every 250 ms (checked every 4096 transitions). */
+void explore_tick(const struct explore_opts *o, struct explore_stats *st, gint64 t0,
+                  gint64 *last_tick, unsigned depth, size_t queue);
 bool dfs_admit_start(struct dfs *d, const void *start);
 /* The same; *seen when the world was visited before. */
 bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen);

@@ -40,9 +40,11 @@ static void record_bfs(struct explore_stats *st, const struct violation *v, uint
 
 struct level { unsigned char *worlds; uint32_t *ids; size_t n, cap; };
 
-static void level_push(struct level *l, const void *w, size_t size, uint32_t id)
+/* Push a world; *bytes counts what the levels hold, for the --mem budget. */
+static void level_push(struct level *l, const void *w, size_t size, uint32_t id, size_t *bytes)
 {
     if (l->n == l->cap) {
+        *bytes += (l->cap ? l->cap : 256) * (size + sizeof(*l->ids));
         l->cap = l->cap ? l->cap * 2 : 256;
         l->worlds = g_realloc(l->worlds, l->cap * size);
         l->ids = g_renew(uint32_t, l->ids, l->cap);
@@ -58,9 +60,24 @@ struct bfs {
     struct visited vis;
     GArray *origins;           /* of struct origin, by state id */
     struct explore_stats *st;
+    const struct explore_opts *o;
     bool symmetry;             /* key worlds by their representative (explore_symmetry.c) */
+    bool stop;                 /* --max-states reached, or the --mem budget used up */
+    size_t level_bytes;        /* what both levels hold */
     void *scratch;             /* that representative */
+    gint64 t0, last_tick;
 };
+
+/*
+ * The levels and the paths back count against --mem with the visited set:
+ * they grow with the widest level, which bitstate hashing does not shrink.
+ */
+static bool levels_over_budget(const struct bfs *b)
+{
+    size_t used = visited_bytes(&b->vis) + b->origins->len * sizeof(struct origin) + b->level_bytes;
+
+    return b->o->mem_bytes && used > b->o->mem_bytes;
+}
 
 /* A new world: count it, check quiescence, queue it for the next level. */
 static void admit_bfs(struct bfs *b, const void *w, uint32_t parent, int choice,
@@ -73,15 +90,22 @@ static void admit_bfs(struct bfs *b, const void *w, uint32_t parent, int choice,
     uint64_t fp = sym_key(b->m, b->symmetry, w, b->scratch, &stored);
     uint32_t fams, id;
 
-    if (visited_add(&b->vis, fp, stored) != VISITED_NEW)
+    enum visited_result r = dfs_local_add(&b->vis, fp, stored, b->st, b->o->bitstate);
+
+    if (r == VISITED_FULL)
+        b->stop = b->st->full = true;   /* as the depth-first search: stop, never guess */
+    if (r != VISITED_NEW)
         return;
     b->st->states++;
+    b->stop |= b->o->max_states && b->st->states >= b->o->max_states;
+    if (levels_over_budget(b))
+        b->stop = b->st->full = b->st->levels_full = true;
     b->st->symmetric_states += stored != w;
     b->st->max_depth = depth > b->st->max_depth ? depth : b->st->max_depth;
     id = b->origins->len;
     g_array_append_val(b->origins, o);
     if (engine_fireable(b->m, w, probe, ENGINE_MAX_STEPS) > 0) {
-        level_push(next, w, b->m->world_size, id);
+        level_push(next, w, b->m->world_size, id, &b->level_bytes);
         return;
     }
     b->st->quiescent_states++;
@@ -89,15 +113,17 @@ static void admit_bfs(struct bfs *b, const void *w, uint32_t parent, int choice,
         record_bfs(b->st, v, fams, b->origins, id, -1);
 }
 
-static void expand(struct bfs *b, const void *w, uint32_t id, struct level *next, unsigned depth)
+static void expand(struct bfs *b, const void *w, uint32_t id, struct level *next, unsigned depth,
+                   size_t queue)
 {
     struct step steps[ENGINE_MAX_STEPS];
     struct violation v[EXPLORE_MAX_FAMILIES];
     unsigned n = engine_fireable(b->m, w, steps, ENGINE_MAX_STEPS);
     void *child = g_malloc(b->m->world_size);
 
-    for (unsigned k = 0; k < n; k++) {
+    for (unsigned k = 0; k < n && !b->stop; k++) {
         uint32_t fams;
+        explore_tick(b->o, b->st, b->t0, &b->last_tick, depth, queue + next->n);
         memcpy(child, w, b->m->world_size);
         engine_fire(b->m, child, &steps[k], NULL, 0, NULL);
         b->st->transitions++;
@@ -118,28 +144,27 @@ void explore_shortest(const struct engine_model *m, const struct checker *c,
                       const void *initial, const struct explore_opts *o,
                       struct explore_stats *st)
 {
-    struct bfs b = { .m = m, .c = c, .st = st, .symmetry = !o->no_symmetry,
+    struct bfs b = { .m = m, .c = c, .st = st, .o = o, .symmetry = !o->no_symmetry,
                      .origins = g_array_new(FALSE, FALSE, sizeof(struct origin)),
-                     .scratch = g_malloc(m->world_size) };
+                     .scratch = g_malloc(m->world_size), .t0 = g_get_monotonic_time() };
     struct level cur = { 0 }, next = { 0 };
-    gint64 t0 = g_get_monotonic_time();
     unsigned depth = 0;
 
     explore_stats_init(st);
     visited_init_mode(&b.vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
     admit_bfs(&b, initial, 0, 0, &next, 0);
-    while (next.n && !(o->max_depth && depth >= o->max_depth)) {
+    while (next.n && !b.stop && !(o->max_depth && depth >= o->max_depth)) {
         struct level t = cur;
         cur = next;
         next = t;
         next.n = 0;
         depth++;
-        for (size_t i = 0; i < cur.n; i++)
-            expand(&b, cur.worlds + i * m->world_size, cur.ids[i], &next, depth);
+        for (size_t i = 0; i < cur.n && !b.stop; i++)
+            expand(&b, cur.worlds + i * m->world_size, cur.ids[i], &next, depth, cur.n - i);
     }
-    st->truncated = next.n > 0;
-    st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    st->truncated = next.n > 0 || b.stop;
+    st->seconds = (double)(g_get_monotonic_time() - b.t0) / 1e6;
     explore_stats_close(st, &b.vis);
     visited_free(&b.vis);
     g_free(cur.worlds); g_free(cur.ids); g_free(next.worlds); g_free(next.ids);
