@@ -434,10 +434,12 @@ void trace_step_end(struct trace *t)
 
 /* ---- verdict ----------------------------------------------------------- */
 
-static void verdict_json(GString *g, bool pass, const char *const *families,
+static const char *const verdict_names[] = { "pass", "fail", "incomplete" };
+
+static void verdict_json(GString *g, enum trace_verdict verdict, const char *const *families,
                          const char *family, uint32_t step, const char *message)
 {
-    g_string_append_printf(g, "{\"verdict\":\"%s\",\"families\":[", pass ? "pass" : "fail");
+    g_string_append_printf(g, "{\"verdict\":\"%s\",\"families\":[", verdict_names[verdict]);
     for (unsigned i = 0; families && families[i]; i++) {
         if (i)
             g_string_append_c(g, ',');
@@ -454,13 +456,17 @@ static void verdict_json(GString *g, bool pass, const char *const *families,
         }
         g_string_append_c(g, '}');
     }
+    if (verdict == TRACE_INCOMPLETE)
+        g_string_append_printf(g, ",\"stopped_after\":%" PRIu32, step);
     g_string_append(g, "}\n");
 }
 
-static void verdict_text(GString *g, bool pass, const char *const *families,
+static void verdict_text(GString *g, enum trace_verdict verdict, const char *const *families,
                          const char *family, uint32_t step, const char *message)
 {
-    g_string_append(g, pass ? "verdict: pass" : "verdict: fail");
+    g_string_append_printf(g, "verdict: %s", verdict_names[verdict]);
+    if (verdict == TRACE_INCOMPLETE)
+        g_string_append_printf(g, " (stopped after step %" PRIu32 ", before quiescence)", step);
     for (unsigned i = 0; families && families[i]; i++) {
         g_string_append_c(g, i ? ',' : ' ');
         text_esc(g, families[i], false);
@@ -478,14 +484,14 @@ static void verdict_text(GString *g, bool pass, const char *const *families,
     g_string_append_c(g, '\n');
 }
 
-void trace_verdict(struct trace *t, bool pass, const char *const *families,
+void trace_verdict(struct trace *t, enum trace_verdict verdict, const char *const *families,
                    const char *family, uint32_t step, const char *message)
 {
-    g_return_if_fail(t && !t->in_step);
+    g_return_if_fail(t && !t->in_step && verdict <= TRACE_INCOMPLETE);
     if (t->fmt == TRACE_JSONL)
-        verdict_json(t->out, pass, families, family, step, message);
+        verdict_json(t->out, verdict, families, family, step, message);
     else
-        verdict_text(t->out, pass, families, family, step, message);
+        verdict_text(t->out, verdict, families, family, step, message);
 }
 
 /* ---- output ------------------------------------------------------------ */

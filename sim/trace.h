@@ -50,8 +50,12 @@ void trace_event(struct trace *t, const char *machine, const char *event, const 
 void trace_log(struct trace *t, const char *who, const char *line);
 void trace_step_end(struct trace *t);
 
-/* Last line. families: NULL-terminated names; message may be NULL. */
-void trace_verdict(struct trace *t, bool pass, const char *const *families,
+/* A run's end: no violation and quiescent, a violation, or neither (its schedule or
+ * its step bound ended it first). */
+enum trace_verdict { TRACE_PASS, TRACE_FAIL, TRACE_INCOMPLETE };
+/* Last line. families: NULL-terminated names; message may be NULL; step: the violation's,
+ * or for TRACE_INCOMPLETE the last step run. */
+void trace_verdict(struct trace *t, enum trace_verdict verdict, const char *const *families,
                    const char *family, uint32_t step, const char *message);
 
 /* The text written so far (NUL-terminated). */

@@ -339,8 +339,9 @@ static bool check_verdict(const struct reader *r, JsonObject *o)
     if (!n)
         return fail(r, 1, "missing verdict: the last line has no \"verdict\"");
     v = holds(n, G_TYPE_STRING) ? json_node_get_string(n) : "";
-    if (strcmp(v, "pass") != 0 && strcmp(v, "fail") != 0)
-        return fail(r, col_of(r, "verdict"), "\"verdict\" must be \"pass\" or \"fail\"");
+    if (strcmp(v, "pass") != 0 && strcmp(v, "fail") != 0 && strcmp(v, "incomplete") != 0)
+        return fail(r, col_of(r, "verdict"),
+                    "\"verdict\" must be \"pass\", \"fail\" or \"incomplete\"");
     return true;
 }
 

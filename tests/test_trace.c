@@ -72,7 +72,7 @@ static struct trace *build_full(enum trace_format fmt, struct knob_set *ks)
     trace_log(t, "guest", "dlpar: cpu\x7f done \xc3\xa9");
     trace_step_end(t);
 
-    trace_verdict(t, false, families, "expect-failed", 2,
+    trace_verdict(t, TRACE_FAIL, families, "expect-failed", 2,
                   "dst: device core1 present, expected \"absent\"");
     return t;
 }
@@ -173,8 +173,9 @@ static struct trace *build_minimal(enum trace_format fmt)
     trace_step_begin(t, 2, 123456789, "migration", "switchover-and-then-some");
     trace_result_int(t, "rc", 0);
     trace_step_end(t);
-    trace_verdict(t, true, NULL, NULL, 0, NULL);
-    trace_verdict(t, false, one, one[0], 3, NULL);
+    trace_verdict(t, TRACE_PASS, NULL, NULL, 0, NULL);
+    trace_verdict(t, TRACE_FAIL, one, one[0], 3, NULL);
+    trace_verdict(t, TRACE_INCOMPLETE, NULL, NULL, 2, NULL);
     return t;
 }
 
@@ -193,7 +194,8 @@ static void test_jsonl_minimal(void **state)
         "\"op\":\"switchover-and-then-some\",\"args\":{},\"result\":{\"rc\":0}}\n"
         "{\"verdict\":\"pass\",\"families\":[]}\n"
         "{\"verdict\":\"fail\",\"families\":[\"drc-migration-mismatch\"],"
-        "\"violation\":{\"family\":\"drc-migration-mismatch\",\"step\":3}}\n";
+        "\"violation\":{\"family\":\"drc-migration-mismatch\",\"step\":3}}\n"
+        "{\"verdict\":\"incomplete\",\"families\":[],\"stopped_after\":2}\n";
 
     (void)state;
     knobs_default(&def);
@@ -216,7 +218,8 @@ static void test_text_minimal(void **state)
         "    1        5ms  qemu@dst     cas                    ->\n"
         "    2 123456789ms  migration    switchover-and-then-some -> rc=0\n"
         "verdict: pass\n"
-        "verdict: fail drc-migration-mismatch (drc-migration-mismatch at step 3)\n";
+        "verdict: fail drc-migration-mismatch (drc-migration-mismatch at step 3)\n"
+        "verdict: incomplete (stopped after step 2, before quiescence)\n";
 
     (void)state;
     assert_string_equal(trace_buffer(t, NULL), want);
@@ -319,7 +322,7 @@ static void test_round_trip_seed(void **state)
     trace_file_clear(&f);
 
     trace_header(t, &h);
-    trace_verdict(t, true, NULL, NULL, 0, NULL);
+    trace_verdict(t, TRACE_PASS, NULL, NULL, 0, NULL);
     assert_true(trace_write_file(t, path, err, sizeof(err)));
     assert_true(trace_read_file(path, &f, err, sizeof(err)));
     assert_true(f.has_seed);
@@ -487,10 +490,10 @@ static void test_bad_verdict(void **state)
     static const struct bad cases[] = {
         BAD(H, ":1:1: error: missing verdict: the trace ends after its header"),
         BAD(H S1 S2, ":3:1: error: missing verdict: the last line has no \"verdict\""),
-        BAD(H S1 "{\"verdict\":\"maybe\"}", ":3:12: error: \"verdict\" must be \"pass\" or \"fail\""),
-        BAD(H "{\"verdict\":true}\n", ":2:12: error: \"verdict\" must be \"pass\" or \"fail\""),
+        BAD(H S1 "{\"verdict\":\"maybe\"}", ":3:12: error: \"verdict\" must be \"pass\", \"fail\" or \"incomplete\""),
+        BAD(H "{\"verdict\":true}\n", ":2:12: error: \"verdict\" must be \"pass\", \"fail\" or \"incomplete\""),
         BAD(H "{\"families\":[],\"verdict\":null}",
-            ":2:26: error: \"verdict\" must be \"pass\" or \"fail\""),
+            ":2:26: error: \"verdict\" must be \"pass\", \"fail\" or \"incomplete\""),
     };
 
     (void)state;
