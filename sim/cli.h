@@ -49,6 +49,9 @@ struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint
 /* The `drcsim run … --schedule` command that replays a schedule (g_free). */
 char *replay_command(const char *path, const char *variant, char **knobs,
                      const struct schedule *sched);
+/* That of the first family cex[] has a counterexample for (g_free; NULL: none). */
+char *first_replay(const char *path, const char *variant, char **knobs,
+                   const struct counterexample *cex);
 /* Print explore figures and counterexamples; returns the families found. */
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
                        const struct explore_stats *st);
@@ -88,6 +91,9 @@ struct json_result {
     unsigned max_depth;
     double seconds;
     const char *counterexample, *replay;
+    const struct sample_result *sample;   /* --sample: runs instead of distinct states */
+    const char *sample_mode;
+    uint64_t sample_seed;
 };
 void json_result_append(void *gstring, const struct json_result *r);
 bool json_results_write(const char *path, void *gstring, char *err, unsigned errlen);

@@ -90,6 +90,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     char err[1024], exp_s[256], got_s[256];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
+    g_autofree char *replay = NULL;
     bool ok;
 
     /* the verdict line names the variant: report a bad one at that line */
@@ -111,11 +112,12 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     }
     ok ? c->passed++ : c->failed++;
     junit_case(c, path, v->variant, st.seconds, ok ? NULL : why->str);
+    replay = first_replay(path, v->variant, NULL, st.cex);
     json_result_append(c->json_out, &(struct json_result){
         .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
         .st = &st, .states = st.states, .transitions = st.transitions,
         .max_depth = st.max_depth, .seconds = st.seconds, .has_expected = true,
-        .expected = expected });
+        .expected = expected, .replay = replay });
     g_string_free(why, TRUE);
     explore_stats_free(&st);
     loaded_free(&l);
@@ -142,15 +144,17 @@ static int check_file(struct check_cli *c, const char *path)
     return rc;
 }
 
+#define CHECK_NO_SPLIT G_MININT   /* --split left out */
+
 /* Arguments and options that do not go together, as the one-line error; NULL when they do.
  * Sets c->por_mode from --por and c->no_symmetry from --symmetry. */
 static const char *check_conflict(struct check_cli *c, int argc)
 {
     if (c->job ? argc != 1 : argc < 2)
         return "expected scenario files or directories, or --job FILE alone";
-    if (c->split < 0 || (c->split && (c->job || c->junit || c->json)))
+    if (c->split != CHECK_NO_SPLIT && (c->split < 1 || c->job || c->junit || c->json))
         return "--split takes N > 0 and excludes --job, --junit and --json (each job writes its own)";
-    if (c->out && !c->split)
+    if (c->out && c->split == CHECK_NO_SPLIT)
         return "--out goes with --split";
     if (c->por && !por_mode_parse(c->por, &c->por_mode))
         return "--por takes none, sleep or dpor";
@@ -241,7 +245,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_cli c = { .por_mode = POR_DPOR };
+    struct check_cli c = { .por_mode = POR_DPOR, .split = CHECK_NO_SPLIT };
     GPtrArray *files = NULL;
     char err[512];
     int rc = check_parse(&argc, &argv, &c);
@@ -251,8 +255,8 @@ int cmd_check(int argc, char **argv)
         rc = EXIT_USAGE;
     }
     if (!rc)
-        rc = c.split ? check_split(files, (unsigned)c.split, c.out ? c.out : "jobs")
-                     : check_all(&c, files);
+        rc = c.split == CHECK_NO_SPLIT ? check_all(&c, files)
+             : check_split(files, (unsigned)c.split, c.out ? c.out : "jobs");
     if (files)
         g_ptr_array_free(files, TRUE);
     g_free(c.junit);

@@ -68,54 +68,95 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
             depth, queue, explore_peak_rss_kb() / 1024, st->seconds);
 }
 
+/* A number option left out keeps this (no value a user would give). */
+#define UNSET G_MININT64
+
 struct explore_cli {
     char *variant, *json, *trace_path, *sample, *job, *out, *por, *end_states, *symmetry;
     gboolean por_check;
-    gint split;
-    gint runs, depth, jobs;
-    gint64 seed;
     char **knobs;
-    gint max_depth, mem_mb;
-    gint64 max_states;
+    gint64 split, runs, depth, jobs, seed, max_depth, mem_mb, max_states;   /* UNSET or given */
     gboolean lossless, bitstate, shortest, shrink;
 };
 
+static bool given(gint64 v)
+{
+    return v != UNSET;
+}
+
+/* A number out of its option's range, as the one-line error; NULL when all are in range. */
+static const char *explore_range(const struct explore_cli *o, char *buf, size_t len)
+{
+    const struct { const char *name; gint64 v, min, max; } num[] = {
+        { "--max-depth", o->max_depth, 1, G_MAXUINT32 },
+        { "--max-states", o->max_states, 1, G_MAXINT64 },
+        { "--mem", o->mem_mb, 1, (gint64)1 << 24 },   /* MB: 16 TB */
+        { "--split", o->split, 1, 100000 },
+        { "--runs", o->runs, 1, G_MAXUINT32 },
+        { "--depth", o->depth, 1, PCT_MAX_DEPTH },
+        { "--jobs", o->jobs, 1, 1024 },
+        { "--seed", o->seed, 0, G_MAXINT64 },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(num); i++)
+        if (given(num[i].v) && (num[i].v < num[i].min || num[i].v > num[i].max)) {
+            snprintf(buf, len, "%s takes %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, num[i].name,
+                     num[i].min, num[i].max);
+            return buf;
+        }
+    return NULL;
+}
+
+/* What goes with --sample and --shortest, as the one-line error; NULL when it does. */
+static const char *explore_mode_conflict(const struct explore_cli *o)
+{
+    if ((given(o->runs) || given(o->seed)) && !o->sample)
+        return "--runs and --seed go with --sample";
+    if (given(o->depth) && !(o->sample && !strcmp(o->sample, "pct")))
+        return "--depth goes with --sample pct";
+    if (o->sample && (o->shortest || given(o->max_states) || given(o->mem_mb) || o->lossless ||
+                      o->bitstate))
+        return "--sample keeps no visited set: not --shortest, --max-states, --mem, --lossless "
+               "or --bitstate";
+    if (o->shortest && given(o->jobs) && o->jobs > 1)
+        return "--shortest runs on one job";
+    return NULL;
+}
+
 /* Options that do not go together, as the one-line error; NULL when they do. */
-static const char *explore_conflict(const struct explore_cli *o)
+static const char *explore_conflict(const struct explore_cli *o, char *buf, size_t len)
 {
     enum por_mode mode;
     bool off;
+    const char *why = explore_range(o, buf, len);
 
-    if (o->max_depth < 0 || o->max_states < 0 || o->mem_mb < 0)
-        return "--max-depth, --max-states and --mem take N >= 0";
+    if (why || (why = explore_mode_conflict(o)))
+        return why;
     if (o->sample && strcmp(o->sample, "random") && strcmp(o->sample, "pct"))
         return "--sample takes random or pct";
-    if (o->runs < 0 || o->depth < 0 || o->jobs < 0 || o->seed < 0)
-        return "--runs, --depth, --jobs and --seed take N >= 0";
     if (o->lossless && o->bitstate)
         return "--lossless and --bitstate exclude each other";
-    if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink || o->split ||
-                   o->jobs > 1 || o->trace_path || o->max_depth || o->max_states || o->end_states ||
-                   o->symmetry))
+    if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
+                   given(o->split) || (given(o->jobs) && o->jobs > 1) || o->trace_path ||
+                   given(o->max_depth) || given(o->max_states) || o->end_states || o->symmetry))
         return "--job takes only --mem, --lossless, --bitstate, --por and --json "
                "(the job file names the scenario, variant and knobs)";
-    if (o->split < 0 || (o->split && (o->sample || o->shortest || o->shrink || o->jobs > 1 ||
-                                      o->json || o->trace_path || o->max_depth || o->max_states ||
-                                      o->mem_mb || o->lossless || o->bitstate)))
-        return "--split N (N > 0) takes only --variant, --knob and --out; "
-               "the jobs take the search options";
+    if (given(o->split) && (o->sample || o->shortest || o->shrink || given(o->jobs) || o->json ||
+                            o->trace_path || given(o->max_depth) || given(o->max_states) ||
+                            given(o->mem_mb) || o->lossless || o->bitstate))
+        return "--split N takes only --variant, --knob and --out; the jobs take the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
     if (!symmetry_parse(o->symmetry, &off))
         return "--symmetry takes on or off";
-    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || o->split))
+    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || given(o->split)))
         return "--por, --por-check and --end-states go with the depth-first search, "
                "not --sample, --shortest or --split";
-    if (o->symmetry && (o->sample || o->split))
+    if (o->symmetry && (o->sample || given(o->split)))
         return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
-    if (o->end_states && o->jobs > 1)
+    if (o->end_states && given(o->jobs) && o->jobs > 1)
         return "--end-states needs one job";
-    if (o->out && !o->split)
+    if (o->out && !given(o->split))
         return "--out goes with --split";
     return NULL;
 }
@@ -125,19 +166,21 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
     GOptionEntry entries[] = {
         { "variant", 0, 0, G_OPTION_ARG_STRING, &o->variant, "Variant (default upstream)", "V" },
         { "knob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->knobs, "Override a knob", "K=V" },
-        { "max-depth", 0, 0, G_OPTION_ARG_INT, &o->max_depth, "Cut branches deeper than N", "N" },
+        { "max-depth", 0, 0, G_OPTION_ARG_INT64, &o->max_depth,
+          "Cut branches (with --sample: runs) deeper than N steps", "N" },
         { "max-states", 0, 0, G_OPTION_ARG_INT64, &o->max_states, "Stop after N states", "N" },
-        { "mem", 0, 0, G_OPTION_ARG_INT, &o->mem_mb, "Visited-set budget (default 4096)", "MB" },
+        { "mem", 0, 0, G_OPTION_ARG_INT64, &o->mem_mb,
+          "Visited-set budget (default 4096; --shortest: with its levels)", "MB" },
         { "lossless", 0, 0, G_OPTION_ARG_NONE, &o->lossless, "Store whole states", NULL },
         { "shortest", 0, 0, G_OPTION_ARG_NONE, &o->shortest,
           "Breadth first: counterexamples with the fewest steps", NULL },
         { "sample", 0, 0, G_OPTION_ARG_STRING, &o->sample,
           "Sample N runs instead of exploring all: random or pct", "MODE" },
-        { "runs", 0, 0, G_OPTION_ARG_INT, &o->runs, "Sampled runs (default 1000)", "N" },
+        { "runs", 0, 0, G_OPTION_ARG_INT64, &o->runs, "Sampled runs (default 1000)", "N" },
         { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "First seed of the sampled runs (default 1)", "S" },
-        { "depth", 0, 0, G_OPTION_ARG_INT, &o->depth, "PCT: the bug depth d (default 3)", "D" },
-        { "jobs", 0, 0, G_OPTION_ARG_INT, &o->jobs, "Worker threads (default 1)", "N" },
-        { "split", 0, 0, G_OPTION_ARG_INT, &o->split, "Write N independent job files", "N" },
+        { "depth", 0, 0, G_OPTION_ARG_INT64, &o->depth, "PCT: the bug depth d, 1..17 (default 3)", "D" },
+        { "jobs", 0, 0, G_OPTION_ARG_INT64, &o->jobs, "Worker threads (default 1)", "N" },
+        { "split", 0, 0, G_OPTION_ARG_INT64, &o->split, "Write N independent job files", "N" },
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where --split writes (default jobs)", "DIR" },
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &o->job, "Run one job file of --split", "FILE" },
         { "shrink", 0, 0, G_OPTION_ARG_NONE, &o->shrink,
@@ -161,6 +204,7 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
     GOptionContext *ctx = g_option_context_new("SCENARIO - explore every interleaving");
     GError *e = NULL;
     const char *why;
+    char buf[96];
     bool ok;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -169,7 +213,7 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         fprintf(stderr, "drcsim explore: %s\n", e->message);
     else if (*argc != (o->job ? 1 : 2))
         fprintf(stderr, "drcsim explore: expected one SCENARIO, or --job FILE alone\n");
-    else if ((why = explore_conflict(o))) {
+    else if ((why = explore_conflict(o, buf, sizeof(buf)))) {
         fprintf(stderr, "drcsim explore: %s\n", why);
         ok = false;
     }
@@ -235,16 +279,17 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
 }
 
 /* The first counterexample, replayed into a JSONL trace file. */
-static bool write_counterexample(struct loaded *l, const char *path, const struct explore_stats *st,
-                                 const char *out, char *err, unsigned errlen)
+static bool write_counterexample(struct loaded *l, const char *path,
+                                 const struct counterexample *cex, const char *out, char *err,
+                                 unsigned errlen)
 {
     for (int fam = 0; fam < FAM_COUNT; fam++) {
         struct run_result r;
         struct trace *tr;
         bool ok;
-        if (!st->cex[fam].found)
+        if (!cex[fam].found)
             continue;
-        tr = run_traced(l, path, false, 0, &st->cex[fam].sched, TRACE_JSONL, &r);
+        tr = run_traced(l, path, false, 0, &cex[fam].sched, TRACE_JSONL, &r);
         ok = trace_write_file(tr, out, err, errlen);
         trace_free(tr);
         run_result_free(&r);
@@ -254,11 +299,11 @@ static bool write_counterexample(struct loaded *l, const char *path, const struc
 }
 
 /* --shrink: the reduced scenario of the first family, next to the trace or printed. */
-static bool write_shrunk(const char *path, const struct explore_cli *o,
-                         const struct explore_stats *st, const char *variant)
+static bool write_shrunk(const char *path, const struct explore_cli *o, uint32_t families,
+                         const char *variant)
 {
     unsigned kept, dropped;
-    uint8_t fam = (uint8_t)__builtin_ctz(st->families);
+    uint8_t fam = (uint8_t)__builtin_ctz(families);
     g_autofree char *text = shrink_scenario(path, variant, o->knobs, fam, &kept, &dropped);
     g_autofree char *out = o->trace_path ? g_strdup_printf("%s.scn", o->trace_path) : NULL;
 
@@ -273,20 +318,22 @@ static bool write_shrunk(const char *path, const struct explore_cli *o,
     return g_file_set_contents(out, text, -1, NULL);
 }
 
+/* --trace, --shrink and --json of a search or a sample: cex its counterexamples, figures
+ * its JSON figures, to which the scenario, variant, trace and replay command are added. */
 static int explore_outputs(struct loaded *l, const char *path, const struct explore_cli *o,
-                           const struct explore_stats *st)
+                           const struct counterexample *cex, const struct json_result *figures)
 {
     char err[512];
     GString *g = g_string_new(NULL);
-    struct json_result jr = { .scenario = path, .variant = l->var.name, .pass = !st->families,
-                              .families = st->families, .st = st, .states = st->states,
-                              .transitions = st->transitions, .max_depth = st->max_depth,
-                              .seconds = st->seconds, .counterexample = o->trace_path };
+    g_autofree char *replay = first_replay(path, l->var.name, o->knobs, cex);
+    struct json_result jr = *figures;
     bool ok = true;
 
-    if (o->trace_path && st->families)
-        ok = write_counterexample(l, path, st, o->trace_path, err, sizeof(err));
-    if (ok && o->shrink && st->families && !write_shrunk(path, o, st, l->var.name))
+    jr.scenario = path, jr.variant = l->var.name, jr.replay = replay;
+    jr.counterexample = o->trace_path && jr.families ? o->trace_path : NULL;
+    if (o->trace_path && jr.families)
+        ok = write_counterexample(l, path, cex, o->trace_path, err, sizeof(err));
+    if (ok && o->shrink && jr.families && !write_shrunk(path, o, jr.families, l->var.name))
         ok = !snprintf(err, sizeof(err), "cannot shrink or write the shrunk scenario");
     if (ok && o->json) {
         json_result_append(g, &jr);
@@ -298,35 +345,56 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* A number option's value, or its default when it was left out. */
+static gint64 or_default(gint64 v, gint64 def)
+{
+    return given(v) ? v : def;
+}
+
+static void print_sample(const char *path, const struct loaded *l, const struct explore_cli *o,
+                         const struct sample_opts *so, const struct sample_result *r)
+{
+    char fams[256];
+
+    printf("%s under %s: %s%s\n", path, l->var.name, r->families ? "fail " : "no violation in the "
+           "runs sampled", families_format(r->families, fams, sizeof(fams)));
+    printf("%s sampling: %u runs (seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT "), %u violating, "
+           "%" G_GUINT64_FORMAT " steps, %.3f s, %u job(s)\n", o->sample, r->runs, so->seed,
+           so->seed + r->runs - 1, r->violating_runs, r->steps, r->seconds, so->jobs);
+    if (r->cut_runs)
+        printf("%u run(s) cut at %u steps, neither violating nor quiescent\n", r->cut_runs,
+               so->max_steps);
+    if (so->mode == SAMPLE_PCT)
+        printf("PCT: n = %u actors, k = %u steps, d = %u: a depth-%u bug is found with probability "
+               ">= %.3g per run, >= %.3g in %u runs\n", r->actors_seen, r->max_steps_seen * 2,
+               so->depth, so->depth, r->pct_run_bound, r->pct_total_bound, r->runs);
+    for (int f = 0; f < FAM_COUNT; f++)
+        if (r->cex[f].found) {
+            g_autofree char *cmd = replay_command(path, l->var.name, o->knobs, &r->cex[f].sched);
+            printf("  %s: %s\n    first at seed %" G_GUINT64_FORMAT "%s\n    replay: %s\n",
+                   family_names[f], r->cex[f].v.message, r->first_seed[f],
+                   so->mode == SAMPLE_RANDOM ? " (drcsim run --seed reproduces it)" : "", cmd);
+        }
+}
+
 static int sample_main(struct loaded *l, const char *path, const struct explore_cli *o)
 {
     struct sample_opts so = {
         .mode = strcmp(o->sample, "pct") == 0 ? SAMPLE_PCT : SAMPLE_RANDOM,
-        .runs = o->runs ? (unsigned)o->runs : 1000, .depth = o->depth ? (unsigned)o->depth : 3,
-        .jobs = o->jobs ? (unsigned)o->jobs : 1, .seed = o->seed ? (uint64_t)o->seed : 1,
-        .max_steps = 100000 };
+        .runs = (unsigned)or_default(o->runs, 1000), .depth = (unsigned)or_default(o->depth, 3),
+        .jobs = (unsigned)or_default(o->jobs, 1), .seed = (uint64_t)or_default(o->seed, 1),
+        .max_steps = (unsigned)or_default(o->max_depth, 100000) };
     struct sample_result r;
-    char fams[256];
+    int rc;
 
     explore_sample(&l->sim.model, &l->checker, &l->sim.initial, &so, &r);
-    printf("%s under %s: %s%s\n", path, l->var.name, r.families ? "fail " : "no violation in the "
-           "runs sampled", families_format(r.families, fams, sizeof(fams)));
-    printf("%s sampling: %u runs (seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT "), %u violating, "
-           "%" G_GUINT64_FORMAT " steps, %.3f s, %u job(s)\n", o->sample, r.runs, so.seed,
-           so.seed + r.runs - 1, r.violating_runs, r.steps, r.seconds, so.jobs);
-    if (so.mode == SAMPLE_PCT)
-        printf("PCT: n = %u actors, k = %u steps, d = %u: a depth-%u bug is found with probability "
-               ">= %.3g per run, >= %.3g in %u runs\n", r.actors_seen, r.max_steps_seen * 2,
-               so.depth, so.depth, r.pct_run_bound, r.pct_total_bound, r.runs);
-    for (int f = 0; f < FAM_COUNT; f++)
-        if (r.cex[f].found) {
-            g_autofree char *cmd = replay_command(path, l->var.name, o->knobs, &r.cex[f].sched);
-            printf("  %s: %s\n    first at seed %" G_GUINT64_FORMAT "%s\n    replay: %s\n",
-                   family_names[f], r.cex[f].v.message, r.first_seed[f],
-                   so.mode == SAMPLE_RANDOM ? " (drcsim run --seed reproduces it)" : "", cmd);
-        }
+    print_sample(path, l, o, &so, &r);
+    rc = explore_outputs(l, path, o, r.cex, &(struct json_result){
+        .pass = !r.families, .incomplete = true, .families = r.families, .sample = &r,
+        .sample_mode = o->sample, .sample_seed = so.seed, .transitions = r.steps,
+        .max_depth = r.max_steps_seen, .seconds = r.seconds });
     sample_result_free(&r);
-    return r.families ? EXIT_VIOLATION : EXIT_OK;
+    return rc ? rc : r.families ? EXIT_VIOLATION : EXIT_OK;
 }
 
 /* The verdict, the figures, and what the reductions did. */
@@ -349,7 +417,9 @@ static void print_search(const struct loaded *l, const char *path, const struct 
 
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
-    struct explore_cli o = { 0 };
+    struct explore_cli o = { .split = UNSET, .runs = UNSET, .depth = UNSET, .jobs = UNSET,
+                             .seed = UNSET, .max_depth = UNSET, .mem_mb = UNSET,
+                             .max_states = UNSET };
     struct explore_opts eo;
     struct explore_stats st;
     struct loaded l;
@@ -359,10 +429,10 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     *po = o;
     if (rc)
         return rc;
-    eo = (struct explore_opts){ .max_depth = (unsigned)o.max_depth,
-                                .max_states = (uint64_t)o.max_states,
-                                .mem_bytes = (size_t)(o.mem_mb ? o.mem_mb : 4096) << 20,
-                                .jobs = o.jobs > 1 ? (unsigned)o.jobs : 1,
+    eo = (struct explore_opts){ .max_depth = (unsigned)or_default(o.max_depth, 0),
+                                .max_states = (uint64_t)or_default(o.max_states, 0),
+                                .mem_bytes = (size_t)or_default(o.mem_mb, 4096) << 20,
+                                .jobs = (unsigned)or_default(o.jobs, 1),
                                 .lossless = o.lossless, .bitstate = o.bitstate };
     eo.por = POR_DPOR;
     if (o.por)
@@ -380,7 +450,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     knobs_warn_unmodelled(&l.sim.knobs, stderr);
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;
-    if (o.split > 0) {
+    if (given(o.split)) {
         rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs");
         loaded_free(&l);
         return rc;
@@ -397,7 +467,9 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     if (eo.progress)
         fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
     print_search(&l, argv[1], &o, &eo, &st);
-    rc = explore_outputs(&l, argv[1], &o, &st);
+    rc = explore_outputs(&l, argv[1], &o, st.cex, &(struct json_result){
+        .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
+        .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds });
     if (!rc && st.por_error)
         rc = por_check_report(&l, &st);
     if (!rc && eo.end_states)

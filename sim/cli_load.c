@@ -133,6 +133,23 @@ static void json_str(GString *g, const char *key, const char *val)
     g_string_append_printf(g, "\"%s\":\"%s\"", key, esc);
 }
 
+/* A sample keeps no visited set: no distinct states, so none counted; its runs instead.
+ * transitions are the steps of all runs, max_depth the longest run. */
+static void json_sample(GString *g, const struct json_result *r)
+{
+    const struct sample_result *s = r->sample;
+
+    g_string_append_printf(g, ",\"states\":null,\"transitions\":%" G_GUINT64_FORMAT
+                           ",\"max_depth\":%u,\"seconds\":%.6f,\"states_per_s\":null,"
+                           "\"bytes_per_state\":null,\"sample\":\"%s\",\"runs\":%u,"
+                           "\"seed\":%" G_GUINT64_FORMAT ",\"violating_runs\":%u,"
+                           "\"cut_runs\":%u", r->transitions, r->max_depth, r->seconds,
+                           r->sample_mode, s->runs, r->sample_seed, s->violating_runs, s->cut_runs);
+    if (!strcmp(r->sample_mode, "pct"))
+        g_string_append_printf(g, ",\"pct_run_bound\":%.6g,\"pct_total_bound\":%.6g",
+                               s->pct_run_bound, s->pct_total_bound);
+}
+
 void json_result_append(void *gstring, const struct json_result *r)
 {
     GString *g = gstring;
@@ -151,13 +168,18 @@ void json_result_append(void *gstring, const struct json_result *r)
     for (int i = 0; names[i] && *names[i]; i++)
         g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);
     g_strfreev(names);
-    g_string_append_printf(g, "],\"states\":%" G_GUINT64_FORMAT ",\"transitions\":%"
-                           G_GUINT64_FORMAT ",\"max_depth\":%u,\"seconds\":%.6f,"
-                           "\"states_per_s\":%.0f,\"bytes_per_state\":%.1f,\"peak_rss_kb\":%ld",
-                           r->states, r->transitions, r->max_depth, r->seconds,
-                           r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
-                           r->st && r->states ? (double)r->st->visited_bytes / (double)r->states : 0.0,
-                           explore_peak_rss_kb());
+    g_string_append(g, "]");
+    if (r->sample)
+        json_sample(g, r);
+    else
+        g_string_append_printf(g, ",\"states\":%" G_GUINT64_FORMAT ",\"transitions\":%"
+                               G_GUINT64_FORMAT ",\"max_depth\":%u,\"seconds\":%.6f,"
+                               "\"states_per_s\":%.0f,\"bytes_per_state\":%.1f",
+                               r->states, r->transitions, r->max_depth, r->seconds,
+                               r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
+                               r->st && r->states ? (double)r->st->visited_bytes / (double)r->states
+                                                  : 0.0);
+    g_string_append_printf(g, ",\"peak_rss_kb\":%ld", explore_peak_rss_kb());
     if (r->st)
         g_string_append_printf(g, ",\"por\":\"%s\",\"reduced_states\":%" G_GUINT64_FORMAT
                                ",\"proviso_expansions\":%" G_GUINT64_FORMAT

@@ -34,6 +34,15 @@ char *replay_command(const char *path, const char *variant, char **knobs,
     return g_string_free(g, FALSE);
 }
 
+char *first_replay(const char *path, const char *variant, char **knobs,
+                   const struct counterexample *cex)
+{
+    for (int fam = 0; fam < FAM_COUNT; fam++)
+        if (cex[fam].found)
+            return replay_command(path, variant, knobs, &cex[fam].sched);
+    return NULL;
+}
+
 static void write_verdict(struct trace *tr, const struct run_result *r)
 {
     const char *names[FAM_COUNT + 1] = { 0 };
@@ -71,6 +80,18 @@ struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint
     return tr;
 }
 
+/* Options that do not go together, as the one-line error; NULL when they do. */
+static const char *run_conflict(const struct run_opts *o)
+{
+    if (o->format && strcmp(o->format, "text") && strcmp(o->format, "jsonl"))
+        return "--format must be text or jsonl";
+    if (o->seed != G_MININT64 && o->schedule)
+        return "--seed and --schedule exclude each other (a schedule makes every choice)";
+    if (o->seed != G_MININT64 && o->seed < 0)
+        return "--seed takes 0..9223372036854775807";
+    return NULL;
+}
+
 static int run_parse(int *argc, char ***argv, struct run_opts *o)
 {
     GOptionEntry entries[] = {
@@ -83,9 +104,10 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o)
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     GOptionContext *ctx = g_option_context_new("SCENARIO - run one schedule and print its trace");
     GError *e = NULL;
+    const char *why;
     bool ok;
 
-    o->seed = 1;
+    o->seed = G_MININT64;   /* left out: 1, or the schedule's choices */
     g_option_context_add_main_entries(ctx, entries, NULL);
     ok = g_option_context_parse(ctx, argc, argv, &e);
     if (!ok)
@@ -94,10 +116,12 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o)
         fprintf(stderr, "drcsim run: expected one SCENARIO (see drcsim run --help)\n");
     g_clear_error(&e);
     g_option_context_free(ctx);
-    if (ok && o->format && strcmp(o->format, "text") && strcmp(o->format, "jsonl")) {
-        fprintf(stderr, "drcsim run: --format must be text or jsonl\n");
+    if (ok && *argc == 2 && (why = run_conflict(o))) {
+        fprintf(stderr, "drcsim run: %s\n", why);
         return EXIT_USAGE;
     }
+    if (o->seed == G_MININT64)
+        o->seed = 1;
     return ok && *argc == 2 ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -117,6 +141,7 @@ static int run_output(struct trace *tr, const struct run_opts *o)
 
     if (!o->trace_path) {
         fputs(trace_buffer(tr, &len), stdout);
+        fflush(stdout);   /* before any error on stderr: 2>&1 keeps the trace's lines whole */
         return EXIT_OK;
     }
     if (!trace_write_file(tr, o->trace_path, err, sizeof(err))) {
@@ -154,6 +179,11 @@ static int run_main(int argc, char **argv, struct run_opts *po)
     rc = run_output(tr, &o);
     if (!rc && r.schedule_invalid) {
         fprintf(stderr, "drcsim run: the schedule does not fit this scenario (step %u)\n", r.steps + 1);
+        rc = EXIT_USAGE;
+    }
+    if (!rc && o.schedule && r.quiescent && r.steps < given.len) {
+        fprintf(stderr, "drcsim run: the schedule has %u steps, but the run is quiescent after "
+                "%u\n", given.len, r.steps);
         rc = EXIT_USAGE;
     }
     if (!rc && r.families) {

@@ -54,15 +54,6 @@ static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *s
     return prefixes;
 }
 
-/* The replay command of the first family violated (g_free; NULL if none). */
-static char *first_replay(struct loaded *l, char **knobs, const struct explore_stats *st)
-{
-    for (int fam = 0; fam < FAM_COUNT; fam++)
-        if (st->cex[fam].found)
-            return replay_command(l->scn->path, l->var.name, knobs, &st->cex[fam].sched);
-    return NULL;
-}
-
 /* v's strings, or a[from, to). */
 static void json_strv(JsonBuilder *b, const char *name, char **v, GPtrArray *a, guint from, guint to)
 {
@@ -131,7 +122,7 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
         .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
         .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
-        .replay = replay = first_replay(l, knobs, &st) });
+        .replay = replay = first_replay(l->scn->path, l->var.name, knobs, st.cex) });
     ok = ok && json_results_write(split_json, res, err, sizeof(err));
     printf("  %s (the search above the frontier: %" G_GUINT64_FORMAT " states)\n", split_json,
            st.states);
@@ -252,7 +243,8 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
         .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
-        .seconds = st.seconds, .replay = replay = first_replay(l, knobs, &st) });
+        .seconds = st.seconds,
+        .replay = replay = first_replay(l->scn->path, l->var.name, knobs, st.cex) });
     rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);

@@ -108,23 +108,24 @@ static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
     GError *e = NULL;
     bool ok;
 
+    o->runs = 3;
     g_option_context_add_main_entries(ctx, entries, NULL);
     ok = g_option_context_parse(ctx, argc, argv, &e);
     if (!ok)
         fprintf(stderr, "drcsim validate: %s\n", e->message);
     else if (*argc != 2)
         fprintf(stderr, "drcsim validate: expected one SCENARIO (see drcsim validate --help)\n");
-    else if (o->runs < 0)
+    else if (o->runs < 1)
         fprintf(stderr, "drcsim validate: --runs takes N >= 1\n");
     g_clear_error(&e);
     g_option_context_free(ctx);
-    return ok && *argc == 2 && o->runs >= 0 ? EXIT_OK : EXIT_USAGE;
+    return ok && *argc == 2 && o->runs >= 1 ? EXIT_OK : EXIT_USAGE;
 }
 
 static int validate_runs(struct loaded *l, const struct validate_cli *o, const char *path,
                          const struct real_setup *paths, GString *runs_json)
 {
-    int worst = 0, runs = o->runs ? o->runs : 3;
+    int worst = 0, runs = o->runs;
 
     printf("%s under %s: %d real run(s)\n", path, l->var.name, runs);
     for (int i = 1; i <= runs && worst < 2; i++) {

@@ -121,14 +121,15 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
                         struct explore_stats *st);
 /* Sampling: N seeded runs, uniformly random or PCT (probabilistic concurrency testing). */
 enum sample_mode { SAMPLE_RANDOM, SAMPLE_PCT };
+#define PCT_MAX_DEPTH 17   /* PCT's d: its d - 1 priority change points */
 struct sample_opts {
     enum sample_mode mode;
-    unsigned runs, depth, jobs;   /* depth: PCT's d (bug depth), >= 1 */
+    unsigned runs, depth, jobs;   /* depth: PCT's d (bug depth), 1..PCT_MAX_DEPTH */
     uint64_t seed;
-    unsigned max_steps;
+    unsigned max_steps;           /* a run stops there, neither violating nor quiescent */
 };
 struct sample_result {
-    unsigned runs, violating_runs, max_steps_seen, actors_seen;
+    unsigned runs, violating_runs, cut_runs, max_steps_seen, actors_seen;
     uint64_t steps;
     double seconds;
     uint32_t families;

@@ -13,14 +13,14 @@
 
 struct pct {
     uint32_t prio[ACTOR_IDS];
-    unsigned change[16], nchange, next_low;
+    unsigned change[PCT_MAX_DEPTH - 1], nchange, next_low;
 };
 
 static void pct_init(struct pct *p, struct engine_prng *r, unsigned depth, unsigned k)
 {
     for (unsigned a = 0; a < ACTOR_IDS; a++)   /* distinct: random high bits, id low bits */
         p->prio[a] = (engine_prng_below(r, 1u << 20) << 8 | a) + 64;
-    p->nchange = depth > 1 ? MIN(depth - 1, 16) : 0;
+    p->nchange = depth > 1 ? MIN(depth, PCT_MAX_DEPTH) - 1 : 0;   /* the CLI refuses a deeper d */
     for (unsigned i = 0; i < p->nchange; i++)
         p->change[i] = 1 + engine_prng_below(r, k ? k : 1);
     p->next_low = p->nchange;
@@ -60,12 +60,13 @@ static void one_run(struct worker *wk, uint64_t seed)
     void *w = g_malloc(wk->m->world_size);
     uint32_t fams = 0, fams_new;
     unsigned at = 0, n;
+    bool cut = false;   /* stopped at max_steps with steps left: not quiescent */
 
     memcpy(w, wk->initial, wk->m->world_size);
     engine_prng_seed(&prng, seed);
     if (wk->o->mode == SAMPLE_PCT)
         pct_init(&pct, &prng, wk->o->depth, wk->k);
-    while (at < wk->o->max_steps && (n = engine_fireable(wk->m, w, steps, ENGINE_MAX_STEPS))) {
+    while ((n = engine_fireable(wk->m, w, steps, ENGINE_MAX_STEPS)) && !(cut = at == wk->o->max_steps)) {
         unsigned k = wk->o->mode == SAMPLE_PCT ? pct_pick(&pct, steps, n, at + 1)
                                                : engine_prng_below(&prng, n);
         wk->actors[steps[k].actor] = 1;
@@ -74,11 +75,12 @@ static void one_run(struct worker *wk, uint64_t seed)
         if ((fams = wk->c->step(wk->c->ctx, w, &steps[k], v)))
             break;
     }
-    if (!fams && at < wk->o->max_steps)
+    if (!fams && !cut)
         fams = wk->c->quiescent(wk->c->ctx, w, v);
     wk->r.steps += at;
     wk->r.max_steps_seen = MAX(wk->r.max_steps_seen, at);
     wk->r.violating_runs += fams != 0;
+    wk->r.cut_runs += cut;
     fams_new = cex_record(wk->r.cex, v, fams, &sched);
     for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
         if (fams_new >> f & 1)
@@ -102,6 +104,7 @@ static void merge(struct sample_result *out, struct worker *wk)
 {
     out->steps += wk->r.steps;
     out->violating_runs += wk->r.violating_runs;
+    out->cut_runs += wk->r.cut_runs;
     out->max_steps_seen = MAX(out->max_steps_seen, wk->r.max_steps_seen);
     out->families |= wk->r.families;
     for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)

@@ -215,6 +215,48 @@ expect_run "schedule that does not fit" 2 'does not fit' "$DRCSIM" run scenarios
 expect_run "unknown command" 2 "unknown command 'frob'" "$DRCSIM" frob
 expect_run "unknown option" 2 'Unknown option' "$DRCSIM" explore scenarios/unplug-pending-at-reset.scn --bogus
 
+# --- every option is honoured or refused, never ignored ---------------------------
+hmu=scenarios/hotplug-migrate-unplug.scn
+for args in "--mem 0:--mem takes 1..16777216" "--jobs 0:--jobs takes 1..1024" "--max-depth 0:--max-depth takes 1..4294967295" \
+            "--split 0:--split takes 1..100000" "--sample pct --depth 18:--depth takes 1..17" "--runs 5:--runs and --seed go with --sample" \
+            "--sample random --depth 2:--depth goes with --sample pct" "--shortest --jobs 2:--shortest runs on one job" \
+            "--sample random --mem 8:--sample keeps no visited set: " "--sample pct --seed -1:--seed takes 0.."; do
+    # shellcheck disable=SC2086
+    expect_run "explore ${args%%:*} is refused" 2 "^drcsim explore: ${args#*:}" "$DRCSIM" explore "$hmu" ${args%%:*}
+done
+expect_run "check --split 0 is refused" 2 '^drcsim check: --split takes N > 0' "$DRCSIM" check scenarios/ --split 0
+expect_run "run --seed with --schedule is refused" 2 '^drcsim run: --seed and --schedule exclude each other' \
+    "$DRCSIM" run "$hmu" --seed 3 --schedule 0
+expect_run "run: a schedule longer than the run is refused" 2 '^drcsim run: the schedule has 99 steps, but the run is quiescent after 54$' \
+    "$DRCSIM" run "$hmu" --schedule '0*99'
+expect_run "run: a schedule that stops early gives an incomplete verdict" 0 '^verdict: incomplete \(stopped after step 2, before quiescence\)$' \
+    "$DRCSIM" run "$hmu" --schedule 0,0
+expect_run "--shortest honours --max-states" 0 '^states 3 .*\(cut short by --max-depth/--max-states\)|^.*: incomplete: ' \
+    "$DRCSIM" explore "$hmu" --shortest --max-states 3
+expect_run "--shortest stops at the --mem budget instead of passing" 0 'STOPPED: the breadth-first levels and the visited set used up the --mem budget' \
+    "$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --shortest --mem 8
+grep -q ': incomplete: no violation in the part explored$' "$tmp/out" && ok "--shortest out of memory says incomplete, not pass" \
+    || bad "--shortest out of memory says incomplete, not pass"
+expect_run "--sample writes --trace, --shrink and --json" 1 '^shrunk for drc-migration-mismatch: 2 statement\(s\) kept' \
+    "$DRCSIM" explore "$hmu" --variant qemu-2.10-dev --sample random --runs 5 --seed 0 --trace "$tmp/s.jsonl" --shrink --json "$tmp/s.json"
+grep -q '^random sampling: 5 runs (seeds 0..4), 5 violating' "$tmp/out" && ok "--sample --seed 0 starts at seed 0" || bad "--sample --seed 0 starts at seed 0"
+expect_run "the sampled counterexample replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/s.jsonl"
+python3 - "$tmp/s.json" <<'PY' && ok "--sample --json: runs, seeds, trace and replay" || bad "--sample --json: runs, seeds, trace and replay"
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+assert r["verdict"] == "fail" and r["states"] is None and r["sample"] == "random" and r["runs"] == 5
+assert r["seed"] == 0 and r["violating_runs"] == 5 and r["cut_runs"] == 0 and r["transitions"] == 5 * 44
+assert r["counterexample"].endswith("s.jsonl") and r["replay"].endswith("--schedule 0*44")
+PY
+expect_run "--sample --max-depth cuts the runs and says so" 0 '^20 run\(s\) cut at 10 steps, neither violating nor quiescent$' \
+    "$DRCSIM" explore "$hmu" --sample pct --runs 20 --max-depth 10
+expect_run "explore --json of a failure" 1 '' "$DRCSIM" explore "$hmu" --variant qemu-2.10-dev --json "$tmp/e.json"
+grep -q '"replay":"drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule 0\*44"' "$tmp/e.json" \
+    && ok "explore --json carries the replay command" || bad "explore --json carries the replay command"
+expect_run "check --json" 0 '' "$DRCSIM" check "$hmu" --json "$tmp/c.json"
+grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "check --json carries the replay command of a failure" \
+    || bad "check --json carries the replay command of a failure"
+
 # --- listings -------------------------------------------------------------------
 expect_run "list knobs with provenance" 0 '^    from: 94fd9cbaa3' "$DRCSIM" list knobs
 expect_run "list invariants" 0 '^drc-migration-mismatch ' "$DRCSIM" list invariants
