@@ -3,7 +3,7 @@
 # that are missing: `apt-get update` runs once, and only when something is.
 # Used by `make run`, `make check` and .ci/run; safe to run again.
 set -eu
-pkgs="gcc make pkg-config libglib2.0-dev libjson-glib-dev libfdt-dev libcmocka-dev libxxhash-dev python3"
+pkgs="gcc make pkg-config libglib2.0-dev libjson-glib-dev libfdt-dev libcmocka-dev libxxhash-dev python3 graphviz"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

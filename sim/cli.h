@@ -68,6 +68,17 @@ int cmd_replay(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
+/* `drcsim dot` (cli_dot*.c): the three views, and DOT text helpers. */
+int dot_fsm(const char *drc_class);
+int dot_msc(const char *trace_path);
+int dot_states(const struct loaded *l, bool symmetry, unsigned max_states);
+struct _GString;
+struct _JsonObject;
+/* s into a DOT double-quoted string (quotes and backslashes escaped, controls as spaces). */
+void dot_str(struct _GString *g, const char *s);
+/* A trace step's op and the arguments that tell its like apart. */
+void dot_step_words(struct _GString *g, struct _JsonObject *o);
 /* cli_split.c */
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir);
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo);

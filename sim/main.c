@@ -1,6 +1,7 @@
 /*
- * The drcsim command line: dispatches `run`, `explore`, `check`, `replay`
- * and `list` to their implementations (cli_*.c); `list` is here.
+ * The drcsim command line: dispatches `run`, `explore`, `check`, `replay`,
+ * `merge`, `validate`, `dot` and `list` to their implementations (cli_*.c);
+ * `list` is here.
  * Exit status: 0 as expected, 1 a violation or verdict mismatch, 2 bad input.
  */
 #include <glib.h>
@@ -24,6 +25,8 @@ static const char usage[] =
     "  merge RESULT.json... [--json FILE]\n"
     "  validate SCENARIO [--variant V] [--runs N] [--keep DIR] [--json FILE]\n"
     "  list knobs|invariants|scenarios|variants|drc-table\n"
+    "  dot fsm [logical|physical|CPU|PHB|PCI|LMB|PMEM] | dot msc TRACE\n"
+    "  dot states SCENARIO [--variant V] [--knob K=V]... [--max-states N] [--symmetry on|off]\n"
     "Each command takes --help.\n";
 
 static const char *const family_help[FAM_COUNT] = {
@@ -147,7 +150,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "run", cmd_run }, { "explore", cmd_explore }, { "check", cmd_check },
         { "replay", cmd_replay }, { "list", cmd_list }, { "validate", cmd_validate },
-        { "merge", cmd_merge } };
+        { "merge", cmd_merge }, { "dot", cmd_dot } };
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -257,6 +257,39 @@ expect_run "check --json" 0 '' "$DRCSIM" check "$hmu" --json "$tmp/c.json"
 grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "check --json carries the replay command of a failure" \
     || bad "check --json carries the replay command of a failure"
 
+# --- dot: Graphviz views -----------------------------------------------------------
+expect_run "dot fsm logical: unisolate takes an available DRC with a device to UNISOLATE" 0 \
+    '^  "LOGICAL_AVAILABLE" -> "LOGICAL_UNISOLATE" \[label="unisolate \[dev\]"\];$' "$DRCSIM" dot fsm logical
+cp "$tmp/out" "$tmp/fsm-logical.dot"
+grep -qx '  "LOGICAL_UNISOLATE" -> "LOGICAL_CONFIGURED" \[label="configure-connector \[dev\]"\];' "$tmp/out" \
+    && ok "dot fsm logical: the configure-connector walk ends CONFIGURED" || bad "dot fsm logical: the configure-connector walk ends CONFIGURED"
+grep -qx '  "LOGICAL_AVAILABLE" -> "QEMU abort" \[label="unisolate \[!dev\]", color=red, fontcolor=red\];' "$tmp/out" \
+    && ok "dot fsm logical: unisolate without a device is QEMU's abort" || bad "dot fsm logical: unisolate without a device is QEMU's abort"
+expect_run "dot fsm physical starts at PHYSICAL_POWERON" 0 '^  "PHYSICAL_POWERON" \[style=bold\];$' "$DRCSIM" dot fsm physical
+cp "$tmp/out" "$tmp/fsm-physical.dot"
+expect_run "dot fsm: an unknown class is refused" 2 "^drcsim dot fsm: unknown DRC class 'XYZ'" "$DRCSIM" dot fsm XYZ
+"$DRCSIM" run "$hmu" --trace "$tmp/hmu.jsonl" >/dev/null 2>&1
+expect_run "dot msc: the unplug on the destination" 0 '^  s46_[0-9]+ \[label="46 device_del dst core1"\];$' "$DRCSIM" dot msc "$tmp/hmu.jsonl"
+cp "$tmp/out" "$tmp/msc.dot"
+grep -q 'label="spapr_drc_unplug_request 0x10000001 LOGICAL_CONFIGURED"' "$tmp/out" \
+    && ok "dot msc: the step's DRC trace points are arrows" || bad "dot msc: the step's DRC trace points are arrows"
+expect_run "dot msc: a corrupt trace is refused at its file:line:col" 2 "^$tmp/corrupt.jsonl:1:[0-9]+: error: " "$DRCSIM" dot msc "$tmp/corrupt.jsonl"
+expect_run "dot states: every world of unplug-pending-at-reset" 0 '^  w14 \[shape=doublecircle\];$' \
+    "$DRCSIM" dot states scenarios/unplug-pending-at-reset.scn
+cp "$tmp/out" "$tmp/states.dot"
+[ "$(grep -cE '^  w[0-9]+ \[label=' "$tmp/out")" -eq 15 ] && ok "dot states: 15 worlds, as explore counts" || bad "dot states: 15 worlds, as explore counts"
+expect_run "dot states: the 2.10-dev race ends in a red node" 0 'label="drc-migration-mismatch", color=red' \
+    "$DRCSIM" dot states "$hmu" --variant qemu-2.10-dev
+expect_run "dot states --max-states: says what it left out" 0 '^drcsim dot states: stopped at 5 worlds' \
+    "$DRCSIM" dot states scenarios/scaling/parallel-cores-2.scn --max-states 5
+expect_run "dot: --max-states goes with states only" 2 '^drcsim dot: --variant, --knob, --max-states and --symmetry go with dot states$' \
+    "$DRCSIM" dot fsm logical --max-states 3
+if command -v dot >/dev/null 2>&1; then
+    for g in fsm-logical fsm-physical msc states; do
+        dot -Tsvg "$tmp/$g.dot" -o "$tmp/$g.svg" 2>"$tmp/out" && [ -s "$tmp/$g.svg" ] && ok "graphviz renders dot $g" || bad "graphviz renders dot $g"
+    done
+fi
+
 # --- listings -------------------------------------------------------------------
 expect_run "list knobs with provenance" 0 '^    from: 94fd9cbaa3' "$DRCSIM" list knobs
 expect_run "list invariants" 0 '^drc-migration-mismatch ' "$DRCSIM" list invariants
@@ -266,7 +299,7 @@ expect_run "list drc-table" 0 'drc_set_usable' "$DRCSIM" list drc-table
 expect_run "list knobs marks the knobs no model reads" 0 '^qemu.kvm-irqchip .*\(not modelled yet: changes nothing\)$' "$DRCSIM" list knobs
 expect_run "setting such a knob warns" 0 '^drcsim: warning: qemu.kvm-irqchip=off is not modelled yet: it changes nothing$' \
     "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --knob qemu.kvm-irqchip=off
-for c in run explore check replay list merge validate; do
+for c in run explore check replay list merge validate dot; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
 
