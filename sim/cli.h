@@ -60,6 +60,14 @@ void print_symmetry(FILE *f, const struct sim *s, const struct explore_opts *o,
 /* Says what --por-check found wrong (st->por_error); returns EXIT_INTERNAL. */
 int por_check_report(const struct loaded *l, const struct explore_stats *st);
 
+/* What a command's arguments and options do wrong, as one line (buf may hold it); NULL:
+ * nothing. opts is the command's own option struct. */
+typedef const char *(*cli_check_fn)(void *opts, int argc, char **argv, char *buf, size_t len);
+/* GOption under "drcsim CMD", then check; EXIT_OK, or EXIT_USAGE with the error printed
+ * (cli_options.c). */
+int cli_parse(const char *cmd, const char *synopsis, const GOptionEntry *entries, int *argc,
+              char ***argv, cli_check_fn check, void *opts);
+
 /* Commands (cli_*.c). */
 int cmd_run(int argc, char **argv);
 int cmd_explore(int argc, char **argv);

@@ -148,8 +148,11 @@ static int check_file(struct check_cli *c, const char *path)
 
 /* Arguments and options that do not go together, as the one-line error; NULL when they do.
  * Sets c->por_mode from --por and c->no_symmetry from --symmetry. */
-static const char *check_conflict(struct check_cli *c, int argc)
+static const char *check_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
 {
+    struct check_cli *c = opts;
+
+    (void)argv, (void)buf, (void)len;
     if (c->job ? argc != 1 : argc < 2)
         return "expected scenario files or directories, or --job FILE alone";
     if (c->split != CHECK_NO_SPLIT && (c->split < 1 || c->job || c->junit || c->json))
@@ -178,22 +181,9 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
           "Interchangeable clients: store one order of them (on, the default) or every (off)",
           "on|off" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GOptionContext *ctx = g_option_context_new("[SCENARIO|DIR]... - check every verdict line");
-    GError *e = NULL;
-    const char *why;
-    bool ok;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, &e);
-    if (!ok)
-        fprintf(stderr, "drcsim check: %s\n", e->message);
-    else if ((why = check_conflict(c, *argc))) {
-        fprintf(stderr, "drcsim check: %s\n", why);
-        ok = false;
-    }
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    return ok ? EXIT_OK : EXIT_USAGE;
+    return cli_parse("check", "[SCENARIO|DIR]... - check every verdict line", entries, argc, argv,
+                     check_conflict, c);
 }
 
 static bool write_reports(struct check_cli *c)

@@ -49,11 +49,13 @@ struct dot_cli {
 };
 
 /* Arguments and options that do not go together, as the one-line error; NULL when they do. */
-static const char *dot_conflict(const struct dot_cli *o, int argc, char **argv)
+static const char *dot_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
 {
+    const struct dot_cli *o = opts;
     const char *view = argc >= 2 ? argv[1] : "";
     bool off;
 
+    (void)buf, (void)len;
     if (strcmp(view, "fsm") && strcmp(view, "msc") && strcmp(view, "states"))
         return "expected fsm [CLASS], msc TRACE or states SCENARIO";
     if (!strcmp(view, "fsm") ? argc > 3 : argc != 3)
@@ -78,22 +80,10 @@ static int dot_parse(int *argc, char ***argv, struct dot_cli *o)
           "states: one node per order of interchangeable clients (on, the default) or each (off)",
           "on|off" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GOptionContext *ctx = g_option_context_new(
-        "fsm [logical|physical|CPU|PHB|PCI|LMB|PMEM] | msc TRACE | states SCENARIO - Graphviz views");
-    GError *e = NULL;
-    const char *why = NULL;
-    bool ok;
 
     o->max_states = 500;
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, &e);
-    if (!ok)
-        fprintf(stderr, "drcsim dot: %s\n", e->message);
-    else if ((why = dot_conflict(o, *argc, *argv)))
-        fprintf(stderr, "drcsim dot: %s\n", why);
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    return ok && !why ? EXIT_OK : EXIT_USAGE;
+    return cli_parse("dot", "fsm [logical|physical|CPU|PHB|PCI|LMB|PMEM] | msc TRACE | "
+                     "states SCENARIO - Graphviz views", entries, argc, argv, dot_conflict, o);
 }
 
 static int dot_main(int argc, char **argv, struct dot_cli *o)

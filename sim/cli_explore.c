@@ -123,13 +123,17 @@ static const char *explore_mode_conflict(const struct explore_cli *o)
     return NULL;
 }
 
-/* Options that do not go together, as the one-line error; NULL when they do. */
-static const char *explore_conflict(const struct explore_cli *o, char *buf, size_t len)
+/* Arguments and options that do not go together, as the one-line error; NULL when they do. */
+static const char *explore_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
 {
+    const struct explore_cli *o = opts;
     enum por_mode mode;
     bool off;
     const char *why = explore_range(o, buf, len);
 
+    (void)argv;
+    if (argc != (o->job ? 1 : 2))
+        return "expected one SCENARIO, or --job FILE alone";
     if (why || (why = explore_mode_conflict(o)))
         return why;
     if (o->sample && strcmp(o->sample, "random") && strcmp(o->sample, "pct"))
@@ -201,25 +205,9 @@ static int explore_parse(int *argc, char ***argv, struct explore_cli *o)
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_path,
           "Write the first counterexample's JSONL trace", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GOptionContext *ctx = g_option_context_new("SCENARIO - explore every interleaving");
-    GError *e = NULL;
-    const char *why;
-    char buf[96];
-    bool ok;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, &e);
-    if (!ok)
-        fprintf(stderr, "drcsim explore: %s\n", e->message);
-    else if (*argc != (o->job ? 1 : 2))
-        fprintf(stderr, "drcsim explore: expected one SCENARIO, or --job FILE alone\n");
-    else if ((why = explore_conflict(o, buf, sizeof(buf)))) {
-        fprintf(stderr, "drcsim explore: %s\n", why);
-        ok = false;
-    }
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    return ok && *argc == (o->job ? 1 : 2) ? EXIT_OK : EXIT_USAGE;
+    return cli_parse("explore", "SCENARIO - explore every interleaving", entries, argc, argv,
+                     explore_conflict, o);
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -145,31 +145,27 @@ static int report(GPtrArray *all, const char *json_out)
     return rc;
 }
 
+static const char *merge_args(void *opts, int argc, char **argv, char *buf, size_t len)
+{
+    (void)opts, (void)argv, (void)buf, (void)len;
+    return argc < 2 ? "expected result files" : NULL;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     char *json = NULL;
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write the merged result", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GOptionContext *ctx = g_option_context_new("RESULT.json... - combine the results of split jobs");
     GPtrArray *all = g_ptr_array_new_with_free_func(free_agg);
-    GError *e = NULL;
-    int rc = EXIT_USAGE;
+    int rc = cli_parse("merge", "RESULT.json... - combine the results of split jobs", entries,
+                       &argc, &argv, merge_args, NULL);
     bool ok = true;
 
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &e))
-        fprintf(stderr, "drcsim merge: %s\n", e->message);
-    else if (argc < 2)
-        fprintf(stderr, "drcsim merge: expected result files\n");
-    else {
-        for (int i = 1; i < argc && ok; i++)
-            ok = read_results(all, argv[i]);
-        if (ok)
-            rc = report(all, json);
-    }
-    g_clear_error(&e);
-    g_option_context_free(ctx);
+    for (int i = 1; !rc && i < argc && ok; i++)
+        ok = read_results(all, argv[i]);
+    if (!rc)
+        rc = ok ? report(all, json) : EXIT_USAGE;
     g_ptr_array_free(all, TRUE);
     g_free(json);
     return rc;

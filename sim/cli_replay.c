@@ -86,19 +86,16 @@ static int replay_file(const char *path)
     return rc;
 }
 
+static const char *replay_args(void *opts, int argc, char **argv, char *buf, size_t len)
+{
+    (void)opts, (void)argv, (void)buf, (void)len;
+    return argc != 2 ? "expected one TRACE (see drcsim replay --help)" : NULL;
+}
+
 int cmd_replay(int argc, char **argv)
 {
-    GOptionContext *ctx = g_option_context_new("TRACE - re-execute a JSONL trace and compare");
-    GError *e = NULL;
-    int rc = EXIT_USAGE;
+    int rc = cli_parse("replay", "TRACE - re-execute a JSONL trace and compare", NULL, &argc, &argv,
+                       replay_args, NULL);
 
-    if (!g_option_context_parse(ctx, &argc, &argv, &e))
-        fprintf(stderr, "drcsim replay: %s\n", e->message);
-    else if (argc != 2)
-        fprintf(stderr, "drcsim replay: expected one TRACE (see drcsim replay --help)\n");
-    else
-        rc = replay_file(argv[1]);
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    return rc;
+    return rc ? rc : replay_file(argv[1]);
 }

@@ -81,8 +81,13 @@ struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint
 }
 
 /* Options that do not go together, as the one-line error; NULL when they do. */
-static const char *run_conflict(const struct run_opts *o)
+static const char *run_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
 {
+    const struct run_opts *o = opts;
+
+    (void)argv, (void)buf, (void)len;
+    if (argc != 2)
+        return "expected one SCENARIO (see drcsim run --help)";
     if (o->format && strcmp(o->format, "text") && strcmp(o->format, "jsonl"))
         return "--format must be text or jsonl";
     if (o->seed != G_MININT64 && o->schedule)
@@ -102,27 +107,14 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o)
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &o->trace_path, "Write the trace here", "FILE" },
         { "format", 0, 0, G_OPTION_ARG_STRING, &o->format, "text or jsonl", "F" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GOptionContext *ctx = g_option_context_new("SCENARIO - run one schedule and print its trace");
-    GError *e = NULL;
-    const char *why;
-    bool ok;
+    int rc;
 
     o->seed = G_MININT64;   /* left out: 1, or the schedule's choices */
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, &e);
-    if (!ok)
-        fprintf(stderr, "drcsim run: %s\n", e->message);
-    else if (*argc != 2)
-        fprintf(stderr, "drcsim run: expected one SCENARIO (see drcsim run --help)\n");
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    if (ok && *argc == 2 && (why = run_conflict(o))) {
-        fprintf(stderr, "drcsim run: %s\n", why);
-        return EXIT_USAGE;
-    }
+    rc = cli_parse("run", "SCENARIO - run one schedule and print its trace", entries, argc, argv,
+                   run_conflict, o);
     if (o->seed == G_MININT64)
         o->seed = 1;
-    return ok && *argc == 2 ? EXIT_OK : EXIT_USAGE;
+    return rc;
 }
 
 static void run_opts_free(struct run_opts *o)

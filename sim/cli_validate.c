@@ -94,6 +94,16 @@ static int one_run(struct loaded *l, const struct real_setup *paths, const char 
     return rc;
 }
 
+static const char *validate_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
+{
+    const struct validate_cli *o = opts;
+
+    (void)argv, (void)buf, (void)len;
+    if (argc != 2)
+        return "expected one SCENARIO (see drcsim validate --help)";
+    return o->runs < 1 ? "--runs takes N >= 1" : NULL;
+}
+
 static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
 {
     GOptionEntry entries[] = {
@@ -104,22 +114,10 @@ static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
         { "setup", 0, 0, G_OPTION_ARG_FILENAME, &o->setup_dir,
           "What validate/setup prepared (default build/validate)", "DIR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GOptionContext *ctx = g_option_context_new("SCENARIO - check real QEMU runs against the model");
-    GError *e = NULL;
-    bool ok;
 
     o->runs = 3;
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    ok = g_option_context_parse(ctx, argc, argv, &e);
-    if (!ok)
-        fprintf(stderr, "drcsim validate: %s\n", e->message);
-    else if (*argc != 2)
-        fprintf(stderr, "drcsim validate: expected one SCENARIO (see drcsim validate --help)\n");
-    else if (o->runs < 1)
-        fprintf(stderr, "drcsim validate: --runs takes N >= 1\n");
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    return ok && *argc == 2 && o->runs >= 1 ? EXIT_OK : EXIT_USAGE;
+    return cli_parse("validate", "SCENARIO - check real QEMU runs against the model", entries, argc,
+                     argv, validate_conflict, o);
 }
 
 static int validate_runs(struct loaded *l, const struct validate_cli *o, const char *path,

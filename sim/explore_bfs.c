@@ -88,9 +88,8 @@ static void admit_bfs(struct bfs *b, const void *w, uint32_t parent, int choice,
     struct origin o = { parent, (uint16_t)choice };
     const void *stored;
     uint64_t fp = sym_key(b->m, b->symmetry, w, b->scratch, &stored);
-    uint32_t fams, id;
-
     enum visited_result r = dfs_local_add(&b->vis, fp, stored, b->st, b->o->bitstate);
+    uint32_t fams, id;
 
     if (r == VISITED_FULL)
         b->stop = b->st->full = true;   /* as the depth-first search: stop, never guess */

@@ -127,22 +127,18 @@ static int cmd_list_what(const char *what)
     return EXIT_OK;
 }
 
+static const char *list_args(void *opts, int argc, char **argv, char *buf, size_t len)
+{
+    (void)opts, (void)argv, (void)buf, (void)len;
+    return argc != 2 ? "expected what to list (see drcsim list --help)" : NULL;
+}
+
 int cmd_list(int argc, char **argv)
 {
-    GOptionContext *ctx = g_option_context_new(
-        "knobs|invariants|scenarios|variants|drc-table - list with provenance");
-    GError *e = NULL;
-    int rc = EXIT_USAGE;
+    int rc = cli_parse("list", "knobs|invariants|scenarios|variants|drc-table - list with provenance",
+                       NULL, &argc, &argv, list_args, NULL);
 
-    if (!g_option_context_parse(ctx, &argc, &argv, &e))
-        fprintf(stderr, "drcsim list: %s\n", e->message);
-    else if (argc != 2)
-        fprintf(stderr, "drcsim list: expected what to list (see drcsim list --help)\n");
-    else
-        rc = cmd_list_what(argv[1]);
-    g_clear_error(&e);
-    g_option_context_free(ctx);
-    return rc;
+    return rc ? rc : cmd_list_what(argv[1]);
 }
 
 int main(int argc, char **argv)
