@@ -14,6 +14,7 @@ struct check_cli {
     enum por_mode por_mode;
     bool no_symmetry;
     int split;
+    gint64 mem_mb;   /* the visited set's budget per verdict line */
     GString *junit_xml, *json_out;
     unsigned passed, failed;
 };
@@ -86,7 +87,8 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     struct loaded l;
     struct explore_stats st;
     struct explore_opts eo = { .por = c->por_mode,   /* tests/cli/por-soundness.sh */
-                               .no_symmetry = c->no_symmetry };
+                               .no_symmetry = c->no_symmetry,
+                               .mem_bytes = (size_t)c->mem_mb << 20 };
     char err[1024], exp_s[256], got_s[256];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
@@ -104,10 +106,15 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     ok = st.families == expected && !st.truncated;   /* a pass needs every interleaving */
     printf("%-30s %-24s %-22s %-22s %10" G_GUINT64_FORMAT " %8.3fs  %s\n", l.scn->name,
            v->variant, expected ? families_format(expected, exp_s, sizeof(exp_s)) : "pass",
-           st.families ? families_format(st.families, got_s, sizeof(got_s)) : "pass",
+           st.families ? families_format(st.families, got_s, sizeof(got_s))
+           : st.truncated ? "incomplete" : "pass",
            st.states, st.seconds, ok ? "ok" : "MISMATCH");
     if (!ok) {
         explain_mismatch(path, v->variant, expected, &st, why);
+        if (st.truncated)
+            g_string_append_printf(why, "    incomplete: the --mem budget (%" G_GINT64_FORMAT
+                                   " MB) was used up before every interleaving was seen\n",
+                                   c->mem_mb);
         fputs(why->str, stdout);
     }
     ok ? c->passed++ : c->failed++;
@@ -157,6 +164,8 @@ static const char *check_conflict(void *opts, int argc, char **argv, char *buf, 
         return "expected scenario files or directories, or --job FILE alone";
     if (c->split != CHECK_NO_SPLIT && (c->split < 1 || c->job || c->junit || c->json))
         return "--split takes N > 0 and excludes --job, --junit and --json (each job writes its own)";
+    if (c->mem_mb < 1 || c->mem_mb > (gint64)1 << 24)
+        return "--mem takes 1..16777216";
     if (c->out && c->split == CHECK_NO_SPLIT)
         return "--out goes with --split";
     if (c->por && !por_mode_parse(c->por, &c->por_mode))
@@ -175,6 +184,8 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
           "Deal the scenario x variant pairs into N job files", "N" },
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &c->out, "Where --split writes (default jobs)", "DIR" },
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
+        { "mem", 0, 0, G_OPTION_ARG_INT64, &c->mem_mb,
+          "Visited-set budget of each verdict line's search (default 4096)", "MB" },
         { "por", 0, 0, G_OPTION_ARG_STRING, &c->por,
           "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
         { "symmetry", 0, 0, G_OPTION_ARG_STRING, &c->symmetry,
@@ -235,7 +246,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_cli c = { .por_mode = POR_DPOR, .split = CHECK_NO_SPLIT };
+    struct check_cli c = { .por_mode = POR_DPOR, .split = CHECK_NO_SPLIT, .mem_mb = 4096 };
     GPtrArray *files = NULL;
     char err[512];
     int rc = check_parse(&argc, &argv, &c);

@@ -19,7 +19,7 @@ static const char usage[] =
     "               [--sample random|pct --runs N --seed S] [--split N --out DIR]\n"
     "               [--json FILE] [--trace FILE]\n"
     "  explore --job FILE [--mem MB] [--lossless | --bitstate] [--json FILE]\n"
-    "  check [SCENARIO|DIR]... [--junit FILE] [--json FILE] [--split N --out DIR]\n"
+    "  check [SCENARIO|DIR]... [--mem MB] [--junit FILE] [--json FILE] [--split N --out DIR]\n"
     "  check --job FILE [--junit FILE] [--json FILE]\n"
     "  replay TRACE\n"
     "  merge RESULT.json... [--json FILE]\n"

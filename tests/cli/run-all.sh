@@ -225,6 +225,9 @@ for args in "--mem 0:--mem takes 1..16777216" "--jobs 0:--jobs takes 1..1024" "-
     expect_run "explore ${args%%:*} is refused" 2 "^drcsim explore: ${args#*:}" "$DRCSIM" explore "$hmu" ${args%%:*}
 done
 expect_run "check --split 0 is refused" 2 '^drcsim check: --split takes N > 0' "$DRCSIM" check scenarios/ --split 0
+expect_run "check --mem 0 is refused" 2 '^drcsim check: --mem takes 1..16777216$' "$DRCSIM" check scenarios/ --mem 0
+expect_run "check: a search that fills --mem is a mismatch, not a pass" 1 '^    incomplete: the --mem budget \(1 MB\) was used up before every interleaving was seen$' \
+    "$DRCSIM" check scenarios/scaling/parallel-cores-6.scn --symmetry off --mem 1
 expect_run "run --seed with --schedule is refused" 2 '^drcsim run: --seed and --schedule exclude each other' \
     "$DRCSIM" run "$hmu" --seed 3 --schedule 0
 expect_run "run: a schedule longer than the run is refused" 2 '^drcsim run: the schedule has 99 steps, but the run is quiescent after 54$' \
