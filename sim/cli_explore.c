@@ -68,6 +68,16 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
             depth, queue, explore_peak_rss_kb() / 1024, st->seconds);
 }
 
+/* Sampling on a terminal: runs done, their rate, memory, and when the rest will be. */
+static void sample_progress(unsigned done, unsigned runs, double seconds, void *arg)
+{
+    double rate = seconds > 0 ? done / seconds : 0;
+
+    (void)arg;
+    fprintf(stderr, "\r%10u/%u runs  %8.0f runs/s  %6ld MB  %6.1f s  ETA %6.1f s ", done, runs,
+            rate, explore_peak_rss_kb() / 1024, seconds, rate > 0 ? (runs - done) / rate : 0.0);
+}
+
 /* A number option left out keeps this (no value a user would give). */
 #define UNSET G_MININT64
 
@@ -375,7 +385,11 @@ static int sample_main(struct loaded *l, const char *path, const struct explore_
     struct sample_result r;
     int rc;
 
+    if (isatty(STDERR_FILENO))   /* silent when not a terminal */
+        so.progress = sample_progress;
     explore_sample(&l->sim.model, &l->checker, &l->sim.initial, &so, &r);
+    if (so.progress)
+        fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
     print_sample(path, l, o, &so, &r);
     rc = explore_outputs(l, path, o, r.cex, &(struct json_result){
         .pass = !r.families, .incomplete = true, .families = r.families, .sample = &r,

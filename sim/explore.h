@@ -127,6 +127,9 @@ struct sample_opts {
     unsigned runs, depth, jobs;   /* depth: PCT's d (bug depth), 1..PCT_MAX_DEPTH */
     uint64_t seed;
     unsigned max_steps;           /* a run stops there, neither violating nor quiescent */
+    /* Optional: called at most every 250 ms with the runs done so far */
+    void (*progress)(unsigned done, unsigned runs, double seconds, void *arg);
+    void *progress_arg;
 };
 struct sample_result {
     unsigned runs, violating_runs, cut_runs, max_steps_seen, actors_seen;

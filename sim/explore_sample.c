@@ -45,6 +45,7 @@ struct worker {
     const struct checker *c;
     const void *initial;
     const struct sample_opts *o;
+    gint *done;                /* runs done by every worker, for the progress hook */
     unsigned first, count, k;
     struct sample_result r;
     uint8_t actors[ACTOR_IDS];
@@ -94,8 +95,10 @@ static gpointer worker_main(gpointer data)
 {
     struct worker *wk = data;
 
-    for (unsigned i = 0; i < wk->count; i++)
+    for (unsigned i = 0; i < wk->count; i++) {
         one_run(wk, wk->o->seed + wk->first + i);
+        g_atomic_int_inc(wk->done);
+    }
     return NULL;
 }
 
@@ -118,6 +121,23 @@ static void merge(struct sample_result *out, struct worker *wk)
         schedule_free(&wk->r.cex[f].sched);
 }
 
+/* With a progress hook: report the runs done every 250 ms until the workers are through. */
+static void watch(const struct sample_opts *o, gint *done, gint64 t0)
+{
+    gint64 last = t0;
+
+    while (o->progress && (unsigned)g_atomic_int_get(done) < o->runs) {
+        gint64 now;
+        g_usleep(10000);   /* a short sample ends without waiting for a whole tick */
+        now = g_get_monotonic_time();
+        if (now - last < 250000)
+            continue;
+        last = now;
+        o->progress((unsigned)g_atomic_int_get(done), o->runs, (double)(now - t0) / 1e6,
+                    o->progress_arg);
+    }
+}
+
 void explore_sample(const struct engine_model *m, const struct checker *c, const void *initial,
                     const struct sample_opts *o, struct sample_result *out)
 {
@@ -126,6 +146,7 @@ void explore_sample(const struct engine_model *m, const struct checker *c, const
     GThread **th = g_new0(GThread *, jobs);
     gint64 t0 = g_get_monotonic_time();
     uint8_t seen[ACTOR_IDS] = { 0 };
+    gint done = 0;
 
     memset(out, 0, sizeof(*out));
     if (o->mode == SAMPLE_PCT) {   /* k: the steps of one random run, doubled */
@@ -137,11 +158,12 @@ void explore_sample(const struct engine_model *m, const struct checker *c, const
             schedule_free(&probe.r.cex[f].sched);
     }
     for (unsigned j = 0; j < jobs; j++) {
-        wk[j] = (struct worker){ .m = m, .c = c, .initial = initial, .o = o, .k = k,
+        wk[j] = (struct worker){ .m = m, .c = c, .initial = initial, .o = o, .k = k, .done = &done,
                                  .first = j * (o->runs / jobs) + MIN(j, o->runs % jobs),
                                  .count = o->runs / jobs + (j < o->runs % jobs) };
         th[j] = g_thread_new("drcsim-sample", worker_main, &wk[j]);
     }
+    watch(o, &done, t0);
     for (unsigned j = 0; j < jobs; j++) {
         g_thread_join(th[j]);
         merge(out, &wk[j]);

@@ -260,6 +260,19 @@ expect_run "check --json" 0 '' "$DRCSIM" check "$hmu" --json "$tmp/c.json"
 grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "check --json carries the replay command of a failure" \
     || bad "check --json carries the replay command of a failure"
 
+# --- progress: a line on a terminal, nothing otherwise ----------------------------
+pc7=scenarios/scaling/parallel-cores-7.scn
+"$DRCSIM" explore "$pc7" --symmetry off >/dev/null 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && ok "explore: no progress line when stderr is not a terminal" || bad "explore: no progress line when stderr is not a terminal"
+if command -v script >/dev/null 2>&1; then
+    expect_run "explore on a terminal: states, states/s, depth, stack, memory" 0 \
+        '^ +[0-9]+ states +[0-9]+ states/s  depth +[0-9]+  stack +[0-9]+ +[0-9]+ MB +[0-9.]+ s $' \
+        sh -c "script -qec '$DRCSIM explore $pc7 --symmetry off' /dev/null | tr '\\r' '\\n'"
+    expect_run "--sample on a terminal: runs done and the ETA" 0 \
+        '^ +[0-9]+/60000 runs +[0-9]+ runs/s +[0-9]+ MB +[0-9.]+ s  ETA +[0-9.]+ s $' \
+        sh -c "script -qec '$DRCSIM explore scenarios/scaling/parallel-cores-8.scn --sample pct --runs 60000' /dev/null | tr '\\r' '\\n'"
+fi
+
 # --- dot: Graphviz views -----------------------------------------------------------
 expect_run "dot fsm logical: unisolate takes an available DRC with a device to UNISOLATE" 0 \
     '^  "LOGICAL_AVAILABLE" -> "LOGICAL_UNISOLATE" \[label="unisolate \[dev\]"\];$' "$DRCSIM" dot fsm logical
