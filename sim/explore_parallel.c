@@ -163,6 +163,26 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
     g_free(th);
 }
 
+/*
+ * The chance of a collision anywhere. Fingerprint shards count together (a shard's
+ * fingerprints share its index bits, so a shard alone would understate its chance);
+ * a shard gone bitstate has an array of its own: none erred is the product.
+ */
+static void collisions(struct shared_set *set, struct explore_stats *st)
+{
+    double none_erred = 1.0;
+    uint64_t n = 0;
+
+    for (unsigned k = 0; k < SHARDS; k++) {
+        const struct visited *v = &set->s[k].v;
+        if (v->mode == VISITED_BITSTATE)
+            none_erred *= 1.0 - visited_collision_probability(v);
+        else if (v->mode == VISITED_FINGERPRINT)
+            n += v->count;
+    }
+    st->collision_probability = 1.0 - none_erred * (1.0 - fingerprint_collision_probability(n));
+}
+
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st)
 {
@@ -183,9 +203,9 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     g_free(ts0);
     run_workers(&p, o->jobs, st);
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    collisions(set, st);
     for (unsigned k = 0; k < SHARDS; k++) {
         st->visited_bytes += visited_bytes(&set->s[k].v);
-        st->collision_probability += visited_collision_probability(&set->s[k].v);
         visited_free(&set->s[k].v);
     }
     st->lossless = o->lossless;

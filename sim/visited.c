@@ -54,8 +54,12 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
     if (budget && v->cap * slot_bytes(v) > budget)
         v->cap = MAX(16, budget / slot_bytes(v));
     v->slots = g_new0(uint64_t, v->cap);   /* calloc: a search of a few states clears no 512 KiB */
-    if (mode == VISITED_LOSSLESS)
-        v->arena = g_malloc((v->arena_cap = 1024) * world_size + v->cap * sizeof(uint32_t));
+    if (mode == VISITED_LOSSLESS) {   /* the first worlds' room counts against the budget too */
+        v->arena_cap = 1024;
+        if (budget && v->cap * slot_bytes(v) + v->arena_cap * world_size > budget)
+            v->arena_cap = MAX(1, (budget - MIN(budget, v->cap * slot_bytes(v))) / world_size);
+        v->arena = g_malloc(v->arena_cap * world_size + v->cap * sizeof(uint32_t));
+    }
 }
 
 void visited_init(struct visited *v, size_t cap)
@@ -234,7 +238,14 @@ double visited_collision_probability(const struct visited *v)
         double p = pow(1.0 - exp(-2.0 * n / (double)v->cap), 2.0);
         return 1.0 - pow(1.0 - p, n);
     }
-    return -expm1(-n * (n - 1.0) / 36893488147419103232.0);
+    return fingerprint_collision_probability(v->count);
+}
+
+double fingerprint_collision_probability(uint64_t n)
+{
+    double x = (double)n;
+
+    return n < 2 ? 0.0 : -expm1(-x * (x - 1.0) / 36893488147419103232.0);
 }
 
 void visited_free(struct visited *v)

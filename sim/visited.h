@@ -41,6 +41,9 @@ void visited_to_bitstate(struct visited *v);
 size_t visited_bytes(const struct visited *v);
 /* The estimated probability that two distinct states shared a fingerprint (TLC). */
 double visited_collision_probability(const struct visited *v);
+/* The same for n distinct states in 64-bit fingerprints, however they are sharded: a
+ * shard chosen by fingerprint bits leaves fewer bits to tell its states apart. */
+double fingerprint_collision_probability(uint64_t n);
 void visited_free(struct visited *v);
 
 #endif

@@ -588,7 +588,27 @@ static void test_visited_lossless(void **state)
     visited_free(&v);
 }
 
-/* TLC's estimate: 1 - exp(-n(n-1)/2^65). */
+/* Lossless under a budget smaller than its first arena: the arena shrinks to fit. */
+static void test_visited_lossless_budget(void **state)
+{
+    struct visited v;
+    uint8_t w[2048] = { 0 };
+    uint64_t i;
+
+    (void)state;
+    visited_init_sized(&v, VISITED_LOSSLESS, 64 << 10, sizeof(w), 1024);   /* 64 KiB */
+    assert_true(visited_bytes(&v) <= 64 << 10);
+    for (i = 1; i < 1000; i++) {
+        memcpy(w, &i, sizeof(i));
+        if (visited_add(&v, fp_of(i), w) == VISITED_FULL)
+            break;
+        assert_true(visited_bytes(&v) <= 64 << 10);
+    }
+    assert_true(i > 1 && i < 32);   /* 2 KiB worlds: some fit, 32 cannot */
+    visited_free(&v);
+}
+
+/* TLC's estimate: 1 - exp(-n(n-1)/2^65), the same for a count alone (a sharded set's). */
 static void test_visited_collision_estimate(void **state)
 {
     struct visited v;
@@ -599,6 +619,8 @@ static void test_visited_collision_estimate(void **state)
         visited_insert(&v, fp_of(i));
     assert_true(fabs(visited_collision_probability(&v) - 1000.0 * 999.0 / 36893488147419103232.0)
                 < 1e-25);
+    assert_true(visited_collision_probability(&v) == fingerprint_collision_probability(1000));
+    assert_true(fingerprint_collision_probability(1) == 0.0);
     visited_free(&v);
 }
 
@@ -726,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_visited_growth),
         cmocka_unit_test(test_visited_budget_and_bitstate),
         cmocka_unit_test(test_visited_lossless),
+        cmocka_unit_test(test_visited_lossless_budget),
         cmocka_unit_test(test_visited_collision_estimate),
         cmocka_unit_test(test_fingerprint_is_xxh3),
         cmocka_unit_test(test_fingerprint_avx2_agrees),

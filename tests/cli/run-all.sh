@@ -260,6 +260,19 @@ expect_run "check --json" 0 '' "$DRCSIM" check "$hmu" --json "$tmp/c.json"
 grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "check --json carries the replay command of a failure" \
     || bad "check --json carries the replay command of a failure"
 
+# --- --jobs: the collision estimate counts every shard's states together --------------
+"$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --symmetry off --jobs 2 >"$tmp/out" 2>&1
+python3 - "$tmp/out" <<'PY' && ok "--jobs 2: collision probability is n(n-1)/2^65 of all states" || bad "--jobs 2: collision probability is n(n-1)/2^65 of all states"
+import math, re, sys
+t = open(sys.argv[1]).read()
+n = int(re.search(r"^states (\d+)", t, re.M).group(1))
+p = float(re.search(r"^collision probability (\S+)", t, re.M).group(1))
+assert abs(p / -math.expm1(-n * (n - 1) / 2.0**65) - 1) < 0.01, (n, p)
+PY
+"$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --jobs 2 --mem 1 --bitstate >"$tmp/out" 2>&1
+grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate\)' "$tmp/out" && ok "--jobs 2 --bitstate: the collision probability is a probability" \
+    || bad "--jobs 2 --bitstate: the collision probability is a probability"
+
 # --- progress: a line on a terminal, nothing otherwise ----------------------------
 pc7=scenarios/scaling/parallel-cores-7.scn
 "$DRCSIM" explore "$pc7" --symmetry off >/dev/null 2>"$tmp/err"
