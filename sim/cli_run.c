@@ -20,17 +20,37 @@ struct run_opts {
     char *format;
 };
 
+/* One word of a shell command: as it is when the shell leaves it so, else quoted. */
+static void shell_word(GString *g, const char *w)
+{
+    g_autofree char *quoted = NULL;
+
+    g_string_append_c(g, ' ');
+    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                        "_./=:,+-@%") == strlen(w)) {
+        g_string_append(g, w);
+        return;
+    }
+    quoted = g_shell_quote(w);
+    g_string_append(g, quoted);
+}
+
 /* The command that replays a schedule of this scenario. */
 char *replay_command(const char *path, const char *variant, char **knobs,
                             const struct schedule *sched)
 {
-    GString *g = g_string_new(NULL);
+    GString *g = g_string_new("drcsim run");
     g_autofree char *s = schedule_format(sched);
 
-    g_string_append_printf(g, "drcsim run %s --variant %s", path, variant);
-    for (int i = 0; knobs && knobs[i]; i++)
-        g_string_append_printf(g, " --knob %s", knobs[i]);
-    g_string_append_printf(g, " --schedule %s", *s ? s : "''");
+    shell_word(g, path);
+    g_string_append(g, " --variant");
+    shell_word(g, variant);
+    for (int i = 0; knobs && knobs[i]; i++) {
+        g_string_append(g, " --knob");
+        shell_word(g, knobs[i]);
+    }
+    g_string_append(g, " --schedule");
+    shell_word(g, s);   /* '0*44': * is a glob to a shell (zsh stops at no match) */
     return g_string_free(g, FALSE);
 }
 

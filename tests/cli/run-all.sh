@@ -82,7 +82,7 @@ expect_run "an unknown --symmetry value is refused" 2 '^drcsim explore: --symmet
 expect_run "--symmetry needs a visited set: not with --sample" 2 '^drcsim explore: --symmetry goes with the searches that keep a visited set, not --sample or --split$' "$DRCSIM" explore "$pc4" --symmetry off --sample random
 phm=scenarios/parallel-hotplug-during-migration.scn
 expect_run "--shortest with the symmetry: half the states" 1 '^states 7807 ' "$DRCSIM" explore "$phm" --shortest
-want='replay: drcsim run scenarios/parallel-hotplug-during-migration.scn --variant upstream --schedule 0,1,0\*7,1,0,1\*32$'
+want="replay: drcsim run scenarios/parallel-hotplug-during-migration.scn --variant upstream --schedule '0,1,0\\*7,1,0,1\\*32'\$"
 expect_run "--shortest with the symmetry: the same shortest counterexample" 1 "$want" "$DRCSIM" explore "$phm" --shortest
 expect_run "--shortest --symmetry off: that counterexample, unreduced" 1 "$want" "$DRCSIM" explore "$phm" --shortest --symmetry off
 "$DRCSIM" explore "$pc4" --json "$tmp/por.json" --symmetry off >/dev/null 2>&1
@@ -103,7 +103,7 @@ expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set
 expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
 expect_run "--lossless with --bitstate is refused" 2 'exclude each other' "$DRCSIM" explore "$pc4" --lossless --bitstate
-expect_run "--shortest: the counterexample is 44 steps" 1 'replay: drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule 0\*44$' \
+expect_run "--shortest: the counterexample is 44 steps" 1 'replay: drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule '"'"'0\*44'"'"'$' \
     "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --shortest
 "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --shrink >"$tmp/shrunk.out" 2>&1
 sed -n '/^# Shrunk by drcsim/,$p' "$tmp/shrunk.out" >"$tmp/shrunk.scn"
@@ -151,7 +151,7 @@ expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migrat
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json
 grep -q '"verdict":"fail","families":\["guest-dt-mismatch"\]' "$tmp/merged.json" && ok "merge --json carries the verdict" || bad "merge --json carries the verdict"
 replay=$("$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json | sed -n 's/^    replay: drcsim run //p')
-expect_run "the merged counterexample replays to the same violation" 1 'guest-dt-mismatch' "$DRCSIM" run $replay
+expect_run "the merged counterexample replays to the same violation" 1 'guest-dt-mismatch' eval "\"\$DRCSIM\" run $replay"
 printf '{"job":0}\n' >"$tmp/notajob.json"
 expect_run "a file that is not a job" 2 "^$tmp/notajob.json:1:1: error: not a drcsim job" "$DRCSIM" explore --job "$tmp/notajob.json"
 sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/ccs/job-000.json" >"$tmp/badprefix.json"
@@ -249,12 +249,12 @@ import json, sys
 r = json.load(open(sys.argv[1]))[0]
 assert r["verdict"] == "fail" and r["states"] is None and r["sample"] == "random" and r["runs"] == 5
 assert r["seed"] == 0 and r["violating_runs"] == 5 and r["cut_runs"] == 0 and r["transitions"] == 5 * 44
-assert r["counterexample"].endswith("s.jsonl") and r["replay"].endswith("--schedule 0*44")
+assert r["counterexample"].endswith("s.jsonl") and r["replay"].endswith("--schedule '0*44'")
 PY
 expect_run "--sample --max-depth cuts the runs and says so" 0 '^20 run\(s\) cut at 10 steps, neither violating nor quiescent$' \
     "$DRCSIM" explore "$hmu" --sample pct --runs 20 --max-depth 10
 expect_run "explore --json of a failure" 1 '' "$DRCSIM" explore "$hmu" --variant qemu-2.10-dev --json "$tmp/e.json"
-grep -q '"replay":"drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule 0\*44"' "$tmp/e.json" \
+grep -q '"replay":"drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule '"'"'0\*44'"'"'"' "$tmp/e.json" \
     && ok "explore --json carries the replay command" || bad "explore --json carries the replay command"
 expect_run "check --json" 0 '' "$DRCSIM" check "$hmu" --json "$tmp/c.json"
 grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "check --json carries the replay command of a failure" \
