@@ -88,7 +88,8 @@ static GArray *fsm_edges(uint8_t cls, const struct drc_env *env, uint16_t *reach
                 d.state = queue[q], d.dev = c >> 1, d.unplug_requested = c & 1;
                 e.rc = fsm_call(env, &cfg, &d, fsm_ops[o], &out);
                 e.to = out.effects & DRC_FX_ABORT ? SPAPR_DRC_STATE_COUNT : d.state;
-                e.fx = (out.effects & (DRC_FX_RELEASED | DRC_FX_GUEST_REJECTED)) |
+                e.fx = (out.effects & (DRC_FX_RELEASED | DRC_FX_GUEST_REJECTED |
+                                       DRC_FX_LMB_ROLLBACK)) |
                        (!(c >> 1) && d.dev ? FSM_ATTACHED : 0);
                 if (e.to < SPAPR_DRC_STATE_COUNT && !(*reached >> e.to & 1)) {
                     *reached |= 1u << e.to;
@@ -113,6 +114,8 @@ static void fsm_print_edge(const struct fsm_edge *e)
            e->fx & FSM_ATTACHED ? "\\ntakes the device" : "");
     if (e->fx & DRC_FX_GUEST_REJECTED)
         printf("\\nunplug cancelled");
+    if (e->fx & DRC_FX_LMB_ROLLBACK)
+        printf("\\nspapr_memory_unplug_rollback");
     if (e->rc)
         printf("\\nrc=%d", e->rc);
     printf("\"%s];\n", !moves && fails ? ", style=dashed, color=gray40, fontcolor=gray40"
@@ -140,7 +143,10 @@ int dot_fsm(const char *what)
         return EXIT_USAGE;
     }
     p.drc_index = drc_make_index(cls, 1);
-    blob = drc_fragment_build(cls, &p, &frag);
+    if (!(blob = drc_fragment_build(cls, &p, &frag))) {
+        fprintf(stderr, "drcsim dot fsm: cannot build a %s fragment\n", drc_class_name(cls));
+        return EXIT_INTERNAL;
+    }
     knobs_default(&knobs);
     edges = fsm_edges(cls, &(struct drc_env){ .knobs = &knobs, .fragment = &frag }, &reached);
     printf("digraph \"drc-%s\" {\n  label=\"%s DRC (hw/ppc/spapr_drc.c), upstream knobs; "

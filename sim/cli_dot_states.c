@@ -24,11 +24,11 @@ struct sgraph {
     bool cut;                  /* --max-states left worlds undrawn */
 };
 
-/* "actor op args" of a step, as its trace line names them (DOT-escaped). */
-static void step_label(const struct engine_model *m, const void *w, const struct step *st,
+/* Fire step st into child (a copy of its world), and name it in g as its trace line
+ * does: "actor op args", DOT-escaped. */
+static void fire_named(const struct engine_model *m, void *child, const struct step *st,
                        GString *g)
 {
-    void *child = g_memdup2(w, m->world_size);
     struct trace *tr = trace_new(TRACE_JSONL);
     JsonNode *n;
     uint64_t t = 0;
@@ -44,7 +44,6 @@ static void step_label(const struct engine_model *m, const void *w, const struct
     if (n)
         json_node_unref(n);
     trace_free(tr);
-    g_free(child);
 }
 
 /* The id of world w, given one (and queued) when it is new; -1 past --max-states. */
@@ -90,8 +89,7 @@ static void sgraph_expand(struct sgraph *g, unsigned id)
         GString *esc = g_string_new(NULL);
         int to;
         memcpy(child, w, g->m->world_size);
-        engine_fire(g->m, child, &st[k], NULL, 0, NULL);
-        step_label(g->m, w, &st[k], esc);
+        fire_named(g->m, child, &st[k], esc);
         if ((bad = g->c->step(g->c->ctx, child, &st[k], v)))
             printf("  w%u_%u [label=\"%s\", color=red, fontcolor=red, shape=box];\n"
                    "  w%u -> w%u_%u [label=\"%s\", color=red];\n", id, k,

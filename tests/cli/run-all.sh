@@ -296,6 +296,9 @@ grep -qx '  "LOGICAL_AVAILABLE" -> "QEMU abort" \[label="unisolate \[!dev\]", co
     && ok "dot fsm logical: unisolate without a device is QEMU's abort" || bad "dot fsm logical: unisolate without a device is QEMU's abort"
 expect_run "dot fsm physical starts at PHYSICAL_POWERON" 0 '^  "PHYSICAL_POWERON" \[style=bold\];$' "$DRCSIM" dot fsm physical
 cp "$tmp/out" "$tmp/fsm-physical.dot"
+expect_run "dot fsm LMB: configure-connector on an LMB asked to go rolls the unplug back" 0 \
+    '^  "LOGICAL_UNISOLATE" -> "LOGICAL_CONFIGURED" \[label="configure-connector \[dev, unplug_requested\]\\nspapr_memory_unplug_rollback"\];$' \
+    "$DRCSIM" dot fsm LMB
 expect_run "dot fsm: an unknown class is refused" 2 "^drcsim dot fsm: unknown DRC class 'XYZ'" "$DRCSIM" dot fsm XYZ
 "$DRCSIM" run "$hmu" --trace "$tmp/hmu.jsonl" >/dev/null 2>&1
 expect_run "dot msc: the unplug on the destination" 0 '^  s46_[0-9]+ \[label="46 device_del dst core1"\];$' "$DRCSIM" dot msc "$tmp/hmu.jsonl"
