@@ -512,7 +512,8 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
     }
     if (a != ADMIT_EXPAND)
         return !d->st->full;
-    if (d->o->max_states && d->st->states >= d->o->max_states) {
+    if (d->o->max_states && (d->states_total ? __atomic_load_n(d->states_total, __ATOMIC_RELAXED)
+                             : d->st->states) >= d->o->max_states) {
         d->st->truncated = true;   /* the bound is on states: stop */
         return false;
     }

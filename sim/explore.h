@@ -165,6 +165,7 @@ struct dfs {
     unsigned depth0;
     gint64 t0, last_tick;
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
+    const uint64_t *states_total;   /* with others: the states all have stored (--max-states) */
     void *scratch;             /* a world: the representative of the one being admitted */
     struct fstack *frames;     /* NULL, or frames kept from one dfs_run to the next */
     struct por_cache *por_cache;   /* NULL: the search makes its own at its first reduction */

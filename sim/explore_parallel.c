@@ -20,6 +20,7 @@ struct shard {
 
 struct shared_set {
     struct shard s[SHARDS];
+    uint64_t states;   /* stored by every thread, for --max-states */
 };
 
 /*
@@ -79,6 +80,8 @@ static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
     shard_lock(&ss->s[k].lock);
     r = dfs_local_add(&ss->s[k].v, fp, w, st, bitstate);
     __atomic_store_n(&ss->s[k].lock, 0, __ATOMIC_RELEASE);
+    if (r == VISITED_NEW)
+        __atomic_add_fetch(&ss->states, 1, __ATOMIC_RELAXED);
     if (ts->use_recent && r != VISITED_FULL && !st->bitstate)
         *slot = key;
     return r;
@@ -138,9 +141,10 @@ static gpointer worker(gpointer data)
         struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = ts,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
                          .proviso_visited = true, .frames = frames, .por_cache = cache,
-                         .t0 = g_get_monotonic_time() };
+                         .t0 = g_get_monotonic_time(), .states_total = &p->set->states };
         dfs_run(&d, it->world);
-        if (st->full)
+        if (st->full || (st->truncated && p->o->max_states &&
+                         __atomic_load_n(&p->set->states, __ATOMIC_RELAXED) >= p->o->max_states))
             break;
     }
     g_free(ts);
@@ -190,7 +194,8 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     struct pool p = { .m = m, .c = c, .o = o, .set = set };
     gint64 t0 = g_get_monotonic_time();
     struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: no cache */
-    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add };
+    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add,
+                      .states_total = &set->states };
 
     explore_stats_init(st);
     st->por = (uint8_t)o->por;

@@ -273,6 +273,11 @@ PY
 grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate\)' "$tmp/out" && ok "--jobs 2 --bitstate: the collision probability is a probability" \
     || bad "--jobs 2 --bitstate: the collision probability is a probability"
 
+"$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --jobs 2 --max-states 1000 >"$tmp/out" 2>&1
+n=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
+[ "$n" -ge 1000 ] && [ "$n" -le 1001 ] && grep -q ': incomplete: ' "$tmp/out" && ok "--jobs 2 --max-states 1000 stops the threads together at 1000 or 1001 ($n)" \
+    || bad "--jobs 2 --max-states 1000 stops the threads together at 1000 or 1001 ($n)"
+
 # --- progress: a line on a terminal, nothing otherwise ----------------------------
 pc7=scenarios/scaling/parallel-cores-7.scn
 "$DRCSIM" explore "$pc7" --symmetry off >/dev/null 2>"$tmp/err"
