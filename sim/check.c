@@ -143,7 +143,10 @@ static uint32_t step_families(const struct sim *s, const struct world *w, const 
     uint32_t fams = 0;
 
     for (int m = 0; m < s->scn->nmachines && !fams; m++)
-        if (w->machines[m].abort_reason)
+        if (qemu_abort_is_model_bound(w->machines[m].abort_reason))   /* not QEMU's doing */
+            return violate(v, EXPLORE_MODEL_BOUND, 0, "on %s: %s", sim_machine_name(s, m),
+                           qemu_abort_message(w->machines[m].abort_reason));
+        else if (w->machines[m].abort_reason)
             fams |= violate(v, FAM_QEMU_ABORT, 0, "QEMU on %s aborts: %s (DRC 0x%x)",
                             sim_machine_name(s, m), qemu_abort_message(w->machines[m].abort_reason),
                             s->m[m].drcs[w->machines[m].abort_drc].index);

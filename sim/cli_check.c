@@ -103,11 +103,11 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
         return EXIT_USAGE;
     }
     explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
-    ok = st.families == expected && !st.truncated;   /* a pass needs every interleaving */
+    ok = st.families == expected && !explore_incomplete(&st);   /* a pass needs every interleaving */
     printf("%-30s %-24s %-22s %-22s %10" G_GUINT64_FORMAT " %8.3fs  %s\n", l.scn->name,
            v->variant, expected ? families_format(expected, exp_s, sizeof(exp_s)) : "pass",
            st.families ? families_format(st.families, got_s, sizeof(got_s))
-           : st.truncated ? "incomplete" : "pass",
+           : explore_incomplete(&st) ? "incomplete" : "pass",
            st.states, st.seconds, ok ? "ok" : "MISMATCH");
     if (!ok) {
         explain_mismatch(path, v->variant, expected, &st, why);
@@ -115,6 +115,9 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
             g_string_append_printf(why, "    incomplete: the --mem budget (%" G_GINT64_FORMAT
                                    " MB) was used up before every interleaving was seen\n",
                                    c->mem_mb);
+        if (st.model_bound)
+            g_string_append_printf(why, "    incomplete: a branch ended at a model bound, %s\n",
+                                   st.cex[EXPLORE_MODEL_BOUND].v.message);
         fputs(why->str, stdout);
     }
     ok ? c->passed++ : c->failed++;

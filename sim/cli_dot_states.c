@@ -90,10 +90,14 @@ static void sgraph_expand(struct sgraph *g, unsigned id)
         int to;
         memcpy(child, w, g->m->world_size);
         fire_named(g->m, child, &st[k], esc);
-        if ((bad = g->c->step(g->c->ctx, child, &st[k], v)))
+        if ((bad = g->c->step(g->c->ctx, child, &st[k], v)) == EXPLORE_BOUND_BIT)
+            printf("  w%u_%u [label=\"model bound\", color=gray40, shape=box, style=dashed];\n"
+                   "  w%u -> w%u_%u [label=\"%s\", style=dashed];\n", id, k, id, id, k, esc->str);
+        else if (bad)
             printf("  w%u_%u [label=\"%s\", color=red, fontcolor=red, shape=box];\n"
                    "  w%u -> w%u_%u [label=\"%s\", color=red];\n", id, k,
-                   families_format(bad, fams, sizeof(fams)), id, id, k, esc->str);
+                   families_format(bad & ~EXPLORE_BOUND_BIT, fams, sizeof(fams)), id, id, k,
+                   esc->str);
         else if ((to = sgraph_id(g, child)) >= 0)
             printf("  w%u -> w%d [label=\"%s\"];\n", id, to, esc->str);
         else

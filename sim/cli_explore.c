@@ -29,13 +29,14 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
             : st->full ? "  STOPPED: the visited set's --mem budget is used up "
                          "(raise --mem, or go on with --bitstate)"
             : st->truncated ? "  (cut short by --max-depth/--max-states)" : "");
-    for (int fam = 0; fam < FAM_COUNT; fam++) {
+    for (int fam = 0; fam <= EXPLORE_MODEL_BOUND; fam++) {   /* the families, then the bound */
         const struct counterexample *cx = &st->cex[fam];
         g_autofree char *cmd = NULL;
-        if (!cx->found)
+        if (!cx->found || (fam >= FAM_COUNT && fam != EXPLORE_MODEL_BOUND))
             continue;
         cmd = replay_command(path, variant, knobs, &cx->sched);
-        fprintf(f, "  %s: %s\n    replay: %s\n", family_names[fam], cx->v.message, cmd);
+        fprintf(f, "  %s: %s\n    replay: %s\n", fam == EXPLORE_MODEL_BOUND ? "incomplete, a "
+                "branch ended at a model bound" : family_names[fam], cx->v.message, cmd);
     }
 }
 
@@ -362,6 +363,9 @@ static void print_sample(const char *path, const struct loaded *l, const struct 
     if (r->cut_runs)
         printf("%u run(s) cut at %u steps, neither violating nor quiescent\n", r->cut_runs,
                so->max_steps);
+    if (r->bound_runs)
+        printf("%u run(s) ended at a model bound (MAX_EVENTS or MAX_GUEST_WORK), neither "
+               "violating nor quiescent\n", r->bound_runs);
     if (so->mode == SAMPLE_PCT)
         printf("PCT: n = %u actors, k = %u steps, d = %u: a depth-%u bug is found with probability "
                ">= %.3g per run, >= %.3g in %u runs\n", r->actors_seen, r->max_steps_seen * 2,
@@ -406,7 +410,7 @@ static void print_search(const struct loaded *l, const char *path, const struct 
     char fams[256];
 
     printf("%s under %s: %s%s\n", path, l->var.name,
-           st->families ? "fail " : st->truncated ? "incomplete: no violation in the part explored"
+           st->families ? "fail " : explore_incomplete(st) ? "incomplete: no violation in the part explored"
            : st->bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
            families_format(st->families, fams, sizeof(fams)));
     print_exploration(stdout, path, l->var.name, o->knobs, st);

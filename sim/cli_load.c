@@ -143,8 +143,9 @@ static void json_sample(GString *g, const struct json_result *r)
                            ",\"max_depth\":%u,\"seconds\":%.6f,\"states_per_s\":null,"
                            "\"bytes_per_state\":null,\"sample\":\"%s\",\"runs\":%u,"
                            "\"seed\":%" G_GUINT64_FORMAT ",\"violating_runs\":%u,"
-                           "\"cut_runs\":%u", r->transitions, r->max_depth, r->seconds,
-                           r->sample_mode, s->runs, r->sample_seed, s->violating_runs, s->cut_runs);
+                           "\"cut_runs\":%u,\"bound_runs\":%u", r->transitions, r->max_depth,
+                           r->seconds, r->sample_mode, s->runs, r->sample_seed, s->violating_runs,
+                           s->cut_runs, s->bound_runs);
     if (!strcmp(r->sample_mode, "pct"))
         g_string_append_printf(g, ",\"pct_run_bound\":%.6g,\"pct_total_bound\":%.6g",
                                s->pct_run_bound, s->pct_total_bound);
@@ -155,7 +156,7 @@ void json_result_append(void *gstring, const struct json_result *r)
     GString *g = gstring;
     char fams[256];
     gchar **names;
-    bool incomplete = r->incomplete || (r->st && (r->st->truncated || r->st->full ||
+    bool incomplete = r->incomplete || (r->st && (explore_incomplete(r->st) || r->st->full ||
                                                   r->st->bitstate));
 
     g_string_append(g, g->len ? ",\n{" : "{");
@@ -183,9 +184,10 @@ void json_result_append(void *gstring, const struct json_result *r)
     if (r->st)
         g_string_append_printf(g, ",\"por\":\"%s\",\"reduced_states\":%" G_GUINT64_FORMAT
                                ",\"proviso_expansions\":%" G_GUINT64_FORMAT
-                               ",\"symmetric_states\":%" G_GUINT64_FORMAT,
+                               ",\"symmetric_states\":%" G_GUINT64_FORMAT ",\"model_bound\":%s",
                                por_mode_name((enum por_mode)r->st->por), r->st->reduced_states,
-                               r->st->proviso_expansions, r->st->symmetric_states);
+                               r->st->proviso_expansions, r->st->symmetric_states,
+                               r->st->model_bound ? "true" : "false");
     if (r->has_expected) {
         g_string_append(g, ",\"expected\":[");
         names = g_strsplit(families_format(r->expected, fams, sizeof(fams)), ",", -1);

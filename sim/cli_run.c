@@ -71,9 +71,9 @@ static void write_verdict(struct trace *tr, const struct run_result *r)
     for (int f = 0; f < FAM_COUNT; f++)
         if (r->families & (1u << f))
             names[n++] = family_names[f];
-    trace_verdict(tr, n ? TRACE_FAIL : r->quiescent ? TRACE_PASS : TRACE_INCOMPLETE, names,
-                  n ? family_names[r->v.family] : NULL, n ? r->v_step : r->steps,
-                  n ? r->v.message : NULL);
+    trace_verdict(tr, n ? TRACE_FAIL : r->quiescent && !r->model_bound ? TRACE_PASS
+                  : TRACE_INCOMPLETE, names, n ? family_names[r->v.family] : NULL,
+                  n ? r->v_step : r->steps, n || r->model_bound ? r->v.message : NULL);
 }
 
 /* Run once (seed or schedule) into a trace whose header carries the schedule. */

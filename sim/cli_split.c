@@ -237,7 +237,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     run_prefixes(l, prefixes, eo, &st);
     st.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     printf("%s: %u prefixes of %s under %s: %s%s\n", file, g_strv_length(prefixes), l->scn->path,
-           l->var.name, st.families ? "fail " : st.truncated || st.bitstate ? "incomplete" : "pass",
+           l->var.name, st.families ? "fail " : explore_incomplete(&st) || st.bitstate ? "incomplete" : "pass",
            families_format(st.families, fams, sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,

@@ -151,7 +151,9 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
         }
     }
     if (out->families)
-        out->v = vs[__builtin_ctz(out->families)];
+        out->v = vs[__builtin_ctz(out->families)];   /* the lowest family; the bound is last */
+    out->model_bound = (out->families & EXPLORE_BOUND_BIT) != 0;
+    out->families &= ~EXPLORE_BOUND_BIT;
     g_free(vs);
     g_free(w);
 }
@@ -210,7 +212,7 @@ static void record(struct dfs *d, const struct violation *v, uint32_t fams, cons
         cex_record(d->st->cex, v, fams, &path);
         schedule_free(&path);
     }
-    d->st->families |= fams;
+    explore_tally(d->st, fams);
 }
 
 /*
@@ -330,12 +332,18 @@ uint32_t cex_record(struct counterexample *cex, const struct violation *v, uint3
     return now;
 }
 
+void explore_tally(struct explore_stats *st, uint32_t fams)
+{
+    st->families |= fams & ~EXPLORE_BOUND_BIT;
+    st->model_bound |= (fams & EXPLORE_BOUND_BIT) != 0;
+}
+
 /* A violation reached by exactly the choices of sched. */
 void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
                      const struct schedule *sched)
 {
     cex_record(st->cex, v, fams, sched);
-    st->families |= fams;
+    explore_tally(st, fams);
 }
 
 enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };

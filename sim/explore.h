@@ -15,6 +15,11 @@
 #include "visited.h"
 
 #define EXPLORE_MAX_FAMILIES 32
+/* A checker's bit for a world the model cannot represent (one of its fixed-size queues is
+ * full): not a violation of the real system. The branch ends there and the search is
+ * incomplete; cex[EXPLORE_MODEL_BOUND] shows the first such world. */
+#define EXPLORE_MODEL_BOUND (EXPLORE_MAX_FAMILIES - 1)
+#define EXPLORE_BOUND_BIT (1u << EXPLORE_MODEL_BOUND)
 
 struct violation {
     uint8_t family;            /* enum family */
@@ -50,6 +55,7 @@ struct run_result {
     unsigned steps;
     bool quiescent;            /* ended with nothing enabled */
     bool schedule_invalid;     /* a given choice was out of range */
+    bool model_bound;          /* it ended at a model bound (v says which) */
 };
 
 /* seed: pick among fireable steps with the PRNG; sched != NULL: follow it. */
@@ -70,6 +76,8 @@ struct explore_stats;
 uint32_t cex_missing(const struct counterexample *cex, uint32_t fams);
 /* The first counterexample of each family of fams: its violation and path
  * (a copy). Returns the families recorded now. */
+/* What a checker found on one branch into st: its families, or the model bound. */
+void explore_tally(struct explore_stats *st, uint32_t fams);
 uint32_t cex_record(struct counterexample *cex, const struct violation *v, uint32_t fams,
                     const struct schedule *path);
 
@@ -95,7 +103,8 @@ struct explore_stats {
     unsigned max_depth;
     double seconds;
     uint32_t families;
-    bool truncated;            /* a bound cut the exploration short */
+    bool truncated;            /* --max-depth, --max-states or --mem cut the exploration short */
+    bool model_bound;          /* some branch ended at a model bound (EXPLORE_MODEL_BOUND) */
     bool full;                 /* the --mem budget stopped it */
     bool levels_full;          /* --shortest: its levels and paths took the budget */
     bool bitstate;             /* it went on in bitstate mode */
@@ -116,6 +125,12 @@ struct explore_stats {
     struct counterexample cex[EXPLORE_MAX_FAMILIES];
 };
 
+/* Not every interleaving was seen: a bound of the search or of the model cut some. */
+static inline bool explore_incomplete(const struct explore_stats *st)
+{
+    return st->truncated || st->model_bound;
+}
+
 void explore_exhaustive(const struct engine_model *m, const struct checker *c,
                         const void *initial, const struct explore_opts *o,
                         struct explore_stats *st);
@@ -132,7 +147,7 @@ struct sample_opts {
     void *progress_arg;
 };
 struct sample_result {
-    unsigned runs, violating_runs, cut_runs, max_steps_seen, actors_seen;
+    unsigned runs, violating_runs, cut_runs, bound_runs, max_steps_seen, actors_seen;
     uint64_t steps;
     double seconds;
     uint32_t families;

@@ -35,7 +35,7 @@ static void record_bfs(struct explore_stats *st, const struct violation *v, uint
         cex_record(st->cex, v, fams, &path);
         schedule_free(&path);
     }
-    st->families |= fams;
+    explore_tally(st, fams);
 }
 
 struct level { unsigned char *worlds; uint32_t *ids; size_t n, cap; };

@@ -78,6 +78,8 @@ static void one_run(struct worker *wk, uint64_t seed)
     }
     if (!fams && !cut)
         fams = wk->c->quiescent(wk->c->ctx, w, v);
+    wk->r.bound_runs += (fams & EXPLORE_BOUND_BIT) != 0;   /* ended, but not by a violation */
+    fams &= ~EXPLORE_BOUND_BIT;
     wk->r.steps += at;
     wk->r.max_steps_seen = MAX(wk->r.max_steps_seen, at);
     wk->r.violating_runs += fams != 0;
@@ -108,6 +110,7 @@ static void merge(struct sample_result *out, struct worker *wk)
     out->steps += wk->r.steps;
     out->violating_runs += wk->r.violating_runs;
     out->cut_runs += wk->r.cut_runs;
+    out->bound_runs += wk->r.bound_runs;
     out->max_steps_seen = MAX(out->max_steps_seen, wk->r.max_steps_seen);
     out->families |= wk->r.families;
     for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)

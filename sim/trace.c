@@ -458,6 +458,10 @@ static void verdict_json(GString *g, enum trace_verdict verdict, const char *con
     }
     if (verdict == TRACE_INCOMPLETE)
         g_string_append_printf(g, ",\"stopped_after\":%" PRIu32, step);
+    if (verdict == TRACE_INCOMPLETE && message) {
+        g_string_append(g, ",\"message\":");
+        json_str(g, message);
+    }
     g_string_append(g, "}\n");
 }
 
@@ -465,8 +469,13 @@ static void verdict_text(GString *g, enum trace_verdict verdict, const char *con
                          const char *family, uint32_t step, const char *message)
 {
     g_string_append_printf(g, "verdict: %s", verdict_names[verdict]);
-    if (verdict == TRACE_INCOMPLETE)
+    if (verdict == TRACE_INCOMPLETE && message) {
+        g_string_append_printf(g, " (stopped after step %" PRIu32 ": ", step);
+        text_esc(g, message, false);
+        g_string_append_c(g, ')');
+    } else if (verdict == TRACE_INCOMPLETE) {
         g_string_append_printf(g, " (stopped after step %" PRIu32 ", before quiescence)", step);
+    }
     for (unsigned i = 0; families && families[i]; i++) {
         g_string_append_c(g, i ? ',' : ' ');
         text_esc(g, families[i], false);

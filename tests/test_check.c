@@ -139,6 +139,22 @@ static void test_qemu_abort(void **state)
                      "failed: (!drc->dev) && state is empty_state (DRC 0x10000001)");
 }
 
+/* A full queue of the model is its own bound, not QEMU's abort: the branch ends, incomplete. */
+static void test_model_bound(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, mig_scn);
+    f->w.machines[DST].abort_reason = QEMU_ABORT_WORK_OVERFLOW;
+    assert_int_equal(step_check(f, ACTOR_GUEST_WORKER), EXPLORE_BOUND_BIT);
+    assert_violation(f, EXPLORE_MODEL_BOUND, 0, "on dst: drcsim model bound: more queued guest "
+                     "DLPAR work than MAX_GUEST_WORK");
+    f->w.machines[DST].abort_reason = QEMU_ABORT_EVENT_OVERFLOW;
+    assert_int_equal(step_check(f, ACTOR_LIBVIRT_EVENTS), EXPLORE_BOUND_BIT);
+    assert_violation(f, EXPLORE_MODEL_BOUND, 0, "on dst: drcsim model bound: more pending "
+                     "hotplug events than MAX_EVENTS");
+}
+
 static void test_migration_failed(void **state)
 {
     struct fix *f = *state;
@@ -414,6 +430,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_step_initial_clean),
         T(test_qemu_abort),
+        T(test_model_bound),
         T(test_migration_failed),
         T(test_drc_migration_mismatch),
         T(test_guest_dt_mismatch),

@@ -99,5 +99,11 @@ void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, stru
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
 const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, size_t len);
 const char *qemu_abort_message(uint8_t reason);
+/* The model's own queues were full (MAX_EVENTS, MAX_GUEST_WORK): the branch ends, but real
+ * QEMU and Linux have no such bound, so it is no abort of theirs. */
+static inline bool qemu_abort_is_model_bound(uint8_t reason)
+{
+    return reason == QEMU_ABORT_EVENT_OVERFLOW || reason == QEMU_ABORT_WORK_OVERFLOW;
+}
 
 #endif

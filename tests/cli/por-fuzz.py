@@ -13,9 +13,9 @@ or timed). Each is explored with --por none --symmetry off, then
 --por sleep and dpor with the symmetry and dpor without it (all three with
 --por-check). The verdict and the quiescent end states must agree; where the
 unreduced search hit one of the model's queue bounds (MAX_GUEST_WORK,
-MAX_EVENTS: "model bound"), only the verdict, since the reduction treats the
-queues as unbounded and an order it leaves out may be the one that stays
-within the bound. Prints one line per failure and "N passed, M failed";
+MAX_EVENTS: "model bound", which makes a search incomplete), only the violated
+families, since the reduction treats the queues as unbounded and an order it
+leaves out may be the one that stays within the bound. Prints one line per failure and "N passed, M failed";
 exits 1 on a failure.
 Usage: por-fuzz.py [N] [SEED].
 """
@@ -136,6 +136,13 @@ def explore(path, mode, end, variant):
     return p.returncode, verdict, p.stdout + p.stderr
 
 
+def families(verdict):
+    """The violated families of a verdict line: a model bound makes a search incomplete,
+    not failed, so at a bound only the families compare."""
+    v = verdict[0] if verdict else ""
+    return set(v[5:].split(",")) if v.startswith("fail ") else set()
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -169,7 +176,8 @@ def main():
                 rc2, got, out2 = explore(path, mode, end, variant)
                 same_end = at_bound or (open(os.path.join(tmp, "none.end")).read() == open(end).read()
                                         if os.path.exists(end) else False)
-                if rc2 > 1 or got != base or not same_end:
+                same = families(got) == families(base) if at_bound else got == base
+                if rc2 > 1 or not same or not same_end:
                     failed += 1
                     print(f"FAIL - seed {seed} scenario {n} {variant} {mode}: exit {rc2}, {got} vs {base}"
                           f"{'' if same_end else ', other end states'}")
@@ -180,7 +188,7 @@ def main():
                     symmetric_runs += "\nsymmetry on:" in "\n" + out2
     print(f"{passed} passed, {failed} failed ({skipped} scenarios refused, "
           f"{symmetric_runs} runs with interchangeable clients, "
-          f"{bounded} scenarios at a model bound: verdicts only)")
+          f"{bounded} scenarios at a model bound: families only)")
     return 1 if failed else 0
 
 

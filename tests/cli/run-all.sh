@@ -278,6 +278,22 @@ n=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
 [ "$n" -ge 1000 ] && [ "$n" -le 1001 ] && grep -q ': incomplete: ' "$tmp/out" && ok "--jobs 2 --max-states 1000 stops the threads together at 1000 or 1001 ($n)" \
     || bad "--jobs 2 --max-states 1000 stops the threads together at 1000 or 1001 ($n)"
 
+# --- a model bound makes a search incomplete, not failed -----------------------------
+{ printf 'scenario nine\nmachine src cores=10\nscript client\n'
+  for i in 1 2 3 4 5 6 7 8 9; do printf 'do src device_add cpu core%d core-id=%d\n' "$i" "$i"; done; } >"$tmp/nine.scn"
+expect_run "nine cores at once pass MAX_EVENTS in one order: incomplete, not qemu-abort" 0 \
+    "^$tmp/nine.scn under upstream: incomplete: no violation in the part explored$" "$DRCSIM" explore "$tmp/nine.scn" --json "$tmp/nine.json"
+grep -q "^  incomplete, a branch ended at a model bound: on src: drcsim model bound: more pending hotplug events than MAX_EVENTS$" "$tmp/out" \
+    && ok "the bound is named with its replay command" || bad "the bound is named with its replay command"
+grep -q '"verdict":"incomplete","families":\[\].*"model_bound":true' "$tmp/nine.json" && ok "--json: incomplete, model_bound" || bad "--json: incomplete, model_bound"
+expect_run "run: the bound's schedule ends incomplete" 0 '^verdict: incomplete \(stopped after step [0-9]+: on src: drcsim model bound: more pending hotplug events than MAX_EVENTS\)$' \
+    "$DRCSIM" run "$tmp/nine.scn" --schedule '0*9'
+expect_run "--sample: runs that end at a bound are counted, not violations" 0 \
+    '^[0-9]+ run\(s\) ended at a model bound \(MAX_EVENTS or MAX_GUEST_WORK\), neither violating nor quiescent$' \
+    "$DRCSIM" explore "$tmp/nine.scn" --sample random --runs 200
+expect_run "check: a bound is a mismatch, with its reason" 1 '^    incomplete: a branch ended at a model bound, on src: drcsim model bound' \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/nine.scn"
+
 # --- progress: a line on a terminal, nothing otherwise ----------------------------
 pc7=scenarios/scaling/parallel-cores-7.scn
 "$DRCSIM" explore "$pc7" --symmetry off >/dev/null 2>"$tmp/err"
