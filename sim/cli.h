@@ -60,6 +60,16 @@ void print_symmetry(FILE *f, const struct sim *s, const struct explore_opts *o,
 /* Says what --por-check found wrong (st->por_error); returns EXIT_INTERNAL. */
 int por_check_report(const struct loaded *l, const struct explore_stats *st);
 
+/* A number option left out keeps CLI_UNSET (no value a user would give), told apart from 0. */
+#define CLI_UNSET G_MININT64
+static inline bool cli_given(gint64 v)
+{
+    return v != CLI_UNSET;
+}
+#define CLI_MEM_MB_MAX ((gint64)1 << 24)   /* --mem: 16 TB */
+#define CLI_MEM_MB_DEFAULT 4096
+#define CLI_SPLIT_MAX 100000   /* --split: job files */
+
 /* What a command's arguments and options do wrong, as one line (buf may hold it); NULL:
  * nothing. opts is the command's own option struct. */
 typedef const char *(*cli_check_fn)(void *opts, int argc, char **argv, char *buf, size_t len);

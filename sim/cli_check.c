@@ -13,7 +13,7 @@ struct check_cli {
     char *junit, *json, *job, *out, *por, *symmetry;
     enum por_mode por_mode;
     bool no_symmetry;
-    int split;
+    gint64 split;   /* CLI_UNSET or given */
     gint64 mem_mb;   /* the visited set's budget per verdict line */
     GString *junit_xml, *json_out;
     unsigned passed, failed;
@@ -154,8 +154,6 @@ static int check_file(struct check_cli *c, const char *path)
     return rc;
 }
 
-#define CHECK_NO_SPLIT G_MININT   /* --split left out */
-
 /* Arguments and options that do not go together, as the one-line error; NULL when they do.
  * Sets c->por_mode from --por and c->no_symmetry from --symmetry. */
 static const char *check_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
@@ -165,11 +163,13 @@ static const char *check_conflict(void *opts, int argc, char **argv, char *buf, 
     (void)argv, (void)buf, (void)len;
     if (c->job ? argc != 1 : argc < 2)
         return "expected scenario files or directories, or --job FILE alone";
-    if (c->split != CHECK_NO_SPLIT && (c->split < 1 || c->job || c->junit || c->json))
-        return "--split takes N > 0 and excludes --job, --junit and --json (each job writes its own)";
-    if (c->mem_mb < 1 || c->mem_mb > (gint64)1 << 24)
+    if (cli_given(c->split) && (c->split < 1 || c->split > CLI_SPLIT_MAX || c->job || c->junit ||
+                                c->json))
+        return "--split takes 1..100000 and excludes --job, --junit and --json (each job writes "
+               "its own)";
+    if (c->mem_mb < 1 || c->mem_mb > CLI_MEM_MB_MAX)
         return "--mem takes 1..16777216";
-    if (c->out && c->split == CHECK_NO_SPLIT)
+    if (c->out && !cli_given(c->split))
         return "--out goes with --split";
     if (c->por && !por_mode_parse(c->por, &c->por_mode))
         return "--por takes none, sleep or dpor";
@@ -183,7 +183,7 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
     GOptionEntry entries[] = {
         { "junit", 0, 0, G_OPTION_ARG_FILENAME, &c->junit, "Write a JUnit XML report", "FILE" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &c->json, "Write figures as JSON", "FILE" },
-        { "split", 0, 0, G_OPTION_ARG_INT, &c->split,
+        { "split", 0, 0, G_OPTION_ARG_INT64, &c->split,
           "Deal the scenario x variant pairs into N job files", "N" },
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &c->out, "Where --split writes (default jobs)", "DIR" },
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
@@ -249,7 +249,8 @@ static int check_all(struct check_cli *c, GPtrArray *files)
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_cli c = { .por_mode = POR_DPOR, .split = CHECK_NO_SPLIT, .mem_mb = 4096 };
+    struct check_cli c = { .por_mode = POR_DPOR, .split = CLI_UNSET,
+                           .mem_mb = CLI_MEM_MB_DEFAULT };
     GPtrArray *files = NULL;
     char err[512];
     int rc = check_parse(&argc, &argv, &c);
@@ -259,7 +260,7 @@ int cmd_check(int argc, char **argv)
         rc = EXIT_USAGE;
     }
     if (!rc)
-        rc = c.split == CHECK_NO_SPLIT ? check_all(&c, files)
+        rc = !cli_given(c.split) ? check_all(&c, files)
              : check_split(files, (unsigned)c.split, c.out ? c.out : "jobs");
     if (files)
         g_ptr_array_free(files, TRUE);

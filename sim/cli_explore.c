@@ -79,21 +79,13 @@ static void sample_progress(unsigned done, unsigned runs, double seconds, void *
             rate, explore_peak_rss_kb() / 1024, seconds, rate > 0 ? (runs - done) / rate : 0.0);
 }
 
-/* A number option left out keeps this (no value a user would give). */
-#define UNSET G_MININT64
-
 struct explore_cli {
     char *variant, *json, *trace_path, *sample, *job, *out, *por, *end_states, *symmetry;
     gboolean por_check;
     char **knobs;
-    gint64 split, runs, depth, jobs, seed, max_depth, mem_mb, max_states;   /* UNSET or given */
+    gint64 split, runs, depth, jobs, seed, max_depth, mem_mb, max_states;   /* CLI_UNSET or given */
     gboolean lossless, bitstate, shortest, shrink;
 };
-
-static bool given(gint64 v)
-{
-    return v != UNSET;
-}
 
 /* A number out of its option's range, as the one-line error; NULL when all are in range. */
 static const char *explore_range(const struct explore_cli *o, char *buf, size_t len)
@@ -101,8 +93,8 @@ static const char *explore_range(const struct explore_cli *o, char *buf, size_t 
     const struct { const char *name; gint64 v, min, max; } num[] = {
         { "--max-depth", o->max_depth, 1, G_MAXUINT32 },
         { "--max-states", o->max_states, 1, G_MAXINT64 },
-        { "--mem", o->mem_mb, 1, (gint64)1 << 24 },   /* MB: 16 TB */
-        { "--split", o->split, 1, 100000 },
+        { "--mem", o->mem_mb, 1, CLI_MEM_MB_MAX },
+        { "--split", o->split, 1, CLI_SPLIT_MAX },
         { "--runs", o->runs, 1, G_MAXUINT32 },
         { "--depth", o->depth, 1, PCT_MAX_DEPTH },
         { "--jobs", o->jobs, 1, 1024 },
@@ -110,7 +102,7 @@ static const char *explore_range(const struct explore_cli *o, char *buf, size_t 
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(num); i++)
-        if (given(num[i].v) && (num[i].v < num[i].min || num[i].v > num[i].max)) {
+        if (cli_given(num[i].v) && (num[i].v < num[i].min || num[i].v > num[i].max)) {
             snprintf(buf, len, "%s takes %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, num[i].name,
                      num[i].min, num[i].max);
             return buf;
@@ -121,15 +113,15 @@ static const char *explore_range(const struct explore_cli *o, char *buf, size_t 
 /* What goes with --sample and --shortest, as the one-line error; NULL when it does. */
 static const char *explore_mode_conflict(const struct explore_cli *o)
 {
-    if ((given(o->runs) || given(o->seed)) && !o->sample)
+    if ((cli_given(o->runs) || cli_given(o->seed)) && !o->sample)
         return "--runs and --seed go with --sample";
-    if (given(o->depth) && !(o->sample && !strcmp(o->sample, "pct")))
+    if (cli_given(o->depth) && !(o->sample && !strcmp(o->sample, "pct")))
         return "--depth goes with --sample pct";
-    if (o->sample && (o->shortest || given(o->max_states) || given(o->mem_mb) || o->lossless ||
+    if (o->sample && (o->shortest || cli_given(o->max_states) || cli_given(o->mem_mb) || o->lossless ||
                       o->bitstate))
         return "--sample keeps no visited set: not --shortest, --max-states, --mem, --lossless "
                "or --bitstate";
-    if (o->shortest && given(o->jobs) && o->jobs > 1)
+    if (o->shortest && cli_given(o->jobs) && o->jobs > 1)
         return "--shortest runs on one job";
     return NULL;
 }
@@ -152,26 +144,26 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
     if (o->lossless && o->bitstate)
         return "--lossless and --bitstate exclude each other";
     if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
-                   given(o->split) || (given(o->jobs) && o->jobs > 1) || o->trace_path ||
-                   given(o->max_depth) || given(o->max_states) || o->end_states || o->symmetry))
+                   cli_given(o->split) || (cli_given(o->jobs) && o->jobs > 1) || o->trace_path ||
+                   cli_given(o->max_depth) || cli_given(o->max_states) || o->end_states || o->symmetry))
         return "--job takes only --mem, --lossless, --bitstate, --por and --json "
                "(the job file names the scenario, variant and knobs)";
-    if (given(o->split) && (o->sample || o->shortest || o->shrink || given(o->jobs) || o->json ||
-                            o->trace_path || given(o->max_depth) || given(o->max_states) ||
-                            given(o->mem_mb) || o->lossless || o->bitstate))
+    if (cli_given(o->split) && (o->sample || o->shortest || o->shrink || cli_given(o->jobs) || o->json ||
+                            o->trace_path || cli_given(o->max_depth) || cli_given(o->max_states) ||
+                            cli_given(o->mem_mb) || o->lossless || o->bitstate))
         return "--split N takes only --variant, --knob and --out; the jobs take the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
     if (!symmetry_parse(o->symmetry, &off))
         return "--symmetry takes on or off";
-    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || given(o->split)))
+    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || cli_given(o->split)))
         return "--por, --por-check and --end-states go with the depth-first search, "
                "not --sample, --shortest or --split";
-    if (o->symmetry && (o->sample || given(o->split)))
+    if (o->symmetry && (o->sample || cli_given(o->split)))
         return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
-    if (o->end_states && given(o->jobs) && o->jobs > 1)
+    if (o->end_states && cli_given(o->jobs) && o->jobs > 1)
         return "--end-states needs one job";
-    if (o->out && !given(o->split))
+    if (o->out && !cli_given(o->split))
         return "--out goes with --split";
     return NULL;
 }
@@ -347,7 +339,7 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
 /* A number option's value, or its default when it was left out. */
 static gint64 or_default(gint64 v, gint64 def)
 {
-    return given(v) ? v : def;
+    return cli_given(v) ? v : def;
 }
 
 static void print_sample(const char *path, const struct loaded *l, const struct explore_cli *o,
@@ -423,9 +415,9 @@ static void print_search(const struct loaded *l, const char *path, const struct 
 
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
-    struct explore_cli o = { .split = UNSET, .runs = UNSET, .depth = UNSET, .jobs = UNSET,
-                             .seed = UNSET, .max_depth = UNSET, .mem_mb = UNSET,
-                             .max_states = UNSET };
+    struct explore_cli o = { .split = CLI_UNSET, .runs = CLI_UNSET, .depth = CLI_UNSET, .jobs = CLI_UNSET,
+                             .seed = CLI_UNSET, .max_depth = CLI_UNSET, .mem_mb = CLI_UNSET,
+                             .max_states = CLI_UNSET };
     struct explore_opts eo;
     struct explore_stats st;
     struct loaded l;
@@ -437,7 +429,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         return rc;
     eo = (struct explore_opts){ .max_depth = (unsigned)or_default(o.max_depth, 0),
                                 .max_states = (uint64_t)or_default(o.max_states, 0),
-                                .mem_bytes = (size_t)or_default(o.mem_mb, 4096) << 20,
+                                .mem_bytes = (size_t)or_default(o.mem_mb, CLI_MEM_MB_DEFAULT) << 20,
                                 .jobs = (unsigned)or_default(o.jobs, 1),
                                 .lossless = o.lossless, .bitstate = o.bitstate };
     eo.por = POR_DPOR;
@@ -456,7 +448,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     knobs_warn_unmodelled(&l.sim.knobs, stderr);
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;
-    if (given(o.split)) {
+    if (cli_given(o.split)) {
         rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs");
         loaded_free(&l);
         return rc;

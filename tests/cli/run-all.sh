@@ -224,7 +224,8 @@ for args in "--mem 0:--mem takes 1..16777216" "--jobs 0:--jobs takes 1..1024" "-
     # shellcheck disable=SC2086
     expect_run "explore ${args%%:*} is refused" 2 "^drcsim explore: ${args#*:}" "$DRCSIM" explore "$hmu" ${args%%:*}
 done
-expect_run "check --split 0 is refused" 2 '^drcsim check: --split takes N > 0' "$DRCSIM" check scenarios/ --split 0
+expect_run "check --split 0 is refused" 2 '^drcsim check: --split takes 1..100000 ' "$DRCSIM" check scenarios/ --split 0
+expect_run "check --split past its range is refused" 2 '^drcsim check: --split takes 1..100000 ' "$DRCSIM" check scenarios/ --split 99999999999
 expect_run "check --mem 0 is refused" 2 '^drcsim check: --mem takes 1..16777216$' "$DRCSIM" check scenarios/ --mem 0
 expect_run "check: a search that fills --mem is a mismatch, not a pass" 1 '^    incomplete: the --mem budget \(1 MB\) was used up before every interleaving was seen$' \
     "$DRCSIM" check scenarios/scaling/parallel-cores-6.scn --symmetry off --mem 1
