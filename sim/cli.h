@@ -32,6 +32,8 @@ char *variants_dir_for(const char *scenario_path);
 /* Parse, load the variant, apply scenario knobs then overrides ("K=V"), build. */
 bool load_scenario(const char *path, const char *variant, char **overrides, struct loaded *out,
                    char *err, unsigned errlen);
+/* One --knob NAME=VALUE onto ks; false with the one-line error in err. */
+bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen);
 bool load_variant_only(const char *scenario_path, const char *variant, struct scn_loc loc,
                        struct variant *out, char *err, unsigned errlen);
 /* The same from a scenario's text (path names it in messages). */
@@ -88,7 +90,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_dot(int argc, char **argv);
 /* `drcsim dot` (cli_dot*.c): the three views, and DOT text helpers. */
-int dot_fsm(const char *drc_class);
+int dot_fsm(const char *drc_class, const char *variant, const struct knob_set *knobs);
 int dot_msc(const char *trace_path);
 int dot_states(const struct loaded *l, bool symmetry, unsigned max_states);
 struct _GString;

@@ -60,8 +60,10 @@ static const char *dot_conflict(void *opts, int argc, char **argv, char *buf, si
         return "expected fsm [CLASS], msc TRACE or states SCENARIO";
     if (!strcmp(view, "fsm") ? argc > 3 : argc != 3)
         return "expected fsm [CLASS], msc TRACE or states SCENARIO";
-    if (strcmp(view, "states") && (o->variant || o->knobs || o->symmetry || o->max_states != 500))
-        return "--variant, --knob, --max-states and --symmetry go with dot states";
+    if (!strcmp(view, "msc") && (o->variant || o->knobs))
+        return "--variant and --knob go with dot fsm and dot states";
+    if (strcmp(view, "states") && (o->symmetry || o->max_states != 500))
+        return "--max-states and --symmetry go with dot states";
     if (o->max_states < 1 || o->max_states > 1000000)
         return "--max-states takes 1..1000000";
     if (!symmetry_parse(o->symmetry, &off))
@@ -72,8 +74,9 @@ static const char *dot_conflict(void *opts, int argc, char **argv, char *buf, si
 static int dot_parse(int *argc, char ***argv, struct dot_cli *o)
 {
     GOptionEntry entries[] = {
-        { "variant", 0, 0, G_OPTION_ARG_STRING, &o->variant, "states: variant (default upstream)", "V" },
-        { "knob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->knobs, "states: override a knob", "K=V" },
+        { "variant", 0, 0, G_OPTION_ARG_STRING, &o->variant, "fsm, states: variant (default upstream)",
+          "V" },
+        { "knob", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->knobs, "fsm, states: override a knob", "K=V" },
         { "max-states", 0, 0, G_OPTION_ARG_INT64, &o->max_states,
           "states: draw at most N worlds (default 500)", "N" },
         { "symmetry", 0, 0, G_OPTION_ARG_STRING, &o->symmetry,
@@ -86,6 +89,25 @@ static int dot_parse(int *argc, char ***argv, struct dot_cli *o)
                      "states SCENARIO - Graphviz views", entries, argc, argv, dot_conflict, o);
 }
 
+/* dot fsm under a variant's knobs (found as for a scenario in ./scenarios), then --knob. */
+static int fsm_main(const char *drc_class, const struct dot_cli *o)
+{
+    struct variant var;
+    char err[1024];
+
+    if (!load_variant_only("scenarios/x.scn", o->variant ? o->variant : "upstream",
+                           (struct scn_loc){ 0, 0 }, &var, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    for (int i = 0; o->knobs && o->knobs[i]; i++)
+        if (!knob_override(&var.knobs, o->knobs[i], err, sizeof(err))) {
+            fprintf(stderr, "%s\n", err);
+            return EXIT_USAGE;
+        }
+    return dot_fsm(drc_class, var.name, &var.knobs);
+}
+
 static int dot_main(int argc, char **argv, struct dot_cli *o)
 {
     struct loaded l;
@@ -96,7 +118,7 @@ static int dot_main(int argc, char **argv, struct dot_cli *o)
     if (rc)
         return rc;
     if (!strcmp(argv[1], "fsm"))
-        return dot_fsm(argc == 3 ? argv[2] : "logical");
+        return fsm_main(argc == 3 ? argv[2] : "logical", o);
     if (!strcmp(argv[1], "msc"))
         return dot_msc(argv[2]);
     if (!load_scenario(argv[2], o->variant ? o->variant : "upstream", o->knobs, &l, err,

@@ -1,7 +1,7 @@
 /*
  * `drcsim dot fsm [CLASS]`: runs drc.c's transition on every state a DRC of
  * the class can reach, every operation that can move it, with and without a
- * device and unplug_requested, and draws what each does (upstream knobs).
+ * device and unplug_requested, and draws what each does (under a variant's knobs).
  */
 #include <glib.h>
 #include <stdio.h>
@@ -122,10 +122,9 @@ static void fsm_print_edge(const struct fsm_edge *e)
                        : e->to == SPAPR_DRC_STATE_COUNT ? ", color=red, fontcolor=red" : "");
 }
 
-int dot_fsm(const char *what)
+int dot_fsm(const char *what, const char *variant, const struct knob_set *knobs)
 {
     uint8_t cls = DRC_CLASS_COUNT;
-    struct knob_set knobs;
     struct drc_fragment frag;
     struct fragment_params p = { .drc_index = 0x10000001, .id = 1, .vcpu_id = 1,
                                  .pvr = 0x004e1200, .power9 = true, .has_drc = true };
@@ -147,11 +146,11 @@ int dot_fsm(const char *what)
         fprintf(stderr, "drcsim dot fsm: cannot build a %s fragment\n", drc_class_name(cls));
         return EXIT_INTERNAL;
     }
-    knobs_default(&knobs);
-    edges = fsm_edges(cls, &(struct drc_env){ .knobs = &knobs, .fragment = &frag }, &reached);
-    printf("digraph \"drc-%s\" {\n  label=\"%s DRC (hw/ppc/spapr_drc.c), upstream knobs; "
-           "dashed: refused\";\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n"
-           "  edge [fontname=monospace, fontsize=10];\n", drc_class_name(cls), drc_class_name(cls));
+    edges = fsm_edges(cls, &(struct drc_env){ .knobs = knobs, .fragment = &frag }, &reached);
+    printf("digraph \"drc-%s\" {\n  label=\"%s DRC (hw/ppc/spapr_drc.c) under %s; dashed: "
+           "refused\";\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n"
+           "  edge [fontname=monospace, fontsize=10];\n", drc_class_name(cls), drc_class_name(cls),
+           variant);
     for (uint8_t s = 0; s < SPAPR_DRC_STATE_COUNT; s++)
         if (reached >> s & 1)
             printf("  \"%s\"%s;\n", drc_state_name(s),

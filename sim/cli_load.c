@@ -50,7 +50,7 @@ bool load_variant_only(const char *scenario_path, const char *variant, struct sc
     return false;
 }
 
-static bool apply_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen)
+bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen)
 {
     const char *eq = strchr(kv, '=');
     g_autofree char *name = eq ? g_strndup(kv, (gsize)(eq - kv)) : g_strdup(kv);
@@ -105,7 +105,7 @@ bool load_scenario_text(const char *path, const char *text, const char *variant,
         out->knobs.hi[k->id] = k->hi;
     }
     for (int i = 0; overrides && overrides[i]; i++)
-        if (!apply_override(&out->knobs, overrides[i], err, errlen))
+        if (!knob_override(&out->knobs, overrides[i], err, errlen))
             goto fail;
     if (!sim_init(&out->sim, out->scn, &out->knobs, variant, err, errlen))
         goto fail;

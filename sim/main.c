@@ -25,7 +25,8 @@ static const char usage[] =
     "  merge RESULT.json... [--json FILE]\n"
     "  validate SCENARIO [--variant V] [--runs N] [--keep DIR] [--json FILE]\n"
     "  list knobs|invariants|scenarios|variants|drc-table\n"
-    "  dot fsm [logical|physical|CPU|PHB|PCI|LMB|PMEM] | dot msc TRACE\n"
+    "  dot fsm [logical|physical|CPU|PHB|PCI|LMB|PMEM] [--variant V] [--knob K=V]...\n"
+    "  dot msc TRACE\n"
     "  dot states SCENARIO [--variant V] [--knob K=V]... [--max-states N] [--symmetry on|off]\n"
     "Each command takes --help.\n";
 

@@ -336,8 +336,15 @@ expect_run "dot states: the 2.10-dev race ends in a red node" 0 'label="drc-migr
     "$DRCSIM" dot states "$hmu" --variant qemu-2.10-dev
 expect_run "dot states --max-states: says what it left out" 0 '^drcsim dot states: stopped at 5 worlds' \
     "$DRCSIM" dot states scenarios/scaling/parallel-cores-2.scn --max-states 5
-expect_run "dot: --max-states goes with states only" 2 '^drcsim dot: --variant, --knob, --max-states and --symmetry go with dot states$' \
+expect_run "dot: --max-states goes with states only" 2 '^drcsim dot: --max-states and --symmetry go with dot states$' \
     "$DRCSIM" dot fsm logical --max-states 3
+expect_run "dot msc takes no --variant" 2 '^drcsim dot: --variant and --knob go with dot fsm and dot states$' \
+    "$DRCSIM" dot msc "$tmp/hmu.jsonl" --variant qemu-2.10
+expect_run "dot fsm --variant names the variant" 0 '^  label="CPU DRC \(hw/ppc/spapr_drc.c\) under qemu-2.10; ' "$DRCSIM" dot fsm CPU --variant qemu-2.10
+grep -q 'unplug cancelled' "$tmp/fsm-logical.dot" && ok "dot fsm: upstream's UNISOLATE cancels a pending unplug" || bad "dot fsm: upstream's UNISOLATE cancels a pending unplug"
+"$DRCSIM" dot fsm logical --knob qemu.unisolate-cancels-unplug=off >"$tmp/out" 2>&1
+! grep -q 'unplug cancelled' "$tmp/out" && grep -q '"LOGICAL_UNISOLATE"' "$tmp/out" && ok "dot fsm --knob: without 87758fed7a nothing cancels it" \
+    || bad "dot fsm --knob: without 87758fed7a nothing cancels it"
 if command -v dot >/dev/null 2>&1; then
     for g in fsm-logical fsm-physical msc states; do
         dot -Tsvg "$tmp/$g.dot" -o "$tmp/$g.svg" 2>"$tmp/out" && [ -s "$tmp/$g.svg" ] && ok "graphviz renders dot $g" || bad "graphviz renders dot $g"
