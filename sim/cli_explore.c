@@ -69,6 +69,12 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
             depth, queue, explore_peak_rss_kb() / 1024, st->seconds);
 }
 
+/* Wipe the progress line before the results. */
+static void progress_clear(void)
+{
+    fprintf(stderr, "\r%100s\r", "");
+}
+
 /* Sampling on a terminal: runs done, their rate, memory, and when the rest will be. */
 static void sample_progress(unsigned done, unsigned runs, double seconds, void *arg)
 {
@@ -117,11 +123,11 @@ static const char *explore_mode_conflict(const struct explore_cli *o)
         return "--runs and --seed go with --sample";
     if (cli_given(o->depth) && !(o->sample && !strcmp(o->sample, "pct")))
         return "--depth goes with --sample pct";
-    if (o->sample && (o->shortest || cli_given(o->max_states) || cli_given(o->mem_mb) || o->lossless ||
-                      o->bitstate))
+    if (o->sample && (o->shortest || cli_given(o->max_states) || cli_given(o->mem_mb) ||
+                      o->lossless || o->bitstate))
         return "--sample keeps no visited set: not --shortest, --max-states, --mem, --lossless "
                "or --bitstate";
-    if (o->shortest && cli_given(o->jobs) && o->jobs > 1)
+    if (o->shortest && o->jobs > 1)   /* CLI_UNSET is below 1 */
         return "--shortest runs on one job";
     return NULL;
 }
@@ -144,24 +150,26 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
     if (o->lossless && o->bitstate)
         return "--lossless and --bitstate exclude each other";
     if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
-                   cli_given(o->split) || (cli_given(o->jobs) && o->jobs > 1) || o->trace_path ||
-                   cli_given(o->max_depth) || cli_given(o->max_states) || o->end_states || o->symmetry))
+                   cli_given(o->split) || o->jobs > 1 || o->trace_path || cli_given(o->max_depth) ||
+                   cli_given(o->max_states) || o->end_states || o->symmetry))
         return "--job takes only --mem, --lossless, --bitstate, --por and --json "
                "(the job file names the scenario, variant and knobs)";
-    if (cli_given(o->split) && (o->sample || o->shortest || o->shrink || cli_given(o->jobs) || o->json ||
-                            o->trace_path || cli_given(o->max_depth) || cli_given(o->max_states) ||
-                            cli_given(o->mem_mb) || o->lossless || o->bitstate))
+    if (cli_given(o->split) && (o->sample || o->shortest || o->shrink || cli_given(o->jobs) ||
+                                o->json || o->trace_path || cli_given(o->max_depth) ||
+                                cli_given(o->max_states) || cli_given(o->mem_mb) || o->lossless ||
+                                o->bitstate))
         return "--split N takes only --variant, --knob and --out; the jobs take the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
     if (!symmetry_parse(o->symmetry, &off))
         return "--symmetry takes on or off";
-    if ((o->por || o->por_check || o->end_states) && (o->sample || o->shortest || cli_given(o->split)))
+    if ((o->por || o->por_check || o->end_states) &&
+        (o->sample || o->shortest || cli_given(o->split)))
         return "--por, --por-check and --end-states go with the depth-first search, "
                "not --sample, --shortest or --split";
     if (o->symmetry && (o->sample || cli_given(o->split)))
         return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
-    if (o->end_states && cli_given(o->jobs) && o->jobs > 1)
+    if (o->end_states && o->jobs > 1)
         return "--end-states needs one job";
     if (o->out && !cli_given(o->split))
         return "--out goes with --split";
@@ -385,7 +393,7 @@ static int sample_main(struct loaded *l, const char *path, const struct explore_
         so.progress = sample_progress;
     explore_sample(&l->sim.model, &l->checker, &l->sim.initial, &so, &r);
     if (so.progress)
-        fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
+        progress_clear();
     print_sample(path, l, o, &so, &r);
     rc = explore_outputs(l, path, o, r.cex, &(struct json_result){
         .pass = !r.families, .incomplete = true, .families = r.families, .sample = &r,
@@ -402,7 +410,8 @@ static void print_search(const struct loaded *l, const char *path, const struct 
     char fams[256];
 
     printf("%s under %s: %s%s\n", path, l->var.name,
-           st->families ? "fail " : explore_incomplete(st) ? "incomplete: no violation in the part explored"
+           st->families ? "fail "
+           : explore_incomplete(st) ? "incomplete: no violation in the part explored"
            : st->bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
            families_format(st->families, fams, sizeof(fams)));
     print_exploration(stdout, path, l->var.name, o->knobs, st);
@@ -415,9 +424,9 @@ static void print_search(const struct loaded *l, const char *path, const struct 
 
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
-    struct explore_cli o = { .split = CLI_UNSET, .runs = CLI_UNSET, .depth = CLI_UNSET, .jobs = CLI_UNSET,
-                             .seed = CLI_UNSET, .max_depth = CLI_UNSET, .mem_mb = CLI_UNSET,
-                             .max_states = CLI_UNSET };
+    struct explore_cli o = { .split = CLI_UNSET, .runs = CLI_UNSET, .depth = CLI_UNSET,
+                             .jobs = CLI_UNSET, .seed = CLI_UNSET, .max_depth = CLI_UNSET,
+                             .mem_mb = CLI_UNSET, .max_states = CLI_UNSET };
     struct explore_opts eo;
     struct explore_stats st;
     struct loaded l;
@@ -463,7 +472,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     else
         explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     if (eo.progress)
-        fprintf(stderr, "\r%100s\r", "");   /* clear the progress line */
+        progress_clear();
     print_search(&l, argv[1], &o, &eo, &st);
     rc = explore_outputs(&l, argv[1], &o, st.cex, &(struct json_result){
         .pass = !st.families, .families = st.families, .st = &st, .states = st.states,

@@ -110,9 +110,9 @@ static const char *run_conflict(void *opts, int argc, char **argv, char *buf, si
         return "expected one SCENARIO (see drcsim run --help)";
     if (o->format && strcmp(o->format, "text") && strcmp(o->format, "jsonl"))
         return "--format must be text or jsonl";
-    if (o->seed != G_MININT64 && o->schedule)
+    if (cli_given(o->seed) && o->schedule)
         return "--seed and --schedule exclude each other (a schedule makes every choice)";
-    if (o->seed != G_MININT64 && o->seed < 0)
+    if (cli_given(o->seed) && o->seed < 0)
         return "--seed takes 0..9223372036854775807";
     return NULL;
 }
@@ -129,10 +129,10 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o)
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
     int rc;
 
-    o->seed = G_MININT64;   /* left out: 1, or the schedule's choices */
+    o->seed = CLI_UNSET;   /* left out: 1, or the schedule's choices */
     rc = cli_parse("run", "SCENARIO - run one schedule and print its trace", entries, argc, argv,
                    run_conflict, o);
-    if (o->seed == G_MININT64)
+    if (!cli_given(o->seed))
         o->seed = 1;
     return rc;
 }
