@@ -72,6 +72,13 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "hotplug-memory.c): offline_pages migrates the block's pages first",
         "extra delay of the sub-step that offlines and removes one LMB, added to guest.step's "
         "window (seconds under TCG or with busy memory)" },
+    [KNOB_GUEST_RTAS_LOCK_WAIT] = { "guest.rtas-lock-wait", KNOB_BOOL, NULL, "off",
+        "ras_hotplug_interrupt (arch/powerpc/platforms/pseries/ras.c) ignores check-exception's rc; "
+        "rtas_call (arch/powerpc/kernel/rtas.c) serialises RTAS calls on one lock taken with "
+        "interrupts off; event_scan (hw/ppc/spapr_events.c) re-pulses sources with entries",
+        "with two CPUs online, the hotplug IRQ handler may wait for the RTAS lock (rtasd in "
+        "event-scan) between taking the IRQ and its check-exception: a re-pulse in between "
+        "replays the stale ras_log_buf" },
     [KNOB_LIBVIRT_UNPLUG_TIMEOUT] = { "libvirt.unplug-timeout", KNOB_MS, NULL, "10s",
         "QEMU_UNPLUG_TIMEOUT_PPC64 / QEMU_UNPLUG_TIMEOUT (src/qemu/qemu_hotplug.c)",
         "how long libvirt waits for DEVICE_DELETED" },

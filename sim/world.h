@@ -168,7 +168,9 @@ struct guest_state {
     uint16_t online;          /* online CPUs, bit per core slot */
     uint16_t lmbs;            /* DRCONF_MEM_ASSIGNED, bit per LMB slot */
     uint16_t dlpar_errors;    /* DLPAR operations that ended in an error */
-    uint64_t dlpar_failed;    /* their DRC slots (bit 63: no single DRC) */
+    uint8_t in_irq;           /* ras_hotplug_interrupt taken, its check-exception not yet made */
+    uint8_t pad_irq[3];
+    uint64_t dlpar_failed;    /* DRC slots of those DLPAR errors (bit 63: no single DRC) */
     uint8_t dt_mismatch;      /* an assembled tree differed from QEMU's fragment */
     uint8_t dt_mismatch_drc;  /* its DRC slot */
     uint16_t lmbs_busy;       /* blocks whose offlining fails (-EBUSY), bit per LMB slot */

@@ -644,6 +644,126 @@ static void test_stale_buffer_duplicate(void **state)
     assert_false(worker_pending(f));
 }
 
+/* ---- guest.rtas-lock-wait ------------------------------------------------- */
+
+#define CPU2_INDEX 0x10000002u
+#define CPU2_SLOT  2
+enum { LW_CORE1, LW_CORE2, LW_DIMM0 };   /* the lock-wait scenario's devices */
+
+static const char lock_wait_scn[] =
+    "scenario g\n"
+    "machine m cores=3 lmbs=8\n"
+    "knob guest.rtas-lock-wait=on\n"
+    "do m device_add cpu core1 core-id=1\n"
+    "do m device_add cpu core2 core-id=2\n"
+    "do m device_add dimm dimm0 size=512M\n";
+
+/* The handler takes the IRQ and waits for the RTAS lock: nothing dequeued yet. */
+static void irq_waits(struct fix *f)
+{
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_int_equal(f->kind, STEP_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},"
+                        "\"result\":{\"check-exception\":\"waits for the RTAS lock\"}");
+    assert_int_equal(f->w.machines[0].irq_latched, 0);
+    assert_int_equal(f->w.guest.in_irq, 1);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_GUEST_IRQ_RTAS);
+}
+
+/*
+ * Two CPUs online: between the IRQ and its check-exception rtasd's
+ * event-scan re-pulses the source for the entry still queued; the second
+ * interrupt finds nothing (rc=1) and queues ras_log_buf's record again.
+ */
+static void stale_replay(struct fix *f, uint8_t dev, const char *event)
+{
+    char want[160];
+
+    device_add(f, dev);
+    irq_waits(f);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_RTASD].kind, STEP_GUEST_EVENT_SCAN);
+    fire(f, ACTOR_GUEST_RTASD);
+    assert_has(f->line, "\"op\":\"event-scan\",\"args\":{},\"result\":{\"rc\":1}");
+    assert_has(f->line, "event_scan: re-pulse the event source (1 queued)");
+    assert_int_equal(f->w.machines[0].irq_latched, 1);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_int_equal(f->kind, STEP_GUEST_IRQ_RTAS);
+    snprintf(want, sizeof(want), "\"op\":\"check-exception\",\"args\":{\"fn\":"
+             "\"ras_hotplug_interrupt\"},\"result\":{\"rc\":0,\"event\":\"%s\"}", event);
+    assert_has(f->line, want);
+    assert_int_equal(f->w.guest.in_irq, 0);
+    assert_int_equal(f->w.machines[0].nr_events, 0);
+    irq_waits(f);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"check-exception\",\"args\":{\"fn\":\"ras_hotplug_interrupt\"},"
+                        "\"result\":{\"rc\":1}");
+    assert_has(f->line, "check-exception rc 1 ignored, handling the previous record again");
+    assert_int_equal(f->w.guest.nwork, 2);
+    assert_int_equal(f->w.guest.work[0].index, f->w.guest.work[1].index);
+}
+
+/* Run the worker to the end; how many trace lines contained needle. */
+static int worker_until_idle(struct fix *f, const char *needle)
+{
+    int seen = 0;
+
+    for (int n = 0; worker_pending(f); n++) {
+        assert_true(n < 200);
+        fire(f, ACTOR_GUEST_WORKER);
+        seen += strstr(f->line, needle) != NULL;
+    }
+    return seen;
+}
+
+/* One CPU online: the lock is taken with interrupts off, no window. */
+static void test_rtas_lock_wait_one_cpu(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, lock_wait_scn);
+    assert_int_equal(f->w.guest.online, 1);
+    device_add(f, LW_CORE1);
+    take_irq(f, "CPU add index 0x10000001");
+    assert_int_equal(f->w.guest.in_irq, 0);
+}
+
+static void test_rtas_lock_wait_cpu_replay(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, lock_wait_scn);
+    device_add(f, LW_CORE1);
+    take_irq(f, "CPU add index 0x10000001");
+    worker_until_idle(f, "");
+    assert_int_equal(f->w.guest.online, 3);
+    stale_replay(f, LW_CORE2, "CPU add index 0x10000002");
+    assert_int_equal(f->w.guest.work[1].index, CPU2_INDEX);
+    assert_int_equal(worker_until_idle(f, "\"line\":\"Attempting to add CPU, drc index: 10000002\""),
+                     2);
+    assert_has(f->line, "\"line\":\"CPU with drc index 10000002 already exists\"");
+    assert_int_equal(f->w.guest.online, 7);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU2_SLOT);
+    assert_int_equal(drc(f, 0, CPU2_INDEX)->state, LC);
+}
+
+/* dlpar_memory_add_by_ic skips assigned LMBs: the replayed add is harmless. */
+static void test_rtas_lock_wait_dimm_replay(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, lock_wait_scn);
+    device_add(f, LW_CORE1);
+    take_irq(f, "CPU add index 0x10000001");
+    worker_until_idle(f, "");
+    stale_replay(f, LW_DIMM0, "MEMORY add count 2 index 0x80000004");
+    assert_int_equal(worker_until_idle(f, "Attempting to hot-add 2 LMB(s) at index 80000004"), 2);
+    assert_int_equal(f->w.guest.lmbs, 3);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->state, LC);
+    assert_int_equal(drc(f, 0, LMB1_INDEX)->state, LC);
+}
+
 /* Without OV5_HP_EVT the event comes on EPOW, whose handler only logs it. */
 static void test_epow_only_logs(void **state)
 {
@@ -671,6 +791,7 @@ static void test_machine_reset(void **state)
 
     fix_init(f, base_scn);
     cpu_added(f);
+    f->w.guest.in_irq = 1;                    /* a handler waiting for the RTAS lock */
     guest_machine_reset(&c, 1);               /* another machine: not this guest's */
     assert_int_equal(f->w.guest.phase, GUEST_RUNNING);
     assert_int_equal(f->w.guest.cpus, 3);
@@ -681,6 +802,7 @@ static void test_machine_reset(void **state)
     assert_int_equal(f->w.guest.online, 0);
     assert_int_equal(f->w.guest.lmbs, 0);
     assert_int_equal(f->w.guest.has_ras_log, 0);
+    assert_int_equal(f->w.guest.in_irq, 0);
     assert_int_equal(f->w.guest.nwork, 0);
     sim_normalize(&f->sim, &f->w);
     assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_GUEST_CAS);
@@ -719,6 +841,9 @@ int main(void)
         T(test_lmb_offline_default),
         T(test_lmb_remove_refused),
         T(test_stale_buffer_duplicate),
+        T(test_rtas_lock_wait_one_cpu),
+        T(test_rtas_lock_wait_cpu_replay),
+        T(test_rtas_lock_wait_dimm_replay),
         T(test_epow_only_logs),
         T(test_machine_reset),
         T(test_cpu_offline),

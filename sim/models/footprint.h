@@ -33,7 +33,7 @@ struct sim;
 #define OBJ_SCRIPT(i)      (136 + (i))          /* a script's position */
 #define OBJ_GUEST_CORE(k)  (146 + (k))          /* cpu node and online bit of core k */
 #define OBJ_GUEST_WQ_TAIL  156                  /* pseries_hp_wq: where entries are added */
-#define OBJ_GUEST_RASLOG   157                  /* ras_log_buf */
+#define OBJ_GUEST_RASLOG   157                  /* ras_log_buf, and the handler under its lock */
 #define OBJ_LV_DEV(d)      (160 + (d))          /* libvirt's per-device bits */
 #define OBJ_COUNT          (160 + MAX_DEVICES)
 

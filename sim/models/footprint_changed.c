@@ -74,7 +74,7 @@ static void guest_changed(const struct guest_state *a, const struct guest_state 
 {
     if (DIFF(machine) || DIFF(phase))
         fp_add(out, OBJ_GUEST_BOOT);
-    if (DIFF(has_ras_log) || DIFF(ras_log_buf))
+    if (DIFF(has_ras_log) || DIFF(ras_log_buf) || DIFF(in_irq))
         fp_add(out, OBJ_GUEST_RASLOG);
     if (DIFF(nwork) || DIFF(work))
         work_changed(a, b, out);

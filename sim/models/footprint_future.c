@@ -180,6 +180,7 @@ static void guest_inputs(unsigned actor, int m, struct fp_set *in)
     if (actor == ACTOR_GUEST_IRQ) {
         fp_add(in, OBJ_MQ(m));    /* a pulse latches */
         fp_add(in, OBJ_MQ_UNLATCH(m));
+        fp_add(in, OBJ_GUEST_RASLOG);   /* in_irq: taken, its check-exception to come */
     } else if (actor == ACTOR_GUEST_RTASD) {
         fp_add(in, OBJ_MQ_UNLATCH(m));   /* latched: only taking the latch wakes it */
     } else if (actor == ACTOR_GUEST_WORKER) {
@@ -202,7 +203,7 @@ static void guest_future_fixed(const struct sim *s, unsigned actor, struct actor
         if (!on[m])
             continue;
         if (actor == ACTOR_GUEST_IRQ || actor == ACTOR_GUEST_RTASD)
-            guest_irq(m, &out->all);
+            guest_irq(m, knob_on(&s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT), &out->all);
         else
             guest_worker_wide(&out->all, m);   /* any DLPAR operation it may start */
     }
@@ -289,7 +290,7 @@ void footprint_fixed_futures(struct sim *s)
     guest_futures(s);
     for (int m = 0; m < MAX_MACHINES; m++) {
         memset(&s->irq_step[m], 0, sizeof(s->irq_step[m]));
-        guest_irq(m, &s->irq_step[m]);
+        guest_irq(m, knob_on(&s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT), &s->irq_step[m]);
     }
     for (unsigned a = 0; a < ACTOR_COUNT; a++)
         far_covers_all(&s->fixed_future[a]);

@@ -73,13 +73,17 @@ static inline void guest_machines(const struct sim *s, bool *on)
 }
 
 /*
- * ras_hotplug_interrupt / rtasd: take the latch, check-exception or
- * event-scan, queue the work at the tail (queue_hotplug_event). Taking the
- * head (the worker) and adding at the tail commute: the kernel's list has no
+ * ras_hotplug_interrupt / rtasd: take the latch (and, with
+ * guest.rtas-lock-wait and another CPU online, wait for the RTAS lock
+ * until the next step), check-exception or event-scan, queue the work at
+ * the tail (queue_hotplug_event). Taking the head (the worker) and adding at the tail commute: the kernel's list has no
  * bound, and the model's MAX_GUEST_WORK ends the branch when reached.
  */
-static inline void guest_irq(int g, struct footprint *f)
+static inline void guest_irq(int g, bool rtas_lock_wait, struct footprint *f)
 {
+    if (rtas_lock_wait)   /* whether another CPU is online to hold the RTAS lock */
+        for (unsigned k = 0; k < MAX_CORES; k++)
+            fp_add(&f->rd, OBJ_GUEST_CORE(k));
     fp_add(&f->rd, OBJ_GUEST_BOOT);
     fp_add(&f->rd, OBJ_MRUN(g));
     both(f, OBJ_MQ(g));

@@ -106,7 +106,9 @@ void guest_pending(const struct sim *s, const struct world *w, struct pending *a
         all[ACTOR_GUEST_BOOT] = window(STEP_GUEST_HP_IRQ, lo, hi);
     if (g->phase != GUEST_RUNNING)
         return;
-    if (mw->irq_latched)
+    if (g->in_irq)   /* the handler waits for the RTAS lock, then calls check-exception */
+        all[ACTOR_GUEST_IRQ] = window(STEP_GUEST_IRQ_RTAS, 0, hi);
+    else if (mw->irq_latched)   /* one handler at a time: a pulse meanwhile stays latched */
         all[ACTOR_GUEST_IRQ] = window(STEP_GUEST_IRQ, 0, hi);
     if (g->op.kind != DLPAR_NONE || g->nwork) {
         all[ACTOR_GUEST_WORKER] = window(STEP_GUEST_WORK, lo, hi);
@@ -165,13 +167,13 @@ static void queue_hotplug_event(struct step_ctx *c, const struct spapr_event_ent
 }
 
 /*
- * ras_hotplug_interrupt: one check-exception per interrupt; the return code
- * is ignored, so with nothing dequeued the last record in ras_log_buf is
- * handled again. PCI and PHB records go to rtas_errd (log_error), not DLPAR.
- * Without OV5_HP_EVT the events come on the EPOW source, whose handler only
- * logs them.
+ * ras_hotplug_interrupt (arch/powerpc/platforms/pseries/ras.c): one
+ * check-exception per interrupt; the return code is ignored, so with
+ * nothing dequeued the last record in ras_log_buf is handled again. PCI and
+ * PHB records go to rtas_errd (log_error), not DLPAR. Without OV5_HP_EVT
+ * the events come on the EPOW source, whose handler only logs them.
  */
-static void guest_irq(struct step_ctx *c)
+static void irq_check_exception(struct step_ctx *c)
 {
     struct guest_state *g = &c->w->guest;
     int m = g->machine;
@@ -180,8 +182,7 @@ static void guest_irq(struct step_ctx *c)
     struct rtas_ret r;
     char buf[96];
 
-    guest_trace_begin(c, hp ? "ras_hotplug_interrupt" : "ras_epow_interrupt");
-    c->w->machines[m].irq_latched = 0;
+    g->in_irq = 0;
     r = rtas_check_exception(c->s, c->w, m, hp ? RTAS_EVENT_MASK_HOTPLUG : RTAS_EVENT_MASK_EPOW,
                              &e, c->tr);
     if (c->tr) {
@@ -208,6 +209,46 @@ static void guest_irq(struct step_ctx *c)
         trace_step_end(c->tr);
 }
 
+static const char *irq_handler(const struct step_ctx *c)
+{
+    return c->w->machines[c->w->guest.machine].ov5_cas & OV5_CAS_HP_EVT
+           ? "ras_hotplug_interrupt" : "ras_epow_interrupt";
+}
+
+/*
+ * The interrupt is taken: the source's latch clears. With
+ * guest.rtas-lock-wait the handler's check-exception is a step of its own:
+ * rtas_call (arch/powerpc/kernel/rtas.c) waits for the RTAS lock while
+ * rtasd's event-scan holds it on another CPU, and QEMU's event_scan
+ * re-pulses the source for the very entry this handler is about to
+ * dequeue. The lock is taken with interrupts off, so with one CPU online
+ * the IRQ cannot arrive while rtasd holds it.
+ */
+static void guest_irq(struct step_ctx *c)
+{
+    guest_trace_begin(c, irq_handler(c));
+    c->w->machines[c->w->guest.machine].irq_latched = 0;
+    if (!knob_on(&c->s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT)
+        || __builtin_popcount(c->w->guest.online) < 2) {
+        irq_check_exception(c);
+        return;
+    }
+    c->w->guest.in_irq = 1;
+    if (c->tr) {
+        trace_result_str(c->tr, "check-exception", "waits for the RTAS lock");
+        trace_step_end(c->tr);
+    }
+}
+
+/* The waiting handler gets the RTAS lock: its check-exception. */
+static void guest_irq_rtas(struct step_ctx *c)
+{
+    guest_trace_begin(c, "check-exception");
+    if (c->tr)
+        trace_arg_str(c->tr, "fn", irq_handler(c));
+    irq_check_exception(c);
+}
+
 /* rtasd: event-scan dequeues nothing; QEMU re-pulses sources with entries. */
 static void guest_event_scan(struct step_ctx *c)
 {
@@ -227,6 +268,7 @@ void guest_apply(struct step_ctx *c, const struct step *st)
     case STEP_GUEST_CAS:        guest_cas(c); break;
     case STEP_GUEST_HP_IRQ:     guest_hp_irq(c); break;
     case STEP_GUEST_IRQ:        guest_irq(c); break;
+    case STEP_GUEST_IRQ_RTAS:   guest_irq_rtas(c); break;
     case STEP_GUEST_EVENT_SCAN: guest_event_scan(c); break;
     case STEP_GUEST_WORK:       dlpar_step(c); break;
     default:                    break;

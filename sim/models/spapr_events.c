@@ -116,8 +116,14 @@ struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m
 struct rtas_ret rtas_event_scan(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
     (void)s;
-    (void)tr;
-    if (w->machines[m].nr_events)
-        spapr_irq_pulse(w, m);
+    if (!w->machines[m].nr_events)
+        return (struct rtas_ret){ RTAS_OUT_NO_ERRORS_FOUND, 0 };
+    spapr_irq_pulse(w, m);
+    if (tr) {
+        char line[80];
+        snprintf(line, sizeof(line), "event_scan: re-pulse the event source (%u queued)",
+                 (unsigned)w->machines[m].nr_events);
+        trace_log(tr, "qemu", line);
+    }
     return (struct rtas_ret){ RTAS_OUT_NO_ERRORS_FOUND, 0 };
 }
