@@ -24,7 +24,7 @@ expect_run() {
 
 # --- the built-in suite -----------------------------------------------------
 expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
-expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^156 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
+expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^169 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
@@ -49,6 +49,17 @@ sed "${line}s/dev=dimm3/dev=dimm2/" "$dimm" >"$tmp/dimm-wrong.scn"
 expect_run "dimm-base-migration: a wrong dev= names both devices" 1 \
     "^  expect-failed: $tmp/dimm-wrong.scn:$line: assert did not hold: got dev=dimm3, expected dev=dimm2$" \
     "$DRCSIM" explore "$tmp/dimm-wrong.scn"
+
+# --- guest.rtas-lock-wait: the stale ras_log_buf replayed --------------------------
+stale=scenarios/stale-ras-log-replay.scn
+expect_run "stale-ras-log-replay: with the knob off the window is closed" 0 \
+    "^$stale under upstream: pass$" "$DRCSIM" explore "$stale" --knob guest.rtas-lock-wait=off
+expect_run "stale-ras-log-replay: the replay adds core2 a second time" 1 \
+    '^        guest: CPU with drc index 10000002 already exists$' \
+    "$DRCSIM" run "$stale" --schedule '0*41,1,0*41'
+expect_run "stale-ras-log-replay: the event-scan in the window re-pulses" 1 \
+    '^        qemu: event_scan: re-pulse the event source \(1 queued\)$' \
+    "$DRCSIM" run "$stale" --schedule '0*41,1,0*41'
 
 # --- explore figures --------------------------------------------------------
 expect_run "explore prints states, transitions, depth, seconds, states/s" 0 \
