@@ -74,11 +74,12 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "window (seconds under TCG or with busy memory)" },
     [KNOB_GUEST_RTAS_LOCK_WAIT] = { "guest.rtas-lock-wait", KNOB_BOOL, NULL, "off",
         "ras_hotplug_interrupt (arch/powerpc/platforms/pseries/ras.c) ignores check-exception's rc; "
-        "rtas_call (arch/powerpc/kernel/rtas.c) serialises RTAS calls on one lock taken with "
-        "interrupts off; event_scan (hw/ppc/spapr_events.c) re-pulses sources with entries",
-        "with two CPUs online, the hotplug IRQ handler may wait for the RTAS lock (rtasd in "
-        "event-scan) between taking the IRQ and its check-exception: a re-pulse in between "
-        "replays the stale ras_log_buf" },
+        "rtas_call (arch/powerpc/kernel/rtas.c) holds one lock with interrupts off; event_scan "
+        "(hw/ppc/spapr_events.c) re-pulses sources with entries; a second edge before the EOI is "
+        "delivered again (XIVE Q bit, XICS reject/resend); seen once by drcsim validate",
+        "the hotplug IRQ may wait for rtasd's event-scan (before it is taken; with two CPUs "
+        "online, also between the IRQ and its check-exception): the re-pulse is delivered "
+        "once more and replays the stale ras_log_buf" },
     [KNOB_LIBVIRT_UNPLUG_TIMEOUT] = { "libvirt.unplug-timeout", KNOB_MS, NULL, "10s",
         "QEMU_UNPLUG_TIMEOUT_PPC64 / QEMU_UNPLUG_TIMEOUT (src/qemu/qemu_hotplug.c)",
         "how long libvirt waits for DEVICE_DELETED" },

@@ -57,7 +57,7 @@ static void device_del(struct fix *f, uint8_t dev)
 }
 
 /* The guest takes the hotplug interrupt: the event goes onto pseries_hp_wq. */
-static void take_irq(struct fix *f, const char *event)
+static void take_irq_left(struct fix *f, const char *event, uint8_t left)
 {
     char want[128];
 
@@ -67,9 +67,15 @@ static void take_irq(struct fix *f, const char *event)
     snprintf(want, sizeof(want), "\"op\":\"ras_hotplug_interrupt\",\"args\":{},"
              "\"result\":{\"rc\":0,\"event\":\"%s\"}", event);
     assert_has(f->line, want);
-    assert_int_equal(f->w.machines[0].irq_latched, 0);
-    assert_int_equal(f->w.machines[0].nr_events, 0);
+    assert_int_equal(f->w.machines[0].irq_latched, left ? 1 : 0);
+    assert_int_equal(f->w.machines[0].nr_events, left);
+    assert_int_equal(f->w.guest.in_irq, 0);
     assert_int_equal(f->w.guest.nwork, 1);
+}
+
+static void take_irq(struct fix *f, const char *event)
+{
+    take_irq_left(f, event, 0);
 }
 
 /* One worker step that must be exactly this call with this result. */
@@ -715,7 +721,12 @@ static int worker_until_idle(struct fix *f, const char *needle)
     return seen;
 }
 
-/* One CPU online: the lock is taken with interrupts off, no window. */
+/*
+ * One CPU online: the handler runs at once, but the IRQ itself may wait
+ * while rtasd holds the RTAS lock with interrupts off; QEMU's re-pulse then
+ * sets Q (irq_latched 2) and the source is delivered once more after the
+ * handler's EOI, to find nothing.
+ */
 static void test_rtas_lock_wait_one_cpu(void **state)
 {
     struct fix *f = *state;
@@ -723,8 +734,40 @@ static void test_rtas_lock_wait_one_cpu(void **state)
     fix_init(f, lock_wait_scn);
     assert_int_equal(f->w.guest.online, 1);
     device_add(f, LW_CORE1);
-    take_irq(f, "CPU add index 0x10000001");
+    assert_int_equal(f->w.actors[ACTOR_GUEST_RTASD].kind, STEP_GUEST_EVENT_SCAN);
+    fire(f, ACTOR_GUEST_RTASD);
+    assert_has(f->line, "event_scan: re-pulse the event source (1 queued)");
+    assert_int_equal(f->w.machines[0].irq_latched, 2);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_RTASD].kind, STEP_NONE);   /* Q is one bit */
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_int_equal(f->kind, STEP_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},"
+                        "\"result\":{\"rc\":0,\"event\":\"CPU add index 0x10000001\"}");
     assert_int_equal(f->w.guest.in_irq, 0);
+    assert_int_equal(f->w.machines[0].irq_latched, 1);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
+    assert_int_equal(f->w.machines[0].irq_latched, 0);
+    assert_int_equal(f->w.guest.nwork, 2);
+    assert_int_equal(worker_until_idle(f, "\"line\":\"Attempting to add CPU, drc index: 10000001\""),
+                     2);
+    assert_has(f->line, "\"line\":\"CPU with drc index 10000001 already exists\"");
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+}
+
+/* Knob off: event-scan waits for the latch to be taken; pulses merge. */
+static void test_rtas_lock_wait_off(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    device_add(f, CORE1);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_RTASD].kind, STEP_NONE);
+    device_add(f, DIMM0);
+    assert_int_equal(f->w.machines[0].irq_latched, 1);
+    assert_int_equal(f->w.machines[0].nr_events, 2);
+    take_irq_left(f, "CPU add index 0x10000001", 1);
+    assert_int_equal(f->w.machines[0].irq_latched, 1);   /* check-exception re-pulsed */
 }
 
 static void test_rtas_lock_wait_cpu_replay(void **state)
@@ -842,6 +885,7 @@ int main(void)
         T(test_lmb_remove_refused),
         T(test_stale_buffer_duplicate),
         T(test_rtas_lock_wait_one_cpu),
+        T(test_rtas_lock_wait_off),
         T(test_rtas_lock_wait_cpu_replay),
         T(test_rtas_lock_wait_dimm_replay),
         T(test_epow_only_logs),

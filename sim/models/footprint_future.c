@@ -173,7 +173,7 @@ static const struct actor_future *script_future(const struct sim *s, const struc
  * guest_pending: what each guest actor's next step is computed from, with
  * the guest on machine m; guest_future adds what depends on the world.
  */
-static void guest_inputs(unsigned actor, int m, struct fp_set *in)
+static void guest_inputs(const struct sim *s, unsigned actor, int m, struct fp_set *in)
 {
     fp_add(in, OBJ_GUEST_BOOT);   /* phase, machine */
     fp_add(in, OBJ_MRUN(m));      /* runstate */
@@ -183,6 +183,8 @@ static void guest_inputs(unsigned actor, int m, struct fp_set *in)
         fp_add(in, OBJ_GUEST_RASLOG);   /* in_irq: taken, its check-exception to come */
     } else if (actor == ACTOR_GUEST_RTASD) {
         fp_add(in, OBJ_MQ_UNLATCH(m));   /* latched: only taking the latch wakes it */
+        if (knob_on(&s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT))
+            fp_add(in, OBJ_GUEST_RASLOG);   /* a handler's EOI: Q may be set again */
     } else if (actor == ACTOR_GUEST_WORKER) {
         fp_add(in, OBJ_GUEST_OP);
         fp_add(in, OBJ_GUEST_WQ_HEAD);
@@ -256,7 +258,7 @@ static void guest_futures(struct sim *s)
         for (int m = 0; m < MAX_MACHINES; m++) {
             struct actor_future *f = &s->guest_future[a - ACTOR_GUEST_BOOT][m];
             *f = base;
-            guest_inputs(a, m, &f->inputs);
+            guest_inputs(s, a, m, &f->inputs);
             fp_union(&f->all.rd, &f->inputs);
         }
     }
@@ -338,8 +340,8 @@ static const struct actor_future *guest_future(const struct sim *s, const struct
 
     if (m < 0)
         return &s->fixed_future[actor];
-    if (actor == ACTOR_GUEST_RTASD && !w->machines[m].irq_latched)
-        more = OBJ_MQ(m);
+    if (actor == ACTOR_GUEST_RTASD && guest_event_scan_pulses(s, w))
+        more = OBJ_MQ(m);   /* an entry queued, or a pulse that sets Q, changes it */
     else if (actor == ACTOR_GUEST_WORKER && g->op.kind == DLPAR_NONE && !g->nwork)
         more = OBJ_GUEST_WQ_TAIL;   /* idle: an entry added wakes it */
     else

@@ -87,6 +87,21 @@ static struct pending window(uint8_t kind, uint32_t lo, uint32_t hi)
     return (struct pending){ .kind = kind, .lo = lo, .hi = hi };
 }
 
+/*
+ * Whether rtasd's event-scan would change the latch: with none, always.
+ * Under guest.rtas-lock-wait also with a delivery pending and not yet taken:
+ * rtasd holds the RTAS lock with interrupts off, so the IRQ waits, and
+ * QEMU's re-pulse sets Q. Not with Q already set, nor during a handler that
+ * has one more delivery to come.
+ */
+bool guest_event_scan_pulses(const struct sim *s, const struct world *w)
+{
+    uint8_t latched = w->machines[w->guest.machine].irq_latched;
+
+    return !latched || (latched == 1 && !w->guest.in_irq
+                        && knob_on(&s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT));
+}
+
 void guest_pending(const struct sim *s, const struct world *w, struct pending *all)
 {
     const struct guest_state *g = &w->guest;
@@ -117,7 +132,7 @@ void guest_pending(const struct sim *s, const struct world *w, struct pending *a
                 window_add(lo, s->knobs.lo[KNOB_GUEST_LMB_OFFLINE]),
                 window_add(hi, s->knobs.hi[KNOB_GUEST_LMB_OFFLINE]));
     }
-    if (mw->nr_events && !mw->irq_latched)
+    if (mw->nr_events && guest_event_scan_pulses(s, w))
         all[ACTOR_GUEST_RTASD] = window(STEP_GUEST_EVENT_SCAN, 0, RTASD_PERIOD_MS);
 }
 
@@ -182,9 +197,9 @@ static void irq_check_exception(struct step_ctx *c)
     struct rtas_ret r;
     char buf[96];
 
-    g->in_irq = 0;
     r = rtas_check_exception(c->s, c->w, m, hp ? RTAS_EVENT_MASK_HOTPLUG : RTAS_EVENT_MASK_EPOW,
                              &e, c->tr);
+    g->in_irq = 0;   /* the EOI: a pulse during the handler is delivered next */
     if (c->tr) {
         trace_result_int(c->tr, "rc", r.rc);
         if (r.rc == RTAS_OUT_SUCCESS)
@@ -216,24 +231,26 @@ static const char *irq_handler(const struct step_ctx *c)
 }
 
 /*
- * The interrupt is taken: the source's latch clears. With
- * guest.rtas-lock-wait the handler's check-exception is a step of its own:
- * rtas_call (arch/powerpc/kernel/rtas.c) waits for the RTAS lock while
- * rtasd's event-scan holds it on another CPU, and QEMU's event_scan
- * re-pulses the source for the very entry this handler is about to
- * dequeue. The lock is taken with interrupts off, so with one CPU online
- * the IRQ cannot arrive while rtasd holds it.
+ * The interrupt is taken (the latch clears; a Q bit stays for after the
+ * EOI). With guest.rtas-lock-wait and two CPUs online the handler's
+ * check-exception is a step of its own: rtas_call (arch/powerpc/kernel/
+ * rtas.c) waits for the RTAS lock while rtasd's event-scan holds it on the
+ * other CPU, and QEMU's event_scan re-pulses the source for the very entry
+ * this handler is about to dequeue. With one CPU the same re-pulse comes
+ * before the IRQ is taken (guest_event_scan_pulses).
  */
 static void guest_irq(struct step_ctx *c)
 {
+    uint8_t *latched = &c->w->machines[c->w->guest.machine].irq_latched;
+
     guest_trace_begin(c, irq_handler(c));
-    c->w->machines[c->w->guest.machine].irq_latched = 0;
+    *latched = *latched == 2;   /* taken; Q stays for after the EOI */
+    c->w->guest.in_irq = 1;
     if (!knob_on(&c->s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT)
         || __builtin_popcount(c->w->guest.online) < 2) {
         irq_check_exception(c);
         return;
     }
-    c->w->guest.in_irq = 1;
     if (c->tr) {
         trace_result_str(c->tr, "check-exception", "waits for the RTAS lock");
         trace_step_end(c->tr);

@@ -17,6 +17,7 @@ enum dlpar_prim { PRIM_NONE, PRIM_ACQUIRE, PRIM_RELEASE, PRIM_UNISOLATE, PRIM_CO
 void guest_start(const struct sim *s, struct world *w);
 /* Pending steps of ACTOR_GUEST_BOOT..ACTOR_GUEST_RTASD, into all[actor] (kind 0: none). */
 void guest_pending(const struct sim *s, const struct world *w, struct pending *all);
+bool guest_event_scan_pulses(const struct sim *s, const struct world *w);
 /* The worker's next sub-step offlines an LMB (guest_dlpar_mem.c). */
 bool dlpar_memory_offlines_next(const struct sim *s, const struct world *w);
 void guest_apply(struct step_ctx *c, const struct step *st);

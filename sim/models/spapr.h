@@ -68,7 +68,7 @@ void spapr_build_fdt(const struct sim *s, struct world *w, int m);
 bool spapr_tcg_stale_vcpu(const struct sim *s, struct world *w, int m, struct trace *tr);
 
 /* Shared between spapr*.c. */
-void spapr_irq_pulse(struct world *w, int m);
+void spapr_irq_pulse(const struct sim *s, struct world *w, int m);
 /* Run op on a DRC and what follows for the machine; fills *o unless NULL, returns the rc. */
 int spapr_drc_op(const struct sim *s, struct world *w, int m, int slot, enum drc_op op,
                  uint8_t dev, uint32_t value, struct trace *tr, struct drc_outcome *o);

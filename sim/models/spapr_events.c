@@ -42,11 +42,23 @@ const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, s
 /*
  * qemu_irq_pulse of the event's source. An edge that arrives while the guest
  * has the source masked is latched (XICS_STATUS_MASKED_PENDING, the XIVE PQ
- * bits) and delivered once the guest's handler unmasks it.
+ * bits) and delivered once the guest's handler unmasks it. An edge between
+ * the trigger and the handler's EOI is delivered once more after the EOI
+ * (XIVE: Q set while P is, xive_source_esb_eoi; XICS: ics_reject, then
+ * ics_resend): during the handler that is irq_latched = 1; before it is
+ * taken, 2, told apart only under guest.rtas-lock-wait (without it no
+ * second edge can come before the first is taken but with an entry of its
+ * own, and merging them changes no delivery).
  */
-void spapr_irq_pulse(struct world *w, int m)
+void spapr_irq_pulse(const struct sim *s, struct world *w, int m)
 {
-    w->machines[m].irq_latched = 1;
+    struct spapr_machine *mw = &w->machines[m];
+    bool in_handler = w->guest.in_irq && w->guest.machine == m;
+
+    if (mw->irq_latched && !in_handler && knob_on(&s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT))
+        mw->irq_latched = 2;
+    else
+        mw->irq_latched = 1;
 }
 
 void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_t hp_type,
@@ -57,13 +69,12 @@ void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_
     struct spapr_event_entry e = { hp_type, action, id_type, count, index };
     char buf[96], line[128];
 
-    (void)s;
     if (mw->nr_events == MAX_EVENTS) {
         spapr_abort(s, w, m, QEMU_ABORT_EVENT_OVERFLOW, 0, tr);
         return;
     }
     mw->events[mw->nr_events++] = e;
-    spapr_irq_pulse(w, m);
+    spapr_irq_pulse(s, w, m);
     if (tr) {
         snprintf(line, sizeof(line), "spapr_hotplug_req_event: %s",
                  spapr_event_describe(&e, buf, sizeof(buf)));
@@ -100,7 +111,6 @@ struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m
 {
     struct spapr_machine *mw = &w->machines[m];
 
-    (void)s;
     (void)tr;
     *out = (struct spapr_event_entry){ 0 };
     if (mw->nr_events == 0 || !(hotplug_source_mask(w, m) & mask))
@@ -108,17 +118,16 @@ struct rtas_ret rtas_check_exception(const struct sim *s, struct world *w, int m
     *out = mw->events[0];
     dequeue_at(mw, 0);
     if (mw->nr_events)          /* edge-triggered: re-pulse for what remains */
-        spapr_irq_pulse(w, m);
+        spapr_irq_pulse(s, w, m);
     return (struct rtas_ret){ RTAS_OUT_SUCCESS, 0 };
 }
 
 /* event_scan: re-pulses the sources that have entries; always rc 1. */
 struct rtas_ret rtas_event_scan(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
-    (void)s;
     if (!w->machines[m].nr_events)
         return (struct rtas_ret){ RTAS_OUT_NO_ERRORS_FOUND, 0 };
-    spapr_irq_pulse(w, m);
+    spapr_irq_pulse(s, w, m);
     if (tr) {
         char line[80];
         snprintf(line, sizeof(line), "event_scan: re-pulse the event source (%u queued)",
