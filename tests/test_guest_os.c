@@ -770,15 +770,21 @@ static void test_rtas_lock_wait_off(void **state)
     assert_int_equal(f->w.machines[0].irq_latched, 1);   /* check-exception re-pulsed */
 }
 
-static void test_rtas_lock_wait_cpu_replay(void **state)
+/* The lock-wait scenario with core1 added: CPUs 0 and 1 online. */
+static void two_cpus_online(struct fix *f)
 {
-    struct fix *f = *state;
-
     fix_init(f, lock_wait_scn);
     device_add(f, LW_CORE1);
     take_irq(f, "CPU add index 0x10000001");
     worker_until_idle(f, "");
     assert_int_equal(f->w.guest.online, 3);
+}
+
+static void test_rtas_lock_wait_cpu_replay(void **state)
+{
+    struct fix *f = *state;
+
+    two_cpus_online(f);
     stale_replay(f, LW_CORE2, "CPU add index 0x10000002");
     assert_int_equal(f->w.guest.work[1].index, CPU2_INDEX);
     assert_int_equal(worker_until_idle(f, "\"line\":\"Attempting to add CPU, drc index: 10000002\""),
@@ -795,10 +801,7 @@ static void test_rtas_lock_wait_dimm_replay(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, lock_wait_scn);
-    device_add(f, LW_CORE1);
-    take_irq(f, "CPU add index 0x10000001");
-    worker_until_idle(f, "");
+    two_cpus_online(f);
     stale_replay(f, LW_DIMM0, "MEMORY add count 2 index 0x80000004");
     assert_int_equal(worker_until_idle(f, "Attempting to hot-add 2 LMB(s) at index 80000004"), 2);
     assert_int_equal(f->w.guest.lmbs, 3);
