@@ -56,17 +56,22 @@ static void device_del(struct fix *f, uint8_t dev)
     sim_normalize(&f->sim, &f->w);
 }
 
+/* The interrupt actor's next step is kind, and it dequeues event. */
+static void irq_dequeues(struct fix *f, uint8_t kind, const char *op_args, const char *event)
+{
+    char want[192];
+
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_int_equal(f->kind, kind);
+    snprintf(want, sizeof(want), "%s,\"result\":{\"rc\":0,\"event\":\"%s\"}", op_args, event);
+    assert_has(f->line, want);
+}
+
 /* The guest takes the hotplug interrupt: the event goes onto pseries_hp_wq. */
 static void take_irq_left(struct fix *f, const char *event, uint8_t left)
 {
-    char want[128];
-
     assert_int_equal(f->w.machines[0].irq_latched, 1);
-    fire(f, ACTOR_GUEST_IRQ);
-    assert_int_equal(f->kind, STEP_GUEST_IRQ);
-    snprintf(want, sizeof(want), "\"op\":\"ras_hotplug_interrupt\",\"args\":{},"
-             "\"result\":{\"rc\":0,\"event\":\"%s\"}", event);
-    assert_has(f->line, want);
+    irq_dequeues(f, STEP_GUEST_IRQ, "\"op\":\"ras_hotplug_interrupt\",\"args\":{}", event);
     assert_int_equal(f->w.machines[0].irq_latched, left ? 1 : 0);
     assert_int_equal(f->w.machines[0].nr_events, left);
     assert_int_equal(f->w.guest.in_irq, 0);
@@ -683,8 +688,6 @@ static void irq_waits(struct fix *f)
  */
 static void stale_replay(struct fix *f, uint8_t dev, const char *event)
 {
-    char want[160];
-
     device_add(f, dev);
     irq_waits(f);
     assert_int_equal(f->w.actors[ACTOR_GUEST_RTASD].kind, STEP_GUEST_EVENT_SCAN);
@@ -692,11 +695,8 @@ static void stale_replay(struct fix *f, uint8_t dev, const char *event)
     assert_has(f->line, "\"op\":\"event-scan\",\"args\":{},\"result\":{\"rc\":1}");
     assert_has(f->line, "event_scan: re-pulse the event source (1 queued)");
     assert_int_equal(f->w.machines[0].irq_latched, 1);
-    fire(f, ACTOR_GUEST_IRQ);
-    assert_int_equal(f->kind, STEP_GUEST_IRQ_RTAS);
-    snprintf(want, sizeof(want), "\"op\":\"check-exception\",\"args\":{\"fn\":"
-             "\"ras_hotplug_interrupt\"},\"result\":{\"rc\":0,\"event\":\"%s\"}", event);
-    assert_has(f->line, want);
+    irq_dequeues(f, STEP_GUEST_IRQ_RTAS,
+                 "\"op\":\"check-exception\",\"args\":{\"fn\":\"ras_hotplug_interrupt\"}", event);
     assert_int_equal(f->w.guest.in_irq, 0);
     assert_int_equal(f->w.machines[0].nr_events, 0);
     irq_waits(f);
