@@ -518,13 +518,14 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
         fr->reduced = false;
         d->st->proviso_expansions++;
     }
-    if (a != ADMIT_EXPAND)
-        return !d->st->full;
-    if (d->o->max_states && (d->states_total ? __atomic_load_n(d->states_total, __ATOMIC_RELAXED)
-                             : d->st->states) >= d->o->max_states) {
-        d->st->truncated = true;   /* the bound is on states: stop */
+    /* the bound is on states stored, quiescent ones too: stop at the first past it */
+    if (a != ADMIT_OLD && d->o->max_states && (d->states_total
+            ? __atomic_load_n(d->states_total, __ATOMIC_RELAXED) : d->st->states) >= d->o->max_states) {
+        d->st->truncated = true;
         return false;
     }
+    if (a != ADMIT_EXPAND)
+        return !d->st->full;
     if (d->o->max_depth && d->depth0 + stack->len >= d->o->max_depth) {
         d->st->truncated = true;
         return true;
