@@ -81,6 +81,29 @@ static void junit_case(struct check_cli *c, const char *path, const char *varian
     }
 }
 
+/* A verdict as a verdict line spells it: pass, or fail and the families; incomplete when
+ * no family was found before the search stopped short. */
+static const char *verdict_text(uint32_t families, bool incomplete, char *buf, size_t len)
+{
+    if (!families)
+        return incomplete ? "incomplete" : "pass";
+    snprintf(buf, len, "fail ");
+    families_format(families, buf + 5, len - 5);
+    return buf;
+}
+
+/* A row of the table; the verdict last, so that a long families list moves no column. */
+static void print_row(const char *scenario, const char *variant, const struct explore_stats *st,
+                      bool ok, uint32_t expected)
+{
+    char got[256], exp[256];
+
+    printf("%-30s %-28s %10" G_GUINT64_FORMAT " %8.3fs  %-8s  %s%s%s%s\n", scenario, variant,
+           st->states, st->seconds, ok ? "ok" : "MISMATCH", ok ? "" : "got ",
+           verdict_text(st->families, explore_incomplete(st), got, sizeof(got)),
+           ok ? "" : ", expected ", ok ? "" : verdict_text(expected, false, exp, sizeof(exp)));
+}
+
 /* One verdict line: explore, compare, print a row. */
 int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v)
 {
@@ -89,7 +112,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     struct explore_opts eo = { .por = c->por_mode,   /* tests/cli/por-soundness.sh */
                                .no_symmetry = c->no_symmetry,
                                .mem_bytes = (size_t)c->mem_mb << 20 };
-    char err[1024], exp_s[256], got_s[256];
+    char err[1024];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
     g_autofree char *replay = NULL;
@@ -104,11 +127,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     }
     explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     ok = st.families == expected && !explore_incomplete(&st);   /* a pass needs every interleaving */
-    printf("%-30s %-24s %-22s %-22s %10" G_GUINT64_FORMAT " %8.3fs  %s\n", l.scn->name,
-           v->variant, expected ? families_format(expected, exp_s, sizeof(exp_s)) : "pass",
-           st.families ? families_format(st.families, got_s, sizeof(got_s))
-           : explore_incomplete(&st) ? "incomplete" : "pass",
-           st.states, st.seconds, ok ? "ok" : "MISMATCH");
+    print_row(l.scn->name, v->variant, &st, ok, expected);
     if (!ok) {
         explain_mismatch(path, v->variant, expected, &st, why);
         if (st.truncated)
@@ -230,8 +249,8 @@ static int check_all(struct check_cli *c, GPtrArray *files)
 
     c->junit_xml = g_string_new(NULL);
     c->json_out = g_string_new(NULL);
-    printf("%-30s %-24s %-22s %-22s %10s %9s  %s\n", "scenario", "variant", "expected", "got",
-           "states", "time", "result");
+    printf("%-30s %-28s %10s %9s  %-8s  %s\n", "scenario", "variant", "states", "time", "result",
+           "verdict");
     if (c->job)
         rc = check_job(c, c->job);
     for (unsigned i = 0; files && i < files->len && rc != EXIT_USAGE; i++) {

@@ -24,6 +24,13 @@ expect_run() {
 
 # --- the built-in suite -----------------------------------------------------
 expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
+    '^ccs-migration-race +qemu-2\.10-dev +[0-9]+ +[0-9.]+s  ok        fail drc-migration-mismatch,guest-dlpar-error,guest-dt-mismatch$' \
+    "$DRCSIM" check scenarios/ccs-migration-race.scn
+sed 's/^verdict upstream pass$/verdict upstream fail guest-dlpar-error/' scenarios/unplug-last-cpu.scn >"$tmp/mismatch.scn"
+expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
+    '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
 expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^169 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
@@ -158,7 +165,7 @@ split_run "$tmp/s4" "$pc4" upstream && ok "split parallel-cores-4 into 4 jobs an
 ls "$tmp"/s4/job-00[0-3].json >/dev/null 2>&1 && ok "--split 4 writes job-000..003.json" || bad "--split 4 writes job-000..003.json"
 expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/scaling/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
 split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-migration-race and run its jobs" || bad "split ccs-migration-race and run its jobs"
-expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +guest-dt-mismatch ' \
+expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json
 grep -q '"verdict":"fail","families":\["guest-dt-mismatch"\]' "$tmp/merged.json" && ok "merge --json carries the verdict" || bad "merge --json carries the verdict"
 replay=$("$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json | sed -n 's/^    replay: drcsim run //p')
