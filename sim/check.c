@@ -23,6 +23,17 @@ const char *families_format(uint32_t fams, char *buf, size_t len)
     return buf;
 }
 
+const char *verdict_format(uint32_t fams, bool incomplete, char *buf, size_t len)
+{
+    static const char fail[] = "fail ";
+
+    if (!fams)
+        return incomplete ? "incomplete" : "pass";
+    snprintf(buf, len, "%s", fail);
+    families_format(fams, buf + sizeof(fail) - 1, len - (sizeof(fail) - 1));
+    return buf;
+}
+
 uint32_t violate(struct violation *v, uint8_t fam, uint16_t line, const char *fmt, ...)
 {
     va_list ap;

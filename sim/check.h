@@ -25,5 +25,8 @@ const char *pred_got(const struct sim *s, uint8_t field, int32_t got, char *buf,
 
 /* Families as "a,b" (into buf). */
 const char *families_format(uint32_t fams, char *buf, size_t len);
+/* A search's verdict as a verdict line spells it: "pass", "fail a,b" (into buf), or
+ * "incomplete" when no family was found before the search stopped short. */
+const char *verdict_format(uint32_t fams, bool incomplete, char *buf, size_t len);
 
 #endif

@@ -81,17 +81,6 @@ static void junit_case(struct check_cli *c, const char *path, const char *varian
     }
 }
 
-/* A verdict as a verdict line spells it: pass, or fail and the families; incomplete when
- * no family was found before the search stopped short. */
-static const char *verdict_text(uint32_t families, bool incomplete, char *buf, size_t len)
-{
-    if (!families)
-        return incomplete ? "incomplete" : "pass";
-    snprintf(buf, len, "fail ");
-    families_format(families, buf + 5, len - 5);
-    return buf;
-}
-
 /* A row of the table; the verdict last, so that a long families list moves no column. */
 static void print_row(const char *scenario, const char *variant, const struct explore_stats *st,
                       bool ok, uint32_t expected)
@@ -100,8 +89,8 @@ static void print_row(const char *scenario, const char *variant, const struct ex
 
     printf("%-30s %-28s %10" G_GUINT64_FORMAT " %8.3fs  %-8s  %s%s%s%s\n", scenario, variant,
            st->states, st->seconds, ok ? "ok" : "MISMATCH", ok ? "" : "got ",
-           verdict_text(st->families, explore_incomplete(st), got, sizeof(got)),
-           ok ? "" : ", expected ", ok ? "" : verdict_text(expected, false, exp, sizeof(exp)));
+           verdict_format(st->families, explore_incomplete(st), got, sizeof(got)),
+           ok ? "" : ", expected ", ok ? "" : verdict_format(expected, false, exp, sizeof(exp)));
 }
 
 /* One verdict line: explore, compare, print a row. */

@@ -111,37 +111,27 @@ static bool read_results(GPtrArray *all, const char *file)
     return ok;
 }
 
-/* As a verdict line spells it (and check's table): pass, or fail and the families. */
-static const char *agg_verdict(const struct agg *a, char *buf, size_t len)
-{
-    if (!a->families)
-        return a->incomplete ? "incomplete" : "pass";
-    snprintf(buf, len, "fail ");
-    families_format(a->families, buf + 5, len - 5);
-    return buf;
-}
-
 static int report(GPtrArray *all, const char *json_out)
 {
     GString *res = g_string_new(NULL);
     char fams[256], err[512];
     int rc = EXIT_OK;
-
     int ws = 8, wv = 7, wf = 7;   /* the widest of each column, its heading included */
 
     for (guint i = 0; i < all->len; i++) {
         struct agg *a = g_ptr_array_index(all, i);
         ws = MAX(ws, (int)strlen(a->scenario));
         wv = MAX(wv, (int)strlen(a->variant));
-        wf = MAX(wf, (int)strlen(agg_verdict(a, fams, sizeof(fams))));
+        wf = MAX(wf, (int)strlen(verdict_format(a->families, a->incomplete, fams, sizeof(fams))));
     }
     printf("%-*s %-*s %-*s %12s %6s %9s  %s\n", ws, "scenario", wv, "variant", wf, "verdict",
            "states*", "parts", "cpu time", "verdict line");
     for (guint i = 0; i < all->len; i++) {
         struct agg *a = g_ptr_array_index(all, i);
-        printf("%-*s %-*s %-*s %12" G_GUINT64_FORMAT " %6u %8.3fs  %s\n", ws, a->scenario,
-               wv, a->variant, wf, agg_verdict(a, fams, sizeof(fams)), a->states,
-               a->parts, a->seconds, !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
+        printf("%-*s %-*s %-*s %12" G_GUINT64_FORMAT " %6u %8.3fs  %s\n", ws, a->scenario, wv,
+               a->variant, wf, verdict_format(a->families, a->incomplete, fams, sizeof(fams)),
+               a->states, a->parts, a->seconds,
+               !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
         if (a->checked ? a->mismatch : a->families != 0)
             rc = EXIT_VIOLATION;
         if (a->replay)

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the invariant checks (sim/check.c, check_quiescent.c): each
  * family fires on a world constructed from sim.initial with its exact
- * message, and stays silent on the initial world; families_format.
+ * message, and stays silent on the initial world; families_format and
+ * verdict_format.
  */
 #include "testutil.h"
 #include <string.h>
@@ -411,6 +412,21 @@ static void test_families_format(void **state)
                                         sizeof(small)), "view-mi");
 }
 
+static void test_verdict_format(void **state)
+{
+    char buf[256], small[8];
+
+    (void)state;
+    assert_string_equal(verdict_format(0, false, buf, sizeof(buf)), "pass");
+    assert_string_equal(verdict_format(0, true, buf, sizeof(buf)), "incomplete");
+    assert_string_equal(verdict_format(BIT(FAM_GUEST_DT_MISMATCH), true, buf, sizeof(buf)),
+                        "fail guest-dt-mismatch");   /* a family found stands */
+    assert_string_equal(verdict_format(BIT(FAM_QEMU_ABORT) | BIT(FAM_VIEW_MISMATCH), false, buf,
+                                       sizeof(buf)), "fail view-mismatch,qemu-abort");
+    assert_string_equal(verdict_format(BIT(FAM_VIEW_MISMATCH), false, small, sizeof(small)),
+                        "fail vi");
+}
+
 static void test_check_for(void **state)
 {
     struct fix *f = *state;
@@ -446,6 +462,7 @@ int main(void)
         T(test_guest_dlpar_error),
         T(test_guest_dlpar_error_expected),
         cmocka_unit_test(test_families_format),
+        cmocka_unit_test(test_verdict_format),
         T(test_check_for),
     };
 
