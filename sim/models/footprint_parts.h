@@ -76,8 +76,9 @@ static inline void guest_machines(const struct sim *s, bool *on)
  * ras_hotplug_interrupt / rtasd: take the latch (and, with
  * guest.rtas-lock-wait and another CPU online, wait for the RTAS lock
  * until the next step), check-exception or event-scan, queue the work at
- * the tail (queue_hotplug_event). Taking the head (the worker) and adding at the tail commute: the kernel's list has no
- * bound, and the model's MAX_GUEST_WORK ends the branch when reached.
+ * the tail (queue_hotplug_event). Taking the head (the worker) and adding
+ * at the tail commute: the kernel's list has no bound, and the model's
+ * MAX_GUEST_WORK ends the branch when reached.
  */
 static inline void guest_irq(int g, bool rtas_lock_wait, struct footprint *f)
 {
