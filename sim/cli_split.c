@@ -236,9 +236,9 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
 
     run_prefixes(l, prefixes, eo, &st);
     st.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    printf("%s: %u prefixes of %s under %s: %s%s\n", file, g_strv_length(prefixes), l->scn->path,
-           l->var.name, st.families ? "fail " : explore_incomplete(&st) || st.bitstate ? "incomplete" : "pass",
-           families_format(st.families, fams, sizeof(fams)));
+    printf("%s: %u prefixes of %s under %s: %s\n", file, g_strv_length(prefixes), l->scn->path,
+           l->var.name, verdict_format(st.families, explore_incomplete(&st) || st.bitstate, fams,
+                                       sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
