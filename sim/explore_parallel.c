@@ -1,39 +1,28 @@
 /*
  * Exhaustive exploration on --jobs threads: a breadth-first prefix, then each
- * thread searches frontier worlds depth first, sharing one visited set of 64
- * spin-locked shards. A world is admitted once; with dpor a reduced world that
+ * thread searches frontier worlds depth first, sharing one visited set
+ * (visited_shared.c). A world is admitted once; with dpor a reduced world that
  * meets any old one is expanded fully, so states may exceed one thread's.
  */
 #include <glib.h>
-#include <sched.h>
-#include <string.h>
 #include "explore.h"
+#include "visited_shared.h"
 
-#define SHARDS 64   /* a power of two */
 #define ITEMS_PER_JOB 24
-
-/* A shard on cache lines of its own: threads adding to two shards do not share a line. */
-struct shard {
-    _Alignas(64) int lock;   /* spinlock: held for one table probe */
-    struct visited v;
-};
-
-struct shared_set {
-    struct shard s[SHARDS];
-    uint64_t states;   /* stored by every thread, for --max-states */
-};
 
 /*
  * A thread's view of the set: a direct-mapped cache of fingerprints it
  * found or put in the shared set. A depth-first search meets most old worlds
- * soon after it stored them: a hit answers without taking a shard's lock,
- * whose cache line the other threads keep taking away. Fingerprint mode
- * only: in lossless mode equal fingerprints need not be equal worlds.
+ * soon after it stored them: a hit answers from this thread's cache, not
+ * from a line of the table far off in memory. Fingerprint mode only: in
+ * lossless mode equal fingerprints need not be equal worlds.
  */
 #define RECENT_BITS 14   /* 128 KiB a thread: beside its DFS frames in L2 */
 
 struct thread_set {
-    struct shared_set *shared;
+    struct visited_shared *shared;
+    unsigned thread;
+    uint64_t *states;   /* --max-states: every thread's new states, counted as they come */
     bool use_recent;
     uint64_t recent[1u << RECENT_BITS];   /* 0: empty (the shared set stores 0 as 1 too) */
 };
@@ -42,46 +31,24 @@ struct pool {
     const struct engine_model *m;
     const struct checker *c;
     const struct explore_opts *o;
-    struct shared_set *set;
+    struct visited_shared *set;
+    uint64_t states;   /* --max-states only */
     GPtrArray *items;
-    gint next;
+    gint next, threads;
 };
-
-/*
- * A shard is held for one probe of its table (rarely, one growth), far
- * shorter than a futex round trip: spin, and yield the CPU when the holder
- * seems descheduled (more threads than cores).
- */
-static void shard_lock(int *lock)
-{
-    unsigned spins = 0;
-
-    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
-            if (++spins % 1024 == 0)
-                sched_yield();
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-        }
-}
 
 static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
                                       struct explore_stats *st, bool bitstate)
 {
     struct thread_set *ts = set;
-    struct shared_set *ss = ts->shared;
-    unsigned k = (unsigned)(fp & (SHARDS - 1));   /* low bits: placement uses the high ones */
     uint64_t *slot = &ts->recent[(fp >> 20) & ((1u << RECENT_BITS) - 1)], key = fp ? fp : 1;
     enum visited_result r;
 
     if (ts->use_recent && *slot == key)
         return VISITED_SEEN;
-    shard_lock(&ss->s[k].lock);
-    r = dfs_local_add(&ss->s[k].v, fp, w, st, bitstate);
-    __atomic_store_n(&ss->s[k].lock, 0, __ATOMIC_RELEASE);
-    if (r == VISITED_NEW)
-        __atomic_add_fetch(&ss->states, 1, __ATOMIC_RELAXED);
+    r = visited_shared_add(ts->shared, ts->thread, fp, w, st, bitstate);
+    if (r == VISITED_NEW && ts->states)
+        __atomic_add_fetch(ts->states, 1, __ATOMIC_RELAXED);
     if (ts->use_recent && r != VISITED_FULL && !st->bitstate)
         *slot = key;
     return r;
@@ -136,16 +103,18 @@ static gpointer worker(gpointer data)
     gint i;
 
     ts->shared = p->set;
+    ts->thread = (unsigned)g_atomic_int_add(&p->threads, 1);
+    ts->states = p->o->max_states ? &p->states : NULL;
     ts->use_recent = !p->o->lossless;
     while ((i = g_atomic_int_add(&p->next, 1)) < (gint)p->items->len) {
         struct explore_item *it = g_ptr_array_index(p->items, i);
         struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = ts,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
                          .proviso_visited = true, .frames = frames, .por_cache = cache,
-                         .t0 = g_get_monotonic_time(), .states_total = &p->set->states };
+                         .t0 = g_get_monotonic_time(), .states_total = ts->states };
         dfs_run(&d, it->world);
         if (st->full || (st->truncated && p->o->max_states &&
-                         __atomic_load_n(&p->set->states, __ATOMIC_RELAXED) >= p->o->max_states))
+                         __atomic_load_n(&p->states, __ATOMIC_RELAXED) >= p->o->max_states))
             break;
     }
     g_free(ts);
@@ -168,54 +137,32 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
     g_free(th);
 }
 
-/*
- * The chance of a collision anywhere. Fingerprint shards count together (a shard's
- * fingerprints share its index bits, so a shard alone would understate its chance);
- * a shard gone bitstate has an array of its own: none erred is the product.
- */
-static void collisions(struct shared_set *set, struct explore_stats *st)
-{
-    double none_erred = 1.0;
-    uint64_t n = 0;
-
-    for (unsigned k = 0; k < SHARDS; k++) {
-        const struct visited *v = &set->s[k].v;
-        if (v->mode == VISITED_BITSTATE)
-            none_erred *= 1.0 - visited_collision_probability(v);
-        else if (v->mode == VISITED_FINGERPRINT)
-            n += v->count;
-    }
-    st->collision_probability = 1.0 - none_erred * (1.0 - fingerprint_collision_probability(n));
-}
-
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st)
 {
-    struct shared_set *set = g_aligned_alloc0(1, sizeof(*set), 64);   /* its shards' alignment */
+    struct visited_shared *set = visited_shared_new(o->lossless ? VISITED_LOSSLESS
+                                                                : VISITED_FINGERPRINT,
+                                                    o->mem_bytes, m->world_size, o->jobs);
     struct pool p = { .m = m, .c = c, .o = o, .set = set };
     gint64 t0 = g_get_monotonic_time();
-    struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: no cache */
-    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add,
-                      .states_total = &set->states };
+    struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: thread 0, no cache */
+    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add };
+    const struct visited *table;
 
     explore_stats_init(st);
     st->por = (uint8_t)o->por;
-    for (unsigned k = 0; k < SHARDS; k++) {
-        visited_init_sized(&set->s[k].v, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT,
-                           o->mem_bytes / SHARDS, m->world_size, 1024);
-    }
     ts0->shared = set;
+    ts0->states = o->max_states ? &p.states : NULL;
+    d0.states_total = ts0->states;
     p.items = explore_frontier(&d0, initial, ITEMS_PER_JOB * o->jobs);
     g_free(ts0);
     run_workers(&p, o->jobs, st);
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    collisions(set, st);
-    for (unsigned k = 0; k < SHARDS; k++) {
-        st->visited_bytes += visited_bytes(&set->s[k].v);
-        visited_free(&set->s[k].v);
-    }
+    table = visited_shared_table(set);
+    st->collision_probability = visited_collision_probability(table);
+    st->visited_bytes = visited_bytes(table);
     st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
     g_ptr_array_free(p.items, TRUE);
-    g_aligned_free(set);
+    visited_shared_free(set);
 }

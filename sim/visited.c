@@ -13,11 +13,6 @@
 #define MAX_LOAD_NUM 4
 #define MAX_LOAD_DEN 5
 
-static size_t place(uint64_t fp, size_t cap)
-{
-    return (size_t)(((__uint128_t)fp * cap) >> 64);
-}
-
 static size_t slot_bytes(const struct visited *v)
 {
     return v->mode == VISITED_LOSSLESS ? sizeof(uint64_t) + sizeof(uint32_t) : sizeof(uint64_t);
@@ -82,7 +77,7 @@ static uint32_t *where_of(const struct visited *v)
 static inline __attribute__((always_inline)) size_t probe(const struct visited *v, uint64_t fp,
                                                           const void *world, bool *found)
 {
-    size_t i = place(fp, v->cap);
+    size_t i = visited_place(fp, v->cap);
 
     *found = false;
     while (v->slots[i]) {
@@ -114,7 +109,7 @@ static bool grow(struct visited *v)
     }
     for (size_t i = 0; i < ocap; i++)
         if (old[i]) {   /* every entry is distinct: no compare on rehash */
-            size_t j = place(old[i], cap);
+            size_t j = visited_place(old[i], cap);
             while (v->slots[j])
                 j = j + 1 == cap ? 0 : j + 1;
             v->slots[j] = old[i];
@@ -124,6 +119,16 @@ static bool grow(struct visited *v)
     g_free(old);
     g_free(oarena);
     return true;
+}
+
+bool visited_due_to_grow(const struct visited *v, size_t count)
+{
+    return count * MAX_LOAD_DEN > v->cap * MAX_LOAD_NUM;
+}
+
+bool visited_grow(struct visited *v)
+{
+    return grow(v);
 }
 
 /* Lossless: room in the arena for one more world. */
@@ -170,7 +175,7 @@ enum visited_result visited_add(struct visited *v, uint64_t fp, const void *worl
     i = probe(v, fp, world, &found);
     if (found)
         return VISITED_SEEN;
-    if ((v->count + 1) * MAX_LOAD_DEN > v->cap * MAX_LOAD_NUM) {
+    if (visited_due_to_grow(v, v->count + 1)) {
         if (!grow(v))
             return VISITED_FULL;
         i = probe(v, fp, world, &found);

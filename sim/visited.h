@@ -29,9 +29,15 @@ struct visited {
 void visited_init(struct visited *v, size_t cap);
 /* mode, memory budget in bytes (0 = grow without bound), world size for lossless */
 void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget, size_t world_size);
-/* The same, starting with room for cap fingerprints (shards start small). */
+/* The same, starting with room for cap fingerprints. */
 void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget,
                         size_t world_size, size_t cap);
+/* Where a fingerprint's probe starts: multiply-shift, for any table size. */
+static inline size_t visited_place(uint64_t fp, size_t cap)
+{
+    return (size_t)(((__uint128_t)fp * cap) >> 64);
+}
+
 bool visited_insert(struct visited *v, uint64_t fp);   /* true when fp is new */
 /* The full form: FULL when the budget leaves no room (nothing inserted). */
 enum visited_result visited_add(struct visited *v, uint64_t fp, const void *world);
@@ -41,9 +47,12 @@ void visited_to_bitstate(struct visited *v);
 size_t visited_bytes(const struct visited *v);
 /* The estimated probability that two distinct states shared a fingerprint (TLC). */
 double visited_collision_probability(const struct visited *v);
-/* The same for n distinct states in 64-bit fingerprints, however they are sharded: a
- * shard chosen by fingerprint bits leaves fewer bits to tell its states apart. */
+/* The same for n distinct states in 64-bit fingerprints. */
 double fingerprint_collision_probability(uint64_t n);
+/* A fingerprint or lossless table holding count would be past its load bound. */
+bool visited_due_to_grow(const struct visited *v, size_t count);
+/* Grow such a table by half: false when the budget forbids it (nothing changes). */
+bool visited_grow(struct visited *v);
 void visited_free(struct visited *v);
 
 #endif

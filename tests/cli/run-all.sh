@@ -279,7 +279,7 @@ expect_run "check --json" 0 '' "$DRCSIM" check "$hmu" --json "$tmp/c.json"
 grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "check --json carries the replay command of a failure" \
     || bad "check --json carries the replay command of a failure"
 
-# --- --jobs: the collision estimate counts every shard's states together --------------
+# --- --jobs: the collision estimate counts every thread's states together -------------
 "$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --symmetry off --jobs 2 >"$tmp/out" 2>&1
 python3 - "$tmp/out" <<'PY' && ok "--jobs 2: collision probability is n(n-1)/2^65 of all states" || bad "--jobs 2: collision probability is n(n-1)/2^65 of all states"
 import math, re, sys

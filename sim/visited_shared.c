@@ -1,0 +1,204 @@
+/*
+ * The visited set of --jobs: one table that every thread adds fingerprints
+ * to by compare-and-swap, no lock taken. A thread that finds it due to grow
+ * holds it alone, as a writer holds a reader-writer lock, with each reader's
+ * flag on a cache line of its own; so do lossless and bitstate adds.
+ */
+#include <glib.h>
+#include <sched.h>
+#include "visited_shared.h"
+
+/* A thread's own cache line: inside the set now; states it stored and has not yet told. */
+struct sharer {
+    _Alignas(64) int inside;
+    size_t pending;
+};
+
+struct visited_shared {
+    struct visited v;         /* read by every add; written only while held alone */
+    bool lock_free;           /* fingerprints with room to grow: adds by compare-and-swap */
+    unsigned threads;
+    _Alignas(64) int alone;   /* one thread holds the set alone */
+    _Alignas(64) size_t told; /* states the threads told, in batches (lock_free) */
+    struct sharer sharer[];
+};
+
+/* A thread tells its new states in batches: together at most 1/64 of the slots go untold. */
+#define MAX_BATCH 256
+
+static size_t batch(const struct visited_shared *s)
+{
+    return CLAMP(s->v.cap / (64 * s->threads), 1, MAX_BATCH);
+}
+
+/*
+ * Due to grow once the states told, and all that may be untold, would pass
+ * the load bound: so the table never holds more than one thread's would.
+ */
+static bool due(const struct visited_shared *s, size_t told)
+{
+    return visited_due_to_grow(&s->v, told + s->threads * batch(s));
+}
+
+static void relax(unsigned *spins)
+{
+    if (++*spins % 1024 == 0)   /* more threads than cores: the one awaited may be off its core */
+        sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/*
+ * Be inside, unless a thread holds the set alone. Dekker's pattern: each
+ * side stores its own flag, then reads the other's, both sequentially
+ * consistent, so at least one of the two sees the other.
+ */
+static void enter(struct visited_shared *s, struct sharer *me)
+{
+    unsigned spins = 0;
+
+    for (;;) {
+        __atomic_store_n(&me->inside, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&s->alone, __ATOMIC_SEQ_CST))
+            return;
+        __atomic_store_n(&me->inside, 0, __ATOMIC_RELEASE);
+        while (__atomic_load_n(&s->alone, __ATOMIC_ACQUIRE))
+            relax(&spins);
+    }
+}
+
+static void leave(struct sharer *me)
+{
+    __atomic_store_n(&me->inside, 0, __ATOMIC_RELEASE);
+}
+
+/* Hold the set alone: once no other holds it and no thread is inside (the caller is not). */
+static void hold_alone(struct visited_shared *s)
+{
+    unsigned spins = 0;
+    int free_now = 0;
+
+    while (!__atomic_compare_exchange_n(&s->alone, &free_now, 1, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_RELAXED)) {
+        free_now = 0;
+        relax(&spins);
+    }
+    for (unsigned t = 0; t < s->threads; t++)
+        while (__atomic_load_n(&s->sharer[t].inside, __ATOMIC_SEQ_CST))
+            relax(&spins);
+}
+
+static void release_alone(struct visited_shared *s)
+{
+    __atomic_store_n(&s->alone, 0, __ATOMIC_RELEASE);
+}
+
+/* The states stored: exact while the set is held alone, or once the threads are done. */
+static size_t exact_count(const struct visited_shared *s)
+{
+    size_t n = s->told;
+
+    if (!s->lock_free)
+        return s->v.count;
+    for (unsigned t = 0; t < s->threads; t++)
+        n += s->sharer[t].pending;
+    return n;
+}
+
+/* Linear probing as visited.c's, a slot claimed by compare-and-swap. The load stays below 80%. */
+static enum visited_result add_cas(const struct visited *v, uint64_t fp)
+{
+    size_t i = visited_place(fp, v->cap);
+
+    for (;;) {
+        uint64_t at = __atomic_load_n(&v->slots[i], __ATOMIC_RELAXED);
+        if (at == fp)
+            return VISITED_SEEN;
+        if (!at) {
+            if (__atomic_compare_exchange_n(&v->slots[i], &at, fp, false, __ATOMIC_RELAXED,
+                                            __ATOMIC_RELAXED))
+                return VISITED_NEW;
+            if (at == fp)   /* another thread stored this very fingerprint just now */
+                return VISITED_SEEN;
+        }
+        i = i + 1 == v->cap ? 0 : i + 1;
+    }
+}
+
+/*
+ * Grow the table if it is still due. When the budget forbids it, every
+ * later add holds the set alone, so the one that would pass the load bound
+ * gets FULL (or the switch to bitstate), as in one thread's search.
+ */
+static void grow_alone(struct visited_shared *s)
+{
+    hold_alone(s);
+    s->v.count = exact_count(s);
+    if (s->lock_free && due(s, s->v.count) && !visited_grow(&s->v)) {
+        s->lock_free = false;   /* from here on v.count is the count */
+        s->told = 0;
+        for (unsigned t = 0; t < s->threads; t++)
+            s->sharer[t].pending = 0;
+    }
+    release_alone(s);
+}
+
+static enum visited_result add_alone(struct visited_shared *s, uint64_t fp, const void *w,
+                                     struct explore_stats *st, bool bitstate)
+{
+    enum visited_result r;
+
+    hold_alone(s);
+    r = dfs_local_add(&s->v, fp, w, st, bitstate);
+    release_alone(s);
+    return r;
+}
+
+enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread, uint64_t fp,
+                                       const void *w, struct explore_stats *st, bool bitstate)
+{
+    struct sharer *me = &s->sharer[thread];
+    enum visited_result r;
+    bool grow = false;
+
+    fp = fp ? fp : 1;   /* 0 is an empty slot, as in visited_add */
+    enter(s, me);
+    if (!s->lock_free) {   /* it never turns back on */
+        leave(me);
+        return add_alone(s, fp, w, st, bitstate);
+    }
+    r = add_cas(&s->v, fp);
+    if (r == VISITED_NEW && ++me->pending >= batch(s)) {
+        grow = due(s, __atomic_add_fetch(&s->told, me->pending, __ATOMIC_RELAXED));
+        me->pending = 0;
+    }
+    leave(me);
+    if (grow)
+        grow_alone(s);
+    return r;
+}
+
+struct visited_shared *visited_shared_new(enum visited_mode mode, size_t budget,
+                                          size_t world_size, unsigned threads)
+{
+    struct visited_shared *s = g_aligned_alloc0(1, sizeof(*s) + threads * sizeof(struct sharer),
+                                                64);
+
+    visited_init_mode(&s->v, mode, budget, world_size);
+    s->lock_free = mode == VISITED_FINGERPRINT;
+    s->threads = threads;
+    return s;
+}
+
+const struct visited *visited_shared_table(struct visited_shared *s)
+{
+    s->v.count = exact_count(s);
+    return &s->v;
+}
+
+void visited_shared_free(struct visited_shared *s)
+{
+    visited_free(&s->v);
+    g_aligned_free(s);
+}
