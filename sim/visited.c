@@ -91,15 +91,22 @@ static inline __attribute__((always_inline)) size_t probe(const struct visited *
     return i;
 }
 
+size_t visited_next_cap(const struct visited *v)
+{
+    size_t cap = v->cap + v->cap / 2;
+
+    return v->budget && cap * slot_bytes(v) + v->arena_cap * v->world_size > v->budget ? 0 : cap;
+}
+
 static bool grow(struct visited *v)
 {
-    size_t cap = v->cap + v->cap / 2, acap = v->arena_cap;
+    size_t cap = visited_next_cap(v), acap = v->arena_cap;
     uint64_t *old = v->slots;
     unsigned char *oarena = v->arena;
     uint32_t *owhere = v->arena ? where_of(v) : NULL;
     size_t ocap = v->cap;
 
-    if (v->budget && cap * slot_bytes(v) + acap * v->world_size > v->budget)
+    if (!cap)
         return false;
     v->slots = new_slots(cap);
     v->cap = cap;

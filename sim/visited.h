@@ -51,6 +51,8 @@ double visited_collision_probability(const struct visited *v);
 double fingerprint_collision_probability(uint64_t n);
 /* A fingerprint or lossless table holding count would be past its load bound. */
 bool visited_due_to_grow(const struct visited *v, size_t count);
+/* The size a fingerprint or lossless table grows to, 0 when the budget forbids it. */
+size_t visited_next_cap(const struct visited *v);
 /* Grow such a table by half: false when the budget forbids it (nothing changes). */
 bool visited_grow(struct visited *v);
 void visited_free(struct visited *v);

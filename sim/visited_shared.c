@@ -6,6 +6,7 @@
  */
 #include <glib.h>
 #include <sched.h>
+#include <string.h>
 #include "visited_shared.h"
 
 /* A thread's own cache line: inside the set now; states it stored and has not yet told. */
@@ -14,11 +15,27 @@ struct sharer {
     size_t pending;
 };
 
+/*
+ * A growth in progress: the new table is cleared, then the old one's
+ * entries are moved into it, a chunk at a time by whichever threads wait.
+ */
+#define CHUNK 8192   /* slots: 64 KiB */
+
+struct growth {
+    uint64_t *old, *slots;
+    size_t old_cap, cap;
+    size_t clear_chunks, move_chunks;
+    _Alignas(64) size_t next;   /* the next chunk to take: clearing ones first */
+    _Alignas(64) size_t cleared, moved;
+};
+
 struct visited_shared {
     struct visited v;         /* read by every add; written only while held alone */
     bool lock_free;           /* fingerprints with room to grow: adds by compare-and-swap */
     unsigned threads;
     _Alignas(64) int alone;   /* one thread holds the set alone */
+    struct growth *growth;    /* set while the holder grows the table, for the others to help */
+    _Alignas(64) unsigned helping;   /* threads that may be reading *growth */
     _Alignas(64) size_t told; /* states the threads told, in batches (lock_free) */
     struct sharer sharer[];
 };
@@ -54,6 +71,8 @@ static void relax(unsigned *spins)
  * side stores its own flag, then reads the other's, both sequentially
  * consistent, so at least one of the two sees the other.
  */
+static void help(struct visited_shared *s);
+
 static void enter(struct visited_shared *s, struct sharer *me)
 {
     unsigned spins = 0;
@@ -63,8 +82,10 @@ static void enter(struct visited_shared *s, struct sharer *me)
         if (!__atomic_load_n(&s->alone, __ATOMIC_SEQ_CST))
             return;
         __atomic_store_n(&me->inside, 0, __ATOMIC_RELEASE);
-        while (__atomic_load_n(&s->alone, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&s->alone, __ATOMIC_ACQUIRE)) {
+            help(s);
             relax(&spins);
+        }
     }
 }
 
@@ -126,6 +147,82 @@ static enum visited_result add_cas(const struct visited *v, uint64_t fp)
     }
 }
 
+/* Put a fingerprint into a table that holds it not yet: others may be putting theirs. */
+static void put_cas(uint64_t *slots, size_t cap, uint64_t fp)
+{
+    size_t i = visited_place(fp, cap);
+
+    for (;;) {
+        uint64_t empty = 0;
+        if (__atomic_compare_exchange_n(&slots[i], &empty, fp, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+            return;
+        i = i + 1 == cap ? 0 : i + 1;
+    }
+}
+
+/* Take chunks of g until none is left: clear the new table's, then, all cleared, move the old's. */
+static void help_grow(struct growth *g)
+{
+    size_t k;
+
+    while ((k = __atomic_fetch_add(&g->next, 1, __ATOMIC_RELAXED)) <
+           g->clear_chunks + g->move_chunks) {
+        if (k < g->clear_chunks) {
+            size_t from = k * CHUNK;
+            memset(g->slots + from, 0, MIN(CHUNK, g->cap - from) * sizeof(uint64_t));
+            __atomic_add_fetch(&g->cleared, 1, __ATOMIC_RELEASE);
+            continue;
+        }
+        for (unsigned spins = 0; __atomic_load_n(&g->cleared, __ATOMIC_ACQUIRE) < g->clear_chunks;)
+            relax(&spins);
+        k -= g->clear_chunks;
+        for (size_t i = k * CHUNK; i < MIN((k + 1) * CHUNK, g->old_cap); i++)
+            if (g->old[i])
+                put_cas(g->slots, g->cap, g->old[i]);
+        __atomic_add_fetch(&g->moved, 1, __ATOMIC_RELEASE);
+    }
+}
+
+/*
+ * A waiting thread helps a growth in progress. Dekker's pattern again, on
+ * helping and growth, so that the holder frees no growth a helper may read.
+ */
+static void help(struct visited_shared *s)
+{
+    struct growth *g;
+
+    if (!__atomic_load_n(&s->growth, __ATOMIC_RELAXED))
+        return;
+    __atomic_add_fetch(&s->helping, 1, __ATOMIC_SEQ_CST);
+    if ((g = __atomic_load_n(&s->growth, __ATOMIC_SEQ_CST)))
+        help_grow(g);
+    __atomic_sub_fetch(&s->helping, 1, __ATOMIC_RELEASE);
+}
+
+/* Grow the table by half, with the help of the threads that wait meanwhile. */
+static void grow_together(struct visited_shared *s, size_t cap)
+{
+    struct growth *g = g_aligned_alloc0(1, sizeof(*g), 64);
+    unsigned spins = 0;
+
+    *g = (struct growth){ .old = s->v.slots, .old_cap = s->v.cap, .cap = cap,
+                          .slots = g_new(uint64_t, cap),
+                          .clear_chunks = (cap + CHUNK - 1) / CHUNK,
+                          .move_chunks = (s->v.cap + CHUNK - 1) / CHUNK };
+    __atomic_store_n(&s->growth, g, __ATOMIC_RELEASE);
+    help_grow(g);
+    while (__atomic_load_n(&g->moved, __ATOMIC_ACQUIRE) < g->move_chunks)
+        relax(&spins);
+    __atomic_store_n(&s->growth, NULL, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&s->helping, __ATOMIC_ACQUIRE))
+        relax(&spins);
+    g_free(s->v.slots);
+    s->v.slots = g->slots;
+    s->v.cap = cap;
+    g_aligned_free(g);
+}
+
 /*
  * Grow the table if it is still due. When the budget forbids it, every
  * later add holds the set alone, so the one that would pass the load bound
@@ -133,9 +230,13 @@ static enum visited_result add_cas(const struct visited *v, uint64_t fp)
  */
 static void grow_alone(struct visited_shared *s)
 {
+    size_t cap;
+
     hold_alone(s);
     s->v.count = exact_count(s);
-    if (s->lock_free && due(s, s->v.count) && !visited_grow(&s->v)) {
+    if (s->lock_free && due(s, s->v.count) && (cap = visited_next_cap(&s->v)))
+        grow_together(s, cap);
+    else if (s->lock_free && due(s, s->v.count)) {
         s->lock_free = false;   /* from here on v.count is the count */
         s->told = 0;
         for (unsigned t = 0; t < s->threads; t++)
