@@ -20,7 +20,8 @@
 #define RECENT_BITS 14   /* 128 KiB a thread: beside its DFS frames in L2 */
 
 struct thread_set {
-    struct visited_shared *shared;
+    struct visited_shared *shared;     /* fingerprints, */
+    struct visited_striped *striped;   /* or whole worlds (--lossless) */
     unsigned thread;
     uint64_t *states;   /* --max-states: every thread's new states, counted as they come */
     bool use_recent;
@@ -32,6 +33,7 @@ struct pool {
     const struct checker *c;
     const struct explore_opts *o;
     struct visited_shared *set;
+    struct visited_striped *striped;
     uint64_t states;   /* --max-states only */
     GPtrArray *items;
     gint next, threads;
@@ -46,7 +48,8 @@ static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
 
     if (ts->use_recent && *slot == key)
         return VISITED_SEEN;
-    r = visited_shared_add(ts->shared, ts->thread, fp, w, st, bitstate);
+    r = ts->striped ? visited_striped_add(ts->striped, fp, w)
+                    : visited_shared_add(ts->shared, ts->thread, fp, st, bitstate);
     if (r == VISITED_NEW && ts->states)
         __atomic_add_fetch(ts->states, 1, __ATOMIC_RELAXED);
     if (ts->use_recent && r != VISITED_FULL && !st->bitstate)
@@ -103,6 +106,7 @@ static gpointer worker(gpointer data)
     gint i;
 
     ts->shared = p->set;
+    ts->striped = p->striped;
     ts->thread = (unsigned)g_atomic_int_add(&p->threads, 1);
     ts->states = p->o->max_states ? &p->states : NULL;
     ts->use_recent = !p->o->lossless;
@@ -137,32 +141,47 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
     g_free(th);
 }
 
+/* The set's figures, once the threads are done. */
+static void close_set(struct pool *p, struct explore_stats *st)
+{
+    const struct visited *table;
+
+    if (p->striped) {
+        st->collision_probability = 0.0;   /* whole worlds compared */
+        st->visited_bytes = visited_striped_bytes(p->striped);
+        visited_striped_free(p->striped);
+        return;
+    }
+    table = visited_shared_table(p->set);
+    st->collision_probability = visited_collision_probability(table);
+    st->visited_bytes = visited_bytes(table);
+    visited_shared_free(p->set);
+}
+
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st)
 {
-    struct visited_shared *set = visited_shared_new(o->lossless ? VISITED_LOSSLESS
-                                                                : VISITED_FINGERPRINT,
-                                                    o->mem_bytes, m->world_size, o->jobs);
-    struct pool p = { .m = m, .c = c, .o = o, .set = set };
+    struct pool p = { .m = m, .c = c, .o = o };
     gint64 t0 = g_get_monotonic_time();
     struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: thread 0, no cache */
     struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add };
-    const struct visited *table;
 
+    if (o->lossless)
+        p.striped = visited_striped_new(o->mem_bytes, m->world_size);
+    else
+        p.set = visited_shared_new(o->mem_bytes, o->jobs);
     explore_stats_init(st);
     st->por = (uint8_t)o->por;
-    ts0->shared = set;
+    ts0->shared = p.set;
+    ts0->striped = p.striped;
     ts0->states = o->max_states ? &p.states : NULL;
     d0.states_total = ts0->states;
     p.items = explore_frontier(&d0, initial, ITEMS_PER_JOB * o->jobs);
     g_free(ts0);
     run_workers(&p, o->jobs, st);
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    table = visited_shared_table(set);
-    st->collision_probability = visited_collision_probability(table);
-    st->visited_bytes = visited_bytes(table);
+    close_set(&p, st);
     st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
     g_ptr_array_free(p.items, TRUE);
-    visited_shared_free(set);
 }

@@ -2,7 +2,7 @@
  * The visited set of --jobs: one table that every thread adds fingerprints
  * to by compare-and-swap, no lock taken. A thread that finds it due to grow
  * holds it alone, as a writer holds a reader-writer lock, with each reader's
- * flag on a cache line of its own; so do lossless and bitstate adds.
+ * flag on a cache line of its own; so do adds once the budget is used up.
  */
 #include <glib.h>
 #include <sched.h>
@@ -31,7 +31,7 @@ struct growth {
 
 struct visited_shared {
     struct visited v;         /* read by every add; written only while held alone */
-    bool lock_free;           /* fingerprints with room to grow: adds by compare-and-swap */
+    bool lock_free;           /* room to grow: adds by compare-and-swap */
     unsigned threads;
     _Alignas(64) int alone;   /* one thread holds the set alone */
     struct growth *growth;    /* set while the holder grows the table, for the others to help */
@@ -245,19 +245,19 @@ static void grow_alone(struct visited_shared *s)
     release_alone(s);
 }
 
-static enum visited_result add_alone(struct visited_shared *s, uint64_t fp, const void *w,
+static enum visited_result add_alone(struct visited_shared *s, uint64_t fp,
                                      struct explore_stats *st, bool bitstate)
 {
     enum visited_result r;
 
     hold_alone(s);
-    r = dfs_local_add(&s->v, fp, w, st, bitstate);
+    r = dfs_local_add(&s->v, fp, NULL, st, bitstate);
     release_alone(s);
     return r;
 }
 
 enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread, uint64_t fp,
-                                       const void *w, struct explore_stats *st, bool bitstate)
+                                       struct explore_stats *st, bool bitstate)
 {
     struct sharer *me = &s->sharer[thread];
     enum visited_result r;
@@ -267,7 +267,7 @@ enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread
     enter(s, me);
     if (!s->lock_free) {   /* it never turns back on */
         leave(me);
-        return add_alone(s, fp, w, st, bitstate);
+        return add_alone(s, fp, st, bitstate);
     }
     r = add_cas(&s->v, fp);
     if (r == VISITED_NEW && ++me->pending >= batch(s)) {
@@ -280,14 +280,13 @@ enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread
     return r;
 }
 
-struct visited_shared *visited_shared_new(enum visited_mode mode, size_t budget,
-                                          size_t world_size, unsigned threads)
+struct visited_shared *visited_shared_new(size_t budget, unsigned threads)
 {
     struct visited_shared *s = g_aligned_alloc0(1, sizeof(*s) + threads * sizeof(struct sharer),
                                                 64);
 
-    visited_init_mode(&s->v, mode, budget, world_size);
-    s->lock_free = mode == VISITED_FINGERPRINT;
+    visited_init_mode(&s->v, VISITED_FINGERPRINT, budget, 0);
+    s->lock_free = true;
     s->threads = threads;
     return s;
 }

@@ -1,7 +1,8 @@
 /*
- * A visited set that the threads of --jobs add to together (visited_shared.c):
- * fingerprints go in by compare-and-swap, without a lock; growth, and every
- * add in lossless or bitstate mode, happens with the set held alone.
+ * The visited sets that the threads of --jobs add to together: fingerprints
+ * (visited_shared.c) go in by compare-and-swap, without a lock, and growth
+ * and bitstate adds hold the set alone; whole worlds (visited_striped.c) go
+ * into 64 shards, each behind a lock held for one add.
  */
 #ifndef DRCSIM_VISITED_SHARED_H
 #define DRCSIM_VISITED_SHARED_H
@@ -11,18 +12,26 @@
 
 struct visited_shared;
 
-/* For threads numbered 0..threads-1; mode, budget and world size as visited_init_mode. */
-struct visited_shared *visited_shared_new(enum visited_mode mode, size_t budget,
-                                          size_t world_size, unsigned threads);
+/* Fingerprints, for threads numbered 0..threads-1, in budget bytes (0: no bound). */
+struct visited_shared *visited_shared_new(size_t budget, unsigned threads);
 /*
- * Thread `thread` adds fp (w: the world, for lossless mode). FULL when the
- * budget leaves no room; with bitstate the set goes on in bitstate mode
- * instead, and st->bitstate says so.
+ * Thread `thread` adds fp. FULL when the budget leaves no room; with
+ * bitstate the set goes on in bitstate mode instead, and st->bitstate says so.
  */
 enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread, uint64_t fp,
-                                       const void *w, struct explore_stats *st, bool bitstate);
+                                       struct explore_stats *st, bool bitstate);
 /* Once the threads are done: the table, its count exact. */
 const struct visited *visited_shared_table(struct visited_shared *s);
 void visited_shared_free(struct visited_shared *s);
+
+struct visited_striped;
+
+/* Whole worlds of world_size bytes, in budget bytes (0: no bound), for any number of threads. */
+struct visited_striped *visited_striped_new(size_t budget, size_t world_size);
+/* Add world w of fingerprint fp: FULL when its shard's part of the budget leaves no room. */
+enum visited_result visited_striped_add(struct visited_striped *s, uint64_t fp, const void *w);
+size_t visited_striped_count(const struct visited_striped *s);
+size_t visited_striped_bytes(const struct visited_striped *s);
+void visited_striped_free(struct visited_striped *s);
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * Unit tests for the visited set the threads of --jobs share
- * (sim/visited_shared.c): each fingerprint is new to exactly one thread,
- * however many add it at once and however often the table grows under
- * them; the budget gives FULL or bitstate as one thread's set does.
+ * Unit tests for the visited sets the threads of --jobs share
+ * (sim/visited_shared.c, visited_striped.c): each fingerprint, or whole
+ * world, is new to exactly one thread however many add it at once and
+ * however often the table grows under them; the budget gives FULL or
+ * bitstate as one thread's set does.
  */
 #include "testutil.h"
 #include <string.h>
@@ -20,14 +21,14 @@ static uint64_t key(unsigned i)
 
 static void test_new_then_seen(void **state)
 {
-    struct visited_shared *s = visited_shared_new(VISITED_FINGERPRINT, 0, 0, 1);
+    struct visited_shared *s = visited_shared_new(0, 1);
     struct explore_stats st = { 0 };
 
     (void)state;
-    assert_int_equal(visited_shared_add(s, 0, 42, NULL, &st, false), VISITED_NEW);
-    assert_int_equal(visited_shared_add(s, 0, 42, NULL, &st, false), VISITED_SEEN);
-    assert_int_equal(visited_shared_add(s, 0, 0, NULL, &st, false), VISITED_NEW);   /* as 1 */
-    assert_int_equal(visited_shared_add(s, 0, 1, NULL, &st, false), VISITED_SEEN);
+    assert_int_equal(visited_shared_add(s, 0, 42, &st, false), VISITED_NEW);
+    assert_int_equal(visited_shared_add(s, 0, 42, &st, false), VISITED_SEEN);
+    assert_int_equal(visited_shared_add(s, 0, 0, &st, false), VISITED_NEW);   /* as 1 */
+    assert_int_equal(visited_shared_add(s, 0, 1, &st, false), VISITED_SEEN);
     assert_int_equal(visited_shared_table(s)->count, 2);
     visited_shared_free(s);
 }
@@ -35,15 +36,15 @@ static void test_new_then_seen(void **state)
 /* One thread alone: every growth keeps what was stored, and the count is exact. */
 static void test_grows_keeping_all(void **state)
 {
-    struct visited_shared *s = visited_shared_new(VISITED_FINGERPRINT, 0, 0, 1);
+    struct visited_shared *s = visited_shared_new(0, 1);
     struct explore_stats st = { 0 };
     const struct visited *v;
 
     (void)state;
     for (unsigned i = 0; i < KEYS; i++)
-        assert_int_equal(visited_shared_add(s, 0, key(i), NULL, &st, false), VISITED_NEW);
+        assert_int_equal(visited_shared_add(s, 0, key(i), &st, false), VISITED_NEW);
     for (unsigned i = 0; i < KEYS; i++)
-        assert_int_equal(visited_shared_add(s, 0, key(i), NULL, &st, false), VISITED_SEEN);
+        assert_int_equal(visited_shared_add(s, 0, key(i), &st, false), VISITED_SEEN);
     v = visited_shared_table(s);
     assert_int_equal(v->count, KEYS);
     assert_true(v->cap > KEYS && v->count * 5 <= v->cap * 4);
@@ -67,7 +68,7 @@ static gpointer add_all(gpointer data)
 
     for (unsigned j = 0; j < KEYS; j++) {
         unsigned i = (j * 7919u + a->thread * 104729u) % KEYS;   /* 7919 is prime to KEYS */
-        a->news += visited_shared_add(a->s, a->thread, key(i), NULL, &st, false) == VISITED_NEW;
+        a->news += visited_shared_add(a->s, a->thread, key(i), &st, false) == VISITED_NEW;
     }
     return NULL;
 }
@@ -75,7 +76,7 @@ static gpointer add_all(gpointer data)
 /* One race of THREADS threads over the same keys, on a fresh set. */
 static void race_once(void)
 {
-    struct visited_shared *s = visited_shared_new(VISITED_FINGERPRINT, 0, 0, THREADS);
+    struct visited_shared *s = visited_shared_new(0, THREADS);
     struct adder a[THREADS];
     GThread *th[THREADS];
     unsigned news = 0;
@@ -108,17 +109,17 @@ static void test_threads_race(void **state)
 /* A budget of 64 KiB: 8,192 slots, 6,553 fingerprints at the load bound, then FULL. */
 static void test_budget_full(void **state)
 {
-    struct visited_shared *s = visited_shared_new(VISITED_FINGERPRINT, 64 << 10, 0, 2);
+    struct visited_shared *s = visited_shared_new(64 << 10, 2);
     struct explore_stats st = { 0 };
     unsigned i = 0;
     enum visited_result r;
 
     (void)state;
-    while ((r = visited_shared_add(s, i % 2, key(i), NULL, &st, false)) == VISITED_NEW)
+    while ((r = visited_shared_add(s, i % 2, key(i), &st, false)) == VISITED_NEW)
         i++;
     assert_int_equal(r, VISITED_FULL);
     assert_int_equal(i, 6553);
-    assert_int_equal(visited_shared_add(s, 0, key(0), NULL, &st, false), VISITED_SEEN);
+    assert_int_equal(visited_shared_add(s, 0, key(0), &st, false), VISITED_SEEN);
     assert_int_equal(visited_shared_table(s)->count, 6553);
     assert_int_equal(visited_bytes(visited_shared_table(s)), 64 << 10);
     assert_false(st.bitstate);
@@ -128,36 +129,96 @@ static void test_budget_full(void **state)
 /* The same budget with --bitstate: the set goes on in bitstate mode, keeping what it saw. */
 static void test_budget_bitstate(void **state)
 {
-    struct visited_shared *s = visited_shared_new(VISITED_FINGERPRINT, 64 << 10, 0, 2);
+    struct visited_shared *s = visited_shared_new(64 << 10, 2);
     struct explore_stats st = { 0 };
 
     (void)state;
     for (unsigned i = 0; i < 6553; i++)
-        assert_int_equal(visited_shared_add(s, i % 2, key(i), NULL, &st, true), VISITED_NEW);
+        assert_int_equal(visited_shared_add(s, i % 2, key(i), &st, true), VISITED_NEW);
     assert_false(st.bitstate);
-    assert_int_equal(visited_shared_add(s, 1, key(6553), NULL, &st, true), VISITED_NEW);
+    assert_int_equal(visited_shared_add(s, 1, key(6553), &st, true), VISITED_NEW);
     assert_true(st.bitstate);
     assert_int_equal(visited_shared_table(s)->mode, VISITED_BITSTATE);
     assert_int_equal(visited_shared_table(s)->count, 6554);
-    assert_int_equal(visited_shared_add(s, 0, key(17), NULL, &st, true), VISITED_SEEN);
-    assert_int_equal(visited_shared_add(s, 1, key(6553), NULL, &st, true), VISITED_SEEN);
+    assert_int_equal(visited_shared_add(s, 0, key(17), &st, true), VISITED_SEEN);
+    assert_int_equal(visited_shared_add(s, 1, key(6553), &st, true), VISITED_SEEN);
     visited_shared_free(s);
 }
 
 /* Lossless: two worlds with one fingerprint are two states; the same world is one. */
-static void test_lossless(void **state)
+static void test_striped_lossless(void **state)
 {
-    struct visited_shared *s = visited_shared_new(VISITED_LOSSLESS, 0, 8, 2);
-    struct explore_stats st = { 0 };
+    struct visited_striped *s = visited_striped_new(0, 8);
     uint64_t a = 1, b = 2;
 
     (void)state;
-    assert_int_equal(visited_shared_add(s, 0, 99, &a, &st, false), VISITED_NEW);
-    assert_int_equal(visited_shared_add(s, 1, 99, &b, &st, false), VISITED_NEW);
-    assert_int_equal(visited_shared_add(s, 1, 99, &a, &st, false), VISITED_SEEN);
-    assert_int_equal(visited_shared_table(s)->count, 2);
-    assert_int_equal(visited_collision_probability(visited_shared_table(s)), 0.0);
-    visited_shared_free(s);
+    assert_int_equal(visited_striped_add(s, 99, &a), VISITED_NEW);
+    assert_int_equal(visited_striped_add(s, 99, &b), VISITED_NEW);
+    assert_int_equal(visited_striped_add(s, 99, &a), VISITED_SEEN);
+    assert_int_equal(visited_striped_count(s), 2);
+    visited_striped_free(s);
+}
+
+struct world_adder {
+    struct visited_striped *s;
+    unsigned thread, news;
+};
+
+/* Worlds 0..KEYS-1 (each its own number), four to a fingerprint, each thread in its own order. */
+static gpointer add_worlds(gpointer data)
+{
+    struct world_adder *a = data;
+
+    for (unsigned j = 0; j < KEYS; j++) {
+        uint64_t w = (j * 7919u + a->thread * 104729u) % KEYS;
+        a->news += visited_striped_add(a->s, key((unsigned)w / 4), &w) == VISITED_NEW;
+    }
+    return NULL;
+}
+
+static void test_striped_threads_race(void **state)
+{
+    struct visited_striped *s = visited_striped_new(0, sizeof(uint64_t));
+    struct world_adder a[THREADS];
+    GThread *th[THREADS];
+    unsigned news = 0;
+
+    (void)state;
+    for (unsigned t = 0; t < THREADS; t++) {
+        a[t] = (struct world_adder){ .s = s, .thread = t };
+        th[t] = g_thread_new("adder", add_worlds, &a[t]);
+    }
+    for (unsigned t = 0; t < THREADS; t++) {
+        g_thread_join(th[t]);
+        news += a[t].news;
+    }
+    assert_int_equal(news, KEYS);
+    assert_int_equal(visited_striped_count(s), KEYS);
+    visited_striped_free(s);
+}
+
+/*
+ * A budget of 1 MiB: each shard's 16 KiB holds its 1,024-slot table (12 KiB
+ * with the worlds' places) and 64 worlds of 64 bytes; the 65th is FULL.
+ */
+static void test_striped_budget(void **state)
+{
+    struct visited_striped *s = visited_striped_new(1 << 20, 64);
+    uint8_t w[64] = { 0 };
+    unsigned i = 0;
+
+    (void)state;
+    for (;; i++) {
+        memcpy(w, &i, sizeof(i));
+        if (visited_striped_add(s, key(i), w) != VISITED_NEW)
+            break;
+    }
+    assert_int_equal(i, 64 * 64);   /* the keys fall on the shards in turn */
+    assert_int_equal(visited_striped_count(s), 64 * 64);
+    assert_int_equal(visited_striped_bytes(s), 1 << 20);
+    memcpy(w, &(unsigned){ 0 }, sizeof(unsigned));
+    assert_int_equal(visited_striped_add(s, key(0), w), VISITED_SEEN);
+    visited_striped_free(s);
 }
 
 int main(void)
@@ -168,7 +229,9 @@ int main(void)
         cmocka_unit_test(test_threads_race),
         cmocka_unit_test(test_budget_full),
         cmocka_unit_test(test_budget_bitstate),
-        cmocka_unit_test(test_lossless),
+        cmocka_unit_test(test_striped_lossless),
+        cmocka_unit_test(test_striped_threads_race),
+        cmocka_unit_test(test_striped_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,6 +120,8 @@ expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision prob
 expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
+expect_run "--jobs 2 --lossless: the same 14601 states as one job" 0 '^states 14601  transitions 31648 ' \
+    "$DRCSIM" explore "$pc4" --jobs 2 --lossless --por none --symmetry off
 expect_run "--lossless with --bitstate is refused" 2 'exclude each other' "$DRCSIM" explore "$pc4" --lossless --bitstate
 expect_run "--shortest: the counterexample is 44 steps" 1 'replay: drcsim run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --schedule '"'"'0\*44'"'"'$' \
     "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev --shortest
