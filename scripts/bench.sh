@@ -6,7 +6,8 @@
 # per state from callgrind (deterministic, unlike seconds), counted inside the
 # search (explore_exhaustive) so that start-up and parsing are left out.
 # Modes: sym = the default (--por dpor and the client symmetry), dpor = the
-# reduction alone (--symmetry off), none = neither.
+# reduction alone (--symmetry off), none = neither. Last, the speed-up of
+# --jobs 2 (scripts/bench-jobs.sh).
 set -eu
 : "${DRCSIM:=build/drcsim}"
 : "${BENCH_MAX_CORES:=8}"       # sym and dpor: parallel-cores-8 is 1,420 and 11.1M states
@@ -64,3 +65,5 @@ for family in cores:$BENCH_MAX_CORES:sym cores:$BENCH_MAX_CORES:dpor cores:$BENC
 done
 echo "(Ir/state counts the instructions inside the search; callgrind runs only up to"
 echo " $BENCH_CALLGRIND_MAX states; BENCH_MAX_CORES_NONE=8 adds the largest unreduced run)"
+echo
+DRCSIM="$DRCSIM" scripts/bench-jobs.sh scenarios/scaling/parallel-cores-5.scn "${BENCH_JOBS_TRIALS:-21}"
