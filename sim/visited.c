@@ -133,11 +133,6 @@ bool visited_due_to_grow(const struct visited *v, size_t count)
     return count * MAX_LOAD_DEN > v->cap * MAX_LOAD_NUM;
 }
 
-bool visited_grow(struct visited *v)
-{
-    return grow(v);
-}
-
 /* Lossless: room in the arena for one more world. */
 static bool arena_room(struct visited *v)
 {

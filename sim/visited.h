@@ -53,8 +53,6 @@ double fingerprint_collision_probability(uint64_t n);
 bool visited_due_to_grow(const struct visited *v, size_t count);
 /* The size a fingerprint or lossless table grows to, 0 when the budget forbids it. */
 size_t visited_next_cap(const struct visited *v);
-/* Grow such a table by half: false when the budget forbids it (nothing changes). */
-bool visited_grow(struct visited *v);
 void visited_free(struct visited *v);
 
 #endif

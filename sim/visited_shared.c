@@ -66,13 +66,13 @@ static void relax(unsigned *spins)
 #endif
 }
 
+static void help(struct visited_shared *s);
+
 /*
  * Be inside, unless a thread holds the set alone. Dekker's pattern: each
  * side stores its own flag, then reads the other's, both sequentially
  * consistent, so at least one of the two sees the other.
  */
-static void help(struct visited_shared *s);
-
 static void enter(struct visited_shared *s, struct sharer *me)
 {
     unsigned spins = 0;
@@ -230,17 +230,18 @@ static void grow_together(struct visited_shared *s, size_t cap)
  */
 static void grow_alone(struct visited_shared *s)
 {
-    size_t cap;
-
     hold_alone(s);
     s->v.count = exact_count(s);
-    if (s->lock_free && due(s, s->v.count) && (cap = visited_next_cap(&s->v)))
-        grow_together(s, cap);
-    else if (s->lock_free && due(s, s->v.count)) {
-        s->lock_free = false;   /* from here on v.count is the count */
-        s->told = 0;
-        for (unsigned t = 0; t < s->threads; t++)
-            s->sharer[t].pending = 0;
+    if (s->lock_free && due(s, s->v.count)) {
+        size_t cap = visited_next_cap(&s->v);
+        if (cap) {
+            grow_together(s, cap);
+        } else {
+            s->lock_free = false;   /* from here on v.count is the count */
+            s->told = 0;
+            for (unsigned t = 0; t < s->threads; t++)
+                s->sharer[t].pending = 0;
+        }
     }
     release_alone(s);
 }
