@@ -54,11 +54,30 @@ static void test_grows_keeping_all(void **state)
     visited_shared_free(s);
 }
 
+/* One racing thread: the set it adds to, its number, and how many adds it found new. */
 struct adder {
-    struct visited_shared *s;
+    void *set;
     unsigned thread;
     unsigned news;
 };
+
+/* THREADS threads running add on one set at once: the adds they found new, together. */
+static unsigned race(GThreadFunc add, void *set)
+{
+    struct adder a[THREADS];
+    GThread *th[THREADS];
+    unsigned news = 0;
+
+    for (unsigned t = 0; t < THREADS; t++) {
+        a[t] = (struct adder){ .set = set, .thread = t };
+        th[t] = g_thread_new("adder", add, &a[t]);
+    }
+    for (unsigned t = 0; t < THREADS; t++) {
+        g_thread_join(th[t]);
+        news += a[t].news;
+    }
+    return news;
+}
 
 /* Every thread adds every key, each thread in an order of its own. */
 static gpointer add_all(gpointer data)
@@ -68,7 +87,7 @@ static gpointer add_all(gpointer data)
 
     for (unsigned j = 0; j < KEYS; j++) {
         unsigned i = (j * 7919u + a->thread * 104729u) % KEYS;   /* 7919 is prime to KEYS */
-        a->news += visited_shared_add(a->s, a->thread, key(i), &st, false) == VISITED_NEW;
+        a->news += visited_shared_add(a->set, a->thread, key(i), &st, false) == VISITED_NEW;
     }
     return NULL;
 }
@@ -77,20 +96,9 @@ static gpointer add_all(gpointer data)
 static void race_once(void)
 {
     struct visited_shared *s = visited_shared_new(0, THREADS);
-    struct adder a[THREADS];
-    GThread *th[THREADS];
-    unsigned news = 0;
     const struct visited *v;
 
-    for (unsigned t = 0; t < THREADS; t++) {
-        a[t] = (struct adder){ .s = s, .thread = t };
-        th[t] = g_thread_new("adder", add_all, &a[t]);
-    }
-    for (unsigned t = 0; t < THREADS; t++) {
-        g_thread_join(th[t]);
-        news += a[t].news;
-    }
-    assert_int_equal(news, KEYS);   /* each key new to one thread only */
+    assert_int_equal(race(add_all, s), KEYS);   /* each key new to one thread only */
     v = visited_shared_table(s);
     assert_int_equal(v->count, KEYS);
     for (unsigned i = 0; i < KEYS; i++)
@@ -159,19 +167,15 @@ static void test_striped_lossless(void **state)
     visited_striped_free(s);
 }
 
-struct world_adder {
-    struct visited_striped *s;
-    unsigned thread, news;
-};
 
 /* Worlds 0..KEYS-1 (each its own number), four to a fingerprint, each thread in its own order. */
 static gpointer add_worlds(gpointer data)
 {
-    struct world_adder *a = data;
+    struct adder *a = data;
 
     for (unsigned j = 0; j < KEYS; j++) {
         uint64_t w = (j * 7919u + a->thread * 104729u) % KEYS;
-        a->news += visited_striped_add(a->s, key((unsigned)w / 4), &w) == VISITED_NEW;
+        a->news += visited_striped_add(a->set, key((unsigned)w / 4), &w) == VISITED_NEW;
     }
     return NULL;
 }
@@ -179,20 +183,9 @@ static gpointer add_worlds(gpointer data)
 static void test_striped_threads_race(void **state)
 {
     struct visited_striped *s = visited_striped_new(0, sizeof(uint64_t));
-    struct world_adder a[THREADS];
-    GThread *th[THREADS];
-    unsigned news = 0;
 
     (void)state;
-    for (unsigned t = 0; t < THREADS; t++) {
-        a[t] = (struct world_adder){ .s = s, .thread = t };
-        th[t] = g_thread_new("adder", add_worlds, &a[t]);
-    }
-    for (unsigned t = 0; t < THREADS; t++) {
-        g_thread_join(th[t]);
-        news += a[t].news;
-    }
-    assert_int_equal(news, KEYS);
+    assert_int_equal(race(add_worlds, s), KEYS);   /* each world new to one thread only */
     assert_int_equal(visited_striped_count(s), KEYS);
     visited_striped_free(s);
 }
