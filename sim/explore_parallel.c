@@ -32,8 +32,8 @@ struct pool {
     const struct engine_model *m;
     const struct checker *c;
     const struct explore_opts *o;
-    struct visited_shared *set;
-    struct visited_striped *striped;
+    struct visited_shared *shared;     /* fingerprints, */
+    struct visited_striped *striped;   /* or whole worlds */
     uint64_t states;   /* --max-states only */
     GPtrArray *items;
     gint next, threads;
@@ -105,7 +105,7 @@ static gpointer worker(gpointer data)
     struct por_cache *cache = p->o->por == POR_DPOR ? por_cache_new() : NULL;
     gint i;
 
-    ts->shared = p->set;
+    ts->shared = p->shared;
     ts->striped = p->striped;
     ts->thread = (unsigned)g_atomic_int_add(&p->threads, 1);
     ts->states = p->o->max_states ? &p->states : NULL;
@@ -152,10 +152,10 @@ static void close_set(struct pool *p, struct explore_stats *st)
         visited_striped_free(p->striped);
         return;
     }
-    table = visited_shared_table(p->set);
+    table = visited_shared_table(p->shared);
     st->collision_probability = visited_collision_probability(table);
     st->visited_bytes = visited_bytes(table);
-    visited_shared_free(p->set);
+    visited_shared_free(p->shared);
 }
 
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
@@ -169,10 +169,10 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     if (o->lossless)
         p.striped = visited_striped_new(o->mem_bytes, m->world_size);
     else
-        p.set = visited_shared_new(o->mem_bytes, o->jobs);
+        p.shared = visited_shared_new(o->mem_bytes, o->jobs);
     explore_stats_init(st);
     st->por = (uint8_t)o->por;
-    ts0->shared = p.set;
+    ts0->shared = p.shared;
     ts0->striped = p.striped;
     ts0->states = o->max_states ? &p.states : NULL;
     d0.states_total = ts0->states;

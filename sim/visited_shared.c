@@ -5,7 +5,6 @@
  * flag on a cache line of its own; so do adds once the budget is used up.
  */
 #include <glib.h>
-#include <sched.h>
 #include <string.h>
 #include "visited_shared.h"
 
@@ -57,15 +56,6 @@ static bool due(const struct visited_shared *s, size_t told)
     return visited_due_to_grow(&s->v, told + s->threads * batch(s));
 }
 
-static void relax(unsigned *spins)
-{
-    if (++*spins % 1024 == 0)   /* more threads than cores: the one awaited may be off its core */
-        sched_yield();
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
 static void help(struct visited_shared *s);
 
 /*
@@ -84,7 +74,7 @@ static void enter(struct visited_shared *s, struct sharer *me)
         __atomic_store_n(&me->inside, 0, __ATOMIC_RELEASE);
         while (__atomic_load_n(&s->alone, __ATOMIC_ACQUIRE)) {
             help(s);
-            relax(&spins);
+            visited_spin(&spins);
         }
     }
 }
@@ -103,11 +93,11 @@ static void hold_alone(struct visited_shared *s)
     while (!__atomic_compare_exchange_n(&s->alone, &free_now, 1, false, __ATOMIC_SEQ_CST,
                                         __ATOMIC_RELAXED)) {
         free_now = 0;
-        relax(&spins);
+        visited_spin(&spins);
     }
     for (unsigned t = 0; t < s->threads; t++)
         while (__atomic_load_n(&s->sharer[t].inside, __ATOMIC_SEQ_CST))
-            relax(&spins);
+            visited_spin(&spins);
 }
 
 static void release_alone(struct visited_shared *s)
@@ -175,7 +165,7 @@ static void help_grow(struct growth *g)
             continue;
         }
         for (unsigned spins = 0; __atomic_load_n(&g->cleared, __ATOMIC_ACQUIRE) < g->clear_chunks;)
-            relax(&spins);
+            visited_spin(&spins);
         k -= g->clear_chunks;
         for (size_t i = k * CHUNK; i < MIN((k + 1) * CHUNK, g->old_cap); i++)
             if (g->old[i])
@@ -213,10 +203,10 @@ static void grow_together(struct visited_shared *s, size_t cap)
     __atomic_store_n(&s->growth, g, __ATOMIC_RELEASE);
     help_grow(g);
     while (__atomic_load_n(&g->moved, __ATOMIC_ACQUIRE) < g->move_chunks)
-        relax(&spins);
+        visited_spin(&spins);
     __atomic_store_n(&s->growth, NULL, __ATOMIC_SEQ_CST);
     while (__atomic_load_n(&s->helping, __ATOMIC_ACQUIRE))
-        relax(&spins);
+        visited_spin(&spins);
     g_free(s->v.slots);
     s->v.slots = g->slots;
     s->v.cap = cap;

@@ -7,8 +7,20 @@
 #ifndef DRCSIM_VISITED_SHARED_H
 #define DRCSIM_VISITED_SHARED_H
 
+#include <sched.h>
 #include "explore.h"
 #include "visited.h"
+
+/* One round of a spin-wait for another thread: pause, and yield the CPU every 1,024 rounds
+ * (more threads than cores: the one awaited may be off its core). */
+static inline void visited_spin(unsigned *spins)
+{
+    if (++*spins % 1024 == 0)
+        sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 struct visited_shared;
 

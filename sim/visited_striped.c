@@ -5,7 +5,6 @@
  * would make the threads take turns.
  */
 #include <glib.h>
-#include <sched.h>
 #include "visited_shared.h"
 
 #define SHARDS 64   /* a power of two */
@@ -20,19 +19,13 @@ struct visited_striped {
     struct shard s[SHARDS];
 };
 
-/* Spin, and yield the CPU when the holder seems descheduled (more threads than cores). */
 static void shard_lock(int *lock)
 {
     unsigned spins = 0;
 
     while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
-            if (++spins % 1024 == 0)
-                sched_yield();
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-        }
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED))
+            visited_spin(&spins);
 }
 
 struct visited_striped *visited_striped_new(size_t budget, size_t world_size)
