@@ -5,6 +5,7 @@
  * meets any old one is expanded fully, so states may exceed one thread's.
  */
 #include <glib.h>
+#include <string.h>
 #include "explore.h"
 #include "visited_shared.h"
 
@@ -100,11 +101,14 @@ static gpointer worker(gpointer data)
 {
     struct pool *p = data;
     struct explore_stats *st = g_new0(struct explore_stats, 1);
-    struct thread_set *ts = g_new0(struct thread_set, 1);
+    struct thread_set *ts = g_new(struct thread_set, 1);
     struct fstack *frames = dfs_frames_new();
     struct por_cache *cache = p->o->por == POR_DPOR ? por_cache_new() : NULL;
     gint i;
 
+    /* cleared by writing, not by calloc: its pages would map the zero page, and this thread's
+     * first store to each would then flush the TLB of every core (visited_shared_new) */
+    memset(ts, 0, sizeof(*ts));
     ts->shared = p->shared;
     ts->striped = p->striped;
     ts->thread = (unsigned)g_atomic_int_add(&p->threads, 1);

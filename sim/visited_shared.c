@@ -277,6 +277,11 @@ struct visited_shared *visited_shared_new(size_t budget, unsigned threads)
                                                 64);
 
     visited_init_mode(&s->v, VISITED_FINGERPRINT, budget, 0);
+    /* Written now, before any thread runs: calloc left its pages mapped to the zero page, so a
+     * thread's first store to each would copy it and flush the TLB of every core that runs the
+     * search (an interprocessor interrupt, in a guest a VM exit; parallel-cores-5: 7% of the
+     * threads' time). visited.c clears a grown table by writing for the same reason. */
+    memset(s->v.slots, 0, s->v.cap * sizeof(uint64_t));
     s->lock_free = true;
     s->threads = threads;
     return s;
