@@ -42,7 +42,7 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
     *v = (struct visited){ .mode = (uint8_t)mode, .budget = budget, .world_size = world_size };
     if (mode == VISITED_BITSTATE) {
         v->cap = (budget ? budget : (64u << 20)) * 8;   /* bits */
-        v->slots = g_new0(uint64_t, v->cap / 64);
+        v->slots = new_slots(v->cap / 64);   /* random bits soon touch every page anyway */
         return;
     }
     v->cap = MAX(16, cap);
