@@ -154,13 +154,11 @@ static bool arena_room(struct visited *v)
 
 static enum visited_result bitstate_add(struct visited *v, uint64_t fp)
 {
-    uint64_t h1 = fp % v->cap, h2 = (fp >> 32 | fp << 32) % v->cap;
-    bool seen = (v->slots[h1 / 64] >> (h1 % 64) & 1) && (v->slots[h2 / 64] >> (h2 % 64) & 1);
+    uint64_t mask, *word = visited_bits_of(v, fp, &mask);
 
-    if (seen)
+    if ((*word & mask) == mask)
         return VISITED_SEEN;
-    v->slots[h1 / 64] |= 1ull << (h1 % 64);
-    v->slots[h2 / 64] |= 1ull << (h2 % 64);
+    *word |= mask;
     v->count++;
     return VISITED_NEW;
 }
@@ -232,8 +230,10 @@ size_t visited_bytes(const struct visited *v)
 /*
  * Fingerprints: two of n distinct states share one with probability about
  * 1 - exp(-n(n-1)/2^65) (TLC's "calculated" estimate). Bitstate: a new state
- * found both of its bits set, (1 - e^(-2n/m))^2 per state, over n states.
- * Lossless: zero.
+ * found both of its bits set. With K states in its word (Poisson, of mean
+ * 64n/m), one given bit is clear with probability (62/64)^K, both with
+ * (62*61/(64*63))^K, and E[c^K] = e^(mean (c - 1)); at the final n for every
+ * one of the n states. Lossless: zero.
  */
 double visited_collision_probability(const struct visited *v)
 {
@@ -242,8 +242,10 @@ double visited_collision_probability(const struct visited *v)
     if (v->mode == VISITED_LOSSLESS || v->count < 2)
         return 0.0;
     if (v->mode == VISITED_BITSTATE) {
-        double p = pow(1.0 - exp(-2.0 * n / (double)v->cap), 2.0);
-        return 1.0 - pow(1.0 - p, n);
+        double per_word = n / (double)(v->cap / 64);
+        double one_clear = exp(per_word * (62.0 / 64 - 1));
+        double both_clear = exp(per_word * (62.0 * 61 / (64 * 63) - 1));
+        return 1.0 - pow(2.0 * one_clear - both_clear, n);   /* 1 - p = both bits not set */
     }
     return fingerprint_collision_probability(v->count);
 }

@@ -2,7 +2,7 @@
  * The visited set of exhaustive exploration. Fingerprint mode: 64-bit world
  * fingerprints in open addressing (linear probing, multiply-shift placement,
  * growth by 1.5x at 80% load, so 10-15 bytes per stored state), bounded by
- * a memory budget; bitstate mode: two bits per state in a bit array; lossless
+ * a memory budget; bitstate mode: two bits per state in a word of a bit array; lossless
  * mode: whole worlds, compared byte for byte.
  */
 #ifndef DRCSIM_VISITED_H
@@ -36,6 +36,19 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
 static inline size_t visited_place(uint64_t fp, size_t cap)
 {
     return (size_t)(((__uint128_t)fp * cap) >> 64);
+}
+
+/*
+ * Bitstate mode: the word, and the two bits in it, that stand for fp. One
+ * word (a blocked Bloom filter) so that one atomic or settles an add between
+ * threads, and an add reads one cache line.
+ */
+static inline uint64_t *visited_bits_of(const struct visited *v, uint64_t fp, uint64_t *mask)
+{
+    unsigned a = fp & 63, b = (a + 1 + (unsigned)(fp >> 6) % 63) & 63;   /* b != a */
+
+    *mask = 1ull << a | 1ull << b;
+    return &v->slots[visited_place(fp, v->cap / 64)];
 }
 
 bool visited_insert(struct visited *v, uint64_t fp);   /* true when fp is new */

@@ -2,7 +2,8 @@
  * The visited set of --jobs: one table that every thread adds fingerprints
  * to by compare-and-swap, no lock taken. A thread that finds it due to grow
  * holds it alone, as a writer holds a reader-writer lock, with each reader's
- * flag on a cache line of its own; so do adds once the budget is used up.
+ * flag on a cache line of its own; so do adds once the budget is used up,
+ * until --bitstate's bit map takes over, whose bits need no lock.
  */
 #include <glib.h>
 #include <string.h>
@@ -105,13 +106,15 @@ static void release_alone(struct visited_shared *s)
     __atomic_store_n(&s->alone, 0, __ATOMIC_RELEASE);
 }
 
-/* The states stored: exact while the set is held alone, or once the threads are done. */
+/*
+ * The states stored: exact while the set is held alone, or once the threads
+ * are done. Past the budget v.count counts, and in bitstate mode the states
+ * the threads added by add_bits as well.
+ */
 static size_t exact_count(const struct visited_shared *s)
 {
-    size_t n = s->told;
+    size_t n = s->lock_free ? s->told : s->v.count;
 
-    if (!s->lock_free)
-        return s->v.count;
     for (unsigned t = 0; t < s->threads; t++)
         n += s->sharer[t].pending;
     return n;
@@ -135,6 +138,22 @@ static enum visited_result add_cas(const struct visited *v, uint64_t fp)
         }
         i = i + 1 == v->cap ? 0 : i + 1;
     }
+}
+
+/*
+ * Bitstate mode, once --mem is used up: no lock, a state's two bits set by
+ * one atomic or on their word. Of threads adding the same state at once,
+ * the one whose or found a bit of it clear gets NEW.
+ */
+static enum visited_result add_bits(const struct visited *v, struct sharer *me, uint64_t fp)
+{
+    uint64_t mask, *word = visited_bits_of(v, fp, &mask);
+
+    if ((__atomic_load_n(word, __ATOMIC_RELAXED) & mask) == mask ||
+        (__atomic_fetch_or(word, mask, __ATOMIC_RELAXED) & mask) == mask)
+        return VISITED_SEEN;
+    me->pending++;
+    return VISITED_NEW;
 }
 
 /* Put a fingerprint into a table that holds it not yet: others may be putting theirs. */
@@ -221,7 +240,8 @@ static void grow_together(struct visited_shared *s, size_t cap)
 static void grow_alone(struct visited_shared *s)
 {
     hold_alone(s);
-    s->v.count = exact_count(s);
+    if (s->lock_free)   /* else v.count is the count already (exact_count) */
+        s->v.count = exact_count(s);
     if (s->lock_free && due(s, s->v.count)) {
         size_t cap = visited_next_cap(&s->v);
         if (cap) {
@@ -256,6 +276,12 @@ enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread
 
     fp = fp ? fp : 1;   /* 0 is an empty slot, as in visited_add */
     enter(s, me);
+    if (!s->lock_free && s->v.mode == VISITED_BITSTATE) {   /* no thread holds the set alone again */
+        r = add_bits(&s->v, me, fp);
+        leave(me);
+        st->bitstate = true;
+        return r;
+    }
     if (!s->lock_free) {   /* it never turns back on */
         leave(me);
         return add_alone(s, fp, st, bitstate);
@@ -290,6 +316,9 @@ struct visited_shared *visited_shared_new(size_t budget, unsigned threads)
 const struct visited *visited_shared_table(struct visited_shared *s)
 {
     s->v.count = exact_count(s);
+    if (!s->lock_free)   /* add_bits' states are in v.count now: count them once */
+        for (unsigned t = 0; t < s->threads; t++)
+            s->sharer[t].pending = 0;
     return &s->v;
 }
 

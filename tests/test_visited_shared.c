@@ -3,7 +3,7 @@
  * (sim/visited_shared.c, visited_striped.c): each fingerprint, or whole
  * world, is new to exactly one thread however many add it at once and
  * however often the table grows under them; the budget gives FULL or
- * bitstate as one thread's set does.
+ * bitstate as one thread's set does, and bitstate adds race as safely.
  */
 #include "testutil.h"
 #include <string.h>
@@ -153,6 +153,59 @@ static void test_budget_bitstate(void **state)
     visited_shared_free(s);
 }
 
+/* Fingerprints whose two bits no other one of them, nor anything stored before, has set. */
+#define BIT_KEYS 20000u
+static uint64_t bit_keys[BIT_KEYS];
+
+static void pick_bit_keys(const struct visited *v)
+{
+    uint64_t *taken = g_memdup2(v->slots, v->cap / 8), mask;
+    unsigned n = 0;
+
+    for (unsigned i = KEYS; n < BIT_KEYS; i++) {
+        uint64_t *word = taken + (visited_bits_of(v, key(i), &mask) - v->slots);
+        if (*word & mask)
+            continue;
+        *word |= mask;
+        bit_keys[n++] = key(i);
+    }
+    g_free(taken);
+}
+
+static gpointer add_bit_keys(gpointer data)
+{
+    struct adder *a = data;
+    struct explore_stats st = { 0 };
+
+    for (unsigned j = 0; j < BIT_KEYS; j++) {
+        unsigned i = (j * 7919u + a->thread * 104729u) % BIT_KEYS;   /* 7919 is prime to it */
+        a->news += visited_shared_add(a->set, a->thread, bit_keys[i], &st, true) == VISITED_NEW;
+    }
+    return NULL;
+}
+
+/*
+ * In bitstate mode the threads set bits without a lock: a state whose bits
+ * nothing else sets is new to exactly one thread, and the count is exact.
+ */
+static void test_bitstate_threads_race(void **state)
+{
+    struct visited_shared *s = visited_shared_new(64 << 10, THREADS);
+    struct explore_stats st = { 0 };
+
+    (void)state;
+    for (unsigned i = 0; i <= 6553; i++)   /* the last one switches to bitstate */
+        assert_int_equal(visited_shared_add(s, 0, key(i), &st, true), VISITED_NEW);
+    assert_true(st.bitstate);
+    pick_bit_keys(visited_shared_table(s));
+    assert_int_equal(race(add_bit_keys, s), BIT_KEYS);
+    assert_int_equal(visited_shared_table(s)->count, 6554 + BIT_KEYS);
+    assert_int_equal(visited_shared_table(s)->count, 6554 + BIT_KEYS);   /* asked again */
+    for (unsigned i = 0; i < BIT_KEYS; i++)
+        assert_int_equal(visited_shared_add(s, 0, bit_keys[i], &st, true), VISITED_SEEN);
+    visited_shared_free(s);
+}
+
 /* Lossless: two worlds with one fingerprint are two states; the same world is one. */
 static void test_striped_lossless(void **state)
 {
@@ -222,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_threads_race),
         cmocka_unit_test(test_budget_full),
         cmocka_unit_test(test_budget_bitstate),
+        cmocka_unit_test(test_bitstate_threads_race),
         cmocka_unit_test(test_striped_lossless),
         cmocka_unit_test(test_striped_threads_race),
         cmocka_unit_test(test_striped_budget),
