@@ -276,7 +276,7 @@ enum visited_result visited_shared_add(struct visited_shared *s, unsigned thread
 
     fp = fp ? fp : 1;   /* 0 is an empty slot, as in visited_add */
     enter(s, me);
-    if (!s->lock_free && s->v.mode == VISITED_BITSTATE) {   /* no thread holds the set alone again */
+    if (!s->lock_free && s->v.mode == VISITED_BITSTATE) {   /* nobody holds the set alone again */
         r = add_bits(&s->v, me, fp);
         leave(me);
         st->bitstate = true;
