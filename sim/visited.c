@@ -53,7 +53,9 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
         v->arena_cap = 1024;
         if (budget && v->cap * slot_bytes(v) + v->arena_cap * world_size > budget)
             v->arena_cap = MAX(1, (budget - MIN(budget, v->cap * slot_bytes(v))) / world_size);
-        v->arena = g_malloc(v->arena_cap * world_size + v->cap * sizeof(uint32_t));
+        v->arena_base = v->arena_cap;
+        v->chunk[0] = g_malloc(v->arena_cap * world_size);
+        v->where = g_new(uint32_t, v->cap);   /* read only at slots in use */
     }
 }
 
@@ -67,9 +69,13 @@ void visited_init(struct visited *v, size_t cap)
     }
 }
 
-static uint32_t *where_of(const struct visited *v)
+/* Lossless: world number n, in chunk k where base 2^(k-1) <= n < base 2^k (k > 0). */
+static unsigned char *world_at(const struct visited *v, size_t n)
 {
-    return (uint32_t *)(v->arena + v->arena_cap * v->world_size);
+    size_t q = n / v->arena_base;
+    unsigned k = q ? 64 - (unsigned)__builtin_clzll(q) : 0;
+
+    return v->chunk[k] + (n - (k ? v->arena_base << (k - 1) : 0)) * v->world_size;
 }
 
 /* Slot of fp (and of this very world in lossless mode): its index, or an empty one.
@@ -82,7 +88,7 @@ static inline __attribute__((always_inline)) size_t probe(const struct visited *
     *found = false;
     while (v->slots[i]) {
         if (v->slots[i] == fp && (v->mode != VISITED_LOSSLESS ||
-            memcmp(v->arena + (size_t)where_of(v)[i] * v->world_size, world, v->world_size) == 0)) {
+            memcmp(world_at(v, v->where[i]), world, v->world_size) == 0)) {
             *found = true;
             return i;
         }
@@ -100,20 +106,16 @@ size_t visited_next_cap(const struct visited *v)
 
 static bool grow(struct visited *v)
 {
-    size_t cap = visited_next_cap(v), acap = v->arena_cap;
+    size_t cap = visited_next_cap(v), ocap = v->cap;
     uint64_t *old = v->slots;
-    unsigned char *oarena = v->arena;
-    uint32_t *owhere = v->arena ? where_of(v) : NULL;
-    size_t ocap = v->cap;
+    uint32_t *owhere = v->where;
 
     if (!cap)
         return false;
     v->slots = new_slots(cap);
     v->cap = cap;
-    if (v->mode == VISITED_LOSSLESS) {
-        v->arena = g_malloc(acap * v->world_size + cap * sizeof(uint32_t));
-        memcpy(v->arena, oarena, v->count * v->world_size);
-    }
+    if (owhere)
+        v->where = g_new(uint32_t, cap);
     for (size_t i = 0; i < ocap; i++)
         if (old[i]) {   /* every entry is distinct: no compare on rehash */
             size_t j = visited_place(old[i], cap);
@@ -121,10 +123,10 @@ static bool grow(struct visited *v)
                 j = j + 1 == cap ? 0 : j + 1;
             v->slots[j] = old[i];
             if (owhere)
-                where_of(v)[j] = owhere[i];
+                v->where[j] = owhere[i];
         }
     g_free(old);
-    g_free(oarena);
+    g_free(owhere);
     return true;
 }
 
@@ -133,21 +135,18 @@ bool visited_due_to_grow(const struct visited *v, size_t count)
     return count * MAX_LOAD_DEN > v->cap * MAX_LOAD_NUM;
 }
 
-/* Lossless: room in the arena for one more world. */
+/* Lossless: room for one more world; a full arena doubles by a new chunk, nothing moved. */
 static bool arena_room(struct visited *v)
 {
     size_t acap = v->arena_cap * 2;
-    unsigned char *a;
+    unsigned k = 64 - (unsigned)__builtin_clzll(v->arena_cap / v->arena_base);
 
     if (v->count < v->arena_cap)
         return true;
-    if (v->budget && v->cap * slot_bytes(v) + acap * v->world_size > v->budget)
+    if (k >= VISITED_MAX_CHUNKS ||
+        (v->budget && v->cap * slot_bytes(v) + acap * v->world_size > v->budget))
         return false;
-    a = g_malloc(acap * v->world_size + v->cap * sizeof(uint32_t));
-    memcpy(a, v->arena, v->count * v->world_size);
-    memcpy(a + acap * v->world_size, where_of(v), v->cap * sizeof(uint32_t));
-    g_free(v->arena);
-    v->arena = a;
+    v->chunk[k] = g_malloc(v->arena_cap * v->world_size);
     v->arena_cap = acap;
     return true;
 }
@@ -183,8 +182,8 @@ enum visited_result visited_add(struct visited *v, uint64_t fp, const void *worl
     if (v->mode == VISITED_LOSSLESS) {
         if (!arena_room(v))
             return VISITED_FULL;
-        memcpy(v->arena + v->count * v->world_size, world, v->world_size);
-        where_of(v)[i] = (uint32_t)v->count;
+        memcpy(world_at(v, v->count), world, v->world_size);
+        v->where[i] = (uint32_t)v->count;
     }
     v->slots[i] = fp;
     v->count++;
@@ -260,6 +259,8 @@ double fingerprint_collision_probability(uint64_t n)
 void visited_free(struct visited *v)
 {
     g_free(v->slots);
-    g_free(v->arena);
+    g_free(v->where);
+    for (unsigned k = 0; k < VISITED_MAX_CHUNKS; k++)
+        g_free(v->chunk[k]);
     *v = (struct visited){ 0 };
 }

@@ -15,15 +15,22 @@
 enum visited_mode { VISITED_FINGERPRINT, VISITED_BITSTATE, VISITED_LOSSLESS };
 enum visited_result { VISITED_NEW, VISITED_SEEN, VISITED_FULL };
 
+#define VISITED_MAX_CHUNKS 34   /* 2^32 worlds (where[] is 32-bit) from an arena_base of 1 */
+
 struct visited {
     uint8_t mode;
     uint64_t *slots;          /* fingerprints (0 = empty), or bitstate words */
     size_t cap;               /* slots, or bits in bitstate mode */
     size_t count;
     size_t budget;            /* bytes the table may use, 0 = unbounded */
-    /* lossless: worlds in an arena, slots hold index + 1 */
-    unsigned char *arena;
-    size_t world_size, arena_cap;
+    /*
+     * lossless: the worlds in chunks that are never moved (chunk 0 holds the
+     * first arena_base, chunk k > 0 as many as all before it), and for each
+     * slot the number of its world
+     */
+    unsigned char *chunk[VISITED_MAX_CHUNKS];
+    uint32_t *where;
+    size_t world_size, arena_cap, arena_base;
 };
 
 void visited_init(struct visited *v, size_t cap);

@@ -583,7 +583,14 @@ static void test_visited_lossless(void **state)
         assert_int_equal(visited_add(&v, fp_of(i), w), VISITED_NEW);
     }
     assert_int_equal(visited_add(&v, 7, b), VISITED_SEEN);
-    assert_int_equal(v.count, 5001);
+    for (uint64_t i = 1; i < 5000; i++) {   /* each world found where its chunk put it */
+        uint8_t w[24] = { 3 };
+        memcpy(w + 8, &i, sizeof(i));
+        assert_int_equal(visited_add(&v, fp_of(i), w), VISITED_SEEN);
+        w[0] = 4;   /* the same fingerprint, another world */
+        assert_int_equal(visited_add(&v, fp_of(i), w), VISITED_NEW);
+    }
+    assert_int_equal(v.count, 10000);
     assert_true(visited_collision_probability(&v) == 0.0);
     visited_free(&v);
 }
