@@ -77,6 +77,10 @@ struct actor_future {
     struct fp_set gate;        /* objects whose change may open the gate */
     struct fp_set inputs;      /* objects its pending step is computed from */
     uint32_t min_lo;           /* smallest lo > 0 of its steps before the gate, or WINDOW_NEVER */
+    /* its gate opens only once no pending step holds quiescence off
+     * (engine_model.holds_off_quiescence); at_quiescence_gate: it sits at that
+     * gate, with nothing to do but time out */
+    bool quiescence_gate, at_quiescence_gate;
 };
 
 struct engine_model {
@@ -103,6 +107,8 @@ struct engine_model {
      * that a table entry costs no copy */
     const struct actor_future *(*future)(const void *ctx, const void *world, unsigned actor,
                                          struct actor_future *scratch);
+    /* Optional: a pending step that keeps every quiescence gate shut while it is pending */
+    bool (*holds_off_quiescence)(const void *ctx, const struct step *st);
     /* what a fired step really changed (for --por-check): before and after */
     void (*changed)(const void *ctx, const void *before, const void *after, struct fp_set *out);
     /*

@@ -2,8 +2,9 @@
  * Persistent sets and step independence from the model's footprints. A set
  * of actors S is closed when every step of S commutes with all the actors
  * outside S may do before their gates, only S can open a gate behind which
- * an outsider would conflict, an actor of S without a fireable step can be
- * woken only from inside S, and no timed step outside S can fire first.
+ * an outsider would conflict (a quiescence gate stays shut while S holds a
+ * step that holds quiescence off), an actor of S without a fireable step can
+ * be woken only from inside S, and no timed step outside S can fire first.
  */
 #include <string.h>
 #include "explore_por.h"
@@ -29,6 +30,9 @@ struct por_view {
     uint64_t live;                     /* actors that may ever have a step */
     uint64_t active;                   /* actors with a future or a step */
     uint64_t own_gate;                 /* actors whose steps before the gate may open it */
+    uint64_t holds_off;                /* actors whose fireable step holds quiescence off */
+    uint64_t quiescence_gate;          /* actors whose gate is a quiescence gate */
+    uint64_t at_quiescence;            /* ... who sit at it, with nothing to do but time out */
     const struct actor_future *fut[POR_MAX_ACTORS]; /* far: every step (engine.h) */
     struct actor_future own[POR_MAX_ACTORS];        /* where the model computed one */
     int fireable[POR_MAX_ACTORS];      /* index into st[], or -1 */
@@ -40,6 +44,7 @@ struct por_view {
 /* The set S being grown: its actors, the queue of those still to close over. */
 struct closure {
     uint64_t in, gated;        /* actors in S; outsiders whose gate S keeps shut */
+    bool holds_off;            /* S has a fireable step that holds quiescence off */
     unsigned queue[POR_MAX_ACTORS], tail;
 };
 
@@ -51,23 +56,42 @@ static void join(struct closure *c, unsigned y)
     }
 }
 
-/* Outsider y's steps, before or past its gate, touch what S reads (rd) or writes (wr)?
- * wr is NULL where S writes nothing: a gate, or a blocked actor's inputs. */
-static inline bool meets_any(const struct por_view *v, unsigned y, const struct fp_set *rd,
-                             const struct fp_set *wr)
+/*
+ * While S holds a step that holds quiescence off, that step stays pending
+ * until S fires it (nothing outside S touches what it is computed from), so
+ * an outsider's quiescence gate stays shut: only its steps before the gate
+ * count, and one that sits at the gate does nothing S must see (its timeout
+ * is the timed check's).
+ */
+static inline bool gate_shut(const struct por_view *v, const struct closure *c, unsigned y)
 {
-    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &v->fut[y]->far.rd)) ||
-           fp_meets(rd, &v->fut[y]->far.wr);
+    return c->holds_off && (v->quiescence_gate >> y & 1);
+}
+
+static inline bool shut_out(const struct por_view *v, const struct closure *c, unsigned y)
+{
+    return c->holds_off && (v->at_quiescence >> y & 1);
 }
 
 /* Outsider y's steps before its gate touch what S reads (rd) or writes (wr), or open the gate. */
-static inline bool meets_near(const struct por_view *v, unsigned y, const struct fp_set *rd,
-                              const struct fp_set *wr)
+static inline bool meets_near(const struct por_view *v, const struct closure *c, unsigned y,
+                              const struct fp_set *rd, const struct fp_set *wr)
 {
     const struct actor_future *f = v->fut[y];
 
-    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &f->all.rd)) ||
-           fp_meets(rd, &f->all.wr);
+    return ((v->own_gate >> y & 1) && !gate_shut(v, c, y)) ||
+           (wr && fp_meets(wr, &f->all.rd)) || fp_meets(rd, &f->all.wr);
+}
+
+/* Outsider y's steps, before or past its gate, touch what S reads (rd) or writes (wr)?
+ * wr is NULL where S writes nothing: a gate, or a blocked actor's inputs. */
+static inline bool meets_any(const struct por_view *v, const struct closure *c, unsigned y,
+                             const struct fp_set *rd, const struct fp_set *wr)
+{
+    if (gate_shut(v, c, y))
+        return meets_near(v, c, y, rd, wr);
+    return (v->own_gate >> y & 1) || (wr && fp_meets(wr, &v->fut[y]->far.rd)) ||
+           fp_meets(rd, &v->fut[y]->far.wr);
 }
 
 /*
@@ -81,16 +105,16 @@ static void keep_out(const struct por_view *v, struct closure *c, unsigned y,
 {
     const struct fp_set *gate = &v->fut[y]->gate;
 
-    if (meets_near(v, y, rd, wr)) {
+    if (meets_near(v, c, y, rd, wr)) {
         join(c, y);
         return;
     }
-    if (c->gated >> y & 1)
+    if ((c->gated >> y & 1) || gate_shut(v, c, y))
         return;
     c->gated |= 1ull << y;
     for (uint64_t x = v->active & ~c->in & ~(1ull << y); x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
-        if (!(c->in >> a & 1) && meets_any(v, a, gate, NULL))
+        if (!(c->in >> a & 1) && !shut_out(v, c, a) && meets_any(v, c, a, gate, NULL))
             keep_out(v, c, a, gate, NULL);
     }
 }
@@ -101,7 +125,7 @@ static void keep_all_out(const struct por_view *v, struct closure *c, const stru
 {
     for (uint64_t x = v->active & ~c->in; x; x &= x - 1) {
         unsigned y = (unsigned)__builtin_ctzll(x);
-        if (!(c->in >> y & 1) && meets_any(v, y, rd, wr))
+        if (!(c->in >> y & 1) && !shut_out(v, c, y) && meets_any(v, c, y, rd, wr))
             keep_out(v, c, y, rd, wr);
     }
 }
@@ -119,6 +143,7 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     unsigned nsteps = 0;
 
     c.in = c.gated = 0;
+    c.holds_off = false;
     c.tail = 0;
     join(&c, seed);
     for (unsigned head = 0; head < c.tail; head++) {
@@ -131,6 +156,7 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
             if (++nsteps >= *limit)
                 return 0;
             steps |= 1ull << i;
+            c.holds_off |= v->holds_off >> x & 1;
             min_hi = st[i].hi < min_hi ? st[i].hi : min_hi;
             fp_union(&rd, &v->fp[x].rd);
         }
@@ -163,13 +189,20 @@ static void view_gather(const struct engine_model *m, const void *w, const struc
     for (unsigned k = 0; k < nall; k++)
         if (st[k].actor < v->nactors)
             v->pending_lo[st[k].actor] = st[k].lo;
+    v->holds_off = v->quiescence_gate = v->at_quiescence = 0;
     for (unsigned i = 0; i < n; i++) {
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
+        if (m->holds_off_quiescence && m->holds_off_quiescence(m->ctx, &st[i]))
+            v->holds_off |= 1ull << st[i].actor;
     }
     for (uint64_t x = v->live; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
+        int i = v->fireable[a];
         v->fut[a] = m->future(m->ctx, w, a, &v->own[a]);
+        v->quiescence_gate |= (uint64_t)v->fut[a]->quiescence_gate << a;
+        if (v->fut[a]->at_quiescence_gate && (i < 0 || st[i].lo > 0))
+            v->at_quiescence |= 1ull << a;
     }
 }
 
@@ -221,7 +254,9 @@ static void view_key(const struct por_view *v, const struct step *st, unsigned n
         unsigned a = (unsigned)__builtin_ctzll(x);
         const struct actor_future *f = v->fut[a];
         int i = v->fireable[a];
-        *k++ = (uint64_t)a | (uint64_t)(i + 1) << 8 | (uint64_t)v->pending_lo[a] << 32;
+        *k++ = (uint64_t)a | (uint64_t)(i + 1) << 8 | (v->holds_off >> a & 1) << 16 |
+               (v->quiescence_gate >> a & 1) << 17 | (v->at_quiescence >> a & 1) << 18 |
+               (uint64_t)v->pending_lo[a] << 32;
         if (i >= 0) {
             *k++ = (uint64_t)st[i].lo << 32 | st[i].hi;
             k = put_set(k, &v->fp[a].rd);

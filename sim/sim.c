@@ -281,7 +281,7 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .world_size = sizeof(struct world), .ctx = s,
         .enabled = sim_enabled, .advance = sim_advance, .apply = sim_apply,
         .actors = ACTOR_COUNT, .footprint = sim_footprint, .future = sim_future,
-        .changed = sim_changed,
+        .holds_off_quiescence = sim_holds_off_quiescence, .changed = sim_changed,
     };
     s->model.live_actors = s->may_step;   /* the timers only with a timeout */
     list_hashed_blocks(s);

@@ -2,7 +2,8 @@
  * Unit tests for the partial-order reduction (sim/explore_por*.c and its use
  * in explore.c's depth-first search), over a toy model defined here: actors
  * that each count to LEN on their own object, optionally all writing one
- * shared object at one count, optionally with a timeout among them.
+ * shared object at one count, optionally with a timeout among them, or with
+ * the last one waiting for the others to finish (a quiescence gate).
  */
 #include "testutil.h"
 #include <string.h>
@@ -20,7 +21,26 @@ struct toy_cfg {
     uint8_t shared_at;        /* count at which a step writes the shared object, 0xff never */
     uint32_t timeout_lo;      /* actor TOY_ACTORS-1 has [lo, lo] windows when > 0 */
     uint32_t hi;              /* hi of the other actors' windows */
+    bool waiter;              /* actor TOY_ACTORS-1 starts once the others are done, */
+    bool hook;                /* ... and the model says what holds that off */
 };
+
+#define WAITER (TOY_ACTORS - 1)
+
+/* The waiter's gate is shut: another actor has not counted to LEN yet. */
+static bool waiter_waits(const struct toy_cfg *c, const struct toy *w)
+{
+    for (unsigned a = 0; c->waiter && a < WAITER; a++)
+        if (w->cnt[a] < TOY_LEN)
+            return true;
+    return false;
+}
+
+/* The waiter's first step writes the shared object, as the others' at shared_at. */
+static bool writes_shared(const struct toy_cfg *c, const struct toy *w, unsigned a)
+{
+    return w->cnt[a] == c->shared_at || (c->waiter && a == WAITER && w->cnt[a] == 0);
+}
 
 static unsigned toy_enabled(const void *ctx, const void *world, struct step *out, unsigned max)
 {
@@ -30,7 +50,7 @@ static unsigned toy_enabled(const void *ctx, const void *world, struct step *out
 
     for (unsigned a = 0; a < TOY_ACTORS && n < max; a++) {
         bool timed = c->timeout_lo && a == TOY_ACTORS - 1;
-        if (w->cnt[a] < TOY_LEN)
+        if (w->cnt[a] < TOY_LEN && !(a == WAITER && waiter_waits(c, w)))
             out[n++] = (struct step){ .actor = (uint8_t)a, .kind = 1, .arg = w->cnt[a],
                                       .lo = timed ? c->timeout_lo : 0,
                                       .hi = timed ? c->timeout_lo : c->hi };
@@ -54,7 +74,7 @@ static void toy_apply(const void *ctx, void *world, const struct step *st, struc
     (void)tr;
     (void)step_no;
     (void)t_ms;
-    if (w->cnt[st->actor] == c->shared_at)
+    if (writes_shared(c, w, st->actor))
         w->shared = (uint8_t)(w->shared * 3 + st->actor + 1);   /* order matters */
     w->cnt[st->actor]++;
 }
@@ -68,7 +88,7 @@ static void toy_footprint(const void *ctx, const void *world, const struct step 
     memset(out, 0, sizeof(*out));
     fp_add(&out->rd, st->actor);
     fp_add(&out->wr, st->actor);
-    if (w->cnt[st->actor] == c->shared_at) {
+    if (writes_shared(c, w, st->actor)) {
         fp_add(&out->rd, OBJ_SHARED);
         fp_add(&out->wr, OBJ_SHARED);
     }
@@ -93,15 +113,37 @@ static const struct actor_future *toy_future(const void *ctx, const void *world,
     }
     if (c->timeout_lo && actor == TOY_ACTORS - 1)
         out->min_lo = c->timeout_lo;
+    if (actor == WAITER && c->waiter) {   /* it reads every counter, then writes the shared one */
+        for (unsigned a = 0; a < TOY_ACTORS; a++) {
+            fp_add(&out->inputs, a);
+            fp_add(&out->all.rd, a);
+        }
+        fp_add(&out->all.rd, OBJ_SHARED);
+        fp_add(&out->all.wr, OBJ_SHARED);
+    }
     out->far = out->all;   /* no gate: far covers all (engine.h) */
+    if (actor == WAITER && waiter_waits(c, w)) {   /* sitting at its gate: nothing before it */
+        memset(&out->all, 0, sizeof(out->all));
+        for (unsigned a = 0; a < WAITER; a++)
+            fp_add(&out->gate, a);
+        out->quiescence_gate = out->at_quiescence_gate = c->hook;
+    }
     return out;
+}
+
+/* Every step of an actor but the waiter keeps the waiter waiting. */
+static bool toy_holds_off(const void *ctx, const struct step *st)
+{
+    (void)ctx;
+    return st->actor != WAITER;
 }
 
 static struct engine_model toy_model(const struct toy_cfg *c)
 {
     return (struct engine_model){ .world_size = sizeof(struct toy), .ctx = c,
         .enabled = toy_enabled, .advance = toy_advance, .apply = toy_apply,
-        .actors = TOY_ACTORS, .footprint = toy_footprint, .future = toy_future };
+        .actors = TOY_ACTORS, .footprint = toy_footprint, .future = toy_future,
+        .holds_off_quiescence = c->hook ? toy_holds_off : NULL };
 }
 
 static uint32_t no_step(const void *ctx, const void *world, const struct step *st,
@@ -320,6 +362,54 @@ static void test_cache_answers_by_view(void **state)
     por_cache_free(cache);
 }
 
+/*
+ * A waiter that sits at a quiescence gate while actor 1 still counts: with
+ * the model's word that actor 1's step holds that gate shut, actor 1 alone
+ * is a persistent set; without it, the waiter's later steps read actor 1's
+ * counter, and actor 0, which may open the gate, must join.
+ */
+static void test_quiescence_gate_shut(void **state)
+{
+    struct toy_cfg plain = { .shared_at = 0xff, .hi = 10, .waiter = true };
+    struct toy_cfg hook = { .shared_at = 0xff, .hi = 10, .waiter = true, .hook = true };
+    struct engine_model mp = toy_model(&plain), mh = toy_model(&hook);
+    struct toy w = { 0 };
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned nall, n = engine_fireable_all(&mh, &w, st, ENGINE_MAX_STEPS, &nall);
+
+    (void)state;
+    assert_int_equal(n, 2);   /* the waiter waits */
+    assert_int_equal(por_persistent(&mh, NULL, &w, st, n, nall), 0x2);
+    assert_int_equal(por_persistent(&mp, NULL, &w, st, n, nall), 0x3);
+}
+
+/* The waiter's steps come after every other's whatever the order: the same
+ * end, in fewer states than without reduction, and --por-check agrees. */
+static void test_quiescence_gate_search(void **state)
+{
+    struct toy_cfg c = { .shared_at = 1, .hi = 10, .waiter = true, .hook = true };
+    struct engine_model m = toy_model(&c);
+    struct searched none = search(&m, POR_NONE), dpor = search(&m, POR_DPOR);
+    struct toy start = { 0 };
+    struct explore_opts o = { .por = POR_DPOR, .por_check = true };
+    struct explore_stats st;
+
+    (void)state;
+    assert_same_ends(&none, &dpor);
+    /* 16 counts of actors 0 and 1, 4 of them twice (who wrote the shared object last),
+     * then the waiter's 3 steps after each of the 2 ends */
+    assert_int_equal(none.states, 26);
+    assert_int_equal(dpor.ends->len, 2);
+    assert_true(dpor.states < none.states);
+    m.changed = toy_changed;
+    explore_exhaustive(&m, &quiet, &start, &o, &st);
+    assert_false(st.por_error);
+    assert_int_equal(st.states, dpor.states);
+    explore_stats_free(&st);
+    g_array_free(none.ends, TRUE);
+    g_array_free(dpor.ends, TRUE);
+}
+
 /* Key i: 1 + i % 40 words, all zero but the last, which is i. */
 static void key_number(struct por_key *k, unsigned i)
 {
@@ -424,6 +514,8 @@ int main(void)
         cmocka_unit_test(test_sleep_same_states_fewer_transitions),
         cmocka_unit_test(test_por_check_bytes_outside_the_plan),
         cmocka_unit_test(test_cache_answers_by_view),
+        cmocka_unit_test(test_quiescence_gate_shut),
+        cmocka_unit_test(test_quiescence_gate_search),
         cmocka_unit_test(test_cache_keeps_every_key),
         cmocka_unit_test(test_por_check_stale_table),
         cmocka_unit_test(test_mode_names),

@@ -29,7 +29,7 @@ static bool machine_may_restart(const struct sim *s, const struct world *w)
 
 static bool wait_may_block(const struct scn_line *l)
 {
-    return l->kind == LINE_WAIT && l->action != WAIT_QUIESCENT;
+    return l->kind == LINE_WAIT;
 }
 
 /* Script i stopped at wait line nw: before the gate only its timeout may fire. */
@@ -40,6 +40,7 @@ static void script_blocked(const struct sim *s, int i, int nw, struct actor_futu
         both(&out->all, OBJ_FAILURE);   /* waking up is past the gate */
     out->far = s->line_future[nw].fp;   /* this line and the rest */
     out->gate = s->wait_in[nw];
+    out->quiescence_gate = s->scn->lines[nw].action == WAIT_QUIESCENT;   /* script_pending */
 }
 
 /* What script i's pending step at line at is computed from (script_pending). */
@@ -100,6 +101,7 @@ void footprint_script_tables(struct sim *s, int i)
         if (nw >= 0) {
             f->min_lo = min_u32(f->min_lo, s->line_step[nw].min_lo);
             script_blocked(s, i, nw, f);
+            f->at_quiescence_gate = f->quiescence_gate && at == nw;   /* at the wait itself */
         }
         script_inputs(s, i, at, &f->inputs);
         fp_union(&f->all.rd, &f->inputs);

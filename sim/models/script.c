@@ -38,6 +38,16 @@ static bool quiescent_but_scripts(const struct sim *s, const struct pending *all
     return true;
 }
 
+/* A pending step that quiescent_but_scripts sees as activity, for partial-order reduction
+ * (engine_model.holds_off_quiescence): any step but a script's timeouts (its own, or
+ * libvirt's job wait and unplug wait). */
+bool sim_holds_off_quiescence(const void *ctx, const struct step *st)
+{
+    (void)ctx;
+    return st->actor >= ACTOR_GUEST_BOOT || st->kind == STEP_SCRIPT_LINE ||
+           st->kind == STEP_SCRIPT_WAKE;
+}
+
 static struct pending wait_pending(const struct scn_line *l, bool holds)
 {
     if (holds)

@@ -20,6 +20,8 @@ void script_start(const struct sim *s, struct world *w);
  * already (`wait quiescent`).
  */
 void script_pending(const struct sim *s, const struct world *w, struct pending *all);
+/* The engine_model hook: pending step st keeps every `wait quiescent` waiting. */
+bool sim_holds_off_quiescence(const void *ctx, const struct step *st);
 void script_apply(struct step_ctx *c, const struct step *st);
 /* The line a running script is at (inline: every step asks it of every script). */
 static inline const struct scn_line *script_line(const struct sim *s, const struct world *w,

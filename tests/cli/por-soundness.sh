@@ -10,10 +10,10 @@
 # symmetry as without it. Prints failures and a total.
 . "$(dirname "$0")/common.sh"
 
-verdict() { grep -E '^scenarios/.* under ' "$1" | sed 's/^[^:]*: //'; }
+verdict() { grep -E '^[^ ]+\.scn under ' "$1" | sed 's/^[^:]*: //'; }
 
 for scn in scenarios/*.scn scenarios/scaling/parallel-cores-[1-4].scn \
-           scenarios/scaling/parallel-dimms-[1-4].scn; do
+           scenarios/scaling/parallel-dimms-[1-4].scn tests/cli/quiescent-clients.scn; do
     for var in variants/*.var; do
         v=$(basename "$var" .var)
         "$DRCSIM" explore "$scn" --variant "$v" --por none --symmetry off \

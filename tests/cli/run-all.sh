@@ -94,6 +94,10 @@ expect_run "--symmetry alone (no reduction): 841 states" 0 '^states 841  transit
 expect_run "--symmetry off says so" 0 '^symmetry off: 4 interchangeable clients \(client1 client2 client3 client4\)$' "$DRCSIM" explore "$pc4" --symmetry off
 expect_run "--por-check proves every permutation used" 0 '^states 418 ' "$DRCSIM" explore "$pc4" --por-check
 expect_run "parallel-cores-8 with both: 1420 states" 0 '^states 1420  transitions 1559 ' "$DRCSIM" explore scenarios/scaling/parallel-cores-8.scn
+qc=tests/cli/quiescent-clients.scn
+expect_run "clients at wait quiescent, unreduced: 2044 states" 0 '^states 2044  transitions 3794 ' "$DRCSIM" explore "$qc" --por none --symmetry off
+expect_run "dpor: a quiescence gate stays shut while another step is pending: 1180 states" 0 \
+    '^states 1180  transitions 1202 ' "$DRCSIM" explore "$qc" --symmetry off --por-check
 "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn >"$tmp/out" 2>&1
 grep -q '^symmetry' "$tmp/out" && bad "no symmetry line where no clients are alike" || ok "no symmetry line where no clients are alike"
 expect_run "an unknown --symmetry value is refused" 2 '^drcsim explore: --symmetry takes on or off$' "$DRCSIM" explore "$pc4" --symmetry sometimes
@@ -139,9 +143,9 @@ expect_run "--sample pct prints its probability bound" 1 '^PCT: n = 4 actors, k 
 # --- timed steps between a guest's DLPAR sub-steps: each sub-step has a window of its own ------
 dimms3=scenarios/scaling/parallel-dimms-3.scn
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds (each sub-step's window starts when it is armed)" 0 \
-    '^states 16051 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check --symmetry off
+    '^states 15955 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check --symmetry off
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds with the DIMM clients' symmetry too" 0 \
-    '^states 2681 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check
+    '^states 2665 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check
 
 # --- guest.lmb-offline: a slow offline outlasts libvirt's wait, and the migration races it ------
 delmig=validate/del-before-migrate.scn
@@ -151,7 +155,7 @@ expect_run "guest.lmb-offline=0-20s: the unplug ends mid-migration (drc-migratio
     '^  drc-migration-mismatch: after switchover DRC 0x80000004 is LOGICAL_CONFIGURED with its device on dst but LOGICAL_UNUSABLE without a device on src$' \
     "$DRCSIM" explore "$delmig" --knob guest.lmb-offline=0-20s
 expect_run "guest.lmb-offline=1-20s: --por-check holds, with the DIMM clients' symmetry" 0 \
-    '^states 1014 ' "$DRCSIM" explore "$dimms3" --knob guest.lmb-offline=1-20s --por-check
+    '^states 998 ' "$DRCSIM" explore "$dimms3" --knob guest.lmb-offline=1-20s --por-check
 expect_run "real-qemu-7.2: an offline may take up to 60 s under TCG, past libvirt's wait" 1 \
     '^# knob guest.lmb-offline=0-60000ms$' "$DRCSIM" run validate/dimm-plug-unplug.scn --variant real-qemu-7.2
 
