@@ -107,7 +107,8 @@ struct engine_model {
      * that a table entry costs no copy */
     const struct actor_future *(*future)(const void *ctx, const void *world, unsigned actor,
                                          struct actor_future *scratch);
-    /* Optional: a pending step that keeps every quiescence gate shut while it is pending */
+    /* Optional (NULL: no future has a quiescence gate): a pending step that keeps every
+     * quiescence gate shut while it is pending */
     bool (*holds_off_quiescence)(const void *ctx, const struct step *st);
     /* what a fired step really changed (for --por-check): before and after */
     void (*changed)(const void *ctx, const void *before, const void *after, struct fp_set *out);

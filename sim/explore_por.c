@@ -176,6 +176,30 @@ static uint64_t closure(const struct por_view *v, const struct step *st, unsigne
     return steps;
 }
 
+/* Where an actor's gate is a quiescence gate: which fireable steps hold quiescence off, and
+ * who sits at such a gate with nothing but a timeout to fire. */
+static void view_quiescence(const struct engine_model *m, const struct step *st, unsigned n,
+                            struct por_view *v)
+{
+    v->holds_off = v->quiescence_gate = v->at_quiescence = 0;
+    if (!m->holds_off_quiescence)   /* no quiescence gates in this model */
+        return;
+    for (uint64_t x = v->live; x; x &= x - 1)
+        v->quiescence_gate |= (uint64_t)v->fut[__builtin_ctzll(x)]->quiescence_gate <<
+                              __builtin_ctzll(x);
+    if (!v->quiescence_gate)
+        return;
+    for (unsigned i = 0; i < n; i++)
+        if (m->holds_off_quiescence(m->ctx, &st[i]))
+            v->holds_off |= 1ull << st[i].actor;
+    for (uint64_t x = v->quiescence_gate; x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
+        int i = v->fireable[a];
+        if (v->fut[a]->at_quiescence_gate && (i < 0 || st[i].lo > 0))
+            v->at_quiescence |= 1ull << a;
+    }
+}
+
 /* What the model says of each actor in w: its fireable step's footprint, its future. */
 static void view_gather(const struct engine_model *m, const void *w, const struct step *st,
                         unsigned n, unsigned nall, struct por_view *v)
@@ -189,21 +213,15 @@ static void view_gather(const struct engine_model *m, const void *w, const struc
     for (unsigned k = 0; k < nall; k++)
         if (st[k].actor < v->nactors)
             v->pending_lo[st[k].actor] = st[k].lo;
-    v->holds_off = v->quiescence_gate = v->at_quiescence = 0;
     for (unsigned i = 0; i < n; i++) {
         v->fireable[st[i].actor] = (int)i;
         m->footprint(m->ctx, w, &st[i], &v->fp[st[i].actor]);
-        if (m->holds_off_quiescence && m->holds_off_quiescence(m->ctx, &st[i]))
-            v->holds_off |= 1ull << st[i].actor;
     }
     for (uint64_t x = v->live; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
-        int i = v->fireable[a];
         v->fut[a] = m->future(m->ctx, w, a, &v->own[a]);
-        v->quiescence_gate |= (uint64_t)v->fut[a]->quiescence_gate << a;
-        if (v->fut[a]->at_quiescence_gate && (i < 0 || st[i].lo > 0))
-            v->at_quiescence |= 1ull << a;
     }
+    view_quiescence(m, st, n, v);
 }
 
 /* What the closure reads of the futures: the actors that may still act, and so on. */
@@ -249,14 +267,17 @@ static void view_key(const struct por_view *v, const struct step *st, unsigned n
 {
     uint64_t *k = key->w;
 
-    *k++ = n;
+    *k++ = n | (uint64_t)(v->quiescence_gate != 0) << 32;
+    if (v->quiescence_gate) {   /* view_quiescence's bits, where there are any */
+        *k++ = v->holds_off;
+        *k++ = v->quiescence_gate;
+        *k++ = v->at_quiescence;
+    }
     for (uint64_t x = v->live; x; x &= x - 1) {
         unsigned a = (unsigned)__builtin_ctzll(x);
         const struct actor_future *f = v->fut[a];
         int i = v->fireable[a];
-        *k++ = (uint64_t)a | (uint64_t)(i + 1) << 8 | (v->holds_off >> a & 1) << 16 |
-               (v->quiescence_gate >> a & 1) << 17 | (v->at_quiescence >> a & 1) << 18 |
-               (uint64_t)v->pending_lo[a] << 32;
+        *k++ = (uint64_t)a | (uint64_t)(i + 1) << 8 | (uint64_t)v->pending_lo[a] << 32;
         if (i >= 0) {
             *k++ = (uint64_t)st[i].lo << 32 | st[i].hi;
             k = put_set(k, &v->fp[a].rd);

@@ -24,7 +24,7 @@ bool por_mode_parse(const char *text, enum por_mode *out);   /* false if unknown
  * search or thread; nothing in it outlives the model.
  */
 struct por_cache;
-#define POR_KEY_MAX_WORDS (1 + POR_MAX_ACTORS * (3 + 8 * FP_WORDS))   /* view_key at most */
+#define POR_KEY_MAX_WORDS (4 + POR_MAX_ACTORS * (3 + 8 * FP_WORDS))   /* view_key at most */
 struct por_key {
     uint64_t hash, set;            /* set: the persistent set, once kept */
     unsigned words;

@@ -220,6 +220,15 @@ static uint64_t written_drcs(const struct sim *s, int m, bool rtas)
     return slots;
 }
 
+/* A script line `wait quiescent`: only then may a script sit at a quiescence gate. */
+static bool has_quiescent_wait(const struct scenario *scn)
+{
+    for (int i = 0; i < scn->nlines; i++)
+        if (scn->lines[i].kind == LINE_WAIT && scn->lines[i].action == WAIT_QUIESCENT)
+            return true;
+    return false;
+}
+
 /*
  * The blocks of the world this scenario can write: its actors and their busy
  * bits, machines (the devices it has and the DRCs they can sit on), scripts,
@@ -281,8 +290,10 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
         .world_size = sizeof(struct world), .ctx = s,
         .enabled = sim_enabled, .advance = sim_advance, .apply = sim_apply,
         .actors = ACTOR_COUNT, .footprint = sim_footprint, .future = sim_future,
-        .holds_off_quiescence = sim_holds_off_quiescence, .changed = sim_changed,
+        .changed = sim_changed,
     };
+    if (has_quiescent_wait(s->scn))   /* else the reduction pays nothing for the hook */
+        s->model.holds_off_quiescence = sim_holds_off_quiescence;
     s->model.live_actors = s->may_step;   /* the timers only with a timeout */
     list_hashed_blocks(s);
     footprint_init(s);

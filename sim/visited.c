@@ -54,6 +54,7 @@ void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget
         if (budget && v->cap * slot_bytes(v) + v->arena_cap * world_size > budget)
             v->arena_cap = MAX(1, (budget - MIN(budget, v->cap * slot_bytes(v))) / world_size);
         v->arena_base = v->arena_cap;
+        v->chunk = g_new0(unsigned char *, VISITED_MAX_CHUNKS);
         v->chunk[0] = g_malloc(v->arena_cap * world_size);
         v->where = g_new(uint32_t, v->cap);   /* read only at slots in use */
     }
@@ -260,7 +261,8 @@ void visited_free(struct visited *v)
 {
     g_free(v->slots);
     g_free(v->where);
-    for (unsigned k = 0; k < VISITED_MAX_CHUNKS; k++)
+    for (unsigned k = 0; v->chunk && k < VISITED_MAX_CHUNKS && v->chunk[k]; k++)   /* in order */
         g_free(v->chunk[k]);
+    g_free(v->chunk);
     *v = (struct visited){ 0 };
 }

@@ -28,7 +28,7 @@ struct visited {
      * first arena_base, chunk k > 0 as many as all before it), and for each
      * slot the number of its world
      */
-    unsigned char *chunk[VISITED_MAX_CHUNKS];
+    unsigned char **chunk;    /* VISITED_MAX_CHUNKS of them */
     uint32_t *where;
     size_t world_size, arena_cap, arena_base;
 };
