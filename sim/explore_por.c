@@ -184,9 +184,10 @@ static void view_quiescence(const struct engine_model *m, const struct step *st,
     v->holds_off = v->quiescence_gate = v->at_quiescence = 0;
     if (!m->holds_off_quiescence)   /* no quiescence gates in this model */
         return;
-    for (uint64_t x = v->live; x; x &= x - 1)
-        v->quiescence_gate |= (uint64_t)v->fut[__builtin_ctzll(x)]->quiescence_gate <<
-                              __builtin_ctzll(x);
+    for (uint64_t x = v->live; x; x &= x - 1) {
+        unsigned a = (unsigned)__builtin_ctzll(x);
+        v->quiescence_gate |= (uint64_t)v->fut[a]->quiescence_gate << a;
+    }
     if (!v->quiescence_gate)
         return;
     for (unsigned i = 0; i < n; i++)

@@ -70,11 +70,17 @@ void visited_init(struct visited *v, size_t cap)
     }
 }
 
-/* Lossless: world number n, in chunk k where base 2^(k-1) <= n < base 2^k (k > 0). */
-static unsigned char *world_at(const struct visited *v, size_t n)
+/* Lossless: the chunk of world number n: 0 below base, else k with base 2^(k-1) <= n < base 2^k. */
+static unsigned chunk_of(const struct visited *v, size_t n)
 {
     size_t q = n / v->arena_base;
-    unsigned k = q ? 64 - (unsigned)__builtin_clzll(q) : 0;
+
+    return q ? 64 - (unsigned)__builtin_clzll(q) : 0;
+}
+
+static unsigned char *world_at(const struct visited *v, size_t n)
+{
+    unsigned k = chunk_of(v, n);
 
     return v->chunk[k] + (n - (k ? v->arena_base << (k - 1) : 0)) * v->world_size;
 }
@@ -140,7 +146,7 @@ bool visited_due_to_grow(const struct visited *v, size_t count)
 static bool arena_room(struct visited *v)
 {
     size_t acap = v->arena_cap * 2;
-    unsigned k = 64 - (unsigned)__builtin_clzll(v->arena_cap / v->arena_base);
+    unsigned k = chunk_of(v, v->arena_cap);   /* the chunk its next world goes to */
 
     if (v->count < v->arena_cap)
         return true;

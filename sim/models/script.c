@@ -24,6 +24,13 @@ void script_start(const struct sim *s, struct world *w)
                                                                         : SCRIPT_DONE };
 }
 
+/* A script's pending step that counts against quiescence: a line, or a wake; not a timeout
+ * (its own, or libvirt's job wait and unplug wait). */
+static bool script_step_is_activity(uint8_t kind)
+{
+    return kind == STEP_SCRIPT_LINE || kind == STEP_SCRIPT_WAKE;
+}
+
 /* Nothing pending but scripts that are themselves waiting (all[]: this step's, for the
  * actors that may step; a later script waiting for quiescence counts as idle). */
 static bool quiescent_but_scripts(const struct sim *s, const struct pending *all, int self)
@@ -32,20 +39,17 @@ static bool quiescent_but_scripts(const struct sim *s, const struct pending *all
         if (all[__builtin_ctzll(x)].kind)
             return false;
     for (int i = 0; i < s->scn->nscripts; i++)
-        if (i != self && (all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_LINE ||
-                          all[ACTOR_SCRIPT0 + i].kind == STEP_SCRIPT_WAKE))
+        if (i != self && script_step_is_activity(all[ACTOR_SCRIPT0 + i].kind))
             return false;
     return true;
 }
 
 /* A pending step that quiescent_but_scripts sees as activity, for partial-order reduction
- * (engine_model.holds_off_quiescence): any step but a script's timeouts (its own, or
- * libvirt's job wait and unplug wait). */
+ * (engine_model.holds_off_quiescence): any other actor's, or a script's that is activity. */
 bool sim_holds_off_quiescence(const void *ctx, const struct step *st)
 {
     (void)ctx;
-    return st->actor >= ACTOR_GUEST_BOOT || st->kind == STEP_SCRIPT_LINE ||
-           st->kind == STEP_SCRIPT_WAKE;
+    return st->actor >= ACTOR_GUEST_BOOT || script_step_is_activity(st->kind);
 }
 
 static struct pending wait_pending(const struct scn_line *l, bool holds)
