@@ -99,7 +99,7 @@ static void test_why_not(void **state)
         { CLIENT(1) CLIENT(2) "knob qemu.drc-reset-pre-load=on\n",
           "qemu.drc-reset-pre-load resets the destination's DRCs in order", 2 },
         { "script a\ndo src device_add cpu core1 core-id=1\nwait src quiescent\n"
-          "script b\ndo src device_add cpu core2 core-id=2\nwait src quiescent\n",
+          "script b\ndo src device_add cpu core2 core-id=2\nwait dst migrated\n",
           "no two scripts do the same to their own cores or DIMMs", 0 },
         { "script a\ndo src device_add cpu core1 core-id=1\n"
           "script b\ndo src device_add cpu core2 core-id=2\ndo dst device_del core2\n",
@@ -120,6 +120,20 @@ static void test_why_not(void **state)
         assert_string_equal(f->sim.sym.why_not, cases[i].why);
         assert_int_equal(f->sim.sym.alike, cases[i].alike);
     }
+}
+
+/* Clients that wait for quiescence are alike: every waiter wakes at once (script_pending). */
+static void test_quiescent_waiters_are_members(void **state)
+{
+    struct fix *f = *state;
+
+    init(f, "script a\ndo src device_add cpu core1 core-id=1\nwait src quiescent\n"
+            "do dst device_del core1\n"
+            "script b\ndo src device_add cpu core2 core-id=2\nwait src quiescent\n"
+            "do dst device_del core2\n");
+    assert_int_equal(f->sim.sym.n, 2);
+    assert_string_equal(f->sim.sym.why_not, "");
+    assert_non_null(f->sim.model.sym_order);
 }
 
 /* Machines that differ in host or DRCs: migration could fail on one section first. */
@@ -494,6 +508,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_members_found, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_prefix_lookup, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_why_not, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_quiescent_waiters_are_members, fix_setup,
+                                        fix_teardown),
         cmocka_unit_test_setup_teardown(test_machines_must_match, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_order_and_apply, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_order_bit_maps, fix_setup, fix_teardown),

@@ -24,22 +24,25 @@ void script_start(const struct sim *s, struct world *w)
                                                                         : SCRIPT_DONE };
 }
 
-/* A script's pending step that counts against quiescence: a line, or a wake; not a timeout
- * (its own, or libvirt's job wait and unplug wait). */
-static bool script_step_is_activity(uint8_t kind)
+/* The arg of the wake of a `wait quiescent`: it is no activity for the other such waits. */
+#define WAKE_QUIESCENT 1
+
+/* A script's pending step that counts against quiescence: a line, or the wake of any wait
+ * but `quiescent`; not a timeout (its own, or libvirt's job wait and unplug wait). */
+static bool script_step_is_activity(uint8_t kind, uint8_t arg)
 {
-    return kind == STEP_SCRIPT_LINE || kind == STEP_SCRIPT_WAKE;
+    return kind == STEP_SCRIPT_LINE || (kind == STEP_SCRIPT_WAKE && arg != WAKE_QUIESCENT);
 }
 
 /* Nothing pending but scripts that are themselves waiting (all[]: this step's, for the
- * actors that may step; a later script waiting for quiescence counts as idle). */
-static bool quiescent_but_scripts(const struct sim *s, const struct pending *all, int self)
+ * actors that may step; the scripts at `wait quiescent` are still idle there). */
+static bool quiescent_but_scripts(const struct sim *s, const struct pending *all)
 {
     for (uint64_t x = s->may_step & ~bits_below(ACTOR_GUEST_BOOT); x; x &= x - 1)
         if (all[__builtin_ctzll(x)].kind)
             return false;
     for (int i = 0; i < s->scn->nscripts; i++)
-        if (i != self && script_step_is_activity(all[ACTOR_SCRIPT0 + i].kind))
+        if (script_step_is_activity(all[ACTOR_SCRIPT0 + i].kind, all[ACTOR_SCRIPT0 + i].arg))
             return false;
     return true;
 }
@@ -49,13 +52,14 @@ static bool quiescent_but_scripts(const struct sim *s, const struct pending *all
 bool sim_holds_off_quiescence(const void *ctx, const struct step *st)
 {
     (void)ctx;
-    return st->actor >= ACTOR_GUEST_BOOT || script_step_is_activity(st->kind);
+    return st->actor >= ACTOR_GUEST_BOOT || script_step_is_activity(st->kind, st->arg);
 }
 
-static struct pending wait_pending(const struct scn_line *l, bool holds)
+/* wake: the arg of its wake (WAKE_QUIESCENT for `wait quiescent`, else 0). */
+static struct pending wait_pending(const struct scn_line *l, bool holds, uint8_t wake)
 {
     if (holds)
-        return (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 };
+        return (struct pending){ STEP_SCRIPT_WAKE, wake, 0, 1 };
     if (l->timeout_ms)
         return (struct pending){ STEP_SCRIPT_TIMEOUT, 0, l->timeout_ms, l->timeout_ms };
     return (struct pending){ 0 };
@@ -77,13 +81,18 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
         else if (l->kind != LINE_WAIT)
             out[i] = (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
         else if (l->action != WAIT_QUIESCENT)
-            out[i] = wait_pending(l, script_wait_holds(s, w, l));
+            out[i] = wait_pending(l, script_wait_holds(s, w, l), 0);
         else
             quiescent |= 1u << i;
     }
-    for (unsigned x = quiescent; x; x &= x - 1) {   /* in script order, after all the rest */
-        int i = __builtin_ctz(x);
-        out[i] = wait_pending(script_line(s, w, i), quiescent_but_scripts(s, all, i));
+    /* after all the rest, and all at once: every waiter sees the same quiescence, and which
+     * of them runs on first is the scheduler's choice, so each may (the others' wakes go
+     * once it runs a line) */
+    if (quiescent) {
+        bool holds = quiescent_but_scripts(s, all);
+        for (unsigned x = quiescent; x; x &= x - 1)
+            out[__builtin_ctz(x)] = wait_pending(script_line(s, w, __builtin_ctz(x)), holds,
+                                                  WAKE_QUIESCENT);
     }
 }
 

@@ -20,8 +20,6 @@ static bool client_line(const struct scn_line *l, int *dev)
         return false;
     if (l->kind != LINE_DO && l->kind != LINE_WAIT)
         return false;
-    if (l->kind == LINE_WAIT && l->action == WAIT_QUIESCENT)
-        return false;   /* script_pending wakes the lowest-numbered quiescent waiter first */
     if (l->kind == LINE_WAIT && l->action == WAIT_GUEST_ONLINE && l->devices != 1u << l->device)
         return false;
     if (d < 0)
