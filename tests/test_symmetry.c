@@ -123,16 +123,24 @@ static void test_why_not(void **state)
 }
 
 /* Clients that wait for quiescence are alike: every waiter wakes at once (script_pending). */
+static const char *const quiescent_waiters =
+    "script a\ndo src device_add cpu core1 core-id=1\nwait src quiescent\n"
+    "do dst device_del core1\n"
+    "script b\ndo src device_add cpu core2 core-id=2\nwait src quiescent\n"
+    "do dst device_del core2\n";
+
 static void test_quiescent_waiters_are_members(void **state)
 {
     struct fix *f = *state;
+    const struct sim_symmetry *y = &f->sim.sym;
 
-    init(f, "script a\ndo src device_add cpu core1 core-id=1\nwait src quiescent\n"
-            "do dst device_del core1\n"
-            "script b\ndo src device_add cpu core2 core-id=2\nwait src quiescent\n"
-            "do dst device_del core2\n");
-    assert_int_equal(f->sim.sym.n, 2);
-    assert_string_equal(f->sim.sym.why_not, "");
+    init(f, quiescent_waiters);
+    assert_int_equal(y->n, 2);
+    assert_string_equal(y->why_not, "");
+    for (int a = 0; a < 2; a++) {   /* script a: core1, script b: core2 */
+        assert_int_equal(y->mem[a].script, a);
+        assert_int_equal(y->mem[a].core, a + 1);
+    }
     assert_non_null(f->sim.model.sym_order);
 }
 
