@@ -90,9 +90,10 @@ void script_pending(const struct sim *s, const struct world *w, struct pending *
      * once it runs a line) */
     if (quiescent) {
         bool holds = quiescent_but_scripts(s, all);
-        for (unsigned x = quiescent; x; x &= x - 1)
-            out[__builtin_ctz(x)] = wait_pending(script_line(s, w, __builtin_ctz(x)), holds,
-                                                  WAKE_QUIESCENT);
+        for (unsigned x = quiescent; x; x &= x - 1) {
+            int i = __builtin_ctz(x);
+            out[i] = wait_pending(script_line(s, w, i), holds, WAKE_QUIESCENT);
+        }
     }
 }
 
