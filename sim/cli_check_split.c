@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "json_file.h"
 #include "trace.h"
 
 static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *pairs)
@@ -100,14 +101,13 @@ static bool find_verdict(const char *job, const char *path, const char *variant,
 int check_job(struct check_cli *c, const char *file)
 {
     JsonParser *p = json_parser_new();
-    GError *e = NULL;
     JsonNode *root;
     JsonArray *a = NULL;
+    char err[512];
     int rc = EXIT_OK;
 
-    if (!json_parser_load_from_file(p, file, &e)) {
-        fprintf(stderr, "%s: error: %s\n", file, e->message);
-        g_error_free(e);
+    if (!json_file_load(p, file, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
         rc = EXIT_USAGE;
     } else if (!(root = json_parser_get_root(p)) || !JSON_NODE_HOLDS_OBJECT(root) ||
                !json_object_has_member(json_node_get_object(root), "check")) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "json_file.h"
 
 struct agg {
     char *scenario, *variant;
@@ -90,13 +91,12 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
 static bool read_results(GPtrArray *all, const char *file)
 {
     JsonParser *p = json_parser_new();
-    GError *e = NULL;
     JsonNode *root;
-    bool ok = json_parser_load_from_file(p, file, &e);
+    char err[512];
+    bool ok = json_file_load(p, file, err, sizeof(err));
 
     if (!ok) {
-        fprintf(stderr, "%s: error: %s\n", file, e->message);
-        g_error_free(e);
+        fprintf(stderr, "%s\n", err);
     } else if ((root = json_parser_get_root(p)) && JSON_NODE_HOLDS_ARRAY(root)) {
         JsonArray *a = json_node_get_array(root);
         for (guint i = 0; ok && i < json_array_get_length(a); i++)

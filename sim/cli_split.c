@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "json_file.h"
 #include "trace.h"
 
 /* The world a schedule prefix leads to, re-executed from the initial one;
@@ -179,14 +180,10 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
 
 static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *err, size_t len)
 {
-    GError *e = NULL;
     JsonNode *root;
 
-    if (!json_parser_load_from_file(p, file, &e)) {
-        snprintf(err, len, "%s: error: %s", file, e->message);
-        g_error_free(e);
+    if (!json_file_load(p, file, err, len))
         return false;
-    }
     root = json_parser_get_root(p);
     if (!root || !JSON_NODE_HOLDS_OBJECT(root) ||
         !json_object_has_member(*job = json_node_get_object(root), "scenario") ||

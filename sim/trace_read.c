@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include "json_file.h"
 #include "trace.h"
 
 /* ---- reader: positions ------------------------------------------------- */
@@ -116,25 +117,9 @@ static size_t col_of(const struct reader *r, const char *key)
 /* "<data>:1:5: Parse error: msg" -> column 5, "msg". */
 static bool parse_error(const struct reader *r, const char *m)
 {
-    size_t col = 1;
+    unsigned line, col;
 
-    if (g_str_has_prefix(m, "<data>:")) {
-        const char *p = m + 7;
-        char *end;
-        unsigned long c;
-
-        (void)strtoul(p, &end, 10);
-        if (end != p && *end == ':') {
-            p = end + 1;
-            c = strtoul(p, &end, 10);
-            if (end != p && g_str_has_prefix(end, ": ")) {
-                col = c ? c : 1;
-                m = end + 2;
-            }
-        }
-    }
-    if (g_str_has_prefix(m, "Parse error: "))
-        m += strlen("Parse error: ");
+    m = json_error_where(m, &line, &col);   /* line: always 1, the data being one line */
     return fail(r, col, "%s", m);
 }
 

@@ -201,6 +201,9 @@ expect_run "explore --split with a search option is refused" 2 'the jobs take th
 expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"
 expect_run "--out without --split is refused" 2 '--out goes with --split' "$DRCSIM" explore "$pc4" --out "$tmp/x"
 expect_run "merge of a file that is not a result" 2 "^$tmp/notajob.json:1:1: error: not a drcsim result" "$DRCSIM" merge "$tmp/notajob.json"
+printf '[{"scenario":\n  ,}]\n' >"$tmp/badsyntax.json"
+expect_run "merge of malformed JSON: one line, at the bad character" 2 "^$tmp/badsyntax.json:2:3: error: unexpected character" "$DRCSIM" merge "$tmp/badsyntax.json"
+expect_run "a job file that cannot be read" 2 "^$tmp/nojob.json:1:1: error: No such file or directory" "$DRCSIM" explore --job "$tmp/nojob.json"
 
 # --- determinism and replay ---------------------------------------------------
 for s in scenarios/*.scn; do

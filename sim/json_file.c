@@ -1,0 +1,103 @@
+/*
+ * JSON input files (json_file.h): the bytes read with stdio, so that an
+ * unreadable file is named by its errno; UTF-8 checked first, so that a bad
+ * byte is named by its position and not by json-glib's "scanner: unknown
+ * error"; then json-glib's own line and column.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "json_file.h"
+
+const char *json_error_where(const char *msg, unsigned *line, unsigned *col)
+{
+    const char *p = msg + strlen("<data>:");
+    char *end;
+    unsigned long l, c;
+
+    *line = *col = 1;
+    if (g_str_has_prefix(msg, "<data>:")) {
+        l = strtoul(p, &end, 10);
+        if (end != p && *end == ':') {
+            p = end + 1;
+            c = strtoul(p, &end, 10);
+            if (end != p && g_str_has_prefix(end, ": ")) {
+                *line = l ? (unsigned)l : 1;
+                *col = c ? (unsigned)c : 1;
+                msg = end + 2;
+            }
+        }
+    }
+    if (g_str_has_prefix(msg, "Parse error: "))
+        msg += strlen("Parse error: ");
+    return msg;
+}
+
+/* The whole file, or NULL with errno set. */
+static char *read_all(const char *file, size_t *n)
+{
+    FILE *f = fopen(file, "rb");
+    GString *g;
+    char buf[65536];
+    size_t k;
+    int saved;
+
+    if (!f)
+        return NULL;
+    g = g_string_new(NULL);
+    while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
+        g_string_append_len(g, buf, (gssize)k);
+    if (ferror(f)) {
+        saved = errno;
+        fclose(f);
+        g_string_free(g, TRUE);
+        errno = saved;
+        return NULL;
+    }
+    fclose(f);
+    *n = g->len;
+    return g_string_free(g, FALSE);
+}
+
+/* Line and column (in bytes, from 1) of offset at in text. */
+static void position(const char *text, size_t at, unsigned *line, unsigned *col)
+{
+    const char *nl = NULL;
+
+    *line = 1;
+    for (const char *c = text; c < text + at; c++)
+        if (*c == '\n') {
+            (*line)++;
+            nl = c;
+        }
+    *col = (unsigned)(text + at - (nl ? nl + 1 : text)) + 1;
+}
+
+bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
+{
+    size_t n = 0;
+    char *text = read_all(file, &n);
+    const gchar *bad;
+    const char *msg;
+    GError *e = NULL;
+    unsigned line, col;
+    bool ok = false;
+
+    if (!text) {
+        snprintf(err, len, "%s:1:1: error: %s", file, strerror(errno));
+    } else if (!g_utf8_validate(text, (gssize)n, &bad)) {
+        position(text, (size_t)(bad - text), &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: %s", file, line, col,
+                 *bad ? "invalid UTF-8" : "NUL byte");
+    } else if (!json_parser_load_from_data(p, text, (gssize)n, &e)) {
+        msg = json_error_where(e->message, &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: %s", file, line, col, msg);
+        g_error_free(e);
+    } else {
+        ok = true;
+    }
+    g_free(text);
+    return ok;
+}

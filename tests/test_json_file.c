@@ -1,0 +1,151 @@
+/*
+ * Unit tests for sim/json_file.c: a JSON input file that parses, and the
+ * exact one-line error, with line and column, for each way one can be bad
+ * (missing, a directory, invalid UTF-8, a NUL byte, a syntax error).
+ */
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include "testutil.h"
+#include "json_file.h"
+
+static char *tmpdir;
+
+/* A file of n bytes in the temporary directory; its path (g_free it). */
+static char *write_file(const char *name, const char *bytes, size_t n)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+
+    assert_true(g_file_set_contents(path, bytes, (gssize)n, NULL));
+    return path;
+}
+
+/* json_file_load on those bytes: its error line with the directory cut off, or "" when
+ * it parsed. */
+static void load(const char *name, const char *bytes, size_t n, char *out, size_t len)
+{
+    char *path = write_file(name, bytes, n);
+    JsonParser *p = json_parser_new();
+    char err[512];
+    size_t cut = strlen(tmpdir) + 1;
+
+    if (json_file_load(p, path, err, sizeof(err)))
+        snprintf(out, len, "%s", "");
+    else
+        snprintf(out, len, "%s", strncmp(err, path, cut) ? err : err + cut);
+    g_object_unref(p);
+    g_unlink(path);
+    g_free(path);
+}
+
+/* The bytes of a string literal, its last NUL left out. */
+#define LOAD(name, literal, out) load(name, literal, sizeof(literal) - 1, out, sizeof(out))
+
+static void test_parses(void **state)
+{
+    const char text[] = "[{\"scenario\": \"a.scn\", \"states\": 3}]\n";
+    char *path = write_file("good.json", text, sizeof(text) - 1);
+    JsonParser *p = json_parser_new();
+    char err[512] = "untouched";
+    JsonNode *root;
+
+    (void)state;
+    assert_true(json_file_load(p, path, err, sizeof(err)));
+    assert_string_equal(err, "untouched");
+    root = json_parser_get_root(p);
+    assert_non_null(root);
+    assert_true(JSON_NODE_HOLDS_ARRAY(root));
+    assert_int_equal(json_object_get_int_member(
+                         json_array_get_object_element(json_node_get_array(root), 0), "states"), 3);
+    g_object_unref(p);
+    g_unlink(path);
+    g_free(path);
+}
+
+static void test_syntax_errors(void **state)
+{
+    char out[512];
+
+    (void)state;
+    LOAD("a.json", "[{\"scenario\":,}]", out);
+    assert_string_equal(out, "a.json:1:14: error: unexpected character `,', expected character `}'");
+    LOAD("b.json", "{\n  \"job\": 1,\n  \"scenario\" \"x\"\n}\n", out);
+    assert_string_equal(out, "b.json:3:12: error: unexpected string constant \"scenario\", "
+                             "expected character `:'");
+}
+
+static void test_bad_bytes(void **state)
+{
+    char out[512];
+
+    (void)state;
+    LOAD("u.json", "{\"a\":\n  \"\xff\"}", out);
+    assert_string_equal(out, "u.json:2:4: error: invalid UTF-8");
+    LOAD("n.json", "{\"a\":1}\n\0", out);
+    assert_string_equal(out, "n.json:2:1: error: NUL byte");
+}
+
+static void test_unreadable(void **state)
+{
+    JsonParser *p = json_parser_new();
+    char *missing = g_build_filename(tmpdir, "missing.json", NULL);
+    char err[512], want[512];
+
+    (void)state;
+    assert_false(json_file_load(p, missing, err, sizeof(err)));
+    snprintf(want, sizeof(want), "%s:1:1: error: No such file or directory", missing);
+    assert_string_equal(err, want);
+    assert_false(json_file_load(p, tmpdir, err, sizeof(err)));
+    snprintf(want, sizeof(want), "%s:1:1: error: Is a directory", tmpdir);
+    assert_string_equal(err, want);
+    g_object_unref(p);
+    g_free(missing);
+}
+
+static void test_error_where(void **state)
+{
+    unsigned line, col;
+
+    (void)state;
+    assert_string_equal(json_error_where("<data>:3:7: Parse error: unexpected end of file",
+                                         &line, &col), "unexpected end of file");
+    assert_int_equal(line, 3);
+    assert_int_equal(col, 7);
+    assert_string_equal(json_error_where("<data>:0:0: Parse error: x", &line, &col), "x");
+    assert_int_equal(line, 1);
+    assert_int_equal(col, 1);
+    /* no position: the message as it is, at 1:1 */
+    assert_string_equal(json_error_where("<data>:x: odd", &line, &col), "<data>:x: odd");
+    assert_int_equal(line, 1);
+    assert_int_equal(col, 1);
+    assert_string_equal(json_error_where("Parse error: y", &line, &col), "y");
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    tmpdir = g_dir_make_tmp("drcsim-json-XXXXXX", NULL);
+    return tmpdir ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    g_rmdir(tmpdir);   /* every test unlinks its files */
+    g_free(tmpdir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parses),
+        cmocka_unit_test(test_syntax_errors),
+        cmocka_unit_test(test_bad_bytes),
+        cmocka_unit_test(test_unreadable),
+        cmocka_unit_test(test_error_where),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
