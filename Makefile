@@ -84,6 +84,7 @@ scenario-tests: $(DRCSIM)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/run-all.sh
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-soundness.sh
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-fuzz.py 60 3
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/input-fuzz.py 300 1
 
 bench: deps
 	@$(MAKE) -s all

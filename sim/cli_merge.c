@@ -49,15 +49,24 @@ static void free_agg(gpointer p)
     g_free(a);
 }
 
+/* What merge reads of a result (json_result_append writes more). */
+static const struct json_member result_members[] = {
+    { "scenario", JSON_STRING, true },  { "variant", JSON_STRING, true },
+    { "families", JSON_STRINGS, true }, { "states", JSON_COUNT, true },
+    { "transitions", JSON_COUNT, false }, { "max_depth", JSON_COUNT, false },
+    { "seconds", JSON_NUMBER, false },  { "holds", JSON_BOOL, false },
+    { "replay", JSON_STRING, false },   { "verdict", JSON_STRING, false },
+};
+
 static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
 {
     JsonArray *fams;
     struct agg *a;
 
-    if (!json_object_has_member(r, "scenario") || !json_object_has_member(r, "variant") ||
-        !json_object_has_member(r, "families") || !json_object_has_member(r, "states")) {
-        fprintf(stderr, "%s:1:1: error: not a drcsim result (scenario, variant, families, states)\n",
-                file);
+    char why[128];
+
+    if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why))) {
+        fprintf(stderr, "%s:1:1: error: not a drcsim result: %s\n", file, why);
         return false;
     }
     a = find_agg(all, json_object_get_string_member(r, "scenario"),
@@ -74,7 +83,8 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
     }
     a->states += (uint64_t)json_object_get_int_member(r, "states");
     a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
-    a->max_depth = MAX(a->max_depth, (unsigned)json_object_get_int_member_with_default(r, "max_depth", 0));
+    a->max_depth = (unsigned)MIN(MAX(a->max_depth, json_object_get_int_member_with_default(r, "max_depth", 0)),
+                                 G_MAXUINT);
     a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
     if (json_object_has_member(r, "holds")) {
         a->checked = true;

@@ -178,17 +178,28 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
     visited_free(&vis);
 }
 
+/* What a job file holds (write_job). */
+static const struct json_member job_members[] = {
+    { "scenario", JSON_STRING, true },  { "variant", JSON_STRING, true },
+    { "prefixes", JSON_STRINGS, true }, { "knobs", JSON_STRINGS, false },
+    { "scenario_xxh3", JSON_STRING, false },
+};
+
 static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *err, size_t len)
 {
     JsonNode *root;
+    char why[128];
 
     if (!json_file_load(p, file, err, len))
         return false;
     root = json_parser_get_root(p);
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root) ||
-        !json_object_has_member(*job = json_node_get_object(root), "scenario") ||
-        !json_object_has_member(*job, "variant") || !json_object_has_member(*job, "prefixes")) {
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
         snprintf(err, len, "%s:1:1: error: not a drcsim job (scenario, variant, prefixes)", file);
+        return false;
+    }
+    *job = json_node_get_object(root);
+    if (!json_members_check(*job, job_members, G_N_ELEMENTS(job_members), why, sizeof(why))) {
+        snprintf(err, len, "%s:1:1: error: not a drcsim job: %s", file, why);
         return false;
     }
     return true;

@@ -75,6 +75,13 @@ static void position(const char *text, size_t at, unsigned *line, unsigned *col)
     *col = (unsigned)(text + at - (nl ? nl + 1 : text)) + 1;
 }
 
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            *s = ' ';
+}
+
 bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
 {
     size_t n = 0;
@@ -94,10 +101,60 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
     } else if (!json_parser_load_from_data(p, text, (gssize)n, &e)) {
         msg = json_error_where(e->message, &line, &col);
         snprintf(err, len, "%s:%u:%u: error: %s", file, line, col, msg);
+        one_line(err);   /* json-glib quotes the token, and a string token may hold a newline */
         g_error_free(e);
     } else {
         ok = true;
     }
     g_free(text);
     return ok;
+}
+
+static bool holds(JsonNode *n, GType type)
+{
+    return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
+}
+
+static bool of_kind(JsonNode *n, enum json_kind kind)
+{
+    JsonArray *a;
+
+    switch (kind) {
+    case JSON_STRING: return holds(n, G_TYPE_STRING);
+    case JSON_COUNT:  return holds(n, G_TYPE_INT64) && json_node_get_int(n) >= 0;
+    case JSON_NUMBER: return holds(n, G_TYPE_INT64) || holds(n, G_TYPE_DOUBLE);
+    case JSON_BOOL:   return holds(n, G_TYPE_BOOLEAN);
+    case JSON_STRINGS:
+        if (!JSON_NODE_HOLDS_ARRAY(n))
+            return false;
+        a = json_node_get_array(n);
+        for (guint i = 0; i < json_array_get_length(a); i++)
+            if (!holds(json_array_get_element(a, i), G_TYPE_STRING))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned n, char *why,
+                        size_t len)
+{
+    static const char *const kind_name[] = {
+        [JSON_STRING] = "a string", [JSON_COUNT] = "a count (an integer from 0)",
+        [JSON_NUMBER] = "a number", [JSON_BOOL] = "true or false",
+        [JSON_STRINGS] = "an array of strings",
+    };
+
+    for (unsigned i = 0; i < n; i++) {
+        JsonNode *m = json_object_get_member(o, spec[i].name);
+        if (!m && spec[i].required) {
+            snprintf(why, len, "no \"%s\"", spec[i].name);
+            return false;
+        }
+        if (m && !of_kind(m, spec[i].kind)) {
+            snprintf(why, len, "\"%s\" is not %s", spec[i].name, kind_name[spec[i].kind]);
+            return false;
+        }
+    }
+    return true;
 }

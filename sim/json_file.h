@@ -17,4 +17,18 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len);
  * none) and MESSAGE alone. */
 const char *json_error_where(const char *msg, unsigned *line, unsigned *col);
 
+/* What a member of an input object must hold. */
+enum json_kind { JSON_STRING, JSON_COUNT, JSON_NUMBER, JSON_BOOL, JSON_STRINGS };
+
+struct json_member {
+    const char *name;
+    enum json_kind kind;   /* a count: an integer from 0; strings: an array of strings */
+    bool required;
+};
+
+/* Every member of spec[0..n) that o holds is of its kind, and every required one is there;
+ * else false, with why ("\"states\" is not a count"). Members spec does not name pass. */
+bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned n, char *why,
+                        size_t len);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * Unit tests for sim/json_file.c: a JSON input file that parses, and the
  * exact one-line error, with line and column, for each way one can be bad
- * (missing, a directory, invalid UTF-8, a NUL byte, a syntax error).
+ * (missing, a directory, invalid UTF-8, a NUL byte, a syntax error), and
+ * the member types an input object is checked against.
  */
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +74,10 @@ static void test_syntax_errors(void **state)
     LOAD("b.json", "{\n  \"job\": 1,\n  \"scenario\" \"x\"\n}\n", out);
     assert_string_equal(out, "b.json:3:12: error: unexpected string constant \"scenario\", "
                              "expected character `:'");
+    /* json-glib quotes the token it stopped after, newline and all */
+    LOAD("c.json", "[\"a\nb\" \"c\"]", out);
+    assert_string_equal(out, "c.json:2:2: error: unexpected string constant \"a b\", "
+                             "expected character `,'");
 }
 
 static void test_bad_bytes(void **state)
@@ -101,6 +106,54 @@ static void test_unreadable(void **state)
     assert_string_equal(err, want);
     g_object_unref(p);
     g_free(missing);
+}
+
+/* json_members_check on the object of text: true, or false with its why in out. */
+static bool members(const char *text, char *out, size_t len)
+{
+    static const struct json_member spec[] = {
+        { "scenario", JSON_STRING, true }, { "states", JSON_COUNT, true },
+        { "seconds", JSON_NUMBER, false }, { "holds", JSON_BOOL, false },
+        { "families", JSON_STRINGS, false },
+    };
+    JsonParser *p = json_parser_new();
+    bool ok;
+
+    assert_true(json_parser_load_from_data(p, text, -1, NULL));
+    snprintf(out, len, "%s", "");
+    ok = json_members_check(json_node_get_object(json_parser_get_root(p)), spec,
+                            G_N_ELEMENTS(spec), out, len);
+    g_object_unref(p);
+    return ok;
+}
+
+static void test_members(void **state)
+{
+    char why[128];
+
+    (void)state;
+    assert_true(members("{\"scenario\":\"a\",\"states\":0,\"seconds\":1,\"holds\":true,"
+                        "\"families\":[\"x\"],\"other\":{}}", why, sizeof(why)));
+    assert_string_equal(why, "");
+    assert_true(members("{\"scenario\":\"a\",\"states\":5,\"seconds\":0.5,\"families\":[]}",
+                        why, sizeof(why)));
+    assert_false(members("{\"states\":1}", why, sizeof(why)));
+    assert_string_equal(why, "no \"scenario\"");
+    assert_false(members("{\"scenario\":7,\"states\":1}", why, sizeof(why)));
+    assert_string_equal(why, "\"scenario\" is not a string");
+    assert_false(members("{\"scenario\":\"a\",\"states\":-1}", why, sizeof(why)));
+    assert_string_equal(why, "\"states\" is not a count (an integer from 0)");
+    assert_false(members("{\"scenario\":\"a\",\"states\":1.5}", why, sizeof(why)));
+    assert_string_equal(why, "\"states\" is not a count (an integer from 0)");
+    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"seconds\":\"1\"}", why, sizeof(why)));
+    assert_string_equal(why, "\"seconds\" is not a number");
+    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"holds\":1}", why, sizeof(why)));
+    assert_string_equal(why, "\"holds\" is not true or false");
+    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",2]}", why,
+                         sizeof(why)));
+    assert_string_equal(why, "\"families\" is not an array of strings");
+    assert_false(members("{\"scenario\":null,\"states\":1}", why, sizeof(why)));
+    assert_string_equal(why, "\"scenario\" is not a string");
 }
 
 static void test_error_where(void **state)
@@ -144,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_bad_bytes),
         cmocka_unit_test(test_unreadable),
+        cmocka_unit_test(test_members),
         cmocka_unit_test(test_error_where),
     };
 

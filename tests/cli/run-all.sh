@@ -203,6 +203,10 @@ expect_run "--out without --split is refused" 2 '--out goes with --split' "$DRCS
 expect_run "merge of a file that is not a result" 2 "^$tmp/notajob.json:1:1: error: not a drcsim result" "$DRCSIM" merge "$tmp/notajob.json"
 printf '[{"scenario":\n  ,}]\n' >"$tmp/badsyntax.json"
 expect_run "merge of malformed JSON: one line, at the bad character" 2 "^$tmp/badsyntax.json:2:3: error: unexpected character" "$DRCSIM" merge "$tmp/badsyntax.json"
+printf '[{"scenario":"a.scn","variant":"upstream","families":[],"states":1,"verdict":382}]\n' >"$tmp/badtype.json"
+expect_run "merge of a result whose verdict is a number" 2 "^$tmp/badtype.json:1:1: error: not a drcsim result: \"verdict\" is not a string" "$DRCSIM" merge "$tmp/badtype.json"
+printf '{"scenario":"scenarios/unplug-last-cpu.scn","variant":"upstream","prefixes":[0]}\n' >"$tmp/badjob.json"
+expect_run "a job whose prefixes are not strings" 2 "^$tmp/badjob.json:1:1: error: not a drcsim job: \"prefixes\" is not an array of strings" "$DRCSIM" explore --job "$tmp/badjob.json"
 expect_run "a job file that cannot be read" 2 "^$tmp/nojob.json:1:1: error: No such file or directory" "$DRCSIM" explore --job "$tmp/nojob.json"
 
 # --- determinism and replay ---------------------------------------------------
