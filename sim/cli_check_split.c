@@ -128,7 +128,9 @@ int check_job(struct check_cli *c, const char *file)
         int r;
         if (!pair || json_array_get_length(pair) != 2 ||
             json_node_get_value_type(json_array_get_element(pair, 0)) != G_TYPE_STRING ||
-            json_node_get_value_type(json_array_get_element(pair, 1)) != G_TYPE_STRING) {
+            json_node_get_value_type(json_array_get_element(pair, 1)) != G_TYPE_STRING ||
+            !json_string_plain(json_array_get_string_element(pair, 0)) ||
+            !json_string_plain(json_array_get_string_element(pair, 1))) {
             fprintf(stderr, "%s:1:1: error: check entry %u is not [scenario, variant]\n", file, i);
             rc = EXIT_USAGE;
             break;

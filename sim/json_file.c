@@ -110,6 +110,30 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
     return ok;
 }
 
+bool json_string_plain(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
+
+/* The member's strings (it is of its kind) have no control character. */
+static bool plain(JsonNode *n, enum json_kind kind)
+{
+    JsonArray *a;
+
+    if (kind == JSON_STRING)
+        return json_string_plain(json_node_get_string(n));
+    if (kind != JSON_STRINGS)
+        return true;
+    a = json_node_get_array(n);
+    for (guint i = 0; i < json_array_get_length(a); i++)
+        if (!json_string_plain(json_array_get_string_element(a, i)))
+            return false;
+    return true;
+}
+
 static bool holds(JsonNode *n, GType type)
 {
     return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
@@ -153,6 +177,10 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
         }
         if (m && !of_kind(m, spec[i].kind)) {
             snprintf(why, len, "\"%s\" is not %s", spec[i].name, kind_name[spec[i].kind]);
+            return false;
+        }
+        if (m && !plain(m, spec[i].kind)) {
+            snprintf(why, len, "\"%s\" holds a control character", spec[i].name);
             return false;
         }
     }

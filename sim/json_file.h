@@ -17,6 +17,9 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len);
  * none) and MESSAGE alone. */
 const char *json_error_where(const char *msg, unsigned *line, unsigned *col);
 
+/* A string an error line may quote: no control character (a newline would split the line). */
+bool json_string_plain(const char *s);
+
 /* What a member of an input object must hold. */
 enum json_kind { JSON_STRING, JSON_COUNT, JSON_NUMBER, JSON_BOOL, JSON_STRINGS };
 
@@ -26,8 +29,9 @@ struct json_member {
     bool required;
 };
 
-/* Every member of spec[0..n) that o holds is of its kind, and every required one is there;
- * else false, with why ("\"states\" is not a count"). Members spec does not name pass. */
+/* Every member of spec[0..n) that o holds is of its kind (its strings plain), and every
+ * required one is there; else false, with why ("\"states\" is not a count"). Members spec
+ * does not name pass. */
 bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned n, char *why,
                         size_t len);
 

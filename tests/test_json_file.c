@@ -152,6 +152,11 @@ static void test_members(void **state)
     assert_false(members("{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",2]}", why,
                          sizeof(why)));
     assert_string_equal(why, "\"families\" is not an array of strings");
+    assert_false(members("{\"scenario\":\"a\\nb\",\"states\":1}", why, sizeof(why)));
+    assert_string_equal(why, "\"scenario\" holds a control character");
+    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",\"\\t\"]}", why,
+                         sizeof(why)));
+    assert_string_equal(why, "\"families\" holds a control character");
     assert_false(members("{\"scenario\":null,\"states\":1}", why, sizeof(why)));
     assert_string_equal(why, "\"scenario\" is not a string");
 }
