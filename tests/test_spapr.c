@@ -158,6 +158,30 @@ static void cas_full_fdt(void **state, const char *knob, uint16_t cpus, uint16_t
     assert_int_equal(mach(f, M)->fdt_lmbs, lmbs);
 }
 
+/* The largest tree the scenario language allows (every core and LMB present, POWER8's longer
+ * node names) fits spapr_build_fdt's buffer. */
+static void test_fdt_largest(void **state)
+{
+    static const char scn[] =
+        "scenario s\n"
+        "machine m cores=10 lmbs=16 host=power8 guest=script\n"   /* devices: coldplugged */
+        "device m cpu c1 core-id=1\ndevice m cpu c2 core-id=2\ndevice m cpu c3 core-id=3\n"
+        "device m cpu c4 core-id=4\ndevice m cpu c5 core-id=5\ndevice m cpu c6 core-id=6\n"
+        "device m cpu c7 core-id=7\ndevice m cpu c8 core-id=8\ndevice m cpu c9 core-id=9\n"
+        "device m dimm d1 size=1024M\ndevice m dimm d2 size=1024M\n"
+        "device m dimm d3 size=1024M\ndevice m dimm d4 size=1024M\n";
+    struct fix *f = *state;
+
+    fix_init(f, scn);
+    assert_int_equal(mach(f, M)->abort_reason, 0);
+    assert_int_equal(mach(f, M)->fdt_cpus, 0x3ff);     /* the tree of the machine reset */
+    assert_int_equal(mach(f, M)->fdt_lmbs, 0xffff);
+    assert_false(cas(f, M));
+    assert_int_equal(mach(f, M)->abort_reason, 0);
+    assert_int_equal(mach(f, M)->fdt_cpus, 0x3ff);     /* and of CAS */
+    assert_int_equal(mach(f, M)->fdt_lmbs, 0xffff);
+}
+
 static void test_cas_full_fdt_on(void **state)
 {
     cas_full_fdt(state, "knob qemu.cas-full-fdt=on\n", 3, 1);
@@ -545,6 +569,7 @@ int main(void)
         T(test_cas_drc_reset_off),
         T(test_cas_reboot),
         T(test_cas_reboot_guest),
+        T(test_fdt_largest),
         T(test_cas_full_fdt_on),
         T(test_cas_full_fdt_off),
         T(test_irq_and_check_exception),

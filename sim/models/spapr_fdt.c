@@ -5,45 +5,59 @@
  * /event-sources/hot-plug-events when negotiated. Built with libfdt, then
  * read back as the guest reads it; the world keeps what the guest will see.
  */
-#include <glib.h>
 #include <libfdt.h>
 #include <stdio.h>
-#include <string.h>
 #include "drc_fdt.h"
 #include "spapr.h"
 
-#define FDT_SIZE (64 * 1024)
+/*
+ * Room for the largest tree (MAX_CORES cores present, MAX_LMBS LMBs), about
+ * 1.7 KiB, twice over: a core node with its three properties takes under 100
+ * bytes, ibm,dynamic-memory 4 + 24 per LMB, the rest (header, reserve map,
+ * /cpus, /event-sources, property names) under 1 KiB. fdt_create clears the
+ * whole buffer, so it is kept near that: at 64 KiB the clearing was half of
+ * a reset's or a CAS's instructions.
+ */
+#define FDT_SIZE (2 * (1024 + MAX_CORES * 100 + 4 + MAX_LMBS * 24))
 #define SPAPR_LMB_FLAGS_ASSIGNED 0x00000008u   /* include/hw/ppc/spapr.h */
+
+/*
+ * Written with libfdt's sequential-write calls, each node's properties before
+ * its subnodes, the failures of a node's calls or'ed (libfdt's errors are
+ * negative, success 0). QEMU edits an open tree instead (fdt_add_subnode,
+ * fdt_setprop), which finds its place by walking the tree at every call; the
+ * nodes and properties come out the same, the walks (four fifths of a reset's
+ * instructions) do not.
+ */
 
 /* spapr_populate_cpus_dt_node: every present vCPU core (CPU_FOREACH). */
 static int dt_cpus(const struct sim *s, const struct world *w, int m, void *fdt)
 {
     const struct sim_machine *sm = &s->m[m];
     uint32_t indexes[1 + MAX_CORES];
-    int cpus = fdt_add_subnode(fdt, 0, "cpus");
+    int err = 0;
 
-    if (cpus < 0)
-        return cpus;
-    fdt_setprop_u32(fdt, cpus, "#address-cells", 1);
-    fdt_setprop_u32(fdt, cpus, "#size-cells", 0);
     indexes[0] = cpu_to_fdt32(sm->ncpu);
-    for (int i = sm->ncpu - 1; i >= 0; i--) {
-        const struct drc_config *cfg = &sm->drcs[sm->cpu_first + i];
+    for (int i = 0; i < sm->ncpu; i++)
+        indexes[1 + i] = cpu_to_fdt32(sm->drcs[sm->cpu_first + i].index);
+    err |= fdt_begin_node(fdt, "cpus");
+    err |= fdt_property_u32(fdt, "#address-cells", 1);
+    err |= fdt_property_u32(fdt, "#size-cells", 0);
+    err |= fdt_property(fdt, "ibm,drc-indexes", indexes, (1 + sm->ncpu) * 4);
+    for (int i = 0; i < sm->ncpu; i++) {
+        uint32_t index = sm->drcs[sm->cpu_first + i].index;
         char name[48];
-        int node;
-        indexes[1 + i] = cpu_to_fdt32(cfg->index);
         if (!w->machines[m].drcs[sm->cpu_first + i].dev)
             continue;
         snprintf(name, sizeof(name), "%s@%x", s->scn->machines[m].host == CPU_POWER8
-                 ? "PowerPC,POWER8" : "PowerPC,POWER9", cfg->index & 0x0fffffff);
-        node = fdt_add_subnode(fdt, cpus, name);
-        if (node < 0)
-            return node;
-        fdt_setprop_string(fdt, node, "device_type", "cpu");
-        fdt_setprop_u32(fdt, node, "reg", cfg->index & 0x0fffffff);
-        fdt_setprop_u32(fdt, node, "ibm,my-drc-index", cfg->index);
+                 ? "PowerPC,POWER8" : "PowerPC,POWER9", index & 0x0fffffff);
+        err |= fdt_begin_node(fdt, name);
+        err |= fdt_property_string(fdt, "device_type", "cpu");
+        err |= fdt_property_u32(fdt, "reg", index & 0x0fffffff);
+        err |= fdt_property_u32(fdt, "ibm,my-drc-index", index);
+        err |= fdt_end_node(fdt);
     }
-    return fdt_setprop(fdt, cpus, "ibm,drc-indexes", indexes, (1 + sm->ncpu) * 4);
+    return err | fdt_end_node(fdt);
 }
 
 /* A realized DIMM covers this LMB: memory_region_present() at its address. */
@@ -64,11 +78,8 @@ static int dt_memory(const struct sim *s, const struct world *w, int m, void *fd
 {
     const struct sim_machine *sm = &s->m[m];
     uint32_t cells[1 + MAX_LMBS * 6];
-    int node = fdt_add_subnode(fdt, 0, "ibm,dynamic-reconfiguration-memory");
+    int err = 0;
 
-    if (node < 0)
-        return node;
-    fdt_setprop_u64(fdt, node, "ibm,lmb-size", SPAPR_MEMORY_BLOCK_SIZE);
     cells[0] = cpu_to_fdt32(sm->nlmb);
     for (int k = 0; k < sm->nlmb; k++) {
         uint64_t addr = (uint64_t)(sm->lmb_base_id + k) * SPAPR_MEMORY_BLOCK_SIZE;
@@ -80,20 +91,23 @@ static int dt_memory(const struct sim *s, const struct world *w, int m, void *fd
         e[4] = 0;   /* aa_index: node 0 */
         e[5] = cpu_to_fdt32(lmb_present(s, w, m, k) ? SPAPR_LMB_FLAGS_ASSIGNED : 0);
     }
-    return fdt_setprop(fdt, node, "ibm,dynamic-memory", cells, (1 + sm->nlmb * 6) * 4);
+    err |= fdt_begin_node(fdt, "ibm,dynamic-reconfiguration-memory");
+    err |= fdt_property_u64(fdt, "ibm,lmb-size", SPAPR_MEMORY_BLOCK_SIZE);
+    err |= fdt_property(fdt, "ibm,dynamic-memory", cells, (1 + sm->nlmb * 6) * 4);
+    return err | fdt_end_node(fdt);
 }
 
 static int dt_event_sources(const struct world *w, int m, void *fdt)
 {
-    int es = fdt_add_subnode(fdt, 0, "event-sources");
+    int err = fdt_begin_node(fdt, "event-sources");
 
-    if (es < 0)
-        return es;
-    if (fdt_add_subnode(fdt, es, "epow-events") < 0)
-        return -1;
-    if ((w->machines[m].ov5_cas & OV5_CAS_HP_EVT) && fdt_add_subnode(fdt, es, "hot-plug-events") < 0)
-        return -1;
-    return 0;
+    err |= fdt_begin_node(fdt, "epow-events");
+    err |= fdt_end_node(fdt);
+    if (w->machines[m].ov5_cas & OV5_CAS_HP_EVT) {
+        err |= fdt_begin_node(fdt, "hot-plug-events");
+        err |= fdt_end_node(fdt);
+    }
+    return err | fdt_end_node(fdt);
 }
 
 /* What the guest reads: cpu nodes by ibm,my-drc-index, LMB flags. */
@@ -120,12 +134,19 @@ static void read_back(const struct sim *s, struct world *w, int m, const void *f
 
 void spapr_build_fdt(const struct sim *s, struct world *w, int m)
 {
-    void *fdt = g_malloc0(FDT_SIZE);
+    uint64_t fdt[FDT_SIZE / sizeof(uint64_t)];   /* libfdt wants 8-byte alignment */
 
-    if (fdt_create_empty_tree(fdt, FDT_SIZE) == 0 && dt_cpus(s, w, m, fdt) >= 0 &&
-        dt_memory(s, w, m, fdt) >= 0 && dt_event_sources(w, m, fdt) >= 0)
+    int err = fdt_create(fdt, sizeof(fdt));   /* each call a statement: | leaves the order open */
+
+    err |= fdt_finish_reservemap(fdt);
+    err |= fdt_begin_node(fdt, "");
+    err |= dt_cpus(s, w, m, fdt);
+    err |= dt_memory(s, w, m, fdt);
+    err |= dt_event_sources(w, m, fdt);
+    err |= fdt_end_node(fdt);
+    err |= fdt_finish(fdt);
+    if (err == 0)
         read_back(s, w, m, fdt);
     else
         spapr_abort(s, w, m, QEMU_ABORT_FDT, 0, NULL);  /* _FDT() exits QEMU */
-    g_free(fdt);
 }
