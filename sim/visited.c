@@ -94,8 +94,8 @@ static inline __attribute__((always_inline)) size_t probe(const struct visited *
 
     *found = false;
     while (v->slots[i]) {
-        if (v->slots[i] == fp && (v->mode != VISITED_LOSSLESS ||
-            memcmp(world_at(v, v->where[i]), world, v->world_size) == 0)) {
+        if (v->slots[i] == fp && (v->mode != VISITED_LOSSLESS ||   /* lossless: world set */
+            (world && memcmp(world_at(v, v->where[i]), world, v->world_size) == 0))) {
             *found = true;
             return i;
         }
@@ -197,8 +197,10 @@ enum visited_result visited_add(struct visited *v, uint64_t fp, const void *worl
     return VISITED_NEW;
 }
 
+/* Fingerprint mode only, as the next: a lossless set needs the world, a bitstate one keeps bits. */
 bool visited_insert(struct visited *v, uint64_t fp)
 {
+    g_assert(v->mode == VISITED_FINGERPRINT);
     return visited_add(v, fp, NULL) == VISITED_NEW;
 }
 
@@ -206,6 +208,7 @@ bool visited_contains(const struct visited *v, uint64_t fp)
 {
     bool found;
 
+    g_assert(v->mode == VISITED_FINGERPRINT);
     if (fp == 0)
         fp = 1;
     probe(v, fp, NULL, &found);

@@ -58,10 +58,11 @@ static inline uint64_t *visited_bits_of(const struct visited *v, uint64_t fp, ui
     return &v->slots[visited_place(fp, v->cap / 64)];
 }
 
-bool visited_insert(struct visited *v, uint64_t fp);   /* true when fp is new */
+/* Fingerprint mode only: true when fp is new. */
+bool visited_insert(struct visited *v, uint64_t fp);
 /* The full form: FULL when the budget leaves no room (nothing inserted). */
 enum visited_result visited_add(struct visited *v, uint64_t fp, const void *world);
-bool visited_contains(const struct visited *v, uint64_t fp);
+bool visited_contains(const struct visited *v, uint64_t fp);   /* fingerprint mode only */
 /* Switch a full fingerprint table to bitstate in the same budget (keeps what it saw). */
 void visited_to_bitstate(struct visited *v);
 size_t visited_bytes(const struct visited *v);
