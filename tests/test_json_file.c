@@ -40,9 +40,6 @@ static void load(const char *name, const char *bytes, size_t n, char *out, size_
     g_free(path);
 }
 
-/* The bytes of a string literal, its last NUL left out. */
-#define LOAD(name, literal, out) load(name, literal, sizeof(literal) - 1, out, sizeof(out))
-
 static void test_parses(void **state)
 {
     const char text[] = "[{\"scenario\": \"a.scn\", \"states\": 3}]\n";
@@ -64,31 +61,35 @@ static void test_parses(void **state)
     g_free(path);
 }
 
-static void test_syntax_errors(void **state)
-{
-    char out[512];
+/* A file's bytes (a string literal, its last NUL left out) and the error line they give. */
+#define CASE(name, literal, want) { name, literal, sizeof(literal) - 1, want }
 
-    (void)state;
-    LOAD("a.json", "[{\"scenario\":,}]", out);
-    assert_string_equal(out, "a.json:1:14: error: unexpected character `,', expected character `}'");
-    LOAD("b.json", "{\n  \"job\": 1,\n  \"scenario\" \"x\"\n}\n", out);
-    assert_string_equal(out, "b.json:3:12: error: unexpected string constant \"scenario\", "
-                             "expected character `:'");
+static const struct load_case {
+    const char *name, *bytes;
+    size_t len;
+    const char *want;
+} load_cases[] = {
+    CASE("a.json", "[{\"scenario\":,}]",
+         "a.json:1:14: error: unexpected character `,', expected character `}'"),
+    CASE("b.json", "{\n  \"job\": 1,\n  \"scenario\" \"x\"\n}\n",
+         "b.json:3:12: error: unexpected string constant \"scenario\", expected character `:'"),
     /* json-glib quotes the token it stopped after, newline and all */
-    LOAD("c.json", "[\"a\nb\" \"c\"]", out);
-    assert_string_equal(out, "c.json:2:2: error: unexpected string constant \"a b\", "
-                             "expected character `,'");
-}
+    CASE("c.json", "[\"a\nb\" \"c\"]",
+         "c.json:2:2: error: unexpected string constant \"a b\", expected character `,'"),
+    CASE("u.json", "{\"a\":\n  \"\xff\"}", "u.json:2:4: error: invalid UTF-8"),
+    CASE("n.json", "{\"a\":1}\n\0", "n.json:2:1: error: NUL byte"),
+};
 
-static void test_bad_bytes(void **state)
+static void test_load_errors(void **state)
 {
     char out[512];
 
     (void)state;
-    LOAD("u.json", "{\"a\":\n  \"\xff\"}", out);
-    assert_string_equal(out, "u.json:2:4: error: invalid UTF-8");
-    LOAD("n.json", "{\"a\":1}\n\0", out);
-    assert_string_equal(out, "n.json:2:1: error: NUL byte");
+    for (size_t i = 0; i < G_N_ELEMENTS(load_cases); i++) {
+        const struct load_case *c = &load_cases[i];
+        load(c->name, c->bytes, c->len, out, sizeof(out));
+        assert_string_equal(out, c->want);
+    }
 }
 
 static void test_unreadable(void **state)
@@ -127,38 +128,34 @@ static bool members(const char *text, char *out, size_t len)
     return ok;
 }
 
+/* An object and what json_members_check says of it ("": it passes). */
+static const struct { const char *json, *why; } member_cases[] = {
+    { "{\"scenario\":\"a\",\"states\":0,\"seconds\":1,\"holds\":true,\"families\":[\"x\"],"
+      "\"other\":{}}", "" },
+    { "{\"scenario\":\"a\",\"states\":5,\"seconds\":0.5,\"families\":[]}", "" },
+    { "{\"states\":1}", "no \"scenario\"" },
+    { "{\"scenario\":7,\"states\":1}", "\"scenario\" is not a string" },
+    { "{\"scenario\":null,\"states\":1}", "\"scenario\" is not a string" },
+    { "{\"scenario\":\"a\",\"states\":-1}", "\"states\" is not a count (an integer from 0)" },
+    { "{\"scenario\":\"a\",\"states\":1.5}", "\"states\" is not a count (an integer from 0)" },
+    { "{\"scenario\":\"a\",\"states\":1,\"seconds\":\"1\"}", "\"seconds\" is not a number" },
+    { "{\"scenario\":\"a\",\"states\":1,\"holds\":1}", "\"holds\" is not true or false" },
+    { "{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",2]}",
+      "\"families\" is not an array of strings" },
+    { "{\"scenario\":\"a\\nb\",\"states\":1}", "\"scenario\" holds a control character" },
+    { "{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",\"\\t\"]}",
+      "\"families\" holds a control character" },
+};
+
 static void test_members(void **state)
 {
     char why[128];
 
     (void)state;
-    assert_true(members("{\"scenario\":\"a\",\"states\":0,\"seconds\":1,\"holds\":true,"
-                        "\"families\":[\"x\"],\"other\":{}}", why, sizeof(why)));
-    assert_string_equal(why, "");
-    assert_true(members("{\"scenario\":\"a\",\"states\":5,\"seconds\":0.5,\"families\":[]}",
-                        why, sizeof(why)));
-    assert_false(members("{\"states\":1}", why, sizeof(why)));
-    assert_string_equal(why, "no \"scenario\"");
-    assert_false(members("{\"scenario\":7,\"states\":1}", why, sizeof(why)));
-    assert_string_equal(why, "\"scenario\" is not a string");
-    assert_false(members("{\"scenario\":\"a\",\"states\":-1}", why, sizeof(why)));
-    assert_string_equal(why, "\"states\" is not a count (an integer from 0)");
-    assert_false(members("{\"scenario\":\"a\",\"states\":1.5}", why, sizeof(why)));
-    assert_string_equal(why, "\"states\" is not a count (an integer from 0)");
-    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"seconds\":\"1\"}", why, sizeof(why)));
-    assert_string_equal(why, "\"seconds\" is not a number");
-    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"holds\":1}", why, sizeof(why)));
-    assert_string_equal(why, "\"holds\" is not true or false");
-    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",2]}", why,
-                         sizeof(why)));
-    assert_string_equal(why, "\"families\" is not an array of strings");
-    assert_false(members("{\"scenario\":\"a\\nb\",\"states\":1}", why, sizeof(why)));
-    assert_string_equal(why, "\"scenario\" holds a control character");
-    assert_false(members("{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",\"\\t\"]}", why,
-                         sizeof(why)));
-    assert_string_equal(why, "\"families\" holds a control character");
-    assert_false(members("{\"scenario\":null,\"states\":1}", why, sizeof(why)));
-    assert_string_equal(why, "\"scenario\" is not a string");
+    for (size_t i = 0; i < G_N_ELEMENTS(member_cases); i++) {
+        assert_int_equal(members(member_cases[i].json, why, sizeof(why)), !*member_cases[i].why);
+        assert_string_equal(why, member_cases[i].why);
+    }
 }
 
 static void test_error_where(void **state)
@@ -199,8 +196,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parses),
-        cmocka_unit_test(test_syntax_errors),
-        cmocka_unit_test(test_bad_bytes),
+        cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_members),
         cmocka_unit_test(test_error_where),
