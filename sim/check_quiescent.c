@@ -121,7 +121,7 @@ static uint32_t check_domain(const struct sim *s, const struct world *w, struct 
         int slot = __builtin_ctzll(w->guest.dlpar_failed & ~excused_dlpar(s, w, m));
         fams |= violate(v, FAM_GUEST_DLPAR_ERROR, 0, "%u guest DLPAR operation(s) ended in an "
                         "error, the first on DRC 0x%x (see the guest log lines)",
-                        w->guest.dlpar_errors, slot < 63 ? s->m[m].drcs[slot].index : 0);
+                        w->guest.dlpar_errors, slot < s->m[m].ndrcs ? s->m[m].drcs[slot].index : 0);
     }
     return fams;
 }

@@ -120,10 +120,11 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
            prefixes->len, n);
     for (unsigned i = 0; ok && i < n; i++)
         ok = write_job(dir, i, n, path, l, knobs, prefixes);
+    replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
         .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
         .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
-        .replay = replay = first_replay(l->scn->path, l->var.name, knobs, st.cex) });
+        .replay = replay });
     ok = ok && json_results_write(split_json, res, err, sizeof(err));
     printf("  %s (the search above the frontier: %" G_GUINT64_FORMAT " states)\n", split_json,
            st.states);
@@ -248,11 +249,11 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
            l->var.name, verdict_format(st.families, explore_incomplete(&st) || st.bitstate, fams,
                                        sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
+    replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
         .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
-        .seconds = st.seconds,
-        .replay = replay = first_replay(l->scn->path, l->var.name, knobs, st.cex) });
+        .seconds = st.seconds, .replay = replay });
     rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);
