@@ -62,7 +62,7 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
 {
     JsonArray *fams;
     struct agg *a;
-
+    gint64 depth;
     char why[128];
 
     if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why))) {
@@ -83,8 +83,8 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
     }
     a->states += (uint64_t)json_object_get_int_member(r, "states");
     a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
-    a->max_depth = (unsigned)MIN(MAX(a->max_depth, json_object_get_int_member_with_default(r, "max_depth", 0)),
-                                 G_MAXUINT);
+    depth = json_object_get_int_member_with_default(r, "max_depth", 0);   /* a count: from 0 */
+    a->max_depth = (unsigned)MIN(MAX(a->max_depth, depth), G_MAXUINT);
     a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
     if (json_object_has_member(r, "holds")) {
         a->checked = true;

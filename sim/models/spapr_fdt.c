@@ -135,7 +135,6 @@ static void read_back(const struct sim *s, struct world *w, int m, const void *f
 void spapr_build_fdt(const struct sim *s, struct world *w, int m)
 {
     uint64_t fdt[FDT_SIZE / sizeof(uint64_t)];   /* libfdt wants 8-byte alignment */
-
     int err = fdt_create(fdt, sizeof(fdt));   /* each call a statement: | leaves the order open */
 
     err |= fdt_finish_reservemap(fdt);

@@ -79,7 +79,7 @@ def inputs(tmp):
             "job": jobs, "result": sorted(glob.glob(tmp + "/jobs/*.result.json"))}
 
 
-def command(rng, kind, path, files, tmp):
+def command(rng, kind, path, tmp):
     if kind == "scn":
         return [DRCSIM, rng.choice(["run", "explore", "check"]), path]
     if kind == "var":   # a variant is looked up beside the scenario's directory
@@ -128,7 +128,7 @@ def main():
                 text = mutate(rng, f.read())
             with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
                 f.write(text)
-            cmd = command(rng, kind, path, files, tmp)
+            cmd = command(rng, kind, path, tmp)
             try:
                 why = judge(subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=60))
             except subprocess.TimeoutExpired:
