@@ -157,10 +157,13 @@ static uint32_t step_families(const struct sim *s, const struct world *w, const 
         if (qemu_abort_is_model_bound(w->machines[m].abort_reason))   /* not QEMU's doing */
             return violate(v, EXPLORE_MODEL_BOUND, 0, "on %s: %s", sim_machine_name(s, m),
                            qemu_abort_message(w->machines[m].abort_reason));
-        else if (w->machines[m].abort_reason)
+        else if (w->machines[m].abort_reason && qemu_abort_has_drc(w->machines[m].abort_reason))
             fams |= violate(v, FAM_QEMU_ABORT, 0, "QEMU on %s aborts: %s (DRC 0x%x)",
                             sim_machine_name(s, m), qemu_abort_message(w->machines[m].abort_reason),
                             s->m[m].drcs[w->machines[m].abort_drc].index);
+        else if (w->machines[m].abort_reason)
+            fams |= violate(v, FAM_QEMU_ABORT, 0, "QEMU on %s aborts: %s", sim_machine_name(s, m),
+                            qemu_abort_message(w->machines[m].abort_reason));
     if (w->migration.status == MIGRATION_FAILED && w->migration.load_failed_cpu != 0xff)
         fams |= violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
                         "while loading state for instance 0x%x of device 'cpu' (a raw PVR of "

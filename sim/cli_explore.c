@@ -454,7 +454,6 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
-    knobs_warn_unmodelled(&l.sim.knobs, stderr);
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;
     if (cli_given(o.split)) {

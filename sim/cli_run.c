@@ -186,7 +186,6 @@ static int run_main(int argc, char **argv, struct run_opts *po)
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
-    knobs_warn_unmodelled(&l.sim.knobs, stderr);
     tr = run_traced(&l, argv[1], !o.schedule, (uint64_t)o.seed, o.schedule ? &given : NULL, fmt, &r);
     rc = run_output(tr, &o);
     if (!rc && r.schedule_invalid) {

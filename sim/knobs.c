@@ -13,6 +13,7 @@ static const char *const reset_order_values[] = { "devices-first", "cas-first", 
 static const char *const unplug_error_event_values[] = {
     "DEVICE_UNPLUG_GUEST_ERROR", "MEM_UNPLUG_ERROR", "none", NULL };
 static const char *const dst_dimms_values[] = { "command-line", "device-add", NULL };
+static const char *const ic_mode_values[] = { "dual", "xics", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
 
@@ -42,7 +43,12 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT] = { "qemu.cpu-unplug-resend-event", KNOB_BOOL, NULL, "on",
         "2b18fc794f (2021-03); off = 47c8c915b1 (2019-10)", "every CPU device_del queues a new remove event" },
     [KNOB_QEMU_KVM_IRQCHIP] = { "qemu.kvm-irqchip", KNOB_BOOL, NULL, "on",
-        "in-kernel XICS/XIVE devices", "interrupt controller in KVM", true },
+        "in-kernel XICS/XIVE devices (hw/intc/xics_kvm.c, spapr_xive_kvm.c)",
+        "interrupts go through the KVM device of the active controller, which must be connected" },
+    [KNOB_QEMU_IC_MODE] = { "qemu.ic-mode", KNOB_ENUM, ic_mode_values, "dual",
+        "13db0cd9b8 (2019-01) spapr_irq_dual, the pseries default since pseries-4.0 "
+        "(spapr_machine_class_init); before QEMU 4.0 only XICS",
+        "interrupt controller: XICS until the guest negotiates XIVE at CAS (dual), or XICS only" },
     [KNOB_QEMU_MIGRATE_CCS] = { "qemu.migrate-ccs", KNOB_BOOL, NULL, "off",
         "proposal, 2016 (Jianjun Duan, \"migrate ccs_list\")", "migrate the configure-connector state" },
     [KNOB_QEMU_DRC_RESET_PRE_LOAD] = { "qemu.drc-reset-pre-load", KNOB_BOOL, NULL, "off",
@@ -226,16 +232,4 @@ void knobs_default(struct knob_set *ks)
     for (int i = 0; i < KNOB_COUNT; i++)
         if (!knob_parse_value(i, knob_defs[i].default_value, &ks->lo[i], &ks->hi[i], &why))
             abort(); /* the table itself is wrong */
-}
-
-void knobs_warn_unmodelled(const struct knob_set *ks, FILE *f)
-{
-    struct knob_set def;
-    char buf[64];
-
-    knobs_default(&def);
-    for (int i = 0; i < KNOB_COUNT; i++)
-        if (knob_defs[i].unmodelled && (ks->lo[i] != def.lo[i] || ks->hi[i] != def.hi[i]))
-            fprintf(f, "drcsim: warning: %s=%s is not modelled yet: it changes nothing\n",
-                    knob_defs[i].name, knob_format(ks, i, buf, sizeof(buf)));
 }

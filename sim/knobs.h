@@ -23,6 +23,7 @@ enum knob_id {
     KNOB_QEMU_UNPLUG_ERROR_EVENT,
     KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT,
     KNOB_QEMU_KVM_IRQCHIP,
+    KNOB_QEMU_IC_MODE,
     KNOB_QEMU_MIGRATE_CCS,
     KNOB_QEMU_DRC_RESET_PRE_LOAD,
     KNOB_QEMU_VSMT,
@@ -49,6 +50,8 @@ enum { RESET_ORDER_DEVICES_FIRST, RESET_ORDER_CAS_FIRST };
 /* qemu.unplug-error-event */
 enum { UNPLUG_ERROR_EVENT_DEVICE_UNPLUG_GUEST_ERROR, UNPLUG_ERROR_EVENT_MEM_UNPLUG_ERROR,
        UNPLUG_ERROR_EVENT_NONE };
+/* qemu.ic-mode */
+enum { IC_MODE_DUAL, IC_MODE_XICS };
 /* qemu.vsmt */
 enum { VSMT_SMP_THREADS, VSMT_8 };
 /* libvirt.dst-vcpus */
@@ -63,7 +66,6 @@ struct knob_def {
     const char *default_value;   /* as a user writes it */
     const char *provenance;      /* commit or thread */
     const char *help;
-    bool unmodelled;             /* accepted (variants name it) but no model reads it yet */
 };
 
 /* bool: 0/1; enum: index; ms: lo (hi = lo); range: lo..hi */
@@ -75,8 +77,6 @@ struct knob_set {
 extern const struct knob_def knob_defs[KNOB_COUNT];
 
 void knobs_default(struct knob_set *ks);
-/* One stderr warning per knob set away from its default that no model reads yet. */
-void knobs_warn_unmodelled(const struct knob_set *ks, FILE *f);
 int knob_lookup(const char *name);                    /* -1 when unknown */
 /* Parse VALUE for knob id; on error returns false and sets *why (static). */
 bool knob_parse_value(int id, const char *value, uint32_t *lo, uint32_t *hi, const char **why);

@@ -47,10 +47,8 @@ static const char *const family_help[FAM_COUNT] = {
 static void list_knobs(void)
 {
     for (int i = 0; i < KNOB_COUNT; i++)
-        printf("%-36s default %-26s %s%s\n    from: %s\n", knob_defs[i].name,
-               knob_defs[i].default_value, knob_defs[i].help,
-               knob_defs[i].unmodelled ? " (not modelled yet: changes nothing)" : "",
-               knob_defs[i].provenance);
+        printf("%-36s default %-26s %s\n    from: %s\n", knob_defs[i].name,
+               knob_defs[i].default_value, knob_defs[i].help, knob_defs[i].provenance);
 }
 
 static void list_drc_table(void)

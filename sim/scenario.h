@@ -86,12 +86,13 @@ struct drc_pred {
 
 enum do_action {
     DO_DEVICE_ADD, DO_DEVICE_DEL, DO_MIGRATE, DO_CONT, DO_SYSTEM_RESET,
-    DO_SETVCPUS, DO_GUEST_CPU_OFFLINE, DO_STOP, DO_GUEST_LMB_BUSY, DO_ACTION_COUNT
+    DO_SETVCPUS, DO_GUEST_CPU_OFFLINE, DO_STOP, DO_GUEST_LMB_BUSY, DO_GUEST_DISK_READ,
+    DO_ACTION_COUNT
 };
 /* Actions of a user inside the guest, not of the management layer. */
 static inline bool do_is_guest_action(uint8_t a)
 {
-    return a == DO_GUEST_CPU_OFFLINE || a == DO_GUEST_LMB_BUSY;
+    return a == DO_GUEST_CPU_OFFLINE || a == DO_GUEST_LMB_BUSY || a == DO_GUEST_DISK_READ;
 }
 enum wait_kind { WAIT_GUEST_ONLINE, WAIT_EVENT, WAIT_MIGRATED, WAIT_QUIESCENT };
 enum rtas_call {

@@ -9,7 +9,7 @@
 /* The words after `do [MACHINE]`, in enum do_action order. */
 static const char *const do_words[DO_ACTION_COUNT] = {
     "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "guest", "stop",
-    "guest lmb-busy",   /* never one word: `guest` parses both guest actions */
+    "guest lmb-busy", "guest disk-read",   /* never one word: `guest` parses every guest action */
 };
 /* Predicate keys; key k is bit 1 << k (PRED_STATE … PRED_VALUE). */
 static const char *const pred_keys[] = {
@@ -202,16 +202,21 @@ static bool do_guest(struct parser *p, struct scn_line *l, int i)
 {
     const struct scn_machine *mc = &p->s->machines[l->machine];
 
-    if (!scn_need_words(p, i + 2, i + 4, "do [MACHINE] guest cpu-offline N | lmb-busy DIMM N"))
+    if (!scn_need_words(p, i + 2, i + 4,
+                        "do [MACHINE] guest cpu-offline N | lmb-busy DIMM N | disk-read"))
         return false;
     if (mc->guest != GUEST_LINUX)
         return scn_fail(p, p->w[i].col, "machine '%s' has guest=%s: guest actions need guest=linux",
                         mc->name, scn_guest_names[mc->guest]);
     if (strcmp(p->w[i + 1].s, "lmb-busy") == 0)
         return do_guest_lmb_busy(p, l, i);
+    if (strcmp(p->w[i + 1].s, "disk-read") == 0) {
+        l->action = DO_GUEST_DISK_READ;
+        return scn_need_words(p, i + 2, i + 2, "do [MACHINE] guest disk-read");
+    }
     if (strcmp(p->w[i + 1].s, "cpu-offline"))
-        return scn_fail(p, p->w[i + 1].col, "unknown guest action '%s' (expected cpu-offline or "
-                        "lmb-busy)", p->w[i + 1].s);
+        return scn_fail(p, p->w[i + 1].col, "unknown guest action '%s' (expected cpu-offline, "
+                        "lmb-busy or disk-read)", p->w[i + 1].s);
     if (!scn_need_words(p, i + 3, i + 3, "do [MACHINE] guest cpu-offline N"))
         return false;
     return scn_range_arg(p, i + 2, p->w[i + 2].s, 0, mc->cores - 1u, &l->arg);

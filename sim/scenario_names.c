@@ -24,7 +24,7 @@ const char *const scn_event_names[QMP_EVENT_COUNT] = {
 };
 static const char *const action_names[DO_ACTION_COUNT] = {
     "device_add", "device_del", "migrate", "cont", "system_reset", "setvcpus", "cpu-offline",
-    "stop", "lmb-busy",
+    "stop", "lmb-busy", "disk-read",
 };
 static const char *const rtas_names[RTAS_CALL_COUNT] = {
     "get-sensor-state", "set-indicator isolation-state", "set-indicator allocation-state",

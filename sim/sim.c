@@ -167,21 +167,34 @@ static bool start_machines(struct sim *s, char *err, unsigned errlen)
     return true;
 }
 
+static bool has_disk_read(const struct scenario *scn)
+{
+    for (int i = 0; i < scn->nlines; i++)
+        if (scn->lines[i].kind == LINE_DO && scn->lines[i].action == DO_GUEST_DISK_READ)
+            return true;
+    return false;
+}
+
 /*
  * The actors this scenario has: its scripts, the guest's, migration,
- * libvirt, and its machines' CPU unplug timers. The others never have a
- * step. Of the live ones, the timers step only with a timeout set
- * (spapr_unplug_timer_pending).
+ * libvirt, and its machines' CPU unplug timers and virtio-blk. The others
+ * never have a step. Of the live ones, the timers step only with a timeout
+ * set (spapr_unplug_timer_pending), virtio-blk only after a disk-read.
  */
 static void list_live_actors(struct sim *s)
 {
+    uint64_t timers = bits_below(ACTOR_QEMU_TIMER0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_TIMER0);
+    uint64_t io = bits_below(ACTOR_QEMU_IO0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_IO0);
+
     for (int a = 0; a < ACTOR_COUNT; a++)
         if (a < ACTOR_GUEST_BOOT ? a < s->scn->nscripts
-                                 : a < ACTOR_QEMU_TIMER0 || a - ACTOR_QEMU_TIMER0 < s->scn->nmachines)
+            : a < ACTOR_QEMU_TIMER0 || (a - ACTOR_QEMU_TIMER0) % MAX_MACHINES < s->scn->nmachines)
             s->live |= 1ull << a;
     s->may_step = s->live;
     if (!knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
-        s->may_step &= ~(bits_below(ACTOR_QEMU_TIMER0 + MAX_MACHINES) & ~bits_below(ACTOR_QEMU_TIMER0));
+        s->may_step &= ~timers;
+    if (!has_disk_read(s->scn))
+        s->may_step &= ~io;
 }
 
 /* The bytes [off, off + len) of a world may change: their blocks are hashed. */
@@ -410,8 +423,14 @@ static void desired(const struct sim *s, const struct world *w, struct pending *
     guest_pending(s, w, out);
     migration_pending(s, w, &out[ACTOR_MIGRATION]);
     libvirt_pending(s, w, &out[ACTOR_LIBVIRT_EVENTS], &out[ACTOR_LIBVIRT_WORKER]);
-    if (s->may_step >> ACTOR_QEMU_TIMER0 & 1)
-        spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
+    if (s->may_step >> ACTOR_QEMU_TIMER0) {   /* QEMU's own actors are the last slots */
+        if (s->may_step >> ACTOR_QEMU_TIMER0 & 1)
+            spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
+        if (s->may_step >> ACTOR_QEMU_IO0 & 1) {   /* only then may a reset drain I/O */
+            spapr_io_pending(s, w, &out[ACTOR_QEMU_IO0]);
+            guest_paused_by_reset(s, w, out);
+        }
+    }
     script_pending(s, w, out);   /* last: `wait quiescent` looks at the others */
 }
 
@@ -485,12 +504,16 @@ void sim_apply(const void *ctx, void *world, const struct step *st, struct trace
     struct world *w = world;
     struct step_ctx c = { s, w, tr, step_no, t_ms };
 
-    if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS)
+    if (st->actor == ACTOR_GUEST_WORKER)   /* the most frequent step: one call less */
+        dlpar_step(&c);
+    else if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS)
         script_apply(&c, st);
     else if (st->actor <= ACTOR_GUEST_RTASD)
         guest_apply(&c, st);
     else if (st->actor == ACTOR_MIGRATION)
         migration_apply(&c, st);
+    else if (st->actor >= ACTOR_QEMU_IO0)
+        spapr_io_apply(&c, st);
     else if (st->actor >= ACTOR_QEMU_TIMER0)
         spapr_unplug_timer_apply(&c, st);
     else

@@ -135,6 +135,7 @@ enum step_kind {
     STEP_LIBVIRT_WORKER,    /* processDeviceDeletedEvent */
     STEP_QEMU_UNPLUG_TIMEOUT, /* qemu.cpu-unplug-timeout expires */
     STEP_GUEST_IRQ_RTAS,    /* ras_hotplug_interrupt's check-exception (guest.rtas-lock-wait) */
+    STEP_QEMU_IO_COMPLETE,  /* the guest's virtio-blk request completes: its interrupt */
 };
 
 /* What an actor would do next, as a model says it: kind 0 = nothing. */

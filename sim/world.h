@@ -87,6 +87,7 @@ enum qemu_abort_reason {
     QEMU_ABORT_LMB_ROLLBACK_NO_DS,/* spapr_memory_unplug_rollback: g_assert(ds) */
     QEMU_ABORT_FDT,               /* _FDT(): building the device tree failed */
     QEMU_ABORT_TCG_STALE_VCPU,    /* TCG: memory-region change after a vCPU unplug */
+    QEMU_ABORT_KVM_XICS_FD,       /* ics_kvm_set_irq: assert(kernel_xics_fd != -1) */
     QEMU_ABORT_EVENT_OVERFLOW,    /* model bound MAX_EVENTS exceeded */
     QEMU_ABORT_WORK_OVERFLOW,     /* model bound MAX_GUEST_WORK exceeded */
     QEMU_ABORT_COUNT
@@ -101,7 +102,7 @@ struct spapr_machine {
     uint8_t abort_drc;        /* DRC slot involved in the abort */
     uint8_t irq_latched;      /* hotplug source pulsed and not yet taken (ICS/XIVE state) */
     uint8_t migration;        /* enum migration_status of this QEMU */
-    uint8_t pad0;
+    uint8_t intc;             /* INTC_*: KVM device connected, guest I/O, reset draining it */
     uint8_t autostart;        /* cont during INMIGRATE: run once the migration ends */
     uint8_t vcpu_unplugged;   /* a vCPU core was unrealized in this process */
     uint16_t fdt_cpus;        /* core slots with a cpu node in spapr->fdt_blob */
@@ -117,8 +118,17 @@ struct spapr_machine {
 };
 
 #define OV5_CAS_HP_EVT  0x01      /* OV5_HP_EVT negotiated at CAS */
-#define OV5_CAS_XIVE    0x02
+#define OV5_CAS_XIVE    0x02      /* OV5_XIVE_EXPLOIT negotiated at CAS (ic-mode=dual) */
 #define OV5_CAS_BASE    0x04      /* FORM1_AFFINITY, DRCONF_MEMORY…: every CAS has them */
+
+/* intc: which KVM device is connected (kernel_xics_fd != -1; xive->fd != -1), the guest's
+ * virtio-blk request QEMU has not completed, and spapr_machine_reset waiting for it in
+ * qemu_devices_reset with the BQL dropped. One byte: the machine's hashed header stays as it was. */
+#define KVM_INTC_XICS     0x01
+#define KVM_INTC_XIVE     0x02
+#define KVM_INTC_MASK     (KVM_INTC_XICS | KVM_INTC_XIVE)
+#define INTC_IO_IN_FLIGHT 0x04
+#define INTC_RESETTING    0x08
 
 enum migration_status { MIGRATION_NONE, MIGRATION_ACTIVE, MIGRATION_COMPLETED,
                         MIGRATION_FAILED };
@@ -229,7 +239,8 @@ enum actor_slot {
     ACTOR_LIBVIRT_EVENTS,              /* libvirt's event loop: one QMP event */
     ACTOR_LIBVIRT_WORKER,              /* processDeviceDeletedEvent */
     ACTOR_QEMU_TIMER0,                 /* .. + MAX_MACHINES - 1: CPU unplug timers */
-    ACTOR_COUNT = ACTOR_QEMU_TIMER0 + MAX_MACHINES
+    ACTOR_QEMU_IO0 = ACTOR_QEMU_TIMER0 + MAX_MACHINES, /* .. + MAX_MACHINES - 1: virtio-blk */
+    ACTOR_COUNT = ACTOR_QEMU_IO0 + MAX_MACHINES
 };
 
 struct actor {
@@ -257,7 +268,7 @@ struct world {
     struct script_failure failure;
     uint32_t busy;            /* bit per actor slot whose kind is not 0 (sim.c keeps it): */
                               /* the per-step loops visit only these */
-    uint8_t pad_to_block[4];  /* whole 32-byte blocks for the fingerprint (sim.c) */
+    uint8_t pad_to_block[12]; /* whole 32-byte blocks for the fingerprint (sim.c) */
 };
 
 /*

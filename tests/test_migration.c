@@ -297,7 +297,8 @@ static void success(void **state, bool autostart, uint8_t runstate)
     assert_int_equal(sim_guest_machine(&f->sim, &f->w), DST);
     assert_int_equal(mach(f, DST)->irq_latched, 1);
     assert_int_equal(mach(f, DST)->ov5_cas, mach(f, SRC)->ov5_cas);
-    assert_int_equal(mach(f, DST)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT);
+    assert_int_equal(mach(f, DST)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT | OV5_CAS_XIVE);
+    assert_int_equal(mach(f, DST)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);   /* spapr_irq_post_load_dual */
     assert_int_equal(mach(f, DST)->fdt_cpus, mach(f, SRC)->fdt_cpus);
 }
 

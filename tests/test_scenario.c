@@ -842,7 +842,9 @@ static void test_errors_devices_and_do(void **state)
         { S1 "do m setvcpus\n", "t.scn:3:14: error: expected `do [MACHINE] setvcpus N`" },
         { S1 "do m guest cpu-offline 2\n", "t.scn:3:24: error: 2 out of range (0..1)" },
         { S1 "do m guest reboot 1\n", "t.scn:3:12: error: unknown guest action 'reboot' "
-          "(expected cpu-offline or lmb-busy)" },
+          "(expected cpu-offline, lmb-busy or disk-read)" },
+        { S1 "do m guest disk-read now\n",
+          "t.scn:3:22: error: unexpected 'now' (expected `do [MACHINE] guest disk-read`)" },
         { S1 "do m device_add dimm d size=512M\ndo m guest lmb-busy d 2\n",
           "t.scn:4:23: error: 2 out of range (0..1)" },
         { S1 "do m device_add cpu c core-id=1\ndo m guest lmb-busy c 0\n",

@@ -2,8 +2,9 @@
  * Unit tests for the QEMU pseries machine model (sim/models/spapr*.c): CAS
  * per qemu.cas-drc-reset and qemu.cas-full-fdt, the hotplug IRQ and event
  * queue (check-exception, event-scan), QMP refusals while migrating,
- * runstates of cont/stop, where a DIMM lands (ref/qemu-spapr.md §3-5), and
- * which of the machines' DRCs the fingerprint covers.
+ * runstates of cont/stop, where a DIMM lands (ref/qemu-spapr.md §3-5), a
+ * reset that drains the guest's I/O (spapr_irq.c), and which of the
+ * machines' DRCs the fingerprint covers.
  */
 #include "step_fixture.h"
 #include <string.h>
@@ -132,12 +133,14 @@ static void test_cas_reboot_guest(void **state)
     assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);
     assert_int_equal(mach(f, M)->nr_events, 0);
     assert_int_equal(mach(f, M)->ov5_cas, 0);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);   /* spapr_irq_reset */
     fire(f, ACTOR_GUEST_BOOT);
     assert_int_equal(f->kind, STEP_GUEST_CAS);
     assert_has(f->line, "\"result\":{\"cpus\":2}");
     assert_int_equal(f->w.guest.phase, GUEST_KERNEL);
     assert_int_equal(f->w.guest.cpus, 3);
-    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT);
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT | OV5_CAS_XIVE);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);
 }
 
 /* qemu.cas-full-fdt: the tree of CAS time, or the one of the last reset. */
@@ -554,6 +557,113 @@ static void test_fingerprint_drcs_of_rtas_lines(void **state)
     assert_true(drc_hashed(f, f->sim.m[M].pci_first + 7));
 }
 
+/* ---- reset with the guest's I/O in flight (catalogue 3, 25c9780d38) -------------- */
+
+static const char io_scn[] =
+    "scenario s\n"
+    "machine m cores=1\n"
+    "script io\n"
+    "do m guest disk-read\n"
+    "script reset\n"
+    "do m system_reset\n";
+enum { IO_SCRIPT = ACTOR_SCRIPT0, RESET_SCRIPT };
+
+static void assert_guest_stopped(struct fix *f)
+{
+    for (int a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++)
+        assert_int_equal(f->w.actors[a].kind, STEP_NONE);
+}
+
+/* disk-read, then system_reset: the reset waits in qemu_devices_reset. */
+static void read_then_reset(struct fix *f)
+{
+    assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].kind, STEP_NONE);
+    assert_has(fire(f, IO_SCRIPT), "\"op\":\"disk-read\",\"args\":{},"
+                                   "\"result\":{\"result\":\"virtio-blk request in flight\"}");
+    assert_int_equal(mach(f, M)->intc & INTC_IO_IN_FLIGHT, INTC_IO_IN_FLIGHT);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].kind, STEP_QEMU_IO_COMPLETE);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].lo, 0);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].hi, 10);
+    assert_has(fire(f, RESET_SCRIPT), "\"result\":{\"qemu_devices_reset\":\"blk_drain: BQL dropped\"}");
+    assert_int_equal(mach(f, M)->intc & INTC_RESETTING, INTC_RESETTING);
+    assert_int_equal(f->w.actors[RESET_SCRIPT].kind, STEP_NONE);   /* until blk_drain returns */
+    assert_guest_stopped(f);
+}
+
+static void test_reset_drains_io_cas_first(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, io_scn, "knob qemu.reset-order=cas-first\n");
+    assert_int_equal(mach(f, M)->ov5_cas & OV5_CAS_XIVE, OV5_CAS_XIVE);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);
+    read_then_reset(f);
+    assert_int_equal(mach(f, M)->ov5_cas, 0);   /* XICS is active, its KVM device not connected */
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);
+    assert_has(fire(f, ACTOR_QEMU_IO0), "\"actor\":\"qemu@m\",\"op\":\"virtio-blk-complete\","
+               "\"args\":{\"intc\":\"xics\",\"set_irq\":\"ics_kvm_set_irq\","
+               "\"during\":\"qemu_devices_reset\"}");
+    assert_has(f->line, "ics_kvm_set_irq: Assertion `kernel_xics_fd != -1' failed");
+    assert_int_equal(mach(f, M)->abort_reason, QEMU_ABORT_KVM_XICS_FD);
+    assert_int_equal(mach(f, M)->intc & INTC_IO_IN_FLIGHT, 0);
+}
+
+static void test_reset_drains_io_devices_first(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, io_scn);
+    read_then_reset(f);
+    assert_int_equal(mach(f, M)->ov5_cas & OV5_CAS_XIVE, OV5_CAS_XIVE);   /* still XIVE */
+    assert_has(fire(f, ACTOR_QEMU_IO0), "\"args\":{\"intc\":\"xive\","
+               "\"set_irq\":\"kvmppc_xive_source_set_irq\",\"during\":\"qemu_devices_reset\"}");
+    assert_int_equal(mach(f, M)->abort_reason, 0);
+    assert_int_equal(f->w.actors[RESET_SCRIPT].kind, STEP_SCRIPT_LINE);
+    assert_int_equal(f->w.actors[RESET_SCRIPT].hi, 1);
+    assert_has(fire(f, RESET_SCRIPT), "\"phase\":\"after blk_drain\"");
+    assert_int_equal(mach(f, M)->intc & INTC_RESETTING, 0);
+    assert_int_equal(mach(f, M)->ov5_cas, 0);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);   /* spapr_irq_reset */
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_GUEST_CAS);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+}
+
+/* Nothing in flight: the reset is one step, and a read after it finds the guest booting. */
+static void test_reset_without_io(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, io_scn, "knob qemu.reset-order=cas-first\n");
+    assert_lacks(fire(f, RESET_SCRIPT), "qemu_devices_reset");
+    assert_int_equal(mach(f, M)->intc & INTC_RESETTING, 0);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_has(fire(f, IO_SCRIPT), "\"result\":{\"result\":\"the guest is not running\"}");
+    assert_int_equal(mach(f, M)->intc & INTC_IO_IN_FLIGHT, 0);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].kind, STEP_NONE);
+}
+
+/* No KVM irqchip (TCG), or no XIVE (ic-mode=xics): the completion goes through. */
+static void test_reset_drains_io_no_kvm_or_xics(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, io_scn, "knob qemu.reset-order=cas-first\nknob qemu.kvm-irqchip=off\n");
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, 0);
+    read_then_reset(f);
+    assert_has(fire(f, ACTOR_QEMU_IO0), "\"set_irq\":\"ics_set_irq\"");
+    assert_int_equal(mach(f, M)->abort_reason, 0);
+    sim_free(&f->sim);
+    trace_free(f->tr);
+    fix_init_extra(f, io_scn, "knob qemu.reset-order=cas-first\nknob qemu.ic-mode=xics\n");
+    assert_int_equal(mach(f, M)->ov5_cas & OV5_CAS_XIVE, 0);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);
+    read_then_reset(f);
+    assert_has(fire(f, ACTOR_QEMU_IO0), "\"args\":{\"intc\":\"xics\",\"set_irq\":\"ics_kvm_set_irq\"");
+    assert_int_equal(mach(f, M)->abort_reason, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -564,6 +674,10 @@ int main(void)
         T(test_cpu_unplug_timer),
         T(test_cpu_unplug_timer_off_and_paused),
         T(test_compat_at_reset),
+        T(test_reset_drains_io_cas_first),
+        T(test_reset_drains_io_devices_first),
+        T(test_reset_without_io),
+        T(test_reset_drains_io_no_kvm_or_xics),
         T(test_compat_migration),
         T(test_cas_drc_reset_on),
         T(test_cas_drc_reset_off),

@@ -86,6 +86,8 @@ static uint32_t line_footprint(const struct sim *s, int script, const struct scn
         add_guest_all(&f->rd);
         add_guest_all(&f->wr);
         add_machine(&f->rd, l->machine);
+        if (l->action == DO_GUEST_DISK_READ)
+            fp_add(&f->wr, OBJ_MRUN(l->machine));   /* spapr_io_submit: the request in flight */
     } else if (l->kind == LINE_RTAS || l->kind == LINE_ASSERT) {
         add_machine(&f->rd, l->machine);
         add_lv_all(&f->rd);
@@ -262,6 +264,8 @@ void sim_footprint(const void *ctx, const void *world, const struct step *st,
         guest_worker(s, w, f);
     } else if (st->actor == ACTOR_LIBVIRT_EVENTS || st->actor == ACTOR_LIBVIRT_WORKER) {
         *f = s->fixed_future[st->actor].all;   /* libvirt_all, its inputs in it */
+    } else if (st->actor >= ACTOR_QEMU_IO0) {
+        *f = s->fixed_future[st->actor].all;   /* spapr_io_apply */
     } else if (st->actor >= ACTOR_QEMU_TIMER0) {
         int m = st->actor - ACTOR_QEMU_TIMER0;
         memset(f, 0, sizeof(*f));

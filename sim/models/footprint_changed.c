@@ -49,7 +49,8 @@ static void machine_changed(const struct sim *s, int m, const struct spapr_machi
         fp_add(out, OBJ_ABORT(m));
     if (DIFF(vcpu_unplugged))
         fp_add(out, OBJ_TCG(m));
-    if (DIFF(runstate) || DIFF(ov5_cas) || DIFF(migration) || DIFF(pad0) || DIFF(autostart))
+    if (DIFF(runstate) || DIFF(ov5_cas) || DIFF(migration) || DIFF(intc) ||
+        DIFF(autostart))
         fp_add(out, OBJ_MRUN(m));
 }
 

@@ -56,6 +56,8 @@ static void script_inputs(const struct sim *s, int i, int at, struct fp_set *in)
         fp_add(in, OBJ_LV_JOB);    /* libvirt_line_pending: job, waiter, migration */
         fp_add(in, OBJ_LV_UNPLUG);
         fp_add(in, OBJ_MIGRATION);
+        if (l->action == DO_SYSTEM_RESET)
+            fp_add(in, OBJ_MRUN(l->machine));   /* the guest's I/O, drained by the reset */
     }
 }
 
@@ -222,12 +224,19 @@ static void guest_future_fixed(const struct sim *s, unsigned actor, struct actor
     }
 }
 
-/* libvirt's event loop and worker, and QEMU's CPU unplug timers. */
+/* libvirt's event loop and worker, and QEMU's CPU unplug timers and virtio-blk. */
 static void other_future_fixed(const struct sim *s, unsigned actor, struct actor_future *out)
 {
     if (actor == ACTOR_LIBVIRT_EVENTS || actor == ACTOR_LIBVIRT_WORKER) {
         libvirt_all(&out->all);
         add_lv_all(&out->inputs);
+    } else if (actor >= ACTOR_QEMU_IO0) {   /* spapr_io_apply: the request, the controllers */
+        int m = (int)actor - ACTOR_QEMU_IO0;
+        if (!(s->may_step >> actor & 1))
+            return;
+        both(&out->all, OBJ_MRUN(m));
+        fp_add(&out->all.wr, OBJ_ABORT(m));
+        fp_add(&out->inputs, OBJ_MRUN(m));
     } else if (actor >= ACTOR_QEMU_TIMER0) {
         int m = (int)actor - ACTOR_QEMU_TIMER0;
         uint32_t t = knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT);

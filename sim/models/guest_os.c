@@ -42,12 +42,23 @@ void guest_log(struct step_ctx *c, const char *fmt, ...)
     trace_log(c->tr, "guest", line);
 }
 
+/*
+ * What prom_init asks for: OV5_HP_EVT (guest.hp-evt), and XIVE exploitation
+ * where ibm,arch-vec-5-platform-support offers it (prom_check_platform_support;
+ * QEMU offers it with ic-mode=dual).
+ */
+static uint8_t guest_ov5(const struct sim *s)
+{
+    return (uint8_t)(OV5_CAS_BASE | (knob_on(&s->knobs, KNOB_GUEST_HP_EVT) ? OV5_CAS_HP_EVT : 0) |
+                     (knob_val(&s->knobs, KNOB_QEMU_IC_MODE) == IC_MODE_DUAL ? OV5_CAS_XIVE : 0));
+}
+
 /* CAS as prom_init asks for it; false when QEMU reset the machine instead. */
 static bool boot_cas(struct step_ctx *c)
 {
     struct guest_state *g = &c->w->guest;
     int m = g->machine;
-    uint8_t ov5 = OV5_CAS_BASE | (knob_on(&c->s->knobs, KNOB_GUEST_HP_EVT) ? OV5_CAS_HP_EVT : 0);
+    uint8_t ov5 = guest_ov5(c->s);
 
     if (spapr_client_architecture_support(c, m, ov5))
         return false;
@@ -137,16 +148,20 @@ void guest_pending(const struct sim *s, const struct world *w, struct pending *a
 }
 
 /*
- * prom_init asks for OV5_HP_EVT (guest.hp-evt); QEMU's CAS negotiates and,
+ * prom_init asks for OV5_HP_EVT and XIVE (guest_ov5); QEMU's CAS negotiates and,
  * per its knobs, resets DRCs, drops events or asks for a reboot. The kernel
  * then reads its tree: cpu nodes and ibm,dynamic-memory, and brings up every
  * CPU in it (start-cpu during SMP bringup).
  */
 static void guest_cas(struct step_ctx *c)
 {
+    static const char *const ov5_names[] = {
+        [0] = "", [OV5_CAS_HP_EVT] = "OV5_HP_EVT", [OV5_CAS_XIVE] = "OV5_XIVE_EXPLOIT",
+        [OV5_CAS_HP_EVT | OV5_CAS_XIVE] = "OV5_HP_EVT OV5_XIVE_EXPLOIT" };
+
     guest_trace_begin(c, "ibm,client-architecture-support");
     if (c->tr)
-        trace_arg_str(c->tr, "ov5", knob_on(&c->s->knobs, KNOB_GUEST_HP_EVT) ? "OV5_HP_EVT" : "");
+        trace_arg_str(c->tr, "ov5", ov5_names[guest_ov5(c->s) & (OV5_CAS_HP_EVT | OV5_CAS_XIVE)]);
     if (!boot_cas(c))   /* spapr_machine_reset ran: the guest starts over */
         guest_log(c, "prom_init: ibm,client-architecture-support requested a reboot");
     else if (c->tr)
@@ -292,6 +307,14 @@ void guest_apply(struct step_ctx *c, const struct step *st)
     }
 }
 
+void guest_paused_by_reset(const struct sim *s, const struct world *w, struct pending *all)
+{
+    (void)s;
+    if (w->guest.machine != GUEST_NONE && (w->machines[w->guest.machine].intc & INTC_RESETTING))
+        for (int a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++)
+            all[a] = (struct pending){ 0 };
+}
+
 void guest_machine_reset(struct step_ctx *c, int m)
 {
     struct guest_state *g = &c->w->guest;
@@ -309,7 +332,6 @@ void guest_moved(struct step_ctx *c, int m)
     c->w->guest.machine = (uint8_t)m;
 }
 
-/* echo 0 > /sys/devices/system/cpu/cpuN/online; cpu_down refuses the last CPU. */
 void guest_lmb_busy(struct step_ctx *c, uint8_t dimm, int n)
 {
     const struct world *w = c->w;
@@ -331,6 +353,7 @@ void guest_lmb_busy(struct step_ctx *c, uint8_t dimm, int n)
         trace_step_end(c->tr);
 }
 
+/* echo 0 > /sys/devices/system/cpu/cpuN/online; cpu_down refuses the last CPU. */
 void guest_cpu_offline(struct step_ctx *c, int core)
 {
     struct guest_state *g = &c->w->guest;
@@ -349,6 +372,24 @@ void guest_cpu_offline(struct step_ctx *c, int core)
         g->online &= (uint16_t)~bit;
         if (c->tr)
             trace_result_str(c->tr, "result", "offline");
+    }
+    if (c->tr)
+        trace_step_end(c->tr);
+}
+
+/* A process reads its disk: virtio-blk queues a request, QEMU completes it later. */
+void guest_disk_read(struct step_ctx *c)
+{
+    int m = c->w->guest.machine;
+
+    guest_trace_begin(c, "disk-read");
+    if (c->w->guest.phase != GUEST_RUNNING) {
+        if (c->tr)
+            trace_result_str(c->tr, "result", "the guest is not running");
+    } else {
+        spapr_io_submit(c->s, c->w, m);
+        if (c->tr)
+            trace_result_str(c->tr, "result", "virtio-blk request in flight");
     }
     if (c->tr)
         trace_step_end(c->tr);

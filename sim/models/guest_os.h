@@ -21,6 +21,9 @@ bool guest_event_scan_pulses(const struct sim *s, const struct world *w);
 /* The worker's next sub-step offlines an LMB (guest_dlpar_mem.c). */
 bool dlpar_memory_offlines_next(const struct sim *s, const struct world *w);
 void guest_apply(struct step_ctx *c, const struct step *st);
+/* A reset that drains the guest's I/O runs with the vCPUs paused (main_loop_should_exit):
+ * no guest step meanwhile (all[]: guest_pending's). */
+void guest_paused_by_reset(const struct sim *s, const struct world *w, struct pending *all);
 /* The machine the guest runs on was reset: the guest restarts from firmware. */
 void guest_machine_reset(struct step_ctx *c, int m);
 /* The VM now runs on machine m (migration switchover). */
@@ -29,6 +32,8 @@ void guest_moved(struct step_ctx *c, int m);
 void guest_cpu_offline(struct step_ctx *c, int core);
 /* `guest lmb-busy DIMM N`: pages in the DIMM's N-th block cannot be migrated away. */
 void guest_lmb_busy(struct step_ctx *c, uint8_t dimm, int n);
+/* `do M guest disk-read`: one virtio-blk request in flight until QEMU completes it. */
+void guest_disk_read(struct step_ctx *c);
 
 /* guest_dlpar.c: one worker step of the operation in progress. */
 void dlpar_step(struct step_ctx *c);

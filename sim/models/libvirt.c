@@ -45,6 +45,9 @@ struct pending libvirt_line_pending(const struct sim *s, const struct world *w, 
     if ((l->action == DO_DEVICE_DEL || l->action == DO_SETVCPUS) && phase == 1)
         return lv->unplug_status != LV_UNPLUG_NONE ? (struct pending){ STEP_SCRIPT_WAKE, 0, 0, 1 }
              : (struct pending){ STEP_SCRIPT_TIMEOUT, 0, t, t };
+    if (phase == 1 && l->action == DO_SYSTEM_RESET)   /* blk_drain returns */
+        return w->machines[l->machine].intc & INTC_IO_IN_FLIGHT ? (struct pending){ 0 }
+             : (struct pending){ STEP_SCRIPT_LINE, 0, 0, 1 };
     return (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
 }
 

@@ -30,6 +30,8 @@ static void trace_line(struct step_ctx *c, const struct scn_line *l, uint8_t pha
     }
     if (l->action == DO_SETVCPUS)
         trace_arg_int(c->tr, "count", l->arg);
+    if (l->action == DO_SYSTEM_RESET && phase == 1)
+        trace_arg_str(c->tr, "phase", "after blk_drain");
     if (l->device == SCN_NO_DEVICE || l->action == DO_MIGRATE)
         return;
     d = &c->s->scn->devices[l->device];
@@ -174,6 +176,21 @@ static bool setvcpus_step(struct step_ctx *c, int script, const struct scn_line 
     return true;
 }
 
+/* virDomainReset: under way while the reset drains the guest's I/O (phase 1). */
+static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m)
+{
+    if (sc->phase == 0 && !spapr_system_reset_begin(c->s, c->w, m, c->tr)) {
+        if (c->tr)
+            trace_result_str(c->tr, "qemu_devices_reset", "blk_drain: BQL dropped");
+        sc->phase = 1;
+        return false;
+    }
+    if (sc->phase == 1)
+        spapr_system_reset_finish(c->s, c->w, m, c->tr);
+    guest_machine_reset(c, m);
+    return true;
+}
+
 static bool managed_step(struct step_ctx *c, int script, const struct scn_line *l,
                          const struct step *st)
 {
@@ -201,10 +218,8 @@ static bool managed_step(struct step_ctx *c, int script, const struct scn_line *
     case DO_STOP:            /* virDomainSuspend */
         qmp_stop(c->s, c->w, l->machine);
         return true;
-    case DO_SYSTEM_RESET:    /* virDomainReset */
-        qmp_system_reset(c->s, c->w, l->machine, c->tr);
-        guest_machine_reset(c, l->machine);
-        return true;
+    case DO_SYSTEM_RESET:
+        return system_reset_step(c, sc, l->machine);
     default:
         return true;
     }
@@ -219,6 +234,8 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
     if (do_is_guest_action(l->action)) {   /* a user inside the guest */
         if (sim_guest_machine(c->s, c->w) == l->machine && l->action == DO_GUEST_CPU_OFFLINE)
             guest_cpu_offline(c, (int)l->arg);
+        else if (sim_guest_machine(c->s, c->w) == l->machine && l->action == DO_GUEST_DISK_READ)
+            guest_disk_read(c);
         else if (sim_guest_machine(c->s, c->w) == l->machine)
             guest_lmb_busy(c, l->device, (int)l->arg);
         else if (c->tr) {

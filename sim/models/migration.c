@@ -65,7 +65,7 @@ static bool load_drc(struct step_ctx *c, int src, int dst, int slot)
     return true;
 }
 
-/* Machine-level sections: pending events (fd38804b38), ov5_cas, ICS state. */
+/* Machine-level sections: pending events (fd38804b38), ov5_cas (its controller), ICS state. */
 static void load_machine(struct step_ctx *c, int src, int dst)
 {
     struct spapr_machine *from = &c->w->machines[src], *to = &c->w->machines[dst];
@@ -79,6 +79,7 @@ static void load_machine(struct step_ctx *c, int src, int dst)
             to->events[to->nr_events++] = from->events[i];
         }
     to->ov5_cas = from->ov5_cas;
+    spapr_irq_update_active_intc(c->s, c->w, dst);   /* spapr_irq_post_load_dual */
     to->irq_latched = from->irq_latched;
     to->fdt_cpus = from->fdt_cpus;   /* spapr->fdt_blob travels too */
     to->fdt_lmbs = from->fdt_lmbs;

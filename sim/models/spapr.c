@@ -446,26 +446,73 @@ static void drc_physical_reset_all(const struct sim *s, struct world *w, int m)
     }
 }
 
+static bool cas_reset_first(const struct sim *s)
+{
+    return knob_val(&s->knobs, KNOB_QEMU_RESET_ORDER) == RESET_ORDER_CAS_FIRST;
+}
+
 /*
- * spapr_machine_reset, current order (25c9780d38): devices, then the CAS
- * state (ov5_cas cleared; under qtest, i.e. guest=none, set to ov5), then
- * spapr_drc_reset_all, then spapr_clear_pending_events.
+ * spapr_machine_reset from qemu_devices_reset on, in the current order
+ * (25c9780d38): the CAS state (ov5_cas cleared; before 25c9780d38 that came
+ * before the devices), spapr_irq_reset (which connects the KVM device of the
+ * controller ov5_cas now selects), under qtest (guest=none) ov5_cas = ov5,
+ * spapr_drc_reset_all, spapr_clear_pending_events.
  */
-void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr)
+static void reset_after_devices(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
     struct spapr_machine *mw = &w->machines[m];
 
-    if (spapr_tcg_stale_vcpu(s, w, m, tr))
-        return;
-    drc_physical_reset_all(s, w, m);
-    mw->ov5_cas = 0;
-    mw->irq_latched = 0;        /* spapr_irq_reset */
-    if (s->scn->machines[m].guest == GUEST_NONE)
-        mw->ov5_cas = OV5_CAS_BASE | OV5_CAS_HP_EVT;   /* qtest: ov5_cas = ov5 */
+    if (!cas_reset_first(s))
+        mw->ov5_cas = 0;
     spapr_compat_reset(s, w, m);
+    mw->irq_latched = 0;
+    spapr_irq_update_active_intc(s, w, m);
+    if (s->scn->machines[m].guest == GUEST_NONE)
+        mw->ov5_cas = OV5_CAS_BASE | OV5_CAS_HP_EVT;
     spapr_drc_reset_all(s, w, m, tr);
     spapr_clear_pending_events(w, m);
     spapr_build_fdt(s, w, m);
+}
+
+/* Up to qemu_devices_reset: the CAS state first in QEMU 4.1's order, then the devices. */
+static void reset_devices(const struct sim *s, struct world *w, int m)
+{
+    if (cas_reset_first(s))
+        w->machines[m].ov5_cas = 0;
+    drc_physical_reset_all(s, w, m);
+}
+
+void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    if (spapr_tcg_stale_vcpu(s, w, m, tr))
+        return;
+    reset_devices(s, w, m);
+    reset_after_devices(s, w, m, tr);
+}
+
+/*
+ * A system_reset request: main_loop_should_exit pauses the vCPUs and runs
+ * spapr_machine_reset. A virtio-blk device reset with the guest's request in
+ * flight drains it (blk_drain), dropping the BQL until it completes: false
+ * then, and spapr_system_reset_finish runs the rest once it has completed.
+ */
+bool spapr_system_reset_begin(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    if (!(w->machines[m].intc & INTC_IO_IN_FLIGHT)) {
+        qmp_system_reset(s, w, m, tr);
+        return true;
+    }
+    if (spapr_tcg_stale_vcpu(s, w, m, tr))
+        return true;
+    reset_devices(s, w, m);
+    w->machines[m].intc |= INTC_RESETTING;
+    return false;
+}
+
+void spapr_system_reset_finish(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    w->machines[m].intc &= (uint8_t)~INTC_RESETTING;
+    reset_after_devices(s, w, m, tr);
 }
 
 /* A DRC with a device that is not in its ready state (10f12e6450). */
@@ -494,6 +541,9 @@ bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_re
     if ((ov5_requested & OV5_CAS_HP_EVT) && !(mw->ov5_cas & OV5_CAS_HP_EVT))
         mw->irq_latched = 0;
     mw->ov5_cas = ov5_requested;
+    /* the controller switches at once, as spapr_irq_update_active_intc does since QEMU 5.0;
+     * QEMU 4.x asked for a CAS reboot instead, which ends the same way (not modelled) */
+    spapr_irq_update_active_intc(c->s, c->w, m);
     spapr_compat_cas(c->s, c->w, m);
     if (mode == CAS_DRC_RESET_ON) {
         spapr_drc_reset_all(c->s, c->w, m, c->tr);

@@ -42,6 +42,10 @@ bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, in
                     char *err, size_t errlen);
 /* spapr_machine_reset (as one step). */
 void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr);
+/* system_reset with the guest's I/O in flight: false while the device reset drains it
+ * (machine resetting, BQL dropped), then spapr_system_reset_finish does the rest. */
+bool spapr_system_reset_begin(const struct sim *s, struct world *w, int m, struct trace *tr);
+void spapr_system_reset_finish(const struct sim *s, struct world *w, int m, struct trace *tr);
 
 /* RTAS calls the guest makes (hw/ppc/spapr_drc.c, spapr_events.c). */
 struct rtas_ret rtas_set_indicator(const struct sim *s, struct world *w, int m, uint32_t type,
@@ -97,6 +101,12 @@ bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
 /* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[m] (kind 0: none). */
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
+/* The interrupt controllers and the guest's virtio-blk request (spapr_irq.c). */
+bool spapr_irq_xive_active(const struct sim *s, const struct world *w, int m);
+void spapr_irq_update_active_intc(const struct sim *s, struct world *w, int m);
+void spapr_io_submit(const struct sim *s, struct world *w, int m);
+void spapr_io_pending(const struct sim *s, const struct world *w, struct pending *out);
+void spapr_io_apply(struct step_ctx *c, const struct step *st);
 const char *spapr_event_describe(const struct spapr_event_entry *e, char *buf, size_t len);
 const char *qemu_abort_message(uint8_t reason);
 /* The model's own queues were full (MAX_EVENTS, MAX_GUEST_WORK): the branch ends, but real
@@ -104,6 +114,13 @@ const char *qemu_abort_message(uint8_t reason);
 static inline bool qemu_abort_is_model_bound(uint8_t reason)
 {
     return reason == QEMU_ABORT_EVENT_OVERFLOW || reason == QEMU_ABORT_WORK_OVERFLOW;
+}
+
+/* An abort on a DRC (abort_drc names it), not of the machine as a whole. */
+static inline bool qemu_abort_has_drc(uint8_t reason)
+{
+    return reason != QEMU_ABORT_TCG_STALE_VCPU && reason != QEMU_ABORT_KVM_XICS_FD &&
+           reason != QEMU_ABORT_FDT;
 }
 
 #endif

@@ -26,6 +26,9 @@ const char *qemu_abort_message(uint8_t reason)
     case QEMU_ABORT_TCG_STALE_VCPU:
         return "memory_region_transaction_commit -> tlb_flush -> qemu_thread_is_self on an "
                "unplugged vCPU (TCG use after free)";
+    case QEMU_ABORT_KVM_XICS_FD:
+        return "ics_kvm_set_irq: Assertion `kernel_xics_fd != -1' failed (an interrupt reached "
+               "XICS, whose KVM device is not connected)";
     case QEMU_ABORT_FDT:
         return "spapr_build_fdt: _FDT() failed, QEMU exits";
     case QEMU_ABORT_EVENT_OVERFLOW:

@@ -206,7 +206,7 @@ void sim_sym_step(const void *ctx, const uint8_t *perm, struct step *st)
     if (st->actor < ACTOR_SCRIPT0 + MAX_SCRIPTS)
         st->actor = (uint8_t)(ACTOR_SCRIPT0 +
                               rename_num(st->actor - ACTOR_SCRIPT0, r.script_mask, r.script));
-    else if (st->actor >= ACTOR_QEMU_TIMER0)
+    else if (st->actor >= ACTOR_QEMU_TIMER0 && st->actor < ACTOR_QEMU_IO0)
         st->arg = rename_slot(&r, st->arg);
 }
 

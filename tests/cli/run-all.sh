@@ -31,7 +31,7 @@ sed 's/^verdict upstream pass$/verdict upstream fail guest-dlpar-error/' scenari
 expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
     '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
-expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^169 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
+expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^182 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
@@ -390,9 +390,13 @@ expect_run "list invariants" 0 '^drc-migration-mismatch ' "$DRCSIM" list invaria
 expect_run "list variants" 0 '^qemu-2.10-dev ' "$DRCSIM" list variants
 expect_run "list scenarios" 0 '^drc-conformance ' "$DRCSIM" list scenarios
 expect_run "list drc-table" 0 'drc_set_usable' "$DRCSIM" list drc-table
-expect_run "list knobs marks the knobs no model reads" 0 '^qemu.kvm-irqchip .*\(not modelled yet: changes nothing\)$' "$DRCSIM" list knobs
-expect_run "setting such a knob warns" 0 '^drcsim: warning: qemu.kvm-irqchip=off is not modelled yet: it changes nothing$' \
-    "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --knob qemu.kvm-irqchip=off
+expect_run "list knobs: qemu.ic-mode and where it comes from" 0 '^    from: 13db0cd9b8 \(2019-01\) spapr_irq_dual' "$DRCSIM" list knobs
+expect_run "reset-ordering-xive, QEMU 4.1: the drained request's interrupt reaches XICS unconnected" 1 \
+    '^    3        0ms  qemu@vm      virtio-blk-complete    intc=xics set_irq=ics_kvm_set_irq during=qemu_devices_reset ->$' \
+    "$DRCSIM" run scenarios/reset-ordering-xive.scn --variant qemu-4.1 --schedule '0*3' --format text
+expect_run "reset-ordering-xive, QEMU 4.1: ics_kvm_set_irq asserts" 1 \
+    "^violation: QEMU on vm aborts: ics_kvm_set_irq: Assertion \`kernel_xics_fd != -1' failed" \
+    "$DRCSIM" run scenarios/reset-ordering-xive.scn --variant qemu-4.1 --schedule '0*3' --format text
 for c in run explore check replay list merge validate dot; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
