@@ -4,11 +4,11 @@
 Writes N small scenarios from a seed and explores each, under a variant
 picked at random. Two in three are free-form (CPU cores and DIMMs hot-plugged
 and unplugged by two or three independent scripts, waits with and without
-timeouts, guest CPU offlining, a migration and unplugs on its destination, a
-reset); one in three has two or three clients running the same random script,
+timeouts, guest CPU offlining, a guest disk read, a migration and unplugs on
+its destination, a reset); one in three has two or three clients running the same random script,
 each on its own core (every other such scenario: each on its own DIMM),
-beside a script that may wait for all of them, migrate, reset or offline a
-CPU. One in four also has a slow LMB offline (guest.lmb-offline, untimed
+beside a script that may wait for all of them, migrate, reset, offline a
+CPU or read the disk. One in four also has a slow LMB offline (guest.lmb-offline, untimed
 or timed), and one in four the re-pulse window of guest.rtas-lock-wait.
 Each is explored with --por none --symmetry off (up to NONE_MAX_STATES: a
 scenario larger than that has nothing to compare against and is counted
@@ -37,7 +37,7 @@ def line_choices(rng, migrate_left, defined):
     line (in file order) has added it, as the scenario language requires."""
     core = rng.randint(1, 3)
     kinds = ["add", "add", "del", "del", "wait-online", "wait-timeout", "offline",
-             "dimm-add", "dimm-del", "reset", "dst-del", "wait-migrated"]
+             "dimm-add", "dimm-del", "reset", "dst-del", "wait-migrated", "read"]
     if migrate_left:
         kinds += ["migrate", "migrate"]
     kind = rng.choice(kinds)
@@ -67,6 +67,8 @@ def line_choices(rng, migrate_left, defined):
         return "wait dst migrated timeout=60s", False
     if kind == "reset":
         return "do src system_reset", False
+    if kind == "read":
+        return "do src guest disk-read", False
     return "do migrate src dst", True
 
 
@@ -118,14 +120,16 @@ def symmetric(rng, n):
         lines += [client_line(random.Random(t), i) for t in template]
     lines.append("script other")
     cores = " ".join(f"core{i}" for i in range(1, k + 1))
-    for kind in rng.sample(["online", "migrate", "reset", "offline"], rng.randint(1, 2)):
+    for kind in rng.sample(["online", "migrate", "reset", "offline", "read"], rng.randint(1, 2)):
         line = {"online": f"wait src guest-online {cores} timeout=30s",
                 "migrate": "do migrate src dst", "reset": "do src system_reset",
-                "offline": f"do src guest cpu-offline {rng.randint(0, k)}"}[kind]
+                "offline": f"do src guest cpu-offline {rng.randint(0, k)}",
+                "read": "do src guest disk-read"}[kind]
         if dimm:   # the other script's own DIMMs compete for the LMBs instead
             line = {"online": "wait src quiescent", "migrate": line,
                     "reset": "do src device_add dimm x size=256M",
-                    "offline": "do dst device_add dimm y size=256M"}[kind]
+                    "offline": "do dst device_add dimm y size=256M",
+                    "read": "do src guest disk-read"}[kind]
         lines.append(line)
     return "\n".join(lines) + "\n"
 
