@@ -26,7 +26,7 @@ bool real_setup_load(const char *dir, struct real_setup *out, char *err, size_t 
 
     memset(out, 0, sizeof(*out));
     if (!g_file_get_contents(path, &text, NULL, NULL)) {
-        snprintf(err, errlen, "%s: missing (run validate/setup)", path);
+        snprintf(err, errlen, "%s: missing", path);
         g_free(path);
         return false;
     }

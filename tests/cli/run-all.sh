@@ -397,6 +397,9 @@ expect_run "reset-ordering-xive, QEMU 4.1: the drained request's interrupt reach
 expect_run "reset-ordering-xive, QEMU 4.1: ics_kvm_set_irq asserts" 1 \
     "^violation: QEMU on vm aborts: ics_kvm_set_irq: Assertion \`kernel_xics_fd != -1' failed" \
     "$DRCSIM" run scenarios/reset-ordering-xive.scn --variant qemu-4.1 --schedule '0*3' --format text
+expect_run "validate without its set-up says, once, what to run" 2 \
+    "^drcsim validate: $tmp/nosetup/paths: missing \\(run validate/setup first\\)\$" \
+    "$DRCSIM" validate scenarios/reset-ordering-xive.scn --setup "$tmp/nosetup"
 for c in run explore check replay list merge validate dot; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
