@@ -48,7 +48,8 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_IC_MODE] = { "qemu.ic-mode", KNOB_ENUM, ic_mode_values, "dual",
         "13db0cd9b8 (2019-01) spapr_irq_dual, the pseries default since pseries-4.0 "
         "(spapr_machine_class_init); before QEMU 4.0 only XICS",
-        "interrupt controller: XICS until the guest negotiates XIVE at CAS (dual), or XICS only" },
+        "interrupt controller: XICS until a POWER9-mode guest negotiates XIVE at CAS (dual), or "
+        "XICS only" },
     [KNOB_QEMU_MIGRATE_CCS] = { "qemu.migrate-ccs", KNOB_BOOL, NULL, "off",
         "proposal, 2016 (Jianjun Duan, \"migrate ccs_list\")", "migrate the configure-connector state" },
     [KNOB_QEMU_DRC_RESET_PRE_LOAD] = { "qemu.drc-reset-pre-load", KNOB_BOOL, NULL, "off",

@@ -664,6 +664,27 @@ static void test_reset_drains_io_no_kvm_or_xics(void **state)
     assert_int_equal(mach(f, M)->abort_reason, 0);
 }
 
+/* spapr_dt_ov5_platform_support offers XIVE only to a POWER9-mode CPU. */
+static void test_xive_only_in_power9_mode(void **state)
+{
+    static const char *const machines[] = {
+        "machine m cores=1\n", "machine m cores=1 host=power8\n",
+        "machine m cores=1 max-cpu-compat=power8\n" };
+    struct fix *f = *state;
+
+    for (unsigned i = 0; i < 3; i++) {
+        char *text = g_strconcat("scenario s\n", machines[i], NULL);
+        if (i) {
+            sim_free(&f->sim);
+            trace_free(f->tr);
+        }
+        fix_init(f, text);
+        g_free(text);
+        assert_int_equal(mach(f, M)->ov5_cas & OV5_CAS_XIVE, i ? 0 : OV5_CAS_XIVE);
+        assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, i ? KVM_INTC_XICS : KVM_INTC_XIVE);
+    }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -678,6 +699,7 @@ int main(void)
         T(test_reset_drains_io_devices_first),
         T(test_reset_without_io),
         T(test_reset_drains_io_no_kvm_or_xics),
+        T(test_xive_only_in_power9_mode),
         T(test_compat_migration),
         T(test_cas_drc_reset_on),
         T(test_cas_drc_reset_off),

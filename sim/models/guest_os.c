@@ -43,14 +43,14 @@ void guest_log(struct step_ctx *c, const char *fmt, ...)
 }
 
 /*
- * What prom_init asks for: OV5_HP_EVT (guest.hp-evt), and XIVE exploitation
- * where ibm,arch-vec-5-platform-support offers it (prom_check_platform_support;
- * QEMU offers it with ic-mode=dual).
+ * What prom_init asks for on machine m: OV5_HP_EVT (guest.hp-evt), and XIVE
+ * exploitation where ibm,arch-vec-5-platform-support offers it
+ * (prom_check_platform_support, prom_parse_xive_model).
  */
-static uint8_t guest_ov5(const struct sim *s)
+static uint8_t guest_ov5(const struct sim *s, int m)
 {
     return (uint8_t)(OV5_CAS_BASE | (knob_on(&s->knobs, KNOB_GUEST_HP_EVT) ? OV5_CAS_HP_EVT : 0) |
-                     (knob_val(&s->knobs, KNOB_QEMU_IC_MODE) == IC_MODE_DUAL ? OV5_CAS_XIVE : 0));
+                     (spapr_offers_xive(s, m) ? OV5_CAS_XIVE : 0));
 }
 
 /* CAS as prom_init asks for it; false when QEMU reset the machine instead. */
@@ -58,7 +58,7 @@ static bool boot_cas(struct step_ctx *c)
 {
     struct guest_state *g = &c->w->guest;
     int m = g->machine;
-    uint8_t ov5 = guest_ov5(c->s);
+    uint8_t ov5 = guest_ov5(c->s, m);
 
     if (spapr_client_architecture_support(c, m, ov5))
         return false;
@@ -161,7 +161,8 @@ static void guest_cas(struct step_ctx *c)
 
     guest_trace_begin(c, "ibm,client-architecture-support");
     if (c->tr)
-        trace_arg_str(c->tr, "ov5", ov5_names[guest_ov5(c->s) & (OV5_CAS_HP_EVT | OV5_CAS_XIVE)]);
+        trace_arg_str(c->tr, "ov5", ov5_names[guest_ov5(c->s, c->w->guest.machine) &
+                                                 (OV5_CAS_HP_EVT | OV5_CAS_XIVE)]);
     if (!boot_cas(c))   /* spapr_machine_reset ran: the guest starts over */
         guest_log(c, "prom_init: ibm,client-architecture-support requested a reboot");
     else if (c->tr)

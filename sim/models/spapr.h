@@ -102,6 +102,7 @@ bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
 /* The interrupt controllers and the guest's virtio-blk request (spapr_irq.c). */
+bool spapr_offers_xive(const struct sim *s, int m);
 bool spapr_irq_xive_active(const struct sim *s, const struct world *w, int m);
 void spapr_irq_update_active_intc(const struct sim *s, struct world *w, int m);
 void spapr_io_submit(const struct sim *s, struct world *w, int m);

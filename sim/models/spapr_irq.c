@@ -12,6 +12,19 @@
 /* A virtio-blk request completes within this many ms (the I/O actor's window). */
 #define IO_COMPLETE_MS 10
 
+/*
+ * ibm,arch-vec-5-platform-support offers XIVE (spapr_dt_ov5_platform_support):
+ * with the dual backend, and only to a POWER9-mode CPU: a POWER8 host or
+ * max-cpu-compat=power8 gets the legacy mode (XICS).
+ */
+bool spapr_offers_xive(const struct sim *s, int m)
+{
+    const struct scn_machine *cfg = &s->scn->machines[m];
+
+    return knob_val(&s->knobs, KNOB_QEMU_IC_MODE) == IC_MODE_DUAL && cfg->host == CPU_POWER9 &&
+           cfg->max_cpu_compat != CPU_POWER8 + 1;
+}
+
 /* spapr_irq_dual's current backend: XIVE once CAS negotiated OV5_XIVE_EXPLOIT. */
 bool spapr_irq_xive_active(const struct sim *s, const struct world *w, int m)
 {
