@@ -50,6 +50,10 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "(spapr_machine_class_init); before QEMU 4.0 only XICS",
         "interrupt controller: XICS until a POWER9-mode guest negotiates XIVE at CAS (dual), or "
         "XICS only" },
+    [KNOB_QEMU_XIVE_CAS_REBOOT] = { "qemu.xive-cas-reboot", KNOB_BOOL, NULL, "off",
+        "13db0cd9b8 (2019-01): the new mode takes a reset; 8deb8019d6 (QEMU 5.0) switches at CAS "
+        "(spapr_irq_update_active_intc)",
+        "a CAS that switches the dual backend to XIVE reboots the machine (ov5_cas kept)" },
     [KNOB_QEMU_MIGRATE_CCS] = { "qemu.migrate-ccs", KNOB_BOOL, NULL, "off",
         "proposal, 2016 (Jianjun Duan, \"migrate ccs_list\")", "migrate the configure-connector state" },
     [KNOB_QEMU_DRC_RESET_PRE_LOAD] = { "qemu.drc-reset-pre-load", KNOB_BOOL, NULL, "off",

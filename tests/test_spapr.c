@@ -101,7 +101,7 @@ static void test_cas_reboot(void **state)
     fix_init_extra(f, base_scn, "knob qemu.cas-drc-reset=reboot\n");
     add(f, M, CORE1);
     assert_true(cas(f, M));
-    assert_int_equal(mach(f, M)->ov5_cas, 0);          /* spapr_machine_reset cleared it */
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_HP_EVT);   /* a CAS reboot keeps it */
     assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC); /* reset: a device means ready */
     assert_int_equal(drc(f, M, CPU1_INDEX)->dev, CORE1 + 1);
     assert_int_equal(mach(f, M)->nr_events, 0);
@@ -132,8 +132,8 @@ static void test_cas_reboot_guest(void **state)
     assert_int_equal(f->w.guest.phase, GUEST_OFF);
     assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);
     assert_int_equal(mach(f, M)->nr_events, 0);
-    assert_int_equal(mach(f, M)->ov5_cas, 0);
-    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);   /* spapr_irq_reset */
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT | OV5_CAS_XIVE);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);   /* spapr_irq_reset */
     fire(f, ACTOR_GUEST_BOOT);
     assert_int_equal(f->kind, STEP_GUEST_CAS);
     assert_has(f->line, "\"result\":{\"cpus\":2}");
@@ -685,6 +685,31 @@ static void test_xive_only_in_power9_mode(void **state)
     }
 }
 
+/* QEMU 4.0-4.2 (qemu.xive-cas-reboot): the switch to XIVE takes a CAS reboot, which keeps
+ * ov5_cas; the second CAS finds nothing to update. */
+static void test_xive_cas_reboot(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, "scenario s\nmachine m cores=2 prelaunch\ndo m device_add cpu core1 core-id=1\n"
+                "knob qemu.xive-cas-reboot=on\nknob qemu.cas-drc-reset=off\n", NULL);
+    add(f, M, CORE1);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    assert_true(qmp_cont(&f->sim, &f->w, M, f->err, sizeof(f->err)));
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);   /* the machine starts in XICS */
+    assert_has(fire(f, ACTOR_GUEST_BOOT), "\"line\":\"prom_init: ibm,client-architecture-support "
+                                          "requested a reboot\"");
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT | OV5_CAS_XIVE);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);   /* spapr_drc_reset_all */
+    assert_int_equal(mach(f, M)->nr_events, 0);            /* spapr_clear_pending_events */
+    assert_lacks(fire(f, ACTOR_GUEST_BOOT), "requested a reboot");
+    assert_int_equal(f->w.guest.phase, GUEST_KERNEL);
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XIVE);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -700,6 +725,7 @@ int main(void)
         T(test_reset_without_io),
         T(test_reset_drains_io_no_kvm_or_xics),
         T(test_xive_only_in_power9_mode),
+        T(test_xive_cas_reboot),
         T(test_compat_migration),
         T(test_cas_drc_reset_on),
         T(test_cas_drc_reset_off),

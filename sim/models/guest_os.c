@@ -87,7 +87,8 @@ void guest_start(const struct sim *s, struct world *w)
             continue;
         g->machine = (uint8_t)m;
         g->phase = GUEST_OFF;
-        if (w->machines[m].runstate == RUN_STATE_RUNNING && boot_cas(&c))
+        /* booted before the scenario starts, through a CAS reboot where there is one */
+        if (w->machines[m].runstate == RUN_STATE_RUNNING && (boot_cas(&c) || boot_cas(&c)))
             g->phase = GUEST_RUNNING;
         return;
     }

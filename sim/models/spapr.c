@@ -458,13 +458,15 @@ static bool cas_reset_first(const struct sim *s)
  * controller ov5_cas now selects), under qtest (guest=none) ov5_cas = ov5,
  * spapr_drc_reset_all, spapr_clear_pending_events.
  */
-static void reset_after_devices(const struct sim *s, struct world *w, int m, struct trace *tr)
+static void reset_after_devices(const struct sim *s, struct world *w, int m, bool cas_reboot,
+                                struct trace *tr)
 {
     struct spapr_machine *mw = &w->machines[m];
 
-    if (!cas_reset_first(s))
+    if (!cas_reset_first(s) && !cas_reboot)
         mw->ov5_cas = 0;
-    spapr_compat_reset(s, w, m);
+    if (!cas_reboot)   /* a CAS reboot keeps the compat PVRs CAS set */
+        spapr_compat_reset(s, w, m);
     mw->irq_latched = 0;
     spapr_irq_update_active_intc(s, w, m);
     if (s->scn->machines[m].guest == GUEST_NONE)
@@ -475,9 +477,9 @@ static void reset_after_devices(const struct sim *s, struct world *w, int m, str
 }
 
 /* Up to qemu_devices_reset: the CAS state first in QEMU 4.1's order, then the devices. */
-static void reset_devices(const struct sim *s, struct world *w, int m)
+static void reset_devices(const struct sim *s, struct world *w, int m, bool cas_reboot)
 {
-    if (cas_reset_first(s))
+    if (cas_reset_first(s) && !cas_reboot)
         w->machines[m].ov5_cas = 0;
     drc_physical_reset_all(s, w, m);
 }
@@ -486,8 +488,18 @@ void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace 
 {
     if (spapr_tcg_stale_vcpu(s, w, m, tr))
         return;
-    reset_devices(s, w, m);
-    reset_after_devices(s, w, m, tr);
+    reset_devices(s, w, m, false);
+    reset_after_devices(s, w, m, false, tr);
+}
+
+/* The reset a CAS asks for (spapr->cas_reboot): the negotiated options and compat PVRs
+ * stay, so the next CAS finds nothing to update (spapr_machine_reset, !spapr->cas_reboot). */
+static void spapr_cas_reboot(const struct sim *s, struct world *w, int m, struct trace *tr)
+{
+    if (spapr_tcg_stale_vcpu(s, w, m, tr))
+        return;
+    reset_devices(s, w, m, true);
+    reset_after_devices(s, w, m, true, tr);
 }
 
 /*
@@ -504,7 +516,7 @@ bool spapr_system_reset_begin(const struct sim *s, struct world *w, int m, struc
     }
     if (spapr_tcg_stale_vcpu(s, w, m, tr))
         return true;
-    reset_devices(s, w, m);
+    reset_devices(s, w, m, false);
     w->machines[m].intc |= INTC_RESETTING;
     return false;
 }
@@ -512,7 +524,7 @@ bool spapr_system_reset_begin(const struct sim *s, struct world *w, int m, struc
 void spapr_system_reset_finish(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
     w->machines[m].intc &= (uint8_t)~INTC_RESETTING;
-    reset_after_devices(s, w, m, tr);
+    reset_after_devices(s, w, m, false, tr);
 }
 
 /* A DRC with a device that is not in its ready state (10f12e6450). */
@@ -527,13 +539,16 @@ static bool spapr_hotplugged_dev_before_cas(const struct sim *s, const struct wo
 /*
  * do_client_architecture_support: negotiate ov5; then per qemu.cas-drc-reset
  * reset every DRC and drop the hotplug events (ad334d89a6), or ask for a CAS
- * reboot when a DRC is transient (10f12e6450), or nothing (July 2017). The
- * guest gets the tree rebuilt now (qemu.cas-full-fdt) or the one of reset.
+ * reboot when a DRC is transient (10f12e6450), or nothing (July 2017). A
+ * switch to XIVE is made at once (8deb8019d6) or, with qemu.xive-cas-reboot,
+ * by a CAS reboot (13db0cd9b8). The guest gets the tree rebuilt now
+ * (qemu.cas-full-fdt) or the one of reset.
  */
 bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_requested)
 {
     struct spapr_machine *mw = &c->w->machines[m];
     uint32_t mode = knob_val(&c->s->knobs, KNOB_QEMU_CAS_DRC_RESET);
+    bool xive_update = (ov5_requested & ~mw->ov5_cas & OV5_CAS_XIVE) && spapr_offers_xive(c->s, m);
 
     /* before CAS, hotplug entries pulsed the EPOW source; with OV5_HP_EVT they
      * now route to hot-plug-events, so that latch is EPOW's (its handler finds
@@ -541,17 +556,17 @@ bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_re
     if ((ov5_requested & OV5_CAS_HP_EVT) && !(mw->ov5_cas & OV5_CAS_HP_EVT))
         mw->irq_latched = 0;
     mw->ov5_cas = ov5_requested;
-    /* the controller switches at once, as spapr_irq_update_active_intc does since QEMU 5.0;
-     * QEMU 4.x asked for a CAS reboot instead, which ends the same way (not modelled) */
-    spapr_irq_update_active_intc(c->s, c->w, m);
     spapr_compat_cas(c->s, c->w, m);
+    if ((mode == CAS_DRC_RESET_REBOOT && spapr_hotplugged_dev_before_cas(c->s, c->w, m)) ||
+        (xive_update && knob_on(&c->s->knobs, KNOB_QEMU_XIVE_CAS_REBOOT))) {
+        spapr_cas_reboot(c->s, c->w, m, c->tr);
+        guest_machine_reset(c, m);
+        return true;
+    }
+    spapr_irq_update_active_intc(c->s, c->w, m);
     if (mode == CAS_DRC_RESET_ON) {
         spapr_drc_reset_all(c->s, c->w, m, c->tr);
         spapr_clear_pending_hotplug_events(c->w, m);
-    } else if (mode == CAS_DRC_RESET_REBOOT && spapr_hotplugged_dev_before_cas(c->s, c->w, m)) {
-        qmp_system_reset(c->s, c->w, m, c->tr);
-        guest_machine_reset(c, m);
-        return true;
     }
     if (knob_on(&c->s->knobs, KNOB_QEMU_CAS_FULL_FDT))
         spapr_build_fdt(c->s, c->w, m);
