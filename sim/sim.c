@@ -428,7 +428,7 @@ static void desired(const struct sim *s, const struct world *w, struct pending *
             spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
         if (s->may_step >> ACTOR_QEMU_IO0 & 1) {   /* only then may a reset drain I/O */
             spapr_io_pending(s, w, &out[ACTOR_QEMU_IO0]);
-            guest_paused_by_reset(s, w, out);
+            guest_paused_by_reset(w, out);
         }
     }
     script_pending(s, w, out);   /* last: `wait quiescent` looks at the others */

@@ -262,10 +262,9 @@ void sim_footprint(const void *ctx, const void *world, const struct step *st,
     } else if (st->actor == ACTOR_GUEST_WORKER) {
         memset(f, 0, sizeof(*f));
         guest_worker(s, w, f);
-    } else if (st->actor == ACTOR_LIBVIRT_EVENTS || st->actor == ACTOR_LIBVIRT_WORKER) {
-        *f = s->fixed_future[st->actor].all;   /* libvirt_all, its inputs in it */
-    } else if (st->actor >= ACTOR_QEMU_IO0) {
-        *f = s->fixed_future[st->actor].all;   /* spapr_io_apply */
+    } else if (st->actor == ACTOR_LIBVIRT_EVENTS || st->actor == ACTOR_LIBVIRT_WORKER ||
+               st->actor >= ACTOR_QEMU_IO0) {
+        *f = s->fixed_future[st->actor].all;   /* libvirt_all; spapr_io_apply's; inputs in it */
     } else if (st->actor >= ACTOR_QEMU_TIMER0) {
         int m = st->actor - ACTOR_QEMU_TIMER0;
         memset(f, 0, sizeof(*f));

@@ -309,9 +309,8 @@ void guest_apply(struct step_ctx *c, const struct step *st)
     }
 }
 
-void guest_paused_by_reset(const struct sim *s, const struct world *w, struct pending *all)
+void guest_paused_by_reset(const struct world *w, struct pending *all)
 {
-    (void)s;
     if (w->guest.machine != GUEST_NONE && (w->machines[w->guest.machine].intc & INTC_RESETTING))
         for (int a = ACTOR_GUEST_BOOT; a <= ACTOR_GUEST_RTASD; a++)
             all[a] = (struct pending){ 0 };

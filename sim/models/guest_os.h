@@ -23,7 +23,7 @@ bool dlpar_memory_offlines_next(const struct sim *s, const struct world *w);
 void guest_apply(struct step_ctx *c, const struct step *st);
 /* A reset that drains the guest's I/O runs with the vCPUs paused (main_loop_should_exit):
  * no guest step meanwhile (all[]: guest_pending's). */
-void guest_paused_by_reset(const struct sim *s, const struct world *w, struct pending *all);
+void guest_paused_by_reset(const struct world *w, struct pending *all);
 /* The machine the guest runs on was reset: the guest restarts from firmware. */
 void guest_machine_reset(struct step_ctx *c, int m);
 /* The VM now runs on machine m (migration switchover). */

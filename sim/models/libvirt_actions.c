@@ -225,6 +225,24 @@ static bool managed_step(struct step_ctx *c, int script, const struct scn_line *
     }
 }
 
+/* A `do M guest …` line, where the guest runs on M. */
+static void guest_action(struct step_ctx *c, const struct scn_line *l)
+{
+    if (sim_guest_machine(c->s, c->w) != l->machine) {
+        if (c->tr) {
+            trace_line(c, l, 0);
+            trace_result_str(c->tr, "error", "the guest does not run on this machine");
+            trace_step_end(c->tr);
+        }
+    } else if (l->action == DO_GUEST_CPU_OFFLINE) {
+        guest_cpu_offline(c, (int)l->arg);
+    } else if (l->action == DO_GUEST_DISK_READ) {
+        guest_disk_read(c);
+    } else {
+        guest_lmb_busy(c, l->device, (int)l->arg);
+    }
+}
+
 bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
                      const struct step *st)
 {
@@ -232,17 +250,7 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
     bool done;
 
     if (do_is_guest_action(l->action)) {   /* a user inside the guest */
-        if (sim_guest_machine(c->s, c->w) == l->machine && l->action == DO_GUEST_CPU_OFFLINE)
-            guest_cpu_offline(c, (int)l->arg);
-        else if (sim_guest_machine(c->s, c->w) == l->machine && l->action == DO_GUEST_DISK_READ)
-            guest_disk_read(c);
-        else if (sim_guest_machine(c->s, c->w) == l->machine)
-            guest_lmb_busy(c, l->device, (int)l->arg);
-        else if (c->tr) {
-            trace_line(c, l, 0);
-            trace_result_str(c->tr, "error", "the guest does not run on this machine");
-            trace_step_end(c->tr);
-        }
+        guest_action(c, l);
         return true;
     }
     trace_line(c, l, sc->phase);

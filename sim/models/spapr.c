@@ -484,22 +484,20 @@ static void reset_devices(const struct sim *s, struct world *w, int m, bool cas_
     drc_physical_reset_all(s, w, m);
 }
 
-void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr)
+/* spapr_machine_reset in one step; a CAS reboot (spapr->cas_reboot) keeps the negotiated
+ * options and compat PVRs, so the next CAS finds nothing to update. */
+static void machine_reset(const struct sim *s, struct world *w, int m, bool cas_reboot,
+                          struct trace *tr)
 {
     if (spapr_tcg_stale_vcpu(s, w, m, tr))
         return;
-    reset_devices(s, w, m, false);
-    reset_after_devices(s, w, m, false, tr);
+    reset_devices(s, w, m, cas_reboot);
+    reset_after_devices(s, w, m, cas_reboot, tr);
 }
 
-/* The reset a CAS asks for (spapr->cas_reboot): the negotiated options and compat PVRs
- * stay, so the next CAS finds nothing to update (spapr_machine_reset, !spapr->cas_reboot). */
-static void spapr_cas_reboot(const struct sim *s, struct world *w, int m, struct trace *tr)
+void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
-    if (spapr_tcg_stale_vcpu(s, w, m, tr))
-        return;
-    reset_devices(s, w, m, true);
-    reset_after_devices(s, w, m, true, tr);
+    machine_reset(s, w, m, false, tr);
 }
 
 /*
@@ -510,13 +508,13 @@ static void spapr_cas_reboot(const struct sim *s, struct world *w, int m, struct
  */
 bool spapr_system_reset_begin(const struct sim *s, struct world *w, int m, struct trace *tr)
 {
-    if (!(w->machines[m].intc & INTC_IO_IN_FLIGHT)) {
-        qmp_system_reset(s, w, m, tr);
-        return true;
-    }
     if (spapr_tcg_stale_vcpu(s, w, m, tr))
         return true;
     reset_devices(s, w, m, false);
+    if (!(w->machines[m].intc & INTC_IO_IN_FLIGHT)) {
+        reset_after_devices(s, w, m, false, tr);
+        return true;
+    }
     w->machines[m].intc |= INTC_RESETTING;
     return false;
 }
@@ -559,7 +557,7 @@ bool spapr_client_architecture_support(struct step_ctx *c, int m, uint8_t ov5_re
     spapr_compat_cas(c->s, c->w, m);
     if ((mode == CAS_DRC_RESET_REBOOT && spapr_hotplugged_dev_before_cas(c->s, c->w, m)) ||
         (xive_update && knob_on(&c->s->knobs, KNOB_QEMU_XIVE_CAS_REBOOT))) {
-        spapr_cas_reboot(c->s, c->w, m, c->tr);
+        machine_reset(c->s, c->w, m, true, c->tr);
         guest_machine_reset(c, m);
         return true;
     }
