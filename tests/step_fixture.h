@@ -71,6 +71,17 @@ static inline void fix_init(struct fix *f, const char *text)
     fix_init_extra(f, text, NULL);
 }
 
+/* fix_init_extra on a fixture that may already hold a sim and its trace: both go first. */
+static inline void fix_reinit(struct fix *f, const char *text, const char *extra)
+{
+    if (f->tr) {
+        sim_free(&f->sim);
+        trace_free(f->tr);
+        memset(f, 0, sizeof(*f));
+    }
+    fix_init_extra(f, text, extra);
+}
+
 /* Fire the fireable step of that actor (the test fails if there is none). */
 static inline const char *fire(struct fix *f, uint8_t actor)
 {

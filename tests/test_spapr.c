@@ -444,10 +444,7 @@ static void test_cpu_unplug_timer_off_and_paused(void **state)
     fix_init_extra(f, timer_scn, NULL);           /* default: off (reverted, d522cb52e6) */
     fire(f, ACTOR_SCRIPT0);
     assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
-    sim_free(&f->sim);
-    trace_free(f->tr);
-    memset(f, 0, sizeof(*f));
-    fix_init_extra(f, timer_scn, "knob qemu.cpu-unplug-timeout=15s\n");
+    fix_reinit(f, timer_scn, "knob qemu.cpu-unplug-timeout=15s\n");
     fire(f, ACTOR_SCRIPT0);
     fire(f, ACTOR_SCRIPT0);                       /* stop: the virtual clock stands still */
     assert_int_equal(mach(f, M)->runstate, RUN_STATE_PAUSED);
@@ -463,30 +460,21 @@ static const char compat_scn[] =
     "device a cpu core1 core-id=1\n"
     "device b cpu core1 core-id=1\n";
 
-static void compat_init(struct fix *f, const char *knobs)
-{
-    if (f->tr) {
-        sim_free(&f->sim);
-        trace_free(f->tr);
-        memset(f, 0, sizeof(*f));
-    }
-    fix_init_extra(f, compat_scn, knobs);
-}
-
 static void test_compat_at_reset(void **state)
 {
     struct fix *f = *state;
     struct step_ctx c;
 
-    compat_init(f, NULL);                                  /* ce03a193e1: every vCPU */
+    fix_reinit(f, compat_scn, NULL);                       /* ce03a193e1: every vCPU */
     assert_int_equal(mach(f, M)->vcpu_compat, 0x3);
-    compat_init(f, "knob qemu.compat-all-on-reset=off\n"); /* 25c9780d38 alone: CPU0 only */
+    fix_reinit(f, compat_scn, "knob qemu.compat-all-on-reset=off\n");   /* 25c9780d38 alone: CPU0 */
     assert_int_equal(mach(f, M)->vcpu_compat, 0x1);
     qmp_system_reset(&f->sim, &f->w, M, NULL);             /* CPU0's is copied now */
     assert_int_equal(mach(f, M)->vcpu_compat, 0x3);
-    compat_init(f, "knob qemu.compat-all-on-reset=off\nknob qemu.reset-order=cas-first\n");
+    fix_reinit(f, compat_scn,
+               "knob qemu.compat-all-on-reset=off\nknob qemu.reset-order=cas-first\n");
     assert_int_equal(mach(f, M)->vcpu_compat, 0x3);        /* before 25c9780d38 */
-    compat_init(f, "knob qemu.compat-all-on-reset=off\n");
+    fix_reinit(f, compat_scn, "knob qemu.compat-all-on-reset=off\n");
     c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
     spapr_client_architecture_support(&c, M, OV5_CAS_BASE);
     assert_int_equal(mach(f, M)->vcpu_compat, 0x3);        /* ppc_set_compat_all(cas_pvr) */
@@ -497,7 +485,7 @@ static void test_compat_migration(void **state)
     struct fix *f = *state;
     struct step_ctx c;
 
-    compat_init(f, "knob qemu.compat-all-on-reset=off\n");
+    fix_reinit(f, compat_scn, "knob qemu.compat-all-on-reset=off\n");
     c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
     f->w.migration = (struct migration_state){ MIGRATION_ACTIVE, M, IN, 0xff, 0xff };
     assert_false(spapr_compat_load(&f->sim, &f->w, M, IN));
@@ -584,7 +572,8 @@ static void read_then_reset(struct fix *f)
     assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].kind, STEP_QEMU_IO_COMPLETE);
     assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].lo, 0);
     assert_int_equal(f->w.actors[ACTOR_QEMU_IO0].hi, 10);
-    assert_has(fire(f, RESET_SCRIPT), "\"result\":{\"qemu_devices_reset\":\"blk_drain: BQL dropped\"}");
+    assert_has(fire(f, RESET_SCRIPT),
+               "\"result\":{\"qemu_devices_reset\":\"blk_drain: BQL dropped\"}");
     assert_int_equal(mach(f, M)->intc & INTC_RESETTING, INTC_RESETTING);
     assert_int_equal(f->w.actors[RESET_SCRIPT].kind, STEP_NONE);   /* until blk_drain returns */
     assert_guest_stopped(f);
@@ -654,13 +643,12 @@ static void test_reset_drains_io_no_kvm_or_xics(void **state)
     read_then_reset(f);
     assert_has(fire(f, ACTOR_QEMU_IO0), "\"set_irq\":\"ics_set_irq\"");
     assert_int_equal(mach(f, M)->abort_reason, 0);
-    sim_free(&f->sim);
-    trace_free(f->tr);
-    fix_init_extra(f, io_scn, "knob qemu.reset-order=cas-first\nknob qemu.ic-mode=xics\n");
+    fix_reinit(f, io_scn, "knob qemu.reset-order=cas-first\nknob qemu.ic-mode=xics\n");
     assert_int_equal(mach(f, M)->ov5_cas & OV5_CAS_XIVE, 0);
     assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);
     read_then_reset(f);
-    assert_has(fire(f, ACTOR_QEMU_IO0), "\"args\":{\"intc\":\"xics\",\"set_irq\":\"ics_kvm_set_irq\"");
+    assert_has(fire(f, ACTOR_QEMU_IO0),
+               "\"args\":{\"intc\":\"xics\",\"set_irq\":\"ics_kvm_set_irq\"");
     assert_int_equal(mach(f, M)->abort_reason, 0);
 }
 
@@ -674,11 +662,7 @@ static void test_xive_only_in_power9_mode(void **state)
 
     for (unsigned i = 0; i < 3; i++) {
         char *text = g_strconcat("scenario s\n", machines[i], NULL);
-        if (i) {
-            sim_free(&f->sim);
-            trace_free(f->tr);
-        }
-        fix_init(f, text);
+        fix_reinit(f, text, NULL);
         g_free(text);
         assert_int_equal(mach(f, M)->ov5_cas & OV5_CAS_XIVE, i ? 0 : OV5_CAS_XIVE);
         assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, i ? KVM_INTC_XICS : KVM_INTC_XIVE);
@@ -691,13 +675,14 @@ static void test_xive_cas_reboot(void **state)
 {
     struct fix *f = *state;
 
-    fix_init_extra(f, "scenario s\nmachine m cores=2 prelaunch\ndo m device_add cpu core1 core-id=1\n"
+    fix_init_extra(f, "scenario s\nmachine m cores=2 prelaunch\n"
+                "do m device_add cpu core1 core-id=1\n"
                 "knob qemu.xive-cas-reboot=on\nknob qemu.cas-drc-reset=off\n", NULL);
     add(f, M, CORE1);
     assert_int_equal(mach(f, M)->nr_events, 1);
     assert_true(qmp_cont(&f->sim, &f->w, M, f->err, sizeof(f->err)));
     sim_normalize(&f->sim, &f->w);
-    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);   /* the machine starts in XICS */
+    assert_int_equal(mach(f, M)->intc & KVM_INTC_MASK, KVM_INTC_XICS);   /* it starts in XICS */
     assert_has(fire(f, ACTOR_GUEST_BOOT), "\"line\":\"prom_init: ibm,client-architecture-support "
                                           "requested a reboot\"");
     assert_int_equal(f->w.guest.phase, GUEST_OFF);
