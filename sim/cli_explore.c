@@ -266,6 +266,10 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
         fprintf(stderr, "drcsim explore: --por-check: a persistent set remembered for an earlier "
                 "world differs from the one computed for this one (a model's future table "
                 "changed)\n");
+    else if (st->por_error_object == -5)
+        fprintf(stderr, "drcsim explore: --por-check: the clients' keys carried from a world to "
+                "its successor differ from those computed afresh (a key reads what the model's "
+                "change test does not compare)\n");
     else if (st->por_error_object == -3)
         fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed a byte "
                 "of the world outside the blocks the fingerprint covers\n", st->por_error_actor,

@@ -120,6 +120,13 @@ struct engine_model {
      * sym_step maps a step of the world the same way.
      */
     unsigned (*sym_order)(const void *ctx, const void *world, uint8_t *perm);
+    /* Optional with sym_order: the same, writing the world's member keys (sym_keys bytes)
+     * to keys, from those it wrote for the parent the step st led from (parent NULL: from
+     * scratch) */
+    size_t sym_keys;
+    unsigned (*sym_order_from)(const void *ctx, const void *parent, const struct step *st,
+                               const void *parent_keys, const void *world, void *keys,
+                               uint8_t *perm);
     bool (*sym_apply)(const void *ctx, const uint8_t *perm, const void *in, void *out);
     void (*sym_step)(const void *ctx, const uint8_t *perm, struct step *st);
 };

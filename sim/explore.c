@@ -224,6 +224,12 @@ struct probe {
     unsigned n, nall;
 };
 
+/* The model's member keys of the frame's world (sym_keys bytes), after its room. */
+static unsigned char *frame_keys(const struct dfs *d, struct frame *fr)
+{
+    return fr->room + ((d->m->world_size + 15) & ~(size_t)15);
+}
+
 /* Room for one more frame: the next world is fired straight into it. */
 static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
 {
@@ -233,7 +239,8 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
         memset(s->f + s->len, 0, (s->cap - s->len) * sizeof(*s->f));
     }
     if (!s->f[s->len]) {   /* made FSTACK_BLOCK at a time, kept: a deep search reuses them */
-        size_t size = (sizeof(struct frame) + d->m->world_size + 15) & ~(size_t)15;
+        size_t world = (d->m->world_size + 15) & ~(size_t)15;
+        size_t size = (sizeof(struct frame) + world + d->m->sym_keys + 15) & ~(size_t)15;
         unsigned char *block = g_malloc(FSTACK_BLOCK * size);
         for (unsigned i = 0; i < FSTACK_BLOCK; i++)
             s->f[s->len + i] = (struct frame *)(block + i * size);
@@ -348,17 +355,30 @@ void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32
 
 enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
 
-/* A world fired into: visited before? quiescent? */
-static enum admitted admit(struct dfs *d, const void *w, uint64_t *fp_out,
-                           const struct fstack *stack, struct probe *p)
+/* --por-check: the member keys kept from the parent's are those of w. */
+static bool keys_check(struct dfs *d, const void *w, const struct sym_parent *sp)
+{
+    if (!sp || !sp->keys || sym_keys_fresh(d->m, w, sp->keys))
+        return true;
+    d->st->por_error = true;
+    d->st->truncated = true;
+    d->st->por_error_object = -5;
+    return false;
+}
+
+/* A world fired into (from sp's parent, where its keys are kept): visited before? quiescent? */
+static enum admitted admit(struct dfs *d, const struct sym_parent *sp, const void *w,
+                           uint64_t *fp_out, const struct fstack *stack, struct probe *p)
 {
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
     const void *stored;
     enum visited_result r;
     uint32_t fams;
-    uint64_t fp = *fp_out = sym_key(m, !d->o->no_symmetry, w, d->scratch, &stored);
+    uint64_t fp = *fp_out = sym_key_from(m, !d->o->no_symmetry, sp, w, d->scratch, &stored);
 
+    if (d->o->por_check && d->carry_keys && !keys_check(d, w, sp))
+        return ADMIT_DONE;
     r = d->add(d->set, fp, stored, d->st, d->o->bitstate);
 
     if (r == VISITED_FULL)
@@ -473,22 +493,30 @@ fail:
 /*
  * Step k is the frame's last and nothing reads its world again: not the cycle
  * proviso (only a reduced frame reopens), not --por sleep (the child's sleep
- * set) nor --por-check (the diamonds). The child is fired in the frame's
- * world itself, with no copy.
+ * set), --por-check (the diamonds) nor the model's symmetry keys (the
+ * child's from the frame's, a copy cheaper than keying every member). The
+ * child is fired in the frame's world itself, with no copy.
  */
-static bool take_over(const struct dfs *d, const struct frame *fr)
+static bool take_over(const struct dfs *d, const struct frame *fr, bool carry_keys)
 {
-    return !fr->todo && !fr->reduced && d->o->por != POR_SLEEP && !d->o->por_check;
+    return !fr->todo && !fr->reduced && d->o->por != POR_SLEEP && !d->o->por_check &&
+           !carry_keys;
 }
 
-/* One expansion of the top frame; false when the search must stop. */
-static bool dfs_expand(struct dfs *d, struct fstack *stack)
+/*
+ * One expansion of the top frame; false when the search must stop. Inlined
+ * twice (dfs_loop), so that a search without symmetry keys (carry_keys false)
+ * pays nothing for them.
+ */
+static inline __attribute__((always_inline)) bool dfs_expand(struct dfs *d, struct fstack *stack,
+                                                             const bool carry_keys)
 {
     struct frame *fr = fstack_top(stack), *next = fstack_next(d, stack);
     struct probe probe = { .st = next->steps };
     struct violation v[EXPLORE_MAX_FAMILIES];
     const struct engine_model *m = d->m;
     unsigned k = (unsigned)__builtin_ctzll(fr->todo);
+    struct sym_parent sp;
     enum admitted a;
     uint32_t fams;
     uint64_t fp;
@@ -497,7 +525,7 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
     fr->todo &= ~(1ull << k);
     fr->tried |= 1ull << k;
     fr->next = k + 1;
-    if (take_over(d, fr)) {
+    if (take_over(d, fr, carry_keys)) {
         child = next->world = fr->world;
     } else {
         child = next->world = next->room;
@@ -512,7 +540,10 @@ static bool dfs_expand(struct dfs *d, struct fstack *stack)
         record(d, v, fams, stack);
         return true;
     }
-    a = admit(d, child, &fp, stack, &probe);
+    if (carry_keys)
+        sp = (struct sym_parent){ .world = fr->world, .world_keys = frame_keys(d, fr),
+                                  .step = &fr->steps[k], .keys = frame_keys(d, next) };
+    a = admit(d, carry_keys ? &sp : NULL, child, &fp, stack, &probe);
     if (a == ADMIT_OLD && fr->reduced && (d->proviso_visited || on_stack(stack, fp))) {
         fr->todo = bits_below(fr->n) & ~fr->tried;   /* the cycle proviso: expand fully */
         fr->reduced = false;
@@ -541,7 +572,7 @@ static void dfs_loop(struct dfs *d, struct fstack *stack)
         struct frame *fr = fstack_top(stack);
         if (!fr->todo)
             stack->len--;
-        else if (!dfs_expand(d, stack))
+        else if (!(d->carry_keys ? dfs_expand(d, stack, true) : dfs_expand(d, stack, false)))
             break;
     }
     d->st->truncated |= d->st->full;
@@ -559,6 +590,7 @@ static struct frame *dfs_begin(struct dfs *d, struct fstack *stack, const void *
     struct frame *first;
 
     d->scratch = representative_buffer(d->m);
+    d->carry_keys = !d->o->no_symmetry && d->m->sym_order_from;
     stack->len = 0;
     first = fstack_next(d, stack);
     first->world = first->room;
@@ -580,10 +612,11 @@ static void dfs_end(struct dfs *d, struct fstack *stack, struct fstack *own)
 void dfs_run(struct dfs *d, const void *start)
 {
     struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
+    struct sym_parent sp = { .keys = frame_keys(d, dfs_begin(d, stack, start)) };
     const void *stored;
 
-    dfs_begin(d, stack, start);
-    push_frame(d, stack, sym_key(d->m, !d->o->no_symmetry, start, d->scratch, &stored), 0, NULL);
+    push_frame(d, stack, sym_key_from(d->m, !d->o->no_symmetry, &sp, start, d->scratch, &stored),
+               0, NULL);
     dfs_loop(d, stack);
     dfs_end(d, stack, &own);
 }
@@ -593,9 +626,10 @@ void dfs_search(struct dfs *d, const void *start)
     struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
     struct frame *first = dfs_begin(d, stack, start);
     struct probe probe = { .st = first->steps };
+    struct sym_parent sp = { .keys = frame_keys(d, first) };
     uint64_t fp;
 
-    if (admit(d, first->world, &fp, stack, &probe) == ADMIT_EXPAND) {
+    if (admit(d, &sp, first->world, &fp, stack, &probe) == ADMIT_EXPAND) {
         push_frame(d, stack, fp, 0, &probe);
         dfs_loop(d, stack);
     }
@@ -623,7 +657,7 @@ bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen)
     uint64_t fp;
 
     d->scratch = representative_buffer(d->m);
-    a = admit(d, start, &fp, &none, &probe);
+    a = admit(d, NULL, start, &fp, &none, &probe);
     g_free(d->scratch);
     d->scratch = own;
     *seen = a == ADMIT_OLD;

@@ -182,6 +182,7 @@ struct dfs {
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
     const uint64_t *states_total;   /* with others: the states all have stored (--max-states) */
     void *scratch;             /* a world: the representative of the one being admitted */
+    bool carry_keys;           /* the model's symmetry keys go from each world to its children */
     struct fstack *frames;     /* NULL, or frames kept from one dfs_run to the next */
     struct por_cache *por_cache;   /* NULL: the search makes its own at its first reduction */
     bool own_por_cache;

@@ -16,23 +16,48 @@ bool symmetry_parse(const char *text, bool *off)
 
 /* The world in its members' order: apart, so that a model without members pays no frame. */
 static __attribute__((noinline)) uint64_t sym_key_ordered(const struct engine_model *m,
+                                                          const struct sym_parent *p,
                                                           const void *w, void *scratch,
                                                           const void **stored)
 {
     uint8_t perm[ENGINE_MAX_MEMBERS];
+    unsigned moved = p && p->keys && m->sym_order_from
+                   ? m->sym_order_from(m->ctx, p->world, p->step, p->world_keys, w, p->keys, perm)
+                   : m->sym_order(m->ctx, w, perm);
 
-    if (m->sym_order(m->ctx, w, perm) && m->sym_apply(m->ctx, perm, w, scratch))
+    if (moved && m->sym_apply(m->ctx, perm, w, scratch))
         *stored = scratch;
     return world_fingerprint(m, *stored);
+}
+
+uint64_t sym_key_from(const struct engine_model *m, bool on, const struct sym_parent *p,
+                      const void *w, void *scratch, const void **stored)
+{
+    *stored = w;
+    if (on && m->sym_order)
+        return sym_key_ordered(m, p, w, scratch, stored);
+    return world_fingerprint(m, w);
 }
 
 uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scratch,
                  const void **stored)
 {
-    *stored = w;
-    if (on && m->sym_order)
-        return sym_key_ordered(m, w, scratch, stored);
-    return world_fingerprint(m, w);
+    return sym_key_from(m, on, NULL, w, scratch, stored);
+}
+
+bool sym_keys_fresh(const struct engine_model *m, const void *w, const void *keys)
+{
+    uint8_t perm[ENGINE_MAX_MEMBERS];
+    void *fresh;
+    bool same;
+
+    if (!m->sym_order_from)
+        return true;
+    fresh = g_malloc(m->sym_keys);
+    m->sym_order_from(m->ctx, NULL, NULL, NULL, w, fresh, perm);
+    same = !memcmp(fresh, keys, m->sym_keys);
+    g_free(fresh);
+    return same;
 }
 
 uint64_t world_fingerprint(const struct engine_model *m, const void *w)

@@ -17,6 +17,22 @@ bool symmetry_parse(const char *text, bool *off);
 uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scratch,
                  const void **stored);
 
+/*
+ * The same, keeping the model's member keys (engine.h sym_keys) beside the
+ * world: p->keys receives w's, computed from those of the parent p->world
+ * that p->step led from (NULL: from scratch) where the model can. p NULL or
+ * p->keys NULL: none kept.
+ */
+struct sym_parent {
+    const void *world, *world_keys;
+    const struct step *step;
+    void *keys;
+};
+uint64_t sym_key_from(const struct engine_model *m, bool on, const struct sym_parent *p,
+                      const void *w, void *scratch, const void **stored);
+/* --por-check: the keys kept for w are those computed from scratch. */
+bool sym_keys_fresh(const struct engine_model *m, const void *w, const void *keys);
+
 /* The fingerprint of a world: of the blocks its steps may write, where the
  * model names them (hash), else of all of it. */
 uint64_t world_fingerprint(const struct engine_model *m, const void *w);

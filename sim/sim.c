@@ -313,6 +313,10 @@ bool sim_init(struct sim *s, const struct scenario *scn, const struct knob_set *
     symmetry_init(s);
     if (s->sym.n >= 2) {
         s->model.sym_order = sim_sym_order;
+        if (!s->sym.dimm && s->sym.n >= 3) {   /* with 2, the change test costs what it saves */
+            s->model.sym_order_from = sim_sym_order_from;
+            s->model.sym_keys = (size_t)s->sym.n * s->sym.key_len;
+        }
         s->model.sym_apply = sim_sym_apply;
         s->model.sym_step = sim_sym_step;
     }

@@ -381,6 +381,91 @@ static void test_key_and_check(void **state)
     assert_false(sym_check(m, &c, &two_first, &st[0], &two_first));
 }
 
+/* The member whose DRC index the guest's DLPAR operation names, as a bit (0: none). */
+static uint32_t op_owner(const struct sim_symmetry *y, const struct world *w)
+{
+    for (unsigned k = 0; k < y->n; k++)
+        if (y->mem[k].index == w->guest.op.index)
+            return 1u << k;
+    return 0;
+}
+
+/*
+ * A walk through three to quiescence (the last fireable step each time, so
+ * that the clients interleave): the keys carried from each world's parent
+ * are byte for byte those keyed afresh, with the same order; a DLPAR
+ * sub-step re-keys only the member whose core it configures; a device_add
+ * (an event queued where every key places its own) re-keys all three.
+ */
+static void test_keys_carried(void **state)
+{
+    struct fix *f = *state;
+    const struct sim_symmetry *y;
+    uint8_t perm[ENGINE_MAX_MEMBERS], fresh_perm[ENGINE_MAX_MEMBERS];
+    unsigned steps = 0, one = 0, all = 0, cc = 0, queued = 0;
+    uint8_t *parent, *keys, *fresh;
+    size_t size;
+
+    init(f, three);
+    y = &f->sim.sym;
+    size = f->sim.model.sym_keys;
+    assert_int_equal(y->key_len, 4 + 12 + 2 * 18 + 3 + 4 + 1 + 1);   /* member_key's bytes */
+    assert_int_equal(size, 3 * y->key_len);
+    parent = g_malloc(size), keys = g_malloc(size), fresh = g_malloc(size);
+    sim_sym_order_from(&f->sim, NULL, NULL, NULL, &f->w, parent, perm);
+    for (;;) {
+        struct step st[ENGINE_MAX_STEPS];
+        unsigned n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS);
+        struct world before = f->w;
+        uint32_t changed;
+        if (!n)
+            break;
+        engine_fire(&f->sim.model, &f->w, &st[n - 1], NULL, 0, NULL);
+        changed = sym_members_changed(&f->sim, &before, &st[n - 1], &f->w);
+        assert_int_equal(sim_sym_order_from(&f->sim, &before, &st[n - 1], parent, &f->w, keys, perm),
+                         sim_sym_order_from(&f->sim, NULL, NULL, NULL, &f->w, fresh, fresh_perm));
+        assert_memory_equal(keys, fresh, size);
+        assert_memory_equal(perm, fresh_perm, y->n);
+        if (st[n - 1].actor == ACTOR_GUEST_WORKER && before.guest.op.index &&
+            before.guest.op.index == f->w.guest.op.index &&
+            before.guest.op.cc_digest != f->w.guest.op.cc_digest) {
+            assert_int_equal(changed, op_owner(y, &f->w));   /* ibm,configure-connector */
+            cc++;
+        }
+        if (f->w.machines[0].nr_events > before.machines[0].nr_events) {
+            assert_int_equal(changed, 7);   /* device_add: an event every key places */
+            queued++;
+        }
+        one += __builtin_popcount(changed) == 1;
+        all += changed == 7;
+        memcpy(parent, keys, size);
+        steps++;
+    }
+    assert_int_equal(cc, 3 * y->ncc);   /* each core's walk once: at its hotplug */
+    assert_int_equal(queued, 3);
+    /* of the walk's 147 steps, 105 re-key one member and 41 all three (a queue or an owner
+     * moved, or every client woke at once): keyed afresh, each would key three */
+    assert_int_equal(steps, 147);
+    assert_int_equal(one, 105);
+    assert_int_equal(all, 41);
+    g_free(parent), g_free(keys), g_free(fresh);
+}
+
+/* Keys come from the parent only for core members, and only from three on (sim.c). */
+static void test_keys_carried_where(void **state)
+{
+    struct fix *f = *state;
+
+    init(f, CLIENT(1) CLIENT(2) "script migration\nwait src guest-online core1 core2\n"
+            "do migrate src dst\n");
+    assert_int_equal(f->sim.sym.n, 2);
+    assert_non_null(f->sim.model.sym_order);
+    assert_null(f->sim.model.sym_order_from);
+    assert_int_equal(f->sim.model.sym_keys, 0);
+    fix_reinit(f, machines, three);
+    assert_non_null(f->sim.model.sym_order_from);
+}
+
 #define DIMM_CLIENT(i, size) \
     "script client" #i "\n" \
     "do src device_add dimm dimm" #i " size=" size "\n" \
@@ -425,6 +510,7 @@ static void test_dimm_members_found(void **state)
     assert_int_equal(y->slots, 0);
     assert_string_equal(y->why_not, "");
     assert_non_null(f->sim.model.sym_order);
+    assert_null(f->sim.model.sym_order_from);   /* their LMB DRCs move: keyed afresh */
 }
 
 /* What tells DIMM clients apart, or walks their DIMMs in device order. */
@@ -525,6 +611,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_apply_inverse, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_apply_refuses_foreign_digest, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_key_and_check, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_keys_carried, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(test_keys_carried_where, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_dimm_members_found, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_dimm_why_not, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(test_dimm_order_plugged_last, fix_setup, fix_teardown),

@@ -339,4 +339,8 @@ void symmetry_init(struct sim *s)
         if (!y->dimm)
             y->cores |= 1ull << mb->core, y->slots |= 1ull << mb->slot;
     }
+    if (y->n) {
+        y->key_len = (uint16_t)sym_key_length(s);
+        sym_changed_init(s);
+    }
 }
