@@ -224,10 +224,16 @@ struct probe {
     unsigned n, nall;
 };
 
+/* n bytes rounded up to the alignment of a frame's parts. */
+static size_t frame_align(size_t n)
+{
+    return (n + 15) & ~(size_t)15;
+}
+
 /* The model's member keys of the frame's world (sym_keys bytes), after its room. */
 static unsigned char *frame_keys(const struct dfs *d, struct frame *fr)
 {
-    return fr->room + ((d->m->world_size + 15) & ~(size_t)15);
+    return fr->room + frame_align(d->m->world_size);
 }
 
 /* Room for one more frame: the next world is fired straight into it. */
@@ -239,8 +245,8 @@ static struct frame *fstack_next(const struct dfs *d, struct fstack *s)
         memset(s->f + s->len, 0, (s->cap - s->len) * sizeof(*s->f));
     }
     if (!s->f[s->len]) {   /* made FSTACK_BLOCK at a time, kept: a deep search reuses them */
-        size_t world = (d->m->world_size + 15) & ~(size_t)15;
-        size_t size = (sizeof(struct frame) + world + d->m->sym_keys + 15) & ~(size_t)15;
+        size_t size = frame_align(sizeof(struct frame) + frame_align(d->m->world_size) +
+                                  d->m->sym_keys);
         unsigned char *block = g_malloc(FSTACK_BLOCK * size);
         for (unsigned i = 0; i < FSTACK_BLOCK; i++)
             s->f[s->len + i] = (struct frame *)(block + i * size);

@@ -191,10 +191,8 @@ static uint8_t *member_key(const struct sim *s, const struct view *v, const stru
 }
 
 /* Member a's key at k: the same length in every world of the scenario (sym_key_length). */
-static inline __attribute__((always_inline)) uint8_t *key_of(const struct sim *s,
-                                                              const struct view *v,
-                                                              const struct world *w, int a,
-                                                              uint8_t *k)
+static uint8_t *key_of(const struct sim *s, const struct view *v, const struct world *w, int a,
+                       uint8_t *k)
 {
     return s->sym.dimm ? dimm_member_key(s, v, w, a, k) : member_key(s, v, w, a, k);
 }
@@ -243,7 +241,8 @@ unsigned sim_sym_order_from(const void *ctx, const void *parent, const struct st
         perm[a] = (uint8_t)a;
     }
     for (unsigned i = 1; i < n; i++)   /* insertion sort: stable, n is small */
-        for (unsigned j = i; j > 0 && out_of_order(s, key + perm[j - 1] * len, key + perm[j] * len); j--) {
+        for (unsigned j = i; j > 0 && out_of_order(s, key + perm[j - 1] * len,
+                                                   key + perm[j] * len); j--) {
             uint8_t t = perm[j];
             perm[j] = perm[j - 1];
             perm[j - 1] = t;
