@@ -364,7 +364,7 @@ enum admitted { ADMIT_EXPAND, ADMIT_DONE, ADMIT_OLD };
 /* --por-check: the member keys kept from the parent's are those of w. */
 static bool keys_check(struct dfs *d, const void *w, const struct sym_parent *sp)
 {
-    if (!sp || !sp->keys || sym_keys_fresh(d->m, w, sp->keys))
+    if (!sp || sym_keys_fresh(d->m, w, sp->keys))
         return true;
     d->st->por_error = true;
     d->st->truncated = true;

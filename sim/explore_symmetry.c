@@ -21,7 +21,7 @@ static __attribute__((noinline)) uint64_t sym_key_ordered(const struct engine_mo
                                                           const void **stored)
 {
     uint8_t perm[ENGINE_MAX_MEMBERS];
-    unsigned moved = p && p->keys && m->sym_order_from
+    unsigned moved = p && m->sym_order_from
                    ? m->sym_order_from(m->ctx, p->world, p->step, p->world_keys, w, p->keys, perm)
                    : m->sym_order(m->ctx, w, perm);
 
@@ -51,8 +51,6 @@ bool sym_keys_fresh(const struct engine_model *m, const void *w, const void *key
     void *fresh;
     bool same;
 
-    if (!m->sym_order_from)
-        return true;
     fresh = g_malloc(m->sym_keys);
     m->sym_order_from(m->ctx, NULL, NULL, NULL, w, fresh, perm);
     same = !memcmp(fresh, keys, m->sym_keys);

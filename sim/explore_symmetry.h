@@ -20,8 +20,8 @@ uint64_t sym_key(const struct engine_model *m, bool on, const void *w, void *scr
 /*
  * The same, keeping the model's member keys (engine.h sym_keys) beside the
  * world: p->keys receives w's, computed from those of the parent p->world
- * that p->step led from (NULL: from scratch) where the model can. p NULL or
- * p->keys NULL: none kept.
+ * that p->step led from (NULL: from scratch) where the model can. p NULL:
+ * none kept.
  */
 struct sym_parent {
     const void *world, *world_keys;
@@ -30,7 +30,8 @@ struct sym_parent {
 };
 uint64_t sym_key_from(const struct engine_model *m, bool on, const struct sym_parent *p,
                       const void *w, void *scratch, const void **stored);
-/* --por-check: the keys kept for w are those computed from scratch. */
+/* --por-check: the keys kept for w are those computed from scratch (a model with
+ * sym_order_from). */
 bool sym_keys_fresh(const struct engine_model *m, const void *w, const void *keys);
 
 /* The fingerprint of a world: of the blocks its steps may write, where the
