@@ -618,7 +618,8 @@ static void dfs_end(struct dfs *d, struct fstack *stack, struct fstack *own)
 void dfs_run(struct dfs *d, const void *start)
 {
     struct fstack own = { 0 }, *stack = d->frames ? d->frames : &own;
-    struct sym_parent sp = { .keys = frame_keys(d, dfs_begin(d, stack, start)) };
+    struct frame *first = dfs_begin(d, stack, start);
+    struct sym_parent sp = { .keys = frame_keys(d, first) };
     const void *stored;
 
     push_frame(d, stack, sym_key_from(d->m, !d->o->no_symmetry, &sp, start, d->scratch, &stored),
