@@ -448,7 +448,8 @@ static uint64_t child_sleep(const struct dfs *d, const struct frame *fr, unsigne
  * --por-check: the step changed only what it declared, commutes with the
  * steps left out, and maps onto the world the symmetry stores instead.
  */
-static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const void *child)
+bool dfs_por_check(struct dfs *d, const void *world, const struct step *steps, unsigned n,
+                   bool reduced, uint64_t left_out, unsigned k, const void *child)
 {
     const struct engine_model *m = d->m;
     struct footprint f;
@@ -456,8 +457,8 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
     void *s1, *s2;
     bool ok = true;
 
-    m->footprint(m->ctx, fr->world, &fr->steps[k], &f);
-    m->changed(m->ctx, fr->world, child, &changed);
+    m->footprint(m->ctx, world, &steps[k], &f);
+    m->changed(m->ctx, world, child, &changed);
     for (int i = 0; i < FP_WORDS; i++) {
         uint64_t stray = changed.w[i] & ~f.wr.w[i];   /* changed, not declared */
         if (stray) {
@@ -465,23 +466,23 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
             goto fail;
         }
     }
-    if (!world_outside_blocks_same(m, fr->world, child)) {
+    if (!world_outside_blocks_same(m, world, child)) {
         d->st->por_error_object = -3;
         goto fail;
     }
-    if (!d->o->no_symmetry && !sym_check(m, d->c, fr->world, &fr->steps[k], child)) {
+    if (!d->o->no_symmetry && !sym_check(m, d->c, world, &steps[k], child)) {
         d->st->por_error_object = -2;
         goto fail;
     }
-    if (!fr->reduced)
+    if (!reduced)
         return true;
     s1 = g_malloc(m->world_size);
     s2 = g_malloc(m->world_size);
-    for (unsigned j = 0; j < fr->n && ok; j++)
-        if (!(fr->todo >> j & 1) && !(fr->tried >> j & 1) && j != k &&
-            !por_diamond(m, fr->world, &fr->steps[k], &fr->steps[j], s1, s2)) {
+    for (unsigned j = 0; j < n && ok; j++)
+        if ((left_out >> j & 1) && j != k &&
+            !por_diamond(m, world, &steps[k], &steps[j], s1, s2)) {
             d->st->por_error_object = -1;
-            d->st->por_error_other = fr->steps[j].actor;
+            d->st->por_error_other = steps[j].actor;
             ok = false;
         }
     g_free(s1);
@@ -491,9 +492,16 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
 fail:
     d->st->por_error = true;
     d->st->truncated = true;   /* the search stops here: never a pass */
-    d->st->por_error_actor = fr->steps[k].actor;
-    d->st->por_error_kind = fr->steps[k].kind;
+    d->st->por_error_actor = steps[k].actor;
+    d->st->por_error_kind = steps[k].kind;
     return false;
+}
+
+/* The same for step k of the frame: the steps left out are those neither to do nor tried. */
+static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const void *child)
+{
+    return dfs_por_check(d, fr->world, fr->steps, fr->n, fr->reduced, ~(fr->todo | fr->tried), k,
+                         child);
 }
 
 /*
@@ -556,8 +564,7 @@ static inline __attribute__((always_inline)) bool dfs_expand(struct dfs *d, stru
         d->st->proviso_expansions++;
     }
     /* the bound is on states stored, quiescent ones too: stop at the first past it */
-    if (a != ADMIT_OLD && d->o->max_states && (d->states_total
-            ? __atomic_load_n(d->states_total, __ATOMIC_RELAXED) : d->st->states) >= d->o->max_states) {
+    if (a != ADMIT_OLD && dfs_states_reached(d)) {
         d->st->truncated = true;
         return false;
     }
@@ -623,7 +630,7 @@ void dfs_run(struct dfs *d, const void *start)
     const void *stored;
 
     push_frame(d, stack, sym_key_from(d->m, !d->o->no_symmetry, &sp, start, d->scratch, &stored),
-               0, NULL);
+               d->sleep0, NULL);
     dfs_loop(d, stack);
     dfs_end(d, stack, &own);
 }
@@ -635,8 +642,11 @@ void dfs_search(struct dfs *d, const void *start)
     struct probe probe = { .st = first->steps };
     struct sym_parent sp = { .keys = frame_keys(d, first) };
     uint64_t fp;
+    enum admitted a = admit(d, &sp, first->world, &fp, stack, &probe);
 
-    if (admit(d, &sp, first->world, &fp, stack, &probe) == ADMIT_EXPAND) {
+    if (a != ADMIT_OLD && dfs_states_reached(d))   /* the start world counts, as in dfs_expand */
+        d->st->truncated = true;
+    else if (a == ADMIT_EXPAND) {
         push_frame(d, stack, fp, 0, &probe);
         dfs_loop(d, stack);
     }

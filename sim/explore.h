@@ -178,6 +178,7 @@ struct dfs {
                                bool bitstate);
     const struct schedule *prefix;   /* choices that led to the start world */
     unsigned depth0;
+    uint64_t sleep0;           /* --por sleep: the start world's sleep set (dfs_run) */
     gint64 t0, last_tick;
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
     const uint64_t *states_total;   /* with others: the states all have stored (--max-states) */
@@ -187,6 +188,12 @@ struct dfs {
     struct por_cache *por_cache;   /* NULL: the search makes its own at its first reduction */
     bool own_por_cache;
 };
+/* --max-states: the states stored (by every thread, with others) reached the bound. */
+static inline bool dfs_states_reached(const struct dfs *d)
+{
+    return d->o->max_states && (d->states_total ? __atomic_load_n(d->states_total, __ATOMIC_RELAXED)
+                                                : d->st->states) >= d->o->max_states;
+}
 /* Frames a thread keeps across its searches: no memory handed back to the kernel and
  * faulted in again for each (with threads, each time a TLB shootdown on every core). */
 struct fstack *dfs_frames_new(void);
@@ -203,7 +210,11 @@ bool dfs_admit_start(struct dfs *d, const void *start);
 bool dfs_admit_seen(struct dfs *d, const void *start, bool *seen);
 void dfs_record_path(struct explore_stats *st, const struct violation *v, uint32_t fams,
                      const struct schedule *sched);
-/* Search from start, admitted before (dfs_admit_start). */
+/* --por-check of step k of world's n steps, fired into child; left_out: the steps a reduced
+ * world leaves out (their diamonds are checked). False, with st->por_error, on a failure. */
+bool dfs_por_check(struct dfs *d, const void *world, const struct step *steps, unsigned n,
+                   bool reduced, uint64_t left_out, unsigned k, const void *child);
+/* Search from start, admitted before (dfs_admit_start), with d->sleep0 asleep there. */
 void dfs_run(struct dfs *d, const void *start);
 /* Admit start, then search from it if it is new and not an end: the two above at once. */
 void dfs_search(struct dfs *d, const void *start);
@@ -211,11 +222,14 @@ void dfs_search(struct dfs *d, const void *start);
 struct explore_item {
     struct schedule prefix;
     unsigned depth;
+    uint64_t sleep;            /* --por sleep: the actors asleep in it */
     unsigned char *world;
 };
 void explore_item_free(gpointer item);
 /* Breadth first from initial until at least min_items worlds wait (or none is left):
- * every world checked and admitted through proto's set; items of explore_item. */
+ * every world checked and admitted through proto's set, under its --por, --por-check,
+ * --max-depth, --max-states and --mem as the depth-first search does (a limit that stops
+ * the search leaves none); items of explore_item. */
 GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsigned min_items);
 /* --jobs N: a breadth-first prefix, then N threads share its frontier and one visited set. */
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,

@@ -1,13 +1,22 @@
 /*
  * A breadth-first frontier: from the initial world, level by level, the
- * children (under --por dpor, through each world's persistent set) checked
- * and admitted through a dfs's visited set, until at least min_items worlds
- * wait at the frontier. --jobs hands them to its threads, --split writes
- * their schedule prefixes into job files.
+ * children (under --por dpor, through each world's persistent set; under
+ * --por sleep, less the sleeping actors) checked and admitted through a dfs's
+ * visited set, until at least min_items worlds wait at the frontier. It keeps
+ * the dfs's limits (--max-depth, --max-states, --mem, --por-check) as the
+ * depth-first search does. --jobs hands the worlds to its threads, --split
+ * writes their schedule prefixes into job files.
  */
 #include <string.h>
 #include "explore.h"
 #include "explore_por.h"
+
+/* A breadth-first search: its dfs, and whether a limit stopped it. */
+struct bfs {
+    const struct dfs *proto;
+    gint64 last_tick;
+    bool stop;
+};
 
 static struct explore_item *new_item(const struct schedule *prefix, int last, unsigned depth,
                                      const void *w, size_t size)
@@ -32,29 +41,68 @@ void explore_item_free(gpointer p)
     g_free(it);
 }
 
-/* Step k of it: its child checked, admitted and queued in next; true when seen before. */
-static bool expand_step(const struct dfs *proto, const struct explore_item *it,
-                        const struct step *step, unsigned k, GPtrArray *next)
+/* After a world was admitted: a limit that stops the whole search, as dfs_expand stops it. */
+static bool limit_reached(const struct dfs *d, bool seen)
 {
+    return d->st->full || d->st->por_error || (!seen && dfs_states_reached(d));
+}
+
+/* Sleep sets (explore.c's child_sleep): the actors tried before step k, or asleep in the
+ * item, whose steps commute with it stay asleep in its child. */
+static uint64_t child_sleep(const struct dfs *proto, const struct explore_item *it,
+                            const struct step *steps, unsigned n, uint64_t done, unsigned k)
+{
+    uint64_t sleep = 0;
+
+    for (unsigned j = 0; j < n; j++) {
+        bool was = (done >> j & 1) || (it->sleep >> steps[j].actor & 1);
+        if (j != k && was && por_independent(proto->m, it->world, &steps[j], &steps[k]))
+            sleep |= 1ull << steps[j].actor;
+    }
+    return sleep;
+}
+
+/*
+ * Step k of it (done: the steps tried, k too; left_out: those its persistent set
+ * leaves out): its child checked, admitted and queued in next; true when seen before.
+ */
+static bool expand_step(struct bfs *b, const struct explore_item *it, const struct step *steps,
+                        unsigned n, unsigned k, uint64_t done, uint64_t left_out, GPtrArray *next)
+{
+    const struct dfs *proto = b->proto;
     const struct engine_model *m = proto->m;
     struct violation v[EXPLORE_MAX_FAMILIES] = { 0 };   /* a checker fills only its families */
     struct explore_item *c = new_item(&it->prefix, (int)k, it->depth + 1, it->world,
                                        m->world_size);
     struct dfs d = *proto;
-    uint32_t fams;
-    bool seen = false;
+    uint32_t fams = 0;
+    bool seen = false, expand = false;
 
     d.prefix = &c->prefix;
     d.depth0 = c->depth;
-    engine_fire(m, c->world, step, NULL, 0, NULL);
+    engine_fire(m, c->world, &steps[k], NULL, 0, NULL);
     proto->st->transitions++;
-    if ((fams = proto->c->step(proto->c->ctx, c->world, step, v)) ||
-        !dfs_admit_seen(&d, c->world, &seen)) {
-        if (fams)   /* a violating step: the prefix path is the counterexample */
-            dfs_record_path(proto->st, v, fams, &c->prefix);
+    explore_tick(proto->o, proto->st, proto->t0, &b->last_tick, c->depth, next->len);
+    if (proto->o->por_check &&
+        !dfs_por_check(&d, it->world, steps, n, left_out != 0, left_out & ~done, k, c->world))
+        b->stop = true;
+    else if ((fams = proto->c->step(proto->c->ctx, c->world, &steps[k], v)))
+        dfs_record_path(proto->st, v, fams, &c->prefix);   /* the prefix path is the counterexample */
+    else if ((expand = dfs_admit_seen(&d, c->world, &seen)) && proto->o->max_depth &&
+             c->depth >= proto->o->max_depth) {
+        proto->st->truncated = true;   /* stored, not expanded: dfs_expand's cut */
+        expand = false;
+    }
+    if (!b->stop && !fams && limit_reached(proto, seen)) {
+        proto->st->truncated = true;
+        b->stop = true;
+    }
+    if (!expand || b->stop) {
         explore_item_free(c);
         return seen;
     }
+    if (proto->o->por == POR_SLEEP)
+        c->sleep = child_sleep(proto, it, steps, n, done, k);
     g_ptr_array_add(next, c);
     return false;
 }
@@ -63,41 +111,58 @@ static bool expand_step(const struct dfs *proto, const struct explore_item *it,
  * One level: every item's children through its persistent set (dpor), all
  * of them once one was seen before. That is the threads' cycle proviso
  * (explore_parallel.c): the prefix cannot tell which old world closes a cycle.
+ * Under --por sleep, the steps of sleeping actors are left out.
  */
-static GPtrArray *expand_level(const struct dfs *proto, GPtrArray *level)
+static GPtrArray *expand_level(struct bfs *b, GPtrArray *level)
 {
+    const struct dfs *proto = b->proto;
     const struct engine_model *m = proto->m;
     GPtrArray *next = g_ptr_array_new_with_free_func(explore_item_free);
     struct step steps[ENGINE_MAX_STEPS];
 
-    for (guint i = 0; i < level->len; i++) {
+    for (guint i = 0; i < level->len && !b->stop; i++) {
         const struct explore_item *it = g_ptr_array_index(level, i);
         unsigned nall, n = engine_fireable_all(m, it->world, steps, ENGINE_MAX_STEPS, &nall);
-        uint64_t all = bits_below(n), todo = all, done = 0;
-        if (proto->o->por == POR_DPOR)
+        uint64_t all = bits_below(n), todo = all, done = 0, reduced;
+        if (proto->o->por == POR_DPOR && n > 1)
             todo = por_persistent(m, NULL, it->world, steps, n, nall);
-        while (todo & ~done) {
+        reduced = all & ~todo;
+        proto->st->reduced_states += reduced != 0;
+        for (unsigned j = 0; it->sleep && j < n; j++)
+            if (it->sleep >> steps[j].actor & 1)
+                todo &= ~(1ull << j);
+        while ((todo & ~done) && !b->stop) {
             unsigned k = (unsigned)__builtin_ctzll(todo & ~done);
             done |= 1ull << k;
-            if (expand_step(proto, it, &steps[k], k, next))
-                todo = all;
+            if (expand_step(b, it, steps, n, k, done, reduced, next) && reduced) {
+                todo = all;   /* the cycle proviso: expand fully */
+                reduced = 0;
+                proto->st->proviso_expansions++;
+            }
         }
-        proto->st->reduced_states += done != all;
     }
     return next;
 }
 
 GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsigned min_items)
 {
+    struct bfs b = { .proto = proto, .last_tick = proto->t0 };   /* a first line after 250 ms */
     GPtrArray *level = g_ptr_array_new_with_free_func(explore_item_free);
     struct dfs d0 = *proto;
+    bool seen = false, expand = dfs_admit_seen(&d0, initial, &seen);
 
-    if (dfs_admit_start(&d0, initial))
+    if (limit_reached(proto, seen)) {   /* the start world counts, as in dfs_search */
+        proto->st->truncated = true;
+        return level;
+    }
+    if (expand)
         g_ptr_array_add(level, new_item(NULL, -1, 0, initial, proto->m->world_size));
-    while (level->len && level->len < min_items) {
-        GPtrArray *next = expand_level(proto, level);
+    while (level->len && level->len < min_items && !b.stop) {
+        GPtrArray *next = expand_level(&b, level);
         g_ptr_array_free(level, TRUE);
         level = next;
     }
+    if (b.stop)   /* the search ends here: no world is left to the threads */
+        g_ptr_array_set_size(level, 0);
     return level;
 }

@@ -3,8 +3,10 @@
  * thread searches frontier worlds depth first, sharing one visited set
  * (visited_shared.c). A world is admitted once; with dpor a reduced world that
  * meets any old one is expanded fully, so states may exceed one thread's.
+ * The calling thread alone prints the progress line of the whole search.
  */
 #include <glib.h>
+#include <limits.h>
 #include <string.h>
 #include "explore.h"
 #include "visited_shared.h"
@@ -29,6 +31,12 @@ struct thread_set {
     uint64_t recent[1u << RECENT_BITS];   /* 0: empty (the shared set stores 0 as 1 too) */
 };
 
+/* What a thread last told of its search (progress line): written and read atomically. */
+struct progress_slot {
+    uint64_t states;
+    unsigned depth, stack;
+};
+
 struct pool {
     const struct engine_model *m;
     const struct checker *c;
@@ -38,7 +46,23 @@ struct pool {
     uint64_t states;   /* --max-states only */
     GPtrArray *items;
     gint next, threads;
+    gint64 t0;                         /* the search's start */
+    uint64_t prefix_states;            /* the breadth-first prefix's (progress line) */
+    struct progress_slot *slots;       /* one a thread */
+    GMutex lock;                       /* running, under done */
+    GCond done;
+    unsigned running;
 };
+
+/* A thread's progress hook: publish its figures for the line the calling thread prints. */
+static void publish(const struct explore_stats *st, unsigned depth, size_t stack, void *arg)
+{
+    struct progress_slot *slot = arg;
+
+    __atomic_store_n(&slot->states, st->states, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot->depth, depth, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot->stack, (unsigned)MIN(stack, UINT_MAX), __ATOMIC_RELAXED);
+}
 
 static enum visited_result shared_add(void *set, uint64_t fp, const void *w,
                                       struct explore_stats *st, bool bitstate)
@@ -97,6 +121,16 @@ static void merge_stats(struct explore_stats *into, struct explore_stats *from)
     explore_stats_free(from);
 }
 
+/* The thread is done: the calling thread stops waiting for it (print_progress). */
+static void worker_done(struct pool *p, struct progress_slot *slot, const struct explore_stats *st)
+{
+    publish(st, 0, 0, slot);
+    g_mutex_lock(&p->lock);
+    p->running--;
+    g_cond_signal(&p->done);
+    g_mutex_unlock(&p->lock);
+}
+
 static gpointer worker(gpointer data)
 {
     struct pool *p = data;
@@ -104,6 +138,8 @@ static gpointer worker(gpointer data)
     struct thread_set *ts = g_new(struct thread_set, 1);
     struct fstack *frames = dfs_frames_new();
     struct por_cache *cache = p->o->por == POR_DPOR ? por_cache_new() : NULL;
+    struct explore_opts o = *p->o;   /* its progress hook publishes, print_progress prints */
+    gint64 last_tick = 0;
     gint i;
 
     /* cleared by writing, not by calloc: its pages would map the zero page, and this thread's
@@ -114,35 +150,75 @@ static gpointer worker(gpointer data)
     ts->thread = (unsigned)g_atomic_int_add(&p->threads, 1);
     ts->states = p->o->max_states ? &p->states : NULL;
     ts->use_recent = !p->o->lossless;
+    if (o.progress) {
+        o.progress = publish;
+        o.progress_arg = &p->slots[ts->thread];
+    }
     while ((i = g_atomic_int_add(&p->next, 1)) < (gint)p->items->len) {
         struct explore_item *it = g_ptr_array_index(p->items, i);
-        struct dfs d = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = ts,
+        struct dfs d = { .m = p->m, .c = p->c, .o = &o, .st = st, .set = ts,
                          .add = shared_add, .prefix = &it->prefix, .depth0 = it->depth,
-                         .proviso_visited = true, .frames = frames, .por_cache = cache,
-                         .t0 = g_get_monotonic_time(), .states_total = ts->states };
+                         .sleep0 = it->sleep, .proviso_visited = true, .frames = frames,
+                         .por_cache = cache, .t0 = p->t0, .last_tick = last_tick,
+                         .states_total = ts->states };
         dfs_run(&d, it->world);
-        if (st->full || (st->truncated && p->o->max_states &&
-                         __atomic_load_n(&p->states, __ATOMIC_RELAXED) >= p->o->max_states))
+        last_tick = d.last_tick;
+        if (o.progress)   /* its states so far; depth and stack as its last tick saw them */
+            __atomic_store_n(&p->slots[ts->thread].states, st->states, __ATOMIC_RELAXED);
+        if (st->full || st->por_error || (st->truncated && dfs_states_reached(&d)))
             break;
     }
+    if (o.progress)
+        worker_done(p, o.progress_arg, st);
     g_free(ts);
     dfs_frames_free(frames);
     por_cache_free(cache);
     return st;
 }
 
+/* One progress line for all threads, at most every 250 ms, until they are done. */
+static void print_progress(struct pool *p, unsigned jobs)
+{
+    struct explore_stats *view = g_new0(struct explore_stats, 1);
+    gint64 next = g_get_monotonic_time() + 250000;
+
+    g_mutex_lock(&p->lock);
+    while (p->running) {
+        unsigned depth = 0, stack = 0;
+        if (g_cond_wait_until(&p->done, &p->lock, next) || g_get_monotonic_time() < next)
+            continue;   /* a thread ended, or woken early */
+        next = g_get_monotonic_time() + 250000;
+        view->states = p->prefix_states;
+        for (unsigned j = 0; j < jobs; j++) {
+            view->states += __atomic_load_n(&p->slots[j].states, __ATOMIC_RELAXED);
+            depth = MAX(depth, __atomic_load_n(&p->slots[j].depth, __ATOMIC_RELAXED));
+            stack = MAX(stack, __atomic_load_n(&p->slots[j].stack, __ATOMIC_RELAXED));
+        }
+        view->seconds = (double)(g_get_monotonic_time() - p->t0) / 1e6;
+        p->o->progress(view, depth, stack, p->o->progress_arg);
+    }
+    g_mutex_unlock(&p->lock);
+    g_free(view);
+}
+
 static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
 {
     GThread **th = g_new0(GThread *, jobs);
 
+    p->slots = g_new0(struct progress_slot, jobs);
+    p->running = jobs;
+    p->prefix_states = st->states;
     for (unsigned j = 0; j < jobs; j++)
         th[j] = g_thread_new("drcsim-explore", worker, p);
+    if (p->o->progress)
+        print_progress(p, jobs);
     for (unsigned j = 0; j < jobs; j++) {
         struct explore_stats *ws = g_thread_join(th[j]);
         merge_stats(st, ws);
         g_free(ws);
     }
     g_free(th);
+    g_free(p->slots);
 }
 
 /* The set's figures, once the threads are done. */
@@ -165,11 +241,13 @@ static void close_set(struct pool *p, struct explore_stats *st)
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st)
 {
-    struct pool p = { .m = m, .c = c, .o = o };
-    gint64 t0 = g_get_monotonic_time();
+    struct pool p = { .m = m, .c = c, .o = o, .t0 = g_get_monotonic_time() };
     struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: thread 0, no cache */
-    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add };
+    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add,
+                      .t0 = p.t0 };
 
+    g_mutex_init(&p.lock);
+    g_cond_init(&p.done);
     if (o->lossless)
         p.striped = visited_striped_new(o->mem_bytes, m->world_size);
     else
@@ -183,9 +261,11 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     p.items = explore_frontier(&d0, initial, ITEMS_PER_JOB * o->jobs);
     g_free(ts0);
     run_workers(&p, o->jobs, st);
-    st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    st->seconds = (double)(g_get_monotonic_time() - p.t0) / 1e6;
     close_set(&p, st);
     st->lossless = o->lossless;
     st->peak_rss_kb = explore_peak_rss_kb();
     g_ptr_array_free(p.items, TRUE);
+    g_mutex_clear(&p.lock);
+    g_cond_clear(&p.done);
 }
