@@ -1,7 +1,7 @@
 /*
  * Shared pieces of the drcsim commands: loading a scenario under a variant
  * with --knob overrides into a ready sim, locating variants/, and writing
- * the per scenario x variant JSON results.
+ * the per scenario x variant JSON results (with the part of a split each is).
  */
 #ifndef DRCSIM_CLI_H
 #define DRCSIM_CLI_H
@@ -101,7 +101,14 @@ void dot_str(struct _GString *g, const char *s);
 void dot_step_words(struct _GString *g, struct _JsonObject *o);
 /* cli_split.c */
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir);
+/* --out DIR of --split made (with its parents) and writable; else false, one error line
+ * "drcsim CMD: ..." printed. */
+bool split_out_dir(const char *cmd, const char *dir);
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo);
+struct _JsonObject;
+/* A job file's "drcsim", "job" and "of" (checked of their kinds): this version, job < of;
+ * else false with the error line in err. */
+bool job_part_check(const char *file, struct _JsonObject *o, char *err, size_t len);
 /* check --split / --job (cli_check_split.c) over check_verdict (cli_check.c). */
 struct check_cli;
 struct _GPtrArray;
@@ -125,8 +132,15 @@ struct json_result {
     const struct sample_result *sample;   /* --sample: runs instead of distinct states */
     const char *sample_mode;
     uint64_t sample_seed;
+    char *const *knobs;               /* the --knob overrides (NULL-ended); written when any */
 };
 void json_result_append(void *gstring, const struct json_result *r);
+/* From now on every result json_result_append writes in this process names the part of a
+ * split it is: part "job" or "check" (job of of) or "prefix" (split.json; job unused). */
+void json_result_part(const char *part, unsigned job, unsigned of);
 bool json_results_write(const char *path, void *gstring, char *err, unsigned errlen);
+/* Whether path can be written as json_results_write and trace_write_file do (a file
+ * created beside it), checked before a search; false with "cannot write PATH: WHY". */
+bool output_writable(const char *path, char *err, unsigned errlen);
 
 #endif

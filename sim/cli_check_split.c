@@ -1,8 +1,9 @@
 /*
  * `drcsim check --split N --out DIR` deals the scenario x variant pairs of
- * the given files round-robin into N job files; `drcsim check --job FILE`
- * checks one job's pairs against their verdict lines. `drcsim merge` then
- * reads the JSON results (each carries its expected families).
+ * the given files round-robin into N job files (no more jobs than pairs);
+ * `drcsim check --job FILE` checks one job's pairs against their verdict
+ * lines. `drcsim merge` then reads the JSON results (each carries its
+ * expected families, and which job of how many it came from).
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -18,11 +19,16 @@ static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *
     JsonGenerator *g = json_generator_new();
     g_autofree char *file = g_strdup_printf("%s/check-%03u.json", dir, i);
     JsonNode *root;
+    GError *e = NULL;
     bool ok;
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "drcsim");
     json_builder_add_string_value(b, DRCSIM_VERSION);
+    json_builder_set_member_name(b, "job");
+    json_builder_add_int_value(b, i);
+    json_builder_set_member_name(b, "of");
+    json_builder_add_int_value(b, n);
     json_builder_set_member_name(b, "check");
     json_builder_begin_array(b);
     for (guint k = 2 * i; k + 1 < pairs->len; k += 2 * n) {
@@ -35,8 +41,13 @@ static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *
     json_builder_end_object(b);
     root = json_builder_get_root(b);
     json_generator_set_root(g, root);
-    ok = json_generator_to_file(g, file, NULL);
-    printf("  %s\n", file);
+    ok = json_generator_to_file(g, file, &e);
+    if (ok) {
+        printf("  %s\n", file);
+    } else {
+        fprintf(stderr, "drcsim check: cannot write %s: %s\n", file, e->message);
+        g_error_free(e);
+    }
     json_node_unref(root);
     g_object_unref(g);
     g_object_unref(b);
@@ -47,7 +58,7 @@ int check_split(GPtrArray *files, unsigned n, const char *dir)
 {
     GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);   /* path, variant, ... */
     char err[1024];
-    bool ok = g_mkdir_with_parents(dir, 0755) == 0;
+    bool ok = true;
 
     for (guint i = 0; ok && i < files->len; i++) {
         struct scenario *scn = g_new0(struct scenario, 1);
@@ -60,8 +71,11 @@ int check_split(GPtrArray *files, unsigned n, const char *dir)
         }
         g_free(scn);
     }
+    ok = ok && split_out_dir("check", dir);
     if (ok)
-        printf("%u scenario x variant pairs in %u jobs:\n", pairs->len / 2, n);
+        printf("%u scenario x variant pairs in %u jobs%s:\n", pairs->len / 2,
+               MIN(n, pairs->len / 2), pairs->len / 2 < n ? " (no job is left empty)" : "");
+    n = MIN(n, pairs->len / 2);   /* an empty job's result would be [], which names no job */
     for (unsigned i = 0; ok && i < n; i++)
         ok = write_check_job(dir, i, n, pairs);
     if (ok)
@@ -98,39 +112,75 @@ static bool find_verdict(const char *job, const char *path, const char *variant,
     return found;
 }
 
-int check_job(struct check_cli *c, const char *file)
+/* What a check job holds beyond "check" (write_check_job); hand-written ones may leave
+ * them out, and their results then name no job. */
+static const struct json_member check_members[] = {
+    { "drcsim", JSON_STRING, false }, { "job", JSON_COUNT, false }, { "of", JSON_COUNT, false },
+};
+
+/* The job's "check" array, its header checked and its part named for the results; NULL with
+ * the error printed. */
+static JsonArray *check_entries(const char *file, JsonParser *p)
 {
-    JsonParser *p = json_parser_new();
     JsonNode *root;
-    JsonArray *a = NULL;
-    char err[512];
-    int rc = EXIT_OK;
+    JsonObject *o;
+    char err[512], why[128];
 
     if (!json_file_load(p, file, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
-        rc = EXIT_USAGE;
-    } else if (!(root = json_parser_get_root(p)) || !JSON_NODE_HOLDS_OBJECT(root) ||
-               !json_object_has_member(json_node_get_object(root), "check")) {
+        return NULL;
+    }
+    root = json_parser_get_root(p);
+    o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+    if (!o || !json_object_has_member(o, "check")) {
         fprintf(stderr, "%s:1:1: error: not a drcsim check job (check: [[scenario, variant]...])\n",
                 file);
-        rc = EXIT_USAGE;
-    } else if (!JSON_NODE_HOLDS_ARRAY(json_object_get_member(json_node_get_object(root),
-                                                              "check"))) {
+    } else if (!JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "check"))) {
         fprintf(stderr, "%s:1:1: error: \"check\" is not an array\n", file);
-        rc = EXIT_USAGE;
+    } else if (!json_members_check(o, check_members, G_N_ELEMENTS(check_members), why,
+                                   sizeof(why))) {
+        fprintf(stderr, "%s:1:1: error: not a drcsim check job: %s\n", file, why);
+    } else if (json_object_has_member(o, "job") != json_object_has_member(o, "of")) {
+        fprintf(stderr, "%s:1:1: error: \"job\" and \"of\" go together\n", file);
+    } else if (json_object_has_member(o, "job") &&
+               !job_part_check(file, o, err,
+                               sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
     } else {
-        a = json_object_get_array_member(json_node_get_object(root), "check");
+        if (json_object_has_member(o, "job"))
+            json_result_part("check", (unsigned)json_object_get_int_member(o, "job"),
+                             (unsigned)json_object_get_int_member(o, "of"));
+        return json_object_get_array_member(o, "check");
     }
+    return NULL;
+}
+
+/* Entry i of a check job, a [scenario, variant] pair of plain strings; NULL if not one. */
+static JsonArray *check_pair(JsonArray *a, guint i)
+{
+    JsonNode *n = json_array_get_element(a, i);
+    JsonArray *pair = JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+
+    for (guint k = 0; pair && k < 2; k++) {
+        JsonNode *e = json_array_get_length(pair) == 2 ? json_array_get_element(pair, k) : NULL;
+        if (!e || !JSON_NODE_HOLDS_VALUE(e) || json_node_get_value_type(e) != G_TYPE_STRING ||
+            !json_string_plain(json_node_get_string(e)))
+            pair = NULL;
+    }
+    return pair;
+}
+
+int check_job(struct check_cli *c, const char *file)
+{
+    JsonParser *p = json_parser_new();
+    JsonArray *a = check_entries(file, p);
+    int rc = a ? EXIT_OK : EXIT_USAGE;
+
     for (guint i = 0; a && i < json_array_get_length(a) && rc != EXIT_USAGE; i++) {
-        JsonNode *n = json_array_get_element(a, i);
-        JsonArray *pair = JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+        JsonArray *pair = check_pair(a, i);
         struct scn_verdict v;
         int r;
-        if (!pair || json_array_get_length(pair) != 2 ||
-            json_node_get_value_type(json_array_get_element(pair, 0)) != G_TYPE_STRING ||
-            json_node_get_value_type(json_array_get_element(pair, 1)) != G_TYPE_STRING ||
-            !json_string_plain(json_array_get_string_element(pair, 0)) ||
-            !json_string_plain(json_array_get_string_element(pair, 1))) {
+        if (!pair) {
             fprintf(stderr, "%s:1:1: error: check entry %u is not [scenario, variant]\n", file, i);
             rc = EXIT_USAGE;
             break;

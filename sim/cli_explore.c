@@ -332,7 +332,7 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     struct json_result jr = *figures;
     bool ok = true;
 
-    jr.scenario = path, jr.variant = l->var.name, jr.replay = replay;
+    jr.scenario = path, jr.variant = l->var.name, jr.replay = replay, jr.knobs = o->knobs;
     jr.counterexample = o->trace_path && jr.families ? o->trace_path : NULL;
     if (o->trace_path && jr.families)
         ok = write_counterexample(l, path, cex, o->trace_path, err, sizeof(err));
@@ -426,6 +426,21 @@ static void print_search(const struct loaded *l, const char *path, const struct 
     print_symmetry(stdout, &l->sim, eo, st);
 }
 
+/* --json, --trace and --end-states can be written, found out before the search; else the
+ * error printed. */
+static bool outputs_writable(const struct explore_cli *o)
+{
+    const char *out[] = { o->json, o->trace_path, o->end_states };
+    char err[1024];
+
+    for (size_t i = 0; i < G_N_ELEMENTS(out); i++)
+        if (out[i] && !output_writable(out[i], err, sizeof(err))) {
+            fprintf(stderr, "drcsim explore: %s\n", err);
+            return false;
+        }
+    return true;
+}
+
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
     struct explore_cli o = { .split = CLI_UNSET, .runs = CLI_UNSET, .depth = CLI_UNSET,
@@ -450,6 +465,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         por_mode_parse(o.por, &eo.por);
     eo.por_check = o.por_check;
     symmetry_parse(o.symmetry, &eo.no_symmetry);
+    if (!outputs_writable(&o))
+        return EXIT_USAGE;
     if (o.job)
         return explore_job(o.job, o.json, &eo);
     if (o.end_states)

@@ -1,11 +1,16 @@
 /*
  * Loading for the commands: a scenario file, the variant it runs under
  * (based-on chain resolved), the scenario's own knob lines, then --knob
- * overrides, into a sim ready to run or explore; and the JSON results file.
+ * overrides, into a sim ready to run or explore; and the JSON results file
+ * (each result tagged with its knob overrides and the part of a split it is).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 #include "cli.h"
 
@@ -151,6 +156,33 @@ static void json_sample(GString *g, const struct json_result *r)
                                s->pct_run_bound, s->pct_total_bound);
 }
 
+/* json_result_part: what part of a split this process's results are (NULL: none). */
+static const char *part_kind;
+static unsigned part_job, part_of;
+
+void json_result_part(const char *part, unsigned job, unsigned of)
+{
+    part_kind = part, part_job = job, part_of = of;
+}
+
+/* ,"knobs":[...] when there are overrides; ,"part":...,"job":...,"of":... in a split. */
+static void json_tags(GString *g, const struct json_result *r)
+{
+    for (int i = 0; r->knobs && r->knobs[i]; i++) {
+        g_autofree char *esc = g_strescape(r->knobs[i], NULL);
+        g_string_append_printf(g, "%s\"%s\"", i ? "," : ",\"knobs\":[", esc);
+        if (!r->knobs[i + 1])
+            g_string_append_c(g, ']');
+    }
+    if (!part_kind)
+        return;
+    g_string_append_c(g, ',');
+    json_str(g, "part", part_kind);
+    if (strcmp(part_kind, "prefix") != 0)
+        g_string_append_printf(g, ",\"job\":%u", part_job);
+    g_string_append_printf(g, ",\"of\":%u", part_of);
+}
+
 void json_result_append(void *gstring, const struct json_result *r)
 {
     GString *g = gstring;
@@ -163,6 +195,7 @@ void json_result_append(void *gstring, const struct json_result *r)
     json_str(g, "scenario", r->scenario);
     g_string_append_c(g, ',');
     json_str(g, "variant", r->variant);
+    json_tags(g, r);
     g_string_append_printf(g, ",\"verdict\":\"%s\",\"families\":[",
                            !r->pass ? "fail" : incomplete ? "incomplete" : "pass");
     names = g_strsplit(families_format(r->families, fams, sizeof(fams)), ",", -1);
@@ -219,4 +252,29 @@ bool json_results_write(const char *path, void *gstring, char *err, unsigned err
     snprintf(err, errlen, "cannot write %s: %s", path, e->message);
     g_error_free(e);
     return false;
+}
+
+bool output_writable(const char *path, char *err, unsigned errlen)
+{
+    g_autofree char *probe = g_strdup_printf("%s.XXXXXX", path);
+    int fd, e;
+
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(EISDIR));
+        return false;
+    }
+    if (g_file_test(path, G_FILE_TEST_EXISTS) && access(path, W_OK) != 0) {   /* trace: fopen */
+        e = errno;
+        snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(e));
+        return false;
+    }
+    fd = g_mkstemp_full(probe, O_WRONLY, 0600);
+    if (fd < 0) {
+        e = errno;
+        snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(e));
+        return false;
+    }
+    close(fd);
+    g_unlink(probe);
+    return true;
 }

@@ -1,12 +1,13 @@
 /*
- * `drcsim merge FILE...`: the JSON results of split jobs (and of split.json,
- * the prefix's own; or of check jobs, compared with their verdict lines)
- * combined per scenario x variant: families united,
- * states, transitions and seconds added up (jobs do not share a visited set,
- * so states seen by two jobs count twice), the deepest depth kept.
+ * `drcsim merge FILE...`: split parts (split.json, explore and check job
+ * results) combined per scenario x variant x knob overrides: families united,
+ * counts added up, the deepest depth kept; a part given twice is refused and
+ * missing parts are named, leaving the merge incomplete.
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -14,30 +15,30 @@
 
 struct agg {
     char *scenario, *variant;
+    char **knobs;                /* the overrides, sorted */
     uint32_t families;
     uint64_t states, transitions;
     char *replay;                /* the first part's counterexample, if any */
     unsigned max_depth, parts;
-    bool incomplete;             /* some part did not see all of its interleavings */
+    bool incomplete;             /* some part did not see all of its interleavings, or is missing */
     bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
+    bool whole, split;           /* from a result with no "part", from parts of a split */
     double seconds;
 };
 
-static struct agg *find_agg(GPtrArray *all, const char *scenario, const char *variant)
-{
-    struct agg *a;
+/* The parts of one split: an explore split (its row's prefix and jobs) or a check split. */
+struct split {
+    struct agg *row;             /* the explore split's row; NULL: a check split */
+    unsigned of;
+    guint *job_file;             /* [of]: 1 + the index of the file job j came from; 0: none */
+    guint prefix_file;           /* the same for split.json */
+};
 
-    for (guint i = 0; i < all->len; i++) {
-        a = g_ptr_array_index(all, i);
-        if (strcmp(a->scenario, scenario) == 0 && strcmp(a->variant, variant) == 0)
-            return a;
-    }
-    a = g_new0(struct agg, 1);
-    a->scenario = g_strdup(scenario);
-    a->variant = g_strdup(variant);
-    g_ptr_array_add(all, a);
-    return a;
-}
+struct merge {
+    GPtrArray *rows, *splits;
+    char **files;                /* argv: the files by index */
+    guint file;                  /* the one being read */
+};
 
 static void free_agg(gpointer p)
 {
@@ -45,8 +46,62 @@ static void free_agg(gpointer p)
 
     g_free(a->scenario);
     g_free(a->variant);
+    g_strfreev(a->knobs);
     g_free(a->replay);
     g_free(a);
+}
+
+static void free_split(gpointer p)
+{
+    struct split *s = p;
+
+    g_free(s->job_file);
+    g_free(s);
+}
+
+/* r's "knobs" (none when it has none), sorted: the same overrides in any order are one set. */
+static char **sorted_knobs(JsonObject *r)
+{
+    JsonArray *a = json_object_has_member(r, "knobs") ? json_object_get_array_member(r, "knobs")
+                                                      : NULL;
+    guint n = a ? json_array_get_length(a) : 0;
+    char **v = g_new0(char *, n + 1);
+
+    for (guint i = 0; i < n; i++)
+        v[i] = g_strdup(json_array_get_string_element(a, i));
+    qsort(v, n, sizeof(*v), compare_names);
+    return v;
+}
+
+static bool same_strv(char **a, char **b)
+{
+    for (; *a && *b; a++, b++)
+        if (strcmp(*a, *b) != 0)
+            return false;
+    return !*a && !*b;
+}
+
+static struct agg *find_agg(GPtrArray *all, JsonObject *r)
+{
+    const char *scenario = json_object_get_string_member(r, "scenario");
+    const char *variant = json_object_get_string_member(r, "variant");
+    char **knobs = sorted_knobs(r);
+    struct agg *a;
+
+    for (guint i = 0; i < all->len; i++) {
+        a = g_ptr_array_index(all, i);
+        if (strcmp(a->scenario, scenario) == 0 && strcmp(a->variant, variant) == 0 &&
+            same_strv(a->knobs, knobs)) {
+            g_strfreev(knobs);
+            return a;
+        }
+    }
+    a = g_new0(struct agg, 1);
+    a->scenario = g_strdup(scenario);
+    a->variant = g_strdup(variant);
+    a->knobs = knobs;
+    g_ptr_array_add(all, a);
+    return a;
 }
 
 /* What merge reads of a result (json_result_append writes more). */
@@ -56,22 +111,105 @@ static const struct json_member result_members[] = {
     { "transitions", JSON_COUNT, false }, { "max_depth", JSON_COUNT, false },
     { "seconds", JSON_NUMBER, false },  { "holds", JSON_BOOL, false },
     { "replay", JSON_STRING, false },   { "verdict", JSON_STRING, false },
+    { "knobs", JSON_STRINGS, false },   { "part", JSON_STRING, false },
+    { "job", JSON_COUNT, false },       { "of", JSON_COUNT, false },
 };
 
-static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
+/* What the member types do not say of a result, as why; NULL when it is sound. */
+static const char *result_values(JsonObject *r, char *why, size_t len)
 {
-    JsonArray *fams;
-    struct agg *a;
-    gint64 depth;
-    char why[128];
+    const char *verdict = json_object_get_string_member_with_default(r, "verdict", "pass");
+    const char *part = json_object_get_string_member_with_default(r, "part", NULL);
+    double seconds = json_object_get_double_member_with_default(r, "seconds", 0);
+    gint64 of = json_object_get_int_member_with_default(r, "of", 0);
 
-    if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why))) {
-        fprintf(stderr, "%s:1:1: error: not a drcsim result: %s\n", file, why);
+    if (strcmp(verdict, "pass") && strcmp(verdict, "fail") && strcmp(verdict, "incomplete"))
+        return "\"verdict\" is not pass, fail or incomplete";
+    if (!isfinite(seconds) || seconds < 0)
+        return "\"seconds\" is negative";
+    if (!part)
+        return json_object_has_member(r, "job") || json_object_has_member(r, "of")
+                   ? "\"job\" and \"of\" without \"part\"" : NULL;
+    if (strcmp(part, "job") && strcmp(part, "check") && strcmp(part, "prefix"))
+        return "\"part\" is not job, check or prefix";
+    if (!json_object_has_member(r, "of") || of < 1 || of > CLI_SPLIT_MAX)
+        return "a part with no \"of\" from 1 to 100000";
+    if (strcmp(part, "prefix") == 0)
+        return json_object_has_member(r, "job") ? "the prefix part with a \"job\"" : NULL;
+    if (!json_object_has_member(r, "job") || json_object_get_int_member(r, "job") >= of) {
+        snprintf(why, len, "\"job\" is not one of 0..%" G_GINT64_FORMAT, of - 1);
+        return why;
+    }
+    return NULL;
+}
+
+/* The split a part belongs to (row: that of an explore part), made on first sight; NULL
+ * with the error printed when another part of it said another "of". */
+static struct split *find_split(struct merge *m, struct agg *row, unsigned of)
+{
+    struct split *s;
+
+    for (guint i = 0; i < m->splits->len; i++) {
+        s = g_ptr_array_index(m->splits, i);
+        if (s->row != row)
+            continue;
+        if (s->of == of)
+            return s;
+        fprintf(stderr, "%s:1:1: error: a part of a split into %u, but an earlier part is of a "
+                "split into %u\n", m->files[m->file], of, s->of);
+        return NULL;
+    }
+    s = g_new0(struct split, 1);
+    s->row = row;
+    s->of = of;
+    s->job_file = g_new0(guint, of);
+    g_ptr_array_add(m->splits, s);
+    return s;
+}
+
+/* Note which part of which split r is (or that it is a whole result); false with the error
+ * printed on a part merged twice or a row mixing parts with whole results. */
+static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
+{
+    const char *part = json_object_get_string_member_with_default(r, "part", NULL);
+    const char *file = m->files[m->file];
+    bool check = part && strcmp(part, "check") == 0;
+    struct split *s;
+    guint *seen;
+    char what[64];
+
+    if (part ? a->whole : a->split) {
+        fprintf(stderr, "%s:1:1: error: %s under %s: parts of a split mixed with a whole "
+                "result\n", file, a->scenario, a->variant);
         return false;
     }
-    a = find_agg(all, json_object_get_string_member(r, "scenario"),
-                 json_object_get_string_member(r, "variant"));
-    fams = json_object_get_array_member(r, "families");
+    a->whole |= !part;
+    a->split |= part != NULL;
+    if (!part)
+        return true;
+    if (!(s = find_split(m, check ? NULL : a, (unsigned)json_object_get_int_member(r, "of"))))
+        return false;
+    if (strcmp(part, "prefix") == 0) {
+        seen = &s->prefix_file;
+        snprintf(what, sizeof(what), "the prefix part of the split into %u", s->of);
+    } else {
+        seen = &s->job_file[json_object_get_int_member(r, "job")];
+        snprintf(what, sizeof(what), "%s %" G_GINT64_FORMAT " of %u", check ? "check job" : "job",
+                 json_object_get_int_member(r, "job"), s->of);
+    }
+    if (*seen && *seen != m->file + 1) {
+        fprintf(stderr, "%s:1:1: error: %s is already merged from %s\n", file, what,
+                m->files[*seen - 1]);
+        return false;
+    }
+    *seen = m->file + 1;
+    return true;
+}
+
+static bool add_families(struct agg *a, JsonObject *r, const char *file)
+{
+    JsonArray *fams = json_object_get_array_member(r, "families");
+
     for (guint i = 0; i < json_array_get_length(fams); i++) {
         int f = family_lookup(json_array_get_string_element(fams, i));
         if (f < 0) {
@@ -81,6 +219,25 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
         }
         a->families |= 1u << f;
     }
+    return true;
+}
+
+static bool add_result(struct merge *m, JsonObject *r)
+{
+    const char *file = m->files[m->file];
+    struct agg *a;
+    gint64 depth;
+    char why[128], buf[128];
+    const char *bad = NULL;
+
+    if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why)) ||
+        (bad = result_values(r, buf, sizeof(buf)))) {
+        fprintf(stderr, "%s:1:1: error: not a drcsim result: %s\n", file, bad ? bad : why);
+        return false;
+    }
+    a = find_agg(m->rows, r);
+    if (!add_part(m, a, r) || !add_families(a, r, file))
+        return false;
     a->states += (uint64_t)json_object_get_int_member(r, "states");
     a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
     depth = json_object_get_int_member_with_default(r, "max_depth", 0);   /* a count: from 0 */
@@ -98,33 +255,120 @@ static bool add_result(GPtrArray *all, JsonObject *r, const char *file)
     return true;
 }
 
-static bool read_results(GPtrArray *all, const char *file)
+/* The file's results: one object, or a non-empty array of objects. */
+static bool add_root(struct merge *m, JsonNode *root)
+{
+    const char *file = m->files[m->file];
+    JsonArray *a = root && JSON_NODE_HOLDS_ARRAY(root) ? json_node_get_array(root) : NULL;
+    bool ok = true;
+
+    if (root && JSON_NODE_HOLDS_OBJECT(root))
+        return add_result(m, json_node_get_object(root));
+    if (!a) {
+        fprintf(stderr, "%s:1:1: error: expected a JSON result or an array of them\n", file);
+        return false;
+    }
+    if (!json_array_get_length(a)) {
+        fprintf(stderr, "%s:1:1: error: an empty array: no result to merge\n", file);
+        return false;
+    }
+    for (guint i = 0; ok && i < json_array_get_length(a); i++) {
+        JsonNode *n = json_array_get_element(a, i);
+        if (!JSON_NODE_HOLDS_OBJECT(n)) {
+            fprintf(stderr, "%s:1:1: error: element %u of the array is not a result object\n",
+                    file, i);
+            return false;
+        }
+        ok = add_result(m, json_node_get_object(n));
+    }
+    return ok;
+}
+
+static bool read_results(struct merge *m)
 {
     JsonParser *p = json_parser_new();
-    JsonNode *root;
     char err[512];
-    bool ok = json_file_load(p, file, err, sizeof(err));
+    bool ok = json_file_load(p, m->files[m->file], err, sizeof(err));
 
-    if (!ok) {
+    if (!ok)
         fprintf(stderr, "%s\n", err);
-    } else if ((root = json_parser_get_root(p)) && JSON_NODE_HOLDS_ARRAY(root)) {
-        JsonArray *a = json_node_get_array(root);
-        for (guint i = 0; ok && i < json_array_get_length(a); i++)
-            ok = add_result(all, json_array_get_object_element(a, i), file);
-    } else if (root && JSON_NODE_HOLDS_OBJECT(root)) {
-        ok = add_result(all, json_node_get_object(root), file);
-    } else {
-        fprintf(stderr, "%s:1:1: error: expected a JSON result or an array of them\n", file);
-        ok = false;
-    }
+    else
+        ok = add_root(m, json_parser_get_root(p));
     g_object_unref(p);
     return ok;
 }
 
-static int report(GPtrArray *all, const char *json_out)
+/* What of s was not merged: "the prefix part (split.json), jobs 0, 2-3 of 0-3". */
+static bool missing_parts(const struct split *s, GString *g)
 {
+    GString *jobs = g_string_new(NULL);
+
+    if (s->row && !s->prefix_file)
+        g_string_append(g, "the prefix part (split.json)");
+    for (unsigned j = 0; j < s->of; j++) {
+        unsigned k = j;
+        if (s->job_file[j])
+            continue;
+        while (k + 1 < s->of && !s->job_file[k + 1])
+            k++;
+        g_string_append_printf(jobs, "%s%u", jobs->len ? ", " : "", j);
+        if (k > j)
+            g_string_append_printf(jobs, "-%u", k);
+        j = k;
+    }
+    if (jobs->len)
+        g_string_append_printf(g, "%sjobs %s of 0-%u", g->len ? ", " : "", jobs->str, s->of - 1);
+    g_string_free(jobs, TRUE);
+    return g->len != 0;
+}
+
+/* Whether a split has parts missing; their rows become incomplete, and with print, a line
+ * for each names what is missing. */
+static bool report_missing(struct merge *m, bool print)
+{
+    bool any = false;
+
+    for (guint i = 0; i < m->splits->len; i++) {
+        struct split *s = g_ptr_array_index(m->splits, i);
+        GString *g = g_string_new(NULL);
+        if (missing_parts(s, g)) {
+            any = true;
+            if (s->row)
+                s->row->incomplete = true;
+            if (print && s->row) {
+                printf("incomplete: %s under %s: not merged: %s\n", s->row->scenario,
+                       s->row->variant, g->str);
+            } else if (print) {
+                printf("incomplete: check split into %u: not merged: %s; their verdict lines "
+                       "are not in the table\n", s->of, g->str);
+            }
+        }
+        g_string_free(g, TRUE);
+    }
+    return any;
+}
+
+static void print_row(const struct agg *a, int ws, int wv, int wf)
+{
+    char fams[256];
+
+    printf("%-*s %-*s %-*s %12" G_GUINT64_FORMAT " %6u %8.3fs  %s\n", ws, a->scenario, wv,
+           a->variant, wf, verdict_format(a->families, a->incomplete, fams, sizeof(fams)),
+           a->states, a->parts, a->seconds, !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
+    if (a->knobs[0]) {
+        g_autofree char *k = g_strjoinv(" ", a->knobs);
+        printf("    knobs: %s\n", k);
+    }
+    if (a->replay)
+        printf("    replay: %s\n", a->replay);
+}
+
+static int report(struct merge *m, const char *json_out)
+{
+    GPtrArray *all = m->rows;
     GString *res = g_string_new(NULL);
     char fams[256], err[512];
+    bool missing = report_missing(m, false);
     int rc = EXIT_OK;
     int ws = 8, wv = 7, wf = 7;   /* the widest of each column, its heading included */
 
@@ -138,19 +382,17 @@ static int report(GPtrArray *all, const char *json_out)
            "states*", "parts", "cpu time", "verdict line");
     for (guint i = 0; i < all->len; i++) {
         struct agg *a = g_ptr_array_index(all, i);
-        printf("%-*s %-*s %-*s %12" G_GUINT64_FORMAT " %6u %8.3fs  %s\n", ws, a->scenario, wv,
-               a->variant, wf, verdict_format(a->families, a->incomplete, fams, sizeof(fams)),
-               a->states, a->parts, a->seconds,
-               !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
+        print_row(a, ws, wv, wf);
         if (a->checked ? a->mismatch : a->families != 0)
             rc = EXIT_VIOLATION;
-        if (a->replay)
-            printf("    replay: %s\n", a->replay);
         json_result_append(res, &(struct json_result){ .scenario = a->scenario,
             .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
             .families = a->families, .states = a->states, .transitions = a->transitions,
-            .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay });
+            .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
+            .knobs = a->knobs });
     }
+    if (missing && report_missing(m, true))
+        rc = MAX(rc, EXIT_VIOLATION);
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim merge: %s\n", err);
         rc = EXIT_USAGE;
@@ -159,6 +401,22 @@ static int report(GPtrArray *all, const char *json_out)
            "two prefixes counts twice\n");
     g_string_free(res, TRUE);
     return rc;
+}
+
+/* No file given twice (by another name, too); else false with the error printed. */
+static bool distinct_files(int argc, char **argv)
+{
+    GStatBuf si, sj;
+
+    for (int i = 2; i < argc; i++)
+        for (int j = 1; j < i; j++)
+            if (g_stat(argv[i], &si) == 0 && g_stat(argv[j], &sj) == 0 &&
+                si.st_dev == sj.st_dev && si.st_ino == sj.st_ino) {
+                fprintf(stderr, "%s:1:1: error: the same file as %s, given twice\n", argv[i],
+                        argv[j]);
+                return false;
+            }
+    return true;
 }
 
 static const char *merge_args(void *opts, int argc, char **argv, char *buf, size_t len)
@@ -173,16 +431,19 @@ int cmd_merge(int argc, char **argv)
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, "Write the merged result", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
-    GPtrArray *all = g_ptr_array_new_with_free_func(free_agg);
+    struct merge m = { .rows = g_ptr_array_new_with_free_func(free_agg),
+                       .splits = g_ptr_array_new_with_free_func(free_split) };
     int rc = cli_parse("merge", "RESULT.json... - combine the results of split jobs", entries,
                        &argc, &argv, merge_args, NULL);
-    bool ok = true;
+    bool ok = !rc && distinct_files(argc, argv);
 
-    for (int i = 1; !rc && i < argc && ok; i++)
-        ok = read_results(all, argv[i]);
+    m.files = argv;
+    for (m.file = 1; ok && m.file < (guint)argc; m.file++)
+        ok = read_results(&m);
     if (!rc)
-        rc = ok ? report(all, json) : EXIT_USAGE;
-    g_ptr_array_free(all, TRUE);
+        rc = ok ? report(&m, json) : EXIT_USAGE;
+    g_ptr_array_free(m.splits, TRUE);
+    g_ptr_array_free(m.rows, TRUE);
     g_free(json);
     return rc;
 }

@@ -186,6 +186,12 @@ static int run_main(int argc, char **argv, struct run_opts *po)
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
+    if (o.trace_path && !output_writable(o.trace_path, err, sizeof(err))) {   /* before the run */
+        fprintf(stderr, "drcsim run: %s\n", err);
+        schedule_free(&given);
+        loaded_free(&l);
+        return EXIT_USAGE;
+    }
     tr = run_traced(&l, argv[1], !o.schedule, (uint64_t)o.seed, o.schedule ? &given : NULL, fmt, &r);
     rc = run_output(tr, &o);
     if (!rc && r.schedule_invalid) {

@@ -2,9 +2,11 @@
  * Exploration beyond one machine, with no cluster layer of its own:
  * `explore --split N` cuts the search at a breadth-first frontier into N
  * job files of schedule prefixes (the prefix's own result goes to
- * split.json), `explore --job FILE` searches below one job's prefixes, and
- * `drcsim merge` combines the JSON results into one verdict per scenario.
+ * split.json, the "prefix" part), `explore --job FILE` searches below one
+ * job's prefixes (its result names the job, of how many), and `drcsim merge`
+ * (cli_merge.c) combines the JSON results into one verdict per scenario.
  */
+#include <errno.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -75,6 +77,7 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     g_autofree char *file = g_strdup_printf("%s/job-%03u.json", dir, i);
     g_autofree char *hash = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
     JsonNode *root;
+    GError *e = NULL;
     bool ok;
 
     json_builder_begin_object(b);
@@ -97,37 +100,66 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     json_builder_end_object(b);
     root = json_builder_get_root(b);
     json_generator_set_root(g, root);
-    ok = json_generator_to_file(g, file, NULL);
-    if (ok)
+    ok = json_generator_to_file(g, file, &e);
+    if (ok) {
         printf("  %s\n", file);
+    } else {
+        fprintf(stderr, "drcsim explore: cannot write %s: %s\n", file, e->message);
+        g_error_free(e);
+    }
     json_node_unref(root);
     g_object_unref(g);
     g_object_unref(b);
     return ok;
 }
 
+bool split_out_dir(const char *cmd, const char *dir)
+{
+    g_autofree char *probe = g_build_filename(dir, "job", NULL);
+    char err[1024];
+
+    if (g_mkdir_with_parents(dir, 0755) != 0) {
+        fprintf(stderr, "drcsim %s: cannot create %s: %s\n", cmd, dir, g_strerror(errno));
+        return false;
+    }
+    if (!output_writable(probe, err, sizeof(err))) {
+        fprintf(stderr, "drcsim %s: %s\n", cmd, err);
+        return false;
+    }
+    return true;
+}
+
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir)
 {
     struct explore_stats st;
-    GPtrArray *prefixes = frontier(l, 8 * n, &st);
-    GString *res = g_string_new(NULL);
+    GPtrArray *prefixes;
+    GString *res;
     g_autofree char *split_json = g_strdup_printf("%s/split.json", dir);
     g_autofree char *replay = NULL;
     char err[512];
-    bool ok = g_mkdir_with_parents(dir, 0755) == 0;
+    bool ok = true;
 
+    if (!split_out_dir("explore", dir))
+        return EXIT_USAGE;
+    prefixes = frontier(l, 8 * n, &st);
+    res = g_string_new(NULL);
     printf("%s under %s: %u prefixes at the frontier, in %u jobs:\n", path, l->var.name,
            prefixes->len, n);
     for (unsigned i = 0; ok && i < n; i++)
         ok = write_job(dir, i, n, path, l, knobs, prefixes);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
+    json_result_part("prefix", 0, n);
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
         .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
         .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
-        .replay = replay });
-    ok = ok && json_results_write(split_json, res, err, sizeof(err));
-    printf("  %s (the search above the frontier: %" G_GUINT64_FORMAT " states)\n", split_json,
-           st.states);
+        .replay = replay, .knobs = knobs });
+    if (ok && !json_results_write(split_json, res, err, sizeof(err))) {
+        fprintf(stderr, "drcsim explore: %s\n", err);
+        ok = false;
+    }
+    if (ok)
+        printf("  %s (the search above the frontier: %" G_GUINT64_FORMAT " states)\n",
+               split_json, st.states);
     if (!prefixes->len)
         printf("the whole search ended above the frontier: the jobs have nothing to do\n");
     if (st.families)
@@ -158,6 +190,7 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
     struct visited vis;
 
     explore_stats_init(st);
+    st->por = (uint8_t)eo->por;   /* what the result's "por" says */
     visited_init_mode(&vis, eo->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, eo->mem_bytes,
                       l->sim.model.world_size);
     for (int i = 0; prefixes[i]; i++) {
@@ -183,8 +216,28 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
 static const struct json_member job_members[] = {
     { "scenario", JSON_STRING, true },  { "variant", JSON_STRING, true },
     { "prefixes", JSON_STRINGS, true }, { "knobs", JSON_STRINGS, false },
-    { "scenario_xxh3", JSON_STRING, false },
+    { "scenario_xxh3", JSON_STRING, false }, { "drcsim", JSON_STRING, true },
+    { "job", JSON_COUNT, true }, { "of", JSON_COUNT, true },
 };
+
+/* A job file of this drcsim, and job is one of of (o's members are of their kinds). */
+bool job_part_check(const char *file, JsonObject *o, char *err, size_t len)
+{
+    const char *version = json_object_get_string_member(o, "drcsim");
+    gint64 job = json_object_get_int_member(o, "job"), of = json_object_get_int_member(o, "of");
+
+    if (strcmp(version, DRCSIM_VERSION) != 0)
+        snprintf(err, len, "%s:1:1: error: written by drcsim %s, this is drcsim %s", file,
+                 json_string_plain(version) ? version : "?", DRCSIM_VERSION);
+    else if (of < 1 || of > CLI_SPLIT_MAX)
+        snprintf(err, len, "%s:1:1: error: \"of\" is not 1..%d", file, CLI_SPLIT_MAX);
+    else if (job >= of)
+        snprintf(err, len, "%s:1:1: error: \"job\" %" G_GINT64_FORMAT " is not one of 0..%"
+                 G_GINT64_FORMAT, file, job, of - 1);
+    else
+        return true;
+    return false;
+}
 
 static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *err, size_t len)
 {
@@ -203,7 +256,7 @@ static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *er
         snprintf(err, len, "%s:1:1: error: not a drcsim job: %s", file, why);
         return false;
     }
-    return true;
+    return job_part_check(file, *job, err, len);
 }
 
 /* The job was split from this very scenario file, and its prefixes are schedules. */
@@ -253,7 +306,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
         .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
-        .seconds = st.seconds, .replay = replay });
+        .seconds = st.seconds, .replay = replay, .knobs = knobs });
     rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);
@@ -282,6 +335,8 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     prefixes = json_strings(job, "prefixes");
     if (load_scenario(json_object_get_string_member(job, "scenario"),
                       json_object_get_string_member(job, "variant"), knobs, &l, err, sizeof(err))) {
+        json_result_part("job", (unsigned)json_object_get_int_member(job, "job"),
+                         (unsigned)json_object_get_int_member(job, "of"));
         if (job_matches(file, job, &l, prefixes))
             rc = job_search(&l, file, json_out, knobs, prefixes, eo);
         loaded_free(&l);

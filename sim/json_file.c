@@ -1,10 +1,12 @@
 /*
  * JSON input files (json_file.h): the bytes read with stdio, so that an
- * unreadable file is named by its errno; UTF-8 checked first, so that a bad
- * byte is named by its position and not by json-glib's "scanner: unknown
- * error"; then json-glib's own line and column.
+ * unreadable file is named by its errno; UTF-8 and the nesting depth checked
+ * first (a bad byte named by its position, not by json-glib's "scanner:
+ * unknown error"; json-glib recurses once per bracket), then json-glib's own
+ * line and column, then keys repeated within one object.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,13 +84,109 @@ static void one_line(char *s)
             *s = ' ';
 }
 
+size_t json_nesting_at(const char *text, size_t n)
+{
+    unsigned depth = 0;
+    bool in_string = false;
+
+    for (size_t i = 0; i < n; i++) {
+        if (in_string) {
+            if (text[i] == '\\')
+                i++;
+            else if (text[i] == '"')
+                in_string = false;
+        } else if (text[i] == '"') {
+            in_string = true;
+        } else if (text[i] == '[' || text[i] == '{') {
+            if (++depth > JSON_MAX_DEPTH)
+                return i;
+        } else if ((text[i] == ']' || text[i] == '}') && depth) {
+            depth--;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* The string token opening at text[i] (a quote): the offset of its closing quote. */
+static size_t string_end(const char *text, size_t n, size_t i)
+{
+    for (i++; i < n && text[i] != '"'; i++)
+        if (text[i] == '\\')
+            i++;
+    return i;
+}
+
+/* In text that parsed (so nested at most JSON_MAX_DEPTH deep): the offset of the first key
+ * that an earlier key of its object spells alike, byte for byte (key holds it), or
+ * SIZE_MAX. */
+static size_t duplicate_key(const char *text, size_t n, GString *key)
+{
+    GHashTable *keys[JSON_MAX_DEPTH + 1] = { NULL };   /* per open bracket; NULL: an array */
+    unsigned depth = 0;
+    size_t at = SIZE_MAX;
+
+    for (size_t i = 0; i < n && at == SIZE_MAX; i++) {
+        if (text[i] == '"') {
+            size_t end = string_end(text, n, i), j = end + 1;
+            while (j < n && g_ascii_isspace(text[j]))
+                j++;
+            if (depth && keys[depth] && j < n && text[j] == ':') {
+                g_string_assign(key, "");
+                g_string_append_len(key, text + i + 1, (gssize)(end - i - 1));
+                if (!g_hash_table_add(keys[depth], g_strdup(key->str)))
+                    at = i;
+            }
+            i = end;
+        } else if ((text[i] == '[' || text[i] == '{') && depth < JSON_MAX_DEPTH) {
+            keys[++depth] = text[i] == '{' ? g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                                   g_free, NULL) : NULL;
+        } else if ((text[i] == ']' || text[i] == '}') && depth) {
+            if (keys[depth])
+                g_hash_table_destroy(keys[depth]);
+            keys[depth--] = NULL;
+        }
+    }
+    for (; depth; depth--)
+        if (keys[depth])
+            g_hash_table_destroy(keys[depth]);
+    return at;
+}
+
+/* The checks json-glib does not make, on text that is valid UTF-8: nesting before it
+ * parses, repeated keys after. */
+static bool parse_checked(JsonParser *p, const char *file, const char *text, size_t n,
+                          char *err, size_t len)
+{
+    size_t at = json_nesting_at(text, n);
+    GString *key = g_string_new(NULL);
+    GError *e = NULL;
+    unsigned line, col;
+    bool ok = false;
+
+    if (at != SIZE_MAX) {
+        position(text, at, &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: nesting deeper than %d", file, line, col,
+                 JSON_MAX_DEPTH);
+    } else if (!json_parser_load_from_data(p, text, (gssize)n, &e)) {
+        const char *msg = json_error_where(e->message, &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: %s", file, line, col, msg);
+        g_error_free(e);
+    } else if ((at = duplicate_key(text, n, key)) != SIZE_MAX) {
+        position(text, at, &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: duplicate key \"%s\"", file, line, col, key->str);
+    } else {
+        ok = true;
+    }
+    one_line(err);   /* json-glib quotes the token, and a string token may hold a newline */
+    g_string_free(key, TRUE);
+    return ok;
+}
+
 bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
 {
     size_t n = 0;
     char *text = read_all(file, &n);
     const gchar *bad;
-    const char *msg;
-    GError *e = NULL;
     unsigned line, col;
     bool ok = false;
 
@@ -98,13 +196,8 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
         position(text, (size_t)(bad - text), &line, &col);
         snprintf(err, len, "%s:%u:%u: error: %s", file, line, col,
                  *bad ? "invalid UTF-8" : "NUL byte");
-    } else if (!json_parser_load_from_data(p, text, (gssize)n, &e)) {
-        msg = json_error_where(e->message, &line, &col);
-        snprintf(err, len, "%s:%u:%u: error: %s", file, line, col, msg);
-        one_line(err);   /* json-glib quotes the token, and a string token may hold a newline */
-        g_error_free(e);
     } else {
-        ok = true;
+        ok = parse_checked(p, file, text, n, err, len);
     }
     g_free(text);
     return ok;

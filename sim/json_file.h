@@ -1,17 +1,27 @@
 /*
  * JSON input files (explore --job files, results for merge, check jobs):
- * read whole and parsed with json-glib; one that cannot be read or parsed
- * gives one line, "FILE:LINE:COL: error: MESSAGE", as every other input does.
+ * read whole and parsed with json-glib; one that cannot be read or parsed,
+ * nests too deep or repeats a key gives one line, "FILE:LINE:COL: error:
+ * MESSAGE", as every other input does.
  */
 #ifndef DRCSIM_JSON_FILE_H
 #define DRCSIM_JSON_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <json-glib/json-glib.h>
 
-/* Parse FILE into p; on failure false, with the error line in err. */
+/* Brackets deeper than this are refused before json-glib, which recurses once per level. */
+#define JSON_MAX_DEPTH 64
+
+/* Parse FILE into p; on failure false, with the error line in err. A key an earlier key of
+ * its object spells alike (byte for byte, escapes as written) is an error. */
 bool json_file_load(JsonParser *p, const char *file, char *err, size_t len);
+
+/* The offset of the first '[' or '{' (outside strings) nested deeper than JSON_MAX_DEPTH
+ * in text[0..n), or SIZE_MAX: for any JSON text before json-glib parses it. */
+size_t json_nesting_at(const char *text, size_t n);
 
 /* json-glib's "<data>:LINE:COL: Parse error: MESSAGE" as LINE, COL (1, 1 when it names
  * none) and MESSAGE alone. */

@@ -141,6 +141,7 @@ static bool parse_line(const struct reader *r, JsonObject **obj)
     const gchar *bad;
     GError *ge = NULL;
     JsonNode *root;
+    size_t at;
 
     if (r->len == 0)
         return fail(r, 1, "empty line");
@@ -148,6 +149,8 @@ static bool parse_line(const struct reader *r, JsonObject **obj)
         return fail(r, (size_t)(bad - r->line) + 1, "%s", *bad ? "invalid UTF-8" : "NUL byte");
     if (r->lineno == 1 && r->len >= 8 && memcmp(r->line, "# drcsim", 8) == 0)
         return fail(r, 1, "a text trace (--format text); only JSONL traces can be read back");
+    if ((at = json_nesting_at(r->line, r->len)) != SIZE_MAX)   /* json-glib recurses */
+        return fail(r, at + 1, "nesting deeper than %d", JSON_MAX_DEPTH);
     if (!json_parser_load_from_data(r->parser, r->line, (gssize)r->len, &ge)) {
         parse_error(r, ge->message);
         g_error_free(ge);

@@ -1,8 +1,9 @@
 /*
  * Unit tests for sim/json_file.c: a JSON input file that parses, and the
  * exact one-line error, with line and column, for each way one can be bad
- * (missing, a directory, invalid UTF-8, a NUL byte, a syntax error), and
- * the member types an input object is checked against.
+ * (missing, a directory, invalid UTF-8, a NUL byte, a syntax error, nesting
+ * too deep, a repeated key), and the member types an input object is
+ * checked against.
  */
 #include <string.h>
 #include <unistd.h>
@@ -78,6 +79,11 @@ static const struct load_case {
          "c.json:2:2: error: unexpected string constant \"a b\", expected character `,'"),
     CASE("u.json", "{\"a\":\n  \"\xff\"}", "u.json:2:4: error: invalid UTF-8"),
     CASE("n.json", "{\"a\":1}\n\0", "n.json:2:1: error: NUL byte"),
+    CASE("d.json", "{\"a\":1,\n \"b\":{\"a\":2}, \"a\" :3}", "d.json:2:15: error: duplicate key \"a\""),
+    CASE("e.json", "[{\"x\":1},\n {\"y\":{\"z\":[{\"z\":1,\"z\":2}]}}]",
+         "e.json:2:20: error: duplicate key \"z\""),
+    /* the same key in two objects, or spelt inside a string, is no repeat */
+    CASE("f.json", "[{\"a\":\"{\\\"a\\\":[\"}, {\"a\":[\"a\",\"a\"]}]", ""),
 };
 
 static void test_load_errors(void **state)
@@ -90,6 +96,30 @@ static void test_load_errors(void **state)
         load(c->name, c->bytes, c->len, out, sizeof(out));
         assert_string_equal(out, c->want);
     }
+}
+
+/* n brackets opened, then closed: refused past JSON_MAX_DEPTH, at the first one too deep. */
+static void test_nesting(void **state)
+{
+    char out[512], want[64];
+    const size_t deep[] = { JSON_MAX_DEPTH, JSON_MAX_DEPTH + 1, 80000 };
+
+    (void)state;
+    for (size_t i = 0; i < G_N_ELEMENTS(deep); i++) {
+        GString *g = g_string_new(" \n");
+        for (size_t k = 0; k < deep[i]; k++)
+            g_string_append(g, k % 2 ? "{\"a\":" : "[");
+        g_string_append_c(g, '0');
+        for (size_t k = deep[i]; k-- > 0;)
+            g_string_append(g, k % 2 ? "}" : "]");
+        load("deep.json", g->str, g->len, out, sizeof(out));
+        snprintf(want, sizeof(want), "deep.json:2:%d: error: nesting deeper than %d",
+                 1 + (JSON_MAX_DEPTH / 2) * 6, JSON_MAX_DEPTH);
+        assert_string_equal(out, deep[i] > JSON_MAX_DEPTH ? want : "");
+        g_string_free(g, TRUE);
+    }
+    assert_int_equal(json_nesting_at("[\"[[\\\"[\"]", 9), SIZE_MAX);
+    assert_int_equal(json_nesting_at("[[", 2), SIZE_MAX);
 }
 
 static void test_unreadable(void **state)
@@ -197,6 +227,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parses),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_members),
         cmocka_unit_test(test_error_where),

@@ -404,6 +404,7 @@ for c in run explore check replay list merge validate dot; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
 
+. tests/cli/merge-checks.sh
 . tests/cli/jobs-limits.sh
 
 total

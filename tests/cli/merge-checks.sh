@@ -1,0 +1,151 @@
+# Sourced by run-all.sh: merge and job files refuse what would make a false verdict.
+# Each check asserts the exit status and the exact line; those of refused input also
+# that it is the only line.
+
+# only_line DESC: the last expect_run printed exactly one line
+only_line() {
+    [ "$(wc -l <"$tmp/out")" -eq 1 ] && ok "$1: one line" || bad "$1: one line"
+}
+
+mc=$tmp/mc
+"$DRCSIM" explore "$pc4" --split 4 --out "$mc" >/dev/null 2>&1
+for j in "$mc"/job-00[0-3].json; do "$DRCSIM" explore --job "$j" --json "$j.r.json" >/dev/null 2>&1; done
+grep -q '"part":"prefix","of":4,' "$mc/split.json" && ok "split.json names itself the prefix part of 4" \
+    || bad "split.json names itself the prefix part of 4"
+grep -q '"part":"job","job":1,"of":4,' "$mc/job-001.json.r.json" && ok "a job's result names job 1 of 4" \
+    || bad "a job's result names job 1 of 4"
+
+# --- 1. parts missing or given twice ------------------------------------------------
+expect_run "merge of split.json alone: incomplete, the four jobs named" 1 \
+    "^incomplete: $pc4 under upstream: not merged: jobs 0-3 of 0-3\$" "$DRCSIM" merge "$mc/split.json"
+grep -Eq "^$pc4 +upstream +incomplete " "$tmp/out" && ok "merge of split.json alone: the row says incomplete" \
+    || bad "merge of split.json alone: the row says incomplete"
+expect_run "merge of one job of four: the prefix and the other jobs named" 1 \
+    "^incomplete: $pc4 under upstream: not merged: the prefix part \\(split.json\\), jobs 0, 2-3 of 0-3\$" \
+    "$DRCSIM" merge "$mc/job-001.json.r.json"
+expect_run "merge of every part passes" 0 "^$pc4 +upstream +pass " "$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json
+expect_run "merge refuses a file given twice" 2 \
+    "^$mc/job-001.json.r.json:1:1: error: the same file as $mc/job-001.json.r.json, given twice\$" \
+    "$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json "$mc/job-001.json.r.json"
+only_line "merge refuses a file given twice"
+cp "$mc/job-001.json.r.json" "$tmp/mc-copy.json"
+expect_run "merge refuses a copy of a job's result" 2 \
+    "^$tmp/mc-copy.json:1:1: error: job 1 of 4 is already merged from $mc/job-001.json.r.json\$" \
+    "$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json "$tmp/mc-copy.json"
+only_line "merge refuses a copy of a job's result"
+cp "$mc/split.json" "$tmp/mc-split-copy.json"
+expect_run "merge refuses a copy of split.json" 2 \
+    "^$tmp/mc-split-copy.json:1:1: error: the prefix part of the split into 4 is already merged from $mc/split.json\$" \
+    "$DRCSIM" merge "$mc/split.json" "$tmp/mc-split-copy.json"
+sed 's/"of":4/"of":2/' "$mc/job-001.json.r.json" >"$tmp/mc-of2.json"
+expect_run "merge refuses parts of two splits of one row" 2 \
+    "^$tmp/mc-of2.json:1:1: error: a part of a split into 2, but an earlier part is of a split into 4\$" \
+    "$DRCSIM" merge "$mc/split.json" "$tmp/mc-of2.json"
+"$DRCSIM" explore "$pc4" --json "$tmp/mc-whole.json" >/dev/null 2>&1
+expect_run "merge refuses parts mixed with a whole result of the same row" 2 \
+    "^$tmp/mc-whole.json:1:1: error: $pc4 under upstream: parts of a split mixed with a whole result\$" \
+    "$DRCSIM" merge "$mc/split.json" "$tmp/mc-whole.json"
+"$DRCSIM" check scenarios/unplug-last-cpu.scn --split 3 --out "$tmp/mcc" >/dev/null 2>&1
+for j in "$tmp"/mcc/check-00[0-2].json; do "$DRCSIM" check --job "$j" --json "$j.r.json" >/dev/null 2>&1; done
+grep -q '"part":"check","job":2,"of":3,' "$tmp/mcc/check-002.json.r.json" && ok "a check job's results name job 2 of 3" \
+    || bad "a check job's results name job 2 of 3"
+expect_run "merge of two check jobs of three: the missing one named" 1 \
+    '^incomplete: check split into 3: not merged: jobs 1 of 0-2; their verdict lines are not in the table$' \
+    "$DRCSIM" merge "$tmp/mcc/check-000.json.r.json" "$tmp/mcc/check-002.json.r.json"
+expect_run "merge of the three check jobs holds" 0 '^scenarios/unplug-last-cpu.scn +upstream +pass .* ok$' \
+    "$DRCSIM" merge "$tmp"/mcc/check-00[0-2].json.r.json
+expect_run "check --split writes no empty job" 0 '^[0-9]+ scenario x variant pairs in [0-9]+ jobs \(no job is left empty\):$' \
+    "$DRCSIM" check scenarios/unplug-last-cpu.scn --split 99 --out "$tmp/mcc99"
+"$DRCSIM" check scenarios/unplug-last-cpu.scn --json "$tmp/mc-c1.json" >/dev/null 2>&1
+"$DRCSIM" check scenarios/ccs-migration-race.scn --json "$tmp/mc-c2.json" >/dev/null 2>&1
+expect_run "merge of whole check results of two scenarios still works" 0 '^scenarios/ccs-migration-race.scn +upstream .* ok$' \
+    "$DRCSIM" merge "$tmp/mc-c1.json" "$tmp/mc-c2.json"
+
+# --- 2. knob overrides are part of a row --------------------------------------------
+ccs=scenarios/ccs-migration-race.scn
+"$DRCSIM" explore "$ccs" --json "$tmp/mc-k0.json" >/dev/null 2>&1
+"$DRCSIM" explore "$ccs" --knob qemu.migrate-ccs=on --json "$tmp/mc-k1.json" >/dev/null 2>&1
+grep -q '"knobs":\["qemu.migrate-ccs=on"\],' "$tmp/mc-k1.json" && ok "a result carries its --knob" || bad "a result carries its --knob"
+expect_run "merge keeps a --knob run in a row of its own" 1 '^    knobs: qemu.migrate-ccs=on$' \
+    "$DRCSIM" merge "$tmp/mc-k0.json" "$tmp/mc-k1.json"
+[ "$(grep -Ec "^$ccs +upstream +(pass|fail guest-dt-mismatch) " "$tmp/out")" -eq 2 ] \
+    && ok "merge: the run without the knob fails, the one with it passes, in two rows" \
+    || bad "merge: the run without the knob fails, the one with it passes, in two rows"
+
+# --- 3. values a result cannot hold ---------------------------------------------------
+r='"scenario":"a.scn","variant":"upstream","families":[],"states":1'
+printf '[{%s,"verdict":"maybe"}]\n' "$r" >"$tmp/mc-maybe.json"
+expect_run "merge refuses verdict maybe" 2 "^$tmp/mc-maybe.json:1:1: error: not a drcsim result: \"verdict\" is not pass, fail or incomplete\$" \
+    "$DRCSIM" merge "$tmp/mc-maybe.json"
+printf '[{%s,"seconds":-1.5}]\n' "$r" >"$tmp/mc-neg.json"
+expect_run "merge refuses negative seconds" 2 "^$tmp/mc-neg.json:1:1: error: not a drcsim result: \"seconds\" is negative\$" \
+    "$DRCSIM" merge "$tmp/mc-neg.json"
+printf '[]\n' >"$tmp/mc-empty.json"
+expect_run "merge refuses an empty array" 2 "^$tmp/mc-empty.json:1:1: error: an empty array: no result to merge\$" \
+    "$DRCSIM" merge "$tmp/mc-empty.json"
+
+# --- 4. nesting deeper than json-glib's recursion can take ----------------------------
+head -c 80000 /dev/zero | tr '\0' '[' >"$tmp/mc-deep.json"
+expect_run "merge refuses 80000 nested brackets at the 65th" 2 "^$tmp/mc-deep.json:1:65: error: nesting deeper than 64\$" \
+    "$DRCSIM" merge "$tmp/mc-deep.json"
+expect_run "explore --job refuses 80000 nested brackets at the 65th" 2 "^$tmp/mc-deep.json:1:65: error: nesting deeper than 64\$" \
+    "$DRCSIM" explore --job "$tmp/mc-deep.json"
+expect_run "replay refuses 80000 nested brackets at the 65th" 2 "^$tmp/mc-deep.json:1:65: error: nesting deeper than 64\$" \
+    "$DRCSIM" replay "$tmp/mc-deep.json"
+
+# --- 5. array elements that are not objects --------------------------------------------
+for e in 1 '[]' null; do
+    printf '[%s]\n' "$e" >"$tmp/mc-elem.json"
+    expect_run "merge of [$e]: one error line" 2 "^$tmp/mc-elem.json:1:1: error: element 0 of the array is not a result object\$" \
+        "$DRCSIM" merge "$tmp/mc-elem.json"
+    only_line "merge of [$e]"
+done
+
+# --- 6. job files: version, job number, repeated keys ------------------------------------
+sed 's/"drcsim":"[^"]*"/"drcsim":"9.9.9"/' "$mc/job-001.json" >"$tmp/mc-ver.json"
+expect_run "explore --job refuses a foreign version" 2 "^$tmp/mc-ver.json:1:1: error: written by drcsim 9.9.9, this is drcsim [0-9.]+\$" \
+    "$DRCSIM" explore --job "$tmp/mc-ver.json"
+sed 's/"job":1/"job":7/' "$mc/job-001.json" >"$tmp/mc-job7.json"
+expect_run "explore --job refuses job 7 of 4" 2 "^$tmp/mc-job7.json:1:1: error: \"job\" 7 is not one of 0..3\$" \
+    "$DRCSIM" explore --job "$tmp/mc-job7.json"
+printf '{"drcsim":"0.1.0","job":0,\n "job":1,"of":2,"check":[]}\n' >"$tmp/mc-dupkey.json"
+expect_run "check --job refuses a repeated key" 2 "^$tmp/mc-dupkey.json:2:2: error: duplicate key \"job\"\$" \
+    "$DRCSIM" check --job "$tmp/mc-dupkey.json"
+printf '{"drcsim":"9.9.9","job":0,"of":1,"check":[]}\n' >"$tmp/mc-cver.json"
+expect_run "check --job refuses a foreign version" 2 "^$tmp/mc-cver.json:1:1: error: written by drcsim 9.9.9, this is drcsim [0-9.]+\$" \
+    "$DRCSIM" check --job "$tmp/mc-cver.json"
+
+# --- 7. --out that cannot be a directory ---------------------------------------------------
+: >"$tmp/mc-file"
+expect_run "explore --split --out under /proc: one error line" 2 '^drcsim explore: cannot create /proc/x: No such file or directory$' \
+    "$DRCSIM" explore "$pc4" --split 2 --out /proc/x
+only_line "explore --split --out under /proc"
+expect_run "explore --split --out a regular file" 2 "^drcsim explore: cannot create $tmp/mc-file: Not a directory\$" \
+    "$DRCSIM" explore "$pc4" --split 2 --out "$tmp/mc-file"
+only_line "explore --split --out a regular file"
+expect_run "check --split --out under /proc: one error line" 2 '^drcsim check: cannot create /proc/y: No such file or directory$' \
+    "$DRCSIM" check scenarios/unplug-last-cpu.scn --split 2 --out /proc/y
+only_line "check --split --out under /proc"
+
+# --- 8. outputs that cannot be written, found before the search ------------------------------
+pc7=scenarios/scaling/parallel-cores-7.scn
+expect_run "explore --json into a missing directory: refused before the search" 2 \
+    '^drcsim explore: cannot write /proc/x/r.json: No such file or directory$' timeout 10 "$DRCSIM" explore "$pc7" --json /proc/x/r.json
+expect_run "explore --trace into a missing directory: refused before the search" 2 \
+    '^drcsim explore: cannot write /proc/x/t.jsonl: No such file or directory$' timeout 10 "$DRCSIM" explore "$pc7" --trace /proc/x/t.jsonl
+expect_run "explore --job --json naming a directory: refused before the search" 2 \
+    "^drcsim explore: cannot write $tmp: Is a directory\$" "$DRCSIM" explore --job "$mc/job-000.json" --json "$tmp"
+expect_run "run --trace into a missing directory: refused before the run" 2 \
+    '^drcsim run: cannot write /proc/x/t.jsonl: No such file or directory$' "$DRCSIM" run "$pc7" --trace /proc/x/t.jsonl
+expect_run "check --json into a missing directory: refused before the table" 2 \
+    '^drcsim check: cannot write /proc/x/r.json: No such file or directory$' "$DRCSIM" check "$pc7" --json /proc/x/r.json
+expect_run "check --junit into a missing directory: refused before the table" 2 \
+    '^drcsim check: cannot write /proc/x/j.xml: No such file or directory$' "$DRCSIM" check "$pc7" --junit /proc/x/j.xml
+[ "$(grep -c '^scenario ' "$tmp/out")" -eq 0 ] && ok "check with an unwritable report prints no table" || bad "check with an unwritable report prints no table"
+
+# --- 9. a job's result records the reduction it searched with --------------------------------
+"$DRCSIM" explore --job "$mc/job-000.json" --por dpor --json "$tmp/mc-dpor.json" >/dev/null 2>&1
+"$DRCSIM" explore --job "$mc/job-000.json" --por sleep --json "$tmp/mc-sleep.json" >/dev/null 2>&1
+grep -q '"por":"dpor"' "$tmp/mc-dpor.json" && grep -q '"por":"sleep"' "$tmp/mc-sleep.json" \
+    && ok "explore --job --por: the result records the mode searched with" \
+    || bad "explore --job --por: the result records the mode searched with"
