@@ -354,6 +354,18 @@ static gint64 or_default(gint64 v, gint64 def)
     return cli_given(v) ? v : def;
 }
 
+/* PCT's bound with the k its change points were drawn from; a run longer than k may hold a
+ * bug whose change points lie past it, which the bound does not cover. */
+static void print_pct(const struct sample_opts *so, const struct sample_result *r)
+{
+    printf("PCT: n = %u actors, k = %u steps, d = %u: a depth-%u bug is found with probability "
+           ">= %.3g per run, >= %.3g in %u runs\n", r->actors_seen, r->pct_k, so->depth,
+           so->depth, r->pct_run_bound, r->pct_total_bound, r->runs);
+    if (r->max_steps_seen > r->pct_k)
+        printf("PCT: some runs took %u steps, more than k: the bound covers bugs whose %u change "
+               "point(s) fall in the first %u steps\n", r->max_steps_seen, so->depth - 1, r->pct_k);
+}
+
 static void print_sample(const char *path, const struct loaded *l, const struct explore_cli *o,
                          const struct sample_opts *so, const struct sample_result *r)
 {
@@ -371,9 +383,7 @@ static void print_sample(const char *path, const struct loaded *l, const struct 
         printf("%u run(s) ended at a model bound (MAX_EVENTS or MAX_GUEST_WORK), neither "
                "violating nor quiescent\n", r->bound_runs);
     if (so->mode == SAMPLE_PCT)
-        printf("PCT: n = %u actors, k = %u steps, d = %u: a depth-%u bug is found with probability "
-               ">= %.3g per run, >= %.3g in %u runs\n", r->actors_seen, r->max_steps_seen * 2,
-               so->depth, so->depth, r->pct_run_bound, r->pct_total_bound, r->runs);
+        print_pct(so, r);
     for (int f = 0; f < FAM_COUNT; f++)
         if (r->cex[f].found) {
             g_autofree char *cmd = replay_command(path, l->var.name, o->knobs, &r->cex[f].sched);

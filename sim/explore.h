@@ -153,6 +153,7 @@ struct sample_result {
     uint32_t families;
     uint64_t first_seed[EXPLORE_MAX_FAMILIES];   /* seed of the first run per family */
     struct counterexample cex[EXPLORE_MAX_FAMILIES];
+    unsigned pct_k;                              /* PCT: the k its change points are drawn from */
     double pct_run_bound, pct_total_bound;       /* PCT: P(find a depth-d bug) */
 };
 void explore_sample(const struct engine_model *m, const struct checker *c, const void *initial,

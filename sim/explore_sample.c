@@ -104,6 +104,34 @@ static gpointer worker_main(gpointer data)
     return NULL;
 }
 
+/*
+ * PCT's k, the steps of a run: twice the longest of PCT_PROBES random runs
+ * to the end (no checker: a violation does not cut them short), at most
+ * max_steps. Fixed probe seeds: a run's schedule depends on its seed alone,
+ * so `--runs 1 --seed S` replays run S of any batch.
+ */
+#define PCT_PROBES 8
+#define PCT_PROBE_SEED 0x5043544bu   /* "PCTK" */
+
+static unsigned pct_steps(const struct engine_model *m, const void *initial, unsigned max_steps)
+{
+    struct step steps[ENGINE_MAX_STEPS];
+    void *w = g_malloc(m->world_size);
+    unsigned longest = 0, n;
+
+    for (unsigned i = 0; i < PCT_PROBES; i++) {
+        struct engine_prng prng;
+        unsigned at = 0;
+        memcpy(w, initial, m->world_size);
+        engine_prng_seed(&prng, PCT_PROBE_SEED + i);
+        while (at < max_steps && (n = engine_fireable(m, w, steps, ENGINE_MAX_STEPS)))
+            engine_fire(m, w, &steps[engine_prng_below(&prng, n)], NULL, ++at, NULL);
+        longest = MAX(longest, at);
+    }
+    g_free(w);
+    return MAX(1u, MIN(2 * longest, max_steps));
+}
+
 /* Fold one worker's findings into the result; seeds are kept lowest first. */
 static void merge(struct sample_result *out, struct worker *wk)
 {
@@ -152,14 +180,8 @@ void explore_sample(const struct engine_model *m, const struct checker *c, const
     gint done = 0;
 
     memset(out, 0, sizeof(*out));
-    if (o->mode == SAMPLE_PCT) {   /* k: the steps of one random run, doubled */
-        struct sample_opts random_run = { .mode = SAMPLE_RANDOM, .max_steps = o->max_steps };
-        struct worker probe = { .m = m, .c = c, .initial = initial, .o = &random_run };
-        one_run(&probe, o->seed);
-        k = MAX(1u, probe.r.max_steps_seen * 2);
-        for (unsigned f = 0; f < EXPLORE_MAX_FAMILIES; f++)
-            schedule_free(&probe.r.cex[f].sched);
-    }
+    if (o->mode == SAMPLE_PCT)
+        k = pct_steps(m, initial, o->max_steps);
     for (unsigned j = 0; j < jobs; j++) {
         wk[j] = (struct worker){ .m = m, .c = c, .initial = initial, .o = o, .k = k, .done = &done,
                                  .first = j * (o->runs / jobs) + MIN(j, o->runs % jobs),
@@ -178,6 +200,7 @@ void explore_sample(const struct engine_model *m, const struct checker *c, const
     out->runs = o->runs;
     out->actors_seen = n;
     out->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    out->pct_k = o->mode == SAMPLE_PCT ? k : 0;
     if (o->mode == SAMPLE_PCT && n) {
         out->pct_run_bound = 1.0 / ((double)n * pow((double)k, (double)(o->depth - 1)));
         out->pct_total_bound = -expm1((double)o->runs * log1p(-out->pct_run_bound));

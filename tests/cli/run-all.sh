@@ -141,6 +141,14 @@ expect_run "--sample random finds the CCS race" 1 '^random sampling: 200 runs \(
     "$DRCSIM" explore scenarios/ccs-migration-race.scn --sample random --runs 200 --seed 1
 expect_run "--sample pct prints its probability bound" 1 '^PCT: n = 4 actors, k = [0-9]+ steps, d = 3: ' \
     "$DRCSIM" explore scenarios/ccs-migration-race.scn --sample pct --runs 200 --seed 1
+"$DRCSIM" explore scenarios/parallel-hotplug-during-migration.scn --sample pct --runs 200 --seed 100 >"$tmp/pct" 2>&1
+awk '/^PCT: n = / { n = $4; k = $8; run = $21; all = $25
+     want = 1 / (n * k * k); wantall = 1 - (1 - want) ^ 200
+     ok = (run / want > 0.99 && run / want < 1.01 && all / wantall > 0.99 && all / wantall < 1.01) }
+     END { exit !ok }' "$tmp/pct" && ok "PCT's bound is 1/(n k^(d-1)) with the k it prints" || { cp "$tmp/pct" "$tmp/out"; bad "PCT's bound is 1/(n k^(d-1)) with the k it prints"; }
+seed=$(sed -n 's/^    first at seed //p' "$tmp/pct" | head -1)
+expect_run "a PCT run's seed finds the same violation alone" 1 "^    first at seed $seed\$" \
+    "$DRCSIM" explore scenarios/parallel-hotplug-during-migration.scn --sample pct --runs 1 --seed "$seed"
 
 # --- timed steps between a guest's DLPAR sub-steps: each sub-step has a window of its own ------
 dimms3=scenarios/scaling/parallel-dimms-3.scn
