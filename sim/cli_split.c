@@ -183,7 +183,12 @@ static char **json_strings(JsonObject *o, const char *name)
     return v;
 }
 
-/* Depth first below every prefix of the job, one visited set for all of them. */
+/*
+ * Depth first below every prefix of the job, one visited set for all of them:
+ * one search from a root whose children are the prefixes' worlds, each
+ * finished before the next, so the cycle proviso needs only the stack, as in
+ * any depth-first search (a world seen below an earlier prefix is closed).
+ */
 static void run_prefixes(struct loaded *l, char **prefixes, const struct explore_opts *eo,
                          struct explore_stats *st)
 {
@@ -196,8 +201,7 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
     for (int i = 0; prefixes[i]; i++) {
         struct schedule s;
         struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = eo, .st = st, .set = &vis,
-                         .add = dfs_local_add, .prefix = &s, .t0 = g_get_monotonic_time(),
-                         .proviso_visited = true };   /* the prefixes share one set */
+                         .add = dfs_local_add, .prefix = &s, .t0 = g_get_monotonic_time() };
         void *w;
         if (!schedule_parse(prefixes[i], &s))
             continue;   /* job_matches refused such jobs */
