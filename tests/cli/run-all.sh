@@ -188,6 +188,12 @@ split_run() {   # split_run DIR SCENARIO VARIANT: split in 4, run every job
 }
 split_run "$tmp/s4" "$pc4" upstream && ok "split parallel-cores-4 into 4 jobs and run them" || bad "split parallel-cores-4 into 4 jobs and run them"
 ls "$tmp"/s4/job-00[0-3].json >/dev/null 2>&1 && ok "--split 4 writes job-000..003.json" || bad "--split 4 writes job-000..003.json"
+split_run "$tmp/d5" scenarios/scaling/parallel-dimms-5.scn upstream || bad "split parallel-dimms-5 into 4 jobs and run them"
+[ "$(cat "$tmp"/d5/job-*.result.json | grep -o '"proviso_expansions":[0-9]*' | sort -u)" = '"proviso_expansions":0' ] \
+    && ok "a job's prefixes are one depth-first search: no state expanded fully by the proviso" \
+    || bad "a job's prefixes are one depth-first search: no state expanded fully by the proviso"
+expect_run "parallel-dimms-5 split into 4: 3387 states in all (one search: 1005)" 0 '^scenarios/scaling/parallel-dimms-5.scn +upstream +pass +3387 +5 ' \
+    "$DRCSIM" merge "$tmp/d5/split.json" "$tmp"/d5/job-*.result.json
 expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/scaling/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
 split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-migration-race and run its jobs" || bad "split ccs-migration-race and run its jobs"
 expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
