@@ -54,6 +54,8 @@ char *replay_command(const char *path, const char *variant, char **knobs,
 /* That of the first family cex[] has a counterexample for (g_free; NULL: none). */
 char *first_replay(const char *path, const char *variant, char **knobs,
                    const struct counterexample *cex);
+/* Wipe explore's progress line (on stderr) before the results. */
+void progress_clear(void);
 /* Print explore figures and counterexamples; returns the families found. */
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
                        const struct explore_stats *st);

@@ -26,6 +26,8 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
                                                                          : "64-bit fingerprints",
             st->levels_full ? "  STOPPED: the breadth-first levels and the visited set used up "
                               "the --mem budget (raise --mem)"
+            : st->full && st->lossless ? "  STOPPED: the visited set's --mem budget is used up "
+                                         "(raise --mem: --lossless has no bitstate mode)"
             : st->full ? "  STOPPED: the visited set's --mem budget is used up "
                          "(raise --mem, or go on with --bitstate)"
             : st->truncated ? "  (cut short by --max-depth/--max-states)" : "");
@@ -70,7 +72,7 @@ static void progress_line(const struct explore_stats *st, unsigned depth, size_t
 }
 
 /* Wipe the progress line before the results. */
-static void progress_clear(void)
+void progress_clear(void)
 {
     fprintf(stderr, "\r%100s\r", "");
 }
@@ -477,6 +479,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     symmetry_parse(o.symmetry, &eo.no_symmetry);
     if (!outputs_writable(&o))
         return EXIT_USAGE;
+    if (isatty(STDERR_FILENO))   /* silent when not a terminal */
+        eo.progress = progress_line;
     if (o.job)
         return explore_job(o.job, o.json, &eo);
     if (o.end_states)
@@ -485,8 +489,6 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
-    if (isatty(STDERR_FILENO))   /* silent when not a terminal */
-        eo.progress = progress_line;
     if (cli_given(o.split)) {
         rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs");
         loaded_free(&l);

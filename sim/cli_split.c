@@ -193,6 +193,7 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
                          struct explore_stats *st)
 {
     struct visited vis;
+    gint64 t0 = g_get_monotonic_time(), last_tick = t0;   /* the progress line: the whole job's */
 
     explore_stats_init(st);
     st->por = (uint8_t)eo->por;   /* what the result's "por" says */
@@ -201,7 +202,7 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
     for (int i = 0; prefixes[i]; i++) {
         struct schedule s;
         struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = eo, .st = st, .set = &vis,
-                         .add = dfs_local_add, .prefix = &s, .t0 = g_get_monotonic_time() };
+                         .add = dfs_local_add, .prefix = &s, .t0 = t0, .last_tick = last_tick };
         void *w;
         if (!schedule_parse(prefixes[i], &s))
             continue;   /* job_matches refused such jobs */
@@ -209,9 +210,12 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
         w = world_at(&l->sim.model, &l->sim.initial, &s);
         if (w)
             dfs_search(&d, w);
+        last_tick = d.last_tick;
         g_free(w);
         schedule_free(&s);
     }
+    if (eo->progress)
+        progress_clear();
     explore_stats_close(st, &vis);
     visited_free(&vis);
 }

@@ -705,6 +705,7 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     st->por = (uint8_t)o->por;
     visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
+    d.last_tick = d.t0;   /* the first progress line after 250 ms, not at 0.0 s */
     dfs_search(&d, initial);
     st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;
     explore_stats_close(st, &vis);

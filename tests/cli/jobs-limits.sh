@@ -75,3 +75,8 @@ for n, rate, s in rows:
 assert len(rows) <= 4 * rows[-1][2] + 1, rows
 PY
 fi
+
+# --- --lossless out of --mem: the hint does not offer --bitstate, which it refuses -------------
+expect_run "--lossless out of --mem: raise --mem, no --bitstate offered" 0 \
+    'STOPPED: the visited set.s --mem budget is used up \(raise --mem: --lossless has no bitstate mode\)$' \
+    "$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --symmetry off --por none --lossless --mem 1
