@@ -144,5 +144,12 @@ bool json_results_write(const char *path, void *gstring, char *err, unsigned err
 /* Whether path can be written as json_results_write and trace_write_file do (a file
  * created beside it), checked before a search; false with "cannot write PATH: WHY". */
 bool output_writable(const char *path, char *err, unsigned errlen);
+/* Each given one of paths[0..n) can be written; else "drcsim CMD: …" printed, false. */
+bool outputs_writable(const char *cmd, const char *const *paths, size_t n);
+/* A job file of --split (cli_split.c): its object begun with drcsim, job and of; then
+ * ended, written to file (its name printed, or the error as "drcsim CMD: …") and b freed. */
+typedef struct _JsonBuilder JsonBuilder;
+void job_file_begin(JsonBuilder *b, unsigned i, unsigned n);
+bool job_file_write(JsonBuilder *b, const char *file, const char *cmd);
 
 #endif

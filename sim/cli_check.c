@@ -231,26 +231,12 @@ static bool write_reports(struct check_cli *c)
     return true;
 }
 
-/* --json and --junit can be written: said before any search, not after all of them. */
-static bool reports_writable(const struct check_cli *c)
-{
-    const char *out[] = { c->json, c->junit };
-    char err[512];
-
-    for (size_t i = 0; i < G_N_ELEMENTS(out); i++)
-        if (out[i] && !output_writable(out[i], err, sizeof(err))) {
-            fprintf(stderr, "drcsim check: %s\n", err);
-            return false;
-        }
-    return true;
-}
-
 /* The table over every file (or over one --job), its summary line and reports. */
 static int check_all(struct check_cli *c, GPtrArray *files)
 {
     int rc = EXIT_OK;
 
-    if (!reports_writable(c))
+    if (!outputs_writable("check", (const char *const[]){ c->json, c->junit }, 2))
         return EXIT_USAGE;
     c->junit_xml = g_string_new(NULL);
     c->json_out = g_string_new(NULL);

@@ -16,19 +16,9 @@
 static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *pairs)
 {
     JsonBuilder *b = json_builder_new();
-    JsonGenerator *g = json_generator_new();
     g_autofree char *file = g_strdup_printf("%s/check-%03u.json", dir, i);
-    JsonNode *root;
-    GError *e = NULL;
-    bool ok;
 
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "drcsim");
-    json_builder_add_string_value(b, DRCSIM_VERSION);
-    json_builder_set_member_name(b, "job");
-    json_builder_add_int_value(b, i);
-    json_builder_set_member_name(b, "of");
-    json_builder_add_int_value(b, n);
+    job_file_begin(b, i, n);
     json_builder_set_member_name(b, "check");
     json_builder_begin_array(b);
     for (guint k = 2 * i; k + 1 < pairs->len; k += 2 * n) {
@@ -38,20 +28,7 @@ static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *
         json_builder_end_array(b);
     }
     json_builder_end_array(b);
-    json_builder_end_object(b);
-    root = json_builder_get_root(b);
-    json_generator_set_root(g, root);
-    ok = json_generator_to_file(g, file, &e);
-    if (ok) {
-        printf("  %s\n", file);
-    } else {
-        fprintf(stderr, "drcsim check: cannot write %s: %s\n", file, e->message);
-        g_error_free(e);
-    }
-    json_node_unref(root);
-    g_object_unref(g);
-    g_object_unref(b);
-    return ok;
+    return job_file_write(b, file, "check");
 }
 
 int check_split(GPtrArray *files, unsigned n, const char *dir)

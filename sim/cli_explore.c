@@ -438,21 +438,6 @@ static void print_search(const struct loaded *l, const char *path, const struct 
     print_symmetry(stdout, &l->sim, eo, st);
 }
 
-/* --json, --trace and --end-states can be written, found out before the search; else the
- * error printed. */
-static bool outputs_writable(const struct explore_cli *o)
-{
-    const char *out[] = { o->json, o->trace_path, o->end_states };
-    char err[1024];
-
-    for (size_t i = 0; i < G_N_ELEMENTS(out); i++)
-        if (out[i] && !output_writable(out[i], err, sizeof(err))) {
-            fprintf(stderr, "drcsim explore: %s\n", err);
-            return false;
-        }
-    return true;
-}
-
 static int explore_main(int argc, char **argv, struct explore_cli *po)
 {
     struct explore_cli o = { .split = CLI_UNSET, .runs = CLI_UNSET, .depth = CLI_UNSET,
@@ -477,7 +462,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         por_mode_parse(o.por, &eo.por);
     eo.por_check = o.por_check;
     symmetry_parse(o.symmetry, &eo.no_symmetry);
-    if (!outputs_writable(&o))
+    if (!outputs_writable("explore", (const char *const[]){ o.json, o.trace_path, o.end_states },
+                          3))   /* before the search, not after it */
         return EXIT_USAGE;
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;

@@ -278,3 +278,15 @@ bool output_writable(const char *path, char *err, unsigned errlen)
     g_unlink(probe);
     return true;
 }
+
+bool outputs_writable(const char *cmd, const char *const *paths, size_t n)
+{
+    char err[1024];
+
+    for (size_t i = 0; i < n; i++)
+        if (paths[i] && !output_writable(paths[i], err, sizeof(err))) {
+            fprintf(stderr, "drcsim %s: %s\n", cmd, err);
+            return false;
+        }
+    return true;
+}

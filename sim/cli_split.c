@@ -69,17 +69,8 @@ static void json_strv(JsonBuilder *b, const char *name, char **v, GPtrArray *a, 
     json_builder_end_array(b);
 }
 
-static bool write_job(const char *dir, unsigned i, unsigned n, const char *path, struct loaded *l,
-                      char **knobs, GPtrArray *prefixes)
+void job_file_begin(JsonBuilder *b, unsigned i, unsigned n)
 {
-    JsonBuilder *b = json_builder_new();
-    JsonGenerator *g = json_generator_new();
-    g_autofree char *file = g_strdup_printf("%s/job-%03u.json", dir, i);
-    g_autofree char *hash = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
-    JsonNode *root;
-    GError *e = NULL;
-    bool ok;
-
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "drcsim");
     json_builder_add_string_value(b, DRCSIM_VERSION);
@@ -87,6 +78,39 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     json_builder_add_int_value(b, i);
     json_builder_set_member_name(b, "of");
     json_builder_add_int_value(b, n);
+}
+
+bool job_file_write(JsonBuilder *b, const char *file, const char *cmd)
+{
+    JsonGenerator *g = json_generator_new();
+    JsonNode *root;
+    GError *e = NULL;
+    bool ok;
+
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    json_generator_set_root(g, root);
+    ok = json_generator_to_file(g, file, &e);
+    if (ok) {
+        printf("  %s\n", file);
+    } else {
+        fprintf(stderr, "drcsim %s: cannot write %s: %s\n", cmd, file, e->message);
+        g_error_free(e);
+    }
+    json_node_unref(root);
+    g_object_unref(g);
+    g_object_unref(b);
+    return ok;
+}
+
+static bool write_job(const char *dir, unsigned i, unsigned n, const char *path, struct loaded *l,
+                      char **knobs, GPtrArray *prefixes)
+{
+    JsonBuilder *b = json_builder_new();
+    g_autofree char *file = g_strdup_printf("%s/job-%03u.json", dir, i);
+    g_autofree char *hash = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
+
+    job_file_begin(b, i, n);
     json_builder_set_member_name(b, "scenario");
     json_builder_add_string_value(b, path);
     json_builder_set_member_name(b, "scenario_xxh3");
@@ -97,20 +121,7 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     /* contiguous runs: breadth-first neighbours share a parent, and their
      * subtrees overlap most, so one job's visited set absorbs the overlap */
     json_strv(b, "prefixes", NULL, prefixes, prefixes->len * i / n, prefixes->len * (i + 1) / n);
-    json_builder_end_object(b);
-    root = json_builder_get_root(b);
-    json_generator_set_root(g, root);
-    ok = json_generator_to_file(g, file, &e);
-    if (ok) {
-        printf("  %s\n", file);
-    } else {
-        fprintf(stderr, "drcsim explore: cannot write %s: %s\n", file, e->message);
-        g_error_free(e);
-    }
-    json_node_unref(root);
-    g_object_unref(g);
-    g_object_unref(b);
-    return ok;
+    return job_file_write(b, file, "explore");
 }
 
 bool split_out_dir(const char *cmd, const char *dir)
