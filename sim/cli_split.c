@@ -239,13 +239,16 @@ static const struct json_member job_members[] = {
     { "job", JSON_COUNT, true }, { "of", JSON_COUNT, true },
 };
 
-/* A job file of this drcsim, and job is one of of (o's members are of their kinds). */
+/* A job file of this drcsim, and job is one of of (o's members are of their kinds, "job" and
+ * "of" present). */
 bool job_part_check(const char *file, JsonObject *o, char *err, size_t len)
 {
-    const char *version = json_object_get_string_member(o, "drcsim");
+    const char *version = json_object_get_string_member_with_default(o, "drcsim", NULL);
     gint64 job = json_object_get_int_member(o, "job"), of = json_object_get_int_member(o, "of");
 
-    if (strcmp(version, DRCSIM_VERSION) != 0)
+    if (!version)
+        snprintf(err, len, "%s:1:1: error: \"job\" and \"of\" without \"drcsim\"", file);
+    else if (strcmp(version, DRCSIM_VERSION) != 0)
         snprintf(err, len, "%s:1:1: error: written by drcsim %s, this is drcsim %s", file,
                  json_string_plain(version) ? version : "?", DRCSIM_VERSION);
     else if (of < 1 || of > CLI_SPLIT_MAX)

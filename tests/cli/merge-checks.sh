@@ -49,6 +49,9 @@ expect_run "merge refuses parts mixed with a whole result of the same row" 2 \
 for j in "$tmp"/mcc/check-00[0-2].json; do "$DRCSIM" check --job "$j" --json "$j.r.json" >/dev/null 2>&1; done
 grep -q '"part":"check","job":2,"of":3,' "$tmp/mcc/check-002.json.r.json" && ok "a check job's results name job 2 of 3" \
     || bad "a check job's results name job 2 of 3"
+printf '{"check":[["scenarios/unplug-last-cpu.scn","upstream"]],"job":0,"of":1}\n' >"$tmp/mc-nodrcsim.json"
+expect_run "a check job with \"job\" and \"of\" but no \"drcsim\": one line, no crash" 2 \
+    "^$tmp/mc-nodrcsim.json:1:1: error: \"job\" and \"of\" without \"drcsim\"\$" "$DRCSIM" check --job "$tmp/mc-nodrcsim.json"
 expect_run "merge of two check jobs of three: the missing one named" 1 \
     '^incomplete: check split into 3: not merged: jobs 1 of 0-2; their verdict lines are not in the table$' \
     "$DRCSIM" merge "$tmp/mcc/check-000.json.r.json" "$tmp/mcc/check-002.json.r.json"
