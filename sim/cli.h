@@ -111,10 +111,18 @@ struct _JsonObject;
 /* A job file's "drcsim", "job" and "of" (checked of their kinds): this version, job < of;
  * else false with the error line in err. */
 bool job_part_check(const char *file, struct _JsonObject *o, char *err, size_t len);
-/* check --split / --job (cli_check_split.c) over check_verdict (cli_check.c). */
+/* A result's part of a split: kind "job" or "check" (job of of), or "prefix" (split.json,
+ * job unused). */
+struct split_part {
+    const char *kind;
+    unsigned job, of;
+};
+/* check --split / --job (cli_check_split.c) over check_verdict (cli_check.c); part: the
+ * check job's (NULL: none). */
 struct check_cli;
 struct _GPtrArray;
-int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v);
+int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
+                  const struct split_part *part);
 int check_split(struct _GPtrArray *files, unsigned n, const char *dir);
 int check_job(struct check_cli *c, const char *file);
 
@@ -135,11 +143,9 @@ struct json_result {
     const char *sample_mode;
     uint64_t sample_seed;
     char *const *knobs;               /* the --knob overrides (NULL-ended); written when any */
+    const struct split_part *part;    /* the part of a split it is; NULL: a whole result */
 };
 void json_result_append(void *gstring, const struct json_result *r);
-/* From now on every result json_result_append writes in this process names the part of a
- * split it is: part "job" or "check" (job of of) or "prefix" (split.json; job unused). */
-void json_result_part(const char *part, unsigned job, unsigned of);
 bool json_results_write(const char *path, void *gstring, char *err, unsigned errlen);
 /* Whether path can be written as json_results_write and trace_write_file do (a file
  * created beside it), checked before a search; false with "cannot write PATH: WHY". */

@@ -94,7 +94,8 @@ static void print_row(const char *scenario, const char *variant, const struct ex
 }
 
 /* One verdict line: explore, compare, print a row. */
-int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v)
+int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
+                  const struct split_part *part)
 {
     struct loaded l;
     struct explore_stats st;
@@ -135,7 +136,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
         .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
         .st = &st, .states = st.states, .transitions = st.transitions,
         .max_depth = st.max_depth, .seconds = st.seconds, .has_expected = true,
-        .expected = expected, .replay = replay });
+        .expected = expected, .replay = replay, .part = part });
     g_string_free(why, TRUE);
     explore_stats_free(&st);
     loaded_free(&l);
@@ -155,7 +156,7 @@ static int check_file(struct check_cli *c, const char *path)
         return EXIT_USAGE;
     }
     for (int i = 0; i < (scn->nverdicts ? scn->nverdicts : 1) && rc != EXIT_USAGE; i++) {
-        int r = check_verdict(c, path, scn->nverdicts ? &scn->verdicts[i] : &upstream);
+        int r = check_verdict(c, path, scn->nverdicts ? &scn->verdicts[i] : &upstream, NULL);
         rc = r > rc ? r : rc;
     }
     g_free(scn);

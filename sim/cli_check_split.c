@@ -95,9 +95,9 @@ static const struct json_member check_members[] = {
     { "drcsim", JSON_STRING, false }, { "job", JSON_COUNT, false }, { "of", JSON_COUNT, false },
 };
 
-/* The job's "check" array, its header checked and its part named for the results; NULL with
- * the error printed. */
-static JsonArray *check_entries(const char *file, JsonParser *p)
+/* The job's "check" array, its header checked and its part (kind NULL: it names none) for the
+ * results; NULL with the error printed. */
+static JsonArray *check_entries(const char *file, JsonParser *p, struct split_part *part)
 {
     JsonNode *root;
     JsonObject *o;
@@ -119,14 +119,12 @@ static JsonArray *check_entries(const char *file, JsonParser *p)
         fprintf(stderr, "%s:1:1: error: not a drcsim check job: %s\n", file, why);
     } else if (json_object_has_member(o, "job") != json_object_has_member(o, "of")) {
         fprintf(stderr, "%s:1:1: error: \"job\" and \"of\" go together\n", file);
-    } else if (json_object_has_member(o, "job") &&
-               !job_part_check(file, o, err,
-                               sizeof(err))) {
+    } else if (json_object_has_member(o, "job") && !job_part_check(file, o, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
     } else {
         if (json_object_has_member(o, "job"))
-            json_result_part("check", (unsigned)json_object_get_int_member(o, "job"),
-                             (unsigned)json_object_get_int_member(o, "of"));
+            *part = (struct split_part){ "check", (unsigned)json_object_get_int_member(o, "job"),
+                                         (unsigned)json_object_get_int_member(o, "of") };
         return json_object_get_array_member(o, "check");
     }
     return NULL;
@@ -150,7 +148,8 @@ static JsonArray *check_pair(JsonArray *a, guint i)
 int check_job(struct check_cli *c, const char *file)
 {
     JsonParser *p = json_parser_new();
-    JsonArray *a = check_entries(file, p);
+    struct split_part part = { NULL, 0, 0 };
+    JsonArray *a = check_entries(file, p, &part);
     int rc = a ? EXIT_OK : EXIT_USAGE;
 
     for (guint i = 0; a && i < json_array_get_length(a) && rc != EXIT_USAGE; i++) {
@@ -167,7 +166,7 @@ int check_job(struct check_cli *c, const char *file)
             rc = EXIT_USAGE;
             break;
         }
-        r = check_verdict(c, json_array_get_string_element(pair, 0), &v);
+        r = check_verdict(c, json_array_get_string_element(pair, 0), &v, part.kind ? &part : NULL);
         rc = r > rc ? r : rc;
     }
     g_object_unref(p);

@@ -156,15 +156,6 @@ static void json_sample(GString *g, const struct json_result *r)
                                s->pct_run_bound, s->pct_total_bound);
 }
 
-/* json_result_part: what part of a split this process's results are (NULL: none). */
-static const char *part_kind;
-static unsigned part_job, part_of;
-
-void json_result_part(const char *part, unsigned job, unsigned of)
-{
-    part_kind = part, part_job = job, part_of = of;
-}
-
 /* ,"knobs":[...] when there are overrides; ,"part":...,"job":...,"of":... in a split. */
 static void json_tags(GString *g, const struct json_result *r)
 {
@@ -174,13 +165,13 @@ static void json_tags(GString *g, const struct json_result *r)
         if (!r->knobs[i + 1])
             g_string_append_c(g, ']');
     }
-    if (!part_kind)
+    if (!r->part)
         return;
     g_string_append_c(g, ',');
-    json_str(g, "part", part_kind);
-    if (strcmp(part_kind, "prefix") != 0)
-        g_string_append_printf(g, ",\"job\":%u", part_job);
-    g_string_append_printf(g, ",\"of\":%u", part_of);
+    json_str(g, "part", r->part->kind);
+    if (strcmp(r->part->kind, "prefix") != 0)
+        g_string_append_printf(g, ",\"job\":%u", r->part->job);
+    g_string_append_printf(g, ",\"of\":%u", r->part->of);
 }
 
 void json_result_append(void *gstring, const struct json_result *r)

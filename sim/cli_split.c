@@ -159,11 +159,10 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
     for (unsigned i = 0; ok && i < n; i++)
         ok = write_job(dir, i, n, path, l, knobs, prefixes);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
-    json_result_part("prefix", 0, n);
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
         .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
         .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
-        .replay = replay, .knobs = knobs });
+        .replay = replay, .knobs = knobs, .part = &(struct split_part){ "prefix", 0, n } });
     if (ok && !json_results_write(split_json, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);
         ok = false;
@@ -309,7 +308,8 @@ static bool job_matches(const char *file, JsonObject *job, const struct loaded *
 
 /* The job's search and its figures (printed, and as JSON to json_out). */
 static int job_search(struct loaded *l, const char *file, const char *json_out, char **knobs,
-                      char **prefixes, const struct explore_opts *eo)
+                      char **prefixes, const struct explore_opts *eo,
+                      const struct split_part *part)
 {
     struct explore_stats st;
     gint64 t0 = g_get_monotonic_time();
@@ -328,7 +328,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
         .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
-        .seconds = st.seconds, .replay = replay, .knobs = knobs });
+        .seconds = st.seconds, .replay = replay, .knobs = knobs, .part = part });
     rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);
@@ -357,10 +357,10 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     prefixes = json_strings(job, "prefixes");
     if (load_scenario(json_object_get_string_member(job, "scenario"),
                       json_object_get_string_member(job, "variant"), knobs, &l, err, sizeof(err))) {
-        json_result_part("job", (unsigned)json_object_get_int_member(job, "job"),
-                         (unsigned)json_object_get_int_member(job, "of"));
+        struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
+                                   (unsigned)json_object_get_int_member(job, "of") };
         if (job_matches(file, job, &l, prefixes))
-            rc = job_search(&l, file, json_out, knobs, prefixes, eo);
+            rc = job_search(&l, file, json_out, knobs, prefixes, eo, &part);
         loaded_free(&l);
     } else {
         fprintf(stderr, "%s:1:1: error: cannot load what the job names: %s\n", file, err);
