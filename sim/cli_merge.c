@@ -62,23 +62,10 @@ static void free_split(gpointer p)
 /* r's "knobs" (none when it has none), sorted: the same overrides in any order are one set. */
 static char **sorted_knobs(JsonObject *r)
 {
-    JsonArray *a = json_object_has_member(r, "knobs") ? json_object_get_array_member(r, "knobs")
-                                                      : NULL;
-    guint n = a ? json_array_get_length(a) : 0;
-    char **v = g_new0(char *, n + 1);
+    char **v = json_object_strv(r, "knobs");
 
-    for (guint i = 0; i < n; i++)
-        v[i] = g_strdup(json_array_get_string_element(a, i));
-    qsort(v, n, sizeof(*v), compare_names);
+    qsort(v, g_strv_length(v), sizeof(*v), compare_names);
     return v;
-}
-
-static bool same_strv(char **a, char **b)
-{
-    for (; *a && *b; a++, b++)
-        if (strcmp(*a, *b) != 0)
-            return false;
-    return !*a && !*b;
 }
 
 static struct agg *find_agg(GPtrArray *all, JsonObject *r)
@@ -91,7 +78,7 @@ static struct agg *find_agg(GPtrArray *all, JsonObject *r)
     for (guint i = 0; i < all->len; i++) {
         a = g_ptr_array_index(all, i);
         if (strcmp(a->scenario, scenario) == 0 && strcmp(a->variant, variant) == 0 &&
-            same_strv(a->knobs, knobs)) {
+            g_strv_equal((const gchar *const *)a->knobs, (const gchar *const *)knobs)) {
             g_strfreev(knobs);
             return a;
         }
@@ -322,30 +309,23 @@ static bool missing_parts(const struct split *s, GString *g)
     return g->len != 0;
 }
 
-/* Whether a split has parts missing; their rows become incomplete, and with print, a line
- * for each names what is missing. */
-static bool report_missing(struct merge *m, bool print)
+/* The splits with parts missing: their rows become incomplete, and lines naming what is
+ * missing go to out (printed after the table). */
+static void find_missing(struct merge *m, GString *out)
 {
-    bool any = false;
-
     for (guint i = 0; i < m->splits->len; i++) {
         struct split *s = g_ptr_array_index(m->splits, i);
         GString *g = g_string_new(NULL);
-        if (missing_parts(s, g)) {
-            any = true;
-            if (s->row)
-                s->row->incomplete = true;
-            if (print && s->row) {
-                printf("incomplete: %s under %s: not merged: %s\n", s->row->scenario,
-                       s->row->variant, g->str);
-            } else if (print) {
-                printf("incomplete: check split into %u: not merged: %s; their verdict lines "
-                       "are not in the table\n", s->of, g->str);
-            }
+        if (missing_parts(s, g) && s->row) {
+            s->row->incomplete = true;
+            g_string_append_printf(out, "incomplete: %s under %s: not merged: %s\n",
+                                   s->row->scenario, s->row->variant, g->str);
+        } else if (g->len) {
+            g_string_append_printf(out, "incomplete: check split into %u: not merged: %s; their "
+                                   "verdict lines are not in the table\n", s->of, g->str);
         }
         g_string_free(g, TRUE);
     }
-    return any;
 }
 
 static void print_row(const struct agg *a, int ws, int wv, int wf)
@@ -368,10 +348,11 @@ static int report(struct merge *m, const char *json_out)
     GPtrArray *all = m->rows;
     GString *res = g_string_new(NULL);
     char fams[256], err[512];
-    bool missing = report_missing(m, false);
+    GString *missing = g_string_new(NULL);
     int rc = EXIT_OK;
     int ws = 8, wv = 7, wf = 7;   /* the widest of each column, its heading included */
 
+    find_missing(m, missing);   /* before the widths: a row it makes incomplete says so */
     for (guint i = 0; i < all->len; i++) {
         struct agg *a = g_ptr_array_index(all, i);
         ws = MAX(ws, (int)strlen(a->scenario));
@@ -391,8 +372,10 @@ static int report(struct merge *m, const char *json_out)
             .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
             .knobs = a->knobs });
     }
-    if (missing && report_missing(m, true))
+    fputs(missing->str, stdout);
+    if (missing->len)
         rc = MAX(rc, EXIT_VIOLATION);
+    g_string_free(missing, TRUE);
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim merge: %s\n", err);
         rc = EXIT_USAGE;

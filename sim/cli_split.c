@@ -182,17 +182,6 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-static char **json_strings(JsonObject *o, const char *name)
-{
-    JsonArray *a = json_object_has_member(o, name) ? json_object_get_array_member(o, name) : NULL;
-    guint n = a ? json_array_get_length(a) : 0;
-    char **v = g_new0(char *, n + 1);
-
-    for (guint i = 0; i < n; i++)
-        v[i] = g_strdup(json_array_get_string_element(a, i));
-    return v;
-}
-
 /*
  * Depth first below every prefix of the job, one visited set for all of them:
  * one search from a root whose children are the prefixes' worlds, each
@@ -353,8 +342,8 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
         g_object_unref(p);
         return EXIT_USAGE;
     }
-    knobs = json_strings(job, "knobs");
-    prefixes = json_strings(job, "prefixes");
+    knobs = json_object_strv(job, "knobs");
+    prefixes = json_object_strv(job, "prefixes");
     if (load_scenario(json_object_get_string_member(job, "scenario"),
                       json_object_get_string_member(job, "variant"), knobs, &l, err, sizeof(err))) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),

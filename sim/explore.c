@@ -431,19 +431,6 @@ static bool on_stack(const struct fstack *stack, uint64_t fp)
     return false;
 }
 
-/* Sleep sets: the actors whose steps commute with step k stay asleep in its child. */
-static uint64_t child_sleep(const struct dfs *d, const struct frame *fr, unsigned k)
-{
-    uint64_t sleep = 0;
-
-    for (unsigned j = 0; j < fr->n; j++) {
-        bool was = (fr->tried >> j & 1) || (fr->sleep >> fr->steps[j].actor & 1);
-        if (j != k && was && por_independent(d->m, fr->world, &fr->steps[j], &fr->steps[k]))
-            sleep |= 1ull << fr->steps[j].actor;
-    }
-    return sleep;
-}
-
 /*
  * --por-check: the step changed only what it declared, commutes with the
  * steps left out, and maps onto the world the symmetry stores instead.
@@ -574,7 +561,8 @@ static inline __attribute__((always_inline)) bool dfs_expand(struct dfs *d, stru
         d->st->truncated = true;
         return true;
     }
-    push_frame(d, stack, fp, d->o->por == POR_SLEEP ? child_sleep(d, fr, k) : 0, &probe);
+    push_frame(d, stack, fp, d->o->por != POR_SLEEP ? 0 :
+               por_child_sleep(d->m, fr->world, fr->steps, fr->n, fr->tried, fr->sleep, k), &probe);
     return true;
 }
 

@@ -47,21 +47,6 @@ static bool limit_reached(const struct dfs *d, bool seen)
     return d->st->full || d->st->por_error || (!seen && dfs_states_reached(d));
 }
 
-/* Sleep sets (explore.c's child_sleep): the actors tried before step k, or asleep in the
- * item, whose steps commute with it stay asleep in its child. */
-static uint64_t child_sleep(const struct dfs *proto, const struct explore_item *it,
-                            const struct step *steps, unsigned n, uint64_t done, unsigned k)
-{
-    uint64_t sleep = 0;
-
-    for (unsigned j = 0; j < n; j++) {
-        bool was = (done >> j & 1) || (it->sleep >> steps[j].actor & 1);
-        if (j != k && was && por_independent(proto->m, it->world, &steps[j], &steps[k]))
-            sleep |= 1ull << steps[j].actor;
-    }
-    return sleep;
-}
-
 /*
  * Step k of it (done: the steps tried, k too; left_out: those its persistent set
  * leaves out): its child checked, admitted and queued in next; true when seen before.
@@ -102,7 +87,7 @@ static bool expand_step(struct bfs *b, const struct explore_item *it, const stru
         return seen;
     }
     if (proto->o->por == POR_SLEEP)
-        c->sleep = child_sleep(proto, it, steps, n, done, k);
+        c->sleep = por_child_sleep(m, it->world, steps, n, done, it->sleep, k);
     g_ptr_array_add(next, c);
     return false;
 }

@@ -354,6 +354,19 @@ bool por_independent(const struct engine_model *m, const void *w, const struct s
     return !fp_meets(&fa.wr, &fb.rd) && !fp_meets(&fb.wr, &fa.rd);
 }
 
+uint64_t por_child_sleep(const struct engine_model *m, const void *w, const struct step *st,
+                         unsigned n, uint64_t tried, uint64_t asleep, unsigned k)
+{
+    uint64_t sleep = 0;
+
+    for (unsigned j = 0; j < n; j++) {
+        bool was = (tried >> j & 1) || (asleep >> st[j].actor & 1);
+        if (j != k && was && por_independent(m, w, &st[j], &st[k]))
+            sleep |= 1ull << st[j].actor;
+    }
+    return sleep;
+}
+
 /* Fire the step of actor a (as fireable in w) on w; false if a has none there. */
 static bool fire_actor(const struct engine_model *m, void *w, const struct step *like)
 {

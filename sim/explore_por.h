@@ -51,6 +51,11 @@ uint64_t por_persistent(const struct engine_model *m, struct por_cache *cache, c
 bool por_independent(const struct engine_model *m, const void *w, const struct step *a,
                      const struct step *b);
 
+/* Sleep sets: the actors of w's steps st[0..n) that were tried (a bit per step) or asleep
+ * (a bit per actor) and whose steps commute with st[k] stay asleep in st[k]'s child. */
+uint64_t por_child_sleep(const struct engine_model *m, const void *w, const struct step *st,
+                         unsigned n, uint64_t tried, uint64_t asleep, unsigned k);
+
 /* --por-check: do a then b and b then a (both fireable in w) reach the same world?
  * scratch1/2 hold world_size bytes each. */
 bool por_diamond(const struct engine_model *m, const void *w, const struct step *a,

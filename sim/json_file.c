@@ -84,19 +84,22 @@ static void one_line(char *s)
             *s = ' ';
 }
 
+/* The string token opening at text[i] (a quote): the offset of its closing quote. */
+static size_t string_end(const char *text, size_t n, size_t i)
+{
+    for (i++; i < n && text[i] != '"'; i++)
+        if (text[i] == '\\')
+            i++;
+    return i;
+}
+
 size_t json_nesting_at(const char *text, size_t n)
 {
     unsigned depth = 0;
-    bool in_string = false;
 
     for (size_t i = 0; i < n; i++) {
-        if (in_string) {
-            if (text[i] == '\\')
-                i++;
-            else if (text[i] == '"')
-                in_string = false;
-        } else if (text[i] == '"') {
-            in_string = true;
+        if (text[i] == '"') {
+            i = string_end(text, n, i);
         } else if (text[i] == '[' || text[i] == '{') {
             if (++depth > JSON_MAX_DEPTH)
                 return i;
@@ -105,15 +108,6 @@ size_t json_nesting_at(const char *text, size_t n)
         }
     }
     return SIZE_MAX;
-}
-
-/* The string token opening at text[i] (a quote): the offset of its closing quote. */
-static size_t string_end(const char *text, size_t n, size_t i)
-{
-    for (i++; i < n && text[i] != '"'; i++)
-        if (text[i] == '\\')
-            i++;
-    return i;
 }
 
 /* In text that parsed (so nested at most JSON_MAX_DEPTH deep): the offset of the first key
@@ -278,4 +272,15 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
         }
     }
     return true;
+}
+
+char **json_object_strv(JsonObject *o, const char *name)
+{
+    JsonArray *a = json_object_has_member(o, name) ? json_object_get_array_member(o, name) : NULL;
+    guint n = a ? json_array_get_length(a) : 0;
+    char **v = g_new0(char *, n + 1);
+
+    for (guint i = 0; i < n; i++)
+        v[i] = g_strdup(json_array_get_string_element(a, i));
+    return v;
 }

@@ -45,4 +45,8 @@ struct json_member {
 bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned n, char *why,
                         size_t len);
 
+/* o's member name, an array of strings (json_members_check: JSON_STRINGS), as a NULL-ended
+ * copy (g_strfreev); none when o has no such member. */
+char **json_object_strv(JsonObject *o, const char *name);
+
 #endif

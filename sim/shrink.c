@@ -77,7 +77,9 @@ static GArray *controls_of(const char *path, const char *text, gchar **lines,
             continue;
         for (guint k = 0; k < controls->len; k++)
             seen |= !strcmp(g_array_index(controls, struct control, k).variant, w[1]);
-        families = seen ? UINT32_MAX : families_of(path, text, w[1], knobs);
+        if (seen)
+            continue;
+        families = families_of(path, text, w[1], knobs);
         if (!(families >> family & 1))
             g_array_append_val(controls, ((struct control){ g_strdup(w[1]), families }));
     }
