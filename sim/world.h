@@ -216,6 +216,8 @@ struct libvirt_state {
     uint8_t domain;           /* machine the domain runs on (src until Finish) */
     uint8_t mig_paused;       /* the domain was paused at Begin: it stays paused */
     uint8_t nworker;          /* entries of worker_q */
+    uint8_t gone;             /* bit per machine: Confirm killed its QEMU, the domain left */
+    uint8_t pad;
     uint16_t mig_xml;         /* devices in the migratable XML taken at Begin */
     uint16_t xml[MAX_MACHINES]; /* devices in each domain's live XML, bit per device */
     uint16_t failed_report;   /* a failure was reported since the last device_del, bit per device */
@@ -268,7 +270,7 @@ struct world {
     struct script_failure failure;
     uint32_t busy;            /* bit per actor slot whose kind is not 0 (sim.c keeps it): */
                               /* the per-step loops visit only these */
-    uint8_t pad_to_block[12]; /* whole 32-byte blocks for the fingerprint (sim.c) */
+    uint8_t pad_to_block[8]; /* whole 32-byte blocks for the fingerprint (sim.c) */
 };
 
 /*

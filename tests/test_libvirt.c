@@ -381,6 +381,30 @@ static void test_prepare_vcpu_command_line(void **state)
     prepare(f, 0);
 }
 
+/* After Confirm the source host's domain is inactive: libvirt refuses live changes there. */
+static void test_source_gone_after_confirm(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine src cores=2\nmachine dst like=src incoming=defer\n"
+                "do migrate src dst\ndo src device_add cpu core1 core-id=1\n");
+    for (int phase = 0; phase < 3; phase++)                   /* Begin, Prepare, Perform */
+        fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(lv(f)->gone, 0);
+    fire(f, ACTOR_MIGRATION);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);                      /* Finish with cont, Confirm */
+    assert_int_equal(lv(f)->gone, 1u << 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"op\":\"device_add\",\"args\":{\"machine\":\"src\","
+                        "\"driver\":\"cpu\",\"id\":\"core1\"},\"result\":{\"error\":"
+                        "\"Requested operation is not valid: domain is not running\"}");
+    assert_int_equal(f->w.machines[0].devices[0].realized, 0);
+    assert_int_equal(f->w.machines[0].nr_events, 0);
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -397,6 +421,7 @@ int main(void)
         T(test_job_timeout),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),
+        T(test_source_gone_after_confirm),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

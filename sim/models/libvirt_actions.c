@@ -124,6 +124,7 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
                 qmp_cont(c->s, c->w, dst, err, sizeof(err));
             lv->domain = (uint8_t)dst;
             lv->xml[src] = 0;     /* Confirm: the source QEMU is killed */
+            lv->gone = (uint8_t)((lv->gone | 1u << src) & ~(1u << dst));
         } else {
             lv_error(c, "operation failed: migration job: unexpectedly failed");
         }
@@ -259,6 +260,11 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
         done = true;
     } else if (!libvirt_manages(c->s, l->machine)) {
         direct_qmp(c, l);
+        done = true;
+    } else if (sc->phase == 0 && c->w->libvirt.gone >> l->machine & 1) {
+        /* virDomainObjUpdateModificationImpact, virDomainObjCheckActive
+         * (src/conf/domain_conf.c): the domain left this host at Confirm */
+        lv_error(c, "Requested operation is not valid: domain is not running");
         done = true;
     } else {
         if (sc->phase == 0 && needs_job(l) && l->action != DO_MIGRATE)
