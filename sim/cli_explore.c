@@ -303,6 +303,17 @@ static bool write_counterexample(struct loaded *l, const char *path,
     return true;
 }
 
+/* --json FILE without --trace: the counterexample goes beside it, FILE less its .json
+ * with .counterexample.jsonl added (ARCHITECTURE.md: a failure's `counterexample`). */
+static char *json_trace_path(const char *json)
+{
+    size_t n = strlen(json);
+
+    if (g_str_has_suffix(json, ".json"))
+        n -= strlen(".json");
+    return g_strdup_printf("%.*s.counterexample.jsonl", (int)n, json);
+}
+
 /* --shrink: the reduced scenario of the first family, next to the trace or printed. */
 static bool write_shrunk(const char *path, const struct explore_cli *o, uint32_t families,
                          const char *variant)
@@ -336,8 +347,9 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
 
     jr.scenario = path, jr.variant = l->var.name, jr.replay = replay, jr.knobs = o->knobs;
     jr.counterexample = o->trace_path && jr.families ? o->trace_path : NULL;
-    if (o->trace_path && jr.families)
-        ok = write_counterexample(l, path, cex, o->trace_path, err, sizeof(err));
+    if (o->trace_path && jr.families &&
+        (ok = write_counterexample(l, path, cex, o->trace_path, err, sizeof(err))))
+        printf("counterexample trace: %s\n", o->trace_path);
     if (ok && o->shrink && jr.families && !write_shrunk(path, o, jr.families, l->var.name))
         ok = !snprintf(err, sizeof(err), "cannot shrink or write the shrunk scenario");
     if (ok && o->json) {
@@ -449,6 +461,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     char err[1024];
     int rc = explore_parse(&argc, &argv, &o);
 
+    if (!rc && o.json && !o.trace_path && !o.job && !cli_given(o.split))
+        o.trace_path = json_trace_path(o.json);   /* a failure's JSON names its trace */
     *po = o;
     if (rc)
         return rc;

@@ -75,6 +75,16 @@ expect_run "explore prints states, transitions, depth, seconds, states/s" 0 \
 expect_run "explore exits 1 when a family is violated" 1 '^  expect-failed: ' \
     "$DRCSIM" explore scenarios/drc-conformance.scn --variant qemu-2.10-dev --trace "$tmp/cex.jsonl"
 expect_run "the counterexample trace replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/cex.jsonl"
+expect_run "--json without --trace: the counterexample goes beside the JSON" 1 \
+    "^counterexample trace: $tmp/cx\\.counterexample\\.jsonl\$" \
+    "$DRCSIM" explore scenarios/drc-conformance.scn --variant qemu-2.10-dev --json "$tmp/cx.json"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert r["verdict"] == "fail" and r["counterexample"] == sys.argv[2], r' \
+    "$tmp/cx.json" "$tmp/cx.counterexample.jsonl" && ok "--json names that trace as the counterexample" \
+    || bad "--json names that trace as the counterexample"
+expect_run "and it replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/cx.counterexample.jsonl"
+"$DRCSIM" explore scenarios/unplug-pending-at-reset.scn --json "$tmp/ok.json" >/dev/null 2>&1
+[ ! -e "$tmp/ok.counterexample.jsonl" ] && ! grep -q counterexample "$tmp/ok.json" \
+    && ok "a pass writes no counterexample" || bad "a pass writes no counterexample"
 
 # --- exploration modes: each gives the same answer as the plain search ------------------
 pc4=scenarios/scaling/parallel-cores-4.scn
