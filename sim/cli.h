@@ -97,6 +97,7 @@ int dot_msc(const char *trace_path);
 int dot_states(const struct loaded *l, bool symmetry, unsigned max_states);
 struct _GString;
 struct _JsonObject;
+struct _JsonParser;
 /* s into a DOT double-quoted string (quotes and backslashes escaped, controls as spaces). */
 void dot_str(struct _GString *g, const char *s);
 /* A trace step's op and the arguments that tell its like apart. */
@@ -108,9 +109,11 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
 bool split_out_dir(const char *cmd, const char *dir);
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo);
 struct _JsonObject;
+struct _JsonParser;
 /* A job file's "drcsim", "job" and "of" (checked of their kinds): this version, job < of;
  * else false with the error line in err. */
-bool job_part_check(const char *file, struct _JsonObject *o, char *err, size_t len);
+bool job_part_check(struct _JsonParser *p, const char *file, struct _JsonObject *o, char *err,
+                    size_t len);
 /* A result's part of a split: kind "job" or "check" (job of of), or "prefix" (split.json,
  * job unused). */
 struct split_part {

@@ -62,8 +62,9 @@ int check_split(GPtrArray *files, unsigned n, const char *dir)
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-/* The verdict line of scenario path for variant (upstream pass when it has none). */
-static bool find_verdict(const char *job, const char *path, const char *variant,
+/* The verdict line of scenario path for variant (upstream pass when it has none); where:
+ * the job's entry naming them, FILE:LINE:COL. */
+static bool find_verdict(const char *where, const char *path, const char *variant,
                          struct scn_verdict *out)
 {
     struct scenario *scn = g_new0(struct scenario, 1);
@@ -83,7 +84,7 @@ static bool find_verdict(const char *job, const char *path, const char *variant,
             found = true;
         }
     if (!found)
-        fprintf(stderr, "%s:1:1: error: %s has no verdict line for variant '%s'\n", job, path,
+        fprintf(stderr, "%s: error: %s has no verdict line for variant '%s'\n", where, path,
                 variant);
     g_free(scn);
     return found;
@@ -101,7 +102,8 @@ static JsonArray *check_entries(const char *file, JsonParser *p, struct split_pa
 {
     JsonNode *root;
     JsonObject *o;
-    char err[512], why[128];
+    char err[512], why[128], w[512];
+    const char *member;
 
     if (!json_file_load(p, file, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
@@ -110,16 +112,19 @@ static JsonArray *check_entries(const char *file, JsonParser *p, struct split_pa
     root = json_parser_get_root(p);
     o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
     if (!o || !json_object_has_member(o, "check")) {
-        fprintf(stderr, "%s:1:1: error: not a drcsim check job (check: [[scenario, variant]...])\n",
-                file);
+        fprintf(stderr, "%s: error: not a drcsim check job (check: [[scenario, variant]...])\n",
+                json_at(p, file, w, sizeof(w), "%s", ""));
     } else if (!JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "check"))) {
-        fprintf(stderr, "%s:1:1: error: \"check\" is not an array\n", file);
+        fprintf(stderr, "%s: error: \"check\" is not an array\n",
+                json_at(p, file, w, sizeof(w), "check"));
     } else if (!json_members_check(o, check_members, G_N_ELEMENTS(check_members), why,
-                                   sizeof(why))) {
-        fprintf(stderr, "%s:1:1: error: not a drcsim check job: %s\n", file, why);
+                                   sizeof(why), &member)) {
+        fprintf(stderr, "%s: error: not a drcsim check job: %s\n",
+                json_at(p, file, w, sizeof(w), "%s", member), why);
     } else if (json_object_has_member(o, "job") != json_object_has_member(o, "of")) {
-        fprintf(stderr, "%s:1:1: error: \"job\" and \"of\" go together\n", file);
-    } else if (json_object_has_member(o, "job") && !job_part_check(file, o, err, sizeof(err))) {
+        fprintf(stderr, "%s: error: \"job\" and \"of\" go together\n",
+                json_at(p, file, w, sizeof(w), json_object_has_member(o, "job") ? "job" : "of"));
+    } else if (json_object_has_member(o, "job") && !job_part_check(p, file, o, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
     } else {
         if (json_object_has_member(o, "job"))
@@ -151,17 +156,20 @@ int check_job(struct check_cli *c, const char *file)
     struct split_part part = { NULL, 0, 0 };
     JsonArray *a = check_entries(file, p, &part);
     int rc = a ? EXIT_OK : EXIT_USAGE;
+    char w[512];
 
     for (guint i = 0; a && i < json_array_get_length(a) && rc != EXIT_USAGE; i++) {
         JsonArray *pair = check_pair(a, i);
         struct scn_verdict v;
         int r;
         if (!pair) {
-            fprintf(stderr, "%s:1:1: error: check entry %u is not [scenario, variant]\n", file, i);
+            fprintf(stderr, "%s: error: check entry %u is not [scenario, variant]\n",
+                    json_at(p, file, w, sizeof(w), "check/%u", i), i);
             rc = EXIT_USAGE;
             break;
         }
-        if (!find_verdict(file, json_array_get_string_element(pair, 0),
+        if (!find_verdict(json_at(p, file, w, sizeof(w), "check/%u/1", i),
+                          json_array_get_string_element(pair, 0),
                           json_array_get_string_element(pair, 1), &v)) {
             rc = EXIT_USAGE;
             break;

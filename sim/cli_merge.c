@@ -38,7 +38,15 @@ struct merge {
     GPtrArray *rows, *splits;
     char **files;                /* argv: the files by index */
     guint file;                  /* the one being read */
+    JsonParser *p;               /* its text, for the places of errors */
+    char elem[16];               /* the result being read: "" the file's one, "3" its 4th */
 };
+
+/* FILE:LINE:COL of member (NULL: the whole) of the result being read. */
+static const char *at(struct merge *m, const char *member, char *buf, size_t len)
+{
+    return json_at(m->p, m->files[m->file], buf, len, "%s/%s", m->elem, member ? member : "");
+}
 
 static void free_agg(gpointer p)
 {
@@ -102,25 +110,32 @@ static const struct json_member result_members[] = {
     { "job", JSON_COUNT, false },       { "of", JSON_COUNT, false },
 };
 
-/* What the member types do not say of a result, as why; NULL when it is sound. */
-static const char *result_values(JsonObject *r, char *why, size_t len)
+/* What the member types do not say of a result, as why, and the member it is about; NULL
+ * when it is sound. */
+static const char *result_values(JsonObject *r, char *why, size_t len, const char **member)
 {
     const char *verdict = json_object_get_string_member_with_default(r, "verdict", "pass");
     const char *part = json_object_get_string_member_with_default(r, "part", NULL);
     double seconds = json_object_get_double_member_with_default(r, "seconds", 0);
     gint64 of = json_object_get_int_member_with_default(r, "of", 0);
 
+    *member = "verdict";
     if (strcmp(verdict, "pass") && strcmp(verdict, "fail") && strcmp(verdict, "incomplete"))
         return "\"verdict\" is not pass, fail or incomplete";
+    *member = "seconds";
     if (!isfinite(seconds) || seconds < 0)
         return "\"seconds\" is negative";
+    *member = json_object_has_member(r, "job") ? "job" : "of";
     if (!part)
         return json_object_has_member(r, "job") || json_object_has_member(r, "of")
                    ? "\"job\" and \"of\" without \"part\"" : NULL;
+    *member = "part";
     if (strcmp(part, "job") && strcmp(part, "check") && strcmp(part, "prefix"))
         return "\"part\" is not job, check or prefix";
+    *member = "of";
     if (!json_object_has_member(r, "of") || of < 1 || of > CLI_SPLIT_MAX)
         return "a part with no \"of\" from 1 to 100000";
+    *member = "job";
     if (strcmp(part, "prefix") == 0)
         return json_object_has_member(r, "job") ? "the prefix part with a \"job\"" : NULL;
     if (!json_object_has_member(r, "job") || json_object_get_int_member(r, "job") >= of) {
@@ -135,6 +150,7 @@ static const char *result_values(JsonObject *r, char *why, size_t len)
 static struct split *find_split(struct merge *m, struct agg *row, unsigned of)
 {
     struct split *s;
+    char where[512];
 
     for (guint i = 0; i < m->splits->len; i++) {
         s = g_ptr_array_index(m->splits, i);
@@ -142,8 +158,8 @@ static struct split *find_split(struct merge *m, struct agg *row, unsigned of)
             continue;
         if (s->of == of)
             return s;
-        fprintf(stderr, "%s:1:1: error: a part of a split into %u, but an earlier part is of a "
-                "split into %u\n", m->files[m->file], of, s->of);
+        fprintf(stderr, "%s: error: a part of a split into %u, but an earlier part is of a "
+                "split into %u\n", at(m, "of", where, sizeof(where)), of, s->of);
         return NULL;
     }
     s = g_new0(struct split, 1);
@@ -159,15 +175,14 @@ static struct split *find_split(struct merge *m, struct agg *row, unsigned of)
 static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
 {
     const char *part = json_object_get_string_member_with_default(r, "part", NULL);
-    const char *file = m->files[m->file];
     bool check = part && strcmp(part, "check") == 0;
     struct split *s;
     guint *seen;
-    char what[64];
+    char what[64], where[512];
 
     if (part ? a->whole : a->split) {
-        fprintf(stderr, "%s:1:1: error: %s under %s: parts of a split mixed with a whole "
-                "result\n", file, a->scenario, a->variant);
+        fprintf(stderr, "%s: error: %s under %s: parts of a split mixed with a whole "
+                "result\n", at(m, "part", where, sizeof(where)), a->scenario, a->variant);
         return false;
     }
     a->whole |= !part;
@@ -185,7 +200,8 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
                  json_object_get_int_member(r, "job"), s->of);
     }
     if (*seen && *seen != m->file + 1) {
-        fprintf(stderr, "%s:1:1: error: %s is already merged from %s\n", file, what,
+        fprintf(stderr, "%s: error: %s is already merged from %s\n",
+                at(m, check || strcmp(part, "prefix") ? "job" : "part", where, sizeof(where)), what,
                 m->files[*seen - 1]);
         return false;
     }
@@ -193,14 +209,16 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
     return true;
 }
 
-static bool add_families(struct agg *a, JsonObject *r, const char *file)
+static bool add_families(struct merge *m, struct agg *a, JsonObject *r)
 {
     JsonArray *fams = json_object_get_array_member(r, "families");
+    char member[32], where[512];
 
     for (guint i = 0; i < json_array_get_length(fams); i++) {
         int f = family_lookup(json_array_get_string_element(fams, i));
         if (f < 0) {
-            fprintf(stderr, "%s:1:1: error: unknown family '%s'\n", file,
+            snprintf(member, sizeof(member), "families/%u", i);
+            fprintf(stderr, "%s: error: unknown family '%s'\n", at(m, member, where, sizeof(where)),
                     json_array_get_string_element(fams, i));
             return false;
         }
@@ -211,19 +229,20 @@ static bool add_families(struct agg *a, JsonObject *r, const char *file)
 
 static bool add_result(struct merge *m, JsonObject *r)
 {
-    const char *file = m->files[m->file];
     struct agg *a;
     gint64 depth;
-    char why[128], buf[128];
-    const char *bad = NULL;
+    char why[128], buf[128], where[512];
+    const char *bad = NULL, *member = NULL;
 
-    if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why)) ||
-        (bad = result_values(r, buf, sizeof(buf)))) {
-        fprintf(stderr, "%s:1:1: error: not a drcsim result: %s\n", file, bad ? bad : why);
+    if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why),
+                            &member) ||
+        (bad = result_values(r, buf, sizeof(buf), &member))) {
+        fprintf(stderr, "%s: error: not a drcsim result: %s\n", at(m, member, where, sizeof(where)),
+                bad ? bad : why);
         return false;
     }
     a = find_agg(m->rows, r);
-    if (!add_part(m, a, r) || !add_families(a, r, file))
+    if (!add_part(m, a, r) || !add_families(m, a, r))
         return false;
     a->states += (uint64_t)json_object_get_int_member(r, "states");
     a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
@@ -245,25 +264,29 @@ static bool add_result(struct merge *m, JsonObject *r)
 /* The file's results: one object, or a non-empty array of objects. */
 static bool add_root(struct merge *m, JsonNode *root)
 {
-    const char *file = m->files[m->file];
     JsonArray *a = root && JSON_NODE_HOLDS_ARRAY(root) ? json_node_get_array(root) : NULL;
     bool ok = true;
+    char where[512];
 
+    m->elem[0] = '\0';
     if (root && JSON_NODE_HOLDS_OBJECT(root))
         return add_result(m, json_node_get_object(root));
     if (!a) {
-        fprintf(stderr, "%s:1:1: error: expected a JSON result or an array of them\n", file);
+        fprintf(stderr, "%s: error: expected a JSON result or an array of them\n",
+                at(m, NULL, where, sizeof(where)));
         return false;
     }
     if (!json_array_get_length(a)) {
-        fprintf(stderr, "%s:1:1: error: an empty array: no result to merge\n", file);
+        fprintf(stderr, "%s: error: an empty array: no result to merge\n",
+                at(m, NULL, where, sizeof(where)));
         return false;
     }
     for (guint i = 0; ok && i < json_array_get_length(a); i++) {
         JsonNode *n = json_array_get_element(a, i);
+        snprintf(m->elem, sizeof(m->elem), "%u", i);
         if (!JSON_NODE_HOLDS_OBJECT(n)) {
-            fprintf(stderr, "%s:1:1: error: element %u of the array is not a result object\n",
-                    file, i);
+            fprintf(stderr, "%s: error: element %u of the array is not a result object\n",
+                    at(m, NULL, where, sizeof(where)), i);
             return false;
         }
         ok = add_result(m, json_node_get_object(n));
@@ -273,15 +296,16 @@ static bool add_root(struct merge *m, JsonNode *root)
 
 static bool read_results(struct merge *m)
 {
-    JsonParser *p = json_parser_new();
     char err[512];
-    bool ok = json_file_load(p, m->files[m->file], err, sizeof(err));
+    bool ok;
 
-    if (!ok)
+    m->p = json_parser_new();
+    if (!(ok = json_file_load(m->p, m->files[m->file], err, sizeof(err))))
         fprintf(stderr, "%s\n", err);
     else
-        ok = add_root(m, json_parser_get_root(p));
-    g_object_unref(p);
+        ok = add_root(m, json_parser_get_root(m->p));
+    g_object_unref(m->p);
+    m->p = NULL;
     return ok;
 }
 

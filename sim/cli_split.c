@@ -229,21 +229,25 @@ static const struct json_member job_members[] = {
 
 /* A job file of this drcsim, and job is one of of (o's members are of their kinds, "job" and
  * "of" present). */
-bool job_part_check(const char *file, JsonObject *o, char *err, size_t len)
+bool job_part_check(JsonParser *p, const char *file, JsonObject *o, char *err, size_t len)
 {
     const char *version = json_object_get_string_member_with_default(o, "drcsim", NULL);
     gint64 job = json_object_get_int_member(o, "job"), of = json_object_get_int_member(o, "of");
+    char w[512];
 
     if (!version)
-        snprintf(err, len, "%s:1:1: error: \"job\" and \"of\" without \"drcsim\"", file);
+        snprintf(err, len, "%s: error: \"job\" and \"of\" without \"drcsim\"",
+                 json_at(p, file, w, sizeof(w), "%s", ""));
     else if (strcmp(version, DRCSIM_VERSION) != 0)
-        snprintf(err, len, "%s:1:1: error: written by drcsim %s, this is drcsim %s", file,
+        snprintf(err, len, "%s: error: written by drcsim %s, this is drcsim %s",
+                 json_at(p, file, w, sizeof(w), "drcsim"),
                  json_string_plain(version) ? version : "?", DRCSIM_VERSION);
     else if (of < 1 || of > CLI_SPLIT_MAX)
-        snprintf(err, len, "%s:1:1: error: \"of\" is not 1..%d", file, CLI_SPLIT_MAX);
+        snprintf(err, len, "%s: error: \"of\" is not 1..%d", json_at(p, file, w, sizeof(w), "of"),
+                 CLI_SPLIT_MAX);
     else if (job >= of)
-        snprintf(err, len, "%s:1:1: error: \"job\" %" G_GINT64_FORMAT " is not one of 0..%"
-                 G_GINT64_FORMAT, file, job, of - 1);
+        snprintf(err, len, "%s: error: \"job\" %" G_GINT64_FORMAT " is not one of 0..%"
+                 G_GINT64_FORMAT, json_at(p, file, w, sizeof(w), "job"), job, of - 1);
     else
         return true;
     return false;
@@ -252,33 +256,39 @@ bool job_part_check(const char *file, JsonObject *o, char *err, size_t len)
 static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *err, size_t len)
 {
     JsonNode *root;
-    char why[128];
+    char why[128], w[512];
+    const char *member;
 
     if (!json_file_load(p, file, err, len))
         return false;
     root = json_parser_get_root(p);
     if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-        snprintf(err, len, "%s:1:1: error: not a drcsim job (scenario, variant, prefixes)", file);
+        snprintf(err, len, "%s: error: not a drcsim job (scenario, variant, prefixes)",
+                 json_at(p, file, w, sizeof(w), "%s", ""));
         return false;
     }
     *job = json_node_get_object(root);
-    if (!json_members_check(*job, job_members, G_N_ELEMENTS(job_members), why, sizeof(why))) {
-        snprintf(err, len, "%s:1:1: error: not a drcsim job: %s", file, why);
+    if (!json_members_check(*job, job_members, G_N_ELEMENTS(job_members), why, sizeof(why),
+                            &member)) {
+        snprintf(err, len, "%s: error: not a drcsim job: %s",
+                 json_at(p, file, w, sizeof(w), "%s", member), why);
         return false;
     }
-    return job_part_check(file, *job, err, len);
+    return job_part_check(p, file, *job, err, len);
 }
 
 /* The job was split from this very scenario file, and its prefixes are schedules. */
-static bool job_matches(const char *file, JsonObject *job, const struct loaded *l, char **prefixes)
+static bool job_matches(JsonParser *p, const char *file, JsonObject *job, const struct loaded *l,
+                        char **prefixes)
 {
     const char *want = json_object_get_string_member_with_default(job, "scenario_xxh3", "");
     g_autofree char *have = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
     struct schedule s;
+    char at[512];
 
     if (strcmp(want, have) != 0) {
-        fprintf(stderr, "%s:1:1: error: %s changed since the job was split (xxh3 differs)\n", file,
-                l->scn->path);
+        fprintf(stderr, "%s: error: %s changed since the job was split (xxh3 differs)\n",
+                json_at(p, file, at, sizeof(at), "scenario_xxh3"), l->scn->path);
         return false;
     }
     for (int i = 0; prefixes[i]; i++) {
@@ -286,8 +296,8 @@ static bool job_matches(const char *file, JsonObject *job, const struct loaded *
                                                   : NULL;
         schedule_free(&s);
         if (!w) {
-            fprintf(stderr, "%s:1:1: error: prefix %d \"%s\" is not a schedule of %s\n", file,
-                    i, prefixes[i], l->scn->path);
+            fprintf(stderr, "%s: error: prefix %d \"%s\" is not a schedule of %s\n",
+                    json_at(p, file, at, sizeof(at), "prefixes/%d", i), i, prefixes[i], l->scn->path);
             return false;
         }
         g_free(w);
@@ -333,7 +343,7 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     JsonParser *p = json_parser_new();
     JsonObject *job = NULL;
     struct loaded l;
-    char err[1024];
+    char err[1024], w[512];
     char **knobs, **prefixes;
     int rc = EXIT_USAGE;
 
@@ -348,11 +358,12 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
                       json_object_get_string_member(job, "variant"), knobs, &l, err, sizeof(err))) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
                                    (unsigned)json_object_get_int_member(job, "of") };
-        if (job_matches(file, job, &l, prefixes))
+        if (job_matches(p, file, job, &l, prefixes))
             rc = job_search(&l, file, json_out, knobs, prefixes, eo, &part);
         loaded_free(&l);
     } else {
-        fprintf(stderr, "%s:1:1: error: cannot load what the job names: %s\n", file, err);
+        fprintf(stderr, "%s: error: cannot load what the job names: %s\n",
+                json_at(p, file, w, sizeof(w), "scenario"), err);
     }
     g_strfreev(knobs);
     g_strfreev(prefixes);

@@ -3,9 +3,11 @@
  * unreadable file is named by its errno; UTF-8 and the nesting depth checked
  * first (a bad byte named by its position, not by json-glib's "scanner:
  * unknown error"; json-glib recurses once per bracket), then json-glib's own
- * line and column, then keys repeated within one object.
+ * line and column, then keys repeated within one object; where each value
+ * begins, kept with the parser for errors about the content.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,25 +178,118 @@ static bool parse_checked(JsonParser *p, const char *file, const char *text, siz
     return ok;
 }
 
+/* Where each value of a parsed text begins, by path (json_at): the text is kept for the
+ * line and column, worked out only for an error. */
+struct json_places {
+    char *text;
+    GHashTable *at;   /* path -> 1 + offset */
+};
+
+static void places_free(gpointer data)
+{
+    struct json_places *pl = data;
+
+    g_free(pl->text);
+    g_hash_table_destroy(pl->at);
+    g_free(pl);
+}
+
+static size_t skip_space(const char *t, size_t n, size_t i)
+{
+    while (i < n && g_ascii_isspace(t[i]))
+        i++;
+    return i;
+}
+
+/* The value at t[i] (text that parsed) and every value in it, entered under path and
+ * path/KEY or path/INDEX; the offset past it. Recurses at most JSON_MAX_DEPTH deep. */
+static size_t scan_places(const char *t, size_t n, size_t i, GString *path, GHashTable *at)
+{
+    size_t plen = path->len;
+    unsigned k = 0;
+    char close;
+
+    i = skip_space(t, n, i);
+    g_hash_table_insert(at, g_strdup(path->str), GSIZE_TO_POINTER(i + 1));
+    if (i < n && t[i] == '"')
+        return string_end(t, n, i) + 1;
+    if (i >= n || (t[i] != '{' && t[i] != '['))
+        return i + strcspn(t + i, ",]} \t\r\n");
+    close = t[i] == '{' ? '}' : ']';
+    for (i = skip_space(t, n, i + 1); i < n && t[i] != close; i = skip_space(t, n, i)) {
+        if (plen)
+            g_string_append_c(path, '/');
+        if (close == '}') {
+            size_t end = string_end(t, n, i);
+            g_string_append_len(path, t + i + 1, (gssize)(end - i - 1));
+            i = skip_space(t, n, end + 1) + 1;   /* past the colon */
+        } else {
+            g_string_append_printf(path, "%u", k++);
+        }
+        i = skip_space(t, n, scan_places(t, n, i, path, at));
+        g_string_truncate(path, plen);
+        if (i < n && t[i] == ',')
+            i++;
+    }
+    return i + 1;
+}
+
+const char *json_at(JsonParser *p, const char *file, char *buf, size_t len, const char *fmt, ...)
+{
+    struct json_places *pl = g_object_get_data(G_OBJECT(p), "drcsim-json-places");
+    va_list ap;
+    char *path, *slash;
+    gpointer at = NULL;
+    unsigned line = 1, col = 1;
+
+    va_start(ap, fmt);
+    path = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    while (pl && !(at = g_hash_table_lookup(pl->at, path + (*path == '/')))) {
+        if (!*path)
+            break;
+        slash = strrchr(path, '/');   /* a member not there: where its object begins */
+        *(slash ? slash : path) = '\0';
+    }
+    if (at)
+        position(pl->text, GPOINTER_TO_SIZE(at) - 1, &line, &col);
+    snprintf(buf, len, "%s:%u:%u", file, line, col);
+    g_free(path);
+    return buf;
+}
+
 bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
 {
     size_t n = 0;
     char *text = read_all(file, &n);
     const gchar *bad;
     unsigned line, col;
-    bool ok = false;
+    struct json_places *pl;
+    GString *path;
 
     if (!text) {
         snprintf(err, len, "%s:1:1: error: %s", file, strerror(errno));
-    } else if (!g_utf8_validate(text, (gssize)n, &bad)) {
+        return false;
+    }
+    if (!g_utf8_validate(text, (gssize)n, &bad)) {
         position(text, (size_t)(bad - text), &line, &col);
         snprintf(err, len, "%s:%u:%u: error: %s", file, line, col,
                  *bad ? "invalid UTF-8" : "NUL byte");
-    } else {
-        ok = parse_checked(p, file, text, n, err, len);
+        g_free(text);
+        return false;
     }
-    g_free(text);
-    return ok;
+    if (!parse_checked(p, file, text, n, err, len)) {
+        g_free(text);
+        return false;
+    }
+    pl = g_new0(struct json_places, 1);
+    pl->text = text;
+    pl->at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    path = g_string_new(NULL);
+    scan_places(text, n, 0, path, pl->at);
+    g_string_free(path, TRUE);
+    g_object_set_data_full(G_OBJECT(p), "drcsim-json-places", pl, places_free);
+    return true;
 }
 
 bool json_string_plain(const char *s)
@@ -248,7 +343,7 @@ static bool of_kind(JsonNode *n, enum json_kind kind)
 }
 
 bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned n, char *why,
-                        size_t len)
+                        size_t len, const char **member)
 {
     static const char *const kind_name[] = {
         [JSON_STRING] = "a string", [JSON_COUNT] = "a count (an integer from 0)",
@@ -258,6 +353,7 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
 
     for (unsigned i = 0; i < n; i++) {
         JsonNode *m = json_object_get_member(o, spec[i].name);
+        *member = spec[i].name;
         if (!m && spec[i].required) {
             snprintf(why, len, "no \"%s\"", spec[i].name);
             return false;

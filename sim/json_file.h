@@ -2,7 +2,8 @@
  * JSON input files (explore --job files, results for merge, check jobs):
  * read whole and parsed with json-glib; one that cannot be read or parsed,
  * nests too deep or repeats a key gives one line, "FILE:LINE:COL: error:
- * MESSAGE", as every other input does.
+ * MESSAGE", as every other input does; json_at gives an error about the
+ * content the place of the value it is about.
  */
 #ifndef DRCSIM_JSON_FILE_H
 #define DRCSIM_JSON_FILE_H
@@ -18,6 +19,13 @@
 /* Parse FILE into p; on failure false, with the error line in err. A key an earlier key of
  * its object spells alike (byte for byte, escapes as written) is an error. */
 bool json_file_load(JsonParser *p, const char *file, char *err, size_t len);
+
+/* "FILE:LINE:COL" in buf of the value at a path (made from fmt as printf does) in what
+ * json_file_load last parsed into p: "" the whole, "3" element 3 of the top array,
+ * "3/verdict" a member of it; a leading '/' is dropped. A path the text does not hold (a
+ * missing member) names the nearest value that holds it; FILE:1:1 with no parsed text. */
+const char *json_at(JsonParser *p, const char *file, char *buf, size_t len, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
 
 /* The offset of the first '[' or '{' (outside strings) nested deeper than JSON_MAX_DEPTH
  * in text[0..n), or SIZE_MAX: for any JSON text before json-glib parses it. */
@@ -40,10 +48,10 @@ struct json_member {
 };
 
 /* Every member of spec[0..n) that o holds is of its kind (its strings plain), and every
- * required one is there; else false, with why ("\"states\" is not a count"). Members spec
- * does not name pass. */
+ * required one is there; else false, with why ("\"states\" is not a count") and the
+ * member's name. Members spec does not name pass. */
 bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned n, char *why,
-                        size_t len);
+                        size_t len, const char **member);
 
 /* o's member name, an array of strings (json_members_check: JSON_STRINGS), as a NULL-ended
  * copy (g_strfreev); none when o has no such member. */

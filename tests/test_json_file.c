@@ -2,8 +2,8 @@
  * Unit tests for sim/json_file.c: a JSON input file that parses, and the
  * exact one-line error, with line and column, for each way one can be bad
  * (missing, a directory, invalid UTF-8, a NUL byte, a syntax error, nesting
- * too deep, a repeated key), and the member types an input object is
- * checked against.
+ * too deep, a repeated key), the member types an input object is
+ * checked against, and where a value is, for errors about its content.
  */
 #include <string.h>
 #include <unistd.h>
@@ -139,8 +139,9 @@ static void test_unreadable(void **state)
     g_free(missing);
 }
 
-/* json_members_check on the object of text: true, or false with its why in out. */
-static bool members(const char *text, char *out, size_t len)
+/* json_members_check on the object of text: true, or false with its why in out and the
+ * member it names in *member. */
+static bool members(const char *text, char *out, size_t len, const char **member)
 {
     static const struct json_member spec[] = {
         { "scenario", JSON_STRING, true }, { "states", JSON_COUNT, true },
@@ -153,7 +154,7 @@ static bool members(const char *text, char *out, size_t len)
     assert_true(json_parser_load_from_data(p, text, -1, NULL));
     snprintf(out, len, "%s", "");
     ok = json_members_check(json_node_get_object(json_parser_get_root(p)), spec,
-                            G_N_ELEMENTS(spec), out, len);
+                            G_N_ELEMENTS(spec), out, len, member);
     g_object_unref(p);
     return ok;
 }
@@ -179,13 +180,52 @@ static const struct { const char *json, *why; } member_cases[] = {
 
 static void test_members(void **state)
 {
-    char why[128];
+    char why[128], quoted[64];
+    const char *member;
 
     (void)state;
     for (size_t i = 0; i < G_N_ELEMENTS(member_cases); i++) {
-        assert_int_equal(members(member_cases[i].json, why, sizeof(why)), !*member_cases[i].why);
+        assert_int_equal(members(member_cases[i].json, why, sizeof(why), &member),
+                         !*member_cases[i].why);
         assert_string_equal(why, member_cases[i].why);
+        if (!*why)
+            continue;
+        snprintf(quoted, sizeof(quoted), "\"%s\"", member);   /* the member the why names */
+        assert_non_null(strstr(why, quoted));
     }
+}
+
+/* json_at: where a value begins, by path; a path not in the text names what holds it. */
+static void test_at(void **state)
+{
+    const char text[] = "[{\"scenario\": \"a.scn\", \"states\": 3},\n"
+                        "  {\"scenario\":\"b\",\n   \"families\": [\"x\", \"y\"],\n"
+                        "   \"knobs\": {\"a\": {\"b\": null}}, \"a/b\": 1}]\n";
+    static const struct { const char *path, *want; } cases[] = {
+        { "", "f.json:1:1" },          { "/", "f.json:1:1" },
+        { "0", "f.json:1:2" },         { "0/states", "f.json:1:34" },
+        { "1", "f.json:2:3" },         { "1/scenario", "f.json:2:15" },
+        { "1/families", "f.json:3:16" }, { "1/families/1", "f.json:3:22" },
+        { "1/knobs/a/b", "f.json:4:25" }, { "1/verdict", "f.json:2:3" },
+        { "1/families/7", "f.json:3:16" }, { "9/states", "f.json:1:1" },
+    };
+    char *path = write_file("f.json", text, sizeof(text) - 1);
+    JsonParser *p = json_parser_new();
+    char err[512], buf[64];
+
+    (void)state;
+    assert_true(json_file_load(p, path, err, sizeof(err)));
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+        assert_string_equal(json_at(p, "f.json", buf, sizeof(buf), "%s", cases[i].path),
+                            cases[i].want);
+    assert_string_equal(json_at(p, "f.json", buf, sizeof(buf), "%u/families/%u", 1u, 0u),
+                        "f.json:3:17");
+    g_object_unref(p);
+    p = json_parser_new();   /* nothing loaded: the file's start */
+    assert_string_equal(json_at(p, "g.json", buf, sizeof(buf), "0/states"), "g.json:1:1");
+    g_object_unref(p);
+    g_unlink(path);
+    g_free(path);
 }
 
 static void test_error_where(void **state)
@@ -230,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_members),
+        cmocka_unit_test(test_at),
         cmocka_unit_test(test_error_where),
     };
 

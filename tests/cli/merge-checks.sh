@@ -29,21 +29,21 @@ expect_run "merge refuses a file given twice" 2 \
     "$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json "$mc/job-001.json.r.json"
 only_line "merge refuses a file given twice"
 cp "$mc/job-001.json.r.json" "$tmp/mc-copy.json"
-expect_run "merge refuses a copy of a job's result" 2 \
-    "^$tmp/mc-copy.json:1:1: error: job 1 of 4 is already merged from $mc/job-001.json.r.json\$" \
+expect_at "merge refuses a copy of a job's result" "$tmp/mc-copy.json" 1 \
+    "job 1 of 4 is already merged from $mc/job-001.json.r.json\$" \
     "$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json "$tmp/mc-copy.json"
 only_line "merge refuses a copy of a job's result"
 cp "$mc/split.json" "$tmp/mc-split-copy.json"
-expect_run "merge refuses a copy of split.json" 2 \
-    "^$tmp/mc-split-copy.json:1:1: error: the prefix part of the split into 4 is already merged from $mc/split.json\$" \
+expect_at "merge refuses a copy of split.json" "$tmp/mc-split-copy.json" '"prefix"' \
+    "the prefix part of the split into 4 is already merged from $mc/split.json\$" \
     "$DRCSIM" merge "$mc/split.json" "$tmp/mc-split-copy.json"
 sed 's/"of":4/"of":2/' "$mc/job-001.json.r.json" >"$tmp/mc-of2.json"
-expect_run "merge refuses parts of two splits of one row" 2 \
-    "^$tmp/mc-of2.json:1:1: error: a part of a split into 2, but an earlier part is of a split into 4\$" \
+expect_at "merge refuses parts of two splits of one row" "$tmp/mc-of2.json" 2 \
+    "a part of a split into 2, but an earlier part is of a split into 4\$" \
     "$DRCSIM" merge "$mc/split.json" "$tmp/mc-of2.json"
 "$DRCSIM" explore "$pc4" --json "$tmp/mc-whole.json" >/dev/null 2>&1
-expect_run "merge refuses parts mixed with a whole result of the same row" 2 \
-    "^$tmp/mc-whole.json:1:1: error: $pc4 under upstream: parts of a split mixed with a whole result\$" \
+expect_at "merge refuses parts mixed with a whole result of the same row" "$tmp/mc-whole.json" '{"scenario"' \
+    "$pc4 under upstream: parts of a split mixed with a whole result\$" \
     "$DRCSIM" merge "$mc/split.json" "$tmp/mc-whole.json"
 "$DRCSIM" check scenarios/unplug-last-cpu.scn --split 3 --out "$tmp/mcc" >/dev/null 2>&1
 for j in "$tmp"/mcc/check-00[0-2].json; do "$DRCSIM" check --job "$j" --json "$j.r.json" >/dev/null 2>&1; done
@@ -78,10 +78,10 @@ expect_run "merge keeps a --knob run in a row of its own" 1 '^    knobs: qemu.mi
 # --- 3. values a result cannot hold ---------------------------------------------------
 r='"scenario":"a.scn","variant":"upstream","families":[],"states":1'
 printf '[{%s,"verdict":"maybe"}]\n' "$r" >"$tmp/mc-maybe.json"
-expect_run "merge refuses verdict maybe" 2 "^$tmp/mc-maybe.json:1:1: error: not a drcsim result: \"verdict\" is not pass, fail or incomplete\$" \
+expect_at "merge refuses verdict maybe" "$tmp/mc-maybe.json" '"maybe"' "not a drcsim result: \"verdict\" is not pass, fail or incomplete\$" \
     "$DRCSIM" merge "$tmp/mc-maybe.json"
 printf '[{%s,"seconds":-1.5}]\n' "$r" >"$tmp/mc-neg.json"
-expect_run "merge refuses negative seconds" 2 "^$tmp/mc-neg.json:1:1: error: not a drcsim result: \"seconds\" is negative\$" \
+expect_at "merge refuses negative seconds" "$tmp/mc-neg.json" -1.5 "not a drcsim result: \"seconds\" is negative\$" \
     "$DRCSIM" merge "$tmp/mc-neg.json"
 printf '[]\n' >"$tmp/mc-empty.json"
 expect_run "merge refuses an empty array" 2 "^$tmp/mc-empty.json:1:1: error: an empty array: no result to merge\$" \
@@ -99,23 +99,23 @@ expect_run "replay refuses 80000 nested brackets at the 65th" 2 "^$tmp/mc-deep.j
 # --- 5. array elements that are not objects --------------------------------------------
 for e in 1 '[]' null; do
     printf '[%s]\n' "$e" >"$tmp/mc-elem.json"
-    expect_run "merge of [$e]: one error line" 2 "^$tmp/mc-elem.json:1:1: error: element 0 of the array is not a result object\$" \
+    expect_at "merge of [$e]: one error line" "$tmp/mc-elem.json" "$e" "element 0 of the array is not a result object\$" \
         "$DRCSIM" merge "$tmp/mc-elem.json"
     only_line "merge of [$e]"
 done
 
 # --- 6. job files: version, job number, repeated keys ------------------------------------
 sed 's/"drcsim":"[^"]*"/"drcsim":"9.9.9"/' "$mc/job-001.json" >"$tmp/mc-ver.json"
-expect_run "explore --job refuses a foreign version" 2 "^$tmp/mc-ver.json:1:1: error: written by drcsim 9.9.9, this is drcsim [0-9.]+\$" \
+expect_at "explore --job refuses a foreign version" "$tmp/mc-ver.json" '"9.9.9"' "written by drcsim 9.9.9, this is drcsim [0-9.]+\$" \
     "$DRCSIM" explore --job "$tmp/mc-ver.json"
 sed 's/"job":1/"job":7/' "$mc/job-001.json" >"$tmp/mc-job7.json"
-expect_run "explore --job refuses job 7 of 4" 2 "^$tmp/mc-job7.json:1:1: error: \"job\" 7 is not one of 0..3\$" \
+expect_at "explore --job refuses job 7 of 4" "$tmp/mc-job7.json" 7 "\"job\" 7 is not one of 0..3\$" \
     "$DRCSIM" explore --job "$tmp/mc-job7.json"
 printf '{"drcsim":"0.1.0","job":0,\n "job":1,"of":2,"check":[]}\n' >"$tmp/mc-dupkey.json"
 expect_run "check --job refuses a repeated key" 2 "^$tmp/mc-dupkey.json:2:2: error: duplicate key \"job\"\$" \
     "$DRCSIM" check --job "$tmp/mc-dupkey.json"
 printf '{"drcsim":"9.9.9","job":0,"of":1,"check":[]}\n' >"$tmp/mc-cver.json"
-expect_run "check --job refuses a foreign version" 2 "^$tmp/mc-cver.json:1:1: error: written by drcsim 9.9.9, this is drcsim [0-9.]+\$" \
+expect_at "check --job refuses a foreign version" "$tmp/mc-cver.json" '"9.9.9"' "written by drcsim 9.9.9, this is drcsim [0-9.]+\$" \
     "$DRCSIM" check --job "$tmp/mc-cver.json"
 
 # --- 7. --out that cannot be a directory ---------------------------------------------------

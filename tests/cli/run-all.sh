@@ -22,6 +22,22 @@ expect_run() {
     fi
 }
 
+# expect_at DESC FILE TOKEN PATTERN CMD...: exit 2 with the line "FILE:LINE:COL: error: "
+# and PATTERN, and FILE's text at LINE:COL (in bytes) begins with TOKEN
+expect_at() {
+    desc=$1 file=$2 token=$3 pat=$4
+    shift 4
+    expect_run "$desc" 2 "^$file:[0-9]+:[0-9]+: error: $pat" "$@"
+    where=$(grep -m1 "^$file:[0-9]*:[0-9]*: error: " "$tmp/out" | sed "s|^$file:\([0-9]*:[0-9]*\): .*|\1|")
+    python3 -c '
+import sys
+f, where, tok = sys.argv[1:]
+line, col = map(int, where.split(":"))
+text = open(f, "rb").read().split(b"\n")[line - 1][col - 1:]
+sys.exit(0 if text.startswith(tok.encode()) else 1)' "$file" "${where:-0:0}" "$token" \
+        && ok "$desc: at $token" || bad "$desc: at $token (not at $where)"
+}
+
 # --- the built-in suite -----------------------------------------------------
 expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
 expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
@@ -214,9 +230,9 @@ expect_run "the merged counterexample replays to the same violation" 1 'guest-dt
 printf '{"job":0}\n' >"$tmp/notajob.json"
 expect_run "a file that is not a job" 2 "^$tmp/notajob.json:1:1: error: not a drcsim job" "$DRCSIM" explore --job "$tmp/notajob.json"
 sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/ccs/job-000.json" >"$tmp/badprefix.json"
-expect_run "a job prefix that is not a schedule of the scenario" 2 "^$tmp/badprefix.json:1:1: error: prefix 0 " "$DRCSIM" explore --job "$tmp/badprefix.json"
+expect_at "a job prefix that is not a schedule of the scenario" "$tmp/badprefix.json" '"99,99"' "prefix 0 " "$DRCSIM" explore --job "$tmp/badprefix.json"
 sed 's/"scenario_xxh3":"[0-9a-f]*"/"scenario_xxh3":"0000000000000000"/' "$tmp/s4/job-000.json" >"$tmp/stale.json"
-expect_run "a job whose scenario changed since the split" 2 "^$tmp/stale.json:1:1: error: .* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale.json"
+expect_at "a job whose scenario changed since the split" "$tmp/stale.json" '"0000000000000000"' ".* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale.json"
 "$DRCSIM" check scenarios/ --split 3 --out "$tmp/cj" >"$tmp/out" 2>&1 && ok "check --split 3 writes three jobs" || bad "check --split 3 writes three jobs"
 for j in "$tmp"/cj/check-*.json; do "$DRCSIM" check --job "$j" --json "$j.result.json" >/dev/null 2>&1; done
 n=$("$DRCSIM" check scenarios/ | sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p')
@@ -225,10 +241,10 @@ expect_run "merge of the check jobs: every verdict line, each once" 0 '' "$DRCSI
 sed 's/"holds":true/"holds":false/' "$tmp/cj/check-000.json.result.json" >"$tmp/cj-mismatch.json"
 expect_run "merge fails on a verdict line that did not hold" 1 ' MISMATCH$' "$DRCSIM" merge "$tmp/cj-mismatch.json"
 printf '{"check":[["scenarios/unplug-last-cpu.scn","qemu-9.9"]]}\n' >"$tmp/cj-novariant.json"
-expect_run "a check job naming a variant without a verdict line" 2 "^$tmp/cj-novariant.json:1:1: error: .* no verdict line for variant 'qemu-9.9'" \
+expect_at "a check job naming a variant without a verdict line" "$tmp/cj-novariant.json" '"qemu-9.9"' ".* no verdict line for variant 'qemu-9.9'" \
     "$DRCSIM" check --job "$tmp/cj-novariant.json"
 printf '{"check":[["scenarios/unplug-last-cpu.scn"]]}\n' >"$tmp/cj-bad.json"
-expect_run "a check job entry that is not a pair" 2 "^$tmp/cj-bad.json:1:1: error: check entry 0 " "$DRCSIM" check --job "$tmp/cj-bad.json"
+expect_at "a check job entry that is not a pair" "$tmp/cj-bad.json" '["scenarios/' "check entry 0 " "$DRCSIM" check --job "$tmp/cj-bad.json"
 expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/scaling/parallel-cores-8.scn --seed 1
 expect_run "explore --split with a search option is refused" 2 'the jobs take the search options' "$DRCSIM" explore "$pc4" --split 2 --jobs 2
 expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"
@@ -237,9 +253,9 @@ expect_run "merge of a file that is not a result" 2 "^$tmp/notajob.json:1:1: err
 printf '[{"scenario":\n  ,}]\n' >"$tmp/badsyntax.json"
 expect_run "merge of malformed JSON: one line, at the bad character" 2 "^$tmp/badsyntax.json:2:3: error: unexpected character" "$DRCSIM" merge "$tmp/badsyntax.json"
 printf '[{"scenario":"a.scn","variant":"upstream","families":[],"states":1,"verdict":382}]\n' >"$tmp/badtype.json"
-expect_run "merge of a result whose verdict is a number" 2 "^$tmp/badtype.json:1:1: error: not a drcsim result: \"verdict\" is not a string" "$DRCSIM" merge "$tmp/badtype.json"
+expect_at "merge of a result whose verdict is a number" "$tmp/badtype.json" 382 "not a drcsim result: \"verdict\" is not a string" "$DRCSIM" merge "$tmp/badtype.json"
 printf '{"scenario":"scenarios/unplug-last-cpu.scn","variant":"upstream","prefixes":[0]}\n' >"$tmp/badjob.json"
-expect_run "a job whose prefixes are not strings" 2 "^$tmp/badjob.json:1:1: error: not a drcsim job: \"prefixes\" is not an array of strings" "$DRCSIM" explore --job "$tmp/badjob.json"
+expect_at "a job whose prefixes are not strings" "$tmp/badjob.json" '[0]' "not a drcsim job: \"prefixes\" is not an array of strings" "$DRCSIM" explore --job "$tmp/badjob.json"
 expect_run "a job file that cannot be read" 2 "^$tmp/nojob.json:1:1: error: No such file or directory" "$DRCSIM" explore --job "$tmp/nojob.json"
 
 # --- determinism and replay ---------------------------------------------------
