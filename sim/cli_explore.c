@@ -30,7 +30,11 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
                                          "(raise --mem: --lossless has no bitstate mode)"
             : st->full ? "  STOPPED: the visited set's --mem budget is used up "
                          "(raise --mem, or go on with --bitstate)"
-            : st->truncated ? "  (cut short by --max-depth/--max-states)" : "");
+            : st->limits == (LIMIT_MAX_STATES | LIMIT_MAX_DEPTH)
+                ? "  (cut short by --max-states and --max-depth)"
+            : st->limits == LIMIT_MAX_STATES ? "  (cut short by --max-states)"
+            : st->limits == LIMIT_MAX_DEPTH ? "  (cut short by --max-depth)"
+            : st->por_error ? "  (cut short by --por-check)" : "");
     for (int fam = 0; fam <= EXPLORE_MODEL_BOUND; fam++) {   /* the families, then the bound */
         const struct counterexample *cx = &st->cex[fam];
         g_autofree char *cmd = NULL;

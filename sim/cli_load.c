@@ -174,6 +174,31 @@ static void json_tags(GString *g, const struct json_result *r)
     g_string_append_printf(g, ",\"of\":%u", r->part->of);
 }
 
+/* How the search stored worlds, the chance that two were taken for one, and what cut it
+ * short or left it unsure ("cut_by" empty: it saw every interleaving). */
+static void json_search_end(GString *g, const struct explore_stats *st)
+{
+    const char *cut[] = {
+        st->limits & LIMIT_MAX_STATES ? "--max-states" : NULL,
+        st->limits & LIMIT_MAX_DEPTH ? "--max-depth" : NULL,
+        st->full ? "--mem" : NULL,
+        st->bitstate ? "--bitstate" : NULL,   /* a full table went on, forgetting worlds */
+        st->model_bound ? "model bound" : NULL,
+        st->por_error ? "--por-check" : NULL,
+    };
+    bool first = true;
+
+    g_string_append_printf(g, ",\"stored\":\"%s\",\"collision_probability\":%.3g,\"cut_by\":[",
+                           st->bitstate ? "bitstate" : st->lossless ? "lossless" : "fingerprints",
+                           st->collision_probability);
+    for (size_t i = 0; i < G_N_ELEMENTS(cut); i++)
+        if (cut[i]) {
+            g_string_append_printf(g, "%s\"%s\"", first ? "" : ",", cut[i]);
+            first = false;
+        }
+    g_string_append_c(g, ']');
+}
+
 void json_result_append(void *gstring, const struct json_result *r)
 {
     GString *g = gstring;
@@ -205,13 +230,15 @@ void json_result_append(void *gstring, const struct json_result *r)
                                r->st && r->states ? (double)r->st->visited_bytes / (double)r->states
                                                   : 0.0);
     g_string_append_printf(g, ",\"peak_rss_kb\":%ld", explore_peak_rss_kb());
-    if (r->st)
+    if (r->st) {
         g_string_append_printf(g, ",\"por\":\"%s\",\"reduced_states\":%" G_GUINT64_FORMAT
                                ",\"proviso_expansions\":%" G_GUINT64_FORMAT
                                ",\"symmetric_states\":%" G_GUINT64_FORMAT ",\"model_bound\":%s",
                                por_mode_name((enum por_mode)r->st->por), r->st->reduced_states,
                                r->st->proviso_expansions, r->st->symmetric_states,
                                r->st->model_bound ? "true" : "false");
+        json_search_end(g, r->st);
+    }
     if (r->has_expected) {
         g_string_append(g, ",\"expected\":[");
         names = g_strsplit(families_format(r->expected, fams, sizeof(fams)), ",", -1);

@@ -98,12 +98,15 @@ struct explore_opts {
     void *progress_arg;
 };
 
+enum explore_limit { LIMIT_MAX_STATES = 1, LIMIT_MAX_DEPTH = 2 };
+
 struct explore_stats {
     uint64_t states, transitions, quiescent_states;
     unsigned max_depth;
     double seconds;
     uint32_t families;
     bool truncated;            /* --max-depth, --max-states or --mem cut the exploration short */
+    uint8_t limits;            /* enum explore_limit: which of --max-states, --max-depth cut it */
     bool model_bound;          /* some branch ended at a model bound (EXPLORE_MODEL_BOUND) */
     bool full;                 /* the --mem budget stopped it */
     bool levels_full;          /* --shortest: its levels and paths took the budget */

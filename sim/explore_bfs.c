@@ -163,6 +163,10 @@ void explore_shortest(const struct engine_model *m, const struct checker *c,
             expand(&b, cur.worlds + i * m->world_size, cur.ids[i], &next, depth, cur.n - i);
     }
     st->truncated = next.n > 0 || b.stop;
+    if (b.stop && !st->full)
+        st->limits |= LIMIT_MAX_STATES;
+    else if (next.n && !b.stop)
+        st->limits |= LIMIT_MAX_DEPTH;
     st->seconds = (double)(g_get_monotonic_time() - b.t0) / 1e6;
     explore_stats_close(st, &b.vis);
     visited_free(&b.vis);

@@ -76,10 +76,12 @@ static bool expand_step(struct bfs *b, const struct explore_item *it, const stru
     else if ((expand = dfs_admit_seen(&d, c->world, &seen)) && proto->o->max_depth &&
              c->depth >= proto->o->max_depth) {
         proto->st->truncated = true;   /* stored, not expanded: dfs_expand's cut */
+        proto->st->limits |= LIMIT_MAX_DEPTH;
         expand = false;
     }
     if (!b->stop && !fams && limit_reached(proto, seen)) {
         proto->st->truncated = true;
+        proto->st->limits |= proto->st->full || proto->st->por_error ? 0 : LIMIT_MAX_STATES;
         b->stop = true;
     }
     if (!expand || b->stop) {
@@ -138,6 +140,7 @@ GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsign
 
     if (limit_reached(proto, seen)) {   /* the start world counts, as in dfs_search */
         proto->st->truncated = true;
+        proto->st->limits |= proto->st->full || proto->st->por_error ? 0 : LIMIT_MAX_STATES;
         return level;
     }
     if (expand)

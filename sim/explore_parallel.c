@@ -114,6 +114,7 @@ static void merge_stats(struct explore_stats *into, struct explore_stats *from)
     into->max_depth = MAX(into->max_depth, from->max_depth);
     into->families |= from->families;
     into->truncated |= from->truncated;
+    into->limits |= from->limits;
     into->model_bound |= from->model_bound;
     into->full |= from->full;
     into->bitstate |= from->bitstate;

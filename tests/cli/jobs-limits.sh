@@ -17,7 +17,8 @@ jl_lines() {
     ok "$jl_desc"
 }
 jl_incomplete=': incomplete: no violation in the part explored$'
-jl_cut='\(cut short by --max-depth/--max-states\)$'
+jl_cut='\(cut short by --max-states\)$'
+jl_cut_depth='\(cut short by --max-depth\)$'
 
 # --- --max-states and --max-depth: with the symmetry the prefix is the whole search ------
 expect_run "--jobs 2 --max-states 100: stops at 100 states" 0 '^states 100  ' \
@@ -39,11 +40,11 @@ expect_run "--max-depth 10: 41 states" 0 '^states 41  transitions 50  depth 10  
     "$DRCSIM" explore "$jl5" --max-depth 10
 expect_run "--jobs 2 --max-depth 10: the same 41 states, depth 10" 0 '^states 41  transitions 50  depth 10  ' \
     "$DRCSIM" explore "$jl5" --max-depth 10 --jobs 2
-jl_lines "--jobs 2 --max-depth 10: incomplete, cut short" "$jl_incomplete" "$jl_cut"
+jl_lines "--jobs 2 --max-depth 10: incomplete, cut short" "$jl_incomplete" "$jl_cut_depth"
 expect_run "--jobs 2 --max-depth 12 --por none --symmetry off: the one-job 1537 states" 0 \
     '^states 1537  transitions 3336  depth 12  ' \
     "$DRCSIM" explore "$jl4" --max-depth 12 --jobs 2 --por none --symmetry off
-jl_lines "--jobs 2 --max-depth 12: incomplete, cut short" "$jl_incomplete" "$jl_cut"
+jl_lines "--jobs 2 --max-depth 12: incomplete, cut short" "$jl_incomplete" "$jl_cut_depth"
 
 # --- --por sleep and --por-check -------------------------------------------------------
 expect_run "--jobs 2 --por sleep: the one-job 1433 states and 1498 transitions" 0 '^states 1433  transitions 1498  ' \

@@ -152,6 +152,32 @@ expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision prob
 expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
+# cut_json DESC WANT_STORED WANT_CUT_BY ARGS...: explore pc4/pc5 with --json; what it stored,
+# a collision probability in [0, 1] (0 when lossless), and what cut it short, in order
+cut_json() {
+    desc=$1 stored=$2 cut=$3
+    shift 3
+    "$DRCSIM" explore "$@" --json "$tmp/cut.json" >/dev/null 2>&1
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+p = r["collision_probability"]
+assert r["stored"] == sys.argv[2] and r["cut_by"] == json.loads(sys.argv[3]), r
+assert 0 <= p <= 1 and (p == 0) == (r["stored"] == "lossless"), r
+assert (r["verdict"] == "incomplete") == bool(r["cut_by"]), r' "$tmp/cut.json" "$stored" "$cut" \
+        && ok "--json: $desc" || bad "--json: $desc"
+}
+cut_json "a whole search is cut by nothing" fingerprints '[]' "$pc4"
+cut_json "--max-states names itself" fingerprints '["--max-states"]' "$pc4" --max-states 10
+cut_json "--max-depth names itself" fingerprints '["--max-depth"]' "$pc4" --max-depth 10
+cut_json "both limits" fingerprints '["--max-states", "--max-depth"]' "$pc4" --max-depth 10 --max-states 20
+cut_json "--jobs 2 --max-depth" fingerprints '["--max-depth"]' "$pc4" --max-depth 5 --jobs 2
+cut_json "--shortest --max-states" fingerprints '["--max-states"]' "$pc4" --max-states 30 --shortest
+cut_json "--mem used up" fingerprints '["--mem"]' "$pc5" --mem 1 --por none --symmetry off
+cut_json "--bitstate went on" bitstate '["--bitstate"]' "$pc5" --mem 1 --bitstate --por none --symmetry off
+cut_json "--lossless: no collision" lossless '[]' "$pc4" --lossless
+expect_run "the text names the limit that cut it" 0 '  \(cut short by --max-states and --max-depth\)$' \
+    "$DRCSIM" explore "$pc4" --max-depth 10 --max-states 20
 expect_run "--jobs 2 --lossless: the same 14601 states as one job" 0 '^states 14601  transitions 31648 ' \
     "$DRCSIM" explore "$pc4" --jobs 2 --lossless --por none --symmetry off
 expect_run "--lossless with --bitstate is refused" 2 'exclude each other' "$DRCSIM" explore "$pc4" --lossless --bitstate
@@ -317,7 +343,7 @@ expect_run "run: a schedule longer than the run is refused" 2 '^drcsim run: the 
     "$DRCSIM" run "$hmu" --schedule '0*99'
 expect_run "run: a schedule that stops early gives an incomplete verdict" 0 '^verdict: incomplete \(stopped after step 2, before quiescence\)$' \
     "$DRCSIM" run "$hmu" --schedule 0,0
-expect_run "--shortest honours --max-states" 0 '^states 3 .*\(cut short by --max-depth/--max-states\)|^.*: incomplete: ' \
+expect_run "--shortest honours --max-states" 0 '^states 3 .*\(cut short by --max-states\)|^.*: incomplete: ' \
     "$DRCSIM" explore "$hmu" --shortest --max-states 3
 expect_run "--shortest stops at the --mem budget instead of passing" 0 'STOPPED: the breadth-first levels and the visited set used up the --mem budget' \
     "$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --shortest --mem 8
