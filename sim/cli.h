@@ -145,6 +145,8 @@ struct json_result {
     const struct sample_result *sample;   /* --sample: runs instead of distinct states */
     const char *sample_mode;
     uint64_t sample_seed;
+    unsigned sample_depth;            /* PCT's d */
+    const char *seeds;                /* merged samples: their seed ranges as JSON pairs */
     char *const *knobs;               /* the --knob overrides (NULL-ended); written when any */
     const struct split_part *part;    /* the part of a split it is; NULL: a whole result */
 };

@@ -429,7 +429,8 @@ static int sample_main(struct loaded *l, const char *path, const struct explore_
     print_sample(path, l, o, &so, &r);
     rc = explore_outputs(l, path, o, r.cex, &(struct json_result){
         .pass = !r.families, .incomplete = true, .families = r.families, .sample = &r,
-        .sample_mode = o->sample, .sample_seed = so.seed, .transitions = r.steps,
+        .sample_mode = o->sample, .sample_seed = so.seed, .sample_depth = so.depth,
+        .transitions = r.steps,
         .max_depth = r.max_steps_seen, .seconds = r.seconds });
     sample_result_free(&r);
     return rc ? rc : r.families ? EXIT_VIOLATION : EXIT_OK;

@@ -138,7 +138,8 @@ static void json_str(GString *g, const char *key, const char *val)
     g_string_append_printf(g, "\"%s\":\"%s\"", key, esc);
 }
 
-/* A sample keeps no visited set: no distinct states, so none counted; its runs instead.
+/* A sample keeps no visited set: no distinct states, so none counted; its runs instead,
+ * and the seeds they ran ("seed" the first, "seeds" the ranges, both ends run).
  * transitions are the steps of all runs, max_depth the longest run. */
 static void json_sample(GString *g, const struct json_result *r)
 {
@@ -151,9 +152,15 @@ static void json_sample(GString *g, const struct json_result *r)
                            "\"cut_runs\":%u,\"bound_runs\":%u", r->transitions, r->max_depth,
                            r->seconds, r->sample_mode, s->runs, r->sample_seed, s->violating_runs,
                            s->cut_runs, s->bound_runs);
+    if (r->seeds)
+        g_string_append_printf(g, ",\"seeds\":%s", r->seeds);
+    else
+        g_string_append_printf(g, ",\"seeds\":[[%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "]]",
+                               r->sample_seed, r->sample_seed + s->runs - 1);
     if (!strcmp(r->sample_mode, "pct"))
-        g_string_append_printf(g, ",\"pct_run_bound\":%.6g,\"pct_total_bound\":%.6g",
-                               s->pct_run_bound, s->pct_total_bound);
+        g_string_append_printf(g, ",\"pct_depth\":%u,\"pct_run_bound\":%.6g,"
+                               "\"pct_total_bound\":%.6g", r->sample_depth, s->pct_run_bound,
+                               s->pct_total_bound);
 }
 
 /* ,"knobs":[...] when there are overrides; ,"part":...,"job":...,"of":... in a split. */

@@ -11,39 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "cli_merge.h"
 #include "json_file.h"
 
-struct agg {
-    char *scenario, *variant;
-    char **knobs;                /* the overrides, sorted */
-    uint32_t families;
-    uint64_t states, transitions;
-    char *replay;                /* the first part's counterexample, if any */
-    unsigned max_depth, parts;
-    bool incomplete;             /* some part did not see all of its interleavings, or is missing */
-    bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
-    bool whole, split;           /* from a result with no "part", from parts of a split */
-    double seconds;
-};
-
-/* The parts of one split: an explore split (its row's prefix and jobs) or a check split. */
-struct split {
-    struct agg *row;             /* the explore split's row; NULL: a check split */
-    unsigned of;
-    guint *job_file;             /* [of]: 1 + the index of the file job j came from; 0: none */
-    guint prefix_file;           /* the same for split.json */
-};
-
-struct merge {
-    GPtrArray *rows, *splits;
-    char **files;                /* argv: the files by index */
-    guint file;                  /* the one being read */
-    JsonParser *p;               /* its text, for the places of errors */
-    char elem[16];               /* the result being read: "" the file's one, "3" its 4th */
-};
-
-/* FILE:LINE:COL of member (NULL: the whole) of the result being read. */
-static const char *at(struct merge *m, const char *member, char *buf, size_t len)
+const char *merge_at(struct merge *m, const char *member, char *buf, size_t len)
 {
     return json_at(m->p, m->files[m->file], buf, len, "%s/%s", m->elem, member ? member : "");
 }
@@ -52,6 +23,7 @@ static void free_agg(gpointer p)
 {
     struct agg *a = p;
 
+    merge_sample_free(a->sample);
     g_free(a->scenario);
     g_free(a->variant);
     g_strfreev(a->knobs);
@@ -76,7 +48,7 @@ static char **sorted_knobs(JsonObject *r)
     return v;
 }
 
-static struct agg *find_agg(GPtrArray *all, JsonObject *r)
+struct agg *find_agg(GPtrArray *all, JsonObject *r)
 {
     const char *scenario = json_object_get_string_member(r, "scenario");
     const char *variant = json_object_get_string_member(r, "variant");
@@ -159,7 +131,7 @@ static struct split *find_split(struct merge *m, struct agg *row, unsigned of)
         if (s->of == of)
             return s;
         fprintf(stderr, "%s: error: a part of a split into %u, but an earlier part is of a "
-                "split into %u\n", at(m, "of", where, sizeof(where)), of, s->of);
+                "split into %u\n", merge_at(m, "of", where, sizeof(where)), of, s->of);
         return NULL;
     }
     s = g_new0(struct split, 1);
@@ -180,9 +152,14 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
     guint *seen;
     char what[64], where[512];
 
+    if (a->sample) {
+        fprintf(stderr, "%s: error: %s under %s: a search mixed with sampled runs\n",
+                merge_at(m, NULL, where, sizeof(where)), a->scenario, a->variant);
+        return false;
+    }
     if (part ? a->whole : a->split) {
         fprintf(stderr, "%s: error: %s under %s: parts of a split mixed with a whole "
-                "result\n", at(m, "part", where, sizeof(where)), a->scenario, a->variant);
+                "result\n", merge_at(m, "part", where, sizeof(where)), a->scenario, a->variant);
         return false;
     }
     a->whole |= !part;
@@ -201,7 +178,7 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
     }
     if (*seen && *seen != m->file + 1) {
         fprintf(stderr, "%s: error: %s is already merged from %s\n",
-                at(m, check || strcmp(part, "prefix") ? "job" : "part", where, sizeof(where)), what,
+                merge_at(m, check || strcmp(part, "prefix") ? "job" : "part", where, sizeof(where)), what,
                 m->files[*seen - 1]);
         return false;
     }
@@ -209,7 +186,7 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
     return true;
 }
 
-static bool add_families(struct merge *m, struct agg *a, JsonObject *r)
+bool add_families(struct merge *m, struct agg *a, JsonObject *r)
 {
     JsonArray *fams = json_object_get_array_member(r, "families");
     char member[32], where[512];
@@ -218,7 +195,7 @@ static bool add_families(struct merge *m, struct agg *a, JsonObject *r)
         int f = family_lookup(json_array_get_string_element(fams, i));
         if (f < 0) {
             snprintf(member, sizeof(member), "families/%u", i);
-            fprintf(stderr, "%s: error: unknown family '%s'\n", at(m, member, where, sizeof(where)),
+            fprintf(stderr, "%s: error: unknown family '%s'\n", merge_at(m, member, where, sizeof(where)),
                     json_array_get_string_element(fams, i));
             return false;
         }
@@ -234,10 +211,12 @@ static bool add_result(struct merge *m, JsonObject *r)
     char why[128], buf[128], where[512];
     const char *bad = NULL, *member = NULL;
 
+    if (json_object_has_member(r, "sample"))
+        return merge_add_sample(m, r);
     if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why),
                             &member) ||
         (bad = result_values(r, buf, sizeof(buf), &member))) {
-        fprintf(stderr, "%s: error: not a drcsim result: %s\n", at(m, member, where, sizeof(where)),
+        fprintf(stderr, "%s: error: not a drcsim result: %s\n", merge_at(m, member, where, sizeof(where)),
                 bad ? bad : why);
         return false;
     }
@@ -273,12 +252,12 @@ static bool add_root(struct merge *m, JsonNode *root)
         return add_result(m, json_node_get_object(root));
     if (!a) {
         fprintf(stderr, "%s: error: expected a JSON result or an array of them\n",
-                at(m, NULL, where, sizeof(where)));
+                merge_at(m, NULL, where, sizeof(where)));
         return false;
     }
     if (!json_array_get_length(a)) {
         fprintf(stderr, "%s: error: an empty array: no result to merge\n",
-                at(m, NULL, where, sizeof(where)));
+                merge_at(m, NULL, where, sizeof(where)));
         return false;
     }
     for (guint i = 0; ok && i < json_array_get_length(a); i++) {
@@ -286,7 +265,7 @@ static bool add_root(struct merge *m, JsonNode *root)
         snprintf(m->elem, sizeof(m->elem), "%u", i);
         if (!JSON_NODE_HOLDS_OBJECT(n)) {
             fprintf(stderr, "%s: error: element %u of the array is not a result object\n",
-                    at(m, NULL, where, sizeof(where)), i);
+                    merge_at(m, NULL, where, sizeof(where)), i);
             return false;
         }
         ok = add_result(m, json_node_get_object(n));
@@ -356,13 +335,19 @@ static void print_row(const struct agg *a, int ws, int wv, int wf)
 {
     char fams[256];
 
-    printf("%-*s %-*s %-*s %12" G_GUINT64_FORMAT " %6u %8.3fs  %s\n", ws, a->scenario, wv,
-           a->variant, wf, verdict_format(a->families, a->incomplete, fams, sizeof(fams)),
-           a->states, a->parts, a->seconds, !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
+    char states[24] = "-";   /* sampled runs store none */
+
+    if (!a->sample)
+        snprintf(states, sizeof(states), "%" G_GUINT64_FORMAT, a->states);
+    printf("%-*s %-*s %-*s %12s %6u %8.3fs  %s\n", ws, a->scenario, wv, a->variant, wf,
+           verdict_format(a->families, a->incomplete, fams, sizeof(fams)), states, a->parts,
+           a->seconds, !a->checked ? "-" : a->mismatch ? "MISMATCH" : "ok");
     if (a->knobs[0]) {
         g_autofree char *k = g_strjoinv(" ", a->knobs);
         printf("    knobs: %s\n", k);
     }
+    if (a->sample)
+        merge_print_sample(a);
     if (a->replay)
         printf("    replay: %s\n", a->replay);
 }
@@ -390,11 +375,14 @@ static int report(struct merge *m, const char *json_out)
         print_row(a, ws, wv, wf);
         if (a->checked ? a->mismatch : a->families != 0)
             rc = EXIT_VIOLATION;
-        json_result_append(res, &(struct json_result){ .scenario = a->scenario,
-            .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
-            .families = a->families, .states = a->states, .transitions = a->transitions,
-            .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
-            .knobs = a->knobs });
+        if (a->sample)
+            merge_sample_json(res, a);
+        else
+            json_result_append(res, &(struct json_result){ .scenario = a->scenario,
+                .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
+                .families = a->families, .states = a->states, .transitions = a->transitions,
+                .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
+                .knobs = a->knobs });
     }
     fputs(missing->str, stdout);
     if (missing->len)
@@ -404,8 +392,12 @@ static int report(struct merge *m, const char *json_out)
         fprintf(stderr, "drcsim merge: %s\n", err);
         rc = EXIT_USAGE;
     }
-    printf("* summed over the parts; jobs keep their own visited sets, so a state reached below "
-           "two prefixes counts twice\n");
+    for (guint i = 0; i < all->len; i++)
+        if (!((struct agg *)g_ptr_array_index(all, i))->sample) {
+            printf("* summed over the parts; jobs keep their own visited sets, so a state reached "
+                   "below two prefixes counts twice\n");
+            break;
+        }
     g_string_free(res, TRUE);
     return rc;
 }

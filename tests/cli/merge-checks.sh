@@ -152,3 +152,54 @@ expect_run "check --junit into a missing directory: refused before the table" 2 
 grep -q '"por":"dpor"' "$tmp/mc-dpor.json" && grep -q '"por":"sleep"' "$tmp/mc-sleep.json" \
     && ok "explore --job --por: the result records the mode searched with" \
     || bad "explore --job --por: the result records the mode searched with"
+
+# --- 10. sampled runs: seed ranges run apart, merged into one count and one PCT bound ---------
+# ms MODE SEED [ARGS...]: hotplug-migrate-unplug sampled, 5 runs from SEED, into ms-MODE-SEED.json
+ms() {
+    ms_mode=$1 ms_seed=$2
+    shift 2
+    "$DRCSIM" explore "$hmu" --sample "$ms_mode" --runs 5 --seed "$ms_seed" \
+        --json "$tmp/ms-$ms_mode-$ms_seed.json" "$@" >/dev/null 2>&1
+}
+ms random 0 --variant qemu-2.10-dev; ms random 5 --variant qemu-2.10-dev
+expect_run "merge of two random seed ranges: one row, the violation kept" 1 \
+    "^$hmu +qemu-2.10-dev +fail drc-migration-mismatch +- +2 " "$DRCSIM" merge "$tmp/ms-random-0.json" "$tmp/ms-random-5.json"
+grep -q '^    random sampling: 10 runs (seeds 0\.\.9), 10 violating, 0 cut, 0 at a model bound$' "$tmp/out" \
+    && ok "merged random runs: 10 runs, seeds 0..9 joined" || bad "merged random runs: 10 runs, seeds 0..9 joined"
+ms pct 0; ms pct 20; ms pct 10
+"$DRCSIM" merge "$tmp/ms-pct-0.json" "$tmp/ms-pct-20.json" --json "$tmp/ms-m.json" >"$tmp/out" 2>&1
+echo "exit $?" >>"$tmp/out"
+python3 - "$tmp/ms-pct-0.json" "$tmp/ms-pct-20.json" "$tmp/ms-m.json" "$tmp/out" <<'PY' && ok "merged PCT runs: no violation, 10 runs, the bound of both" || bad "merged PCT runs: no violation, 10 runs, the bound of both"
+import json, sys
+a, b, m = (json.load(open(f))[0] for f in sys.argv[1:4])
+out = open(sys.argv[4]).read()
+assert "exit 0" in out and "PCT: a depth-3 bug is found" in out, out
+assert m["verdict"] == "incomplete" and m["runs"] == 10 and m["seeds"] == [[0, 4], [20, 24]], m
+assert m["sample"] == "pct" and m["pct_depth"] == 3 and m["states"] is None, m
+want = 1 - (1 - a["pct_total_bound"]) * (1 - b["pct_total_bound"])
+assert abs(m["pct_total_bound"] - want) <= 1e-5 * want, (m, want)   # JSON keeps 6 digits
+assert a["seeds"] == [[0, 4]] and b["seeds"] == [[20, 24]], (a, b)
+PY
+expect_run "a merged result merges again: its seed ranges, not seed..seed+runs" 0 \
+    '^    pct sampling: 15 runs \(seeds 0\.\.4, 10\.\.14, 20\.\.24\), 0 violating' "$DRCSIM" merge "$tmp/ms-m.json" "$tmp/ms-pct-10.json"
+ms pct 3
+expect_at "merge refuses overlapping seeds" "$tmp/ms-pct-3.json" 3 \
+    "seeds 3\\.\\.7 overlap seeds 0\\.\\.4 from $tmp/ms-pct-0.json: the same runs would count twice\$" \
+    "$DRCSIM" merge "$tmp/ms-pct-0.json" "$tmp/ms-pct-3.json"
+expect_at "merge refuses a range hidden in a merged result" "$tmp/ms-pct-3.json" 3 \
+    "seeds 3\\.\\.7 overlap seeds 0\\.\\.4 from $tmp/ms-m.json" "$DRCSIM" merge "$tmp/ms-m.json" "$tmp/ms-pct-3.json"
+ms random 50
+expect_at "merge refuses random runs mixed with PCT runs" "$tmp/ms-random-50.json" '"random"' \
+    ".* random runs mixed with pct runs\$" "$DRCSIM" merge "$tmp/ms-pct-0.json" "$tmp/ms-random-50.json"
+ms pct 70 --depth 4
+expect_at "merge refuses PCT runs for another bug depth" "$tmp/ms-pct-70.json" 4 \
+    ".* PCT runs for d = 4 mixed with d = 3\$" "$DRCSIM" merge "$tmp/ms-pct-0.json" "$tmp/ms-pct-70.json"
+"$DRCSIM" explore "$hmu" --json "$tmp/ms-search.json" >/dev/null 2>&1
+expect_at "merge refuses a search mixed with sampled runs" "$tmp/ms-search.json" '{"scenario"' \
+    ".* a search mixed with sampled runs\$" "$DRCSIM" merge "$tmp/ms-pct-0.json" "$tmp/ms-search.json"
+sed 's/\[20,24\]/[20,23]/' "$tmp/ms-m.json" >"$tmp/ms-short.json"
+expect_at "merge refuses seed ranges that do not add up to the runs" "$tmp/ms-short.json" '[[0,4]' \
+    "not a drcsim result: \"seeds\" hold 9 runs, not \"runs\"\$" "$DRCSIM" merge "$tmp/ms-short.json"
+sed 's/"violating_runs":0/"violating_runs":9/' "$tmp/ms-pct-0.json" >"$tmp/ms-odd.json"
+expect_at "merge refuses more violating runs than runs" "$tmp/ms-odd.json" 9 \
+    "not a drcsim result: more violating, cut or bounded runs than \"runs\"\$" "$DRCSIM" merge "$tmp/ms-odd.json"

@@ -1,0 +1,61 @@
+/*
+ * What `drcsim merge` (cli_merge.c) keeps while it reads: one row per
+ * scenario x variant x knob overrides, the splits whose parts it has seen,
+ * and for rows of sampled runs their seed ranges (cli_merge_sample.c).
+ */
+#ifndef DRCSIM_CLI_MERGE_H
+#define DRCSIM_CLI_MERGE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct merge_sample;
+
+struct agg {
+    char *scenario, *variant;
+    char **knobs;                /* the overrides, sorted */
+    uint32_t families;
+    uint64_t states, transitions;
+    char *replay;                /* the first part's counterexample, if any */
+    unsigned max_depth, parts;
+    bool incomplete;             /* some part did not see all of its interleavings, or is missing */
+    bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
+    bool whole, split;           /* from a result with no "part", from parts of a split */
+    double seconds;
+    struct merge_sample *sample; /* from explore --sample: its runs; NULL from searches */
+};
+
+/* The parts of one split: an explore split (its row's prefix and jobs) or a check split. */
+struct split {
+    struct agg *row;             /* the explore split's row; NULL: a check split */
+    unsigned of;
+    guint *job_file;             /* [of]: 1 + the index of the file job j came from; 0: none */
+    guint prefix_file;           /* the same for split.json */
+};
+
+struct merge {
+    GPtrArray *rows, *splits;
+    char **files;                /* argv: the files by index */
+    guint file;                  /* the one being read */
+    JsonParser *p;               /* its text, for the places of errors */
+    char elem[16];               /* the result being read: "" the file's one, "3" its 4th */
+};
+
+/* FILE:LINE:COL of member (NULL: the whole) of the result being read. */
+const char *merge_at(struct merge *m, const char *member, char *buf, size_t len);
+/* The row of r's scenario, variant and knobs, made on first sight. */
+struct agg *find_agg(GPtrArray *all, JsonObject *r);
+/* r's families added to a's; false with the error printed on one drcsim does not know. */
+bool add_families(struct merge *m, struct agg *a, JsonObject *r);
+
+/* Sampled runs (cli_merge_sample.c): r, a result of explore --sample, added to its row;
+ * false with the error printed. */
+bool merge_add_sample(struct merge *m, JsonObject *r);
+/* The row's runs, seeds and PCT bound, printed under it and appended to res as JSON. */
+void merge_print_sample(const struct agg *a);
+void merge_sample_json(GString *res, const struct agg *a);
+void merge_sample_free(struct merge_sample *s);
+
+#endif
