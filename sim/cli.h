@@ -147,6 +147,8 @@ struct json_result {
     uint64_t sample_seed;
     unsigned sample_depth;            /* PCT's d */
     const char *seeds;                /* merged samples: their seed ranges as JSON pairs */
+    long peak_rss_kb;                 /* merged: the largest of the parts'; 0: this process's */
+    double stored_bytes;              /* merged: the parts' visited sets (no st), in all */
     char *const *knobs;               /* the --knob overrides (NULL-ended); written when any */
     const struct split_part *part;    /* the part of a split it is; NULL: a whole result */
 };

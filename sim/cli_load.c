@@ -234,9 +234,10 @@ void json_result_append(void *gstring, const struct json_result *r)
                                "\"states_per_s\":%.0f,\"bytes_per_state\":%.1f",
                                r->states, r->transitions, r->max_depth, r->seconds,
                                r->seconds > 0 ? (double)r->states / r->seconds : 0.0,
-                               r->st && r->states ? (double)r->st->visited_bytes / (double)r->states
-                                                  : 0.0);
-    g_string_append_printf(g, ",\"peak_rss_kb\":%ld", explore_peak_rss_kb());
+                               !r->states ? 0.0 : (r->st ? (double)r->st->visited_bytes
+                                                         : r->stored_bytes) / (double)r->states);
+    g_string_append_printf(g, ",\"peak_rss_kb\":%ld",
+                           r->peak_rss_kb ? r->peak_rss_kb : explore_peak_rss_kb());
     if (r->st) {
         g_string_append_printf(g, ",\"por\":\"%s\",\"reduced_states\":%" G_GUINT64_FORMAT
                                ",\"proviso_expansions\":%" G_GUINT64_FORMAT

@@ -80,6 +80,7 @@ static const struct json_member result_members[] = {
     { "replay", JSON_STRING, false },   { "verdict", JSON_STRING, false },
     { "knobs", JSON_STRINGS, false },   { "part", JSON_STRING, false },
     { "job", JSON_COUNT, false },       { "of", JSON_COUNT, false },
+    { "bytes_per_state", JSON_NUMBER, false }, { "peak_rss_kb", JSON_COUNT, false },
 };
 
 /* What the member types do not say of a result, as why, and the member it is about; NULL
@@ -89,6 +90,7 @@ static const char *result_values(JsonObject *r, char *why, size_t len, const cha
     const char *verdict = json_object_get_string_member_with_default(r, "verdict", "pass");
     const char *part = json_object_get_string_member_with_default(r, "part", NULL);
     double seconds = json_object_get_double_member_with_default(r, "seconds", 0);
+    double bytes = json_object_get_double_member_with_default(r, "bytes_per_state", 0);
     gint64 of = json_object_get_int_member_with_default(r, "of", 0);
 
     *member = "verdict";
@@ -97,6 +99,9 @@ static const char *result_values(JsonObject *r, char *why, size_t len, const cha
     *member = "seconds";
     if (!isfinite(seconds) || seconds < 0)
         return "\"seconds\" is negative";
+    *member = "bytes_per_state";
+    if (!isfinite(bytes) || bytes < 0)
+        return "\"bytes_per_state\" is negative";
     *member = json_object_has_member(r, "job") ? "job" : "of";
     if (!part)
         return json_object_has_member(r, "job") || json_object_has_member(r, "of")
@@ -228,6 +233,10 @@ static bool add_result(struct merge *m, JsonObject *r)
     depth = json_object_get_int_member_with_default(r, "max_depth", 0);   /* a count: from 0 */
     a->max_depth = (unsigned)MIN(MAX(a->max_depth, depth), G_MAXUINT);
     a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
+    a->stored_bytes += json_object_get_double_member_with_default(r, "bytes_per_state", 0) *
+                       (double)json_object_get_int_member(r, "states");
+    a->peak_rss_kb = MAX(a->peak_rss_kb, (long)json_object_get_int_member_with_default(
+                                             r, "peak_rss_kb", 0));
     if (json_object_has_member(r, "holds")) {
         a->checked = true;
         a->mismatch |= !json_object_get_boolean_member(r, "holds");
@@ -382,7 +391,8 @@ static int report(struct merge *m, const char *json_out)
                 .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
                 .families = a->families, .states = a->states, .transitions = a->transitions,
                 .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
-                .knobs = a->knobs });
+                .knobs = a->knobs, .peak_rss_kb = a->peak_rss_kb,
+                .stored_bytes = a->stored_bytes });
     }
     fputs(missing->str, stdout);
     if (missing->len)

@@ -24,6 +24,8 @@ struct agg {
     bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
     bool whole, split;           /* from a result with no "part", from parts of a split */
     double seconds;
+    double stored_bytes;         /* the parts' visited sets: bytes_per_state x states, summed */
+    long peak_rss_kb;            /* the largest part's */
     struct merge_sample *sample; /* from explore --sample: its runs; NULL from searches */
 };
 

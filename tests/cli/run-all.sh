@@ -251,6 +251,16 @@ split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-
 expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json
 grep -q '"verdict":"fail","families":\["guest-dt-mismatch"\]' "$tmp/merged.json" && ok "merge --json carries the verdict" || bad "merge --json carries the verdict"
+python3 - "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json <<'PY' && ok "merge --json: bytes per state over all parts, the largest part's peak RSS" || bad "merge --json: bytes per state over all parts, the largest part's peak RSS"
+import json, sys
+m = json.load(open(sys.argv[1]))[0]
+parts = [json.load(open(f))[0] for f in sys.argv[2:]]
+assert len(parts) > 2 and sum(p["states"] > 0 for p in parts) > 1, parts
+states = sum(p["states"] for p in parts)
+bps = sum(p["bytes_per_state"] * p["states"] for p in parts) / states
+assert m["states"] == states and abs(m["bytes_per_state"] - bps) <= 0.05, (m, bps)
+assert m["peak_rss_kb"] == max(p["peak_rss_kb"] for p in parts), m
+PY
 replay=$("$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json | sed -n 's/^    replay: drcsim run //p')
 expect_run "the merged counterexample replays to the same violation" 1 'guest-dt-mismatch' eval "\"\$DRCSIM\" run $replay"
 printf '{"job":0}\n' >"$tmp/notajob.json"
