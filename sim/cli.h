@@ -48,6 +48,11 @@ char *shrink_scenario(const char *path, const char *variant, char **knobs, uint8
 /* cli_run.c: one run into a trace whose header carries the schedule. */
 struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint64_t seed,
                          const struct schedule *given, int fmt, struct run_result *out);
+/* The first family's counterexample of cex[], replayed into the JSONL trace file out (none
+ * found: nothing written); false with the error in err. */
+bool write_first_counterexample(struct loaded *l, const char *path,
+                                const struct counterexample *cex, const char *out, char *err,
+                                unsigned errlen);
 /* The `drcsim run … --schedule` command that replays a schedule (g_free). */
 char *replay_command(const char *path, const char *variant, char **knobs,
                      const struct schedule *sched);

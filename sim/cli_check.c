@@ -3,6 +3,7 @@
  * directories of *.scn), explore every interleaving under that variant and
  * compare the violated families with the verdict; a table, JUnit, JSON.
  */
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +94,34 @@ static void print_row(const char *scenario, const char *variant, const struct ex
            ok ? "" : ", expected ", ok ? "" : verdict_format(expected, false, exp, sizeof(exp)));
 }
 
+/* With --json R.json, a failing line's first counterexample as a trace in
+ * R.counterexamples/SCENARIO.VARIANT.jsonl (g_free; NULL: none, or not written, with the
+ * error printed and *rc 2). */
+static char *check_counterexample(struct check_cli *c, struct loaded *l, const char *path,
+                                  const char *variant, const struct explore_stats *st, int *rc)
+{
+    g_autofree char *dir = NULL, *base = NULL;
+    char *out, err[512];
+
+    if (!c->json || !st->families)
+        return NULL;
+    dir = g_strdup_printf("%.*s.counterexamples", (int)(strlen(c->json) -
+                          (g_str_has_suffix(c->json, ".json") ? 5 : 0)), c->json);
+    base = g_path_get_basename(path);
+    if (g_str_has_suffix(base, ".scn"))
+        base[strlen(base) - 4] = '\0';
+    out = g_strdup_printf("%s/%s.%s.jsonl", dir, base, variant);
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        snprintf(err, sizeof(err), "cannot make %s: %s", dir, g_strerror(errno));
+    } else if (write_first_counterexample(l, path, st->cex, out, err, sizeof(err))) {
+        return out;
+    }
+    fprintf(stderr, "drcsim check: %s\n", err);
+    *rc = EXIT_USAGE;
+    g_free(out);
+    return NULL;
+}
+
 /* One verdict line: explore, compare, print a row. */
 int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
                   const struct split_part *part)
@@ -105,8 +134,9 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     char err[1024];
     uint32_t expected = v->pass ? 0 : v->families;
     GString *why = g_string_new(NULL);
-    g_autofree char *replay = NULL;
+    g_autofree char *replay = NULL, *trace = NULL;
     bool ok;
+    int rc;
 
     /* the verdict line names the variant: report a bad one at that line */
     if (!load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
@@ -132,15 +162,17 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     ok ? c->passed++ : c->failed++;
     junit_case(c, path, v->variant, st.seconds, ok ? NULL : why->str);
     replay = first_replay(path, v->variant, NULL, st.cex);
+    rc = ok ? EXIT_OK : EXIT_VIOLATION;
+    trace = check_counterexample(c, &l, path, v->variant, &st, &rc);
     json_result_append(c->json_out, &(struct json_result){
         .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
         .st = &st, .states = st.states, .transitions = st.transitions,
         .max_depth = st.max_depth, .seconds = st.seconds, .has_expected = true,
-        .expected = expected, .replay = replay, .part = part });
+        .expected = expected, .replay = replay, .counterexample = trace, .part = part });
     g_string_free(why, TRUE);
     explore_stats_free(&st);
     loaded_free(&l);
-    return ok ? EXIT_OK : EXIT_VIOLATION;
+    return rc;
 }
 
 static int check_file(struct check_cli *c, const char *path)

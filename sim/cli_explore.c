@@ -287,26 +287,6 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
     return EXIT_INTERNAL;
 }
 
-/* The first counterexample, replayed into a JSONL trace file. */
-static bool write_counterexample(struct loaded *l, const char *path,
-                                 const struct counterexample *cex, const char *out, char *err,
-                                 unsigned errlen)
-{
-    for (int fam = 0; fam < FAM_COUNT; fam++) {
-        struct run_result r;
-        struct trace *tr;
-        bool ok;
-        if (!cex[fam].found)
-            continue;
-        tr = run_traced(l, path, false, 0, &cex[fam].sched, TRACE_JSONL, &r);
-        ok = trace_write_file(tr, out, err, errlen);
-        trace_free(tr);
-        run_result_free(&r);
-        return ok;
-    }
-    return true;
-}
-
 /* --json FILE without --trace: the counterexample goes beside it, FILE less its .json
  * with .counterexample.jsonl added (ARCHITECTURE.md: a failure's `counterexample`). */
 static char *json_trace_path(const char *json)
@@ -352,7 +332,7 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     jr.scenario = path, jr.variant = l->var.name, jr.replay = replay, jr.knobs = o->knobs;
     jr.counterexample = o->trace_path && jr.families ? o->trace_path : NULL;
     if (o->trace_path && jr.families &&
-        (ok = write_counterexample(l, path, cex, o->trace_path, err, sizeof(err))))
+        (ok = write_first_counterexample(l, path, cex, o->trace_path, err, sizeof(err))))
         printf("counterexample trace: %s\n", o->trace_path);
     if (ok && o->shrink && jr.families && !write_shrunk(path, o, jr.families, l->var.name))
         ok = !snprintf(err, sizeof(err), "cannot shrink or write the shrunk scenario");

@@ -20,6 +20,26 @@ struct run_opts {
     char *format;
 };
 
+/* The first counterexample, replayed into a JSONL trace file. */
+bool write_first_counterexample(struct loaded *l, const char *path,
+                                const struct counterexample *cex, const char *out, char *err,
+                                unsigned errlen)
+{
+    for (int fam = 0; fam < FAM_COUNT; fam++) {
+        struct run_result r;
+        struct trace *tr;
+        bool ok;
+        if (!cex[fam].found)
+            continue;
+        tr = run_traced(l, path, false, 0, &cex[fam].sched, TRACE_JSONL, &r);
+        ok = trace_write_file(tr, out, err, errlen);
+        trace_free(tr);
+        run_result_free(&r);
+        return ok;
+    }
+    return true;
+}
+
 /* One word of a shell command: as it is when the shell leaves it so, else quoted. */
 static void shell_word(GString *g, const char *w)
 {

@@ -54,6 +54,20 @@ expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit
 grep -q '<testsuite name="drcsim check" tests="[0-9]*" failures="0">' "$tmp/j.xml" && ok "JUnit report" || bad "JUnit report"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); k={"scenario","variant","verdict","families","states","transitions","max_depth","seconds","states_per_s","bytes_per_state","peak_rss_kb"}; assert r and all(k <= set(o) for o in r)' "$tmp/r.json" \
     && ok "JSON results carry every key" || bad "JSON results carry every key"
+python3 - "$tmp/r.json" "$tmp/r.counterexamples" <<'PY' && ok "check --json: each failing line's counterexample trace, none for a pass" || bad "check --json: each failing line's counterexample trace, none for a pass"
+import json, os, sys
+rows = json.load(open(sys.argv[1]))
+fails = [r for r in rows if r["verdict"] == "fail"]
+assert fails and len(fails) < len(rows)
+for r in rows:
+    name = os.path.basename(r["scenario"])[:-4] + "." + r["variant"] + ".jsonl"
+    want = os.path.join(sys.argv[2], name)
+    assert r.get("counterexample") == (want if r in fails else None), (r, want)
+    assert os.path.exists(want) == (r in fails), want
+assert len(os.listdir(sys.argv[2])) == len(fails)
+PY
+expect_run "check --json: a failing line's trace replays" 0 'all [0-9]+ lines identical' \
+    "$DRCSIM" replay "$tmp/r.counterexamples/ccs-migration-race.qemu-2.10-dev.jsonl"
 
 # --- a wrong expected rc fails, naming its file:line ---------------------------
 line=$(grep -n 'LMB:0 isolate -> rc=-1 state=LOGICAL_CONFIGURED' scenarios/drc-conformance.scn | head -1 | cut -d: -f1)
