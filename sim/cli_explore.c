@@ -287,17 +287,6 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
     return EXIT_INTERNAL;
 }
 
-/* --json FILE without --trace: the counterexample goes beside it, FILE less its .json
- * with .counterexample.jsonl added (ARCHITECTURE.md: a failure's `counterexample`). */
-static char *json_trace_path(const char *json)
-{
-    size_t n = strlen(json);
-
-    if (g_str_has_suffix(json, ".json"))
-        n -= strlen(".json");
-    return g_strdup_printf("%.*s.counterexample.jsonl", (int)n, json);
-}
-
 /* --shrink: the reduced scenario of the first family, next to the trace or printed. */
 static bool write_shrunk(const char *path, const struct explore_cli *o, uint32_t families,
                          const char *variant)

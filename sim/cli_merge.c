@@ -28,6 +28,7 @@ static void free_agg(gpointer p)
     g_free(a->variant);
     g_strfreev(a->knobs);
     g_free(a->replay);
+    g_free(a->counterexample);
     g_free(a);
 }
 
@@ -46,6 +47,15 @@ static char **sorted_knobs(JsonObject *r)
 
     qsort(v, g_strv_length(v), sizeof(*v), compare_names);
     return v;
+}
+
+void merge_first_counterexample(struct agg *a, JsonObject *r)
+{
+    if (a->replay || !json_object_has_member(r, "replay"))
+        return;
+    a->replay = g_strdup(json_object_get_string_member(r, "replay"));
+    a->counterexample = g_strdup(json_object_get_string_member_with_default(r, "counterexample",
+                                                                            NULL));
 }
 
 struct agg *find_agg(GPtrArray *all, JsonObject *r)
@@ -78,6 +88,7 @@ static const struct json_member result_members[] = {
     { "transitions", JSON_COUNT, false }, { "max_depth", JSON_COUNT, false },
     { "seconds", JSON_NUMBER, false },  { "holds", JSON_BOOL, false },
     { "replay", JSON_STRING, false },   { "verdict", JSON_STRING, false },
+    { "counterexample", JSON_STRING, false },
     { "knobs", JSON_STRINGS, false },   { "part", JSON_STRING, false },
     { "job", JSON_COUNT, false },       { "of", JSON_COUNT, false },
     { "bytes_per_state", JSON_NUMBER, false }, { "peak_rss_kb", JSON_COUNT, false },
@@ -241,8 +252,7 @@ static bool add_result(struct merge *m, JsonObject *r)
         a->checked = true;
         a->mismatch |= !json_object_get_boolean_member(r, "holds");
     }
-    if (!a->replay && json_object_has_member(r, "replay"))
-        a->replay = g_strdup(json_object_get_string_member(r, "replay"));
+    merge_first_counterexample(a, r);
     a->incomplete |= strcmp(json_object_get_string_member_with_default(r, "verdict", ""),
                             "incomplete") == 0;
     a->parts++;
@@ -391,7 +401,8 @@ static int report(struct merge *m, const char *json_out)
                 .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
                 .families = a->families, .states = a->states, .transitions = a->transitions,
                 .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
-                .knobs = a->knobs, .peak_rss_kb = a->peak_rss_kb,
+                .counterexample = a->counterexample, .knobs = a->knobs,
+                .peak_rss_kb = a->peak_rss_kb,
                 .stored_bytes = a->stored_bytes });
     }
     fputs(missing->str, stdout);

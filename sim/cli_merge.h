@@ -19,6 +19,7 @@ struct agg {
     uint32_t families;
     uint64_t states, transitions;
     char *replay;                /* the first part's counterexample, if any */
+    char *counterexample;        /* and its trace file, if it wrote one */
     unsigned max_depth, parts;
     bool incomplete;             /* some part did not see all of its interleavings, or is missing */
     bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
@@ -49,6 +50,8 @@ struct merge {
 const char *merge_at(struct merge *m, const char *member, char *buf, size_t len);
 /* The row of r's scenario, variant and knobs, made on first sight. */
 struct agg *find_agg(GPtrArray *all, JsonObject *r);
+/* r's replay command and trace, when a has none yet: the first part's counterexample. */
+void merge_first_counterexample(struct agg *a, JsonObject *r);
 /* r's families added to a's; false with the error printed on one drcsim does not know. */
 bool add_families(struct merge *m, struct agg *a, JsonObject *r);
 

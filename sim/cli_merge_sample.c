@@ -35,6 +35,7 @@ static const struct json_member sample_members[] = {
     { "bound_runs", JSON_COUNT, true },  { "transitions", JSON_COUNT, false },
     { "max_depth", JSON_COUNT, false },  { "seconds", JSON_NUMBER, false },
     { "replay", JSON_STRING, false },    { "verdict", JSON_STRING, false },
+    { "counterexample", JSON_STRING, false },
     { "knobs", JSON_STRINGS, false },    { "pct_depth", JSON_COUNT, false },
     { "pct_run_bound", JSON_NUMBER, false }, { "pct_total_bound", JSON_NUMBER, false },
     { "peak_rss_kb", JSON_COUNT, false },
@@ -230,8 +231,7 @@ bool merge_add_sample(struct merge *m, JsonObject *r)
     a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
     a->peak_rss_kb = MAX(a->peak_rss_kb, (long)json_object_get_int_member_with_default(
                                              r, "peak_rss_kb", 0));
-    if (!a->replay && json_object_has_member(r, "replay"))
-        a->replay = g_strdup(json_object_get_string_member(r, "replay"));
+    merge_first_counterexample(a, r);
     a->incomplete = true;   /* sampling never shows that no interleaving violates */
     a->parts++;
     return true;
@@ -296,5 +296,5 @@ void merge_sample_json(GString *res, const struct agg *a)
         .families = a->families, .sample = &sr, .sample_mode = s->mode, .sample_seed = first,
         .sample_depth = s->depth, .seeds = seeds, .transitions = a->transitions,
         .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
-        .knobs = a->knobs, .peak_rss_kb = a->peak_rss_kb });
+        .counterexample = a->counterexample, .knobs = a->knobs, .peak_rss_kb = a->peak_rss_kb });
 }

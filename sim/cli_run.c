@@ -40,6 +40,17 @@ bool write_first_counterexample(struct loaded *l, const char *path,
     return true;
 }
 
+/* --json FILE without --trace: the counterexample goes beside it, FILE less its .json
+ * with .counterexample.jsonl added (ARCHITECTURE.md: a failure's `counterexample`). */
+char *json_trace_path(const char *json)
+{
+    size_t n = strlen(json);
+
+    if (g_str_has_suffix(json, ".json"))
+        n -= strlen(".json");
+    return g_strdup_printf("%.*s.counterexample.jsonl", (int)n, json);
+}
+
 /* One word of a shell command: as it is when the shell leaves it so, else quoted. */
 static void shell_word(GString *g, const char *w)
 {

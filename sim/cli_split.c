@@ -313,7 +313,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     struct explore_stats st;
     gint64 t0 = g_get_monotonic_time();
     GString *res = g_string_new(NULL);
-    g_autofree char *replay = NULL;
+    g_autofree char *replay = NULL, *trace = NULL;
     char err[512], fams[256];
     int rc;
 
@@ -324,12 +324,21 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
                                        sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
+    rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
+    if (json_out && st.families) {   /* beside the result, as explore --json puts it */
+        trace = json_trace_path(json_out);
+        if (!write_first_counterexample(l, l->scn->path, st.cex, trace, err, sizeof(err))) {
+            fprintf(stderr, "drcsim explore: %s\n", err);
+            g_clear_pointer(&trace, g_free);
+            rc = EXIT_USAGE;
+        }
+    }
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
         .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
-        .seconds = st.seconds, .replay = replay, .knobs = knobs, .part = part });
-    rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
-    if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
+        .seconds = st.seconds, .replay = replay, .counterexample = trace, .knobs = knobs,
+        .part = part });
+    if (json_out && rc != EXIT_USAGE && !json_results_write(json_out, res, err, sizeof(err))) {
         fprintf(stderr, "drcsim explore: %s\n", err);
         rc = EXIT_USAGE;
     }

@@ -275,6 +275,21 @@ bps = sum(p["bytes_per_state"] * p["states"] for p in parts) / states
 assert m["states"] == states and abs(m["bytes_per_state"] - bps) <= 0.05, (m, bps)
 assert m["peak_rss_kb"] == max(p["peak_rss_kb"] for p in parts), m
 PY
+python3 - "$tmp/merged.json" "$tmp"/ccs/job-*.result.json <<'PY' && ok "explore --job --json: a failing job's trace beside its result, the merge names the first" || bad "explore --job --json: a failing job's trace beside its result, the merge names the first"
+import json, os, sys
+m = json.load(open(sys.argv[1]))[0]
+firsts = []
+for f in sys.argv[2:]:
+    r = json.load(open(f))[0]
+    want = f[:-len(".json")] + ".counterexample.jsonl"
+    assert r.get("counterexample") == (want if r["families"] else None), (f, r)
+    assert os.path.exists(want) == bool(r["families"]), want
+    if r["families"]:
+        firsts.append(r)
+assert firsts and m["counterexample"] == firsts[0]["counterexample"] and m["replay"] == firsts[0]["replay"], m
+PY
+expect_run "a failing job's trace replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay \
+    "$(sed -n 's/.*"counterexample":"\([^"]*\)".*/\1/p' "$tmp/merged.json")"
 replay=$("$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json | sed -n 's/^    replay: drcsim run //p')
 expect_run "the merged counterexample replays to the same violation" 1 'guest-dt-mismatch' eval "\"\$DRCSIM\" run $replay"
 printf '{"job":0}\n' >"$tmp/notajob.json"
