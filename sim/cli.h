@@ -27,11 +27,17 @@ struct loaded {
 /* GPtrArray sort of strings: the comparator gets pointers to the elements. */
 int compare_names(const void *a, const void *b);
 
-/* variants/ for a scenario: $DRCSIM_VARIANTS, ../variants, ./variants, installed. */
+/* variants/ for a scenario: $DRCSIM_VARIANTS, a variants/ beside one of the directories
+ * above the scenario's (../variants first), ./variants, installed. */
 char *variants_dir_for(const char *scenario_path);
 /* Parse, load the variant, apply scenario knobs then overrides ("K=V"), build. */
 bool load_scenario(const char *path, const char *variant, char **overrides, struct loaded *out,
                    char *err, unsigned errlen);
+/* The same for the scenario a trace or job file near names by path, relative to where it
+ * was written: from here when it opens, else from near's directory or a parent of it, where
+ * the file's XXH3 is hash. Its messages name path as given. */
+bool load_scenario_near(const char *path, const char *near, uint64_t hash, const char *variant,
+                        char **overrides, struct loaded *out, char *err, unsigned errlen);
 /* One --knob NAME=VALUE onto ks; false with the one-line error in err. */
 bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen);
 bool load_variant_only(const char *scenario_path, const char *variant, struct scn_loc loc,

@@ -26,15 +26,24 @@ int compare_names(const void *a, const void *b)
 char *variants_dir_for(const char *scenario_path)
 {
     const char *env = g_getenv("DRCSIM_VARIANTS");
-    g_autofree char *dir = g_path_get_dirname(scenario_path ? scenario_path : ".");
-    char *cand;
+    g_autofree char *up = g_path_get_dirname(scenario_path ? scenario_path : ".");
+    char *dir = g_canonicalize_filename(up, NULL), *parent, *cand;
 
-    if (env)
+    if (env) {
+        g_free(dir);
         return g_strdup(env);
-    cand = g_build_filename(dir, "..", "variants", NULL);
-    if (g_file_test(cand, G_FILE_TEST_IS_DIR))
-        return cand;
-    g_free(cand);
+    }
+    for (; (parent = g_path_get_dirname(dir)) && strcmp(parent, dir) != 0; g_free(dir), dir = parent) {
+        cand = g_build_filename(parent, "variants", NULL);   /* a sibling of a directory above */
+        if (g_file_test(cand, G_FILE_TEST_IS_DIR)) {
+            g_free(parent);
+            g_free(dir);
+            return cand;
+        }
+        g_free(cand);
+    }
+    g_free(parent);
+    g_free(dir);
     if (g_file_test("variants", G_FILE_TEST_IS_DIR))
         return g_strdup("variants");
     return g_build_filename(DRCSIM_DATADIR, "variants", NULL);
@@ -92,6 +101,52 @@ bool load_scenario(const char *path, const char *variant, char **overrides, stru
         return false;
     }
     return load_scenario_text(path, text, variant, overrides, out, err, errlen);
+}
+
+/* A relative path a trace or job file names (from where it was written): as it is when it
+ * opens from here, else the first of near's directory and its parents under which that path
+ * is a file whose XXH3 is hash, else the first one there at all (its load then says that it
+ * changed), else path (g_free). */
+static char *locate_scenario(const char *path, const char *near, uint64_t hash)
+{
+    g_autofree char *first = NULL, *up = g_path_get_dirname(near);
+    char *dir = g_canonicalize_filename(up, NULL), *parent, *cand, *text;
+
+    if (g_path_is_absolute(path) || g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_free(dir);
+        return g_strdup(path);
+    }
+    for (;; g_free(dir), dir = parent) {
+        cand = g_build_filename(dir, path, NULL);
+        if (g_file_get_contents(cand, &text, NULL, NULL)) {
+            bool same = XXH3_64bits(text, strlen(text)) == hash;   /* as load_scenario_text */
+            g_free(text);
+            if (same) {
+                g_free(dir);
+                return cand;
+            }
+            if (!first)
+                first = g_strdup(cand);
+        }
+        g_free(cand);
+        parent = g_path_get_dirname(dir);
+        if (strcmp(parent, dir) == 0)
+            break;
+    }
+    g_free(parent);
+    g_free(dir);
+    return g_strdup(first ? first : path);
+}
+
+bool load_scenario_near(const char *path, const char *near, uint64_t hash, const char *variant,
+                        char **overrides, struct loaded *out, char *err, unsigned errlen)
+{
+    g_autofree char *found = locate_scenario(path, near, hash);
+
+    if (!load_scenario(found, variant, overrides, out, err, errlen))
+        return false;
+    g_strlcpy(out->scn->path, path, sizeof(out->scn->path));   /* messages as first written */
+    return true;
 }
 
 bool load_scenario_text(const char *path, const char *text, const char *variant, char **overrides,

@@ -65,7 +65,8 @@ static int replay_file(const char *path)
         return EXIT_USAGE;
     }
     overrides = header_overrides(&tf);
-    if (!load_scenario(tf.scenario_path, tf.variant, overrides, &l, err, sizeof(err))) {
+    if (!load_scenario_near(tf.scenario_path, path, tf.scenario_hash, tf.variant, overrides, &l,
+                            err, sizeof(err))) {
         fprintf(stderr, "%s:1:1: error: cannot load what the header names: %s\n", path, err);
         rc = EXIT_USAGE;
     } else if (l.scenario_hash != tf.scenario_hash) {

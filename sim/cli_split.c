@@ -363,8 +363,11 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     }
     knobs = json_object_strv(job, "knobs");
     prefixes = json_object_strv(job, "prefixes");
-    if (load_scenario(json_object_get_string_member(job, "scenario"),
-                      json_object_get_string_member(job, "variant"), knobs, &l, err, sizeof(err))) {
+    if (load_scenario_near(json_object_get_string_member(job, "scenario"), file,
+                           g_ascii_strtoull(json_object_get_string_member_with_default(
+                                                job, "scenario_xxh3", ""), NULL, 16),
+                           json_object_get_string_member(job, "variant"), knobs, &l, err,
+                           sizeof(err))) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
                                    (unsigned)json_object_get_int_member(job, "of") };
         if (job_matches(p, file, job, &l, prefixes))

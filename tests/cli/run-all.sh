@@ -334,6 +334,26 @@ done
 tl=$(grep -n "\"rc\":0" "$tmp/drc-conformance.1.jsonl" | head -1 | cut -d: -f1)
 sed "${tl}s/\"rc\":0/\"rc\":1/" "$tmp/drc-conformance.1.jsonl" >"$tmp/tampered.jsonl"
 expect_run "replay fails on the first differing line" 1 "^$tmp/tampered.jsonl:$tl: error: the re-execution differs" "$DRCSIM" replay "$tmp/tampered.jsonl"
+# A trace and a job file name the scenario as it was typed, relative to where they were
+# written: replay and --job from elsewhere find it beside them (its XXH3 must match).
+abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
+mkdir -p "$tmp/tree/scenarios/scaling" "$tmp/tree/out" "$tmp/elsewhere"
+cp -r variants "$tmp/tree/"
+cp scenarios/hotplug-migrate-unplug.scn "$tmp/tree/scenarios/"
+cp scenarios/scaling/parallel-dimms-5.scn "$tmp/tree/scenarios/scaling/"
+(cd "$tmp/tree" && "$abs_drcsim" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev \
+    --trace out/t.jsonl; "$abs_drcsim" explore scenarios/scaling/parallel-dimms-5.scn --split 4 --out out/jobs) >/dev/null 2>&1
+expect_run "replay from another directory finds the scenario beside the trace" 0 'all [0-9]+ lines identical' \
+    sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/t.jsonl"
+expect_run "explore --job from another directory finds it and its variants too" 0 \
+    ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
+    sh -c 'cd "$1" && "$2" explore --job "$3" --json r.json' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/jobs/job-001.json"
+grep -q '"scenario":"scenarios/scaling/parallel-dimms-5\.scn"' "$tmp/elsewhere/r.json" \
+    && ok "the job's result names the scenario as the job does, for merge" || bad "the job's result names the scenario as the job does, for merge"
+sed -i 's/^title .*/title "changed"/' "$tmp/tree/scenarios/hotplug-migrate-unplug.scn"
+expect_run "a scenario found beside the trace but changed since: refused as changed" 1 \
+    "^$tmp/tree/out/t\.jsonl:1:1: error: scenarios/hotplug-migrate-unplug\.scn changed since the trace was written" \
+    sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/t.jsonl"
 
 # --- golden traces --------------------------------------------------------------
 for g in tests/cli/golden/*.txt; do
