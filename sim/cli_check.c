@@ -17,6 +17,7 @@ struct check_cli {
     gint64 split;   /* CLI_UNSET or given */
     gint64 mem_mb;   /* the visited set's budget per verdict line */
     GString *junit_xml, *json_out;
+    GHashTable *traces;   /* the counterexample files written so far */
     unsigned passed, failed;
 };
 
@@ -95,8 +96,9 @@ static void print_row(const char *scenario, const char *variant, const struct ex
 }
 
 /* With --json R.json, a failing line's first counterexample as a trace in
- * R.counterexamples/SCENARIO.VARIANT.jsonl (g_free; NULL: none, or not written, with the
- * error printed and *rc 2). */
+ * R.counterexamples/SCENARIO.VARIANT.jsonl, or SCENARIO.VARIANT-2.jsonl … when scenarios of
+ * two directories share a name (g_free; NULL: none, or not written, with the error
+ * printed and *rc 2). */
 static char *check_counterexample(struct check_cli *c, struct loaded *l, const char *path,
                                   const char *variant, const struct explore_stats *st, int *rc)
 {
@@ -111,6 +113,11 @@ static char *check_counterexample(struct check_cli *c, struct loaded *l, const c
     if (g_str_has_suffix(base, ".scn"))
         base[strlen(base) - 4] = '\0';
     out = g_strdup_printf("%s/%s.%s.jsonl", dir, base, variant);
+    for (unsigned k = 2; g_hash_table_contains(c->traces, out); k++) {
+        g_free(out);
+        out = g_strdup_printf("%s/%s.%s-%u.jsonl", dir, base, variant, k);
+    }
+    g_hash_table_add(c->traces, g_strdup(out));
     if (g_mkdir_with_parents(dir, 0777) != 0) {
         snprintf(err, sizeof(err), "cannot make %s: %s", dir, g_strerror(errno));
     } else if (write_first_counterexample(l, path, st->cex, out, err, sizeof(err))) {
@@ -273,6 +280,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
         return EXIT_USAGE;
     c->junit_xml = g_string_new(NULL);
     c->json_out = g_string_new(NULL);
+    c->traces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     printf("%-30s %-28s %10s %9s  %-8s  %s\n", "scenario", "variant", "states", "time", "result",
            "verdict");
     if (c->job)
@@ -287,6 +295,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
         rc = EXIT_USAGE;
     g_string_free(c->junit_xml, TRUE);
     g_string_free(c->json_out, TRUE);
+    g_hash_table_destroy(c->traces);
     return rc;
 }
 

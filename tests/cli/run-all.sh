@@ -68,6 +68,13 @@ assert len(os.listdir(sys.argv[2])) == len(fails)
 PY
 expect_run "check --json: a failing line's trace replays" 0 'all [0-9]+ lines identical' \
     "$DRCSIM" replay "$tmp/r.counterexamples/ccs-migration-race.qemu-2.10-dev.jsonl"
+mkdir -p "$tmp/twin1" "$tmp/twin2"
+printf 'scenario twin\nmachine m cores=2\ndo m device_add cpu core1 core-id=1\nexpect m device core1 absent\nverdict upstream fail expect-failed\n' >"$tmp/twin1/t.scn"
+cp "$tmp/twin1/t.scn" "$tmp/twin2/t.scn"
+"$DRCSIM" check "$tmp/twin1/t.scn" "$tmp/twin2/t.scn" --json "$tmp/tw.json" >/dev/null 2>&1
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); c=[x["counterexample"] for x in r]; d=sys.argv[2]; assert c == [d + "/t.upstream.jsonl", d + "/t.upstream-2.jsonl"], c' \
+    "$tmp/tw.json" "$tmp/tw.counterexamples" && [ "$(ls "$tmp/tw.counterexamples" | wc -l)" -eq 2 ] \
+    && ok "check --json: two scenarios of one name keep a trace each" || bad "check --json: two scenarios of one name keep a trace each"
 
 # --- a wrong expected rc fails, naming its file:line ---------------------------
 line=$(grep -n 'LMB:0 isolate -> rc=-1 state=LOGICAL_CONFIGURED' scenarios/drc-conformance.scn | head -1 | cut -d: -f1)
