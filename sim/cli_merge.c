@@ -2,7 +2,8 @@
  * `drcsim merge FILE...`: split parts (split.json, explore and check job
  * results) combined per scenario x variant x knob overrides: families united,
  * counts added up, the deepest depth kept; a part given twice is refused and
- * missing parts are named, leaving the merge incomplete.
+ * missing parts are named, leaving the merge incomplete. Sampled runs are
+ * merged by cli_merge_sample.c.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
