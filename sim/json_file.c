@@ -112,72 +112,6 @@ size_t json_nesting_at(const char *text, size_t n)
     return SIZE_MAX;
 }
 
-/* In text that parsed (so nested at most JSON_MAX_DEPTH deep): the offset of the first key
- * that an earlier key of its object spells alike, byte for byte (key holds it), or
- * SIZE_MAX. */
-static size_t duplicate_key(const char *text, size_t n, GString *key)
-{
-    GHashTable *keys[JSON_MAX_DEPTH + 1] = { NULL };   /* per open bracket; NULL: an array */
-    unsigned depth = 0;
-    size_t at = SIZE_MAX;
-
-    for (size_t i = 0; i < n && at == SIZE_MAX; i++) {
-        if (text[i] == '"') {
-            size_t end = string_end(text, n, i), j = end + 1;
-            while (j < n && g_ascii_isspace(text[j]))
-                j++;
-            if (depth && keys[depth] && j < n && text[j] == ':') {
-                g_string_assign(key, "");
-                g_string_append_len(key, text + i + 1, (gssize)(end - i - 1));
-                if (!g_hash_table_add(keys[depth], g_strdup(key->str)))
-                    at = i;
-            }
-            i = end;
-        } else if ((text[i] == '[' || text[i] == '{') && depth < JSON_MAX_DEPTH) {
-            keys[++depth] = text[i] == '{' ? g_hash_table_new_full(g_str_hash, g_str_equal,
-                                                                   g_free, NULL) : NULL;
-        } else if ((text[i] == ']' || text[i] == '}') && depth) {
-            if (keys[depth])
-                g_hash_table_destroy(keys[depth]);
-            keys[depth--] = NULL;
-        }
-    }
-    for (; depth; depth--)
-        if (keys[depth])
-            g_hash_table_destroy(keys[depth]);
-    return at;
-}
-
-/* The checks json-glib does not make, on text that is valid UTF-8: nesting before it
- * parses, repeated keys after. */
-static bool parse_checked(JsonParser *p, const char *file, const char *text, size_t n,
-                          char *err, size_t len)
-{
-    size_t at = json_nesting_at(text, n);
-    GString *key = g_string_new(NULL);
-    GError *e = NULL;
-    unsigned line, col;
-    bool ok = false;
-
-    if (at != SIZE_MAX) {
-        position(text, at, &line, &col);
-        snprintf(err, len, "%s:%u:%u: error: nesting deeper than %d", file, line, col,
-                 JSON_MAX_DEPTH);
-    } else if (!json_parser_load_from_data(p, text, (gssize)n, &e)) {
-        const char *msg = json_error_where(e->message, &line, &col);
-        snprintf(err, len, "%s:%u:%u: error: %s", file, line, col, msg);
-        g_error_free(e);
-    } else if ((at = duplicate_key(text, n, key)) != SIZE_MAX) {
-        position(text, at, &line, &col);
-        snprintf(err, len, "%s:%u:%u: error: duplicate key \"%s\"", file, line, col, key->str);
-    } else {
-        ok = true;
-    }
-    one_line(err);   /* json-glib quotes the token, and a string token may hold a newline */
-    g_string_free(key, TRUE);
-    return ok;
-}
-
 /* Where each value of a parsed text begins, by path (json_at): the text is kept for the
  * line and column, worked out only for an error. */
 struct json_places {
@@ -201,16 +135,42 @@ static size_t skip_space(const char *t, size_t n, size_t i)
     return i;
 }
 
-/* The value at t[i] (text that parsed) and every value in it, entered under path and
- * path/KEY or path/INDEX; the offset past it. Recurses at most JSON_MAX_DEPTH deep. */
-static size_t scan_places(const char *t, size_t n, size_t i, GString *path, GHashTable *at)
+/* One walk over text that parsed (so nested at most JSON_MAX_DEPTH deep): each value's
+ * place by path, and the first key that an earlier key of its object spells alike. */
+struct places_walk {
+    const char *t;
+    size_t n;
+    GString *path;
+    GHashTable *at;
+    size_t repeat;    /* the offset of that key, or SIZE_MAX */
+    GString *key;     /* and the key as written */
+};
+
+/* A key as a path component, byte for byte as written: '~' as ~0 and '/' as ~1 (as in a
+ * JSON Pointer), so that distinct keys are distinct components. */
+static void append_key(GString *path, const char *k, size_t len)
 {
-    size_t plen = path->len;
+    for (size_t i = 0; i < len; i++) {
+        if (k[i] == '~')
+            g_string_append(path, "~0");
+        else if (k[i] == '/')
+            g_string_append(path, "~1");
+        else
+            g_string_append_c(path, k[i]);
+    }
+}
+
+/* The value at t[i] and every value in it, entered under the walk's path and path/KEY or
+ * path/INDEX; the offset past it. */
+static size_t scan_places(struct places_walk *w, size_t i)
+{
+    const char *t = w->t;
+    size_t n = w->n, plen = w->path->len;
     unsigned k = 0;
     char close;
 
     i = skip_space(t, n, i);
-    g_hash_table_insert(at, g_strdup(path->str), GSIZE_TO_POINTER(i + 1));
+    g_hash_table_insert(w->at, g_strdup(w->path->str), GSIZE_TO_POINTER(i + 1));
     if (i < n && t[i] == '"')
         return string_end(t, n, i) + 1;
     if (i >= n || (t[i] != '{' && t[i] != '['))
@@ -218,20 +178,58 @@ static size_t scan_places(const char *t, size_t n, size_t i, GString *path, GHas
     close = t[i] == '{' ? '}' : ']';
     for (i = skip_space(t, n, i + 1); i < n && t[i] != close; i = skip_space(t, n, i)) {
         if (plen)
-            g_string_append_c(path, '/');
+            g_string_append_c(w->path, '/');
         if (close == '}') {
             size_t end = string_end(t, n, i);
-            g_string_append_len(path, t + i + 1, (gssize)(end - i - 1));
+            append_key(w->path, t + i + 1, end - i - 1);
+            if (w->repeat == SIZE_MAX && g_hash_table_contains(w->at, w->path->str)) {
+                w->repeat = i;
+                g_string_append_len(w->key, t + i + 1, (gssize)(end - i - 1));
+            }
             i = skip_space(t, n, end + 1) + 1;   /* past the colon */
         } else {
-            g_string_append_printf(path, "%u", k++);
+            g_string_append_printf(w->path, "%u", k++);
         }
-        i = skip_space(t, n, scan_places(t, n, i, path, at));
-        g_string_truncate(path, plen);
+        i = skip_space(t, n, scan_places(w, i));
+        g_string_truncate(w->path, plen);
         if (i < n && t[i] == ',')
             i++;
     }
     return i + 1;
+}
+
+/* The checks json-glib does not make, on text that is valid UTF-8: nesting before it
+ * parses, repeated keys after, in the walk that finds each value's place (into at). */
+static bool parse_checked(JsonParser *p, const char *file, const char *text, size_t n,
+                          GHashTable *at, char *err, size_t len)
+{
+    struct places_walk w = { text, n, g_string_new(NULL), at, SIZE_MAX, g_string_new(NULL) };
+    size_t deep = json_nesting_at(text, n);
+    GError *e = NULL;
+    unsigned line, col;
+    bool ok = false;
+
+    if (deep != SIZE_MAX) {
+        position(text, deep, &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: nesting deeper than %d", file, line, col,
+                 JSON_MAX_DEPTH);
+    } else if (!json_parser_load_from_data(p, text, (gssize)n, &e)) {
+        const char *msg = json_error_where(e->message, &line, &col);
+        snprintf(err, len, "%s:%u:%u: error: %s", file, line, col, msg);
+        g_error_free(e);
+    } else {
+        scan_places(&w, 0);
+        ok = w.repeat == SIZE_MAX;
+        if (!ok) {
+            position(text, w.repeat, &line, &col);
+            snprintf(err, len, "%s:%u:%u: error: duplicate key \"%s\"", file, line, col,
+                     w.key->str);
+        }
+    }
+    one_line(err);   /* json-glib quotes the token, and a string token may hold a newline */
+    g_string_free(w.path, TRUE);
+    g_string_free(w.key, TRUE);
+    return ok;
 }
 
 const char *json_at(JsonParser *p, const char *file, char *buf, size_t len, const char *fmt, ...)
@@ -265,7 +263,6 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
     const gchar *bad;
     unsigned line, col;
     struct json_places *pl;
-    GString *path;
 
     if (!text) {
         snprintf(err, len, "%s:1:1: error: %s", file, strerror(errno));
@@ -278,16 +275,13 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len)
         g_free(text);
         return false;
     }
-    if (!parse_checked(p, file, text, n, err, len)) {
-        g_free(text);
-        return false;
-    }
     pl = g_new0(struct json_places, 1);
     pl->text = text;
     pl->at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    path = g_string_new(NULL);
-    scan_places(text, n, 0, path, pl->at);
-    g_string_free(path, TRUE);
+    if (!parse_checked(p, file, text, n, pl->at, err, len)) {
+        places_free(pl);
+        return false;
+    }
     g_object_set_data_full(G_OBJECT(p), "drcsim-json-places", pl, places_free);
     return true;
 }

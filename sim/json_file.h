@@ -22,8 +22,9 @@ bool json_file_load(JsonParser *p, const char *file, char *err, size_t len);
 
 /* "FILE:LINE:COL" in buf of the value at a path (made from fmt as printf does) in what
  * json_file_load last parsed into p: "" the whole, "3" element 3 of the top array,
- * "3/verdict" a member of it; a leading '/' is dropped. A path the text does not hold (a
- * missing member) names the nearest value that holds it; FILE:1:1 with no parsed text. */
+ * "3/verdict" a member of it (a key's '~' written ~0 and '/' ~1); a leading '/' is dropped.
+ * A path the text does not hold (a missing member) names the nearest value that holds it;
+ * FILE:1:1 with no parsed text. */
 const char *json_at(JsonParser *p, const char *file, char *buf, size_t len, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
 

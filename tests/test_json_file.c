@@ -84,6 +84,8 @@ static const struct load_case {
          "e.json:2:20: error: duplicate key \"z\""),
     /* the same key in two objects, or spelt inside a string, is no repeat */
     CASE("f.json", "[{\"a\":\"{\\\"a\\\":[\"}, {\"a\":[\"a\",\"a\"]}]", ""),
+    /* a key holding '/' or '~' is no repeat of a nested key or of its escaped spelling */
+    CASE("g.json", "{\"a\":{\"b\":1}, \"a/b\":2, \"a~1b\":3, \"~\":4, \"~0\":5}", ""),
 };
 
 static void test_load_errors(void **state)
@@ -208,6 +210,7 @@ static void test_at(void **state)
         { "1/families", "f.json:3:16" }, { "1/families/1", "f.json:3:22" },
         { "1/knobs/a/b", "f.json:4:25" }, { "1/verdict", "f.json:2:3" },
         { "1/families/7", "f.json:3:16" }, { "9/states", "f.json:1:1" },
+        { "1/a~1b", "f.json:4:40" },
     };
     char *path = write_file("f.json", text, sizeof(text) - 1);
     JsonParser *p = json_parser_new();
