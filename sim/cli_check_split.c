@@ -62,13 +62,13 @@ int check_split(GPtrArray *files, unsigned n, const char *dir)
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-/* The verdict line of scenario path for variant (upstream pass when it has none); where:
- * the job's entry naming them, FILE:LINE:COL. */
-static bool find_verdict(const char *where, const char *path, const char *variant,
-                         struct scn_verdict *out)
+/* The verdict line of scenario path for variant (upstream pass when it has none), as entry i
+ * of check job file (parsed into p) names them. */
+static bool find_verdict(JsonParser *p, const char *file, guint i, const char *path,
+                         const char *variant, struct scn_verdict *out)
 {
     struct scenario *scn = g_new0(struct scenario, 1);
-    char err[1024];
+    char err[1024], where[512];
     bool found = false;
 
     if (!scenario_parse_file(path, scn, err, sizeof(err))) {
@@ -84,8 +84,8 @@ static bool find_verdict(const char *where, const char *path, const char *varian
             found = true;
         }
     if (!found)
-        fprintf(stderr, "%s: error: %s has no verdict line for variant '%s'\n", where, path,
-                variant);
+        fprintf(stderr, "%s: error: %s has no verdict line for variant '%s'\n",
+                json_at(p, file, where, sizeof(where), "check/%u/1", i), path, variant);
     g_free(scn);
     return found;
 }
@@ -168,8 +168,7 @@ int check_job(struct check_cli *c, const char *file)
             rc = EXIT_USAGE;
             break;
         }
-        if (!find_verdict(json_at(p, file, w, sizeof(w), "check/%u/1", i),
-                          json_array_get_string_element(pair, 0),
+        if (!find_verdict(p, file, i, json_array_get_string_element(pair, 0),
                           json_array_get_string_element(pair, 1), &v)) {
             rc = EXIT_USAGE;
             break;
