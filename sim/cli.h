@@ -59,8 +59,9 @@ struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint
 bool write_first_counterexample(struct loaded *l, const char *path,
                                 const struct counterexample *cex, const char *out, char *err,
                                 unsigned errlen);
-/* Where a failure's trace goes beside --json R.json: R.counterexample.jsonl (g_free). */
-char *json_trace_path(const char *json);
+/* A file beside --json R.json: R (less .json) with suffix added (g_free). A failure's trace
+ * goes to R.counterexample.jsonl (ARCHITECTURE.md: a failure's `counterexample`). */
+char *json_beside(const char *json, const char *suffix);
 /* The `drcsim run … --schedule` command that replays a schedule (g_free). */
 char *replay_command(const char *path, const char *variant, char **knobs,
                      const struct schedule *sched);

@@ -107,8 +107,7 @@ static char *check_counterexample(struct check_cli *c, struct loaded *l, const c
 
     if (!c->json || !st->families)
         return NULL;
-    dir = g_strdup_printf("%.*s.counterexamples", (int)(strlen(c->json) -
-                          (g_str_has_suffix(c->json, ".json") ? 5 : 0)), c->json);
+    dir = json_beside(c->json, ".counterexamples");
     base = g_path_get_basename(path);
     if (g_str_has_suffix(base, ".scn"))
         base[strlen(base) - 4] = '\0';

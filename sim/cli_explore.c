@@ -436,7 +436,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     int rc = explore_parse(&argc, &argv, &o);
 
     if (!rc && o.json && !o.trace_path && !o.job && !cli_given(o.split))
-        o.trace_path = json_trace_path(o.json);   /* a failure's JSON names its trace */
+        o.trace_path = json_beside(o.json, ".counterexample.jsonl");   /* its JSON names it */
     *po = o;
     if (rc)
         return rc;

@@ -40,15 +40,13 @@ bool write_first_counterexample(struct loaded *l, const char *path,
     return true;
 }
 
-/* --json FILE without --trace: the counterexample goes beside it, FILE less its .json
- * with .counterexample.jsonl added (ARCHITECTURE.md: a failure's `counterexample`). */
-char *json_trace_path(const char *json)
+char *json_beside(const char *json, const char *suffix)
 {
     size_t n = strlen(json);
 
     if (g_str_has_suffix(json, ".json"))
         n -= strlen(".json");
-    return g_strdup_printf("%.*s.counterexample.jsonl", (int)n, json);
+    return g_strdup_printf("%.*s%s", (int)n, json, suffix);
 }
 
 /* One word of a shell command: as it is when the shell leaves it so, else quoted. */

@@ -326,7 +326,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
     if (json_out && st.families) {   /* beside the result, as explore --json puts it */
-        trace = json_trace_path(json_out);
+        trace = json_beside(json_out, ".counterexample.jsonl");
         if (!write_first_counterexample(l, l->scn->path, st.cex, trace, err, sizeof(err))) {
             fprintf(stderr, "drcsim explore: %s\n", err);
             g_clear_pointer(&trace, g_free);
