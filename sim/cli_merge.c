@@ -50,8 +50,16 @@ static char **sorted_knobs(JsonObject *r)
     return v;
 }
 
-void merge_first_counterexample(struct agg *a, JsonObject *r)
+void merge_add_figures(struct agg *a, JsonObject *r)
 {
+    gint64 depth = json_object_get_int_member_with_default(r, "max_depth", 0);   /* from 0 */
+
+    a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
+    a->max_depth = (unsigned)MIN(MAX(a->max_depth, depth), G_MAXUINT);
+    a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
+    a->peak_rss_kb = MAX(a->peak_rss_kb, (long)json_object_get_int_member_with_default(
+                                             r, "peak_rss_kb", 0));
+    a->parts++;
     if (a->replay || !json_object_has_member(r, "replay"))
         return;
     a->replay = g_strdup(json_object_get_string_member(r, "replay"));
@@ -224,7 +232,6 @@ bool add_families(struct merge *m, struct agg *a, JsonObject *r)
 static bool add_result(struct merge *m, JsonObject *r)
 {
     struct agg *a;
-    gint64 depth;
     char why[128], buf[128], where[512];
     const char *bad = NULL, *member = NULL;
 
@@ -233,30 +240,23 @@ static bool add_result(struct merge *m, JsonObject *r)
     if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why),
                             &member) ||
         (bad = result_values(r, buf, sizeof(buf), &member))) {
-        fprintf(stderr, "%s: error: not a drcsim result: %s\n", merge_at(m, member, where, sizeof(where)),
-                bad ? bad : why);
+        fprintf(stderr, "%s: error: not a drcsim result: %s\n",
+                merge_at(m, member, where, sizeof(where)), bad ? bad : why);
         return false;
     }
     a = find_agg(m->rows, r);
     if (!add_part(m, a, r) || !add_families(m, a, r))
         return false;
+    merge_add_figures(a, r);
     a->states += (uint64_t)json_object_get_int_member(r, "states");
-    a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
-    depth = json_object_get_int_member_with_default(r, "max_depth", 0);   /* a count: from 0 */
-    a->max_depth = (unsigned)MIN(MAX(a->max_depth, depth), G_MAXUINT);
-    a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
     a->stored_bytes += json_object_get_double_member_with_default(r, "bytes_per_state", 0) *
                        (double)json_object_get_int_member(r, "states");
-    a->peak_rss_kb = MAX(a->peak_rss_kb, (long)json_object_get_int_member_with_default(
-                                             r, "peak_rss_kb", 0));
     if (json_object_has_member(r, "holds")) {
         a->checked = true;
         a->mismatch |= !json_object_get_boolean_member(r, "holds");
     }
-    merge_first_counterexample(a, r);
     a->incomplete |= strcmp(json_object_get_string_member_with_default(r, "verdict", ""),
                             "incomplete") == 0;
-    a->parts++;
     return true;
 }
 

@@ -50,8 +50,9 @@ struct merge {
 const char *merge_at(struct merge *m, const char *member, char *buf, size_t len);
 /* The row of r's scenario, variant and knobs, made on first sight. */
 struct agg *find_agg(GPtrArray *all, JsonObject *r);
-/* r's replay command and trace, when a has none yet: the first part's counterexample. */
-void merge_first_counterexample(struct agg *a, JsonObject *r);
+/* What every part adds to its row: transitions, seconds, parts added up, the deepest depth
+ * and the largest peak RSS kept, and the first part's counterexample (replay and trace). */
+void merge_add_figures(struct agg *a, JsonObject *r);
 /* r's families added to a's; false with the error printed on one drcsim does not know. */
 bool add_families(struct merge *m, struct agg *a, JsonObject *r);
 

@@ -224,16 +224,8 @@ bool merge_add_sample(struct merge *m, JsonObject *r)
         s->miss *= 1 - json_object_get_double_member(r, "pct_total_bound");
         s->run_bound = MIN(s->run_bound, json_object_get_double_member(r, "pct_run_bound"));
     }
-    a->transitions += (uint64_t)json_object_get_int_member_with_default(r, "transitions", 0);
-    a->max_depth = MAX(a->max_depth,
-                       (unsigned)MIN(json_object_get_int_member_with_default(r, "max_depth", 0),
-                                     G_MAXUINT));
-    a->seconds += json_object_get_double_member_with_default(r, "seconds", 0);
-    a->peak_rss_kb = MAX(a->peak_rss_kb, (long)json_object_get_int_member_with_default(
-                                             r, "peak_rss_kb", 0));
-    merge_first_counterexample(a, r);
+    merge_add_figures(a, r);
     a->incomplete = true;   /* sampling never shows that no interleaving violates */
-    a->parts++;
     return true;
 }
 
