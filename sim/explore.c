@@ -552,15 +552,13 @@ static inline __attribute__((always_inline)) bool dfs_expand(struct dfs *d, stru
     }
     /* the bound is on states stored, quiescent ones too: stop at the first past it */
     if (a != ADMIT_OLD && dfs_states_reached(d)) {
-        d->st->truncated = true;
-        d->st->limits |= LIMIT_MAX_STATES;
+        explore_cut(d->st, LIMIT_MAX_STATES);
         return false;
     }
     if (a != ADMIT_EXPAND)
         return !d->st->full;
     if (d->o->max_depth && d->depth0 + stack->len >= d->o->max_depth) {
-        d->st->truncated = true;
-        d->st->limits |= LIMIT_MAX_DEPTH;
+        explore_cut(d->st, LIMIT_MAX_DEPTH);
         return true;
     }
     push_frame(d, stack, fp, d->o->por != POR_SLEEP ? 0 :
@@ -634,10 +632,8 @@ void dfs_search(struct dfs *d, const void *start)
     uint64_t fp;
     enum admitted a = admit(d, &sp, first->world, &fp, stack, &probe);
 
-    if (a != ADMIT_OLD && dfs_states_reached(d)) {   /* the start world counts, as in dfs_expand */
-        d->st->truncated = true;
-        d->st->limits |= LIMIT_MAX_STATES;
-    }
+    if (a != ADMIT_OLD && dfs_states_reached(d))   /* the start world counts, as in dfs_expand */
+        explore_cut(d->st, LIMIT_MAX_STATES);
     else if (a == ADMIT_EXPAND) {
         push_frame(d, stack, fp, 0, &probe);
         dfs_loop(d, stack);

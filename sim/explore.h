@@ -128,6 +128,14 @@ struct explore_stats {
     struct counterexample cex[EXPLORE_MAX_FAMILIES];
 };
 
+/* The search is cut short, by limit (enum explore_limit; 0: --mem or --por-check, which
+ * have flags of their own). */
+static inline void explore_cut(struct explore_stats *st, unsigned limit)
+{
+    st->truncated = true;
+    st->limits |= (uint8_t)limit;
+}
+
 /* Not every interleaving was seen: a bound of the search or of the model cut some. */
 static inline bool explore_incomplete(const struct explore_stats *st)
 {

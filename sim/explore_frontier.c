@@ -41,10 +41,16 @@ void explore_item_free(gpointer p)
     g_free(it);
 }
 
-/* After a world was admitted: a limit that stops the whole search, as dfs_expand stops it. */
+/* After a world was admitted: a limit that stops the whole search, as dfs_expand stops it,
+ * recorded as the cut. */
 static bool limit_reached(const struct dfs *d, bool seen)
 {
-    return d->st->full || d->st->por_error || (!seen && dfs_states_reached(d));
+    bool flagged = d->st->full || d->st->por_error;   /* they say so themselves */
+
+    if (!flagged && (seen || !dfs_states_reached(d)))
+        return false;
+    explore_cut(d->st, flagged ? 0 : LIMIT_MAX_STATES);
+    return true;
 }
 
 /*
@@ -75,15 +81,11 @@ static bool expand_step(struct bfs *b, const struct explore_item *it, const stru
         dfs_record_path(proto->st, v, fams, &c->prefix);   /* the prefix path is the counterexample */
     else if ((expand = dfs_admit_seen(&d, c->world, &seen)) && proto->o->max_depth &&
              c->depth >= proto->o->max_depth) {
-        proto->st->truncated = true;   /* stored, not expanded: dfs_expand's cut */
-        proto->st->limits |= LIMIT_MAX_DEPTH;
+        explore_cut(proto->st, LIMIT_MAX_DEPTH);   /* stored, not expanded: dfs_expand's cut */
         expand = false;
     }
-    if (!b->stop && !fams && limit_reached(proto, seen)) {
-        proto->st->truncated = true;
-        proto->st->limits |= proto->st->full || proto->st->por_error ? 0 : LIMIT_MAX_STATES;
+    if (!b->stop && !fams && limit_reached(proto, seen))
         b->stop = true;
-    }
     if (!expand || b->stop) {
         explore_item_free(c);
         return seen;
@@ -138,11 +140,8 @@ GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsign
     struct dfs d0 = *proto;
     bool seen = false, expand = dfs_admit_seen(&d0, initial, &seen);
 
-    if (limit_reached(proto, seen)) {   /* the start world counts, as in dfs_search */
-        proto->st->truncated = true;
-        proto->st->limits |= proto->st->full || proto->st->por_error ? 0 : LIMIT_MAX_STATES;
+    if (limit_reached(proto, seen))   /* the start world counts, as in dfs_search */
         return level;
-    }
     if (expand)
         g_ptr_array_add(level, new_item(NULL, -1, 0, initial, proto->m->world_size));
     while (level->len && level->len < min_items && !b.stop) {
