@@ -23,27 +23,41 @@ int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The absolute directory of file (g_free). */
+static char *dir_of(const char *file)
+{
+    g_autofree char *up = g_path_get_dirname(file);
+
+    return g_canonicalize_filename(up, NULL);
+}
+
+/* The parent of dir, an absolute directory, or NULL at the root; dir is freed. */
+static char *dir_up(char *dir)
+{
+    char *parent = g_path_get_dirname(dir);
+    bool root = strcmp(parent, dir) == 0;
+
+    g_free(dir);
+    if (root)
+        g_clear_pointer(&parent, g_free);
+    return parent;
+}
+
 char *variants_dir_for(const char *scenario_path)
 {
     const char *env = g_getenv("DRCSIM_VARIANTS");
-    g_autofree char *up = g_path_get_dirname(scenario_path ? scenario_path : ".");
-    char *dir = g_canonicalize_filename(up, NULL), *parent, *cand;
+    char *cand;
 
-    if (env) {
-        g_free(dir);
+    if (env)
         return g_strdup(env);
-    }
-    for (; (parent = g_path_get_dirname(dir)) && strcmp(parent, dir) != 0; g_free(dir), dir = parent) {
-        cand = g_build_filename(parent, "variants", NULL);   /* a sibling of a directory above */
+    for (char *d = dir_up(dir_of(scenario_path ? scenario_path : ".")); d; d = dir_up(d)) {
+        cand = g_build_filename(d, "variants", NULL);   /* a sibling of a directory above */
         if (g_file_test(cand, G_FILE_TEST_IS_DIR)) {
-            g_free(parent);
-            g_free(dir);
+            g_free(d);
             return cand;
         }
         g_free(cand);
     }
-    g_free(parent);
-    g_free(dir);
     if (g_file_test("variants", G_FILE_TEST_IS_DIR))
         return g_strdup("variants");
     return g_build_filename(DRCSIM_DATADIR, "variants", NULL);
@@ -109,32 +123,25 @@ bool load_scenario(const char *path, const char *variant, char **overrides, stru
  * changed), else path (g_free). */
 static char *locate_scenario(const char *path, const char *near, uint64_t hash)
 {
-    g_autofree char *first = NULL, *up = g_path_get_dirname(near);
-    char *dir = g_canonicalize_filename(up, NULL), *parent, *cand, *text;
+    g_autofree char *first = NULL;
+    char *cand, *text;
 
-    if (g_path_is_absolute(path) || g_file_test(path, G_FILE_TEST_EXISTS)) {
-        g_free(dir);
+    if (g_path_is_absolute(path) || g_file_test(path, G_FILE_TEST_EXISTS))
         return g_strdup(path);
-    }
-    for (;; g_free(dir), dir = parent) {
-        cand = g_build_filename(dir, path, NULL);
+    for (char *d = dir_of(near); d; d = dir_up(d)) {
+        cand = g_build_filename(d, path, NULL);
         if (g_file_get_contents(cand, &text, NULL, NULL)) {
             bool same = XXH3_64bits(text, strlen(text)) == hash;   /* as load_scenario_text */
             g_free(text);
             if (same) {
-                g_free(dir);
+                g_free(d);
                 return cand;
             }
             if (!first)
                 first = g_strdup(cand);
         }
         g_free(cand);
-        parent = g_path_get_dirname(dir);
-        if (strcmp(parent, dir) == 0)
-            break;
     }
-    g_free(parent);
-    g_free(dir);
     return g_strdup(first ? first : path);
 }
 
