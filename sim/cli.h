@@ -22,6 +22,7 @@ struct loaded {
     struct sim sim;
     struct checker checker;
     uint64_t scenario_hash;
+    char *text;                 /* the scenario's bytes, for a trace's header */
 };
 
 /* GPtrArray sort of strings: the comparator gets pointers to the elements. */
@@ -45,6 +46,11 @@ bool load_variant_only(const char *scenario_path, const char *variant, struct sc
 /* The same from a scenario's text (path names it in messages). */
 bool load_scenario_text(const char *path, const char *text, const char *variant, char **overrides,
                         struct loaded *out, char *err, unsigned errlen);
+/* The same with the knobs given whole (a trace header's): no variant file is read, variant
+ * only names them. */
+bool load_scenario_knobs(const char *path, const char *text, const char *variant,
+                         const struct knob_set *ks, struct loaded *out, char *err,
+                         unsigned errlen);
 void loaded_free(struct loaded *l);
 
 /* shrink.c: drop the statements a violation of family does not need. */

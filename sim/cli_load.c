@@ -156,6 +156,18 @@ bool load_scenario_near(const char *path, const char *near, uint64_t hash, const
     return true;
 }
 
+/* A parsed scenario with its knobs set: the model and its checks. */
+static bool load_model(const char *text, const char *variant, struct loaded *out, char *err,
+                       unsigned errlen)
+{
+    if (!sim_init(&out->sim, out->scn, &out->knobs, variant, err, errlen))
+        return false;
+    out->checker = check_for(&out->sim);
+    out->scenario_hash = XXH3_64bits(text, strlen(text));
+    out->text = g_strdup(text);
+    return true;
+}
+
 bool load_scenario_text(const char *path, const char *text, const char *variant, char **overrides,
                         struct loaded *out, char *err, unsigned errlen)
 {
@@ -174,12 +186,25 @@ bool load_scenario_text(const char *path, const char *text, const char *variant,
     for (int i = 0; overrides && overrides[i]; i++)
         if (!knob_override(&out->knobs, overrides[i], err, errlen))
             goto fail;
-    if (!sim_init(&out->sim, out->scn, &out->knobs, variant, err, errlen))
-        goto fail;
-    out->checker = check_for(&out->sim);
-    out->scenario_hash = XXH3_64bits(text, strlen(text));
-    return true;
+    if (load_model(text, variant, out, err, errlen))
+        return true;
 fail:
+    g_free(out->scn);
+    out->scn = NULL;
+    return false;
+}
+
+bool load_scenario_knobs(const char *path, const char *text, const char *variant,
+                         const struct knob_set *ks, struct loaded *out, char *err,
+                         unsigned errlen)
+{
+    memset(out, 0, sizeof(*out));
+    out->scn = g_new0(struct scenario, 1);
+    g_strlcpy(out->var.name, variant, sizeof(out->var.name));
+    out->var.knobs = out->knobs = *ks;
+    if (scenario_parse_string(path, text, out->scn, err, errlen) &&
+        load_model(text, variant, out, err, errlen))
+        return true;
     g_free(out->scn);
     out->scn = NULL;
     return false;
@@ -191,6 +216,8 @@ void loaded_free(struct loaded *l)
         sim_free(&l->sim);
     g_free(l->scn);
     l->scn = NULL;
+    g_free(l->text);
+    l->text = NULL;
 }
 
 static void json_str(GString *g, const char *key, const char *val)

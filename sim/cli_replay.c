@@ -1,7 +1,7 @@
 /*
- * `drcsim replay TRACE`: load the scenario, variant and every knob value the
- * trace's header names, re-execute its schedule, and fail on the first line
- * that differs from the file.
+ * `drcsim replay TRACE`: load the scenario the trace's header carries (else
+ * the file it names), with every knob value it names, re-execute its
+ * schedule, and fail on the first line that differs from the file.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -17,6 +17,33 @@ static char **header_overrides(const struct trace_file *tf)
         g_ptr_array_add(a, g_strdup_printf("%s=%s", tf->knob_names[i], tf->knob_values[i]));
     g_ptr_array_add(a, NULL);
     return (char **)g_ptr_array_free(a, FALSE);
+}
+
+/*
+ * A header that carries the scenario and names every knob is the whole
+ * input: the trace replays where it was copied to, without the scenario or
+ * the variants beside it (trace.h scenario_text). Else from the files.
+ */
+static bool load_header(const char *path, const struct trace_file *tf, char **overrides,
+                        struct loaded *l, char *err, unsigned errlen)
+{
+    struct knob_set ks;
+    uint64_t named[(KNOB_COUNT + 63) / 64] = { 0 };
+    unsigned n = 0;
+
+    knobs_default(&ks);
+    for (int i = 0; tf->scenario_text && overrides[i]; i++) {
+        int id = knob_lookup(tf->knob_names[i]);
+        if (!knob_override(&ks, overrides[i], err, errlen))
+            return false;
+        n += !(named[id / 64] >> (id % 64) & 1);
+        named[id / 64] |= 1ull << (id % 64);
+    }
+    if (tf->scenario_text && n == KNOB_COUNT)
+        return load_scenario_knobs(tf->scenario_path, tf->scenario_text, tf->variant, &ks, l,
+                                   err, errlen);
+    return load_scenario_near(tf->scenario_path, path, tf->scenario_hash, tf->variant, overrides,
+                              l, err, errlen);
 }
 
 static int compare_lines(const char *path, const struct trace_file *tf, const char *text)
@@ -65,8 +92,7 @@ static int replay_file(const char *path)
         return EXIT_USAGE;
     }
     overrides = header_overrides(&tf);
-    if (!load_scenario_near(tf.scenario_path, path, tf.scenario_hash, tf.variant, overrides, &l,
-                            err, sizeof(err))) {
+    if (!load_header(path, &tf, overrides, &l, err, sizeof(err))) {
         fprintf(stderr, "%s:1:1: error: cannot load what the header names: %s\n", path, err);
         rc = EXIT_USAGE;
     } else if (l.scenario_hash != tf.scenario_hash) {
@@ -75,6 +101,10 @@ static int replay_file(const char *path)
         rc = EXIT_VIOLATION;
         loaded_free(&l);
     } else {
+        if (!tf.scenario_text) {   /* an older trace: its header is re-written as it was */
+            g_free(l.text);
+            l.text = NULL;
+        }
         tr = run_traced(&l, tf.scenario_path, tf.has_seed, tf.seed, &sched, TRACE_JSONL, &r);
         rc = compare_lines(path, &tf, trace_buffer(tr, &len));
         trace_free(tr);

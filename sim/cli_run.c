@@ -114,7 +114,8 @@ struct trace *run_traced(struct loaded *l, const char *path, bool has_seed, uint
     g_autofree char *sched = NULL;
     struct trace_header h = { .scenario_path = path, .scenario_name = l->scn->name,
                               .scenario_hash = l->scenario_hash, .variant = l->var.name,
-                              .knobs = &l->knobs, .has_seed = has_seed, .seed = seed };
+                              .knobs = &l->knobs, .has_seed = has_seed, .seed = seed,
+                              .scenario_text = l->text };
 
     explore_run(&l->sim.model, &l->checker, &l->sim.initial, seed, given, RUN_MAX_STEPS,
                 NULL, &first);

@@ -143,6 +143,10 @@ static void header_json(GString *g, const struct trace_header *h, const struct k
         g_string_append_printf(g, ",\"seed\":%" PRIu64, h->seed);
     g_string_append(g, ",\"schedule\":");
     json_str(g, h->schedule);
+    if (h->scenario_text && g_utf8_validate(h->scenario_text, -1, NULL)) {   /* JSON is UTF-8 */
+        g_string_append(g, ",\"scenario_text\":");
+        json_str(g, h->scenario_text);
+    }
     g_string_append(g, "}\n");
 }
 

@@ -26,6 +26,8 @@ struct trace_header {
     bool has_seed;
     uint64_t seed;
     const char *schedule;          /* comma-separated choice indices */
+    const char *scenario_text;     /* the scenario's bytes (XXH3 scenario_hash), so that the
+                                    * trace replays on its own; NULL: left out */
 };
 
 struct trace *trace_new(enum trace_format fmt);
@@ -72,6 +74,7 @@ struct trace_file {
     bool has_seed;
     uint64_t seed;
     char *schedule;
+    char *scenario_text;           /* NULL: the header carries none (checked against the hash) */
     char **lines;                  /* every line of the file, without '\n' */
     unsigned nlines;
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <xxhash.h>
 #include "json_file.h"
 #include "trace.h"
 
@@ -278,6 +279,22 @@ static bool read_seed(const struct reader *r, JsonObject *o, struct trace_file *
     return true;
 }
 
+/* The scenario's own bytes, where the header carries them: those scenario_xxh3 names. */
+static bool read_scenario_text(const struct reader *r, JsonObject *o, struct trace_file *out)
+{
+    const char *v;
+
+    if (!json_object_has_member(o, "scenario_text"))
+        return true;
+    if (!get_str(r, o, "header", "scenario_text", &v))
+        return false;
+    if (XXH3_64bits(v, strlen(v)) != out->scenario_hash)
+        return fail(r, col_of(r, "scenario_text"),
+                    "\"scenario_text\" is not the scenario \"scenario_xxh3\" names");
+    out->scenario_text = g_strdup(v);
+    return true;
+}
+
 static bool read_header(const struct reader *r, JsonObject *o, struct trace_file *out)
 {
     const char *v;
@@ -297,7 +314,7 @@ static bool read_header(const struct reader *r, JsonObject *o, struct trace_file
     if (!get_str(r, o, "header", "schedule", &v))
         return false;
     out->schedule = g_strdup(v);
-    return true;
+    return read_scenario_text(r, o, out);
 }
 
 static bool check_step(const struct reader *r, JsonObject *o, unsigned expect)
@@ -448,6 +465,7 @@ void trace_file_clear(struct trace_file *f)
     g_free(f->scenario_path);
     g_free(f->variant);
     g_free(f->schedule);
+    g_free(f->scenario_text);
     g_strfreev(f->knob_names);
     g_strfreev(f->knob_values);
     g_strfreev(f->lines);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <xxhash.h>
 #include "testutil.h"
 #include "trace.h"
 
@@ -307,7 +308,7 @@ static void test_round_trip_seed(void **state)
         "{\"drcsim\":\"0.1.0\",\"scenario\":\"s.scn\",\"scenario_xxh3\":\"FFFFFFFFFFFFFFFE\","
         "\"variant\":\"v\",\"knobs\":{},\"schedule\":\"\"}\n{\"verdict\":\"pass\"}";
     struct trace *t = trace_new(TRACE_JSONL);
-    struct trace_header h = { "s.scn", "s", 1, "v", NULL, true, UINT64_MAX, "1" };
+    struct trace_header h = { "s.scn", "s", 1, "v", NULL, true, UINT64_MAX, "1", NULL };
     char *path = tmp_path("seed.jsonl"), err[256] = "";
     struct trace_file f;
 
@@ -333,6 +334,38 @@ static void test_round_trip_seed(void **state)
     trace_file_clear(&f);   /* clearing twice is harmless */
     g_free(path);
     trace_free(t);
+}
+
+/* The scenario's bytes ride in the header, escaped, and come back exactly; bytes that are
+ * not UTF-8 cannot be JSON and are left out. */
+static void test_round_trip_scenario_text(void **state)
+{
+    static const char text[] = "scenario s \"q\\\"\n\tmachine m\x01\n";
+    struct trace *t = trace_new(TRACE_JSONL);
+    struct trace_header h = { .scenario_path = "s.scn", .scenario_name = "s",
+                              .scenario_hash = XXH3_64bits(text, strlen(text)),
+                              .variant = "v", .schedule = "", .scenario_text = text };
+    char *path = tmp_path("text.jsonl"), err[256] = "";
+    struct trace_file f;
+
+    (void)state;
+    trace_header(t, &h);
+    trace_verdict(t, TRACE_PASS, NULL, NULL, 0, NULL);
+    assert_non_null(strstr(trace_buffer(t, NULL),
+                           ",\"scenario_text\":\"scenario s \\\"q\\\\\\\"\\u000a\\u0009machine m"
+                           "\\u0001\\u000a\"}\n"));
+    assert_true(trace_write_file(t, path, err, sizeof(err)));
+    assert_true(trace_read_file(path, &f, err, sizeof(err)));
+    assert_string_equal(f.scenario_text, text);
+    trace_file_clear(&f);
+    trace_free(t);
+
+    t = trace_new(TRACE_JSONL);
+    h.scenario_text = "scenario \xff\n";
+    trace_header(t, &h);
+    assert_null(strstr(trace_buffer(t, NULL), "scenario_text"));
+    trace_free(t);
+    g_free(path);
 }
 
 static void test_io_errors(void **state)
@@ -456,6 +489,10 @@ static void test_bad_header(void **state)
             ":1:146: error: \"seed\" must be an integer"),
         BAD(HPRE HHASH HVAR HKNOBS ",\"seed\":18446744073709551616" HSCHED "\n" V,
             ":1:146: error: \"seed\" is out of range"),
+        BAD(HPRE HHASH HVAR HKNOBS ",\"schedule\":\"0,1\",\"scenario_text\":\"x\"}\n" V,
+            ":1:172: error: \"scenario_text\" is not the scenario \"scenario_xxh3\" names"),
+        BAD(HPRE HHASH HVAR HKNOBS ",\"schedule\":\"0,1\",\"scenario_text\":[]}\n" V,
+            ":1:172: error: \"scenario_text\" must be a string"),
     };
 
     (void)state;
@@ -555,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_round_trip_seed),
+        cmocka_unit_test(test_round_trip_scenario_text),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_bad_json),

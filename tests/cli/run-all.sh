@@ -357,10 +357,41 @@ expect_run "explore --job from another directory finds it and its variants too" 
     sh -c 'cd "$1" && "$2" explore --job "$3" --json r.json' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/jobs/job-001.json"
 grep -q '"scenario":"scenarios/scaling/parallel-dimms-5\.scn"' "$tmp/elsewhere/r.json" \
     && ok "the job's result names the scenario as the job does, for merge" || bad "the job's result names the scenario as the job does, for merge"
+# The header carries the scenario's bytes and every knob: a trace copied alone replays.
+mkdir -p "$tmp/alone"
+cp "$tmp/tree/out/t.jsonl" "$tmp/alone/"
+expect_run "a trace copied alone replays from the scenario and knobs its header carries" 0 \
+    'all [0-9]+ lines identical' sh -c 'cd "$1" && "$2" replay t.jsonl' sh "$tmp/alone" "$abs_drcsim"
+python3 - "$tmp/tree/out/t.jsonl" scenarios/hotplug-migrate-unplug.scn <<'PY' && ok "the header's scenario_text is the scenario's bytes" || bad "the header's scenario_text is the scenario's bytes"
+import json, sys
+assert json.loads(open(sys.argv[1]).readline())["scenario_text"] == open(sys.argv[2]).read()
+PY
+python3 - "$tmp/tree/out/t.jsonl" "$tmp/tree/out/old.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+h = json.loads(lines[0])
+del h["scenario_text"]
+lines[0] = json.dumps(h, separators=(",", ":"), ensure_ascii=False)
+open(sys.argv[2], "w").write("\n".join(lines))
+PY
+expect_run "a trace without scenario_text (older drcsim) replays from the scenario file" 0 \
+    'all [0-9]+ lines identical' \
+    sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/old.jsonl"
 sed -i 's/^title .*/title "changed"/' "$tmp/tree/scenarios/hotplug-migrate-unplug.scn"
-expect_run "a scenario found beside the trace but changed since: refused as changed" 1 \
-    "^$tmp/tree/out/t\.jsonl:1:1: error: scenarios/hotplug-migrate-unplug\.scn changed since the trace was written" \
+expect_run "a scenario changed since the trace: the trace replays the one it carries" 0 \
+    'all [0-9]+ lines identical' \
     sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/t.jsonl"
+expect_run "a trace without scenario_text, its scenario changed since: refused as changed" 1 \
+    "^$tmp/tree/out/old\.jsonl:1:1: error: scenarios/hotplug-migrate-unplug\.scn changed since the trace was written" \
+    sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/old.jsonl"
+python3 - "$tmp/alone/t.jsonl" "$tmp/alone/edited.jsonl" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+at = text.index('"scenario_text":')
+open(sys.argv[2], "w").write(text[:at] + text[at:].replace("title", "TITLE", 1))
+PY
+expect_at "a scenario_text edited in the trace: refused where it starts" "$tmp/alone/edited.jsonl" '"# A CPU core' \
+    '"scenario_text" is not the scenario "scenario_xxh3" names$' "$DRCSIM" replay "$tmp/alone/edited.jsonl"
 
 # --- golden traces --------------------------------------------------------------
 for g in tests/cli/golden/*.txt; do
