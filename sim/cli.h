@@ -51,6 +51,12 @@ bool load_scenario_text(const char *path, const char *text, const char *variant,
 bool load_scenario_knobs(const char *path, const char *text, const char *variant,
                          const struct knob_set *ks, struct loaded *out, char *err,
                          unsigned errlen);
+/* Knob values from NAME=VALUE strings over the defaults (a trace header's, a job's); *whole
+ * when they name every knob, so that no variant file is needed. False: the error in err. */
+bool knobs_from_values(char **values, struct knob_set *ks, bool *whole, char *err,
+                       unsigned errlen);
+/* Every knob's NAME=VALUE of ks (g_strfreev). */
+char **knob_values(const struct knob_set *ks);
 void loaded_free(struct loaded *l);
 
 /* shrink.c: drop the statements a violation of family does not need. */

@@ -210,6 +210,35 @@ bool load_scenario_knobs(const char *path, const char *text, const char *variant
     return false;
 }
 
+bool knobs_from_values(char **values, struct knob_set *ks, bool *whole, char *err,
+                       unsigned errlen)
+{
+    uint64_t named[(KNOB_COUNT + 63) / 64] = { 0 };
+    unsigned n = 0;
+
+    knobs_default(ks);
+    for (int i = 0; values && values[i]; i++) {
+        g_autofree char *name = g_strndup(values[i], strcspn(values[i], "="));
+        int id = knob_lookup(name);
+        if (!knob_override(ks, values[i], err, errlen))
+            return false;
+        n += !(named[id / 64] >> (id % 64) & 1);
+        named[id / 64] |= 1ull << (id % 64);
+    }
+    *whole = n == KNOB_COUNT;
+    return true;
+}
+
+char **knob_values(const struct knob_set *ks)
+{
+    char **v = g_new0(char *, KNOB_COUNT + 1);
+    char buf[64];
+
+    for (int i = 0; i < KNOB_COUNT; i++)
+        v[i] = g_strdup_printf("%s=%s", knob_defs[i].name, knob_format(ks, i, buf, sizeof(buf)));
+    return v;
+}
+
 void loaded_free(struct loaded *l)
 {
     if (l->scn)

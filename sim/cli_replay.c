@@ -28,18 +28,11 @@ static bool load_header(const char *path, const struct trace_file *tf, char **ov
                         struct loaded *l, char *err, unsigned errlen)
 {
     struct knob_set ks;
-    uint64_t named[(KNOB_COUNT + 63) / 64] = { 0 };
-    unsigned n = 0;
+    bool whole = false;
 
-    knobs_default(&ks);
-    for (int i = 0; tf->scenario_text && overrides[i]; i++) {
-        int id = knob_lookup(tf->knob_names[i]);
-        if (!knob_override(&ks, overrides[i], err, errlen))
-            return false;
-        n += !(named[id / 64] >> (id % 64) & 1);
-        named[id / 64] |= 1ull << (id % 64);
-    }
-    if (tf->scenario_text && n == KNOB_COUNT)
+    if (tf->scenario_text && !knobs_from_values(overrides, &ks, &whole, err, errlen))
+        return false;
+    if (whole)
         return load_scenario_knobs(tf->scenario_path, tf->scenario_text, tf->variant, &ks, l,
                                    err, errlen);
     return load_scenario_near(tf->scenario_path, path, tf->scenario_hash, tf->variant, overrides,

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <xxhash.h>
 #include "cli.h"
 #include "json_file.h"
 #include "trace.h"
@@ -106,6 +107,7 @@ bool job_file_write(JsonBuilder *b, const char *file, const char *cmd)
 static bool write_job(const char *dir, unsigned i, unsigned n, const char *path, struct loaded *l,
                       char **knobs, GPtrArray *prefixes)
 {
+    g_auto(GStrv) values = knob_values(&l->knobs);
     JsonBuilder *b = json_builder_new();
     g_autofree char *file = g_strdup_printf("%s/job-%03u.json", dir, i);
     g_autofree char *hash = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
@@ -118,6 +120,10 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     json_builder_set_member_name(b, "variant");
     json_builder_add_string_value(b, l->var.name);
     json_strv(b, "knobs", knobs, NULL, 0, 1);
+    /* the whole input, so that a host with drcsim and no checkout runs the job */
+    json_strv(b, "knob_values", values, NULL, 0, 0);
+    json_builder_set_member_name(b, "scenario_text");
+    json_builder_add_string_value(b, l->text);
     /* contiguous runs: breadth-first neighbours share a parent, and their
      * subtrees overlap most, so one job's visited set absorbs the overlap */
     json_strv(b, "prefixes", NULL, prefixes, prefixes->len * i / n, prefixes->len * (i + 1) / n);
@@ -225,6 +231,7 @@ static const struct json_member job_members[] = {
     { "prefixes", JSON_STRINGS, true }, { "knobs", JSON_STRINGS, false },
     { "scenario_xxh3", JSON_STRING, false }, { "drcsim", JSON_STRING, true },
     { "job", JSON_COUNT, true }, { "of", JSON_COUNT, true },
+    { "scenario_text", JSON_TEXT, false }, { "knob_values", JSON_STRINGS, false },
 };
 
 /* A job file of this drcsim, and job is one of of (o's members are of their kinds, "job" and
@@ -347,12 +354,47 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     return rc;
 }
 
+/*
+ * The scenario a job carries (its bytes, and every knob's value), so that a
+ * host with drcsim and no checkout runs it; else the file it names, where
+ * load_scenario_near finds it. False: the error printed.
+ */
+static bool load_job(JsonParser *p, const char *file, JsonObject *job, char **knobs,
+                     struct loaded *l)
+{
+    const char *path = json_object_get_string_member(job, "scenario");
+    const char *text = json_object_get_string_member_with_default(job, "scenario_text", NULL);
+    const char *variant = json_object_get_string_member(job, "variant");
+    uint64_t hash = g_ascii_strtoull(
+        json_object_get_string_member_with_default(job, "scenario_xxh3", ""), NULL, 16);
+    g_auto(GStrv) values = json_object_strv(job, "knob_values");
+    struct knob_set ks;
+    bool whole = false, ok;
+    char err[1024], w[512];
+
+    if (text && XXH3_64bits(text, strlen(text)) != hash) {
+        fprintf(stderr, "%s: error: \"scenario_text\" is not the scenario \"scenario_xxh3\" names\n",
+                json_at(p, file, w, sizeof(w), "scenario_text"));
+        return false;
+    }
+    if (text && !knobs_from_values(values, &ks, &whole, err, sizeof(err))) {
+        fprintf(stderr, "%s: error: %s\n", json_at(p, file, w, sizeof(w), "knob_values"), err);
+        return false;
+    }
+    ok = whole ? load_scenario_knobs(path, text, variant, &ks, l, err, sizeof(err))
+               : load_scenario_near(path, file, hash, variant, knobs, l, err, sizeof(err));
+    if (!ok)
+        fprintf(stderr, "%s: error: cannot load what the job names: %s\n",
+                json_at(p, file, w, sizeof(w), "scenario"), err);
+    return ok;
+}
+
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo)
 {
     JsonParser *p = json_parser_new();
     JsonObject *job = NULL;
     struct loaded l;
-    char err[1024], w[512];
+    char err[1024];
     char **knobs, **prefixes;
     int rc = EXIT_USAGE;
 
@@ -363,19 +405,12 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     }
     knobs = json_object_strv(job, "knobs");
     prefixes = json_object_strv(job, "prefixes");
-    if (load_scenario_near(json_object_get_string_member(job, "scenario"), file,
-                           g_ascii_strtoull(json_object_get_string_member_with_default(
-                                                job, "scenario_xxh3", ""), NULL, 16),
-                           json_object_get_string_member(job, "variant"), knobs, &l, err,
-                           sizeof(err))) {
+    if (load_job(p, file, job, knobs, &l)) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
                                    (unsigned)json_object_get_int_member(job, "of") };
         if (job_matches(p, file, job, &l, prefixes))
             rc = job_search(&l, file, json_out, knobs, prefixes, eo, &part);
         loaded_free(&l);
-    } else {
-        fprintf(stderr, "%s: error: cannot load what the job names: %s\n",
-                json_at(p, file, w, sizeof(w), "scenario"), err);
     }
     g_strfreev(knobs);
     g_strfreev(prefixes);

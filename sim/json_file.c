@@ -320,7 +320,8 @@ static bool of_kind(JsonNode *n, enum json_kind kind)
     JsonArray *a;
 
     switch (kind) {
-    case JSON_STRING: return holds(n, G_TYPE_STRING);
+    case JSON_STRING:
+    case JSON_TEXT:   return holds(n, G_TYPE_STRING);
     case JSON_COUNT:  return holds(n, G_TYPE_INT64) && json_node_get_int(n) >= 0;
     case JSON_NUMBER: return holds(n, G_TYPE_INT64) || holds(n, G_TYPE_DOUBLE);
     case JSON_BOOL:   return holds(n, G_TYPE_BOOLEAN);
@@ -342,7 +343,7 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
     static const char *const kind_name[] = {
         [JSON_STRING] = "a string", [JSON_COUNT] = "a count (an integer from 0)",
         [JSON_NUMBER] = "a number", [JSON_BOOL] = "true or false",
-        [JSON_STRINGS] = "an array of strings",
+        [JSON_STRINGS] = "an array of strings", [JSON_TEXT] = "a string",
     };
 
     for (unsigned i = 0; i < n; i++) {

@@ -40,11 +40,12 @@ const char *json_error_where(const char *msg, unsigned *line, unsigned *col);
 bool json_string_plain(const char *s);
 
 /* What a member of an input object must hold. */
-enum json_kind { JSON_STRING, JSON_COUNT, JSON_NUMBER, JSON_BOOL, JSON_STRINGS };
+enum json_kind { JSON_STRING, JSON_COUNT, JSON_NUMBER, JSON_BOOL, JSON_STRINGS, JSON_TEXT };
 
 struct json_member {
     const char *name;
-    enum json_kind kind;   /* a count: an integer from 0; strings: an array of strings */
+    enum json_kind kind;   /* a count: an integer from 0; strings: an array of strings;
+                            * text: a string that may hold line breaks (a file's bytes) */
     bool required;
 };
 

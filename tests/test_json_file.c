@@ -148,7 +148,7 @@ static bool members(const char *text, char *out, size_t len, const char **member
     static const struct json_member spec[] = {
         { "scenario", JSON_STRING, true }, { "states", JSON_COUNT, true },
         { "seconds", JSON_NUMBER, false }, { "holds", JSON_BOOL, false },
-        { "families", JSON_STRINGS, false },
+        { "families", JSON_STRINGS, false }, { "text", JSON_TEXT, false },
     };
     JsonParser *p = json_parser_new();
     bool ok;
@@ -178,6 +178,8 @@ static const struct { const char *json, *why; } member_cases[] = {
     { "{\"scenario\":\"a\\nb\",\"states\":1}", "\"scenario\" holds a control character" },
     { "{\"scenario\":\"a\",\"states\":1,\"families\":[\"x\",\"\\t\"]}",
       "\"families\" holds a control character" },
+    { "{\"scenario\":\"a\",\"states\":1,\"text\":\"line 1\\n\\tline 2\\n\"}", "" },
+    { "{\"scenario\":\"a\",\"states\":1,\"text\":[\"x\"]}", "\"text\" is not a string" },
 };
 
 static void test_members(void **state)

@@ -304,7 +304,12 @@ expect_run "a file that is not a job" 2 "^$tmp/notajob.json:1:1: error: not a dr
 sed 's/"prefixes":\["[^"]*"/"prefixes":["99,99"/' "$tmp/ccs/job-000.json" >"$tmp/badprefix.json"
 expect_at "a job prefix that is not a schedule of the scenario" "$tmp/badprefix.json" '"99,99"' "prefix 0 " "$DRCSIM" explore --job "$tmp/badprefix.json"
 sed 's/"scenario_xxh3":"[0-9a-f]*"/"scenario_xxh3":"0000000000000000"/' "$tmp/s4/job-000.json" >"$tmp/stale.json"
-expect_at "a job whose scenario changed since the split" "$tmp/stale.json" '"0000000000000000"' ".* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale.json"
+expect_at "a job whose scenario_text is not the scenario it hashed" "$tmp/stale.json" '"# ' '"scenario_text" is not the scenario "scenario_xxh3" names$' "$DRCSIM" explore --job "$tmp/stale.json"
+# without scenario_text (an older job), the scenario file is read and must be the one split
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); del j["scenario_text"]; json.dump(j, open(sys.argv[2], "w"))' "$tmp/stale.json" "$tmp/stale-old.json"
+expect_at "an older job whose scenario changed since the split" "$tmp/stale-old.json" '"0000000000000000"' ".* changed since the job was split" "$DRCSIM" explore --job "$tmp/stale-old.json"
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["knob_values"][0] = "qemu.nope=on"; json.dump(j, open(sys.argv[2], "w"))' "$tmp/s4/job-000.json" "$tmp/badvalues.json"
+expect_at "a job's knob_values naming an unknown knob" "$tmp/badvalues.json" '["qemu.nope=on"' "--knob qemu.nope=on: unknown knob 'qemu.nope'" "$DRCSIM" explore --job "$tmp/badvalues.json"
 "$DRCSIM" check scenarios/ --split 3 --out "$tmp/cj" >"$tmp/out" 2>&1 && ok "check --split 3 writes three jobs" || bad "check --split 3 writes three jobs"
 for j in "$tmp"/cj/check-*.json; do "$DRCSIM" check --job "$j" --json "$j.result.json" >/dev/null 2>&1; done
 n=$("$DRCSIM" check scenarios/ | sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p')
@@ -342,7 +347,7 @@ tl=$(grep -n "\"rc\":0" "$tmp/drc-conformance.1.jsonl" | head -1 | cut -d: -f1)
 sed "${tl}s/\"rc\":0/\"rc\":1/" "$tmp/drc-conformance.1.jsonl" >"$tmp/tampered.jsonl"
 expect_run "replay fails on the first differing line" 1 "^$tmp/tampered.jsonl:$tl: error: the re-execution differs" "$DRCSIM" replay "$tmp/tampered.jsonl"
 # A trace and a job file name the scenario as it was typed, relative to where they were
-# written: replay and --job from elsewhere find it beside them (its XXH3 must match).
+# written: older ones (without scenario_text) are found beside them (the XXH3 must match).
 abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
 mkdir -p "$tmp/tree/scenarios/scaling" "$tmp/tree/out" "$tmp/elsewhere"
 cp -r variants "$tmp/tree/"
@@ -352,9 +357,21 @@ cp scenarios/scaling/parallel-dimms-5.scn "$tmp/tree/scenarios/scaling/"
     --trace out/t.jsonl; "$abs_drcsim" explore scenarios/scaling/parallel-dimms-5.scn --split 4 --out out/jobs) >/dev/null 2>&1
 expect_run "replay from another directory finds the scenario beside the trace" 0 'all [0-9]+ lines identical' \
     sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/t.jsonl"
-expect_run "explore --job from another directory finds it and its variants too" 0 \
+expect_run "explore --job from another directory runs (the job carries its scenario)" 0 \
     ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
     sh -c 'cd "$1" && "$2" explore --job "$3" --json r.json' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/jobs/job-001.json"
+mkdir -p "$tmp/alone-job"
+cp "$tmp/tree/out/jobs/job-001.json" "$tmp/alone-job/"
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); del j["scenario_text"]; json.dump(j, open(sys.argv[2], "w"))' "$tmp/tree/out/jobs/job-001.json" "$tmp/tree/out/jobs/old-001.json"
+expect_run "an older job (no scenario_text) from another directory finds its scenario and variants" 0 \
+    ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
+    sh -c 'cd "$1" && "$2" explore --job "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/jobs/old-001.json"
+old_states=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
+expect_run "a job copied alone runs from the scenario and knobs it carries" 0 \
+    ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
+    sh -c 'cd "$1" && "$2" explore --job job-001.json' sh "$tmp/alone-job" "$abs_drcsim"
+[ -n "$old_states" ] && grep -q "^states $old_states " "$tmp/out" \
+    && ok "the job alone visits the $old_states states it visits in the checkout" || bad "the job alone visits the $old_states states it visits in the checkout"
 grep -q '"scenario":"scenarios/scaling/parallel-dimms-5\.scn"' "$tmp/elsewhere/r.json" \
     && ok "the job's result names the scenario as the job does, for merge" || bad "the job's result names the scenario as the job does, for merge"
 # The header carries the scenario's bytes and every knob: a trace copied alone replays.
