@@ -147,11 +147,12 @@ struct split_part {
     unsigned job, of;
 };
 /* check --split / --job (cli_check_split.c) over check_verdict (cli_check.c); part: the
- * check job's (NULL: none). */
+ * check job's (NULL: none); text and ks: the scenario and knobs a job carries (NULL: read
+ * the scenario and variant files). */
 struct check_cli;
 struct _GPtrArray;
 int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
-                  const struct split_part *part);
+                  const struct split_part *part, const char *text, const struct knob_set *ks);
 int check_split(struct _GPtrArray *files, unsigned n, const char *dir);
 int check_job(struct check_cli *c, const char *file);
 

@@ -130,7 +130,7 @@ static char *check_counterexample(struct check_cli *c, struct loaded *l, const c
 
 /* One verdict line: explore, compare, print a row. */
 int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
-                  const struct split_part *part)
+                  const struct split_part *part, const char *text, const struct knob_set *ks)
 {
     struct loaded l;
     struct explore_stats st;
@@ -145,8 +145,9 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     int rc;
 
     /* the verdict line names the variant: report a bad one at that line */
-    if (!load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
-        !load_scenario(path, v->variant, NULL, &l, err, sizeof(err))) {
+    if (text ? !load_scenario_knobs(path, text, v->variant, ks, &l, err, sizeof(err))
+             : !load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
+               !load_scenario(path, v->variant, NULL, &l, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         g_string_free(why, TRUE);
         return EXIT_USAGE;
@@ -194,7 +195,8 @@ static int check_file(struct check_cli *c, const char *path)
         return EXIT_USAGE;
     }
     for (int i = 0; i < (scn->nverdicts ? scn->nverdicts : 1) && rc != EXIT_USAGE; i++) {
-        int r = check_verdict(c, path, scn->nverdicts ? &scn->verdicts[i] : &upstream, NULL);
+        int r = check_verdict(c, path, scn->nverdicts ? &scn->verdicts[i] : &upstream, NULL,
+                              NULL, NULL);
         rc = r > rc ? r : rc;
     }
     g_free(scn);

@@ -13,65 +13,129 @@
 #include "json_file.h"
 #include "trace.h"
 
-static bool write_check_job(const char *dir, unsigned i, unsigned n, GPtrArray *pairs)
+/* A scenario x variant pair of a split, with what its job carries for it. */
+struct check_pair {
+    char *path, *variant, *text;
+    char **values;   /* every knob's NAME=VALUE: the variant's, then the scenario's knob lines */
+};
+
+static void check_pair_clear(void *p)
+{
+    struct check_pair *cp = p;
+
+    g_free(cp->path);
+    g_free(cp->variant);
+    g_free(cp->text);
+    g_strfreev(cp->values);
+}
+
+/* The pair of verdict line v of path, loaded as check loads it; false: the error printed. */
+static bool pair_add(GArray *pairs, const char *path, const struct scn_verdict *v)
+{
+    struct check_pair cp = { g_strdup(path), g_strdup(v->variant), NULL, NULL };
+    struct loaded l;
+    char err[1024];
+
+    if (!load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
+        !load_scenario(path, v->variant, NULL, &l, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        check_pair_clear(&cp);
+        return false;
+    }
+    cp.text = g_strdup(l.text);
+    cp.values = knob_values(&l.knobs);
+    loaded_free(&l);
+    g_array_append_val(pairs, cp);
+    return true;
+}
+
+/* Job i of n: every n-th pair from the i-th, and what a host needs besides drcsim to check
+ * them: each scenario's bytes by path, each entry's knob values. */
+static bool write_check_job(const char *dir, unsigned i, unsigned n, GArray *pairs)
 {
     JsonBuilder *b = json_builder_new();
     g_autofree char *file = g_strdup_printf("%s/check-%03u.json", dir, i);
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    bool ok;
 
     job_file_begin(b, i, n);
     json_builder_set_member_name(b, "check");
     json_builder_begin_array(b);
-    for (guint k = 2 * i; k + 1 < pairs->len; k += 2 * n) {
+    for (guint k = i; k < pairs->len; k += n) {
+        const struct check_pair *cp = &g_array_index(pairs, struct check_pair, k);
         json_builder_begin_array(b);
-        json_builder_add_string_value(b, g_ptr_array_index(pairs, k));
-        json_builder_add_string_value(b, g_ptr_array_index(pairs, k + 1));
+        json_builder_add_string_value(b, cp->path);
+        json_builder_add_string_value(b, cp->variant);
         json_builder_end_array(b);
     }
     json_builder_end_array(b);
-    return job_file_write(b, file, "check");
+    json_builder_set_member_name(b, "scenario_texts");
+    json_builder_begin_object(b);
+    for (guint k = i; k < pairs->len; k += n) {
+        const struct check_pair *cp = &g_array_index(pairs, struct check_pair, k);
+        if (g_hash_table_add(seen, cp->path)) {   /* a key once: json_file_load refuses repeats */
+            json_builder_set_member_name(b, cp->path);
+            json_builder_add_string_value(b, cp->text);
+        }
+    }
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "knob_values");
+    json_builder_begin_array(b);
+    for (guint k = i; k < pairs->len; k += n) {
+        char **v = g_array_index(pairs, struct check_pair, k).values;
+        json_builder_begin_array(b);
+        for (int j = 0; v[j]; j++)
+            json_builder_add_string_value(b, v[j]);
+        json_builder_end_array(b);
+    }
+    json_builder_end_array(b);
+    ok = job_file_write(b, file, "check");
+    g_hash_table_destroy(seen);
+    return ok;
 }
 
 int check_split(GPtrArray *files, unsigned n, const char *dir)
 {
-    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);   /* path, variant, ... */
+    GArray *pairs = g_array_new(FALSE, FALSE, sizeof(struct check_pair));
+    const struct scn_verdict upstream = { .variant = "upstream", .pass = 1 };
     char err[1024];
     bool ok = true;
 
+    g_array_set_clear_func(pairs, check_pair_clear);
     for (guint i = 0; ok && i < files->len; i++) {
         struct scenario *scn = g_new0(struct scenario, 1);
         const char *path = g_ptr_array_index(files, i);
         if (!(ok = scenario_parse_file(path, scn, err, sizeof(err))))
             fprintf(stderr, "%s\n", err);
-        for (int k = 0; ok && k < (scn->nverdicts ? scn->nverdicts : 1); k++) {
-            g_ptr_array_add(pairs, g_strdup(path));
-            g_ptr_array_add(pairs, g_strdup(scn->nverdicts ? scn->verdicts[k].variant : "upstream"));
-        }
+        for (int k = 0; ok && k < (scn->nverdicts ? scn->nverdicts : 1); k++)
+            ok = pair_add(pairs, path, scn->nverdicts ? &scn->verdicts[k] : &upstream);
         g_free(scn);
     }
     ok = ok && split_out_dir("check", dir);
     if (ok)
-        printf("%u scenario x variant pairs in %u jobs%s:\n", pairs->len / 2,
-               MIN(n, pairs->len / 2), pairs->len / 2 < n ? " (no job is left empty)" : "");
-    n = MIN(n, pairs->len / 2);   /* an empty job's result would be [], which names no job */
+        printf("%u scenario x variant pairs in %u jobs%s:\n", pairs->len,
+               MIN(n, pairs->len), pairs->len < n ? " (no job is left empty)" : "");
+    n = MIN(n, pairs->len);   /* an empty job's result would be [], which names no job */
     for (unsigned i = 0; ok && i < n; i++)
         ok = write_check_job(dir, i, n, pairs);
     if (ok)
         printf("run each: drcsim check --job FILE --json FILE.result.json; then: drcsim merge "
                "%s/check-*.result.json\n", dir);
-    g_ptr_array_free(pairs, TRUE);
+    g_array_free(pairs, TRUE);
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-/* The verdict line of scenario path for variant (upstream pass when it has none), as entry i
- * of check job file (parsed into p) names them. */
+/* The verdict line of scenario path (text: its bytes as the job carries them, else its file)
+ * for variant (upstream pass when it has none), as entry i of check job file names them. */
 static bool find_verdict(JsonParser *p, const char *file, guint i, const char *path,
-                         const char *variant, struct scn_verdict *out)
+                         const char *text, const char *variant, struct scn_verdict *out)
 {
     struct scenario *scn = g_new0(struct scenario, 1);
     char err[1024], where[512];
     bool found = false;
 
-    if (!scenario_parse_file(path, scn, err, sizeof(err))) {
+    if (text ? !scenario_parse_string(path, text, scn, err, sizeof(err))
+             : !scenario_parse_file(path, scn, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         g_free(scn);
         return false;
@@ -95,6 +159,60 @@ static bool find_verdict(JsonParser *p, const char *file, guint i, const char *p
 static const struct json_member check_members[] = {
     { "drcsim", JSON_STRING, false }, { "job", JSON_COUNT, false }, { "of", JSON_COUNT, false },
 };
+
+/* "scenario_texts" (an object) and "knob_values" (an array), together or not at all. */
+static bool carried_check(JsonParser *p, const char *file, JsonObject *o)
+{
+    bool texts = json_object_has_member(o, "scenario_texts");
+    char w[512];
+
+    if (texts != json_object_has_member(o, "knob_values"))
+        fprintf(stderr, "%s: error: \"scenario_texts\" and \"knob_values\" go together\n",
+                json_at(p, file, w, sizeof(w), texts ? "scenario_texts" : "knob_values"));
+    else if (texts && !JSON_NODE_HOLDS_OBJECT(json_object_get_member(o, "scenario_texts")))
+        fprintf(stderr, "%s: error: \"scenario_texts\" is not an object\n",
+                json_at(p, file, w, sizeof(w), "scenario_texts"));
+    else if (texts && !JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "knob_values")))
+        fprintf(stderr, "%s: error: \"knob_values\" is not an array\n",
+                json_at(p, file, w, sizeof(w), "knob_values"));
+    else
+        return true;
+    return false;
+}
+
+/* Entry i's scenario bytes and knob values where the job carries them (write_check_job);
+ * *text NULL where it carries none. False: the error printed. */
+static bool carried(JsonParser *p, const char *file, JsonObject *o, guint i, const char *path,
+                    const char **text, struct knob_set *ks)
+{
+    JsonObject *texts = json_object_get_object_member(o, "scenario_texts");
+    JsonArray *values = texts ? json_object_get_array_member(o, "knob_values") : NULL;
+    JsonNode *t = texts ? json_object_get_member(texts, path) : NULL;
+    JsonNode *v = values && i < json_array_get_length(values)
+                ? json_array_get_element(values, i) : NULL;
+    g_auto(GStrv) strv = NULL;
+    char err[1024], w[512];
+    bool whole = false;
+
+    *text = NULL;
+    if (!texts)
+        return true;
+    if (!t || !JSON_NODE_HOLDS_VALUE(t) || json_node_get_value_type(t) != G_TYPE_STRING) {
+        fprintf(stderr, "%s: error: \"scenario_texts\" holds no text for %s\n",
+                json_at(p, file, w, sizeof(w), "check/%u/0", i), path);
+        return false;
+    }
+    strv = json_strings(v);
+    if (!strv || !knobs_from_values(strv, ks, &whole, err, sizeof(err)) || !whole) {
+        fprintf(stderr, "%s: error: knob_values %u: %s\n",
+                json_at(p, file, w, sizeof(w), v ? "knob_values/%u" : "knob_values", i), i,
+                !strv ? "not a list of every knob's NAME=VALUE" : whole ? err
+                : "does not name every knob");
+        return false;
+    }
+    *text = json_node_get_string(t);
+    return true;
+}
 
 /* The job's "check" array, its header checked and its part (kind NULL: it names none) for the
  * results; NULL with the error printed. */
@@ -126,7 +244,7 @@ static JsonArray *check_entries(const char *file, JsonParser *p, struct split_pa
                 json_at(p, file, w, sizeof(w), json_object_has_member(o, "job") ? "job" : "of"));
     } else if (json_object_has_member(o, "job") && !job_part_check(p, file, o, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
-    } else {
+    } else if (carried_check(p, file, o)) {
         if (json_object_has_member(o, "job"))
             *part = (struct split_part){ "check", (unsigned)json_object_get_int_member(o, "job"),
                                          (unsigned)json_object_get_int_member(o, "of") };
@@ -155,11 +273,14 @@ int check_job(struct check_cli *c, const char *file)
     JsonParser *p = json_parser_new();
     struct split_part part = { NULL, 0, 0 };
     JsonArray *a = check_entries(file, p, &part);
+    JsonObject *o = a ? json_node_get_object(json_parser_get_root(p)) : NULL;
     int rc = a ? EXIT_OK : EXIT_USAGE;
     char w[512];
 
     for (guint i = 0; a && i < json_array_get_length(a) && rc != EXIT_USAGE; i++) {
         JsonArray *pair = check_pair(a, i);
+        const char *path, *text;
+        struct knob_set ks;
         struct scn_verdict v;
         int r;
         if (!pair) {
@@ -168,12 +289,13 @@ int check_job(struct check_cli *c, const char *file)
             rc = EXIT_USAGE;
             break;
         }
-        if (!find_verdict(p, file, i, json_array_get_string_element(pair, 0),
-                          json_array_get_string_element(pair, 1), &v)) {
+        path = json_array_get_string_element(pair, 0);
+        if (!carried(p, file, o, i, path, &text, &ks) ||
+            !find_verdict(p, file, i, path, text, json_array_get_string_element(pair, 1), &v)) {
             rc = EXIT_USAGE;
             break;
         }
-        r = check_verdict(c, json_array_get_string_element(pair, 0), &v, part.kind ? &part : NULL);
+        r = check_verdict(c, path, &v, part.kind ? &part : NULL, text, &ks);
         rc = r > rc ? r : rc;
     }
     g_object_unref(p);

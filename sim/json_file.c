@@ -365,6 +365,20 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
     return true;
 }
 
+char **json_strings(JsonNode *n)
+{
+    JsonArray *a = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+    guint len = a ? json_array_get_length(a) : 0;
+    char **v;
+
+    if (!a || !of_kind(n, JSON_STRINGS))
+        return NULL;
+    v = g_new0(char *, len + 1);
+    for (guint i = 0; i < len; i++)
+        v[i] = g_strdup(json_array_get_string_element(a, i));
+    return v;
+}
+
 char **json_object_strv(JsonObject *o, const char *name)
 {
     JsonArray *a = json_object_has_member(o, name) ? json_object_get_array_member(o, name) : NULL;

@@ -38,6 +38,9 @@ sys.exit(0 if text.startswith(tok.encode()) else 1)' "$file" "${where:-0:0}" "$t
         && ok "$desc: at $token" || bad "$desc: at $token (not at $where)"
 }
 
+# drcsim by absolute path, for the checks run from another directory
+abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
+
 # --- the built-in suite -----------------------------------------------------
 expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
 expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
@@ -322,6 +325,32 @@ expect_at "a check job naming a variant without a verdict line" "$tmp/cj-novaria
     "$DRCSIM" check --job "$tmp/cj-novariant.json"
 printf '{"check":[["scenarios/unplug-last-cpu.scn"]]}\n' >"$tmp/cj-bad.json"
 expect_at "a check job entry that is not a pair" "$tmp/cj-bad.json" '["scenarios/' "check entry 0 " "$DRCSIM" check --job "$tmp/cj-bad.json"
+# A check job carries each scenario's bytes and each entry's knob values: it runs alone.
+mkdir -p "$tmp/cj-alone"
+cp "$tmp/cj/check-001.json" "$tmp/cj-alone/"
+expect_run "a check job copied alone checks its verdict lines from what it carries" 0 '^[0-9]+ passed, 0 failed$' \
+    sh -c 'cd "$1" && "$2" check --job check-001.json' sh "$tmp/cj-alone" "$abs_drcsim"
+tail -1 "$tmp/out" >"$tmp/cj-alone.total"
+"$DRCSIM" check --job "$tmp/cj/check-001.json" 2>&1 | tail -1 | cmp -s - "$tmp/cj-alone.total" \
+    && ok "... with the rows it checks in the checkout" || bad "... with the rows it checks in the checkout"
+printf '{"check":[["scenarios/unplug-last-cpu.scn","upstream"]]}\n' >"$tmp/cj-hand.json"
+expect_run "a hand-written check job (nothing carried) reads the scenario and variant files" 0 '^1 passed, 0 failed$' \
+    "$DRCSIM" check --job "$tmp/cj-hand.json"
+python3 - "$tmp/cj/check-000.json" "$tmp" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+def put(name, f):
+    k = json.loads(json.dumps(j)); f(k); json.dump(k, open(sys.argv[2] + "/" + name, "w"))
+put("cj-notexts.json", lambda k: k.pop("knob_values"))
+put("cj-nopath.json", lambda k: k["scenario_texts"].pop(k["check"][0][0]))
+put("cj-fewknobs.json", lambda k: k["knob_values"][0].pop())
+PY
+expect_at "a check job with scenario_texts and no knob_values" "$tmp/cj-notexts.json" '{"' \
+    '"scenario_texts" and "knob_values" go together$' "$DRCSIM" check --job "$tmp/cj-notexts.json"
+expect_at "a check job whose scenario_texts lack an entry's scenario" "$tmp/cj-nopath.json" '"scenarios/' \
+    '"scenario_texts" holds no text for scenarios/' "$DRCSIM" check --job "$tmp/cj-nopath.json"
+expect_at "a check job entry whose knob_values leave a knob out" "$tmp/cj-fewknobs.json" '["qemu.' \
+    'knob_values 0: does not name every knob$' "$DRCSIM" check --job "$tmp/cj-fewknobs.json"
 expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/scaling/parallel-cores-8.scn --seed 1
 expect_run "explore --split with a search option is refused" 2 'the jobs take the search options' "$DRCSIM" explore "$pc4" --split 2 --jobs 2
 expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"
@@ -348,7 +377,6 @@ sed "${tl}s/\"rc\":0/\"rc\":1/" "$tmp/drc-conformance.1.jsonl" >"$tmp/tampered.j
 expect_run "replay fails on the first differing line" 1 "^$tmp/tampered.jsonl:$tl: error: the re-execution differs" "$DRCSIM" replay "$tmp/tampered.jsonl"
 # A trace and a job file name the scenario as it was typed, relative to where they were
 # written: older ones (without scenario_text) are found beside them (the XXH3 must match).
-abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
 mkdir -p "$tmp/tree/scenarios/scaling" "$tmp/tree/out" "$tmp/elsewhere"
 cp -r variants "$tmp/tree/"
 cp scenarios/hotplug-migrate-unplug.scn "$tmp/tree/scenarios/"
