@@ -333,6 +333,10 @@ expect_run "a check job copied alone checks its verdict lines from what it carri
 tail -1 "$tmp/out" >"$tmp/cj-alone.total"
 "$DRCSIM" check --job "$tmp/cj/check-001.json" 2>&1 | tail -1 | cmp -s - "$tmp/cj-alone.total" \
     && ok "... with the rows it checks in the checkout" || bad "... with the rows it checks in the checkout"
+sed 's/^verdict upstream pass$/verdict qemu-9.9 pass/' scenarios/unplug-last-cpu.scn >"$tmp/cj-unknown.scn"
+expect_run "check --split refuses a verdict line's unknown variant at that line" 2 \
+    "^$tmp/cj-unknown\.scn:[0-9]+:9: error: variant 'qemu-9\.9' not found" \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/cj-unknown.scn" --split 2 --out "$tmp/cj-unknown"
 printf '{"check":[["scenarios/unplug-last-cpu.scn","upstream"]]}\n' >"$tmp/cj-hand.json"
 expect_run "a hand-written check job (nothing carried) reads the scenario and variant files" 0 '^1 passed, 0 failed$' \
     "$DRCSIM" check --job "$tmp/cj-hand.json"
