@@ -136,7 +136,11 @@ static bool find_verdict(JsonParser *p, const char *file, guint i, const char *p
 
     if (text ? !scenario_parse_string(path, text, scn, err, sizeof(err))
              : !scenario_parse_file(path, scn, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        if (text)   /* at the entry: the file on disk may not be the copy that failed */
+            fprintf(stderr, "%s: error: the copy \"scenario_texts\" holds: %s\n",
+                    json_at(p, file, where, sizeof(where), "check/%u/0", i), err);
+        else
+            fprintf(stderr, "%s\n", err);
         g_free(scn);
         return false;
     }

@@ -2,11 +2,12 @@
 """Mutated input files against drcsim's error handling.
 
 Takes the catalogue's scenarios, variants, traces (written by `drcsim run`),
-job files and results (written by `explore --split` and `--job`), mutates
+job files and results (written by `explore --split` and `--job`), check jobs
+(written by `check --split`, carrying their scenarios and knobs), mutates
 each a few times at random (bytes cut or inserted, lines doubled or dropped,
 numbers made huge or negative, words swapped, the file truncated) and runs
 the command that reads it: run, explore or check a scenario; run under a
-variant; replay a trace; explore --job; merge. Every run must end with exit
+variant; replay a trace; explore --job; check --job; merge. Every run must end with exit
 status 0, 1 or 2 within 60 s, with no sanitizer report; exit 2 must come
 with exactly one line on stderr, "FILE:LINE:COL: error: ...".
 Prints one line per failure and "N mutants, M failed"; exits 1 on a failure.
@@ -75,8 +76,10 @@ def inputs(tmp):
     jobs = sorted(glob.glob(tmp + "/jobs/job-*.json"))
     for j in jobs:
         sh(DRCSIM, "explore", "--job", j, "--json", j + ".result.json")
+    sh(DRCSIM, "check", "scenarios/", "--split", "3", "--out", tmp + "/checks")
     return {"scn": scns, "var": sorted(glob.glob(ROOT + "/variants/*.var")), "trace": traces,
-            "job": jobs, "result": sorted(glob.glob(tmp + "/jobs/*.result.json"))}
+            "job": jobs, "result": sorted(glob.glob(tmp + "/jobs/*.result.json")),
+            "check": sorted(glob.glob(tmp + "/checks/check-*.json"))}
 
 
 def command(rng, kind, path, tmp):
@@ -88,12 +91,15 @@ def command(rng, kind, path, tmp):
         return [DRCSIM, "replay", path]
     if kind == "job":
         return [DRCSIM, "explore", "--job", path]
+    if kind == "check":
+        return [DRCSIM, "check", "--job", path]
     return [DRCSIM, "merge", tmp + "/jobs/split.json", path]
 
 
 def target(kind, tmp):
     return {"scn": tmp + "/mutant.scn", "var": tmp + "/variants/mutant.var",
             "trace": tmp + "/mutant.jsonl", "job": tmp + "/mutant-job.json",
+            "check": tmp + "/mutant-check.json",
             "result": tmp + "/mutant.result.json"}[kind]
 
 
@@ -121,7 +127,7 @@ def main():
         shutil.copy(ROOT + "/scenarios/hotplug-migrate-unplug.scn", tmp + "/scenarios/base.scn")
         files = inputs(tmp)
         for k in range(n):
-            kind = rng.choice(["scn", "scn", "var", "trace", "job", "result"])
+            kind = rng.choice(["scn", "scn", "var", "trace", "job", "result", "check"])
             src = rng.choice(files[kind])
             path = target(kind, tmp)
             with open(src, encoding="utf-8", errors="surrogateescape") as f:

@@ -348,7 +348,12 @@ def put(name, f):
 put("cj-notexts.json", lambda k: k.pop("knob_values"))
 put("cj-nopath.json", lambda k: k["scenario_texts"].pop(k["check"][0][0]))
 put("cj-fewknobs.json", lambda k: k["knob_values"][0].pop())
+put("cj-badtext.json", lambda k: k["scenario_texts"].update(
+    {k["check"][0][0]: k["scenario_texts"][k["check"][0][0]].replace("\nmachine", "\nmachinee", 1)}))
 PY
+expect_at "a check job whose scenario copy does not parse: at its entry, naming the copy" "$tmp/cj-badtext.json" '"scenarios/' \
+    "the copy \"scenario_texts\" holds: scenarios/[a-z-]+\.scn:[0-9]+:1: error: unknown statement 'machinee'$" \
+    "$DRCSIM" check --job "$tmp/cj-badtext.json"
 expect_at "a check job with scenario_texts and no knob_values" "$tmp/cj-notexts.json" '{"' \
     '"scenario_texts" and "knob_values" go together$' "$DRCSIM" check --job "$tmp/cj-notexts.json"
 expect_at "a check job whose scenario_texts lack an entry's scenario" "$tmp/cj-nopath.json" '"scenarios/' \
