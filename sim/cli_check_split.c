@@ -208,11 +208,13 @@ static bool carried(JsonParser *p, const char *file, JsonObject *o, guint i, con
         return false;
     }
     strv = json_strings(v);
-    if (!strv || !knobs_from_values(strv, ks, &whole, err, sizeof(err)) || !whole) {
+    if (!strv)
+        snprintf(err, sizeof(err), "not a list of every knob's NAME=VALUE");
+    else if (knobs_from_values(strv, ks, &whole, err, sizeof(err)) && !whole)
+        snprintf(err, sizeof(err), "does not name every knob");
+    if (!whole) {
         fprintf(stderr, "%s: error: knob_values %u: %s\n",
-                json_at(p, file, w, sizeof(w), v ? "knob_values/%u" : "knob_values", i), i,
-                !strv ? "not a list of every knob's NAME=VALUE" : whole ? err
-                : "does not name every knob");
+                json_at(p, file, w, sizeof(w), v ? "knob_values/%u" : "knob_values", i), i, err);
         return false;
     }
     *text = json_node_get_string(t);
