@@ -367,25 +367,21 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
 
 char **json_strings(JsonNode *n)
 {
-    JsonArray *a = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
-    guint len = a ? json_array_get_length(a) : 0;
+    JsonArray *a;
     char **v;
 
-    if (!a || !of_kind(n, JSON_STRINGS))
+    if (!n || !of_kind(n, JSON_STRINGS))
         return NULL;
-    v = g_new0(char *, len + 1);
-    for (guint i = 0; i < len; i++)
+    a = json_node_get_array(n);
+    v = g_new0(char *, json_array_get_length(a) + 1);
+    for (guint i = 0; i < json_array_get_length(a); i++)
         v[i] = g_strdup(json_array_get_string_element(a, i));
     return v;
 }
 
 char **json_object_strv(JsonObject *o, const char *name)
 {
-    JsonArray *a = json_object_has_member(o, name) ? json_object_get_array_member(o, name) : NULL;
-    guint n = a ? json_array_get_length(a) : 0;
-    char **v = g_new0(char *, n + 1);
+    char **v = json_strings(json_object_get_member(o, name));
 
-    for (guint i = 0; i < n; i++)
-        v[i] = g_strdup(json_array_get_string_element(a, i));
-    return v;
+    return v ? v : g_new0(char *, 1);
 }

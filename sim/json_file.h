@@ -56,7 +56,7 @@ bool json_members_check(JsonObject *o, const struct json_member *spec, unsigned 
                         size_t len, const char **member);
 
 /* o's member name, an array of strings (json_members_check: JSON_STRINGS), as a NULL-ended
- * copy (g_strfreev); none when o has no such member. */
+ * copy (g_strfreev); none when o has no such member (json_strings). */
 char **json_object_strv(JsonObject *o, const char *name);
 /* n's strings as a NULL-ended copy (g_strfreev); NULL unless n is an array of strings. */
 char **json_strings(JsonNode *n);
