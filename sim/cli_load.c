@@ -213,7 +213,7 @@ bool load_scenario_knobs(const char *path, const char *text, const char *variant
 bool knobs_from_values(char **values, struct knob_set *ks, bool *whole, char *err,
                        unsigned errlen)
 {
-    uint64_t named[(KNOB_COUNT + 63) / 64] = { 0 };
+    bool named[KNOB_COUNT] = { false };
     unsigned n = 0;
 
     knobs_default(ks);
@@ -222,8 +222,8 @@ bool knobs_from_values(char **values, struct knob_set *ks, bool *whole, char *er
         int id = knob_lookup(name);
         if (!knob_override(ks, values[i], err, errlen))
             return false;
-        n += !(named[id / 64] >> (id % 64) & 1);
-        named[id / 64] |= 1ull << (id % 64);
+        n += !named[id];
+        named[id] = true;
     }
     *whole = n == KNOB_COUNT;
     return true;
