@@ -43,6 +43,10 @@ bool load_scenario_near(const char *path, const char *near, uint64_t hash, const
 bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen);
 bool load_variant_only(const char *scenario_path, const char *variant, struct scn_loc loc,
                        struct variant *out, char *err, unsigned errlen);
+/* The scenario at path under the variant verdict line v names, a variant that cannot be
+ * loaded reported at that line. */
+bool load_verdict_line(const char *path, const struct scn_verdict *v, struct loaded *out,
+                       char *err, unsigned errlen);
 /* The same from a scenario's text (path names it in messages). */
 bool load_scenario_text(const char *path, const char *text, const char *variant, char **overrides,
                         struct loaded *out, char *err, unsigned errlen);

@@ -144,10 +144,8 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     bool ok;
     int rc;
 
-    /* the verdict line names the variant: report a bad one at that line */
     if (text ? !load_scenario_knobs(path, text, v->variant, ks, &l, err, sizeof(err))
-             : !load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
-               !load_scenario(path, v->variant, NULL, &l, err, sizeof(err))) {
+             : !load_verdict_line(path, v, &l, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         g_string_free(why, TRUE);
         return EXIT_USAGE;

@@ -37,8 +37,7 @@ static bool pair_add(GArray *pairs, const char *path, const struct scn_verdict *
     struct loaded l;
     char err[1024];
 
-    if (!load_variant_only(path, v->variant, v->loc, &l.var, err, sizeof(err)) ||
-        !load_scenario(path, v->variant, NULL, &l, err, sizeof(err))) {
+    if (!load_verdict_line(path, v, &l, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         check_pair_clear(&cp);
         return false;

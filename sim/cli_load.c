@@ -78,6 +78,13 @@ bool load_variant_only(const char *scenario_path, const char *variant, struct sc
     return false;
 }
 
+bool load_verdict_line(const char *path, const struct scn_verdict *v, struct loaded *out,
+                       char *err, unsigned errlen)
+{
+    return load_variant_only(path, v->variant, v->loc, &out->var, err, errlen) &&
+           load_scenario(path, v->variant, NULL, out, err, errlen);
+}
+
 bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen)
 {
     const char *eq = strchr(kv, '=');
