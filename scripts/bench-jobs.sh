@@ -6,7 +6,7 @@
 # Prints the medians and ranges of both ratios of states/s to one job's.
 set -eu
 : "${DRCSIM:=build/drcsim}"
-scn=${1:-scenarios/scaling/parallel-cores-5.scn}
+scn=${1:-scenarios/parallel-cores-5.scn}
 trials=${2:-21}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)

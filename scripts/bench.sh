@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make bench`: exhaustive exploration of every scenario x verdict variant of
-# the catalogue, then of scenarios/scaling/parallel-{cores,dimms}-K, printing
+# the race catalogue, then of the scaling family scenarios/parallel-{cores,dimms}-K
+# in each mode, printing
 # states, transitions, seconds, states/s, bytes per stored state and peak RSS
 # (from `drcsim explore --json`); with valgrind installed, also instructions
 # per state from callgrind (deterministic, unlike seconds), counted inside the
@@ -49,6 +50,7 @@ PY
 printf '%-28s %-28s %-4s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant mode states transitions seconds \
     states/s B/state rss_kb Ir/state
 for s in scenarios/*.scn; do
+    case $s in */parallel-cores-*|*/parallel-dimms-*) continue ;; esac   # below, per mode
     variants=$(sed -n 's/^verdict[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$s")
     for v in ${variants:-upstream}; do
         bench_one "$s" "$v" sym
@@ -59,11 +61,11 @@ for family in cores:$BENCH_MAX_CORES:sym cores:$BENCH_MAX_CORES:dpor cores:$BENC
     kind=${family%%:*} rest=${family#*:}
     k=1
     while [ "$k" -le "${rest%:*}" ]; do
-        bench_one "scenarios/scaling/parallel-$kind-$k.scn" upstream "${rest#*:}"
+        bench_one "scenarios/parallel-$kind-$k.scn" upstream "${rest#*:}"
         k=$((k + 1))
     done
 done
 echo "(Ir/state counts the instructions inside the search; callgrind runs only up to"
 echo " $BENCH_CALLGRIND_MAX states; BENCH_MAX_CORES_NONE=8 adds the largest unreduced run)"
 echo
-DRCSIM="$DRCSIM" scripts/bench-jobs.sh scenarios/scaling/parallel-cores-5.scn "${BENCH_JOBS_TRIALS:-21}"
+DRCSIM="$DRCSIM" scripts/bench-jobs.sh scenarios/parallel-cores-5.scn "${BENCH_JOBS_TRIALS:-21}"

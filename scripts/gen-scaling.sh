@@ -1,10 +1,10 @@
 #!/bin/sh
-# Writes the scaling family of the benchmark: scenarios/scaling/
+# Writes the scaling family of the benchmark: scenarios/
 # parallel-cores-K.scn and parallel-dimms-K.scn for K = 1..8. K devices are
 # hot-plugged on the source by K independent scripts, migrated once all are
 # in the guest, then unplugged on the destination. Re-run after editing.
 set -eu
-cd "$(dirname "$0")/../scenarios/scaling"
+cd "$(dirname "$0")/../scenarios"
 gen() {   # gen KIND K
     kind=$1 k=$2
     if [ "$kind" = cores ]; then machine="cores=$((k + 1))"; else machine="cores=2 lmbs=$k"; fi

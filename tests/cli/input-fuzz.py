@@ -66,17 +66,20 @@ def sh(*cmd):
 
 def inputs(tmp):
     """The files to mutate, by kind: the catalogue's, and what drcsim writes."""
-    scns = sorted(glob.glob(ROOT + "/scenarios/*.scn") + glob.glob(ROOT + "/validate/*.scn"))
+    # the scaling family up to four clients: a mutant of a larger one that breaks their
+    # symmetry is minutes of search, not a test of the input's handling
+    scns = sorted(s for s in glob.glob(ROOT + "/scenarios/*.scn") + glob.glob(ROOT + "/validate/*.scn")
+                  if not re.search(r"/parallel-(cores|dimms)-[5-9]\.scn$", s))
     traces = []
     for s in scns[:6]:
         t = os.path.join(tmp, os.path.basename(s) + ".jsonl")
         sh(DRCSIM, "run", s, "--trace", t)
         traces.append(t)
-    sh(DRCSIM, "explore", "scenarios/scaling/parallel-cores-8.scn", "--split", "4", "--out", tmp + "/jobs")
+    sh(DRCSIM, "explore", "scenarios/parallel-cores-8.scn", "--split", "4", "--out", tmp + "/jobs")
     jobs = sorted(glob.glob(tmp + "/jobs/job-*.json"))
     for j in jobs:
         sh(DRCSIM, "explore", "--job", j, "--json", j + ".result.json")
-    sh(DRCSIM, "check", "scenarios/", "--split", "3", "--out", tmp + "/checks")
+    sh(DRCSIM, "check", *[s for s in scns if "/scenarios/" in s], "--split", "3", "--out", tmp + "/checks")
     return {"scn": scns, "var": sorted(glob.glob(ROOT + "/variants/*.var")), "trace": traces,
             "job": jobs, "result": sorted(glob.glob(tmp + "/jobs/*.result.json")),
             "check": sorted(glob.glob(tmp + "/checks/check-*.json"))}

@@ -2,8 +2,8 @@
 # --max-states, --max-depth, --por sleep and --por-check hold in the breadth-first prefix
 # the threads start from as in the one-job search; one progress line for all the threads.
 # Uses run-all's expect_run, ok, bad, $DRCSIM and $tmp.
-jl5=scenarios/scaling/parallel-cores-5.scn
-jl4=scenarios/scaling/parallel-cores-4.scn
+jl5=scenarios/parallel-cores-5.scn
+jl4=scenarios/parallel-cores-4.scn
 
 # jl_lines DESC PATTERN...: every pattern matches a line of the last expect_run's output
 jl_lines() {
@@ -28,7 +28,7 @@ expect_run "--jobs 2 --max-states 100 --symmetry off: at most 100 + 2 - 1 states
     "$DRCSIM" explore "$jl5" --max-states 100 --jobs 2 --symmetry off
 jl_lines "--jobs 2 --max-states 100 --symmetry off: incomplete, cut short" "$jl_incomplete" "$jl_cut"
 expect_run "--jobs 3 --max-states 2000, past the prefix: at most 2000 + 3 - 1 states" 0 '^states 200[012]  ' \
-    "$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --max-states 2000 --jobs 3 --por none --symmetry off
+    "$DRCSIM" explore scenarios/parallel-cores-6.scn --max-states 2000 --jobs 3 --por none --symmetry off
 jl_lines "--jobs 3 --max-states 2000: incomplete" "$jl_incomplete"
 expect_run "--max-states 1 stores the initial world only" 0 '^states 1  transitions 0  depth 0  ' \
     "$DRCSIM" explore "$jl5" --max-states 1
@@ -59,7 +59,7 @@ jl_lines "--jobs 2 --por-check: a pass" "^$jl4 under upstream: pass$"
 if command -v script >/dev/null 2>&1; then
     expect_run "--jobs 2 on a terminal: the progress line" 0 \
         '^ +[0-9]+ states +[0-9]+ states/s  depth +[0-9]+  stack +[0-9]+ +[0-9]+ MB +[0-9.]+ s $' \
-        sh -c "script -qec '$DRCSIM explore scenarios/scaling/parallel-cores-7.scn --symmetry off --jobs 2' /dev/null | tr '\\r' '\\n'"
+        sh -c "script -qec '$DRCSIM explore scenarios/parallel-cores-7.scn --symmetry off --jobs 2' /dev/null | tr '\\r' '\\n'"
     python3 - "$tmp/out" <<'PY' && ok "--jobs 2 progress: states grow, seconds since the start, at most 4 a second, a true rate" \
         || bad "--jobs 2 progress: states grow, seconds since the start, at most 4 a second, a true rate"
 import re, sys
@@ -80,4 +80,4 @@ fi
 # --- --lossless out of --mem: the hint does not offer --bitstate, which it refuses -------------
 expect_run "--lossless out of --mem: raise --mem, no --bitstate offered" 0 \
     'STOPPED: the visited set.s --mem budget is used up \(raise --mem: --lossless has no bitstate mode\)$' \
-    "$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --symmetry off --por none --lossless --mem 1
+    "$DRCSIM" explore scenarios/parallel-cores-5.scn --symmetry off --por none --lossless --mem 1

@@ -131,7 +131,7 @@ expect_run "check --split --out under /proc: one error line" 2 '^drcsim check: c
 only_line "check --split --out under /proc"
 
 # --- 8. outputs that cannot be written, found before the search ------------------------------
-pc7=scenarios/scaling/parallel-cores-7.scn
+pc7=scenarios/parallel-cores-7.scn
 expect_run "explore --json into a missing directory: refused before the search" 2 \
     '^drcsim explore: cannot write /proc/x/r.json: No such file or directory$' timeout 10 "$DRCSIM" explore "$pc7" --json /proc/x/r.json
 expect_run "explore --trace into a missing directory: refused before the search" 2 \

@@ -42,7 +42,7 @@ sys.exit(0 if text.startswith(tok.encode()) else 1)' "$file" "${where:-0:0}" "$t
 abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
 
 # --- the built-in suite -----------------------------------------------------
-expect_run "check scenarios/: every verdict holds" 0 '^[0-9]+ passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^198 passed, 0 failed$' "$DRCSIM" check scenarios/
 expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
     '^ccs-migration-race +qemu-2\.10-dev +[0-9]+ +[0-9.]+s  ok        fail drc-migration-mismatch,guest-dlpar-error,guest-dt-mismatch$' \
     "$DRCSIM" check scenarios/ccs-migration-race.scn
@@ -50,7 +50,10 @@ sed 's/^verdict upstream pass$/verdict upstream fail guest-dlpar-error/' scenari
 expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
     '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
-expect_run "check --por none --symmetry off: the same verdicts without reduction" 0 '^182 passed, 0 failed$' "$DRCSIM" check scenarios/ --por none --symmetry off
+# the race catalogue: the scaling family past four clients takes minutes unreduced
+catalogue=$(ls scenarios/*.scn | grep -v -E '/parallel-(cores|dimms)-[0-9]+\.scn$')
+# shellcheck disable=SC2086
+expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^182 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
@@ -127,13 +130,13 @@ expect_run "and it replays" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tm
     && ok "a pass writes no counterexample" || bad "a pass writes no counterexample"
 
 # --- exploration modes: each gives the same answer as the plain search ------------------
-pc4=scenarios/scaling/parallel-cores-4.scn
-pc5=scenarios/scaling/parallel-cores-5.scn
+pc4=scenarios/parallel-cores-4.scn
+pc5=scenarios/parallel-cores-5.scn
 expect_run "parallel-cores-4 --por none --symmetry off: 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --por none --symmetry off
 expect_run "--jobs 2 --por none: the same 14601 states" 0 '^states 14601  transitions 31648 ' "$DRCSIM" explore "$pc4" --jobs 2 --por none --symmetry off
 # (one job: 613; an unreduced prefix made it 1,433; the threads' order may add a few)
 expect_run "--jobs 2 with dpor and the symmetry: the prefix is reduced too, about the states of one job" 0 \
-    '^states 6[0-9][0-9] ' "$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --jobs 2
+    '^states 6[0-9][0-9] ' "$DRCSIM" explore scenarios/parallel-cores-5.scn --jobs 2
 expect_run "--por sleep: the same 14601 states, fewer transitions" 0 '^states 14601  transitions 14904 ' "$DRCSIM" explore "$pc4" --por sleep --symmetry off
 expect_run "--por dpor --symmetry off: 6017 states" 0 '^states 6017  transitions 6200 ' "$DRCSIM" explore "$pc4" --symmetry off
 expect_run "--por dpor says how much it reduced" 0 '^reduction dpor: 5344 states expanded through a smaller persistent set, 0 expanded fully' "$DRCSIM" explore "$pc4" --symmetry off
@@ -143,7 +146,7 @@ expect_run "the symmetry names the clients it folds" 0 '^symmetry on: 4 intercha
 expect_run "--symmetry alone (no reduction): 841 states" 0 '^states 841  transitions 1886 ' "$DRCSIM" explore "$pc4" --por none
 expect_run "--symmetry off says so" 0 '^symmetry off: 4 interchangeable clients \(client1 client2 client3 client4\)$' "$DRCSIM" explore "$pc4" --symmetry off
 expect_run "--por-check proves every permutation used" 0 '^states 418 ' "$DRCSIM" explore "$pc4" --por-check
-expect_run "parallel-cores-8 with both: 1420 states" 0 '^states 1420  transitions 1559 ' "$DRCSIM" explore scenarios/scaling/parallel-cores-8.scn
+expect_run "parallel-cores-8 with both: 1420 states" 0 '^states 1420  transitions 1559 ' "$DRCSIM" explore scenarios/parallel-cores-8.scn
 qc=tests/cli/quiescent-clients.scn
 expect_run "clients at wait quiescent, unreduced: 2155 states" 0 '^states 2155  transitions 3912 ' "$DRCSIM" explore "$qc" --por none --symmetry off
 expect_run "dpor: a quiescence gate stays shut while another step is pending: 1291 states" 0 \
@@ -174,7 +177,7 @@ expect_run "an unknown --por mode is refused" 2 '^drcsim explore: --por takes no
 expect_run "--por goes with the depth-first search only" 2 'not --sample, --shortest' "$DRCSIM" explore "$pc4" --por dpor --shortest
 expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless --por none --symmetry off
 expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
-expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/scaling/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
+expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
 # cut_json DESC WANT_STORED WANT_CUT_BY ARGS...: explore pc4/pc5 with --json; what it stored,
 # a collision probability in [0, 1] (0 when lossless), and what cut it short, in order
@@ -236,7 +239,7 @@ expect_run "a PCT run's seed finds the same violation alone" 1 "^    first at se
     "$DRCSIM" explore scenarios/parallel-hotplug-during-migration.scn --sample pct --runs 1 --seed "$seed"
 
 # --- timed steps between a guest's DLPAR sub-steps: each sub-step has a window of its own ------
-dimms3=scenarios/scaling/parallel-dimms-3.scn
+dimms3=scenarios/parallel-dimms-3.scn
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds (each sub-step's window starts when it is armed)" 0 \
     '^states 15955 ' "$DRCSIM" explore "$dimms3" --knob libvirt.unplug-timeout=1ms --por-check --symmetry off
 expect_run "libvirt.unplug-timeout=1ms: --por-check holds with the DIMM clients' symmetry too" 0 \
@@ -264,13 +267,13 @@ split_run() {   # split_run DIR SCENARIO VARIANT: split in 4, run every job
 }
 split_run "$tmp/s4" "$pc4" upstream && ok "split parallel-cores-4 into 4 jobs and run them" || bad "split parallel-cores-4 into 4 jobs and run them"
 ls "$tmp"/s4/job-00[0-3].json >/dev/null 2>&1 && ok "--split 4 writes job-000..003.json" || bad "--split 4 writes job-000..003.json"
-split_run "$tmp/d5" scenarios/scaling/parallel-dimms-5.scn upstream || bad "split parallel-dimms-5 into 4 jobs and run them"
+split_run "$tmp/d5" scenarios/parallel-dimms-5.scn upstream || bad "split parallel-dimms-5 into 4 jobs and run them"
 [ "$(cat "$tmp"/d5/job-*.result.json | grep -o '"proviso_expansions":[0-9]*' | sort -u)" = '"proviso_expansions":0' ] \
     && ok "a job's prefixes are one depth-first search: no state expanded fully by the proviso" \
     || bad "a job's prefixes are one depth-first search: no state expanded fully by the proviso"
-expect_run "parallel-dimms-5 split into 4: 3387 states in all (one search: 1005)" 0 '^scenarios/scaling/parallel-dimms-5.scn +upstream +pass +3387 +5 ' \
+expect_run "parallel-dimms-5 split into 4: 3387 states in all (one search: 1005)" 0 '^scenarios/parallel-dimms-5.scn +upstream +pass +3387 +5 ' \
     "$DRCSIM" merge "$tmp/d5/split.json" "$tmp"/d5/job-*.result.json
-expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/scaling/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
+expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
 split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-migration-race and run its jobs" || bad "split ccs-migration-race and run its jobs"
 expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json
@@ -363,7 +366,7 @@ expect_at "a check job whose scenario_texts lack an entry's scenario" "$tmp/cj-n
     '"scenario_texts" holds no text for scenarios/' "$DRCSIM" check --job "$tmp/cj-nopath.json"
 expect_at "a check job entry whose knob_values leave a knob out" "$tmp/cj-fewknobs.json" '["qemu.' \
     'knob_values 0: does not name every knob$' "$DRCSIM" check --job "$tmp/cj-fewknobs.json"
-expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/scaling/parallel-cores-8.scn --seed 1
+expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/parallel-cores-8.scn --seed 1
 expect_run "explore --split with a search option is refused" 2 'the jobs take the search options' "$DRCSIM" explore "$pc4" --split 2 --jobs 2
 expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"
 expect_run "--out without --split is refused" 2 '--out goes with --split' "$DRCSIM" explore "$pc4" --out "$tmp/x"
@@ -389,30 +392,33 @@ sed "${tl}s/\"rc\":0/\"rc\":1/" "$tmp/drc-conformance.1.jsonl" >"$tmp/tampered.j
 expect_run "replay fails on the first differing line" 1 "^$tmp/tampered.jsonl:$tl: error: the re-execution differs" "$DRCSIM" replay "$tmp/tampered.jsonl"
 # A trace and a job file name the scenario as it was typed, relative to where they were
 # written: older ones (without scenario_text) are found beside them (the XXH3 must match).
-mkdir -p "$tmp/tree/scenarios/scaling" "$tmp/tree/out" "$tmp/elsewhere"
+mkdir -p "$tmp/tree/scenarios/mine" "$tmp/tree/out" "$tmp/elsewhere"
 cp -r variants "$tmp/tree/"
 cp scenarios/hotplug-migrate-unplug.scn "$tmp/tree/scenarios/"
-cp scenarios/scaling/parallel-dimms-5.scn "$tmp/tree/scenarios/scaling/"
+cp scenarios/parallel-dimms-5.scn "$tmp/tree/scenarios/"
+cp scenarios/hotplug-migrate-unplug.scn "$tmp/tree/scenarios/mine/"
+expect_run "a scenario in scenarios/mine/ finds the variants/ a directory above its own" 0 '^13 passed, 0 failed$' \
+    sh -c 'cd "$1" && "$2" check "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/scenarios/mine/hotplug-migrate-unplug.scn"
 (cd "$tmp/tree" && "$abs_drcsim" explore scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev \
-    --trace out/t.jsonl; "$abs_drcsim" explore scenarios/scaling/parallel-dimms-5.scn --split 4 --out out/jobs) >/dev/null 2>&1
+    --trace out/t.jsonl; "$abs_drcsim" explore scenarios/parallel-dimms-5.scn --split 4 --out out/jobs) >/dev/null 2>&1
 expect_run "replay from another directory finds the scenario beside the trace" 0 'all [0-9]+ lines identical' \
     sh -c 'cd "$1" && "$2" replay "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/t.jsonl"
 expect_run "explore --job from another directory runs (the job carries its scenario)" 0 \
-    ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
+    ': [0-9]+ prefixes of scenarios/parallel-dimms-5\.scn under upstream: pass$' \
     sh -c 'cd "$1" && "$2" explore --job "$3" --json r.json' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/jobs/job-001.json"
 mkdir -p "$tmp/alone-job"
 cp "$tmp/tree/out/jobs/job-001.json" "$tmp/alone-job/"
 python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); del j["scenario_text"]; json.dump(j, open(sys.argv[2], "w"))' "$tmp/tree/out/jobs/job-001.json" "$tmp/tree/out/jobs/old-001.json"
 expect_run "an older job (no scenario_text) from another directory finds its scenario and variants" 0 \
-    ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
+    ': [0-9]+ prefixes of scenarios/parallel-dimms-5\.scn under upstream: pass$' \
     sh -c 'cd "$1" && "$2" explore --job "$3"' sh "$tmp/elsewhere" "$abs_drcsim" "$tmp/tree/out/jobs/old-001.json"
 old_states=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
 expect_run "a job copied alone runs from the scenario and knobs it carries" 0 \
-    ': [0-9]+ prefixes of scenarios/scaling/parallel-dimms-5\.scn under upstream: pass$' \
+    ': [0-9]+ prefixes of scenarios/parallel-dimms-5\.scn under upstream: pass$' \
     sh -c 'cd "$1" && "$2" explore --job job-001.json' sh "$tmp/alone-job" "$abs_drcsim"
 [ -n "$old_states" ] && grep -q "^states $old_states " "$tmp/out" \
     && ok "the job alone visits the $old_states states it visits in the checkout" || bad "the job alone visits the $old_states states it visits in the checkout"
-grep -q '"scenario":"scenarios/scaling/parallel-dimms-5\.scn"' "$tmp/elsewhere/r.json" \
+grep -q '"scenario":"scenarios/parallel-dimms-5\.scn"' "$tmp/elsewhere/r.json" \
     && ok "the job's result names the scenario as the job does, for merge" || bad "the job's result names the scenario as the job does, for merge"
 # The header carries the scenario's bytes and every knob: a trace copied alone replays.
 mkdir -p "$tmp/alone"
@@ -490,7 +496,7 @@ expect_run "check --split 0 is refused" 2 '^drcsim check: --split takes 1..10000
 expect_run "check --split past its range is refused" 2 '^drcsim check: --split takes 1..100000 ' "$DRCSIM" check scenarios/ --split 99999999999
 expect_run "check --mem 0 is refused" 2 '^drcsim check: --mem takes 1..16777216$' "$DRCSIM" check scenarios/ --mem 0
 expect_run "check: a search that fills --mem is a mismatch, not a pass" 1 '^    incomplete: the --mem budget \(1 MB\) was used up before every interleaving was seen$' \
-    "$DRCSIM" check scenarios/scaling/parallel-cores-6.scn --symmetry off --mem 1
+    "$DRCSIM" check scenarios/parallel-cores-6.scn --symmetry off --mem 1
 expect_run "run --seed with --schedule is refused" 2 '^drcsim run: --seed and --schedule exclude each other' \
     "$DRCSIM" run "$hmu" --seed 3 --schedule 0
 expect_run "run: a schedule longer than the run is refused" 2 '^drcsim run: the schedule has 99 steps, but the run is quiescent after 54$' \
@@ -500,7 +506,7 @@ expect_run "run: a schedule that stops early gives an incomplete verdict" 0 '^ve
 expect_run "--shortest honours --max-states" 0 '^states 3 .*\(cut short by --max-states\)|^.*: incomplete: ' \
     "$DRCSIM" explore "$hmu" --shortest --max-states 3
 expect_run "--shortest stops at the --mem budget instead of passing" 0 'STOPPED: the breadth-first levels and the visited set used up the --mem budget' \
-    "$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --shortest --mem 8
+    "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --shortest --mem 8
 grep -q ': incomplete: no violation in the part explored$' "$tmp/out" && ok "--shortest out of memory says incomplete, not pass" \
     || bad "--shortest out of memory says incomplete, not pass"
 expect_run "--sample writes --trace, --shrink and --json" 1 '^shrunk for drc-migration-mismatch: 3 statement\(s\) kept' \
@@ -524,7 +530,7 @@ grep -q '"variant":"qemu-2.10-dev".*"replay":"drcsim run ' "$tmp/c.json" && ok "
     || bad "check --json carries the replay command of a failure"
 
 # --- --jobs: the collision estimate counts every thread's states together -------------
-"$DRCSIM" explore scenarios/scaling/parallel-cores-5.scn --symmetry off --jobs 2 >"$tmp/out" 2>&1
+"$DRCSIM" explore scenarios/parallel-cores-5.scn --symmetry off --jobs 2 >"$tmp/out" 2>&1
 python3 - "$tmp/out" <<'PY' && ok "--jobs 2: collision probability is n(n-1)/2^65 of all states" || bad "--jobs 2: collision probability is n(n-1)/2^65 of all states"
 import math, re, sys
 t = open(sys.argv[1]).read()
@@ -532,11 +538,11 @@ n = int(re.search(r"^states (\d+)", t, re.M).group(1))
 p = float(re.search(r"^collision probability (\S+)", t, re.M).group(1))
 assert abs(p / -math.expm1(-n * (n - 1) / 2.0**65) - 1) < 0.01, (n, p)
 PY
-"$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --jobs 2 --mem 1 --bitstate >"$tmp/out" 2>&1
+"$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --mem 1 --bitstate >"$tmp/out" 2>&1
 grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate\)' "$tmp/out" && ok "--jobs 2 --bitstate: the collision probability is a probability" \
     || bad "--jobs 2 --bitstate: the collision probability is a probability"
 
-"$DRCSIM" explore scenarios/scaling/parallel-cores-6.scn --symmetry off --jobs 2 --max-states 1000 >"$tmp/out" 2>&1
+"$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --max-states 1000 >"$tmp/out" 2>&1
 n=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
 [ "$n" -ge 1000 ] && [ "$n" -le 1001 ] && grep -q ': incomplete: ' "$tmp/out" && ok "--jobs 2 --max-states 1000 stops the threads together at 1000 or 1001 ($n)" \
     || bad "--jobs 2 --max-states 1000 stops the threads together at 1000 or 1001 ($n)"
@@ -558,20 +564,20 @@ expect_run "check: a bound is a mismatch, with its reason" 1 '^    incomplete: a
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/nine.scn"
 
 # --- progress: a line on a terminal, nothing otherwise ----------------------------
-pc7=scenarios/scaling/parallel-cores-7.scn
+pc7=scenarios/parallel-cores-7.scn
 "$DRCSIM" explore "$pc7" --symmetry off >/dev/null 2>"$tmp/err"
 [ ! -s "$tmp/err" ] && ok "explore: no progress line when stderr is not a terminal" || bad "explore: no progress line when stderr is not a terminal"
 if command -v script >/dev/null 2>&1; then
     expect_run "explore on a terminal: states, states/s, depth, stack, memory" 0 \
         '^ +[0-9]+ states +[0-9]+ states/s  depth +[0-9]+  stack +[0-9]+ +[0-9]+ MB +[0-9.]+ s $' \
         sh -c "script -qec '$DRCSIM explore $pc7 --symmetry off' /dev/null | tr '\\r' '\\n'"
-    "$DRCSIM" explore scenarios/scaling/parallel-dimms-8.scn --split 1 --out "$tmp/pj" >/dev/null 2>&1
+    "$DRCSIM" explore scenarios/parallel-dimms-8.scn --split 1 --out "$tmp/pj" >/dev/null 2>&1
     expect_run "explore --job on a terminal: the progress line, the first after 250 ms" 0 \
         '^ +[0-9]+ states +[0-9]+ states/s  depth +[0-9]+  stack +[0-9]+ +[0-9]+ MB +0\.[2-9] s $' \
         sh -c "script -qec '$DRCSIM explore --job $tmp/pj/job-000.json --por none' /dev/null | tr '\\r' '\\n' | grep -m1 states/s"
     expect_run "--sample on a terminal: runs done and the ETA" 0 \
         '^ +[0-9]+/60000 runs +[0-9]+ runs/s +[0-9]+ MB +[0-9.]+ s  ETA +[0-9.]+ s $' \
-        sh -c "script -qec '$DRCSIM explore scenarios/scaling/parallel-cores-8.scn --sample pct --runs 60000' /dev/null | tr '\\r' '\\n'"
+        sh -c "script -qec '$DRCSIM explore scenarios/parallel-cores-8.scn --sample pct --runs 60000' /dev/null | tr '\\r' '\\n'"
 fi
 
 # --- dot: Graphviz views -----------------------------------------------------------
@@ -601,7 +607,7 @@ cp "$tmp/out" "$tmp/states.dot"
 expect_run "dot states: the 2.10-dev race ends in a red node" 0 'label="drc-migration-mismatch", color=red' \
     "$DRCSIM" dot states "$hmu" --variant qemu-2.10-dev
 expect_run "dot states --max-states: says what it left out" 0 '^drcsim dot states: stopped at 5 worlds' \
-    "$DRCSIM" dot states scenarios/scaling/parallel-cores-2.scn --max-states 5
+    "$DRCSIM" dot states scenarios/parallel-cores-2.scn --max-states 5
 expect_run "dot: --max-states goes with states only" 2 '^drcsim dot: --max-states and --symmetry go with dot states$' \
     "$DRCSIM" dot fsm logical --max-states 3
 expect_run "dot msc takes no --variant" 2 '^drcsim dot: --variant and --knob go with dot fsm and dot states$' \
