@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 #include "cli.h"
 
 #ifndef DRCSIM_DATADIR
@@ -138,7 +137,7 @@ static char *locate_scenario(const char *path, const char *near, uint64_t hash)
     for (char *d = dir_of(near); d; d = dir_up(d)) {
         cand = g_build_filename(d, path, NULL);
         if (g_file_get_contents(cand, &text, NULL, NULL)) {
-            bool same = XXH3_64bits(text, strlen(text)) == hash;   /* as load_scenario_text */
+            bool same = scenario_xxh3(text) == hash;
             g_free(text);
             if (same) {
                 g_free(d);
@@ -170,7 +169,7 @@ static bool load_model(const char *text, const char *variant, struct loaded *out
     if (!sim_init(&out->sim, out->scn, &out->knobs, variant, err, errlen))
         return false;
     out->checker = check_for(&out->sim);
-    out->scenario_hash = XXH3_64bits(text, strlen(text));
+    out->scenario_hash = scenario_xxh3(text);
     out->text = g_strdup(text);
     return true;
 }

@@ -12,7 +12,6 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <xxhash.h>
 #include "cli.h"
 #include "json_file.h"
 #include "trace.h"
@@ -373,7 +372,7 @@ static bool load_job(JsonParser *p, const char *file, JsonObject *job, char **kn
     bool whole = false, ok;
     char err[1024], w[512];
 
-    if (text && XXH3_64bits(text, strlen(text)) != hash) {
+    if (text && scenario_xxh3(text) != hash) {
         fprintf(stderr, "%s: error: \"scenario_text\" is not the scenario \"scenario_xxh3\" names\n",
                 json_at(p, file, w, sizeof(w), "scenario_text"));
         return false;

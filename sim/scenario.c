@@ -3,11 +3,13 @@
  * line into struct scenario, stopping at the first error with
  * "path:line:col: error: message". This file holds the parser's helpers, the
  * declarations (scenario, title, source, knob, script, machine, device) and
- * the table of statements; scenario_lines.c parses the script lines.
+ * the table of statements, and the hash that names a scenario's text;
+ * scenario_lines.c parses the script lines.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <xxhash.h>
 #include "scenario_parse.h"
 
 /* ---- vocabulary --------------------------------------------------------- */
@@ -579,4 +581,9 @@ bool scenario_parse_file(const char *path, struct scenario *out, char *err, unsi
     ok = scenario_parse_string(path, text, out, err, errlen);
     g_free(text);
     return ok;
+}
+
+uint64_t scenario_xxh3(const char *text)
+{
+    return XXH3_64bits(text, strlen(text));
 }

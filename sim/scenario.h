@@ -188,6 +188,8 @@ struct scenario {
 bool scenario_parse_file(const char *path, struct scenario *out, char *err, unsigned errlen);
 bool scenario_parse_string(const char *path, const char *text, struct scenario *out,
                            char *err, unsigned errlen);
+/* The hash by which traces and job files name a scenario's text ("scenario_xxh3"). */
+uint64_t scenario_xxh3(const char *text);
 
 /* Names as the scenario language spells them. */
 const char *drc_state_name(uint8_t state);        /* "LOGICAL_UNUSABLE"… */

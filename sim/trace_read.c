@@ -10,8 +10,8 @@
 #include <string.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
-#include <xxhash.h>
 #include "json_file.h"
+#include "scenario.h"
 #include "trace.h"
 
 /* ---- reader: positions ------------------------------------------------- */
@@ -288,7 +288,7 @@ static bool read_scenario_text(const struct reader *r, JsonObject *o, struct tra
         return true;
     if (!get_str(r, o, "header", "scenario_text", &v))
         return false;
-    if (XXH3_64bits(v, strlen(v)) != out->scenario_hash)
+    if (scenario_xxh3(v) != out->scenario_hash)
         return fail(r, col_of(r, "scenario_text"),
                     "\"scenario_text\" is not the scenario \"scenario_xxh3\" names");
     out->scenario_text = g_strdup(v);
