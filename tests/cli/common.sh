@@ -1,6 +1,7 @@
 # Sourced by the CLI test scripts: strict variables, the drcsim under test,
 # the source tree as working directory, a temporary directory removed on
-# exit, the pass/fail counters, and total() for the script's last line.
+# exit, the pass/fail counters, the race catalogue, and total() for the
+# script's last line.
 set -u
 : "${DRCSIM:=build/drcsim}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -8,6 +9,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
+
+# The race catalogue: scenarios/ less the scaling family (parallel-cores-K, parallel-dimms-K),
+# which past four clients takes minutes to search unreduced.
+catalogue=$(ls scenarios/*.scn | grep -v -E '/parallel-(cores|dimms)-[0-9]+\.scn$')
 
 # "N passed, M failed", and the script's exit status.
 total() {

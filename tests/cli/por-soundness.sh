@@ -12,8 +12,7 @@
 
 verdict() { grep -E '^[^ ]+\.scn under ' "$1" | sed 's/^[^:]*: //'; }
 
-# the race catalogue, and the scaling family up to four clients (five take minutes unreduced)
-catalogue=$(ls scenarios/*.scn | grep -v -E '/parallel-(cores|dimms)-[0-9]+\.scn$')
+# the race catalogue (common.sh), and the scaling family up to four clients
 for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
            scenarios/parallel-dimms-[1-4].scn tests/cli/quiescent-clients.scn; do
     for var in variants/*.var; do

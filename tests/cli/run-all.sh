@@ -50,8 +50,6 @@ sed 's/^verdict upstream pass$/verdict upstream fail guest-dlpar-error/' scenari
 expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
     '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
-# the race catalogue: the scaling family past four clients takes minutes unreduced
-catalogue=$(ls scenarios/*.scn | grep -v -E '/parallel-(cores|dimms)-[0-9]+\.scn$')
 # shellcheck disable=SC2086
 expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^182 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
