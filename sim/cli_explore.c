@@ -16,14 +16,17 @@
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
                        const struct explore_stats *st)
 {
+    char bits[96];
+
     fprintf(f, "states %" G_GUINT64_FORMAT "  transitions %" G_GUINT64_FORMAT "  depth %u  "
             "quiescent %" G_GUINT64_FORMAT "  %.3f s  %.0f states/s  %.1f bytes/state  "
             "peak %ld KB\n", st->states, st->transitions, st->max_depth, st->quiescent_states,
             st->seconds, st->seconds > 0 ? (double)st->states / st->seconds : 0.0,
             st->states ? (double)st->visited_bytes / (double)st->states : 0.0, st->peak_rss_kb);
+    snprintf(bits, sizeof(bits), "bitstate: about %.3g new states taken for seen ones",
+             st->bitstate_missed);
     fprintf(f, "collision probability %.3g (%s)%s\n", st->collision_probability,
-            st->bitstate ? "bitstate" : st->lossless ? "lossless"
-                                                                         : "64-bit fingerprints",
+            st->bitstate ? bits : st->lossless ? "lossless" : "64-bit fingerprints",
             st->levels_full ? "  STOPPED: the breadth-first levels and the visited set used up "
                               "the --mem budget (raise --mem)"
             : st->full && st->lossless ? "  STOPPED: the visited set's --mem budget is used up "

@@ -305,8 +305,9 @@ static void json_tags(GString *g, const struct json_result *r)
     g_string_append_printf(g, ",\"of\":%u", r->part->of);
 }
 
-/* How the search stored worlds, the chance that two were taken for one, and what cut it
- * short or left it unsure ("cut_by" empty: it saw every interleaving). */
+/* How the search stored worlds, the chance that two were taken for one (bitstate: how many
+ * new states it is expected to have taken for seen ones), and what cut it short or left it
+ * unsure ("cut_by" empty: it saw every interleaving). */
 static void json_search_end(GString *g, const struct explore_stats *st)
 {
     const char *cut[] = {
@@ -319,9 +320,12 @@ static void json_search_end(GString *g, const struct explore_stats *st)
     };
     bool first = true;
 
-    g_string_append_printf(g, ",\"stored\":\"%s\",\"collision_probability\":%.3g,\"cut_by\":[",
+    g_string_append_printf(g, ",\"stored\":\"%s\",\"collision_probability\":%.3g",
                            st->bitstate ? "bitstate" : st->lossless ? "lossless" : "fingerprints",
                            st->collision_probability);
+    if (st->bitstate)
+        g_string_append_printf(g, ",\"bitstate_missed\":%.0f", st->bitstate_missed);
+    g_string_append(g, ",\"cut_by\":[");
     for (size_t i = 0; i < G_N_ELEMENTS(cut); i++)
         if (cut[i]) {
             g_string_append_printf(g, "%s\"%s\"", first ? "" : ",", cut[i]);

@@ -95,6 +95,7 @@ void explore_stats_close(struct explore_stats *st, const struct visited *vis)
 {
     st->visited_bytes = visited_bytes(vis);
     st->collision_probability = visited_collision_probability(vis);
+    st->bitstate_missed = visited_bitstate_missed(vis);
     st->lossless = vis->mode == VISITED_LOSSLESS;
     st->peak_rss_kb = explore_peak_rss_kb();
 }

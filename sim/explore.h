@@ -112,6 +112,7 @@ struct explore_stats {
     bool levels_full;          /* --shortest: its levels and paths took the budget */
     bool bitstate;             /* it went on in bitstate mode */
     double collision_probability;
+    double bitstate_missed;    /* bitstate: the new states it is expected to have taken for seen ones */
     bool lossless;             /* whole states stored: no collisions possible */
     size_t visited_bytes;      /* memory of the visited set */
     long peak_rss_kb;

@@ -235,6 +235,7 @@ static void close_set(struct pool *p, struct explore_stats *st)
     }
     table = visited_shared_table(p->shared);
     st->collision_probability = visited_collision_probability(table);
+    st->bitstate_missed = visited_bitstate_missed(table);
     st->visited_bytes = visited_bytes(table);
     visited_shared_free(p->shared);
 }

@@ -227,6 +227,7 @@ void visited_to_bitstate(struct visited *v)
     visited_free(v);
     *v = b;
     v->count = count;
+    v->exact = count;
 }
 
 size_t visited_bytes(const struct visited *v)
@@ -257,6 +258,36 @@ double visited_collision_probability(const struct visited *v)
         return 1.0 - pow(2.0 * one_clear - both_clear, n);   /* 1 - p = both bits not set */
     }
     return fingerprint_collision_probability(v->count);
+}
+
+/*
+ * A new state finds both its bits set, with lambda states a word on average
+ * (as above): q = 1 - 2 e^(-lambda 2/64) + e^(-lambda (1 - 62*61/(64*63))),
+ * in expm1s that keep its linear term (lambda / 2016: the one pair of bits
+ * another state set) exact. While the map holds i states, new ones are tried
+ * until one is stored: 1/(1 - q) tries, q/(1 - q) of them taken for seen.
+ */
+static double missed_per_stored(double lambda)
+{
+    double q = expm1(-lambda * (1.0 - 62.0 * 61 / (64 * 63))) - 2.0 * expm1(-lambda * 2.0 / 64);
+
+    return q / (1.0 - q);
+}
+
+/* Those summed over the states stored in bitstate mode (from v->exact to count): an
+ * integral by Simpson's rule, the integrand being smooth. */
+double visited_bitstate_missed(const struct visited *v)
+{
+    double words = (double)(v->cap / 64), a = (double)v->exact, b = (double)v->count, h, sum;
+    const int steps = 256;
+
+    if (v->mode != VISITED_BITSTATE || b <= a || words < 1)
+        return 0.0;
+    h = (b - a) / steps;
+    sum = missed_per_stored(a / words) + missed_per_stored(b / words);
+    for (int k = 1; k < steps; k++)
+        sum += (k & 1 ? 4 : 2) * missed_per_stored((a + k * h) / words);
+    return sum * h / 3;
 }
 
 double fingerprint_collision_probability(uint64_t n)

@@ -23,6 +23,7 @@ struct visited {
     size_t cap;               /* slots, or bits in bitstate mode */
     size_t count;
     size_t budget;            /* bytes the table may use, 0 = unbounded */
+    size_t exact;             /* bitstate: states it held when it took over, none of them lost */
     /*
      * lossless: the worlds in chunks that are never moved (chunk 0 holds the
      * first arena_base, chunk k > 0 as many as all before it), and for each
@@ -68,6 +69,8 @@ void visited_to_bitstate(struct visited *v);
 size_t visited_bytes(const struct visited *v);
 /* The estimated probability that two distinct states shared a fingerprint (TLC). */
 double visited_collision_probability(const struct visited *v);
+/* Bitstate: the expected number of new states it took for seen ones (0 in other modes). */
+double visited_bitstate_missed(const struct visited *v);
 /* The same for n distinct states in 64-bit fingerprints. */
 double fingerprint_collision_probability(uint64_t n);
 /* A fingerprint or lossless table holding count would be past its load bound. */

@@ -566,6 +566,43 @@ static void test_visited_budget_and_bitstate(void **state)
     visited_free(&v);
 }
 
+/*
+ * Bitstate's estimate of the new states it took for seen ones, against the
+ * count: 50,000 distinct fingerprints into 64 KiB (8,192 words, 6.1 states a
+ * word at the end). Each SEEN is a new state taken for a seen one.
+ */
+static void test_visited_bitstate_missed(void **state)
+{
+    struct visited v;
+    unsigned seen = 0;
+    double est;
+
+    (void)state;
+    visited_init_mode(&v, VISITED_BITSTATE, 64u << 10, 0);
+    assert_true(visited_bitstate_missed(&v) == 0.0);
+    for (uint64_t i = 1; i <= 50000; i++) {   /* splitmix64's finalizer: well spread, distinct */
+        uint64_t z = i * 0x9e3779b97f4a7c15ULL;
+        z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ z >> 27) * 0x94d049bb133111ebULL;
+        seen += visited_add(&v, z ^ z >> 31, NULL) == VISITED_SEEN;
+    }
+    est = visited_bitstate_missed(&v);
+    assert_int_equal(v.count + seen, 50000);
+    assert_true(seen > 300);
+    assert_true(fabs(est - seen) < 0.1 * seen);   /* 577.6 against 608 */
+    visited_free(&v);
+
+    /* states a fingerprint table held when bitstate took over are exact: none of them counts */
+    visited_init_mode(&v, VISITED_FINGERPRINT, 1u << 20, 0);
+    for (uint64_t i = 1; visited_add(&v, fp_of(i), NULL) == VISITED_NEW; i++)
+        ;
+    assert_true(visited_bitstate_missed(&v) == 0.0);
+    visited_to_bitstate(&v);
+    assert_int_equal(v.exact, v.count);
+    assert_true(visited_bitstate_missed(&v) == 0.0);
+    visited_free(&v);
+}
+
 /* Lossless: equal fingerprints of different worlds are two states. */
 static void test_visited_lossless(void **state)
 {
@@ -754,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_visited_zero),
         cmocka_unit_test(test_visited_growth),
         cmocka_unit_test(test_visited_budget_and_bitstate),
+        cmocka_unit_test(test_visited_bitstate_missed),
         cmocka_unit_test(test_visited_lossless),
         cmocka_unit_test(test_visited_lossless_budget),
         cmocka_unit_test(test_visited_collision_estimate),

@@ -178,7 +178,8 @@ expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set
 expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
 # cut_json DESC WANT_STORED WANT_CUT_BY ARGS...: explore pc4/pc5 with --json; what it stored,
-# a collision probability in [0, 1] (0 when lossless), and what cut it short, in order
+# a collision probability in [0, 1] (0 when lossless), bitstate's missed states (only there), and
+# what cut it short, in order
 cut_json() {
     desc=$1 stored=$2 cut=$3
     shift 3
@@ -189,6 +190,8 @@ r = json.load(open(sys.argv[1]))[0]
 p = r["collision_probability"]
 assert r["stored"] == sys.argv[2] and r["cut_by"] == json.loads(sys.argv[3]), r
 assert 0 <= p <= 1 and (p == 0) == (r["stored"] == "lossless"), r
+assert ("bitstate_missed" in r) == (r["stored"] == "bitstate"), r
+assert r.get("bitstate_missed", 1) > 0, r
 assert (r["verdict"] == "incomplete") == bool(r["cut_by"]), r' "$tmp/cut.json" "$stored" "$cut" \
         && ok "--json: $desc" || bad "--json: $desc"
 }
@@ -537,8 +540,9 @@ p = float(re.search(r"^collision probability (\S+)", t, re.M).group(1))
 assert abs(p / -math.expm1(-n * (n - 1) / 2.0**65) - 1) < 0.01, (n, p)
 PY
 "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --mem 1 --bitstate >"$tmp/out" 2>&1
-grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate\)' "$tmp/out" && ok "--jobs 2 --bitstate: the collision probability is a probability" \
-    || bad "--jobs 2 --bitstate: the collision probability is a probability"
+grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate: about [1-9][0-9.e+]* new states taken for seen ones\)' "$tmp/out" \
+    && ok "--jobs 2 --bitstate: a probability, and how many new states it took for seen ones" \
+    || bad "--jobs 2 --bitstate: a probability, and how many new states it took for seen ones"
 
 "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --max-states 1000 >"$tmp/out" 2>&1
 n=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
