@@ -373,7 +373,7 @@ static bool load_job(JsonParser *p, const char *file, JsonObject *job, char **kn
     char err[1024], w[512];
 
     if (text && scenario_xxh3(text) != hash) {
-        fprintf(stderr, "%s: error: \"scenario_text\" is not the scenario \"scenario_xxh3\" names\n",
+        fprintf(stderr, "%s: error: " SCENARIO_TEXT_CHANGED "\n",
                 json_at(p, file, w, sizeof(w), "scenario_text"));
         return false;
     }

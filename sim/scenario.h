@@ -190,6 +190,8 @@ bool scenario_parse_string(const char *path, const char *text, struct scenario *
                            char *err, unsigned errlen);
 /* The hash by which traces and job files name a scenario's text ("scenario_xxh3"). */
 uint64_t scenario_xxh3(const char *text);
+/* The error of a trace or job whose carried "scenario_text" does not have that hash. */
+#define SCENARIO_TEXT_CHANGED "\"scenario_text\" is not the scenario \"scenario_xxh3\" names"
 
 /* Names as the scenario language spells them. */
 const char *drc_state_name(uint8_t state);        /* "LOGICAL_UNUSABLE"… */

@@ -289,8 +289,7 @@ static bool read_scenario_text(const struct reader *r, JsonObject *o, struct tra
     if (!get_str(r, o, "header", "scenario_text", &v))
         return false;
     if (scenario_xxh3(v) != out->scenario_hash)
-        return fail(r, col_of(r, "scenario_text"),
-                    "\"scenario_text\" is not the scenario \"scenario_xxh3\" names");
+        return fail(r, col_of(r, "scenario_text"), SCENARIO_TEXT_CHANGED);
     out->scenario_text = g_strdup(v);
     return true;
 }
