@@ -238,12 +238,23 @@ size_t visited_bytes(const struct visited *v)
 }
 
 /*
+ * Bitstate: a new state finds both of its bits set. With K states in its
+ * word (Poisson, of mean lambda = 64n/m), one given bit is clear with
+ * probability (62/64)^K, both with (62*61/(64*63))^K, and E[c^K] =
+ * e^(lambda (c - 1)): q = 1 - 2 e^(-lambda 2/64) + e^(-lambda (1 - 62*61/(64*63))),
+ * in expm1s that keep its linear term (lambda / 2016: the one pair of bits
+ * another state set) exact.
+ */
+static double both_bits_set(double lambda)
+{
+    return expm1(-lambda * (1.0 - 62.0 * 61 / (64 * 63))) - 2.0 * expm1(-lambda * 2.0 / 64);
+}
+
+/*
  * Fingerprints: two of n distinct states share one with probability about
- * 1 - exp(-n(n-1)/2^65) (TLC's "calculated" estimate). Bitstate: a new state
- * found both of its bits set. With K states in its word (Poisson, of mean
- * 64n/m), one given bit is clear with probability (62/64)^K, both with
- * (62*61/(64*63))^K, and E[c^K] = e^(mean (c - 1)); at the final n for every
- * one of the n states. Lossless: zero.
+ * 1 - exp(-n(n-1)/2^65) (TLC's "calculated" estimate). Bitstate: some state
+ * found both its bits set, q at the final n for every one of the n states.
+ * Lossless: zero.
  */
 double visited_collision_probability(const struct visited *v)
 {
@@ -251,25 +262,16 @@ double visited_collision_probability(const struct visited *v)
 
     if (v->mode == VISITED_LOSSLESS || v->count < 2)
         return 0.0;
-    if (v->mode == VISITED_BITSTATE) {
-        double per_word = n / (double)(v->cap / 64);
-        double one_clear = exp(per_word * (62.0 / 64 - 1));
-        double both_clear = exp(per_word * (62.0 * 61 / (64 * 63) - 1));
-        return 1.0 - pow(2.0 * one_clear - both_clear, n);   /* 1 - p = both bits not set */
-    }
+    if (v->mode == VISITED_BITSTATE)   /* 1 - (1 - q)^n */
+        return -expm1(n * log1p(-both_bits_set(n / (double)(v->cap / 64))));
     return fingerprint_collision_probability(v->count);
 }
 
-/*
- * A new state finds both its bits set, with lambda states a word on average
- * (as above): q = 1 - 2 e^(-lambda 2/64) + e^(-lambda (1 - 62*61/(64*63))),
- * in expm1s that keep its linear term (lambda / 2016: the one pair of bits
- * another state set) exact. While the map holds i states, new ones are tried
- * until one is stored: 1/(1 - q) tries, q/(1 - q) of them taken for seen.
- */
+/* While the map holds lambda states a word, new ones are tried until one is stored:
+ * 1/(1 - q) tries, q/(1 - q) of them taken for seen. */
 static double missed_per_stored(double lambda)
 {
-    double q = expm1(-lambda * (1.0 - 62.0 * 61 / (64 * 63))) - 2.0 * expm1(-lambda * 2.0 / 64);
+    double q = both_bits_set(lambda);
 
     return q / (1.0 - q);
 }
