@@ -222,21 +222,18 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
     g_free(p->slots);
 }
 
-/* The set's figures, once the threads are done. */
+/* The set's figures, once the threads are done: the shared table's as one search's. */
 static void close_set(struct pool *p, struct explore_stats *st)
 {
-    const struct visited *table;
-
     if (p->striped) {
         st->collision_probability = 0.0;   /* whole worlds compared */
         st->visited_bytes = visited_striped_bytes(p->striped);
+        st->lossless = true;
+        st->peak_rss_kb = explore_peak_rss_kb();
         visited_striped_free(p->striped);
         return;
     }
-    table = visited_shared_table(p->shared);
-    st->collision_probability = visited_collision_probability(table);
-    st->bitstate_missed = visited_bitstate_missed(table);
-    st->visited_bytes = visited_bytes(table);
+    explore_stats_close(st, visited_shared_table(p->shared));
     visited_shared_free(p->shared);
 }
 
@@ -265,8 +262,6 @@ void explore_parallel(const struct engine_model *m, const struct checker *c, con
     run_workers(&p, o->jobs, st);
     st->seconds = (double)(g_get_monotonic_time() - p.t0) / 1e6;
     close_set(&p, st);
-    st->lossless = o->lossless;
-    st->peak_rss_kb = explore_peak_rss_kb();
     g_ptr_array_free(p.items, TRUE);
     g_mutex_clear(&p.lock);
     g_cond_clear(&p.done);
