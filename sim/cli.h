@@ -161,6 +161,20 @@ int check_split(struct _GPtrArray *files, unsigned n, const char *dir);
 int check_job(struct check_cli *c, const char *file);
 
 /* One JSON result object (no trailing newline) appended to g. */
+/* How a search ended, as its JSON says it: how it stored worlds ("stored"), the chance
+ * that two were taken for one, in bitstate mode how many new states it is expected to have
+ * taken for seen ones, and what cut it short ("cut_by": a bit per search_cut_names entry). */
+enum search_cut { CUT_MAX_STATES, CUT_MAX_DEPTH, CUT_MEM, CUT_BITSTATE, CUT_MODEL_BOUND,
+                  CUT_POR_CHECK, CUT_MISSING_PARTS, CUT_COUNT };
+extern const char *const search_cut_names[CUT_COUNT];
+enum search_stored { STORED_LOSSLESS, STORED_FINGERPRINTS, STORED_BITSTATE, STORED_COUNT };
+extern const char *const search_stored_names[STORED_COUNT];
+struct search_end {
+    enum search_stored stored;
+    double collision_probability, bitstate_missed;
+    unsigned cut;
+};
+
 struct json_result {
     const char *scenario, *variant;
     bool pass;
@@ -182,6 +196,7 @@ struct json_result {
     double stored_bytes;              /* merged: the parts' visited sets (no st), in all */
     char *const *knobs;               /* the --knob overrides (NULL-ended); written when any */
     const struct split_part *part;    /* the part of a split it is; NULL: a whole result */
+    const struct search_end *end;     /* merged: the parts' searches together (no st) */
 };
 void json_result_append(void *gstring, const struct json_result *r);
 bool json_results_write(const char *path, void *gstring, char *err, unsigned errlen);

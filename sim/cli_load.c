@@ -305,30 +305,46 @@ static void json_tags(GString *g, const struct json_result *r)
     g_string_append_printf(g, ",\"of\":%u", r->part->of);
 }
 
-/* How the search stored worlds, the chance that two were taken for one (bitstate: how many
- * new states it is expected to have taken for seen ones), and what cut it short or left it
- * unsure ("cut_by" empty: it saw every interleaving). */
-static void json_search_end(GString *g, const struct explore_stats *st)
+const char *const search_cut_names[CUT_COUNT] = {
+    [CUT_MAX_STATES] = "--max-states", [CUT_MAX_DEPTH] = "--max-depth", [CUT_MEM] = "--mem",
+    [CUT_BITSTATE] = "--bitstate",   /* a full table went on, forgetting worlds */
+    [CUT_MODEL_BOUND] = "model bound", [CUT_POR_CHECK] = "--por-check",
+    [CUT_MISSING_PARTS] = "missing parts",   /* merge: a split's part was not given */
+};
+const char *const search_stored_names[STORED_COUNT] = {
+    [STORED_LOSSLESS] = "lossless", [STORED_FINGERPRINTS] = "fingerprints",
+    [STORED_BITSTATE] = "bitstate",
+};
+
+static void search_end_of(const struct explore_stats *st, struct search_end *e)
 {
-    const char *cut[] = {
-        st->limits & LIMIT_MAX_STATES ? "--max-states" : NULL,
-        st->limits & LIMIT_MAX_DEPTH ? "--max-depth" : NULL,
-        st->full ? "--mem" : NULL,
-        st->bitstate ? "--bitstate" : NULL,   /* a full table went on, forgetting worlds */
-        st->model_bound ? "model bound" : NULL,
-        st->por_error ? "--por-check" : NULL,
+    *e = (struct search_end){
+        .stored = st->bitstate ? STORED_BITSTATE : st->lossless ? STORED_LOSSLESS
+                                                                : STORED_FINGERPRINTS,
+        .collision_probability = st->collision_probability,
+        .bitstate_missed = st->bitstate_missed,
+        .cut = (unsigned)!!(st->limits & LIMIT_MAX_STATES) << CUT_MAX_STATES |
+               (unsigned)!!(st->limits & LIMIT_MAX_DEPTH) << CUT_MAX_DEPTH |
+               (unsigned)st->full << CUT_MEM | (unsigned)st->bitstate << CUT_BITSTATE |
+               (unsigned)st->model_bound << CUT_MODEL_BOUND |
+               (unsigned)st->por_error << CUT_POR_CHECK,
     };
+}
+
+/* ,"stored":…,"collision_probability":…[,"bitstate_missed":…],"cut_by":[…] ("cut_by"
+ * empty: the search saw every interleaving). */
+static void json_search_end(GString *g, const struct search_end *e)
+{
     bool first = true;
 
     g_string_append_printf(g, ",\"stored\":\"%s\",\"collision_probability\":%.3g",
-                           st->bitstate ? "bitstate" : st->lossless ? "lossless" : "fingerprints",
-                           st->collision_probability);
-    if (st->bitstate)
-        g_string_append_printf(g, ",\"bitstate_missed\":%.0f", st->bitstate_missed);
+                           search_stored_names[e->stored], e->collision_probability);
+    if (e->stored == STORED_BITSTATE)
+        g_string_append_printf(g, ",\"bitstate_missed\":%.0f", e->bitstate_missed);
     g_string_append(g, ",\"cut_by\":[");
-    for (size_t i = 0; i < G_N_ELEMENTS(cut); i++)
-        if (cut[i]) {
-            g_string_append_printf(g, "%s\"%s\"", first ? "" : ",", cut[i]);
+    for (unsigned i = 0; i < CUT_COUNT; i++)
+        if (e->cut >> i & 1) {
+            g_string_append_printf(g, "%s\"%s\"", first ? "" : ",", search_cut_names[i]);
             first = false;
         }
     g_string_append_c(g, ']');
@@ -337,6 +353,7 @@ static void json_search_end(GString *g, const struct explore_stats *st)
 void json_result_append(void *gstring, const struct json_result *r)
 {
     GString *g = gstring;
+    struct search_end e;
     char fams[256];
     gchar **names;
     bool incomplete = r->incomplete || (r->st && (explore_incomplete(r->st) || r->st->full ||
@@ -373,7 +390,10 @@ void json_result_append(void *gstring, const struct json_result *r)
                                por_mode_name((enum por_mode)r->st->por), r->st->reduced_states,
                                r->st->proviso_expansions, r->st->symmetric_states,
                                r->st->model_bound ? "true" : "false");
-        json_search_end(g, r->st);
+        search_end_of(r->st, &e);
+        json_search_end(g, &e);
+    } else if (r->end) {
+        json_search_end(g, r->end);
     }
     if (r->has_expected) {
         g_string_append(g, ",\"expected\":[");

@@ -101,6 +101,8 @@ static const struct json_member result_members[] = {
     { "knobs", JSON_STRINGS, false },   { "part", JSON_STRING, false },
     { "job", JSON_COUNT, false },       { "of", JSON_COUNT, false },
     { "bytes_per_state", JSON_NUMBER, false }, { "peak_rss_kb", JSON_COUNT, false },
+    { "stored", JSON_STRING, false },   { "collision_probability", JSON_NUMBER, false },
+    { "bitstate_missed", JSON_NUMBER, false }, { "cut_by", JSON_STRINGS, false },
 };
 
 /* What the member types do not say of a result, as why, and the member it is about; NULL
@@ -247,6 +249,11 @@ static bool add_result(struct merge *m, JsonObject *r)
     a = find_agg(m->rows, r);
     if (!add_part(m, a, r) || !add_families(m, a, r))
         return false;
+    if ((bad = merge_search_add(a, r, &member))) {
+        fprintf(stderr, "%s: error: not a drcsim result: %s\n",
+                merge_at(m, member, where, sizeof(where)), bad);
+        return false;
+    }
     merge_add_figures(a, r);
     a->states += (uint64_t)json_object_get_int_member(r, "states");
     a->stored_bytes += json_object_get_double_member_with_default(r, "bytes_per_state", 0) *
@@ -340,7 +347,7 @@ static void find_missing(struct merge *m, GString *out)
         struct split *s = g_ptr_array_index(m->splits, i);
         GString *g = g_string_new(NULL);
         if (missing_parts(s, g) && s->row) {
-            s->row->incomplete = true;
+            s->row->incomplete = s->row->missing_parts = true;
             g_string_append_printf(out, "incomplete: %s under %s: not merged: %s\n",
                                    s->row->scenario, s->row->variant, g->str);
         } else if (g->len) {
@@ -376,6 +383,7 @@ static int report(struct merge *m, const char *json_out)
 {
     GPtrArray *all = m->rows;
     GString *res = g_string_new(NULL);
+    struct search_end end;
     char fams[256], err[512];
     GString *missing = g_string_new(NULL);
     int rc = EXIT_OK;
@@ -399,6 +407,7 @@ static int report(struct merge *m, const char *json_out)
             merge_sample_json(res, a);
         else
             json_result_append(res, &(struct json_result){ .scenario = a->scenario,
+                .end = merge_search_end(a, &end) ? &end : NULL,
                 .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
                 .families = a->families, .states = a->states, .transitions = a->transitions,
                 .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,

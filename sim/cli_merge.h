@@ -13,6 +13,16 @@
 
 struct merge_sample;
 
+/* The parts' search ends (cli_merge_search.c): how many carried one, the weakest storage,
+ * the chance that no part took two worlds for one, bitstate misses summed, cuts united. */
+struct merge_search {
+    unsigned with;               /* parts that said how their search ended */
+    int stored;                  /* enum search_stored: the weakest of theirs */
+    double log_no_collision;     /* the sum over those parts of log(1 - their probability) */
+    double bitstate_missed;
+    unsigned cut;                /* enum search_cut bits */
+};
+
 struct agg {
     char *scenario, *variant;
     char **knobs;                /* the overrides, sorted */
@@ -22,12 +32,14 @@ struct agg {
     char *counterexample;        /* and its trace file, if it wrote one */
     unsigned max_depth, parts;
     bool incomplete;             /* some part did not see all of its interleavings, or is missing */
+    bool missing_parts;          /* a part of its split was not given */
     bool checked, mismatch;      /* from check: a verdict line was compared, and differed */
     bool whole, split;           /* from a result with no "part", from parts of a split */
     double seconds;
     double stored_bytes;         /* the parts' visited sets: bytes_per_state x states, summed */
     long peak_rss_kb;            /* the largest part's */
     struct merge_sample *sample; /* from explore --sample: its runs; NULL from searches */
+    struct merge_search search;
 };
 
 /* The parts of one split: an explore split (its row's prefix and jobs) or a check split. */
@@ -55,6 +67,13 @@ struct agg *find_agg(GPtrArray *all, JsonObject *r);
 void merge_add_figures(struct agg *a, JsonObject *r);
 /* r's families added to a's; false with the error printed on one drcsim does not know. */
 bool add_families(struct merge *m, struct agg *a, JsonObject *r);
+
+/* r's search end added to a's (cli_merge_search.c); NULL, or why r's is unsound (*member:
+ * the member it is about). A result without one (from before they were written) adds none. */
+const char *merge_search_add(struct agg *a, JsonObject *r, const char **member);
+/* The row's search end, in out; false unless every one of its parts said how it ended. */
+struct search_end;
+bool merge_search_end(const struct agg *a, struct search_end *out);
 
 /* Sampled runs (cli_merge_sample.c): r, a result of explore --sample, added to its row;
  * false with the error printed. */

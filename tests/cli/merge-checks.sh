@@ -83,9 +83,68 @@ expect_at "merge refuses verdict maybe" "$tmp/mc-maybe.json" '"maybe"' "not a dr
 printf '[{%s,"seconds":-1.5}]\n' "$r" >"$tmp/mc-neg.json"
 expect_at "merge refuses negative seconds" "$tmp/mc-neg.json" -1.5 "not a drcsim result: \"seconds\" is negative\$" \
     "$DRCSIM" merge "$tmp/mc-neg.json"
+e='"stored":"fingerprints","collision_probability":0.001,"cut_by":[]'
+printf '[{%s,"stored":"fingerprints","cut_by":[]}]\n' "$r" >"$tmp/mc-half.json"
+expect_at "merge refuses a search end without its probability" "$tmp/mc-half.json" '"fingerprints"' \
+    "not a drcsim result: \"stored\", \"collision_probability\" and \"cut_by\" go together\$" "$DRCSIM" merge "$tmp/mc-half.json"
+only_line "merge refuses a search end without its probability"
+printf '[{%s,%s}]\n' "$r" "$(echo "$e" | sed 's/"fingerprints"/"bloom"/')" >"$tmp/mc-bloom.json"
+expect_at "merge refuses stored bloom" "$tmp/mc-bloom.json" '"bloom"' \
+    "not a drcsim result: \"stored\" is not lossless, fingerprints or bitstate\$" "$DRCSIM" merge "$tmp/mc-bloom.json"
+printf '[{%s,%s}]\n' "$r" "$(echo "$e" | sed 's/0.001/1.5/')" >"$tmp/mc-p.json"
+expect_at "merge refuses a collision probability of 1.5" "$tmp/mc-p.json" 1.5 \
+    "not a drcsim result: \"collision_probability\" is not from 0 to 1\$" "$DRCSIM" merge "$tmp/mc-p.json"
+printf '[{%s,%s,"bitstate_missed":3}]\n' "$r" "$e" >"$tmp/mc-miss.json"
+expect_at "merge refuses bitstate_missed of a fingerprint search" "$tmp/mc-miss.json" 3 \
+    "not a drcsim result: \"bitstate_missed\" goes with \"stored\": \"bitstate\", and only with it\$" \
+    "$DRCSIM" merge "$tmp/mc-miss.json"
+printf '[{%s,%s}]\n' "$r" "$(echo "$e" | sed 's/"cut_by":\[\]/"cut_by":["--max-states","luck"]/')" >"$tmp/mc-cut.json"
+expect_at "merge refuses a cut_by no search writes" "$tmp/mc-cut.json" '["--max-states"' \
+    "not a drcsim result: \"cut_by\" names something no search is cut by\$" "$DRCSIM" merge "$tmp/mc-cut.json"
 printf '[]\n' >"$tmp/mc-empty.json"
 expect_run "merge refuses an empty array" 2 "^$tmp/mc-empty.json:1:1: error: an empty array: no result to merge\$" \
     "$DRCSIM" merge "$tmp/mc-empty.json"
+
+# --- 3b. how the parts' searches ended, merged ---------------------------------------
+"$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json --json "$tmp/mc-end.json" >/dev/null 2>&1
+"$DRCSIM" merge "$mc/split.json" "$mc"/job-00[01].json.r.json --json "$tmp/mc-end-missing.json" >/dev/null 2>&1
+"$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --mem 1 --bitstate --json "$tmp/mc-bit1.json" >/dev/null 2>&1
+"$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --mem 1 --bitstate --max-depth 250 --json "$tmp/mc-bit2.json" >/dev/null 2>&1
+printf '[{"scenario":"b.scn","variant":"upstream","families":[],"states":1,%s}]\n' \
+    '"stored":"lossless","collision_probability":0,"cut_by":[]' >"$tmp/mc-lossless.json"
+"$DRCSIM" merge "$tmp/mc-bit1.json" "$tmp/mc-lossless.json" --json "$tmp/mc-end-bit.json" >/dev/null 2>&1
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+for k in ("stored", "collision_probability", "bitstate_missed", "cut_by"): del r[0][k]
+json.dump(r, open(sys.argv[2], "w"))' "$tmp/mc-bit1.json" "$tmp/mc-old.json"
+python3 - "$mc" "$tmp" <<'PY' && ok "merge: the parts' storage, collision chance, bitstate misses and cuts, together" \
+    || bad "merge: the parts' storage, collision chance, bitstate misses and cuts, together"
+import glob, json, math, subprocess, sys, os
+mc, tmp = sys.argv[1:3]
+parts = [json.load(open(f))[0] for f in [mc + "/split.json"] + sorted(glob.glob(mc + "/job-00*.r.json"))]
+m = json.load(open(tmp + "/mc-end.json"))[0]
+want = -math.expm1(sum(math.log1p(-p["collision_probability"]) for p in parts))
+assert all(p["stored"] == "fingerprints" for p in parts) and m["stored"] == "fingerprints", m
+assert m["cut_by"] == [] and m["verdict"] == "pass" and "bitstate_missed" not in m, m
+assert 0 < want < 1e-9 and abs(m["collision_probability"] - want) <= 1e-2 * want, (m, want)
+mm = json.load(open(tmp + "/mc-end-missing.json"))[0]
+assert mm["verdict"] == "incomplete" and mm["cut_by"] == ["missing parts"], mm
+b1, b2 = (json.load(open(tmp + f"/mc-bit{i}.json"))[0] for i in (1, 2))
+assert b1["stored"] == "bitstate" and b2["cut_by"] == ["--max-depth", "--bitstate"], (b1, b2)
+r = subprocess.run([os.environ["DRCSIM"], "merge", tmp + "/mc-bit1.json", tmp + "/mc-bit2.json",
+                    "--json", tmp + "/mc-end-b12.json"], capture_output=True)
+m2 = [x for x in json.load(open(tmp + "/mc-end-b12.json"))]
+assert len(m2) == 1, m2   # same scenario, variant and no knobs: one row of two whole results
+m2 = m2[0]
+assert m2["stored"] == "bitstate" and m2["collision_probability"] == 1, m2
+assert m2["bitstate_missed"] == b1["bitstate_missed"] + b2["bitstate_missed"] > 0, (m2, b1, b2)
+assert m2["cut_by"] == ["--max-depth", "--bitstate"], m2
+rows = {x["scenario"]: x for x in json.load(open(tmp + "/mc-end-bit.json"))}
+assert rows["b.scn"]["stored"] == "lossless" and rows["b.scn"]["collision_probability"] == 0, rows
+PY
+expect_run "merge of a result from before searches said how they ended: accepted" 0 '' \
+    "$DRCSIM" merge "$tmp/mc-old.json" --json "$tmp/mc-end-old.json"
+grep -q '"stored"' "$tmp/mc-end-old.json" && bad "merge of an older result: no search end made up" \
+    || ok "merge of an older result: no search end made up"
 
 # --- 4. nesting deeper than json-glib's recursion can take ----------------------------
 head -c 80000 /dev/zero | tr '\0' '[' >"$tmp/mc-deep.json"
