@@ -47,7 +47,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 DRCSIM    := $(BUILD)/drcsim
 
-.PHONY: all check unit-tests scenario-tests run bench install clean deps
+.PHONY: all check unit-tests scenario-tests jobs-tsan run bench install clean deps
 
 all: $(DRCSIM)
 
@@ -82,6 +82,9 @@ run: deps
 check: deps
 	@$(MAKE) -s all $(TEST_BINS)
 	@$(MAKE) -s unit-tests scenario-tests
+ifeq ($(SANITIZE),)
+	@$(MAKE) -s SANITIZE=thread jobs-tsan
+endif
 
 unit-tests: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; DRCSIM_SRCDIR=$(CURDIR) $$t; done
@@ -95,6 +98,11 @@ ifneq ($(SANITIZE),thread)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-fuzz.py 60 3
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/input-fuzz.py 300 1
 endif
+
+# The --jobs searches under ThreadSanitizer, case by case (about 10 s; the whole CLI
+# regression under it, `make check SANITIZE=thread`, takes minutes).
+jobs-tsan: $(DRCSIM)
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/jobs-tsan.sh
 
 bench: deps
 	@$(MAKE) -s all

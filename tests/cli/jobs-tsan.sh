@@ -1,0 +1,64 @@
+#!/bin/sh
+# The --jobs searches under ThreadSanitizer (make check builds build-tsan for it):
+# the shared fingerprint set growing and filling, the locked whole-world shards,
+# bitstate, the stop at --max-states, violations met by both threads, and
+# seed-split sampling. Each case must give the one-job figures and no report.
+. "$(dirname "$0")/common.sh"
+
+ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; sed 's/^/       /' "$tmp/out" | head -30; }
+
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+# A kernel with more mmap randomisation than this compiler's TSan knows refuses it at
+# start ("unexpected memory mapping"); without address randomisation it runs.
+run_tsan() { "$DRCSIM" "$@"; }
+if "$DRCSIM" list variants 2>&1 | grep -q 'ThreadSanitizer: unexpected memory mapping'; then
+    echo "(ThreadSanitizer cannot map memory here: running with setarch -R)"
+    run_tsan() { setarch "$(uname -m)" -R "$DRCSIM" "$@"; }
+fi
+
+# tsan DESC WANT_EXIT PATTERN ARGS...: `drcsim ARGS` exits WANT_EXIT, a line matches PATTERN,
+# and ThreadSanitizer reported nothing
+tsan() {
+    desc=$1 want=$2 pat=$3
+    shift 3
+    run_tsan "$@" >"$tmp/out" 2>&1
+    got=$?
+    if grep -q 'ThreadSanitizer' "$tmp/out"; then
+        bad "$desc: a ThreadSanitizer report"
+    elif [ "$got" -ne "$want" ]; then
+        echo "(exit $got, wanted $want)" >>"$tmp/out"; bad "$desc"
+    elif ! grep -Eq -- "$pat" "$tmp/out"; then
+        echo "(no line matches: $pat)" >>"$tmp/out"; bad "$desc"
+    else
+        ok "$desc"
+    fi
+}
+
+pc4=scenarios/parallel-cores-4.scn
+pc5=scenarios/parallel-cores-5.scn
+pc6=scenarios/parallel-cores-6.scn
+hmu=scenarios/hotplug-migrate-unplug.scn
+tsan "fingerprints, lock-free: the one-job 14601 states" 0 '^states 14601  transitions 31648 ' \
+    explore "$pc4" --jobs 2 --por none --symmetry off
+tsan "whole worlds in locked shards: the one-job 14601 states" 0 '^states 14601  transitions 31648 ' \
+    explore "$pc4" --jobs 2 --lossless --por none --symmetry off
+tsan "the shared set grows past its first 65536 slots: a pass" 0 '^scenarios/parallel-cores-6.scn under upstream: pass$' \
+    explore "$pc6" --jobs 2 --symmetry off
+tsan "the shared set fills: both threads stop, STOPPED" 0 'STOPPED: the visited set.s --mem budget is used up' \
+    explore "$pc6" --jobs 2 --symmetry off --mem 1
+tsan "the threads go on in bitstate mode together" 0 'bitstate: about [0-9]+ new states taken for seen ones' \
+    explore "$pc6" --jobs 2 --symmetry off --mem 1 --bitstate
+tsan "--max-states 1000 stops both threads at 1000 or 1001" 0 '^states 100[01]  ' \
+    explore "$pc6" --jobs 2 --symmetry off --max-states 1000
+tsan "dpor with the symmetry: a pass" 0 '^scenarios/parallel-cores-5.scn under upstream: pass$' \
+    explore "$pc5" --jobs 2
+tsan "sleep sets on DIMMs: a pass" 0 '^scenarios/parallel-dimms-5.scn under upstream: pass$' \
+    explore scenarios/parallel-dimms-5.scn --jobs 2 --por sleep
+tsan "a violation found by the threads: one family, exit 1" 1 '^  drc-migration-mismatch: after switchover' \
+    explore "$hmu" --variant qemu-2.10-dev --jobs 2 --symmetry off --por none
+tsan "random runs split by seed: all 50 violate, exit 1" 1 '^random sampling: 50 runs \(seeds 1\.\.50\), 50 violating, .* 2 job\(s\)$' \
+    explore "$hmu" --variant qemu-2.10-dev --sample random --runs 50 --jobs 2
+tsan "PCT runs split by seed: 200, none violating" 0 '^pct sampling: 200 runs \(seeds 1\.\.200\), 0 violating' \
+    explore "$hmu" --sample pct --runs 200 --jobs 2
+total
