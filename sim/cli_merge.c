@@ -375,6 +375,7 @@ static void print_row(const struct agg *a, int ws, int wv, int wf)
     }
     if (a->sample)
         merge_print_sample(a);
+    merge_print_search(a);
     if (a->replay)
         printf("    replay: %s\n", a->replay);
 }

@@ -74,6 +74,8 @@ const char *merge_search_add(struct agg *a, JsonObject *r, const char **member);
 /* The row's search end, in out; false unless every one of its parts said how it ended. */
 struct search_end;
 bool merge_search_end(const struct agg *a, struct search_end *out);
+/* "    cut short by …", under the row, where its parts were cut (not where one is missing). */
+void merge_print_search(const struct agg *a);
 
 /* Sampled runs (cli_merge_sample.c): r, a result of explore --sample, added to its row;
  * false with the error printed. */

@@ -6,6 +6,7 @@
  */
 #include <glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "cli.h"
 #include "cli_merge.h"
@@ -85,4 +86,23 @@ bool merge_search_end(const struct agg *a, struct search_end *out)
         .cut = a->search.cut | (unsigned)a->missing_parts << CUT_MISSING_PARTS,
     };
     return true;
+}
+
+void merge_print_search(const struct agg *a)
+{
+    struct search_end e;
+    unsigned cut;
+    bool first = true;
+
+    if (!merge_search_end(a, &e) || !(cut = e.cut & ~(1u << CUT_MISSING_PARTS)))
+        return;   /* a missing part has a line of its own */
+    fputs("    cut short by ", stdout);
+    for (unsigned i = 0; i < CUT_COUNT; i++)
+        if (cut >> i & 1) {
+            printf("%s%s", first ? "" : ", ", search_cut_names[i]);
+            first = false;
+        }
+    if (e.stored == STORED_BITSTATE)
+        printf(" (bitstate: about %.0f new states taken for seen ones)", e.bitstate_missed);
+    putchar('\n');
 }

@@ -141,6 +141,11 @@ assert m2["cut_by"] == ["--max-depth", "--bitstate"], m2
 rows = {x["scenario"]: x for x in json.load(open(tmp + "/mc-end-bit.json"))}
 assert rows["b.scn"]["stored"] == "lossless" and rows["b.scn"]["collision_probability"] == 0, rows
 PY
+expect_run "merge of bitstate searches, one cut by --max-depth: the cuts under the row" 0 \
+    '^    cut short by --max-depth, --bitstate \(bitstate: about [0-9]+ new states taken for seen ones\)$' \
+    "$DRCSIM" merge "$tmp/mc-bit1.json" "$tmp/mc-bit2.json"
+expect_run "merge of a whole split: nothing cut" 0 "^$pc4 +upstream +pass " "$DRCSIM" merge "$mc/split.json" "$mc"/job-00*.r.json
+grep -q 'cut short' "$tmp/out" && bad "merge of a whole split: no cut line" || ok "merge of a whole split: no cut line"
 expect_run "merge of a result from before searches said how they ended: accepted" 0 '' \
     "$DRCSIM" merge "$tmp/mc-old.json" --json "$tmp/mc-end-old.json"
 grep -q '"stored"' "$tmp/mc-end-old.json" && bad "merge of an older result: no search end made up" \
