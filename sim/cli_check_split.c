@@ -1,10 +1,8 @@
 /*
- * `drcsim check --split N --out DIR` deals the scenario x variant pairs of
- * the given files round-robin into N job files (no more jobs than pairs),
- * each carrying its scenarios' bytes and its pairs' knob values;
- * `drcsim check --job FILE` checks one job's pairs against their verdict
- * lines. `drcsim merge` then reads the JSON results (each carries its
- * expected families, and which job of how many it came from).
+ * `drcsim check --split N --out DIR` deals the scenario x variant pairs of the
+ * given files round-robin into N job files (no more jobs than pairs), each
+ * carrying its scenarios' bytes and knob values; `check --job FILE` checks one
+ * job's pairs, and `drcsim merge` reads their JSON results (cli_merge.c).
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>

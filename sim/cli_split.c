@@ -1,11 +1,8 @@
 /*
- * Exploration beyond one machine, with no cluster layer of its own:
- * `explore --split N` cuts the search at a breadth-first frontier into N
- * job files of schedule prefixes, each carrying the scenario and every knob
- * (the prefix's own result goes to split.json, the "prefix" part),
- * `explore --job FILE` searches below one job's prefixes (its result names
- * the job, of how many), and `drcsim merge` (cli_merge.c) combines the JSON
- * results into one verdict per scenario.
+ * Exploration beyond one machine, with no cluster layer of its own: `explore
+ * --split N` cuts the search at a breadth-first frontier into N job files of
+ * schedule prefixes (the search above it goes to split.json), each carrying
+ * the scenario and every knob; `explore --job FILE` searches below one job's.
  */
 #include <errno.h>
 #include <glib.h>

@@ -1,11 +1,8 @@
 /*
  * A breadth-first frontier: from the initial world, level by level, the
- * children (under --por dpor, through each world's persistent set; under
- * --por sleep, less the sleeping actors) checked and admitted through a dfs's
- * visited set, until at least min_items worlds wait at the frontier. It keeps
- * the dfs's limits (--max-depth, --max-states, --mem, --por-check) as the
- * depth-first search does. --jobs hands the worlds to its threads, --split
- * writes their schedule prefixes into job files.
+ * children (through persistent sets under dpor, less sleeping actors under
+ * sleep) checked and admitted, under the depth-first search's limits, until
+ * min_items worlds wait. --jobs hands them to threads, --split to job files.
  */
 #include <string.h>
 #include "explore.h"

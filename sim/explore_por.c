@@ -1,10 +1,8 @@
 /*
- * Persistent sets and step independence from the model's footprints. A set
- * of actors S is closed when every step of S commutes with all the actors
- * outside S may do before their gates, only S can open a gate behind which
- * an outsider would conflict (a quiescence gate stays shut while S holds a
- * step that holds quiescence off), an actor of S without a fireable step can
- * be woken only from inside S, and no timed step outside S can fire first.
+ * Persistent sets and step independence from the model's footprints. A set S
+ * of actors is closed when its steps commute with what outsiders may do before
+ * their gates, only S can open a gate behind which an outsider would conflict,
+ * a blocked actor of S is woken only from S, and no outside timed step is first.
  */
 #include <string.h>
 #include "explore_por.h"

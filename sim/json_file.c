@@ -1,10 +1,8 @@
 /*
- * JSON input files (json_file.h): the bytes read with stdio, so that an
- * unreadable file is named by its errno; UTF-8 and the nesting depth checked
- * first (a bad byte named by its position, not by json-glib's "scanner:
- * unknown error"; json-glib recurses once per bracket), then json-glib's own
- * line and column, then keys repeated within one object; where each value
- * begins, kept with the parser for errors about the content.
+ * JSON input files (json_file.h): read with stdio (an unreadable file named
+ * by its errno), UTF-8 and nesting depth checked before json-glib parses (a
+ * bad byte named by its position), then keys repeated within one object;
+ * where each value begins is kept for errors about the content.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,10 +1,8 @@
 /*
- * The scenario language (ARCHITECTURE.md "Scenario language"): turns each
- * line into struct scenario, stopping at the first error with
- * "path:line:col: error: message". This file holds the parser's helpers, the
- * declarations (scenario, title, source, knob, script, machine, device) and
- * the table of statements, and the hash that names a scenario's text;
- * scenario_lines.c parses the script lines.
+ * The scenario language (ARCHITECTURE.md "Scenario language") into struct
+ * scenario, stopping at the first "path:line:col: error: message": the
+ * parser's helpers, the declarations, the table of statements and the hash
+ * that names a scenario's text; scenario_lines.c parses the script lines.
  */
 #include <stdarg.h>
 #include <stdio.h>

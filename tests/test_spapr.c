@@ -1,10 +1,8 @@
 /*
- * Unit tests for the QEMU pseries machine model (sim/models/spapr*.c): CAS
- * per qemu.cas-drc-reset and qemu.cas-full-fdt, the hotplug IRQ and event
- * queue (check-exception, event-scan), QMP refusals while migrating,
- * runstates of cont/stop, where a DIMM lands (ref/qemu-spapr.md §3-5), a
- * reset that drains the guest's I/O (spapr_irq.c), and which of the
- * machines' DRCs the fingerprint covers.
+ * Unit tests for the QEMU pseries machine model (sim/models/spapr*.c): CAS per
+ * its knobs, the hotplug IRQ and event queue, QMP refusals while migrating,
+ * runstates, where a DIMM lands (ref/qemu-spapr.md §3-5), a reset draining the
+ * guest's I/O, and which of the machines' DRCs the fingerprint covers.
  */
 #include "step_fixture.h"
 #include <string.h>

@@ -1,10 +1,8 @@
 /*
- * The order of interchangeable clients in a world (symmetry.h): each
- * member's state, and every reference to its script, core, DRC slot, DRC
- * index or device (a DIMM: the LMB DRCs where it sits), as a byte key
- * relative to the member; members sorted by key give the permutation
- * symmetry_apply.c applies. From a parent's keys only the members a step
- * changed (symmetry_changed.c) are keyed again.
+ * The order of interchangeable clients in a world (symmetry.h): each member's
+ * state and every reference to its script, core, DRC or device, as a byte key
+ * relative to the member; sorted keys give the permutation symmetry_apply.c
+ * applies. From a parent's keys only the members a step changed are keyed.
  */
 #include <string.h>
 #include "sim.h"
