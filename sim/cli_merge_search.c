@@ -7,18 +7,9 @@
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include "cli.h"
 #include "cli_merge.h"
 #include "json_file.h"
-
-static int name_index(const char *const *names, unsigned n, const char *name)
-{
-    for (unsigned i = 0; i < n; i++)
-        if (!strcmp(names[i], name))
-            return (int)i;
-    return -1;
-}
 
 /* "cut_by" as bits, or -1 with *bad: a name no search writes. */
 static long cut_bits(JsonObject *r, const char **bad)
@@ -27,7 +18,7 @@ static long cut_bits(JsonObject *r, const char **bad)
     long bits = 0;
 
     for (int i = 0; names && names[i]; i++) {
-        int k = name_index(search_cut_names, CUT_COUNT, names[i]);
+        int k = scn_index_of(search_cut_names, CUT_COUNT, names[i]);
         if (k < 0) {
             *bad = "\"cut_by\" names something no search is cut by";
             return -1;
@@ -40,7 +31,7 @@ static long cut_bits(JsonObject *r, const char **bad)
 const char *merge_search_add(struct agg *a, JsonObject *r, const char **member)
 {
     bool has_stored = json_object_has_member(r, "stored");
-    int stored = name_index(search_stored_names, STORED_COUNT,
+    int stored = scn_index_of(search_stored_names, STORED_COUNT,
                             json_object_get_string_member_with_default(r, "stored", ""));
     double p = json_object_get_double_member_with_default(r, "collision_probability", 0);
     double missed = json_object_get_double_member_with_default(r, "bitstate_missed", 0);

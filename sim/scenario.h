@@ -194,6 +194,7 @@ uint64_t scenario_xxh3(const char *text);
 #define SCENARIO_TEXT_CHANGED "\"scenario_text\" is not the scenario \"scenario_xxh3\" names"
 
 /* Names as the scenario language spells them. */
+int scn_index_of(const char *const *names, unsigned count, const char *s);   /* -1: none */
 const char *drc_state_name(uint8_t state);        /* "LOGICAL_UNUSABLE"… */
 int drc_state_lookup(const char *name);           /* -1 when unknown */
 const char *qmp_event_name(uint8_t ev);

@@ -30,7 +30,6 @@ struct parser {
 extern const char *const scn_event_names[QMP_EVENT_COUNT];
 extern const char *const scn_dev_type_names[DEV_TYPE_COUNT];
 extern const char *const scn_guest_names[3];
-int scn_index_of(const char *const *names, unsigned count, const char *s);   /* -1: none */
 
 /* Words, numbers and errors (scenario_lex.c). */
 void scn_write_error(char *err, unsigned errlen, const char *path, unsigned line,
