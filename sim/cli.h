@@ -86,6 +86,8 @@ char *first_replay(const char *path, const char *variant, char **knobs,
                    const struct counterexample *cex);
 /* Wipe explore's progress line (on stderr) before the results. */
 void progress_clear(void);
+/* "bitstate: about N new states taken for seen ones", in buf: explore's and merge's text. */
+const char *bitstate_missed_text(double missed, char *buf, size_t len);
 /* Print explore figures and counterexamples; returns the families found. */
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
                        const struct explore_stats *st);

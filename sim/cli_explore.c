@@ -13,6 +13,12 @@
 #include "footprint.h"
 #include "trace.h"
 
+const char *bitstate_missed_text(double missed, char *buf, size_t len)
+{
+    snprintf(buf, len, "bitstate: about %.0f new states taken for seen ones", missed);
+    return buf;
+}
+
 void print_exploration(FILE *f, const char *path, const char *variant, char **knobs,
                        const struct explore_stats *st)
 {
@@ -23,10 +29,9 @@ void print_exploration(FILE *f, const char *path, const char *variant, char **kn
             "peak %ld KB\n", st->states, st->transitions, st->max_depth, st->quiescent_states,
             st->seconds, st->seconds > 0 ? (double)st->states / st->seconds : 0.0,
             st->states ? (double)st->visited_bytes / (double)st->states : 0.0, st->peak_rss_kb);
-    snprintf(bits, sizeof(bits), "bitstate: about %.3g new states taken for seen ones",
-             st->bitstate_missed);
     fprintf(f, "collision probability %.3g (%s)%s\n", st->collision_probability,
-            st->bitstate ? bits : st->lossless ? "lossless" : "64-bit fingerprints",
+            st->bitstate ? bitstate_missed_text(st->bitstate_missed, bits, sizeof(bits))
+            : st->lossless ? "lossless" : "64-bit fingerprints",
             st->levels_full ? "  STOPPED: the breadth-first levels and the visited set used up "
                               "the --mem budget (raise --mem)"
             : st->full && st->lossless ? "  STOPPED: the visited set's --mem budget is used up "

@@ -81,6 +81,7 @@ bool merge_search_end(const struct agg *a, struct search_end *out)
 
 void merge_print_search(const struct agg *a)
 {
+    char bits[96];
     struct search_end e;
     unsigned cut;
     bool first = true;
@@ -94,6 +95,6 @@ void merge_print_search(const struct agg *a)
             first = false;
         }
     if (e.stored == STORED_BITSTATE)
-        printf(" (bitstate: about %.0f new states taken for seen ones)", e.bitstate_missed);
+        printf(" (%s)", bitstate_missed_text(e.bitstate_missed, bits, sizeof(bits)));
     putchar('\n');
 }

@@ -540,9 +540,12 @@ p = float(re.search(r"^collision probability (\S+)", t, re.M).group(1))
 assert abs(p / -math.expm1(-n * (n - 1) / 2.0**65) - 1) < 0.01, (n, p)
 PY
 "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --mem 1 --bitstate >"$tmp/out" 2>&1
-grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate: about [1-9][0-9.e+]* new states taken for seen ones\)' "$tmp/out" \
+grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate: about [1-9][0-9]* new states taken for seen ones\)' "$tmp/out" \
     && ok "--jobs 2 --bitstate: a probability, and how many new states it took for seen ones" \
     || bad "--jobs 2 --bitstate: a probability, and how many new states it took for seen ones"
+expect_run "--bitstate: the estimate in whole states, as merge writes it" 0 \
+    '^collision probability 1 \(bitstate: about 5935 new states taken for seen ones\)$' \
+    "$DRCSIM" explore scenarios/parallel-cores-6.scn --por none --symmetry off --mem 1 --bitstate
 
 "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --max-states 1000 >"$tmp/out" 2>&1
 n=$(sed -n 's/^states \([0-9]*\) .*/\1/p' "$tmp/out")
