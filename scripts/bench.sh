@@ -49,8 +49,8 @@ PY
 
 printf '%-28s %-28s %-4s %10s %11s %9s %12s %8s %9s %10s\n' scenario variant mode states transitions seconds \
     states/s B/state rss_kb Ir/state
-for s in scenarios/*.scn; do
-    case $s in */parallel-cores-*|*/parallel-dimms-*) continue ;; esac   # below, per mode
+. scripts/catalogue.sh   # the scaling family is below, per mode
+for s in $catalogue; do
     variants=$(sed -n 's/^verdict[[:space:]]\+\([^[:space:]]\+\).*/\1/p' "$s")
     for v in ${variants:-upstream}; do
         bench_one "$s" "$v" sym

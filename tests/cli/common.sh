@@ -10,9 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 
-# The race catalogue: scenarios/ less the scaling family (parallel-cores-K, parallel-dimms-K),
-# which past four clients takes minutes to search unreduced.
-catalogue=$(ls scenarios/*.scn | grep -v -E '/parallel-(cores|dimms)-[0-9]+\.scn$')
+. scripts/catalogue.sh   # $catalogue
 
 # "N passed, M failed", and the script's exit status.
 total() {
