@@ -5,9 +5,6 @@
 # seed-split sampling. Each case must give the one-job figures and no report.
 . "$(dirname "$0")/common.sh"
 
-ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; sed 's/^/       /' "$tmp/out" | head -30; }
-
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 # A kernel with more mmap randomisation than this compiler's TSan knows refuses it at
 # start ("unexpected memory mapping"); without address randomisation it runs.

@@ -5,8 +5,6 @@
 # Prints one line per check and "N passed, M failed" last; exits 1 on failure.
 . "$(dirname "$0")/common.sh"
 
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL - $1"; [ -f "$tmp/out" ] && sed 's/^/       /' "$tmp/out" | head -20; }
 # expect_run DESC WANT_EXIT PATTERN CMD...: exit status and a line matching PATTERN (grep -E)
 expect_run() {
     desc=$1 want=$2 pat=$3
