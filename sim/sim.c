@@ -373,6 +373,12 @@ const char *sim_machine_name(const struct sim *s, int m)
     return s->scn->machines[m].name;
 }
 
+bool sim_drc_needed(const struct sim *s, int m, int slot, const struct spapr_drc *d)
+{
+    return spapr_drc_needed(&s->m[m].drcs[slot], d,
+                            knob_on(&s->knobs, KNOB_QEMU_MIGRATE_UNPLUG_REQUESTED));
+}
+
 static bool pred_fail(uint8_t f, int32_t v, uint8_t *field, int32_t *got)
 {
     *field = f;
@@ -402,7 +408,7 @@ bool sim_drc_pred_holds(const struct sim *s, const struct world *w, int m, int s
     if ((pred->has & PRED_UNPLUG_REQ) && d->unplug_requested != pred->unplug_requested)
         return pred_fail(PRED_UNPLUG_REQ, d->unplug_requested, field, got);
     if ((pred->has & PRED_NEEDED) &&
-        spapr_drc_needed(&s->m[m].drcs[slot], d) != (bool)pred->needed)
+        sim_drc_needed(s, m, slot, d) != (bool)pred->needed)
         return pred_fail(PRED_NEEDED, !pred->needed, field, got);
     return true;
 }

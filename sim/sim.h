@@ -101,6 +101,8 @@ static inline int sim_drc_by_index(const struct sim *s, int m, uint32_t index)
             return (int)v - 1;
     }
 }
+/* spapr_drc_needed of DRC slot on machine m, under this run's qemu.migrate-unplug-requested. */
+bool sim_drc_needed(const struct sim *s, int m, int slot, const struct spapr_drc *d);
 /* Resolve a scenario DRC name; returns the slot or -1, and the index. */
 int sim_resolve_drc(const struct sim *s, const struct world *w, int m, const struct drc_ref *r,
                     uint32_t *index);

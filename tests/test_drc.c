@@ -862,12 +862,16 @@ static void test_cc_index_matches_libfdt(void **state)
 
 static void test_drc_needed(void **state)
 {
-    static const struct { uint8_t cls, state, dev, unplug; bool needed; } t[] = {
-        { CPU, UN, 0, 0, false }, { CPU, LC, 0, 1, false }, { CPU, AV, 0, 0, false },
-        { CPU, LC, 1, 0, false }, { PCI, PC, 1, 0, false }, { LMB, LC, 2, 0, false },
-        { CPU, UN, 1, 0, true },  { CPU, AV, 1, 0, true },  { CPU, LI, 1, 0, true },
-        { CPU, LC, 1, 1, true },  { PCI, PO, 1, 0, true },  { PCI, PI, 1, 0, true },
-        { PCI, PC, 1, 1, true },
+    /* needed: with the pending unplug counted (ab8584349c), then without (before it) */
+    static const struct { uint8_t cls, state, dev, unplug; bool needed, before; } t[] = {
+        { CPU, UN, 0, 0, false, false }, { CPU, LC, 0, 1, false, false },
+        { CPU, AV, 0, 0, false, false }, { CPU, LC, 1, 0, false, false },
+        { PCI, PC, 1, 0, false, false }, { LMB, LC, 2, 0, false, false },
+        { CPU, UN, 1, 0, true, true },   { CPU, AV, 1, 0, true, true },
+        { CPU, LI, 1, 0, true, true },   { CPU, LC, 1, 1, true, false },
+        { PCI, PO, 1, 0, true, true },   { PCI, PI, 1, 0, true, true },
+        { PCI, PC, 1, 1, true, false },  { LMB, LC, 3, 1, true, false },
+        { CPU, LI, 1, 1, true, true },
     };
 
     (void)state;
@@ -875,7 +879,10 @@ static void test_drc_needed(void **state)
         struct drc_config cfg = cfg_of(t[i].cls);
         struct spapr_drc d = { .state = t[i].state, .dev = t[i].dev,
                                .unplug_requested = t[i].unplug };
-        EXPECT_EQ("needed", i, "spapr_drc_needed", spapr_drc_needed(&cfg, &d), t[i].needed);
+        EXPECT_EQ("needed", i, "spapr_drc_needed", spapr_drc_needed(&cfg, &d, true),
+                  t[i].needed);
+        EXPECT_EQ("needed before ab8584349c", i, "spapr_drc_needed",
+                  spapr_drc_needed(&cfg, &d, false), t[i].before);
     }
 }
 
@@ -1038,7 +1045,7 @@ static void test_machine_cpu_add(void **state)
     assert_int_equal(M(f)->nr_events, 0);
     guest_add(f, CPU1_INDEX, 32);
     assert_int_equal(drc_at(f, CPU1_INDEX)->fdt, 1);
-    assert_false(spapr_drc_needed(&f->sim.m[0].drcs[1], drc_at(f, CPU1_INDEX)));
+    assert_false(spapr_drc_needed(&f->sim.m[0].drcs[1], drc_at(f, CPU1_INDEX), true));
 }
 
 static void test_machine_cpu_remove(void **state)

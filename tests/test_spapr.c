@@ -109,6 +109,38 @@ static void test_cas_reboot(void **state)
     assert_int_equal(mach(f, M)->ov5_cas, OV5_CAS_HP_EVT);
 }
 
+/*
+ * A pending unplug of a DRC in its ready state: transient at CAS since
+ * ab8584349c (spapr_drc_transient), so the CAS reboot's reset completes it;
+ * before (qemu.migrate-unplug-requested=off) CAS goes on and it stays pending.
+ */
+static void cas_pending_unplug(void **state, const char *knobs, bool reboot)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, knobs);
+    add(f, M, CORE1);
+    assert_true(cas(f, M));                            /* transient: UNUSABLE with a device */
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, LC);
+    assert_true(qmp_device_del(&f->sim, &f->w, M, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(drc(f, M, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(cas(f, M), reboot);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->state, reboot ? UN : LC);   /* released: empty */
+    assert_int_equal(drc(f, M, CPU1_INDEX)->dev, reboot ? 0 : CORE1 + 1);
+    assert_int_equal(drc(f, M, CPU1_INDEX)->unplug_requested, !reboot);
+}
+
+static void test_cas_reboot_pending_unplug(void **state)
+{
+    cas_pending_unplug(state, "knob qemu.cas-drc-reset=reboot\n", true);
+}
+
+static void test_cas_reboot_pending_unplug_2017(void **state)
+{
+    cas_pending_unplug(state, "knob qemu.cas-drc-reset=reboot\n"
+                              "knob qemu.migrate-unplug-requested=off\n", false);
+}
+
 /* The same through the guest: CAS reboots it, its second CAS succeeds. */
 static void test_cas_reboot_guest(void **state)
 {
@@ -714,6 +746,8 @@ int main(void)
         T(test_cas_drc_reset_off),
         T(test_cas_reboot),
         T(test_cas_reboot_guest),
+        T(test_cas_reboot_pending_unplug),
+        T(test_cas_reboot_pending_unplug_2017),
         T(test_fdt_largest),
         T(test_cas_full_fdt_on),
         T(test_cas_full_fdt_off),

@@ -388,12 +388,17 @@ int drc_configure_connector(const struct drc_env *env, const struct drc_config *
     return transition(env, cfg, d, DRC_OP_CONFIGURE_CONNECTOR, 0, 0, out);
 }
 
-/* spapr_drc_needed */
-bool spapr_drc_needed(const struct drc_config *cfg, const struct spapr_drc *d)
+/*
+ * spapr_drc_needed (spapr_drc_transient at CAS): a device's DRC off its ready
+ * state; a pending unplug counts only since ab8584349c, which sent the
+ * unplug_requested subsection again (before it: state != ready_state alone).
+ */
+bool spapr_drc_needed(const struct drc_config *cfg, const struct spapr_drc *d,
+                      bool unplug_requested_counts)
 {
     if (!d->dev)
         return false;
-    return d->state != ready_state[cfg->cls] || d->unplug_requested;
+    return d->state != ready_state[cfg->cls] || (unplug_requested_counts && d->unplug_requested);
 }
 
 /* drc_physical_needed: dr_indicator differs from its reset value */

@@ -129,8 +129,10 @@ int drc_transition(const struct drc_env *env, const struct drc_config *cfg, stru
 int drc_configure_connector(const struct drc_env *env, const struct drc_config *cfg,
                             struct spapr_drc *d, struct drc_outcome *out);
 
-/* spapr_drc_needed: migrate this DRC's state / reset it at CAS. */
-bool spapr_drc_needed(const struct drc_config *cfg, const struct spapr_drc *d);
+/* spapr_drc_needed: migrate this DRC's state / reset it at CAS (the pending unplug counts
+ * where qemu.migrate-unplug-requested is on: ab8584349c). */
+bool spapr_drc_needed(const struct drc_config *cfg, const struct spapr_drc *d,
+                      bool unplug_requested_counts);
 /* drc_physical_needed: the spapr_drc/physical subsection is sent. */
 bool drc_physical_needed(const struct spapr_drc *d);
 

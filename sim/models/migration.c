@@ -40,7 +40,7 @@ static bool load_drc(struct step_ctx *c, int src, int dst, int slot)
     int to_slot = sim_drc_by_index(s, dst, index);
     struct spapr_drc *to;
 
-    if (!spapr_drc_needed(&s->m[src].drcs[slot], from))
+    if (!sim_drc_needed(s, src, slot, from))
         return true;
     if (to_slot < 0) {
         c->w->migration.load_failed_drc = (uint8_t)slot;

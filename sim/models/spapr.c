@@ -525,11 +525,12 @@ void spapr_system_reset_finish(const struct sim *s, struct world *w, int m, stru
     reset_after_devices(s, w, m, false, tr);
 }
 
-/* A DRC with a device that is not in its ready state (10f12e6450). */
+/* A DRC with a device that is not in its ready state (10f12e6450), or with an unplug
+ * pending since ab8584349c (spapr_drc_transient). */
 static bool spapr_hotplugged_dev_before_cas(const struct sim *s, const struct world *w, int m)
 {
     for (int slot = 0; slot < s->m[m].ndrcs; slot++)
-        if (spapr_drc_needed(&s->m[m].drcs[slot], &w->machines[m].drcs[slot]))
+        if (sim_drc_needed(s, m, slot, &w->machines[m].drcs[slot]))
             return true;
     return false;
 }
