@@ -587,17 +587,12 @@ static void test_lmb_offline_default(void **state)
     assert_int_equal(wk->hi, 50);
 }
 
-/*
- * The second block cannot be offlined: the removal stops, the first block is
- * re-added by dlpar_add_lmb, whose configure-connector on a DRC with the
- * unplug pending makes QEMU roll the DIMM unplug back (fe1831eff8).
- */
-static void test_lmb_remove_refused(void **state)
+/* The second block of DIMM0 cannot be offlined: the removal stops after the first. */
+static void lmb_remove_refused_setup(struct fix *f, const char *extra)
 {
-    struct fix *f = *state;
     struct step_ctx c;
 
-    fix_init(f, base_scn);
+    fix_init_extra(f, base_scn, extra);
     lmbs_added(f);
     c = ctx(f);
     guest_lmb_busy(&c, DIMM0, 1);
@@ -612,7 +607,11 @@ static void test_lmb_remove_refused(void **state)
     assert_has(f->line, "\"line\":\"Memory indexed-count-remove failed, adding any removed LMBs\"");
     assert_int_equal(f->w.guest.lmbs, 2);
     assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 1);
-    lmb_cc_walk(f, LMB0_INDEX, "0x80000004", "memory@800000040000000", LC);
+}
+
+/* QEMU rolled the DIMM unplug back and reported it; the first block is back in the guest. */
+static void assert_lmb_remove_rolled_back(struct fix *f)
+{
     assert_int_equal(f->w.guest.lmbs, 3);
     assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 0);
     assert_int_equal(drc(f, 0, LMB1_INDEX)->unplug_requested, 0);
@@ -622,6 +621,46 @@ static void test_lmb_remove_refused(void **state)
     assert_int_equal(f->w.machines[0].deleted, 0);
     assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_false(worker_pending(f));
+}
+
+/*
+ * The re-added block is UNISOLATEd first (Linux 2021-04, "Set UNISOLATE on
+ * dlpar_memory_remove_by_ic() error"): QEMU rolls the DIMM unplug back there
+ * (87758fed7a), so the configure-connector walk finds no unplug pending.
+ */
+static void test_lmb_remove_refused(void **state)
+{
+    struct fix *f = *state;
+    static const struct call sense = { "get-sensor-state",
+                                       SENSE("dlpar_unisolate_drc", "0x80000004"),
+                                       "\"rc\":0,\"value\":1}", LC };
+    static const struct call hint = { "set-indicator",
+                                      SET("dlpar_unisolate_drc", "isolation-state", "0x80000004",
+                                          "unisolate"), "\"rc\":0}", LC };
+
+    lmb_remove_refused_setup(f, NULL);
+    worker_call(f, LMB0_INDEX, &sense);
+    worker_call(f, LMB0_INDEX, &hint);
+    assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_UNPLUG_GUEST_ERROR\","
+                        "\"device\":\"dimm0\"}");
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 0);
+    assert_int_equal(drc(f, 0, LMB1_INDEX)->unplug_requested, 0);
+    lmb_cc_walk(f, LMB0_INDEX, "0x80000004", "memory@800000040000000", LC);
+    assert_lmb_remove_rolled_back(f);
+}
+
+/*
+ * Without the hint dlpar_add_lmb's configure-connector on a DRC with the
+ * unplug pending is what makes QEMU roll the DIMM unplug back (fe1831eff8).
+ */
+static void test_lmb_remove_refused_no_hint(void **state)
+{
+    struct fix *f = *state;
+
+    lmb_remove_refused_setup(f, "knob guest.unisolate-on-remove-failure=off\n");
+    lmb_cc_walk(f, LMB0_INDEX, "0x80000004", "memory@800000040000000", LC);
+    assert_lacks(f->line, "dlpar_unisolate_drc");
+    assert_lmb_remove_rolled_back(f);
 }
 
 /* ---- the shared ras_log_buf ----------------------------------------------- */
@@ -887,6 +926,7 @@ int main(void)
         T(test_lmb_offline_window),
         T(test_lmb_offline_default),
         T(test_lmb_remove_refused),
+        T(test_lmb_remove_refused_no_hint),
         T(test_stale_buffer_duplicate),
         T(test_rtas_lock_wait_one_cpu),
         T(test_rtas_lock_wait_off),

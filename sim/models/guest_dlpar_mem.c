@@ -190,24 +190,40 @@ int dlpar_memory_add(struct dstep *d)
 }
 
 /*
- * The failed removal's rollback: dlpar_add_lmb of each block removed so
- * far, whose update_lmb_associativity_index runs configure-connector on a
- * DRC still CONFIGURED with the unplug pending (what fe1831eff8 reads as
- * the guest's refusal); no UNISOLATE hint for memory. Then -EINVAL.
+ * The failed removal's rollback, per block removed so far: the UNISOLATE
+ * hint (dlpar_unisolate_drc, with guest.unisolate-on-remove-failure: Linux
+ * 2021-04, "Set UNISOLATE on dlpar_memory_remove_by_ic() error"), then
+ * dlpar_add_lmb, whose update_lmb_associativity_index runs configure-connector
+ * on the DRC still CONFIGURED (what fe1831eff8 reads as the guest's refusal
+ * where the hint is missing). Then -EINVAL.
  */
 static int remove_rollback(struct dstep *d)
 {
     struct dlpar_op *op = op_of(d);
     int k = lowest(op->reserved);
 
-    if (op->pc == 10) {
+    switch (op->pc) {
+    case 10:
         if (k < 0) {
             op->rc = -EINVAL;
             return OP_DONE;
         }
+        if (knob_on(&d->c->s->knobs, KNOB_GUEST_UNISOLATE_ON_REMOVE_FAILURE)) {
+            prim_start(op, PRIM_UNISOLATE);
+            op->pc = 12;
+            return OP_CONTINUE;
+        }
         prim_start(op, PRIM_CONFIGURE);
         op->pc = 11;
         return OP_CONTINUE;
+    case 12:   /* the hint's result is ignored */
+        if (dlpar_prim(d, lmb_index(d, k)))
+            return OP_YIELD;
+        prim_start(op, PRIM_CONFIGURE);
+        op->pc = 11;
+        return OP_CONTINUE;
+    default:
+        break;
     }
     if (dlpar_prim(d, lmb_index(d, k)))
         return OP_YIELD;
@@ -269,7 +285,7 @@ int dlpar_memory_remove(struct dstep *d)
         prim_start(op, PRIM_RELEASE);
         op->pc = 3;
         return OP_CONTINUE;
-    case 10: case 11:
+    case 10: case 11: case 12:
         return remove_rollback(d);
     default:
         k = lowest(op->reserved);
