@@ -262,8 +262,64 @@ static void test_missing_drc_fails(void **state)
     assert_int_equal(mach(f, DST)->runstate, RUN_STATE_INMIGRATE);
     assert_int_equal(f->w.guest.machine, SRC);
     assert_has(f->line, "\"result\":{\"status\":\"failed\"}");
-    assert_has(f->line, "\"line\":\"error while loading state for instance 0x10000002 of device "
-                        "'spapr_drc'\"");
+    assert_has(f->line, "\"line\":\"Unknown savevm section or instance 'spapr_drc' 268435458. "
+                        "Make sure that your current VM setup matches your saved VM setup, "
+                        "including any hotplugged devices\"");
+}
+
+/* A PCI device coldplugged on both sides, its DRC in its ready state (no state section). */
+static const char pci_scn[] =
+    "scenario mg\n"
+    "machine src cores=1 pci-slots=2\n"
+    "machine dst cores=1 pci-slots=%d incoming=defer\n"
+    "do src device_add pci net0 slot=1\n";
+#define PCI1_INDEX 0x40000008u   /* PHB 0, devfn 1 << 3 */
+
+/*
+ * vmstate_spapr_drc_physical is a section of its own (realize_physical), sent
+ * where drc_physical_needed holds even when spapr_drc_needed does not.
+ */
+static void physical_only(struct fix *f, int dst_slots)
+{
+    char text[256];
+    struct rtas_ret r;
+
+    snprintf(text, sizeof(text), pci_scn, dst_slots);
+    fix_init_extra(f, text, NULL);
+    add(f, SRC, 0);
+    assert_int_equal(drc(f, SRC, PCI1_INDEX)->state, SPAPR_DRC_STATE_PHYSICAL_POWERON);
+    drc(f, SRC, PCI1_INDEX)->state = SPAPR_DRC_STATE_PHYSICAL_CONFIGURED;   /* as after a walk */
+    r = rtas_set_indicator(&f->sim, &f->w, SRC, RTAS_SENSOR_TYPE_DR, PCI1_INDEX,
+                           SPAPR_DR_INDICATOR_IDENTIFY, NULL);
+    assert_int_equal(r.rc, 0);
+    assert_false(sim_drc_needed(&f->sim, SRC, sim_drc_by_index(&f->sim, SRC, PCI1_INDEX),
+                                drc(f, SRC, PCI1_INDEX)));
+    if (dst_slots)
+        add(f, DST, 0);
+    migrate(f);
+}
+
+static void test_physical_section_alone(void **state)
+{
+    struct fix *f = *state;
+
+    physical_only(f, 2);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(drc(f, DST, PCI1_INDEX)->dr_indicator, SPAPR_DR_INDICATOR_IDENTIFY);
+    assert_int_equal(drc(f, DST, PCI1_INDEX)->state, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED);
+    assert_has(f->line, "{\"machine\":\"dst\",\"trace\":\"vmstate_load spapr_drc/physical\","
+                        "\"index\":\"0x40000008\",\"state\":\"PHYSICAL_CONFIGURED\"}");
+}
+
+/* ... and a destination without that DRC fails on it. */
+static void test_physical_section_no_drc(void **state)
+{
+    struct fix *f = *state;
+
+    physical_only(f, 0);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_has(f->line, "\"line\":\"Unknown savevm section or instance 'spapr_drc/physical' "
+                        "1073741832. Make sure");
 }
 
 /* A paused source stays paused when the load fails: vm_start() only if it ran. */
@@ -342,6 +398,8 @@ int main(void)
         T(test_migrate_ccs_on),
         T(test_migrate_ccs_off),
         T(test_missing_drc_fails),
+        T(test_physical_section_alone),
+        T(test_physical_section_no_drc),
         T(test_missing_drc_paused_source_stays_paused),
         T(test_success_paused),
         T(test_success_autostart),

@@ -31,36 +31,52 @@ void migration_pending(const struct sim *s, const struct world *w, struct pendin
        : (struct pending){ 0 };
 }
 
-/* vmstate_spapr_drc (instance id = DRC index) and its subsections. */
+/* vmstate_spapr_drc's state and subsections into the destination's DRC. */
+static void load_drc_state(struct step_ctx *c, const struct spapr_drc *from,
+                           struct spapr_drc *to)
+{
+    to->state = from->state;
+    /* spapr_drc/unplug_requested: dropped f1c52354e5, back ab8584349c */
+    if (from->unplug_requested && knob_on(&c->s->knobs, KNOB_QEMU_MIGRATE_UNPLUG_REQUESTED))
+        to->unplug_requested = 1;
+    /* proposal (2016): migrate the configure-connector state */
+    if (knob_on(&c->s->knobs, KNOB_QEMU_MIGRATE_CCS) && from->fdt) {
+        to->fdt = 1;
+        to->ccs_offset = from->ccs_offset;
+        to->ccs_depth = from->ccs_depth;
+    }
+}
+
+/*
+ * A DRC's sections, both with instance id = DRC index: vmstate_spapr_drc
+ * (drc_realize) and, for a physical DRC, vmstate_spapr_drc_physical
+ * (realize_physical), each sent where its own `needed` holds. One the
+ * destination has no DRC for fails the load (find_se).
+ */
 static bool load_drc(struct step_ctx *c, int src, int dst, int slot)
 {
     const struct sim *s = c->s;
     const struct spapr_drc *from = &c->w->machines[src].drcs[slot];
     uint32_t index = s->m[src].drcs[slot].index;
     int to_slot = sim_drc_by_index(s, dst, index);
+    bool state = sim_drc_needed(s, src, slot, from);
+    bool physical = drc_class_is_physical(s->m[src].drcs[slot].cls) && drc_physical_needed(from);
     struct spapr_drc *to;
 
-    if (!sim_drc_needed(s, src, slot, from))
+    if (!state && !physical)
         return true;
     if (to_slot < 0) {
         c->w->migration.load_failed_drc = (uint8_t)slot;
         return false;
     }
     to = &c->w->machines[dst].drcs[to_slot];
-    to->state = from->state;
-    /* spapr_drc/unplug_requested: dropped f1c52354e5, back ab8584349c */
-    if (from->unplug_requested && knob_on(&s->knobs, KNOB_QEMU_MIGRATE_UNPLUG_REQUESTED))
-        to->unplug_requested = 1;
-    if (drc_physical_needed(from))
+    if (state)
+        load_drc_state(c, from, to);
+    if (physical)
         to->dr_indicator = from->dr_indicator;
-    /* proposal (2016): migrate the configure-connector state */
-    if (knob_on(&s->knobs, KNOB_QEMU_MIGRATE_CCS) && from->fdt) {
-        to->fdt = 1;
-        to->ccs_offset = from->ccs_offset;
-        to->ccs_depth = from->ccs_depth;
-    }
     if (c->tr)
-        trace_drc(c->tr, sim_machine_name(s, dst), "vmstate_load spapr_drc", index,
+        trace_drc(c->tr, sim_machine_name(s, dst),
+                  state ? "vmstate_load spapr_drc" : "vmstate_load spapr_drc/physical", index,
                   drc_state_name(to->state));
     return true;
 }
@@ -126,13 +142,17 @@ static void switchover(struct step_ctx *c)
     if (c->tr) {
         trace_result_str(c->tr, "status", ok ? "completed" : "failed");
         if (!ok) {
-            char line[160];
+            char line[200];
+            int slot = mg->load_failed_drc;
             if (mg->load_failed_cpu != 0xff)
                 snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
                          "device 'cpu'", mg->load_failed_cpu);
-            else
-                snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
-                         "device 'spapr_drc'", c->s->m[src].drcs[mg->load_failed_drc].index);
+            else   /* qemu_loadvm_section_start_full: no such instance here */
+                snprintf(line, sizeof(line), "Unknown savevm section or instance '%s' %u. Make "
+                         "sure that your current VM setup matches your saved VM setup, "
+                         "including any hotplugged devices",
+                         sim_drc_needed(c->s, src, slot, &c->w->machines[src].drcs[slot])
+                         ? "spapr_drc" : "spapr_drc/physical", c->s->m[src].drcs[slot].index);
             trace_log(c->tr, "qemu", line);
         }
         trace_step_end(c->tr);
