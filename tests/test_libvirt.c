@@ -226,19 +226,50 @@ static void test_worker_needs_job(void **state)
     lv(f)->worker_q[lv(f)->nworker++] = (struct lv_deleted){ 0, 0 };
     lv(f)->job = LV_JOB_MIGRATION;
     sim_normalize(&f->sim, &f->w);
-    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+    assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 30000, 30000);   /* BeginJob waits */
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].arg, 1);
     lv(f)->job = LV_JOB_MODIFY;
     sim_normalize(&f->sim, &f->w);
-    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].kind, STEP_NONE);
+    assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 30000, 30000);
     lv(f)->job = LV_JOB_NONE;
     sim_normalize(&f->sim, &f->w);
     assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 0, 1);
+    assert_int_equal(f->w.actors[ACTOR_LIBVIRT_WORKER].arg, 0);
     /* after a migration the domain runs elsewhere: the source's event is dropped */
     lv(f)->domain = 1;
     fire(f, ACTOR_LIBVIRT_WORKER);
     assert_has(f->line, "{\"who\":\"libvirt\",\"line\":\"Domain is not running\"}");
     assert_int_equal(lv(f)->nworker, 0);
     assert_int_equal(lv(f)->xml[0], 1u << 0);
+}
+
+/*
+ * The job stays taken for 30 s: processDeviceDeletedEvent's BeginJob gives
+ * up, the event is lost and the device stays in the live XML; the next
+ * event waits 30 s of its own.
+ */
+static void test_worker_job_timeout(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1\n"
+                "device m cpu core2 core-id=2\n");
+    lv(f)->worker_q[lv(f)->nworker++] = (struct lv_deleted){ 0, 0 };
+    lv(f)->worker_q[lv(f)->nworker++] = (struct lv_deleted){ 0, 1 };
+    lv(f)->job = LV_JOB_MODIFY;
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\",\"args\":{\"machine\":\"m\","
+                        "\"id\":\"core1\"},\"result\":{\"error\":\"Timed out during operation: "
+                        "cannot acquire state change lock\"}");
+    assert_int_equal(lv(f)->xml[0], 3u);
+    assert_int_equal(lv(f)->nworker, 1);
+    assert_actor(f, ACTOR_LIBVIRT_WORKER, STEP_LIBVIRT_WORKER, 30000, 30000);
+    lv(f)->job = LV_JOB_NONE;
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_int_equal(lv(f)->xml[0], 1u);
+    assert_int_equal(lv(f)->nworker, 0);
 }
 
 /*
@@ -417,6 +448,7 @@ int main(void)
         T(test_deleted_nobody_waiting),
         T(test_failed_report_cleared_by_new_del),
         T(test_worker_needs_job),
+        T(test_worker_job_timeout),
         T(test_worker_fifo),
         T(test_job_timeout),
         T(test_prepare_vcpu_device_add),

@@ -230,6 +230,8 @@ static void other_future_fixed(const struct sim *s, unsigned actor, struct actor
     if (actor == ACTOR_LIBVIRT_EVENTS || actor == ACTOR_LIBVIRT_WORKER) {
         libvirt_all(&out->all);
         add_lv_all(&out->inputs);
+        if (actor == ACTOR_LIBVIRT_WORKER)   /* its BeginJob's timeout (libvirt_pending) */
+            out->min_lo = LV_JOB_WAIT_MS;
     } else if (actor >= ACTOR_QEMU_IO0) {   /* spapr_io_apply: the request, the controllers */
         int m = (int)actor - ACTOR_QEMU_IO0;
         if (!(s->may_step >> actor & 1))

@@ -12,7 +12,6 @@
 #include "libvirt.h"
 #include "spapr.h"
 
-#define LV_JOB_WAIT_MS 30000   /* qemuDomainObjBeginJob: VIR_JOB_WAIT_TIME */
 
 bool libvirt_do_supported(uint8_t action)
 {
@@ -147,8 +146,12 @@ void libvirt_pending(const struct sim *s, const struct world *w, struct pending 
 
     (void)s;
     *events = lv->nevents ? (struct pending){ STEP_LIBVIRT_EVENT, 0, 0, 0 } : (struct pending){ 0 };
-    *worker = lv->nworker && lv->job == LV_JOB_NONE ? (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 }
-                                                    : (struct pending){ 0 };
+    if (!lv->nworker)
+        *worker = (struct pending){ 0 };
+    else if (lv->job == LV_JOB_NONE)
+        *worker = (struct pending){ STEP_LIBVIRT_WORKER, 0, 0, 1 };
+    else   /* arg 1: its virDomainObjBeginJob gives up after VIR_JOB_WAIT_TIME */
+        *worker = (struct pending){ STEP_LIBVIRT_WORKER, 1, LV_JOB_WAIT_MS, LV_JOB_WAIT_MS };
 }
 
 static void trace_lv(struct step_ctx *c, const char *op, int m, uint8_t dev)
@@ -191,12 +194,13 @@ static void handle_event(struct step_ctx *c)
 }
 
 /*
- * processDeviceDeletedEvent: needs a MODIFY job; an inactive domain drops
- * it. The driver's event pool has one worker, which runs its jobs in the
- * order qemuProcessEventSubmit sent them (virThreadPoolSendJob): first in,
- * first out.
+ * processDeviceDeletedEvent: needs a MODIFY job, and drops the event when
+ * virDomainObjBeginJob times out (the device stays in the live XML); an
+ * inactive domain drops it too. The driver's event pool has one worker,
+ * which runs its jobs in the order qemuProcessEventSubmit sent them
+ * (virThreadPoolSendJob): first in, first out.
  */
-static void worker(struct step_ctx *c)
+static void worker(struct step_ctx *c, bool job_timed_out)
 {
     struct libvirt_state *lv = &c->w->libvirt;
     struct lv_deleted e = lv->worker_q[0];
@@ -207,12 +211,12 @@ static void worker(struct step_ctx *c)
             (size_t)(lv->nworker - 1) * sizeof(lv->worker_q[0]));
     memset(&lv->worker_q[--lv->nworker], 0, sizeof(lv->worker_q[0]));
     trace_lv(c, "processDeviceDeletedEvent", m, dev);
-    if (lv->domain != m) {
-        if (c->tr)
-            trace_log(c->tr, "libvirt", "Domain is not running");
-    } else {
+    if (job_timed_out)
+        lv_error(c, "Timed out during operation: cannot acquire state change lock");
+    else if (lv->domain != m && c->tr)
+        trace_log(c->tr, "libvirt", "Domain is not running");
+    else if (lv->domain == m)
         lv->xml[m] &= (uint16_t)~(1u << dev);
-    }
     if (c->tr)
         trace_step_end(c->tr);
 }
@@ -222,7 +226,7 @@ void libvirt_apply(struct step_ctx *c, const struct step *st)
     if (st->kind == STEP_LIBVIRT_EVENT)
         handle_event(c);
     else
-        worker(c);
+        worker(c, st->arg == 1);
 }
 
 /* The domain starts where the guest starts, with every device QEMU has. */

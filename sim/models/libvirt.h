@@ -9,6 +9,9 @@
 #include "sim.h"
 #include "trace.h"
 
+/* virDomainObjBeginJob gives up after VIR_JOB_WAIT_TIME (src/conf/virdomainjob.c). */
+#define LV_JOB_WAIT_MS 30000
+
 /* Does libvirt manage machine m (a Linux guest)? Inline: every step asks it of every script. */
 static inline bool libvirt_manages(const struct sim *s, int m)
 {

@@ -252,7 +252,7 @@ expect_run "guest.lmb-offline=0-20s: the unplug ends mid-migration (drc-migratio
     '^  drc-migration-mismatch: after switchover DRC 0x80000004 is LOGICAL_CONFIGURED with its device on dst but LOGICAL_UNUSABLE without a device on src$' \
     "$DRCSIM" explore "$delmig" --knob guest.lmb-offline=0-20s
 expect_run "guest.lmb-offline=1-20s: --por-check holds, with the DIMM clients' symmetry" 0 \
-    '^states 998 ' "$DRCSIM" explore "$dimms3" --knob guest.lmb-offline=1-20s --por-check
+    '^states 1004 ' "$DRCSIM" explore "$dimms3" --knob guest.lmb-offline=1-20s --por-check
 expect_run "real-qemu-7.2: an offline may take up to 60 s under TCG, past libvirt's wait" 1 \
     '^# knob guest.lmb-offline=0-60000ms$' "$DRCSIM" run validate/dimm-plug-unplug.scn --variant real-qemu-7.2
 
