@@ -412,6 +412,29 @@ static void test_prepare_vcpu_command_line(void **state)
     prepare(f, 0);
 }
 
+/*
+ * The destination has no core-id 2: its device_add in Prepare fails, so the
+ * migration job ends there with QEMU's error and the source runs on.
+ */
+static void test_prepare_fails(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine src cores=3\nmachine dst cores=2 incoming=defer\n"
+                "do src device_add cpu core2 core-id=2\ndo migrate src dst\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare */
+    assert_has(f->line, "\"phase\":\"Prepare\"},\"result\":{\"error\":\"core id 2 out of "
+                        "range\"}");
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(lv(f)->xml[1], 0);
+    assert_int_equal(lv(f)->domain, 0);
+    assert_int_equal(f->w.migration.status, MIGRATION_NONE);
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+}
+
 /* After Confirm the source host's domain is inactive: libvirt refuses live changes there. */
 static void test_source_gone_after_confirm(void **state)
 {
@@ -453,6 +476,7 @@ int main(void)
         T(test_job_timeout),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),
+        T(test_prepare_fails),
         T(test_source_gone_after_confirm),
     };
 

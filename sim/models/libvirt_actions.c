@@ -74,13 +74,19 @@ static int dimm_base(const struct step_ctx *c, int src, int d)
     return c->s->scn->devices[d].type == DEV_DIMM && sd->realized ? sd->first_drc : -1;
 }
 
-static void migrate_prepare(struct step_ctx *c, int src, int dst)
+/*
+ * A device the destination refuses fails Prepare (qemuProcessSetupHotpluggableVcpus'
+ * "goto cleanup", or QEMU exiting on a bad -device): the job ends with the error,
+ * the source runs on, and libvirt never takes the destination into its XML.
+ */
+static bool migrate_prepare(struct step_ctx *c, int src, int dst)
 {
     struct libvirt_state *lv = &c->w->libvirt;
     char err[256];
 
     for (int d = 0; d < c->s->scn->ndevices; d++) {
         int base;
+        bool ok;
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
         base = dimm_base(c, src, d);
@@ -88,14 +94,17 @@ static void migrate_prepare(struct step_ctx *c, int src, int dst)
         if ((c->s->scn->devices[d].type == DEV_CPU_CORE &&
              knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) ||
             (c->s->scn->devices[d].type == DEV_DIMM &&
-             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD)) {
-            if (!qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err)))
-                lv_error(c, err);
-        } else if (!spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err))) {
-            lv_error(c, err);   /* -device on the destination's command line */
+             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD))
+            ok = qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err));
+        else   /* -device on the destination's command line */
+            ok = spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err));
+        if (!ok) {
+            lv_error(c, err);
+            return false;
         }
     }
     lv->xml[dst] = lv->mig_xml;
+    return true;
 }
 
 /* The migration job: Begin, Prepare, Perform, (wait), Finish with cont, Confirm. */
@@ -113,7 +122,10 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
         lv->mig_paused = c->w->machines[src].runstate != RUN_STATE_RUNNING;
         break;
     case 1:
-        migrate_prepare(c, src, dst);
+        if (!migrate_prepare(c, src, dst)) {
+            job_release(c->w);
+            return true;
+        }
         break;
     case 2:
         migration_start(c, src, dst);
