@@ -158,6 +158,34 @@ static void test_rejected_while_waiting(void **state)
 }
 
 /*
+ * A rejection, then DEVICE_DELETED before the waiter runs: the first event
+ * reset the alias (qemuDomainSignalDeviceRemoval), so the second goes to
+ * the worker, which drops the device the API call said was kept.
+ */
+static void test_rejected_then_deleted(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=2\ndevice m cpu core1 core-id=1\n"
+                "do m device_del core1\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    libvirt_qmp_event(&f->w, 0, QMP_DEVICE_UNPLUG_GUEST_ERROR, 0);
+    libvirt_qmp_event(&f->w, 0, QMP_DEVICE_DELETED, 0);
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_GUEST_REJECTED);
+    fire(f, ACTOR_LIBVIRT_EVENTS);
+    assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_GUEST_REJECTED);
+    assert_int_equal(lv(f)->nworker, 1);
+    assert_int_equal(lv(f)->false_unplug, 1u << 0);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);
+    assert_has(f->line, "\"result\":{\"error\":\"unplug of device was rejected by the guest\"}");
+    fire(f, ACTOR_LIBVIRT_WORKER);
+    assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\"");
+    assert_int_equal(lv(f)->xml[0], 0);
+}
+
+/*
  * The vCPU unplug times out while the VM is paused; after cont the guest
  * completes it: nobody waits, the event goes to the worker, and the device
  * is deleted after a failure was reported (false_unplug).
@@ -468,6 +496,7 @@ int main(void)
         T(test_dimm_detach_timeout),
         T(test_deleted_while_waiting),
         T(test_rejected_while_waiting),
+        T(test_rejected_then_deleted),
         T(test_deleted_nobody_waiting),
         T(test_failed_report_cleared_by_new_del),
         T(test_worker_needs_job),

@@ -164,7 +164,8 @@ static void trace_lv(struct step_ctx *c, const char *op, int m, uint8_t dev)
 }
 
 /*
- * One QMP event: DEVICE_DELETED wakes the thread waiting on that alias or
+ * One QMP event: DEVICE_DELETED wakes the thread waiting on that alias (the
+ * first event does, qemuDomainSignalDeviceRemoval clearing the alias) or
  * goes to the worker; DEVICE_UNPLUG_GUEST_ERROR wakes it with GUEST_REJECTED
  * and is reported as device-removal-failed; MEM_UNPLUG_ERROR is not handled.
  */
@@ -172,7 +173,8 @@ static void handle_event(struct step_ctx *c)
 {
     struct libvirt_state *lv = &c->w->libvirt;
     struct lv_event e = lv->events[0];
-    bool waiter = lv->unplug_dev == e.dev + 1;
+    /* qemuDomainSignalDeviceRemoval resets the alias when it signals: one event per wait */
+    bool waiter = lv->unplug_dev == e.dev + 1 && lv->unplug_status == LV_UNPLUG_NONE;
 
     memmove(&lv->events[0], &lv->events[1], (size_t)(lv->nevents - 1) * sizeof(lv->events[0]));
     memset(&lv->events[--lv->nevents], 0, sizeof(lv->events[0]));
