@@ -351,11 +351,19 @@ put("cj-notexts.json", lambda k: k.pop("knob_values"))
 put("cj-nopath.json", lambda k: k["scenario_texts"].pop(k["check"][0][0]))
 put("cj-fewknobs.json", lambda k: k["knob_values"][0].pop())
 put("cj-badknob.json", lambda k: k["knob_values"][0].__setitem__(0, "qemu.nope=on"))
+put("cj-crknob.json", lambda k: k["knob_values"][0].__setitem__(0, "qemu.no\rpe=on"))
 put("cj-badtext.json", lambda k: k["scenario_texts"].update(
     {k["check"][0][0]: k["scenario_texts"][k["check"][0][0]].replace("\nmachine", "\nmachinee", 1)}))
 PY
 expect_at "a check job entry whose knob_values name an unknown knob: the knob's error" "$tmp/cj-badknob.json" '["qemu.nope=on"' \
     "knob_values 0: --knob qemu.nope=on: unknown knob 'qemu.nope'" "$DRCSIM" check --job "$tmp/cj-badknob.json"
+expect_run "a control character in a job's knob name is shown escaped: one line on stderr" 2 \
+    "knob_values 0: --knob qemu\.no\\\\rpe=on: unknown knob 'qemu\.no\\\\rpe'" "$DRCSIM" check --job "$tmp/cj-crknob.json"
+if [ "$("$DRCSIM" check --job "$tmp/cj-crknob.json" 2>&1 >/dev/null | python3 -c 'import sys; print(len(sys.stdin.read().splitlines()))')" = 1 ]; then
+    ok "... and no carriage return splits it"
+else
+    bad "... and no carriage return splits it"
+fi
 expect_at "a check job whose scenario copy does not parse: at its entry, naming the copy" "$tmp/cj-badtext.json" '"scenarios/' \
     "the copy \"scenario_texts\" holds: scenarios/[a-z-]+\.scn:[0-9]+:1: error: unknown statement 'machinee'$" \
     "$DRCSIM" check --job "$tmp/cj-badtext.json"
