@@ -162,7 +162,6 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
 int check_split(struct _GPtrArray *files, unsigned n, const char *dir);
 int check_job(struct check_cli *c, const char *file);
 
-/* One JSON result object (no trailing newline) appended to g. */
 /* How a search ended, as its JSON says it: how it stored worlds ("stored"), the chance
  * that two were taken for one, in bitstate mode how many new states it is expected to have
  * taken for seen ones, and what cut it short ("cut_by": a bit per search_cut_names entry). */
@@ -177,6 +176,7 @@ struct search_end {
     unsigned cut;
 };
 
+/* One JSON result object (no trailing newline) appended to g. */
 struct json_result {
     const char *scenario, *variant;
     bool pass;

@@ -14,7 +14,6 @@
 #include "sim.h"
 #include "spapr.h"
 
-
 /* A device's own objects on machine m: its DRC (a DIMM: all LMBs), libvirt's bits. */
 static void add_device(const struct sim *s, struct footprint *f, int m, uint8_t dev)
 {

@@ -213,26 +213,24 @@ static int remove_rollback(struct dstep *d)
             op->pc = 12;
             return OP_CONTINUE;
         }
-        prim_start(op, PRIM_CONFIGURE);
-        op->pc = 11;
-        return OP_CONTINUE;
+        break;
     case 12:   /* the hint's result is ignored */
         if (dlpar_prim(d, lmb_index(d, k)))
             return OP_YIELD;
-        prim_start(op, PRIM_CONFIGURE);
-        op->pc = 11;
-        return OP_CONTINUE;
-    default:
         break;
+    default:   /* 11: dlpar_add_lmb's configure-connector */
+        if (dlpar_prim(d, lmb_index(d, k)))
+            return OP_YIELD;
+        if (op->prim_rc)
+            dlog(d, "Failed to add LMB, drc index %x", lmb_index(d, k));
+        else
+            d->c->w->guest.lmbs |= (uint16_t)(1u << k);   /* __add_memory, online */
+        op->reserved &= (uint16_t)~(1u << k);
+        op->pc = 10;
+        return OP_CONTINUE;
     }
-    if (dlpar_prim(d, lmb_index(d, k)))
-        return OP_YIELD;
-    if (op->prim_rc)
-        dlog(d, "Failed to add LMB, drc index %x", lmb_index(d, k));
-    else
-        d->c->w->guest.lmbs |= (uint16_t)(1u << k);   /* __add_memory, online */
-    op->reserved &= (uint16_t)~(1u << k);
-    op->pc = 10;
+    prim_start(op, PRIM_CONFIGURE);
+    op->pc = 11;
     return OP_CONTINUE;
 }
 

@@ -12,7 +12,6 @@
 #include "libvirt.h"
 #include "spapr.h"
 
-
 bool libvirt_do_supported(uint8_t action)
 {
     return action < DO_ACTION_COUNT;
@@ -215,10 +214,10 @@ static void worker(struct step_ctx *c, bool job_timed_out)
     trace_lv(c, "processDeviceDeletedEvent", m, dev);
     if (job_timed_out)
         lv_error(c, "Timed out during operation: cannot acquire state change lock");
-    else if (lv->domain != m && c->tr)
-        trace_log(c->tr, "libvirt", "Domain is not running");
     else if (lv->domain == m)
         lv->xml[m] &= (uint16_t)~(1u << dev);
+    else if (c->tr)
+        trace_log(c->tr, "libvirt", "Domain is not running");
     if (c->tr)
         trace_step_end(c->tr);
 }
