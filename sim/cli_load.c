@@ -84,29 +84,27 @@ bool load_verdict_line(const char *path, const struct scn_verdict *v, struct loa
            load_scenario(path, v->variant, NULL, out, err, errlen);
 }
 
-/* An override as the user gave it, control characters escaped: the message stays one line. */
+/* An override; an error shows it as given, control characters escaped (one line). */
 bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen)
 {
     const char *eq = strchr(kv, '=');
     g_autofree char *name = eq ? g_strndup(kv, (gsize)(eq - kv)) : g_strdup(kv);
-    g_autofree char *shown = g_strescape(kv, NULL), *shown_name = g_strescape(name, NULL);
+    g_autofree char *shown = NULL, *shown_name = NULL;
     int id = knob_lookup(name);
     const char *why = NULL;
 
-    if (!eq) {
+    if (eq && id >= 0 && knob_parse_value(id, eq + 1, &ks->lo[id], &ks->hi[id], &why))
+        return true;
+    shown = g_strescape(kv, NULL);
+    shown_name = g_strescape(name, NULL);
+    if (!eq)
         snprintf(err, errlen, "--knob %s: expected NAME=VALUE", shown);
-        return false;
-    }
-    if (id < 0) {
+    else if (id < 0)
         snprintf(err, errlen, "--knob %s: unknown knob '%s' (see `drcsim list knobs`)", shown,
                  shown_name);
-        return false;
-    }
-    if (!knob_parse_value(id, eq + 1, &ks->lo[id], &ks->hi[id], &why)) {
+    else
         snprintf(err, errlen, "--knob %s: %s", shown, why);
-        return false;
-    }
-    return true;
+    return false;
 }
 
 bool load_scenario(const char *path, const char *variant, char **overrides, struct loaded *out,
