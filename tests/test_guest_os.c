@@ -107,6 +107,11 @@ static void worker_call(struct fix *f, uint32_t index, const struct call *c)
 #define SET(fn, type, idx, v) \
     "\"fn\":\"" fn "\",\"type\":\"" type "\",\"index\":\"" idx "\",\"value\":\"" v "\""
 #define CC(idx) "\"fn\":\"dlpar_configure_connector\",\"index\":\"" idx "\""
+/* dlpar_unisolate_drc's two calls on a DRC that stays in state st: sensor PRESENT, UNISOLATE. */
+#define UNISOLATE_HINT(idx, st)                                                               \
+    { "get-sensor-state", SENSE("dlpar_unisolate_drc", idx), "\"rc\":0,\"value\":1}", st },  \
+    { "set-indicator", SET("dlpar_unisolate_drc", "isolation-state", idx, "unisolate"),       \
+      "\"rc\":0}", st }
 
 /* dlpar_acquire_drc's calls [from, to): sensor UNUSABLE, USABLE, UNISOLATE. */
 static void acquire_calls_part(struct fix *f, uint32_t index, const char *idx, int from, int to)
@@ -358,22 +363,17 @@ static void last_cpu_setup(struct fix *f)
 static void test_cpu_remove_last_online(void **state)
 {
     struct fix *f = *state;
-    static const struct call sense = { "get-sensor-state",
-                                       SENSE("dlpar_unisolate_drc", "0x10000001"),
-                                       "\"rc\":0,\"value\":1}", LC };
-    static const struct call hint = { "set-indicator",
-                                      SET("dlpar_unisolate_drc", "isolation-state", "0x10000001",
-                                          "unisolate"), "\"rc\":0}", LC };
+    static const struct call hint[] = { UNISOLATE_HINT("0x10000001", LC) };
 
     fix_init(f, base_scn);
     last_cpu_setup(f);
-    worker_call(f, CPU1_INDEX, &sense);       /* the failed offline made no call */
+    worker_call(f, CPU1_INDEX, &hint[0]);       /* the failed offline made no call */
     assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to remove CPU "
                         "PowerPC,POWER9, drc index: 10000001\"},{\"who\":\"guest\",\"line\":"
                         "\"Unable to remove last online CPU PowerPC,POWER9\"},{\"who\":\"guest\","
                         "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"}]");
     assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 1);
-    worker_call(f, CPU1_INDEX, &hint);
+    worker_call(f, CPU1_INDEX, &hint[1]);
     assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_UNPLUG_GUEST_ERROR\","
                         "\"device\":\"core1\"}");
     assert_has(f->line, "\"line\":\"Device hotunplug rejected by the guest for device core1\"");
@@ -631,16 +631,11 @@ static void assert_lmb_remove_rolled_back(struct fix *f)
 static void test_lmb_remove_refused(void **state)
 {
     struct fix *f = *state;
-    static const struct call sense = { "get-sensor-state",
-                                       SENSE("dlpar_unisolate_drc", "0x80000004"),
-                                       "\"rc\":0,\"value\":1}", LC };
-    static const struct call hint = { "set-indicator",
-                                      SET("dlpar_unisolate_drc", "isolation-state", "0x80000004",
-                                          "unisolate"), "\"rc\":0}", LC };
+    static const struct call hint[] = { UNISOLATE_HINT("0x80000004", LC) };
 
     lmb_remove_refused_setup(f, NULL);
-    worker_call(f, LMB0_INDEX, &sense);
-    worker_call(f, LMB0_INDEX, &hint);
+    worker_call(f, LMB0_INDEX, &hint[0]);
+    worker_call(f, LMB0_INDEX, &hint[1]);
     assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_UNPLUG_GUEST_ERROR\","
                         "\"device\":\"dimm0\"}");
     assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 0);
