@@ -214,7 +214,7 @@ struct libvirt_state {
     uint8_t unplug_status;    /* enum lv_unplug_status (priv->unplug.status) */
     uint8_t nevents;
     uint8_t domain;           /* machine the domain runs on (src until Finish) */
-    uint8_t mig_paused;       /* the domain was paused at Begin: it stays paused */
+    uint8_t mig_paused;       /* the domain was paused at Prepare: it stays paused */
     uint8_t nworker;          /* entries of worker_q */
     uint8_t gone;             /* bit per machine: Confirm killed its QEMU, the domain left */
     uint8_t pad;

@@ -487,6 +487,62 @@ static void test_source_gone_after_confirm(void **state)
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
 }
 
+static const char suspend_scn[] =
+    "scenario lv\nmachine src cores=2\nmachine dst like=src incoming=defer\n"
+    "script a\ndo migrate src dst\n"
+    "script b\ndo src stop\n"
+    "script c\ndo src cont\n"
+    "script d\ndo dst stop\n";
+
+/* Perform, the switchover, Finish+Confirm; the destination's run state after. */
+static void migration_ends(struct fix *f, uint8_t dst_runstate)
+{
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Perform */
+    fire(f, ACTOR_MIGRATION);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);                      /* Finish, Confirm */
+    assert_int_equal(f->w.machines[1].runstate, dst_runstate);
+    assert_int_equal(lv(f)->domain, 1);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+}
+
+/*
+ * The outgoing migration's job admits VIR_JOB_SUSPEND: `virsh suspend` of
+ * the source runs inside it; resume and anything on the destination wait.
+ * A suspend after Prepare does not reach the destination, which Finish resumes.
+ */
+static void test_suspend_during_migration(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, suspend_scn);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare */
+    assert_int_equal(lv(f)->mig_paused, 0);
+    assert_actor(f, ACTOR_SCRIPT0 + 1, STEP_SCRIPT_LINE, 0, WINDOW_NEVER);
+    assert_actor(f, ACTOR_SCRIPT0 + 2, STEP_SCRIPT_JOB_TIMEOUT, 30000, 30000);
+    assert_actor(f, ACTOR_SCRIPT0 + 3, STEP_SCRIPT_JOB_TIMEOUT, 30000, 30000);
+    fire_script(f, 1, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"op\":\"stop\",\"args\":{\"machine\":\"src\",\"script\":\"b\"}");
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
+    assert_int_equal(lv(f)->job, LV_JOB_MIGRATION);           /* the migration keeps its job */
+    assert_int_equal(lv(f)->job_owner, 0);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    migration_ends(f, RUN_STATE_RUNNING);
+}
+
+/* Paused right before Prepare: VIR_MIGRATE_PAUSED, the destination stays paused. */
+static void test_suspend_before_prepare(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, suspend_scn);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare */
+    assert_int_equal(lv(f)->mig_paused, 1);
+    migration_ends(f, RUN_STATE_PAUSED);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -507,6 +563,8 @@ int main(void)
         T(test_prepare_vcpu_command_line),
         T(test_prepare_fails),
         T(test_source_gone_after_confirm),
+        T(test_suspend_during_migration),
+        T(test_suspend_before_prepare),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

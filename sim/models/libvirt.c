@@ -22,9 +22,18 @@ bool needs_job(const struct scn_line *l)
     return !do_is_guest_action(l->action);
 }
 
-static bool job_free_for(const struct world *w, int script)
+/*
+ * Can the line's job start now? An outgoing migration's async job admits
+ * VIR_JOB_SUSPEND (qemuMigrationJobStart, src/qemu/qemu_migration.c), so
+ * `virsh suspend` of the source runs during it (qemuDomainSuspend gives
+ * the reason VIR_DOMAIN_PAUSED_MIGRATION); every other job waits.
+ */
+static bool job_free_for(const struct world *w, int script, const struct scn_line *l)
 {
-    return w->libvirt.job == LV_JOB_NONE || w->libvirt.job_owner == script;
+    const struct libvirt_state *lv = &w->libvirt;
+
+    return lv->job == LV_JOB_NONE || lv->job_owner == script ||
+           (lv->job == LV_JOB_MIGRATION && l->action == DO_STOP && l->machine == lv->domain);
 }
 
 /* The pending step of a script at a `do` line of a libvirt-managed machine. */
@@ -35,7 +44,7 @@ struct pending libvirt_line_pending(const struct sim *s, const struct world *w, 
     const struct libvirt_state *lv = &w->libvirt;
     uint32_t t = knob_val(&s->knobs, KNOB_LIBVIRT_UNPLUG_TIMEOUT);
 
-    if (phase == 0 && needs_job(l) && !job_free_for(w, script))
+    if (phase == 0 && needs_job(l) && !job_free_for(w, script, l))
         return (struct pending){ STEP_SCRIPT_JOB_TIMEOUT, 0, LV_JOB_WAIT_MS, LV_JOB_WAIT_MS };
     if (l->action == DO_MIGRATE && phase == 3)   /* qemuMigrationSrcWaitForCompletion */
         return w->migration.status == MIGRATION_ACTIVE ? (struct pending){ 0 }

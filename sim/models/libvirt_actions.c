@@ -119,9 +119,11 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
     case 0:
         job_acquire(c->w, script, LV_JOB_MIGRATION);
         lv->mig_xml = lv->xml[src];
-        lv->mig_paused = c->w->machines[src].runstate != RUN_STATE_RUNNING;
         break;
     case 1:
+        /* qemuMigrationSrcPerformPeer2Peer3 adds VIR_MIGRATE_PAUSED when the
+         * domain is paused right before Prepare; a later suspend stays behind */
+        lv->mig_paused = c->w->machines[src].runstate != RUN_STATE_RUNNING;
         if (!migrate_prepare(c, src, dst)) {
             job_release(c->w);
             return true;
@@ -279,7 +281,9 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
         lv_error(c, "Requested operation is not valid: domain is not running");
         done = true;
     } else {
-        if (sc->phase == 0 && needs_job(l) && l->action != DO_MIGRATE)
+        /* a suspend inside the migration job leaves that job in place */
+        if (sc->phase == 0 && needs_job(l) && l->action != DO_MIGRATE &&
+            c->w->libvirt.job == LV_JOB_NONE)
             job_acquire(c->w, script, LV_JOB_MODIFY);
         done = managed_step(c, script, l, st);
         if (done && l->action != DO_MIGRATE && c->w->libvirt.job == LV_JOB_MODIFY &&

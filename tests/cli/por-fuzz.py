@@ -4,7 +4,7 @@
 Writes N small scenarios from a seed and explores each, under a variant
 picked at random. Two in three are free-form (CPU cores and DIMMs hot-plugged
 and unplugged by two or three independent scripts, waits with and without
-timeouts, guest CPU offlining, a guest disk read, a migration and unplugs on
+timeouts, guest CPU offlining, a guest disk read, suspend and resume, a migration and unplugs on
 its destination, a reset); one in three has two or three clients running the same random script,
 each on its own core (every other such scenario: each on its own DIMM),
 beside a script that may wait for all of them, migrate, reset, offline a
@@ -37,7 +37,8 @@ def line_choices(rng, migrate_left, defined):
     line (in file order) has added it, as the scenario language requires."""
     core = rng.randint(1, 3)
     kinds = ["add", "add", "del", "del", "wait-online", "wait-timeout", "offline",
-             "dimm-add", "dimm-del", "reset", "dst-del", "wait-migrated", "read"]
+             "dimm-add", "dimm-del", "reset", "dst-del", "wait-migrated", "read", "suspend",
+             "resume"]
     if migrate_left:
         kinds += ["migrate", "migrate"]
     kind = rng.choice(kinds)
@@ -69,6 +70,10 @@ def line_choices(rng, migrate_left, defined):
         return "do src system_reset", False
     if kind == "read":
         return "do src guest disk-read", False
+    if kind == "suspend":   # admitted inside the migration job
+        return "do src stop", False
+    if kind == "resume":
+        return "do src cont", False
     return "do migrate src dst", True
 
 
