@@ -16,6 +16,8 @@ static const char *const dst_dimms_values[] = { "command-line", "device-add", NU
 static const char *const ic_mode_values[] = { "dual", "xics", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
+static const char *const detach_missing_values[] = { "remove", "remove-device", "wait", "error",
+                                                      NULL };
 
 const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_INMIGRATE_COLDPLUG] = { "qemu.inmigrate-coldplug", KNOB_BOOL, NULL, "on",
@@ -101,6 +103,14 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "qemuBuildMemoryDeviceCommandLine (libvirt); device-add = drcsim's real-QEMU driver",
         "destination gets hot-plugged DIMMs on the command line (libvirt), or by object-add + "
         "device_add in INMIGRATE (a QEMU already started)" },
+    [KNOB_LIBVIRT_DETACH_MISSING] = { "libvirt.detach-missing", KNOB_ENUM, detach_missing_values,
+        "remove", "libvirt 229a0358f0 + c2bc419131 (5.2, 2019-03): DeviceNotFound is -2, claimed "
+        "success (wait); by 9.0 qemuDomainDetachDeviceLive removes the device on -2 while "
+        "qemuDomainHotplugDelVcpu fails (remove-device); by 11.3 it removes the vCPU too (remove); "
+        "before 5.2 QEMU's error (error) (src/qemu/qemu_hotplug.c)",
+        "a device_del of a device libvirt lists and QEMU lacks: dropped from the live XML at once "
+        "(remove; remove-device: DIMMs only, a vCPU fails with libvirt's generic error), a wait "
+        "for a DEVICE_DELETED that never comes (wait), or QEMU's error (error)" },
 };
 
 int knob_lookup(const char *name)

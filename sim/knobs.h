@@ -39,6 +39,7 @@ enum knob_id {
     KNOB_LIBVIRT_UNPLUG_TIMEOUT,
     KNOB_LIBVIRT_DST_VCPUS,
     KNOB_LIBVIRT_DST_DIMMS,
+    KNOB_LIBVIRT_DETACH_MISSING,
     KNOB_COUNT
 };
 
@@ -59,6 +60,9 @@ enum { VSMT_SMP_THREADS, VSMT_8 };
 enum { DST_VCPUS_DEVICE_ADD, DST_VCPUS_COMMAND_LINE };
 /* libvirt.dst-dimms */
 enum { DST_DIMMS_COMMAND_LINE, DST_DIMMS_DEVICE_ADD };
+/* libvirt.detach-missing */
+enum { DETACH_MISSING_REMOVE, DETACH_MISSING_REMOVE_DEVICE, DETACH_MISSING_WAIT,
+       DETACH_MISSING_ERROR };
 
 struct knob_def {
     const char *name;

@@ -367,6 +367,131 @@ static void test_job_timeout(void **state)
     assert_actor(f, ACTOR_SCRIPT0, STEP_SCRIPT_TIMEOUT, 30000, 30000);
 }
 
+/* ---- a device libvirt has and QEMU has not ------------------------------------ */
+
+/*
+ * Script 1 detaches ID; script 0 only names the device. With `stale`,
+ * libvirt's live XML still lists it (a DEVICE_DELETED its worker dropped),
+ * and QEMU has never had it.
+ */
+static void detach_setup(struct fix *f, const char *add_line, const char *id, bool stale,
+                         const char *knob)
+{
+    char text[320];
+
+    snprintf(text, sizeof(text), "scenario lv\nmachine m cores=3 lmbs=4\n%s"
+             "script b\ndo m %s\nscript a\ndo m device_del %s\n", knob, add_line, id);
+    fix_reinit(f, text, NULL);
+    if (stale) {
+        lv(f)->xml[0] = 1u << 0;
+        sim_normalize(&f->sim, &f->w);
+    }
+    fire_script(f, 1, STEP_SCRIPT_LINE);
+}
+
+/* qemuDomainDetachDeviceLive: DeviceNotFound (-2) -> qemuDomainRemoveDevice at once. */
+static void test_detach_missing_removed(void **state)
+{
+    struct fix *f = *state;
+
+    detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", true, "");
+    assert_has(f->line, "{\"who\":\"qmp@m\",\"line\":\"device_del dimm0 -> error: "
+                        "Device 'dimm0' not found\"}");
+    assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
+    assert_lacks(f->line, "\"error\":");
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(lv(f)->unplug_dev, 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    /* qemuDomainHotplugDelVcpu: the same, by qemuDomainRemoveVcpu */
+    detach_setup(f, "device_add cpu core1 core-id=1", "core1", true, "");
+    assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
+    assert_int_equal(lv(f)->xml[0], 0);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+}
+
+/* libvirt 5.2 to 8.x claimed success on -2 and waited for DEVICE_DELETED. */
+static void test_detach_missing_waits(void **state)
+{
+    struct fix *f = *state;
+
+    detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", true,
+                 "knob libvirt.detach-missing=wait\n");
+    assert_has(f->line, "\"line\":\"device_del dimm0 -> error: Device 'dimm0' not found\"");
+    assert_lacks(f->line, "\"result\":{\"");
+    assert_int_equal(lv(f)->unplug_dev, 1);
+    assert_actor(f, ACTOR_SCRIPT0 + 1, STEP_SCRIPT_TIMEOUT, 10000, 10000);
+    fire_script(f, 1, STEP_SCRIPT_TIMEOUT);
+    assert_has(f->line, "\"result\":{\"return\":\"timed out, device kept in the live XML\"}");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    detach_setup(f, "device_add cpu core1 core-id=1", "core1", true,
+                 "knob libvirt.detach-missing=wait\n");
+    fire_script(f, 1, STEP_SCRIPT_TIMEOUT);
+    assert_has(f->line, "\"result\":{\"error\":\"" VCPU_TIMEOUT "\"}");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+}
+
+/* libvirt 9.0 removes a DIMM on -2 but fails the vCPU; before 5.2, QEMU's error. */
+static void test_detach_missing_fails(void **state)
+{
+    struct fix *f = *state;
+
+    detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", true,
+                 "knob libvirt.detach-missing=remove-device\n");
+    assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
+    assert_int_equal(lv(f)->xml[0], 0);
+    detach_setup(f, "device_add cpu core1 core-id=1", "core1", true,
+                 "knob libvirt.detach-missing=remove-device\n");
+    assert_has(f->line, "\"result\":{\"error\":\"An error occurred, but the cause is unknown\"}");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->unplug_dev, 0);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", true,
+                 "knob libvirt.detach-missing=error\n");
+    assert_has(f->line, "\"result\":{\"error\":\"Device 'dimm0' not found\"}");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+}
+
+/* Not in libvirt's live XML: refused before QEMU hears of it. */
+static void test_detach_not_in_xml(void **state)
+{
+    struct fix *f = *state;
+
+    detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", false, "");
+    assert_has(f->line, "\"result\":{\"error\":\"model 'dimm' memory device not present in "
+                        "the domain configuration\"}");
+    assert_lacks(f->line, "qmp@m");
+    assert_int_equal(lv(f)->unplug_dev, 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    detach_setup(f, "device_add cpu core1 core-id=1", "core1", false, "");
+    assert_has(f->line, "\"result\":{\"error\":\"vcpu '1' is already in requested state\"}");
+    assert_lacks(f->line, "qmp@m");
+}
+
+/* setvcpus over two cores QEMU no longer has: each removed at once, no wait. */
+static void test_setvcpus_missing_cores(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\nscript b\ndo m device_add cpu core1 core-id=1\n"
+                "do m device_add cpu core2 core-id=2\nscript a\ndo m setvcpus 1\n");
+    lv(f)->xml[0] = 3;
+    sim_normalize(&f->sim, &f->w);
+    fire_script(f, 1, STEP_SCRIPT_LINE);
+    assert_has(f->line, "device_del core2 -> error: Device 'core2' not found");
+    assert_int_equal(lv(f)->xml[0], 1);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_RUNNING);
+    fire_script(f, 1, STEP_SCRIPT_LINE);
+    assert_has(f->line, "device_del core1 -> error: Device 'core1' not found");
+    assert_int_equal(lv(f)->xml[0], 0);
+    fire_script(f, 1, STEP_SCRIPT_LINE);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+}
+
 /* ---- migration ---------------------------------------------------------------- */
 
 static const char migrate_scn[] =
@@ -559,6 +684,11 @@ int main(void)
         T(test_worker_job_timeout),
         T(test_worker_fifo),
         T(test_job_timeout),
+        T(test_detach_missing_removed),
+        T(test_detach_missing_waits),
+        T(test_detach_missing_fails),
+        T(test_detach_not_in_xml),
+        T(test_setvcpus_missing_cores),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),
         T(test_prepare_fails),

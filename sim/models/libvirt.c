@@ -91,20 +91,42 @@ bool lv_device_add(struct step_ctx *c, int m, uint8_t dev)
     return true;
 }
 
-/* qemuDomainDeleteDevice after qemuDomainMarkDeviceForRemoval. */
-bool lv_device_del_start(struct step_ctx *c, int m, uint8_t dev)
+/*
+ * qemuDomainDeleteDevice after qemuDomainMarkDeviceForRemoval. A device
+ * libvirt still has and QEMU answers with DeviceNotFound (-2 from
+ * qemuMonitorJSONDelDevice) is already gone: qemuDomainDetachDeviceLive and
+ * qemuDomainHotplugDelVcpu remove it at once; older libvirt failed the vCPU
+ * with no error of its own, or claimed success and waited, or gave QEMU's
+ * error (libvirt.detach-missing).
+ */
+enum lv_del lv_device_del_start(struct step_ctx *c, int m, uint8_t dev)
 {
     struct libvirt_state *lv = &c->w->libvirt;
+    bool missing = !c->w->machines[m].devices[dev].realized && (lv->xml[m] >> dev & 1);
+    bool cpu = c->s->scn->devices[dev].type == DEV_CPU_CORE;
+    uint32_t mode = knob_val(&c->s->knobs, KNOB_LIBVIRT_DETACH_MISSING);
     char err[256];
 
     lv->failed_report &= (uint16_t)~(1u << dev);
     lv->unplug_dev = (uint8_t)(dev + 1);
     lv->unplug_status = LV_UNPLUG_NONE;
     if (qmp_device_del(c->s, c->w, m, dev, c->tr, err, sizeof(err)))
-        return true;
-    lv_error(c, err);
+        return LV_DEL_WAIT;
+    if (missing && mode == DETACH_MISSING_WAIT)
+        return LV_DEL_WAIT;
     lv->unplug_dev = 0;
-    return false;
+    if (missing && mode == DETACH_MISSING_REMOVE_DEVICE && cpu) {
+        lv_error(c, "An error occurred, but the cause is unknown");   /* virErrorGenericFailure */
+        return LV_DEL_FAILED;
+    }
+    if (!missing || mode == DETACH_MISSING_ERROR) {
+        lv_error(c, err);
+        return LV_DEL_FAILED;
+    }
+    lv->xml[m] &= (uint16_t)~(1u << dev);    /* qemuDomainRemoveVcpu / RemoveDevice */
+    if (c->tr)
+        trace_result_str(c->tr, "return", "removed");
+    return LV_DEL_REMOVED;
 }
 
 /* qemuDomainWaitForDeviceRemoval returned: event, rejection or timeout. */

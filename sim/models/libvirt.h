@@ -33,7 +33,9 @@ void job_acquire(struct world *w, int script, uint8_t job);
 void job_release(struct world *w);
 void lv_error(struct step_ctx *c, const char *msg);
 bool lv_device_add(struct step_ctx *c, int m, uint8_t dev);
-bool lv_device_del_start(struct step_ctx *c, int m, uint8_t dev);
+/* What qemuDomainDeleteDevice leaves its caller with. */
+enum lv_del { LV_DEL_FAILED, LV_DEL_WAIT, LV_DEL_REMOVED };
+enum lv_del lv_device_del_start(struct step_ctx *c, int m, uint8_t dev);
 void lv_device_del_end(struct step_ctx *c, int m, uint8_t dev, bool timed_out);
 
 /* libvirt_actions.c: one step of a `do` line; true when the line is finished. */

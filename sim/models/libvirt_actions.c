@@ -183,10 +183,10 @@ static bool setvcpus_step(struct step_ctx *c, int script, const struct scn_line 
             return !lv_device_add(c, m, (uint8_t)d);
     for (int core = ncpu - 1; core > 0 && online > (int)l->arg; core--)
         if ((d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1)) {
-            if (!lv_device_del_start(c, m, (uint8_t)d))
-                return true;
-            sc->phase = 1;
-            return false;
+            enum lv_del r = lv_device_del_start(c, m, (uint8_t)d);
+            if (r == LV_DEL_WAIT)
+                sc->phase = 1;
+            return r == LV_DEL_FAILED;
         }
     return true;
 }
@@ -206,6 +206,28 @@ static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m
     return true;
 }
 
+/*
+ * libvirt looks the device up in its live XML before QEMU hears of it:
+ * qemuDomainFilterHotplugVcpuEntities (vCPU ids are core-id x threads, one
+ * thread here) and qemuDomainDetachPrepMemory. PHBs and PCI devices go
+ * straight to device_del.
+ */
+static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
+{
+    const struct scn_device *d = &c->s->scn->devices[dev];
+    char err[96];
+
+    if ((c->w->libvirt.xml[m] >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM))
+        return true;
+    if (d->type == DEV_CPU_CORE)
+        snprintf(err, sizeof(err), "vcpu '%d' is already in requested state", d->core_id);
+    else
+        snprintf(err, sizeof(err), "model 'dimm' memory device not present in the domain "
+                                   "configuration");
+    lv_error(c, err);
+    return false;
+}
+
 static bool managed_step(struct step_ctx *c, int script, const struct scn_line *l,
                          const struct step *st)
 {
@@ -218,8 +240,10 @@ static bool managed_step(struct step_ctx *c, int script, const struct scn_line *
         return true;
     case DO_DEVICE_DEL:
         if (sc->phase == 0) {
+            if (!detach_prep(c, l->machine, l->device))
+                return true;
             sc->phase = 1;
-            return !lv_device_del_start(c, l->machine, l->device);
+            return lv_device_del_start(c, l->machine, l->device) != LV_DEL_WAIT;
         }
         lv_device_del_end(c, l->machine, l->device, st->kind == STEP_SCRIPT_TIMEOUT);
         return true;
