@@ -367,6 +367,31 @@ static void test_job_timeout(void **state)
     assert_actor(f, ACTOR_SCRIPT0, STEP_SCRIPT_TIMEOUT, 30000, 30000);
 }
 
+/*
+ * echo 0 > cpuN/online waits for lock_device_hotplug, which the guest's
+ * DLPAR CPU add holds from start to end.
+ */
+static void test_cpu_offline_waits_for_dlpar(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1\n"
+                "script a\ndo m device_add cpu core2 core-id=2\n"
+                "script b\ndo m guest cpu-offline 1\n");
+    assert_actor(f, ACTOR_SCRIPT0 + 1, STEP_SCRIPT_LINE, 0, WINDOW_NEVER);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire(f, ACTOR_GUEST_IRQ);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_int_equal(f->w.guest.op.kind, DLPAR_CPU_ADD);
+    assert_int_equal(f->w.actors[ACTOR_SCRIPT0 + 1].kind, STEP_NONE);
+    guest_runs(f);
+    assert_int_equal(f->w.guest.op.kind, DLPAR_NONE);
+    assert_actor(f, ACTOR_SCRIPT0 + 1, STEP_SCRIPT_LINE, 0, WINDOW_NEVER);
+    fire_script(f, 1, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"result\":{\"result\":\"offline\"}");
+    assert_int_equal(f->w.guest.online, 1u << 0 | 1u << 2);
+}
+
 /* ---- a device libvirt has and QEMU has not ------------------------------------ */
 
 /*
@@ -389,6 +414,15 @@ static void detach_setup(struct fix *f, const char *add_line, const char *id, bo
     fire_script(f, 1, STEP_SCRIPT_LINE);
 }
 
+/* The detach line has ended with libvirt's live XML as given: no waiter, no job. */
+static void assert_detach_done(const struct fix *f, uint16_t xml)
+{
+    assert_int_equal(f->w.libvirt.xml[0], xml);
+    assert_int_equal(f->w.libvirt.unplug_dev, 0);
+    assert_int_equal(f->w.libvirt.job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+}
+
 /* qemuDomainDetachDeviceLive: DeviceNotFound (-2) -> qemuDomainRemoveDevice at once. */
 static void test_detach_missing_removed(void **state)
 {
@@ -399,15 +433,11 @@ static void test_detach_missing_removed(void **state)
                         "Device 'dimm0' not found\"}");
     assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
     assert_lacks(f->line, "\"error\":");
-    assert_int_equal(lv(f)->xml[0], 0);
-    assert_int_equal(lv(f)->unplug_dev, 0);
-    assert_int_equal(lv(f)->job, LV_JOB_NONE);
-    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_detach_done(f, 0);
     /* qemuDomainHotplugDelVcpu: the same, by qemuDomainRemoveVcpu */
     detach_setup(f, "device_add cpu core1 core-id=1", "core1", true, "");
     assert_has(f->line, "\"result\":{\"return\":\"removed\"}");
-    assert_int_equal(lv(f)->xml[0], 0);
-    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_detach_done(f, 0);
 }
 
 /* libvirt 5.2 to 8.x claimed success on -2 and waited for DEVICE_DELETED. */
@@ -443,15 +473,11 @@ static void test_detach_missing_fails(void **state)
     detach_setup(f, "device_add cpu core1 core-id=1", "core1", true,
                  "knob libvirt.detach-missing=remove-device\n");
     assert_has(f->line, "\"result\":{\"error\":\"An error occurred, but the cause is unknown\"}");
-    assert_int_equal(lv(f)->xml[0], 1u << 0);
-    assert_int_equal(lv(f)->unplug_dev, 0);
-    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_detach_done(f, 1u << 0);
     detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", true,
                  "knob libvirt.detach-missing=error\n");
     assert_has(f->line, "\"result\":{\"error\":\"Device 'dimm0' not found\"}");
-    assert_int_equal(lv(f)->xml[0], 1u << 0);
-    assert_int_equal(lv(f)->job, LV_JOB_NONE);
-    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_detach_done(f, 1u << 0);
 }
 
 /* Not in libvirt's live XML: refused before QEMU hears of it. */
@@ -463,9 +489,7 @@ static void test_detach_not_in_xml(void **state)
     assert_has(f->line, "\"result\":{\"error\":\"model 'dimm' memory device not present in "
                         "the domain configuration\"}");
     assert_lacks(f->line, "qmp@m");
-    assert_int_equal(lv(f)->unplug_dev, 0);
-    assert_int_equal(lv(f)->job, LV_JOB_NONE);
-    assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
+    assert_detach_done(f, 0);
     detach_setup(f, "device_add cpu core1 core-id=1", "core1", false, "");
     assert_has(f->line, "\"result\":{\"error\":\"vcpu '1' is already in requested state\"}");
     assert_lacks(f->line, "qmp@m");
@@ -684,6 +708,7 @@ int main(void)
         T(test_worker_job_timeout),
         T(test_worker_fifo),
         T(test_job_timeout),
+        T(test_cpu_offline_waits_for_dlpar),
         T(test_detach_missing_removed),
         T(test_detach_missing_waits),
         T(test_detach_missing_fails),

@@ -58,6 +58,10 @@ static void script_inputs(const struct sim *s, int i, int at, struct fp_set *in)
         fp_add(in, OBJ_MIGRATION);
         if (l->action == DO_SYSTEM_RESET)
             fp_add(in, OBJ_MRUN(l->machine));   /* the guest's I/O, drained by the reset */
+        if (l->action == DO_GUEST_CPU_OFFLINE) {   /* waits for lock_device_hotplug */
+            fp_add(in, OBJ_GUEST_OP);
+            fp_add(in, OBJ_GUEST_BOOT);
+        }
     }
 }
 

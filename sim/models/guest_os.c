@@ -354,7 +354,8 @@ void guest_lmb_busy(struct step_ctx *c, uint8_t dimm, int n)
         trace_step_end(c->tr);
 }
 
-/* echo 0 > /sys/devices/system/cpu/cpuN/online; cpu_down refuses the last CPU. */
+/* echo 0 > /sys/devices/system/cpu/cpuN/online; cpu_down refuses the last CPU. The
+ * write waits while a DLPAR operation holds lock_device_hotplug (libvirt_line_pending). */
 void guest_cpu_offline(struct step_ctx *c, int core)
 {
     struct guest_state *g = &c->w->guest;

@@ -44,6 +44,11 @@ struct pending libvirt_line_pending(const struct sim *s, const struct world *w, 
     const struct libvirt_state *lv = &w->libvirt;
     uint32_t t = knob_val(&s->knobs, KNOB_LIBVIRT_UNPLUG_TIMEOUT);
 
+    /* online_store takes lock_device_hotplug_sysfs, which dlpar_cpu and dlpar_memory hold
+     * for a whole operation (hotplug-cpu.c, hotplug-memory.c): the write restarts until free */
+    if (l->action == DO_GUEST_CPU_OFFLINE && w->guest.op.kind != DLPAR_NONE &&
+        sim_guest_machine(s, w) == l->machine)
+        return (struct pending){ 0 };
     if (phase == 0 && needs_job(l) && !job_free_for(w, script, l))
         return (struct pending){ STEP_SCRIPT_JOB_TIMEOUT, 0, LV_JOB_WAIT_MS, LV_JOB_WAIT_MS };
     if (l->action == DO_MIGRATE && phase == 3)   /* qemuMigrationSrcWaitForCompletion */
