@@ -612,6 +612,34 @@ static void test_prepare_fails(void **state)
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
 }
 
+/*
+ * The destination rejects the stream (vCPU 1's raw POWER8 PVR, before
+ * ce03a193e1, migrated before the boot's reset) and its QEMU exits: the
+ * job fails, the destination's domain is gone, the source stays as it was.
+ */
+static void test_load_fails(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
+                "machine dst cores=2 host=power9 max-cpu-compat=power8 incoming=defer\n"
+                "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"
+                "knob qemu.compat-all-on-reset=off\ndo migrate src dst\n");
+    for (int phase = 0; phase < 3; phase++)                   /* Begin, Prepare, Perform */
+        fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(lv(f)->xml[1], 1u << 0);
+    fire(f, ACTOR_MIGRATION);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);
+    assert_has(f->line, "\"result\":{\"error\":\"operation failed: migration job: "
+                        "unexpectedly failed\"}");
+    assert_int_equal(lv(f)->xml[1], 0);
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->domain, 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PRELAUNCH);
+}
+
 /* After Confirm the source host's domain is inactive: libvirt refuses live changes there. */
 static void test_source_gone_after_confirm(void **state)
 {
@@ -717,6 +745,7 @@ int main(void)
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),
         T(test_prepare_fails),
+        T(test_load_fails),
         T(test_source_gone_after_confirm),
         T(test_suspend_during_migration),
         T(test_suspend_before_prepare),

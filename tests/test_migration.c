@@ -265,6 +265,7 @@ static void test_missing_drc_fails(void **state)
     assert_has(f->line, "\"line\":\"Unknown savevm section or instance 'spapr_drc' 268435458. "
                         "Make sure that your current VM setup matches your saved VM setup, "
                         "including any hotplugged devices\"");
+    assert_has(f->line, "\"line\":\"load of migration failed: Invalid argument\"");
 }
 
 /* A PCI device coldplugged on both sides, its DRC in its ready state (no state section). */

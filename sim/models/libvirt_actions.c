@@ -139,8 +139,9 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
             lv->domain = (uint8_t)dst;
             lv->xml[src] = 0;     /* Confirm: the source QEMU is killed */
             lv->gone = (uint8_t)((lv->gone | 1u << src) & ~(1u << dst));
-        } else {
+        } else {   /* the destination QEMU exited: processMonitorEOFEvent, qemuProcessStop */
             lv_error(c, "operation failed: migration job: unexpectedly failed");
+            lv->xml[dst] = 0;
         }
         job_release(c->w);
         return true;
