@@ -531,6 +531,11 @@ static void test_dimm_why_not(void **state)
           "script b\ndo src device_add dimm dimm2 size=256M\ndo src device_del dimm2\n"
           "script m\ndo migrate src dst\n",
           "a client unplugs its DIMM on a migration source, whose Prepare places such DIMMs in order" },
+        { "script a\ndo src device_add dimm dimm1 size=256M\ndo dst device_add dimm dimm1 size=256M\n"
+          "script b\ndo src device_add dimm dimm2 size=256M\ndo dst device_add dimm dimm2 size=256M\n"
+          "script m\ndo migrate src dst\n",
+          "a client plugs its DIMM on a migration destination, where it may sit elsewhere than on "
+          "the source" },
     };
     struct fix *f = *state;
 

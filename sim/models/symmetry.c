@@ -256,21 +256,25 @@ static const char *core_refusal(struct sim *s)
     return NULL;
 }
 
-/* A member's device_del on the source of a migration (libvirt_actions.c dimm_base). */
-static bool del_on_migration_source(const struct sim *s)
+/*
+ * Machines where a member's line does action, each tested against a
+ * migration's source (a device_del there: libvirt_actions.c dimm_base) or
+ * destination (a device_add there takes that host's own lowest gap).
+ */
+static bool member_action_on_migration(const struct sim *s, uint8_t action, bool destination)
 {
     const struct scenario *scn = s->scn;
-    uint16_t src = 0, del = 0;
+    uint16_t ends = 0, acts = 0;
 
     for (int i = 0; i < scn->nlines; i++) {
         const struct scn_line *l = &scn->lines[i];
         if (l->kind == LINE_DO && l->action == DO_MIGRATE)
-            src |= (uint16_t)(1u << l->machine);
-        if (l->kind == LINE_DO && l->action == DO_DEVICE_DEL &&
+            ends |= (uint16_t)(1u << (destination ? l->machine2 : l->machine));
+        if (l->kind == LINE_DO && l->action == action &&
             l->device != SCN_NO_DEVICE && (member_devices(&s->sym) >> l->device & 1))
-            del |= (uint16_t)(1u << l->machine);
+            acts |= (uint16_t)(1u << l->machine);
     }
-    return src & del;
+    return ends & acts;
 }
 
 /*
@@ -291,9 +295,12 @@ static const char *dimm_refusal(struct sim *s)
     if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD &&
         !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG))   /* libvirt_actions.c migrate_prepare */
         return "the destination's hotplug events for the migrated DIMMs queue in device order";
-    if (del_on_migration_source(s))   /* one gone since Begin goes to the lowest gap, in order */
+    if (member_action_on_migration(s, DO_DEVICE_DEL, false))   /* to the lowest gap, in order */
         return "a client unplugs its DIMM on a migration source, "
                "whose Prepare places such DIMMs in order";
+    if (member_action_on_migration(s, DO_DEVICE_ADD, true))   /* the load maps DRCs by index */
+        return "a client plugs its DIMM on a migration destination, "
+               "where it may sit elsewhere than on the source";
     return NULL;
 }
 

@@ -40,7 +40,7 @@ struct sim_symmetry {
     uint64_t scripts, devices, cores, slots;   /* the members' bits */
     uint64_t cc_prefix[MAX_SCRIPTS][SYM_MAX_CC + 1];  /* the guest's digest after j calls */
     uint8_t cc_at[MAX_SCRIPTS][SYM_CC_SLOTS];  /* j + 1 by the digest's low bits, 0: empty */
-    char why_not[96];               /* the first reason there is none, for the trace */
+    char why_not[128];              /* the first reason there is none, for the trace */
 };
 
 /* Find the members (sim_init, after the fragments are built). */
