@@ -483,16 +483,20 @@ static void test_detach_missing_fails(void **state)
 /* Not in libvirt's live XML: refused before QEMU hears of it. */
 static void test_detach_not_in_xml(void **state)
 {
+    static const struct { const char *add, *id, *result; } cases[] = {
+        { "device_add dimm dimm0 size=512M", "dimm0", "\"result\":{\"error\":\"model 'dimm' "
+          "memory device not present in the domain configuration\"}" },
+        { "device_add cpu core1 core-id=1", "core1",
+          "\"result\":{\"error\":\"vcpu '1' is already in requested state\"}" },
+    };
     struct fix *f = *state;
 
-    detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", false, "");
-    assert_has(f->line, "\"result\":{\"error\":\"model 'dimm' memory device not present in "
-                        "the domain configuration\"}");
-    assert_lacks(f->line, "qmp@m");
-    assert_detach_done(f, 0);
-    detach_setup(f, "device_add cpu core1 core-id=1", "core1", false, "");
-    assert_has(f->line, "\"result\":{\"error\":\"vcpu '1' is already in requested state\"}");
-    assert_lacks(f->line, "qmp@m");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        detach_setup(f, cases[i].add, cases[i].id, false, "");
+        assert_has(f->line, cases[i].result);
+        assert_lacks(f->line, "qmp@m");
+        assert_detach_done(f, 0);
+    }
 }
 
 /* setvcpus over two cores QEMU no longer has: each removed at once, no wait. */
