@@ -634,6 +634,9 @@ static void test_load_fails(void **state)
     assert_int_equal(lv(f)->xml[1], 1u << 0);
     fire(f, ACTOR_MIGRATION);
     assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_has(f->line, "\"line\":\"error while loading state for instance 0x1 of device 'cpu'\"},"
+                        "{\"who\":\"qemu\",\"line\":\"load of migration failed: Operation not "
+                        "permitted\"}");
     fire_script(f, 0, STEP_SCRIPT_WAKE);
     assert_has(f->line, "\"result\":{\"error\":\"operation failed: migration job: "
                         "unexpectedly failed\"}");

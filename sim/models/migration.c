@@ -154,8 +154,11 @@ static void switchover(struct step_ctx *c)
                          sim_drc_needed(c->s, src, slot, &c->w->machines[src].drcs[slot])
                          ? "spapr_drc" : "spapr_drc/physical", c->s->m[src].drcs[slot].index);
             trace_log(c->tr, "qemu", line);
-            /* process_incoming_migration_co: -EINVAL, then exit(EXIT_FAILURE) */
-            trace_log(c->tr, "qemu", "load of migration failed: Invalid argument");
+            /* process_incoming_migration_co prints strerror(-ret), then exit(EXIT_FAILURE):
+             * cpu_post_load returns -1, an unknown section -EINVAL */
+            trace_log(c->tr, "qemu", mg->load_failed_cpu != 0xff
+                      ? "load of migration failed: Operation not permitted"
+                      : "load of migration failed: Invalid argument");
         }
         trace_step_end(c->tr);
     }
