@@ -427,6 +427,14 @@ static bool del_device(struct drive *d, const struct scn_line *l)
                              real_event_count(vm, "DEVICE_UNPLUG_GUEST_ERROR", id),
                              mono() + UNPLUG_WAIT };
 
+    /* libvirt finds a vCPU or DIMM in its live XML first, or refuses before QMP
+     * (libvirt_actions.c detach_prep) */
+    if (!(d->m[l->machine].present >> l->device & 1) &&
+        (d->scn->devices[l->device].type == DEV_CPU_CORE ||
+         d->scn->devices[l->device].type == DEV_DIMM)) {
+        json_node_unref(args);
+        return all_alive(d);
+    }
     if (real_qmp(vm, "device_del", args, NULL, NULL, QMP_TIMEOUT)) {
         d->pending[l->script] = p;
         d->m[l->machine].cpu_unplugged |= d->scn->devices[l->device].type == DEV_CPU_CORE;
