@@ -4,6 +4,7 @@
  * as libvirt and a user perform them, then every observation collected.
  */
 #include "realdrive.h"
+#include "libvirt.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -427,11 +428,9 @@ static bool del_device(struct drive *d, const struct scn_line *l)
                              real_event_count(vm, "DEVICE_UNPLUG_GUEST_ERROR", id),
                              mono() + UNPLUG_WAIT };
 
-    /* libvirt finds a vCPU or DIMM in its live XML first, or refuses before QMP
-     * (libvirt_actions.c detach_prep) */
+    /* libvirt refuses before QMP what its live XML lacks (libvirt_actions.c detach_prep) */
     if (!(d->m[l->machine].present >> l->device & 1) &&
-        (d->scn->devices[l->device].type == DEV_CPU_CORE ||
-         d->scn->devices[l->device].type == DEV_DIMM)) {
+        libvirt_detach_looks_up(d->scn->devices[l->device].type)) {
         json_node_unref(args);
         return all_alive(d);
     }

@@ -17,6 +17,15 @@ static inline bool libvirt_manages(const struct sim *s, int m)
 {
     return s->scn->machines[m].guest == GUEST_LINUX;
 }
+/*
+ * Does a detach find a device of this type in libvirt's live XML before QEMU
+ * hears of it (qemuDomainFilterHotplugVcpuEntities, qemuDomainDetachPrepMemory)?
+ * PHBs and PCI devices go straight to device_del. The model and the real driver ask.
+ */
+static inline bool libvirt_detach_looks_up(uint8_t type)
+{
+    return type == DEV_CPU_CORE || type == DEV_DIMM;
+}
 void libvirt_start(const struct sim *s, struct world *w);
 /* QEMU emitted a QMP event on machine m (called by the QEMU model). */
 void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev);

@@ -208,17 +208,15 @@ static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m
 }
 
 /*
- * libvirt looks the device up in its live XML before QEMU hears of it:
- * qemuDomainFilterHotplugVcpuEntities (vCPU ids are core-id x threads, one
- * thread here) and qemuDomainDetachPrepMemory. PHBs and PCI devices go
- * straight to device_del.
+ * The lookup in libvirt's live XML before device_del (libvirt_detach_looks_up),
+ * with its errors; vCPU ids are core-id x threads, one thread here.
  */
 static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
 {
     const struct scn_device *d = &c->s->scn->devices[dev];
     char err[96];
 
-    if ((c->w->libvirt.xml[m] >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM))
+    if ((c->w->libvirt.xml[m] >> dev & 1) || !libvirt_detach_looks_up(d->type))
         return true;
     if (d->type == DEV_CPU_CORE)
         snprintf(err, sizeof(err), "vcpu '%d' is already in requested state", d->core_id);
