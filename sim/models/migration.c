@@ -111,13 +111,38 @@ static void trace_switchover(struct step_ctx *c, int src, int dst)
     trace_arg_int(c->tr, "pending-events", c->w->machines[src].nr_events);
 }
 
+/*
+ * The destination's two lines before it exits: the section's error, then
+ * process_incoming_migration_co's strerror(-ret) (cpu_post_load returns -1,
+ * an instance the destination lacks -EINVAL in qemu_loadvm_section_start_full).
+ */
+static void trace_load_failure(struct step_ctx *c, int src)
+{
+    const struct migration_state *mg = &c->w->migration;
+    int slot = mg->load_failed_drc;
+    char line[200];
+
+    if (mg->load_failed_cpu != 0xff) {
+        snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
+                 "device 'cpu'", mg->load_failed_cpu);
+        trace_log(c->tr, "qemu", line);
+        trace_log(c->tr, "qemu", "load of migration failed: Operation not permitted");
+        return;
+    }
+    snprintf(line, sizeof(line), "Unknown savevm section or instance '%s' %u. Make sure that "
+             "your current VM setup matches your saved VM setup, including any hotplugged "
+             "devices", sim_drc_needed(c->s, src, slot, &c->w->machines[src].drcs[slot])
+             ? "spapr_drc" : "spapr_drc/physical", c->s->m[src].drcs[slot].index);
+    trace_log(c->tr, "qemu", line);
+    trace_log(c->tr, "qemu", "load of migration failed: Invalid argument");
+}
+
 static void switchover(struct step_ctx *c)
 {
     struct migration_state *mg = &c->w->migration;
     int src = mg->src, dst = mg->dst;
-    bool ok = true;
-
     uint8_t was = c->w->machines[src].runstate;
+    bool ok;
 
     trace_switchover(c, src, dst);
     c->w->machines[src].runstate = RUN_STATE_POSTMIGRATE;
@@ -141,25 +166,8 @@ static void switchover(struct step_ctx *c)
     }
     if (c->tr) {
         trace_result_str(c->tr, "status", ok ? "completed" : "failed");
-        if (!ok) {
-            char line[200];
-            int slot = mg->load_failed_drc;
-            if (mg->load_failed_cpu != 0xff)
-                snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
-                         "device 'cpu'", mg->load_failed_cpu);
-            else   /* qemu_loadvm_section_start_full: no such instance here */
-                snprintf(line, sizeof(line), "Unknown savevm section or instance '%s' %u. Make "
-                         "sure that your current VM setup matches your saved VM setup, "
-                         "including any hotplugged devices",
-                         sim_drc_needed(c->s, src, slot, &c->w->machines[src].drcs[slot])
-                         ? "spapr_drc" : "spapr_drc/physical", c->s->m[src].drcs[slot].index);
-            trace_log(c->tr, "qemu", line);
-            /* process_incoming_migration_co prints strerror(-ret), then exit(EXIT_FAILURE):
-             * cpu_post_load returns -1, an unknown section -EINVAL */
-            trace_log(c->tr, "qemu", mg->load_failed_cpu != 0xff
-                      ? "load of migration failed: Operation not permitted"
-                      : "load of migration failed: Invalid argument");
-        }
+        if (!ok)
+            trace_load_failure(c, src);
         trace_step_end(c->tr);
     }
 }
