@@ -216,7 +216,10 @@ struct libvirt_state {
     uint8_t domain;           /* machine the domain runs on (src until Finish) */
     uint8_t mig_paused;       /* the domain was paused at Prepare: it stays paused */
     uint8_t nworker;          /* entries of worker_q */
-    uint8_t gone;             /* bit per machine: Confirm killed its QEMU, the domain left */
+    uint8_t gone;             /* bit per machine: its QEMU was killed (Confirm) or exited
+                                 (a failed incoming migration); the domain runs there no more */
+    uint8_t defined;          /* bit per machine: the domain is defined there (start, Finish) */
+    uint8_t mig_was_running;  /* priv->preMigrationState == RUNNING, stored at Begin */
     uint8_t pad;
     uint16_t mig_xml;         /* devices in the migratable XML taken at Begin */
     uint16_t xml[MAX_MACHINES]; /* devices in each domain's live XML, bit per device */

@@ -611,6 +611,7 @@ static void test_prepare_fails(void **state)
     assert_int_equal(lv(f)->job, LV_JOB_NONE);
     assert_int_equal(lv(f)->xml[1], 0);
     assert_int_equal(lv(f)->domain, 0);
+    assert_int_equal(lv(f)->gone, 1u << 1);                   /* the destination QEMU is killed */
     assert_int_equal(f->w.migration.status, MIGRATION_NONE);
     assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
@@ -644,7 +645,60 @@ static void test_load_fails(void **state)
     assert_int_equal(lv(f)->xml[0], 1u << 0);
     assert_int_equal(lv(f)->domain, 0);
     assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(lv(f)->gone, 1u << 1);                   /* its QEMU exited */
+    assert_int_equal(lv(f)->defined, 1u << 0);
     assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PRELAUNCH);
+}
+
+static const char retry_scn[] =
+    "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
+    "machine dst cores=3 host=power9 max-cpu-compat=power8 incoming=defer\n"
+    "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"
+    "knob qemu.compat-all-on-reset=off\n"
+    "script a\ndo migrate src dst\ndo dst device_add cpu core2 core-id=2\n"
+    "do src cont\ndo migrate src dst\n";
+
+/*
+ * After the failed load the destination's transient domain is gone: a
+ * live change there fails the lookup. A second attempt, once CAS has given
+ * every vCPU its compat PVR, gets a new destination QEMU and completes.
+ */
+static void test_retry_after_load_failure(void **state)
+{
+    struct fix *f = *state;
+    const struct spapr_machine *d = &f->w.machines[1];
+
+    fix_init(f, retry_scn);
+    for (int phase = 0; phase < 3; phase++)                   /* Begin, Prepare, Perform */
+        fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire(f, ACTOR_MIGRATION);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);
+    assert_int_equal(lv(f)->gone, 1u << 1);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"result\":{\"error\":\"Domain not found: no domain with matching "
+                        "name 'lv'\"}");
+    assert_int_equal(d->devices[1].realized, 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* cont */
+    for (int n = 0; f->w.actors[ACTOR_GUEST_BOOT].kind; n++) {  /* firmware, CAS, initcall */
+        assert_true(n < 10);
+        fire(f, ACTOR_GUEST_BOOT);
+    }
+    assert_int_equal(f->w.machines[0].vcpu_compat, 3);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare */
+    assert_has(f->line, "\"destination\":\"a new QEMU process\"");
+    assert_int_equal(lv(f)->gone, 0);
+    assert_int_equal(d->runstate, RUN_STATE_INMIGRATE);
+    assert_int_equal(d->migration, MIGRATION_NONE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Perform */
+    fire(f, ACTOR_MIGRATION);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);                      /* Finish with cont, Confirm */
+    assert_int_equal(d->runstate, RUN_STATE_RUNNING);
+    assert_int_equal(lv(f)->domain, 1);
+    assert_int_equal(lv(f)->defined, 3);
+    assert_int_equal(lv(f)->gone, 1u << 0);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
 }
 
 /* After Confirm the source host's domain is inactive: libvirt refuses live changes there. */
@@ -727,6 +781,79 @@ static void test_suspend_before_prepare(void **state)
     migration_ends(f, RUN_STATE_PAUSED);
 }
 
+/*
+ * A Prepare that fails after a suspend inside the job: the source was
+ * running at Begin, so qemuMigrationSrcRestoreDomainState starts it again.
+ */
+static void test_prepare_fails_resumes_suspended(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine src cores=3\nmachine dst cores=2 incoming=defer\n"
+                "script a\ndo src device_add cpu core2 core-id=2\ndo migrate src dst\n"
+                "script b\ndo src stop\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    assert_int_equal(lv(f)->mig_was_running, 1);
+    fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare fails */
+    assert_has(f->line, "\"result\":{\"error\":\"core id 2 out of range\"}");
+    assert_has(f->line, "{\"who\":\"libvirt\",\"line\":\"Restoring pre-migration state due "
+                        "to migration error\"}");
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+}
+
+/* Suspended before Begin: preMigrationState is PAUSED, the failure leaves it paused. */
+static void test_prepare_fails_keeps_paused(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine src cores=3\nmachine dst cores=2 incoming=defer\n"
+                "script a\ndo src device_add cpu core2 core-id=2\ndo migrate src dst\n"
+                "script b\ndo src stop\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    assert_int_equal(lv(f)->mig_was_running, 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare fails */
+    assert_lacks(f->line, "Restoring pre-migration state");
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
+}
+
+/*
+ * The destination refuses the stream after a suspend inside the job: QEMU
+ * leaves the source paused (it was paused at the switchover), and libvirt's
+ * cancelled Confirm starts it again. The destination's domain is gone.
+ */
+static void test_load_fails_resumes_suspended(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
+                "machine dst cores=2 host=power9 max-cpu-compat=power8 incoming=defer\n"
+                "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"
+                "knob qemu.compat-all-on-reset=off\n"
+                "script a\ndo src cont\ndo migrate src dst\nscript b\ndo src stop\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* cont: firmware starts */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
+    fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare */
+    assert_int_equal(lv(f)->mig_paused, 1);
+    fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Perform */
+    fire(f, ACTOR_MIGRATION);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
+    fire_script(f, 0, STEP_SCRIPT_WAKE);
+    assert_has(f->line, "\"result\":{\"error\":\"operation failed: migration job: "
+                        "unexpectedly failed\"}");
+    assert_has(f->line, "Restoring pre-migration state due to migration error");
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
+    assert_int_equal(lv(f)->xml[1], 0);
+    assert_int_equal(lv(f)->domain, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -753,9 +880,13 @@ int main(void)
         T(test_prepare_vcpu_command_line),
         T(test_prepare_fails),
         T(test_load_fails),
+        T(test_retry_after_load_failure),
         T(test_source_gone_after_confirm),
         T(test_suspend_during_migration),
         T(test_suspend_before_prepare),
+        T(test_prepare_fails_resumes_suspended),
+        T(test_prepare_fails_keeps_paused),
+        T(test_load_fails_resumes_suspended),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

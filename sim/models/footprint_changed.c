@@ -108,8 +108,8 @@ static void worker_q_changed(const struct libvirt_state *a, const struct libvirt
 static void libvirt_changed(const struct libvirt_state *a, const struct libvirt_state *b,
                             struct fp_set *out)
 {
-    if (DIFF(job) || DIFF(job_owner) || DIFF(domain) || DIFF(mig_paused) || DIFF(mig_xml) ||
-        DIFF(gone))
+    if (DIFF(job) || DIFF(job_owner) || DIFF(domain) || DIFF(mig_paused) ||
+        DIFF(mig_was_running) || DIFF(mig_xml) || DIFF(gone) || DIFF(defined))
         fp_add(out, OBJ_LV_JOB);
     if (DIFF(unplug_dev) || DIFF(unplug_status))
         fp_add(out, OBJ_LV_UNPLUG);

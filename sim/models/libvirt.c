@@ -273,6 +273,7 @@ void libvirt_start(const struct sim *s, struct world *w)
 
     memset(lv, 0, sizeof(*lv));
     lv->domain = (uint8_t)(sim_guest_machine(s, w) < 0 ? 0 : sim_guest_machine(s, w));
+    lv->defined = (uint8_t)(1u << lv->domain);
     for (int m = 0; m < s->scn->nmachines; m++)
         for (int d = 0; d < s->scn->ndevices; d++)
             if (w->machines[m].devices[d].realized && libvirt_manages(s, m))

@@ -107,6 +107,37 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
     return true;
 }
 
+/*
+ * qemuMigrationSrcRestoreDomainState, when Prepare or Finish fails: a source
+ * that was running at Begin and is paused now is started again, whoever
+ * paused it (a virsh suspend inside the job too; only postcopy-failed stays).
+ */
+static void restore_domain_state(struct step_ctx *c, int src)
+{
+    uint8_t runstate = c->w->machines[src].runstate;
+    char err[64];
+
+    if (!c->w->libvirt.mig_was_running ||
+        (runstate != RUN_STATE_PAUSED && runstate != RUN_STATE_POSTMIGRATE))
+        return;
+    if (c->tr)
+        trace_log(c->tr, "libvirt", "Restoring pre-migration state due to migration error");
+    qmp_cont(c->s, c->w, src, err, sizeof(err));
+}
+
+/*
+ * A new attempt after a failed one starts a new destination QEMU, as the
+ * first was started: the failed load may have written some of its DRCs
+ * before it exited (process_incoming_migration_co).
+ */
+static void destination_relaunch(struct step_ctx *c, int dst)
+{
+    c->w->machines[dst] = c->s->initial.machines[dst];
+    c->w->libvirt.gone &= (uint8_t)~(1u << dst);
+    if (c->tr)
+        trace_result_str(c->tr, "destination", "a new QEMU process");
+}
+
 /* The migration job: Begin, Prepare, Perform, (wait), Finish with cont, Confirm. */
 static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *l)
 {
@@ -119,12 +150,18 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
     case 0:
         job_acquire(c->w, script, LV_JOB_MIGRATION);
         lv->mig_xml = lv->xml[src];
+        /* qemuMigrationSrcStoreDomainState (libvirt's PAUSED covers prelaunch too) */
+        lv->mig_was_running = c->w->machines[src].runstate == RUN_STATE_RUNNING;
         break;
     case 1:
         /* qemuMigrationSrcPerformPeer2Peer3 adds VIR_MIGRATE_PAUSED when the
          * domain is paused right before Prepare; a later suspend stays behind */
         lv->mig_paused = c->w->machines[src].runstate != RUN_STATE_RUNNING;
+        if (lv->gone >> dst & 1)   /* a failed attempt's QEMU is gone: qemuProcessLaunch */
+            destination_relaunch(c, dst);
         if (!migrate_prepare(c, src, dst)) {
+            lv->gone |= (uint8_t)(1u << dst);   /* qemuMigrationDstPrepareCleanup kills it */
+            restore_domain_state(c, src);
             job_release(c->w);
             return true;
         }
@@ -137,11 +174,14 @@ static bool migrate_step(struct step_ctx *c, int script, const struct scn_line *
             if (!lv->mig_paused)   /* Finish: a paused domain stays paused */
                 qmp_cont(c->s, c->w, dst, err, sizeof(err));
             lv->domain = (uint8_t)dst;
+            lv->defined |= (uint8_t)(1u << dst);   /* as virsh migrate --persistent */
             lv->xml[src] = 0;     /* Confirm: the source QEMU is killed */
             lv->gone = (uint8_t)((lv->gone | 1u << src) & ~(1u << dst));
         } else {   /* the destination QEMU exited: processMonitorEOFEvent, qemuProcessStop */
             lv_error(c, "operation failed: migration job: unexpectedly failed");
             lv->xml[dst] = 0;
+            lv->gone |= (uint8_t)(1u << dst);
+            restore_domain_state(c, src);   /* Confirm, cancelled */
         }
         job_release(c->w);
         return true;
@@ -281,6 +321,25 @@ static void guest_action(struct step_ctx *c, const struct scn_line *l)
     }
 }
 
+/*
+ * A live change on a host the domain no longer runs on: where it stays
+ * defined (it left at Confirm), virDomainObjCheckActive (src/conf/domain_conf.c);
+ * where the incoming QEMU exited, the transient domain is gone with it and the
+ * lookup by name fails (qemuDomainLookupByName).
+ */
+static void domain_not_here(struct step_ctx *c, int m)
+{
+    char err[sizeof(c->s->scn->name) + 64];
+
+    if (c->w->libvirt.defined >> m & 1) {
+        lv_error(c, "Requested operation is not valid: domain is not running");
+        return;
+    }
+    snprintf(err, sizeof(err), "Domain not found: no domain with matching name '%s'",
+             c->s->scn->name);
+    lv_error(c, err);
+}
+
 bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
                      const struct step *st)
 {
@@ -299,9 +358,7 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
         direct_qmp(c, l);
         done = true;
     } else if (sc->phase == 0 && c->w->libvirt.gone >> l->machine & 1) {
-        /* virDomainObjUpdateModificationImpact, virDomainObjCheckActive
-         * (src/conf/domain_conf.c): the domain left this host at Confirm */
-        lv_error(c, "Requested operation is not valid: domain is not running");
+        domain_not_here(c, l->machine);
         done = true;
     } else {
         /* a suspend inside the migration job leaves that job in place */

@@ -14,7 +14,8 @@ verdict() { grep -E '^[^ ]+\.scn under ' "$1" | sed 's/^[^:]*: //'; }
 
 # the race catalogue (common.sh), and the scaling family up to four clients
 for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
-           scenarios/parallel-dimms-[1-4].scn tests/cli/quiescent-clients.scn; do
+           scenarios/parallel-dimms-[1-4].scn tests/cli/quiescent-clients.scn \
+           tests/cli/migrate-retry.scn; do
     for var in variants/*.var; do
         v=$(basename "$var" .var)
         "$DRCSIM" explore "$scn" --variant "$v" --por none --symmetry off \

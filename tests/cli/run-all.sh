@@ -550,7 +550,7 @@ grep -qE '^collision probability (0|1|0\.[0-9]+|[0-9.]+e-[0-9]+) \(bitstate: abo
     && ok "--jobs 2 --bitstate: a probability, and how many new states it took for seen ones" \
     || bad "--jobs 2 --bitstate: a probability, and how many new states it took for seen ones"
 expect_run "--bitstate: the estimate in whole states, as merge writes it" 0 \
-    '^collision probability 1 \(bitstate: about 5935 new states taken for seen ones\)$' \
+    '^collision probability 1 \(bitstate: about 8784 new states taken for seen ones\)$' \
     "$DRCSIM" explore scenarios/parallel-cores-6.scn --por none --symmetry off --mem 1 --bitstate
 
 "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --jobs 2 --max-states 1000 >"$tmp/out" 2>&1
