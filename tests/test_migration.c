@@ -383,6 +383,39 @@ static void test_success_autostart(void **state)
     assert_has(f->line, "\"result\":{\"rc\":0,\"event\":\"CPU add index 0x10000001\"}");
 }
 
+/*
+ * The source was paused when it completed: the global-state section says
+ * "paused", and the destination stays paused although a cont in INMIGRATE
+ * set autostart; the guest's pending interrupt waits there.
+ */
+static void test_success_paused_source_autostart(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, NULL);
+    add(f, SRC, CORE1);
+    add(f, DST, CORE1);
+    assert_true(qmp_cont(&f->sim, &f->w, DST, f->err, sizeof(f->err)));
+    qmp_stop(&f->sim, &f->w, SRC);
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(mach(f, DST)->runstate, RUN_STATE_PAUSED);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_NONE);
+}
+
+/* A source still in prelaunch (-S, never cont'ed) gives a destination in prelaunch. */
+static void test_success_prelaunch_source(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, "scenario mg\nmachine src cores=3 lmbs=4 prelaunch\n"
+                      "machine dst like=src incoming=defer\n", NULL);
+    assert_true(qmp_cont(&f->sim, &f->w, DST, f->err, sizeof(f->err)));
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(mach(f, DST)->runstate, RUN_STATE_PRELAUNCH);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -404,6 +437,8 @@ int main(void)
         T(test_missing_drc_paused_source_stays_paused),
         T(test_success_paused),
         T(test_success_autostart),
+        T(test_success_paused_source_autostart),
+        T(test_success_prelaunch_source),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,6 +137,19 @@ static void trace_load_failure(struct step_ctx *c, int src)
     trace_log(c->tr, "qemu", "load of migration failed: Invalid argument");
 }
 
+/*
+ * process_incoming_migration_bh: the global-state section carries the
+ * source's run state at completion (global_state_store, store-global-state
+ * on since 2.4); only "running" obeys the destination's autostart (-S, or a
+ * cont during INMIGRATE), any other state is taken as it is.
+ */
+static uint8_t incoming_runstate(uint8_t source_was, uint8_t autostart)
+{
+    if (source_was != RUN_STATE_RUNNING)
+        return source_was;
+    return autostart ? RUN_STATE_RUNNING : RUN_STATE_PAUSED;
+}
+
 static void switchover(struct step_ctx *c)
 {
     struct migration_state *mg = &c->w->migration;
@@ -155,8 +168,7 @@ static void switchover(struct step_ctx *c)
         load_machine(c, src, dst);
         mg->status = MIGRATION_COMPLETED;
         c->w->machines[src].migration = MIGRATION_COMPLETED;
-        c->w->machines[dst].runstate = c->w->machines[dst].autostart ? RUN_STATE_RUNNING
-                                                                     : RUN_STATE_PAUSED;
+        c->w->machines[dst].runstate = incoming_runstate(was, c->w->machines[dst].autostart);
         if (sim_guest_machine(c->s, c->w) == src)
             guest_moved(c, dst);
     } else {
