@@ -6,6 +6,7 @@
 #ifndef DRCSIM_CLI_H
 #define DRCSIM_CLI_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "check.h"
@@ -113,6 +114,10 @@ typedef const char *(*cli_check_fn)(void *opts, int argc, char **argv, char *buf
  * (cli_options.c). */
 int cli_parse(const char *cmd, const char *synopsis, const GOptionEntry *entries, int *argc,
               char ***argv, cli_check_fn check, void *opts);
+
+/* A message on standard error as one line: control characters escaped (cli_options.c). */
+void cli_error(const char *msg);
+void cli_errorf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* Commands (cli_*.c). */
 int cmd_run(int argc, char **argv);

@@ -122,7 +122,7 @@ static char *check_counterexample(struct check_cli *c, struct loaded *l, const c
     } else if (write_first_counterexample(l, path, st->cex, out, err, sizeof(err))) {
         return out;
     }
-    fprintf(stderr, "drcsim check: %s\n", err);
+    cli_errorf("drcsim check: %s", err);
     *rc = EXIT_USAGE;
     g_free(out);
     return NULL;
@@ -146,7 +146,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
 
     if (text ? !load_scenario_knobs(path, text, v->variant, ks, &l, err, sizeof(err))
              : !load_verdict_line(path, v, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         g_string_free(why, TRUE);
         return EXIT_USAGE;
     }
@@ -188,7 +188,7 @@ static int check_file(struct check_cli *c, const char *path)
     int rc = EXIT_OK;
 
     if (!scenario_parse_file(path, scn, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         g_free(scn);
         return EXIT_USAGE;
     }
@@ -254,7 +254,7 @@ static bool write_reports(struct check_cli *c)
     GError *e = NULL;
 
     if (c->json && !json_results_write(c->json, c->json_out, err, sizeof(err))) {
-        fprintf(stderr, "drcsim check: %s\n", err);
+        cli_errorf("drcsim check: %s", err);
         return false;
     }
     if (!c->junit)
@@ -263,7 +263,7 @@ static bool write_reports(struct check_cli *c)
                           "check\" tests=\"%u\" failures=\"%u\">\n%s</testsuite>\n",
                           c->passed + c->failed, c->failed, c->junit_xml->str);
     if (!g_file_set_contents(c->junit, xml, -1, &e)) {
-        fprintf(stderr, "drcsim check: cannot write %s: %s\n", c->junit, e->message);
+        cli_errorf("drcsim check: cannot write %s: %s", c->junit, e->message);
         g_error_free(e);
         return false;
     }
@@ -307,7 +307,7 @@ int cmd_check(int argc, char **argv)
     int rc = check_parse(&argc, &argv, &c);
 
     if (!rc && !c.job && !(files = collect_files(argv + 1, argc - 1, err, sizeof(err)))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         rc = EXIT_USAGE;
     }
     if (!rc)

@@ -36,7 +36,7 @@ static bool pair_add(GArray *pairs, const char *path, const struct scn_verdict *
     char err[1024];
 
     if (!load_verdict_line(path, v, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         check_pair_clear(&cp);
         return false;
     }
@@ -104,7 +104,7 @@ int check_split(GPtrArray *files, unsigned n, const char *dir)
         struct scenario *scn = g_new0(struct scenario, 1);
         const char *path = g_ptr_array_index(files, i);
         if (!(ok = scenario_parse_file(path, scn, err, sizeof(err))))
-            fprintf(stderr, "%s\n", err);
+            cli_error(err);
         for (int k = 0; ok && k < (scn->nverdicts ? scn->nverdicts : 1); k++)
             ok = pair_add(pairs, path, scn->nverdicts ? &scn->verdicts[k] : &upstream);
         g_free(scn);
@@ -135,10 +135,10 @@ static bool find_verdict(JsonParser *p, const char *file, guint i, const char *p
     if (text ? !scenario_parse_string(path, text, scn, err, sizeof(err))
              : !scenario_parse_file(path, scn, err, sizeof(err))) {
         if (text)   /* at the entry: the file on disk may not be the copy that failed */
-            fprintf(stderr, "%s: error: the copy \"scenario_texts\" holds: %s\n",
-                    json_at(p, file, where, sizeof(where), "check/%u/0", i), err);
+            cli_errorf("%s: error: the copy \"scenario_texts\" holds: %s",
+                       json_at(p, file, where, sizeof(where), "check/%u/0", i), err);
         else
-            fprintf(stderr, "%s\n", err);
+            cli_error(err);
         g_free(scn);
         return false;
     }
@@ -150,8 +150,8 @@ static bool find_verdict(JsonParser *p, const char *file, guint i, const char *p
             found = true;
         }
     if (!found)
-        fprintf(stderr, "%s: error: %s has no verdict line for variant '%s'\n",
-                json_at(p, file, where, sizeof(where), "check/%u/1", i), path, variant);
+        cli_errorf("%s: error: %s has no verdict line for variant '%s'",
+                   json_at(p, file, where, sizeof(where), "check/%u/1", i), path, variant);
     g_free(scn);
     return found;
 }
@@ -169,14 +169,14 @@ static bool carried_check(JsonParser *p, const char *file, JsonObject *o)
     char w[512];
 
     if (texts != json_object_has_member(o, "knob_values"))
-        fprintf(stderr, "%s: error: \"scenario_texts\" and \"knob_values\" go together\n",
-                json_at(p, file, w, sizeof(w), texts ? "scenario_texts" : "knob_values"));
+        cli_errorf("%s: error: \"scenario_texts\" and \"knob_values\" go together",
+                   json_at(p, file, w, sizeof(w), texts ? "scenario_texts" : "knob_values"));
     else if (texts && !JSON_NODE_HOLDS_OBJECT(json_object_get_member(o, "scenario_texts")))
-        fprintf(stderr, "%s: error: \"scenario_texts\" is not an object\n",
-                json_at(p, file, w, sizeof(w), "scenario_texts"));
+        cli_errorf("%s: error: \"scenario_texts\" is not an object",
+                   json_at(p, file, w, sizeof(w), "scenario_texts"));
     else if (texts && !JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "knob_values")))
-        fprintf(stderr, "%s: error: \"knob_values\" is not an array\n",
-                json_at(p, file, w, sizeof(w), "knob_values"));
+        cli_errorf("%s: error: \"knob_values\" is not an array",
+                   json_at(p, file, w, sizeof(w), "knob_values"));
     else
         return true;
     return false;
@@ -200,8 +200,8 @@ static bool carried(JsonParser *p, const char *file, JsonObject *o, guint i, con
     if (!texts)
         return true;
     if (!t || !JSON_NODE_HOLDS_VALUE(t) || json_node_get_value_type(t) != G_TYPE_STRING) {
-        fprintf(stderr, "%s: error: \"scenario_texts\" holds no text for %s\n",
-                json_at(p, file, w, sizeof(w), "check/%u/0", i), path);
+        cli_errorf("%s: error: \"scenario_texts\" holds no text for %s",
+                   json_at(p, file, w, sizeof(w), "check/%u/0", i), path);
         return false;
     }
     strv = json_strings(v);
@@ -210,8 +210,8 @@ static bool carried(JsonParser *p, const char *file, JsonObject *o, guint i, con
     else if (knobs_from_values(strv, ks, &whole, err, sizeof(err)) && !whole)
         snprintf(err, sizeof(err), "does not name every knob");
     if (!whole) {
-        fprintf(stderr, "%s: error: knob_values %u: %s\n",
-                json_at(p, file, w, sizeof(w), v ? "knob_values/%u" : "knob_values", i), i, err);
+        cli_errorf("%s: error: knob_values %u: %s",
+                   json_at(p, file, w, sizeof(w), v ? "knob_values/%u" : "knob_values", i), i, err);
         return false;
     }
     *text = json_node_get_string(t);
@@ -228,26 +228,26 @@ static JsonArray *check_entries(const char *file, JsonParser *p, struct split_pa
     const char *member;
 
     if (!json_file_load(p, file, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return NULL;
     }
     root = json_parser_get_root(p);
     o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
     if (!o || !json_object_has_member(o, "check")) {
-        fprintf(stderr, "%s: error: not a drcsim check job (check: [[scenario, variant]...])\n",
-                json_at(p, file, w, sizeof(w), "%s", ""));
+        cli_errorf("%s: error: not a drcsim check job (check: [[scenario, variant]...])",
+                   json_at(p, file, w, sizeof(w), "%s", ""));
     } else if (!JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "check"))) {
-        fprintf(stderr, "%s: error: \"check\" is not an array\n",
-                json_at(p, file, w, sizeof(w), "check"));
+        cli_errorf("%s: error: \"check\" is not an array",
+                   json_at(p, file, w, sizeof(w), "check"));
     } else if (!json_members_check(o, check_members, G_N_ELEMENTS(check_members), why,
                                    sizeof(why), &member)) {
-        fprintf(stderr, "%s: error: not a drcsim check job: %s\n",
-                json_at(p, file, w, sizeof(w), "%s", member), why);
+        cli_errorf("%s: error: not a drcsim check job: %s",
+                   json_at(p, file, w, sizeof(w), "%s", member), why);
     } else if (json_object_has_member(o, "job") != json_object_has_member(o, "of")) {
-        fprintf(stderr, "%s: error: \"job\" and \"of\" go together\n",
-                json_at(p, file, w, sizeof(w), json_object_has_member(o, "job") ? "job" : "of"));
+        cli_errorf("%s: error: \"job\" and \"of\" go together",
+                   json_at(p, file, w, sizeof(w), json_object_has_member(o, "job") ? "job" : "of"));
     } else if (json_object_has_member(o, "job") && !job_part_check(p, file, o, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
     } else if (carried_check(p, file, o)) {
         if (json_object_has_member(o, "job"))
             *part = (struct split_part){ "check", (unsigned)json_object_get_int_member(o, "job"),
@@ -288,8 +288,8 @@ int check_job(struct check_cli *c, const char *file)
         struct scn_verdict v;
         int r;
         if (!pair) {
-            fprintf(stderr, "%s: error: check entry %u is not [scenario, variant]\n",
-                    json_at(p, file, w, sizeof(w), "check/%u", i), i);
+            cli_errorf("%s: error: check entry %u is not [scenario, variant]",
+                       json_at(p, file, w, sizeof(w), "check/%u", i), i);
             rc = EXIT_USAGE;
             break;
         }

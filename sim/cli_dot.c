@@ -97,12 +97,12 @@ static int fsm_main(const char *drc_class, const struct dot_cli *o)
 
     if (!load_variant_only("scenarios/x.scn", o->variant ? o->variant : "upstream",
                            (struct scn_loc){ 0, 0 }, &var, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return EXIT_USAGE;
     }
     for (int i = 0; o->knobs && o->knobs[i]; i++)
         if (!knob_override(&var.knobs, o->knobs[i], err, sizeof(err))) {
-            fprintf(stderr, "%s\n", err);
+            cli_error(err);
             return EXIT_USAGE;
         }
     return dot_fsm(drc_class, var.name, &var.knobs);
@@ -123,7 +123,7 @@ static int dot_main(int argc, char **argv, struct dot_cli *o)
         return dot_msc(argv[2]);
     if (!load_scenario(argv[2], o->variant ? o->variant : "upstream", o->knobs, &l, err,
                        sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return EXIT_USAGE;
     }
     symmetry_parse(o->symmetry, &off);

@@ -137,13 +137,13 @@ int dot_fsm(const char *what, const char *variant, const struct knob_set *knobs)
             cls = c;
     cls = !strcmp(what, "logical") ? DRC_CLASS_CPU : !strcmp(what, "physical") ? DRC_CLASS_PCI : cls;
     if (cls == DRC_CLASS_COUNT) {
-        fprintf(stderr, "drcsim dot fsm: unknown DRC class '%s' (logical, physical, CPU, PHB, "
-                "PCI, LMB, PMEM)\n", what);
+        cli_errorf("drcsim dot fsm: unknown DRC class '%s' (logical, physical, CPU, PHB, "
+                   "PCI, LMB, PMEM)", what);
         return EXIT_USAGE;
     }
     p.drc_index = drc_make_index(cls, 1);
     if (!(blob = drc_fragment_build(cls, &p, &frag))) {
-        fprintf(stderr, "drcsim dot fsm: cannot build a %s fragment\n", drc_class_name(cls));
+        cli_errorf("drcsim dot fsm: cannot build a %s fragment", drc_class_name(cls));
         return EXIT_INTERNAL;
     }
     edges = fsm_edges(cls, &(struct drc_env){ .knobs = knobs, .fragment = &frag }, &reached);

@@ -101,7 +101,7 @@ int dot_msc(const char *path)
                      .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
 
     if (!trace_read_file(path, &f, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return EXIT_USAGE;
     }
     for (unsigned i = 1; i + 1 < f.nlines; i++) {   /* the reader checked every line */

@@ -125,8 +125,8 @@ int dot_states(const struct loaded *l, bool symmetry, unsigned max)
         printf("  more [label=\"not drawn: --max-states %u\", shape=plaintext];\n", max);
     printf("}\n");
     if (g.cut)
-        fprintf(stderr, "drcsim dot states: stopped at %u worlds (--max-states); the graph "
-                "leaves the others out\n", max);
+        cli_errorf("drcsim dot states: stopped at %u worlds (--max-states); the graph "
+                   "leaves the others out", max);
     g_hash_table_destroy(g.ids);
     g_byte_array_free(g.queue, TRUE);
     g_free(g.scratch);

@@ -248,7 +248,7 @@ static int write_end_states(const char *path, GArray *fps)
     FILE *f = fopen(path, "w");
 
     if (!f) {
-        fprintf(stderr, "drcsim explore: %s: %s\n", path, g_strerror(errno));
+        cli_errorf("drcsim explore: %s: %s", path, g_strerror(errno));
         return EXIT_USAGE;
     }
     if (fps->len)   /* no quiescent world: data is NULL, which qsort may not get */
@@ -257,7 +257,7 @@ static int write_end_states(const char *path, GArray *fps)
         if (!i || g_array_index(fps, uint64_t, i) != g_array_index(fps, uint64_t, i - 1))
             fprintf(f, "%016" G_GINT64_MODIFIER "x\n", g_array_index(fps, uint64_t, i));
     if (fclose(f) != 0) {
-        fprintf(stderr, "drcsim explore: %s: %s\n", path, g_strerror(errno));
+        cli_errorf("drcsim explore: %s: %s", path, g_strerror(errno));
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -269,29 +269,29 @@ int por_check_report(const struct loaded *l, const struct explore_stats *st)
     char obj[96];
 
     if (st->por_error_object >= 0)
-        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed %s, "
-                "which its footprint does not declare\n", st->por_error_actor, st->por_error_kind,
-                footprint_object_name(&l->sim, (unsigned)st->por_error_object, obj, sizeof(obj)));
+        cli_errorf("drcsim explore: --por-check: a step of actor %u (kind %u) changed %s, "
+                   "which its footprint does not declare", st->por_error_actor, st->por_error_kind,
+                   footprint_object_name(&l->sim, (unsigned)st->por_error_object, obj, sizeof(obj)));
     else if (st->por_error_object == -1)
-        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) and the step "
-                "of actor %u it was deemed independent of do not commute\n", st->por_error_actor,
-                st->por_error_kind, st->por_error_other);
+        cli_errorf("drcsim explore: --por-check: a step of actor %u (kind %u) and the step "
+                   "of actor %u it was deemed independent of do not commute", st->por_error_actor,
+                   st->por_error_kind, st->por_error_other);
     else if (st->por_error_object == -4)
-        fprintf(stderr, "drcsim explore: --por-check: a persistent set remembered for an earlier "
-                "world differs from the one computed for this one (a model's future table "
-                "changed)\n");
+        cli_errorf("drcsim explore: --por-check: a persistent set remembered for an earlier "
+                   "world differs from the one computed for this one (a model's future table "
+                   "changed)");
     else if (st->por_error_object == -5)
-        fprintf(stderr, "drcsim explore: --por-check: the clients' keys carried from a world to "
-                "its successor differ from those computed afresh (a key reads what the model's "
-                "change test does not compare)\n");
+        cli_errorf("drcsim explore: --por-check: the clients' keys carried from a world to "
+                   "its successor differ from those computed afresh (a key reads what the model's "
+                   "change test does not compare)");
     else if (st->por_error_object == -3)
-        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) changed a byte "
-                "of the world outside the blocks the fingerprint covers\n", st->por_error_actor,
-                st->por_error_kind);
+        cli_errorf("drcsim explore: --por-check: a step of actor %u (kind %u) changed a byte "
+                   "of the world outside the blocks the fingerprint covers", st->por_error_actor,
+                   st->por_error_kind);
     else
-        fprintf(stderr, "drcsim explore: --por-check: a step of actor %u (kind %u) does not map "
-                "onto the world with the clients permuted (run with --symmetry off)\n",
-                st->por_error_actor, st->por_error_kind);
+        cli_errorf("drcsim explore: --por-check: a step of actor %u (kind %u) does not map "
+                   "onto the world with the clients permuted (run with --symmetry off)",
+                   st->por_error_actor, st->por_error_kind);
     return EXIT_INTERNAL;
 }
 
@@ -339,7 +339,7 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     }
     g_string_free(g, TRUE);
     if (!ok)
-        fprintf(stderr, "drcsim explore: %s\n", err);
+        cli_errorf("drcsim explore: %s", err);
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -468,7 +468,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     if (o.end_states)
         eo.end_states = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return EXIT_USAGE;
     }
     if (cli_given(o.split)) {

@@ -460,7 +460,7 @@ bool outputs_writable(const char *cmd, const char *const *paths, size_t n)
 
     for (size_t i = 0; i < n; i++)
         if (paths[i] && !output_writable(paths[i], err, sizeof(err))) {
-            fprintf(stderr, "drcsim %s: %s\n", cmd, err);
+            cli_errorf("drcsim %s: %s", cmd, err);
             return false;
         }
     return true;

@@ -157,8 +157,8 @@ static struct split *find_split(struct merge *m, struct agg *row, unsigned of)
             continue;
         if (s->of == of)
             return s;
-        fprintf(stderr, "%s: error: a part of a split into %u, but an earlier part is of a "
-                "split into %u\n", merge_at(m, "of", where, sizeof(where)), of, s->of);
+        cli_errorf("%s: error: a part of a split into %u, but an earlier part is of a "
+                   "split into %u", merge_at(m, "of", where, sizeof(where)), of, s->of);
         return NULL;
     }
     s = g_new0(struct split, 1);
@@ -180,13 +180,13 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
     char what[64], where[512];
 
     if (a->sample) {
-        fprintf(stderr, "%s: error: %s under %s: a search mixed with sampled runs\n",
-                merge_at(m, NULL, where, sizeof(where)), a->scenario, a->variant);
+        cli_errorf("%s: error: %s under %s: a search mixed with sampled runs",
+                   merge_at(m, NULL, where, sizeof(where)), a->scenario, a->variant);
         return false;
     }
     if (part ? a->whole : a->split) {
-        fprintf(stderr, "%s: error: %s under %s: parts of a split mixed with a whole "
-                "result\n", merge_at(m, "part", where, sizeof(where)), a->scenario, a->variant);
+        cli_errorf("%s: error: %s under %s: parts of a split mixed with a whole "
+                   "result", merge_at(m, "part", where, sizeof(where)), a->scenario, a->variant);
         return false;
     }
     a->whole |= !part;
@@ -204,9 +204,9 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
                  json_object_get_int_member(r, "job"), s->of);
     }
     if (*seen && *seen != m->file + 1) {
-        fprintf(stderr, "%s: error: %s is already merged from %s\n",
-                merge_at(m, check || strcmp(part, "prefix") ? "job" : "part", where, sizeof(where)), what,
-                m->files[*seen - 1]);
+        cli_errorf("%s: error: %s is already merged from %s",
+                   merge_at(m, check || strcmp(part, "prefix") ? "job" : "part", where, sizeof(where)), what,
+                   m->files[*seen - 1]);
         return false;
     }
     *seen = m->file + 1;
@@ -222,8 +222,8 @@ bool add_families(struct merge *m, struct agg *a, JsonObject *r)
         int f = family_lookup(json_array_get_string_element(fams, i));
         if (f < 0) {
             snprintf(member, sizeof(member), "families/%u", i);
-            fprintf(stderr, "%s: error: unknown family '%s'\n", merge_at(m, member, where, sizeof(where)),
-                    json_array_get_string_element(fams, i));
+            cli_errorf("%s: error: unknown family '%s'", merge_at(m, member, where, sizeof(where)),
+                       json_array_get_string_element(fams, i));
             return false;
         }
         a->families |= 1u << f;
@@ -242,16 +242,16 @@ static bool add_result(struct merge *m, JsonObject *r)
     if (!json_members_check(r, result_members, G_N_ELEMENTS(result_members), why, sizeof(why),
                             &member) ||
         (bad = result_values(r, buf, sizeof(buf), &member))) {
-        fprintf(stderr, "%s: error: not a drcsim result: %s\n",
-                merge_at(m, member, where, sizeof(where)), bad ? bad : why);
+        cli_errorf("%s: error: not a drcsim result: %s",
+                   merge_at(m, member, where, sizeof(where)), bad ? bad : why);
         return false;
     }
     a = find_agg(m->rows, r);
     if (!add_part(m, a, r) || !add_families(m, a, r))
         return false;
     if ((bad = merge_search_add(a, r, &member))) {
-        fprintf(stderr, "%s: error: not a drcsim result: %s\n",
-                merge_at(m, member, where, sizeof(where)), bad);
+        cli_errorf("%s: error: not a drcsim result: %s",
+                   merge_at(m, member, where, sizeof(where)), bad);
         return false;
     }
     merge_add_figures(a, r);
@@ -278,21 +278,21 @@ static bool add_root(struct merge *m, JsonNode *root)
     if (root && JSON_NODE_HOLDS_OBJECT(root))
         return add_result(m, json_node_get_object(root));
     if (!a) {
-        fprintf(stderr, "%s: error: expected a JSON result or an array of them\n",
-                merge_at(m, NULL, where, sizeof(where)));
+        cli_errorf("%s: error: expected a JSON result or an array of them",
+                   merge_at(m, NULL, where, sizeof(where)));
         return false;
     }
     if (!json_array_get_length(a)) {
-        fprintf(stderr, "%s: error: an empty array: no result to merge\n",
-                merge_at(m, NULL, where, sizeof(where)));
+        cli_errorf("%s: error: an empty array: no result to merge",
+                   merge_at(m, NULL, where, sizeof(where)));
         return false;
     }
     for (guint i = 0; ok && i < json_array_get_length(a); i++) {
         JsonNode *n = json_array_get_element(a, i);
         snprintf(m->elem, sizeof(m->elem), "%u", i);
         if (!JSON_NODE_HOLDS_OBJECT(n)) {
-            fprintf(stderr, "%s: error: element %u of the array is not a result object\n",
-                    merge_at(m, NULL, where, sizeof(where)), i);
+            cli_errorf("%s: error: element %u of the array is not a result object",
+                       merge_at(m, NULL, where, sizeof(where)), i);
             return false;
         }
         ok = add_result(m, json_node_get_object(n));
@@ -307,7 +307,7 @@ static bool read_results(struct merge *m)
 
     m->p = json_parser_new();
     if (!(ok = json_file_load(m->p, m->files[m->file], err, sizeof(err))))
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
     else
         ok = add_root(m, json_parser_get_root(m->p));
     g_object_unref(m->p);
@@ -421,7 +421,7 @@ static int report(struct merge *m, const char *json_out)
         rc = MAX(rc, EXIT_VIOLATION);
     g_string_free(missing, TRUE);
     if (json_out && !json_results_write(json_out, res, err, sizeof(err))) {
-        fprintf(stderr, "drcsim merge: %s\n", err);
+        cli_errorf("drcsim merge: %s", err);
         rc = EXIT_USAGE;
     }
     for (guint i = 0; i < all->len; i++)
@@ -443,8 +443,8 @@ static bool distinct_files(int argc, char **argv)
         for (int j = 1; j < i; j++)
             if (g_stat(argv[i], &si) == 0 && g_stat(argv[j], &sj) == 0 &&
                 si.st_dev == sj.st_dev && si.st_ino == sj.st_ino) {
-                fprintf(stderr, "%s:1:1: error: the same file as %s, given twice\n", argv[i],
-                        argv[j]);
+                cli_errorf("%s:1:1: error: the same file as %s, given twice", argv[i],
+                           argv[j]);
                 return false;
             }
     return true;

@@ -100,8 +100,8 @@ static struct merge_sample *row_sample(struct merge *m, struct agg *a, JsonObjec
     char where[512];
 
     if (a->whole || a->split) {
-        fprintf(stderr, "%s: error: %s under %s: sampled runs mixed with a search\n",
-                merge_at(m, "sample", where, sizeof(where)), a->scenario, a->variant);
+        cli_errorf("%s: error: %s under %s: sampled runs mixed with a search",
+                   merge_at(m, "sample", where, sizeof(where)), a->scenario, a->variant);
         return NULL;
     }
     if (!a->sample) {
@@ -112,14 +112,14 @@ static struct merge_sample *row_sample(struct merge *m, struct agg *a, JsonObjec
         a->sample->run_bound = 1;
         a->sample->ranges = g_array_new(FALSE, FALSE, sizeof(struct seed_range));
     } else if (strcmp(a->sample->mode, mode)) {
-        fprintf(stderr, "%s: error: %s under %s: %s runs mixed with %s runs\n",
-                merge_at(m, "sample", where, sizeof(where)), a->scenario, a->variant, mode,
-                a->sample->mode);
+        cli_errorf("%s: error: %s under %s: %s runs mixed with %s runs",
+                   merge_at(m, "sample", where, sizeof(where)), a->scenario, a->variant, mode,
+                   a->sample->mode);
         return NULL;
     } else if (a->sample->depth != depth) {   /* PCT's bound is for one bug depth */
-        fprintf(stderr, "%s: error: %s under %s: PCT runs for d = %u mixed with d = %u\n",
-                merge_at(m, "pct_depth", where, sizeof(where)), a->scenario, a->variant, depth,
-                a->sample->depth);
+        cli_errorf("%s: error: %s under %s: PCT runs for d = %u mixed with d = %u",
+                   merge_at(m, "pct_depth", where, sizeof(where)), a->scenario, a->variant, depth,
+                   a->sample->depth);
         return NULL;
     }
     return a->sample;
@@ -133,10 +133,10 @@ static bool add_seeds(struct merge *m, struct merge_sample *s, uint64_t lo, uint
     for (guint i = 0; i < s->ranges->len; i++) {
         const struct seed_range *o = &g_array_index(s->ranges, struct seed_range, i);
         if (lo <= o->hi && o->lo <= hi) {
-            fprintf(stderr, "%s: error: seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
-                    " overlap seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " from %s: the "
-                    "same runs would count twice\n", merge_at(m, "seed", where, sizeof(where)),
-                    lo, hi, o->lo, o->hi, m->files[o->file]);
+            cli_errorf("%s: error: seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                       " overlap seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " from %s: the "
+                       "same runs would count twice", merge_at(m, "seed", where, sizeof(where)),
+                       lo, hi, o->lo, o->hi, m->files[o->file]);
             return false;
         }
     }
@@ -177,8 +177,8 @@ static bool add_result_seeds(struct merge *m, struct merge_sample *s, JsonObject
         char member[32];
         snprintf(member, sizeof(member), "seeds/%u", i);
         if (!seed_pair(seeds, i, &lo, &hi) || hi - lo >= runs - n) {
-            fprintf(stderr, "%s: error: not a drcsim result: seed range %u is not [first, last] "
-                    "within \"runs\"\n", merge_at(m, member, where, sizeof(where)), i);
+            cli_errorf("%s: error: not a drcsim result: seed range %u is not [first, last] "
+                       "within \"runs\"", merge_at(m, member, where, sizeof(where)), i);
             return false;
         }
         n += hi - lo + 1;
@@ -186,8 +186,8 @@ static bool add_result_seeds(struct merge *m, struct merge_sample *s, JsonObject
             return false;
     }
     if (!seeds || n != runs) {
-        fprintf(stderr, "%s: error: not a drcsim result: \"seeds\" hold %" G_GUINT64_FORMAT
-                " runs, not \"runs\"\n", merge_at(m, "seeds", where, sizeof(where)), n);
+        cli_errorf("%s: error: not a drcsim result: \"seeds\" hold %" G_GUINT64_FORMAT
+                   " runs, not \"runs\"", merge_at(m, "seeds", where, sizeof(where)), n);
         return false;
     }
     return true;
@@ -203,8 +203,8 @@ bool merge_add_sample(struct merge *m, JsonObject *r)
 
     if (!json_members_check(r, sample_members, G_N_ELEMENTS(sample_members), why, sizeof(why),
                             &member) || (bad = sample_values(r, &member))) {
-        fprintf(stderr, "%s: error: not a drcsim result: %s\n",
-                merge_at(m, member, where, sizeof(where)), bad ? bad : why);
+        cli_errorf("%s: error: not a drcsim result: %s",
+                   merge_at(m, member, where, sizeof(where)), bad ? bad : why);
         return false;
     }
     a = find_agg(m->rows, r);
@@ -212,8 +212,8 @@ bool merge_add_sample(struct merge *m, JsonObject *r)
     if (!(s = row_sample(m, a, r)) || !add_result_seeds(m, s, r) || !add_families(m, a, r))
         return false;
     if (s->runs + runs > G_MAXUINT) {
-        fprintf(stderr, "%s: error: more than %u runs in all\n",
-                merge_at(m, "runs", where, sizeof(where)), G_MAXUINT);
+        cli_errorf("%s: error: more than %u runs in all",
+                   merge_at(m, "runs", where, sizeof(where)), G_MAXUINT);
         return false;
     }
     s->runs += runs;

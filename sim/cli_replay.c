@@ -76,21 +76,21 @@ static int replay_file(const char *path)
     int rc;
 
     if (!trace_read_file(path, &tf, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return EXIT_USAGE;
     }
     if (!schedule_parse(tf.schedule, &sched)) {
-        fprintf(stderr, "%s:1:1: error: header \"schedule\" is not a list of step indexes\n", path);
+        cli_errorf("%s:1:1: error: header \"schedule\" is not a list of step indexes", path);
         trace_file_clear(&tf);
         return EXIT_USAGE;
     }
     overrides = header_overrides(&tf);
     if (!load_header(path, &tf, overrides, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s:1:1: error: cannot load what the header names: %s\n", path, err);
+        cli_errorf("%s:1:1: error: cannot load what the header names: %s", path, err);
         rc = EXIT_USAGE;
     } else if (l.scenario_hash != tf.scenario_hash) {
-        fprintf(stderr, "%s:1:1: error: %s changed since the trace was written (xxh3 differs)\n",
-                path, tf.scenario_path);
+        cli_errorf("%s:1:1: error: %s changed since the trace was written (xxh3 differs)",
+                   path, tf.scenario_path);
         rc = EXIT_VIOLATION;
         loaded_free(&l);
     } else {

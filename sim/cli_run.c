@@ -187,7 +187,7 @@ static int run_output(struct trace *tr, const struct run_opts *o)
         return EXIT_OK;
     }
     if (!trace_write_file(tr, o->trace_path, err, sizeof(err))) {
-        fprintf(stderr, "drcsim run: %s\n", err);
+        cli_errorf("drcsim run: %s", err);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -209,15 +209,15 @@ static int run_main(int argc, char **argv, struct run_opts *po)
         return rc;
     fmt = (o.format ? strcmp(o.format, "text") == 0 : !o.trace_path) ? TRACE_TEXT : TRACE_JSONL;
     if (o.schedule && !schedule_parse(strcmp(o.schedule, "''") ? o.schedule : "", &given)) {
-        fprintf(stderr, "drcsim run: --schedule: expected comma-separated step indexes\n");
+        cli_errorf("drcsim run: --schedule: expected comma-separated step indexes");
         return EXIT_USAGE;
     }
     if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         return EXIT_USAGE;
     }
     if (o.trace_path && !output_writable(o.trace_path, err, sizeof(err))) {   /* before the run */
-        fprintf(stderr, "drcsim run: %s\n", err);
+        cli_errorf("drcsim run: %s", err);
         schedule_free(&given);
         loaded_free(&l);
         return EXIT_USAGE;
@@ -225,12 +225,12 @@ static int run_main(int argc, char **argv, struct run_opts *po)
     tr = run_traced(&l, argv[1], !o.schedule, (uint64_t)o.seed, o.schedule ? &given : NULL, fmt, &r);
     rc = run_output(tr, &o);
     if (!rc && r.schedule_invalid) {
-        fprintf(stderr, "drcsim run: the schedule does not fit this scenario (step %u)\n", r.steps + 1);
+        cli_errorf("drcsim run: the schedule does not fit this scenario (step %u)", r.steps + 1);
         rc = EXIT_USAGE;
     }
     if (!rc && o.schedule && r.quiescent && r.steps < given.len) {
-        fprintf(stderr, "drcsim run: the schedule has %u steps, but the run is quiescent after "
-                "%u\n", given.len, r.steps);
+        cli_errorf("drcsim run: the schedule has %u steps, but the run is quiescent after "
+                   "%u", given.len, r.steps);
         rc = EXIT_USAGE;
     }
     if (!rc && r.families) {

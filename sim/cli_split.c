@@ -92,7 +92,7 @@ bool job_file_write(JsonBuilder *b, const char *file, const char *cmd)
     if (ok) {
         printf("  %s\n", file);
     } else {
-        fprintf(stderr, "drcsim %s: cannot write %s: %s\n", cmd, file, e->message);
+        cli_errorf("drcsim %s: cannot write %s: %s", cmd, file, e->message);
         g_error_free(e);
     }
     json_node_unref(root);
@@ -133,11 +133,11 @@ bool split_out_dir(const char *cmd, const char *dir)
     char err[1024];
 
     if (g_mkdir_with_parents(dir, 0755) != 0) {
-        fprintf(stderr, "drcsim %s: cannot create %s: %s\n", cmd, dir, g_strerror(errno));
+        cli_errorf("drcsim %s: cannot create %s: %s", cmd, dir, g_strerror(errno));
         return false;
     }
     if (!output_writable(probe, err, sizeof(err))) {
-        fprintf(stderr, "drcsim %s: %s\n", cmd, err);
+        cli_errorf("drcsim %s: %s", cmd, err);
         return false;
     }
     return true;
@@ -167,7 +167,7 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
         .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
         .replay = replay, .knobs = knobs, .part = &(struct split_part){ "prefix", 0, n } });
     if (ok && !json_results_write(split_json, res, err, sizeof(err))) {
-        fprintf(stderr, "drcsim explore: %s\n", err);
+        cli_errorf("drcsim explore: %s", err);
         ok = false;
     }
     if (ok)
@@ -291,8 +291,8 @@ static bool job_matches(JsonParser *p, const char *file, JsonObject *job, const 
     char at[512];
 
     if (strcmp(want, have) != 0) {
-        fprintf(stderr, "%s: error: %s changed since the job was split (xxh3 differs)\n",
-                json_at(p, file, at, sizeof(at), "scenario_xxh3"), l->scn->path);
+        cli_errorf("%s: error: %s changed since the job was split (xxh3 differs)",
+                   json_at(p, file, at, sizeof(at), "scenario_xxh3"), l->scn->path);
         return false;
     }
     for (int i = 0; prefixes[i]; i++) {
@@ -300,8 +300,8 @@ static bool job_matches(JsonParser *p, const char *file, JsonObject *job, const 
                                                   : NULL;
         schedule_free(&s);
         if (!w) {
-            fprintf(stderr, "%s: error: prefix %d \"%s\" is not a schedule of %s\n",
-                    json_at(p, file, at, sizeof(at), "prefixes/%d", i), i, prefixes[i], l->scn->path);
+            cli_errorf("%s: error: prefix %d \"%s\" is not a schedule of %s",
+                       json_at(p, file, at, sizeof(at), "prefixes/%d", i), i, prefixes[i], l->scn->path);
             return false;
         }
         g_free(w);
@@ -332,7 +332,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     if (json_out && st.families) {   /* beside the result, as explore --json puts it */
         trace = json_beside(json_out, ".counterexample.jsonl");
         if (!write_first_counterexample(l, l->scn->path, st.cex, trace, err, sizeof(err))) {
-            fprintf(stderr, "drcsim explore: %s\n", err);
+            cli_errorf("drcsim explore: %s", err);
             g_clear_pointer(&trace, g_free);
             rc = EXIT_USAGE;
         }
@@ -343,7 +343,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
         .seconds = st.seconds, .replay = replay, .counterexample = trace, .knobs = knobs,
         .part = part });
     if (json_out && rc != EXIT_USAGE && !json_results_write(json_out, res, err, sizeof(err))) {
-        fprintf(stderr, "drcsim explore: %s\n", err);
+        cli_errorf("drcsim explore: %s", err);
         rc = EXIT_USAGE;
     }
     g_string_free(res, TRUE);
@@ -370,19 +370,19 @@ static bool load_job(JsonParser *p, const char *file, JsonObject *job, char **kn
     char err[1024], w[512];
 
     if (text && scenario_xxh3(text) != hash) {
-        fprintf(stderr, "%s: error: " SCENARIO_TEXT_CHANGED "\n",
-                json_at(p, file, w, sizeof(w), "scenario_text"));
+        cli_errorf("%s: error: " SCENARIO_TEXT_CHANGED "",
+                   json_at(p, file, w, sizeof(w), "scenario_text"));
         return false;
     }
     if (text && !knobs_from_values(values, &ks, &whole, err, sizeof(err))) {
-        fprintf(stderr, "%s: error: %s\n", json_at(p, file, w, sizeof(w), "knob_values"), err);
+        cli_errorf("%s: error: %s", json_at(p, file, w, sizeof(w), "knob_values"), err);
         return false;
     }
     ok = whole ? load_scenario_knobs(path, text, variant, &ks, l, err, sizeof(err))
                : load_scenario_near(path, file, hash, variant, knobs, l, err, sizeof(err));
     if (!ok)
-        fprintf(stderr, "%s: error: cannot load what the job names: %s\n",
-                json_at(p, file, w, sizeof(w), "scenario"), err);
+        cli_errorf("%s: error: cannot load what the job names: %s",
+                   json_at(p, file, w, sizeof(w), "scenario"), err);
     return ok;
 }
 
@@ -396,7 +396,7 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     int rc = EXIT_USAGE;
 
     if (!read_job(file, p, &job, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         g_object_unref(p);
         return EXIT_USAGE;
     }

@@ -136,7 +136,7 @@ static int validate_runs(struct loaded *l, const struct validate_cli *o, const c
         if (!o->keep) {
             g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
             if (system(cmd) != 0)
-                fprintf(stderr, "drcsim validate: could not remove %s\n", dir);
+                cli_errorf("drcsim validate: could not remove %s", dir);
         }
     }
     return worst == 2 ? EXIT_USAGE : worst;
@@ -152,11 +152,11 @@ int cmd_validate(int argc, char **argv)
     int rc = validate_parse(&argc, &argv, &o);
 
     if (!rc && !real_setup_load(o.setup_dir ? o.setup_dir : "build/validate", &paths, err, sizeof(err))) {
-        fprintf(stderr, "drcsim validate: %s (run validate/setup first)\n", err);
+        cli_errorf("drcsim validate: %s (run validate/setup first)", err);
         rc = EXIT_USAGE;
     }
     if (!rc && !load_scenario(argv[1], o.variant ? o.variant : "real-qemu-7.2", NULL, &l, err, sizeof(err))) {
-        fprintf(stderr, "%s\n", err);
+        cli_error(err);
         rc = EXIT_USAGE;
     } else if (!rc) {
         rc = validate_runs(&l, &o, argv[1], &paths, runs_json);
@@ -165,7 +165,7 @@ int cmd_validate(int argc, char **argv)
                                                     "\"runs\":[%s]}\n", argv[1], l.var.name,
                                                     runs_json->str);
             if (!g_file_set_contents(o.json, text, -1, NULL))
-                fprintf(stderr, "drcsim validate: cannot write %s\n", o.json);
+                cli_errorf("drcsim validate: cannot write %s", o.json);
         }
         loaded_free(&l);
     }

@@ -72,7 +72,7 @@ static int list_dir(const char *dir, const char *suffix, bool scenarios)
     const char *n;
 
     if (!d) {
-        fprintf(stderr, "drcsim list: cannot read %s\n", dir);
+        cli_errorf("drcsim list: cannot read %s", dir);
         g_ptr_array_free(names, TRUE);
         return EXIT_USAGE;
     }
@@ -90,14 +90,14 @@ static int list_dir(const char *dir, const char *suffix, bool scenarios)
             if (scenario_parse_file(path, scn, err, sizeof(err)))
                 printf("%-32s %s\n    source: %s\n", scn->name, scn->title, scn->source);
             else
-                fprintf(stderr, "%s\n", err);
+                cli_error(err);
             g_free(scn);
         } else {
             struct variant v;
             if (variant_load(dir, name, &v, err, sizeof(err)))
                 printf("%-28s %s\n", v.name, v.title);
             else
-                fprintf(stderr, "%s\n", err);
+                cli_error(err);
         }
     }
     g_ptr_array_free(names, TRUE);
@@ -121,8 +121,8 @@ static int cmd_list_what(const char *what)
     else if (strcmp(what, "scenarios") == 0)
         return list_dir(sdir, ".scn", true);
     else {
-        fprintf(stderr, "drcsim list: unknown list '%s' (knobs, invariants, scenarios, "
-                "variants, drc-table)\n", what);
+        cli_errorf("drcsim list: unknown list '%s' (knobs, invariants, scenarios, "
+                   "variants, drc-table)", what);
         return EXIT_USAGE;
     }
     return EXIT_OK;

@@ -59,6 +59,14 @@ static void text_esc(GString *g, const char *s, bool quoted)
     }
 }
 
+char *trace_text_escaped(const char *s)
+{
+    GString *g = g_string_new(NULL);
+
+    text_esc(g, s, false);
+    return g_string_free(g, FALSE);
+}
+
 /* A value in the text view: bare when it is one non-empty word, else quoted. */
 static void text_value(GString *g, const char *s)
 {

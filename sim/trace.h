@@ -32,6 +32,8 @@ struct trace_header {
 
 struct trace *trace_new(enum trace_format fmt);
 void trace_free(struct trace *t);
+/* s with control characters as \n, \t, \r or \xNN, so it prints as one line (g_free it). */
+char *trace_text_escaped(const char *s);
 
 void trace_header(struct trace *t, const struct trace_header *h);
 

@@ -489,6 +489,13 @@ expect_run "bad schedule" 2 'schedule' "$DRCSIM" run scenarios/unplug-pending-at
 expect_run "schedule that does not fit" 2 'does not fit' "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --schedule 3
 expect_run "unknown command" 2 "unknown command 'frob'" "$DRCSIM" frob
 expect_run "unknown option" 2 'Unknown option' "$DRCSIM" explore scenarios/unplug-pending-at-reset.scn --bogus
+"$DRCSIM" explore "$(printf -- '--bad\nopt\033[31m')" scenarios/unplug-pending-at-reset.scn \
+    >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+    grep -qxF 'drcsim explore: Unknown option --bad\nopt\x1b[31m' "$tmp/out" \
+    && ok "an error echoing a newline and an escape sequence stays one line, escaped" \
+    || bad "an error echoing a newline and an escape sequence stays one line, escaped"
 
 # --- every option is honoured or refused, never ignored ---------------------------
 hmu=scenarios/hotplug-migrate-unplug.scn
