@@ -617,6 +617,14 @@ static void test_prepare_fails(void **state)
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
 }
 
+/* A POWER8-compat guest, POWER8 host to POWER9 host, as before ce03a193e1 (QEMU 4.2);
+ * the destination has a core-id 2 the source lacks. */
+#define P8_TO_P9                                                                     \
+    "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n" \
+    "machine dst cores=3 host=power9 max-cpu-compat=power8 incoming=defer\n"         \
+    "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"               \
+    "knob qemu.compat-all-on-reset=off\n"
+
 /*
  * The destination rejects the stream (vCPU 1's raw POWER8 PVR, before
  * ce03a193e1, migrated before the boot's reset) and its QEMU exits: the
@@ -626,10 +634,7 @@ static void test_load_fails(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
-                "machine dst cores=2 host=power9 max-cpu-compat=power8 incoming=defer\n"
-                "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"
-                "knob qemu.compat-all-on-reset=off\ndo migrate src dst\n");
+    fix_init(f, P8_TO_P9 "do migrate src dst\n");
     for (int phase = 0; phase < 3; phase++)                   /* Begin, Prepare, Perform */
         fire_script(f, 0, STEP_SCRIPT_LINE);
     assert_int_equal(lv(f)->xml[1], 1u << 0);
@@ -651,10 +656,7 @@ static void test_load_fails(void **state)
 }
 
 static const char retry_scn[] =
-    "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
-    "machine dst cores=3 host=power9 max-cpu-compat=power8 incoming=defer\n"
-    "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"
-    "knob qemu.compat-all-on-reset=off\n"
+    P8_TO_P9
     "script a\ndo migrate src dst\ndo dst device_add cpu core2 core-id=2\n"
     "do src cont\ndo migrate src dst\n";
 
@@ -781,6 +783,12 @@ static void test_suspend_before_prepare(void **state)
     migration_ends(f, RUN_STATE_PAUSED);
 }
 
+/* The destination has no core-id 2: Prepare fails; a second client suspends the source. */
+static const char prepare_fails_scn[] =
+    "scenario lv\nmachine src cores=3\nmachine dst cores=2 incoming=defer\n"
+    "script a\ndo src device_add cpu core2 core-id=2\ndo migrate src dst\n"
+    "script b\ndo src stop\n";
+
 /*
  * A Prepare that fails after a suspend inside the job: the source was
  * running at Begin, so qemuMigrationSrcRestoreDomainState starts it again.
@@ -789,9 +797,7 @@ static void test_prepare_fails_resumes_suspended(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario lv\nmachine src cores=3\nmachine dst cores=2 incoming=defer\n"
-                "script a\ndo src device_add cpu core2 core-id=2\ndo migrate src dst\n"
-                "script b\ndo src stop\n");
+    fix_init(f, prepare_fails_scn);
     fire_script(f, 0, STEP_SCRIPT_LINE);
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
     assert_int_equal(lv(f)->mig_was_running, 1);
@@ -810,9 +816,7 @@ static void test_prepare_fails_keeps_paused(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario lv\nmachine src cores=3\nmachine dst cores=2 incoming=defer\n"
-                "script a\ndo src device_add cpu core2 core-id=2\ndo migrate src dst\n"
-                "script b\ndo src stop\n");
+    fix_init(f, prepare_fails_scn);
     fire_script(f, 0, STEP_SCRIPT_LINE);
     fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
@@ -831,11 +835,7 @@ static void test_load_fails_resumes_suspended(void **state)
 {
     struct fix *f = *state;
 
-    fix_init(f, "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
-                "machine dst cores=2 host=power9 max-cpu-compat=power8 incoming=defer\n"
-                "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"
-                "knob qemu.compat-all-on-reset=off\n"
-                "script a\ndo src cont\ndo migrate src dst\nscript b\ndo src stop\n");
+    fix_init(f, P8_TO_P9 "script a\ndo src cont\ndo migrate src dst\nscript b\ndo src stop\n");
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* cont: firmware starts */
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
     fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
