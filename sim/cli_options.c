@@ -30,15 +30,6 @@ void cli_errorf(const char *fmt, ...)
     g_free(msg);
 }
 
-/* "drcsim CMD: msg", as one line. */
-static void cli_error_in(const char *cmd, const char *msg)
-{
-    char *line = g_strdup_printf("drcsim %s: %s", cmd, msg);
-
-    cli_error(line);
-    g_free(line);
-}
-
 int cli_parse(const char *cmd, const char *synopsis, const GOptionEntry *entries, int *argc,
               char ***argv, cli_check_fn check, void *opts)
 {
@@ -52,9 +43,9 @@ int cli_parse(const char *cmd, const char *synopsis, const GOptionEntry *entries
         g_option_context_add_main_entries(ctx, entries, NULL);
     ok = g_option_context_parse(ctx, argc, argv, &e);
     if (!ok)
-        cli_error_in(cmd, e->message);
+        cli_errorf("drcsim %s: %s", cmd, e->message);
     else if ((why = check(opts, *argc, *argv, buf, sizeof(buf))))
-        cli_error_in(cmd, why);
+        cli_errorf("drcsim %s: %s", cmd, why);
     g_clear_error(&e);
     g_option_context_free(ctx);
     return ok && !why ? EXIT_OK : EXIT_USAGE;
