@@ -34,7 +34,7 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_COMPAT_ALL_ON_RESET] = { "qemu.compat-all-on-reset", KNOB_BOOL, NULL, "on",
         "ce03a193e1 (2019-08)", "machine reset sets the compat PVR on every vCPU" },
     [KNOB_QEMU_CPU_UNPLUG_TIMEOUT] = { "qemu.cpu-unplug-timeout", KNOB_MS, NULL, "off",
-        "51254ffb32 + d1c2e3ce3d, reverted d522cb52e6 (2021-03-31)", "CPU unplug timer that cancels a pending unplug" },
+        "51254ffb32 + d1c2e3ce3d, reverted d522cb52e6 (2021-03-31)", "CPU unplug timer that cancels a pending unplug; a repeated device_del of the core is refused meanwhile" },
     [KNOB_QEMU_UNISOLATE_CANCELS_UNPLUG] = { "qemu.unisolate-cancels-unplug", KNOB_BOOL, NULL, "on",
         "87758fed7a (2021)", "guest UNISOLATE of a DRC with an unplug pending cancels it" },
     [KNOB_QEMU_LMB_RECONFIG_ROLLBACK] = { "qemu.lmb-reconfig-rollback", KNOB_BOOL, NULL, "on",

@@ -481,6 +481,41 @@ static void test_cpu_unplug_timer_off_and_paused(void **state)
     assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
 }
 
+/* d1c2e3ce3d: a repeated device_del of a core is refused while its unplug is pending,
+ * with the seconds its timer has left; the model times one DRC per machine. */
+static const char repeat_scn[] =
+    "scenario s\n"
+    "machine m cores=3 guest=script\n"
+    "device m cpu core1 core-id=1\n"
+    "device m cpu core2 core-id=2\n"
+    "do m device_del core1\n"
+    "do m device_del core2\n"
+    "do m device_del core1\n"
+    "do m device_del core2\n";
+
+static void test_cpu_unplug_timer_refuses_repeat(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, repeat_scn, "knob qemu.cpu-unplug-timeout=15s\n");
+    fire(f, ACTOR_SCRIPT0);
+    fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(mach(f, M)->nr_events, 2);
+    sim_advance(&f->sim, &f->w, 1500);            /* 13.5 s left on core1's timer */
+    assert_has(fire(f, ACTOR_SCRIPT0),
+               "\"error\":\"core-id 1 unplug is still pending, 13 seconds timeout remaining\"");
+    assert_has(fire(f, ACTOR_SCRIPT0),   /* not timed yet: the full 15 s */
+               "\"error\":\"core-id 2 unplug is still pending, 15 seconds timeout remaining\"");
+    assert_int_equal(mach(f, M)->nr_events, 2);   /* no event for a refused request */
+    assert_int_equal(drc(f, M, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 13500);
+
+    fix_reinit(f, repeat_scn, NULL);              /* reverted: the repeat re-sends (2b18fc794f) */
+    for (int i = 0; i < 4; i++)
+        assert_has(fire(f, ACTOR_SCRIPT0), "\"return\":\"{}\"");
+    assert_int_equal(mach(f, M)->nr_events, 4);
+}
+
 /* The compat PVR per vCPU (ref/qemu-spapr.md §5): which vCPUs machine reset,
  * CAS and core plug leave with one, and the "cpu" sections of migration. */
 static const char compat_scn[] =
@@ -734,6 +769,7 @@ int main(void)
         T(test_cas_hp_evt_drops_epow_latch),
         T(test_cpu_unplug_timer),
         T(test_cpu_unplug_timer_off_and_paused),
+        T(test_cpu_unplug_timer_refuses_repeat),
         T(test_compat_at_reset),
         T(test_reset_drains_io_cas_first),
         T(test_reset_drains_io_devices_first),

@@ -245,7 +245,11 @@ static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_
     return true;
 }
 
-/* spapr_core_unplug_request: repeated requests re-send the event (2b18fc794f). */
+/*
+ * spapr_core_unplug_request: repeated requests re-send the event (2b18fc794f);
+ * while QEMU 6.0-rc0's unplug timer existed they were refused (d1c2e3ce3d,
+ * reverted d522cb52e6 just before 2b18fc794f).
+ */
 static bool unplug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev,
                        struct trace *tr, char *err, size_t errlen)
 {
@@ -255,6 +259,11 @@ static bool unplug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev,
 
     if (dev_cfg(s, dev)->core_id == 0) {
         snprintf(err, errlen, "Boot CPU core may not be unplugged");
+        return false;
+    }
+    if (!first && knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT)) {
+        snprintf(err, errlen, "core-id %d unplug is still pending, %d seconds timeout remaining",
+                 dev_cfg(s, dev)->core_id, spapr_unplug_timer_remaining_sec(s, w, m, slot));
         return false;
     }
     if (first)

@@ -101,6 +101,7 @@ bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
 /* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[m] (kind 0: none). */
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
+int spapr_unplug_timer_remaining_sec(const struct sim *s, const struct world *w, int m, int slot);
 /* The interrupt controllers and the guest's virtio-blk request (spapr_irq.c). */
 bool spapr_offers_xive(const struct sim *s, int m);
 bool spapr_irq_xive_active(const struct sim *s, const struct world *w, int m);

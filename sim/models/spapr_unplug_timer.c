@@ -1,8 +1,9 @@
 /*
  * The CPU unplug timer of QEMU 6.0-rc0 (qemu.cpu-unplug-timeout): device_del
  * of a core armed a per-DRC timer on the virtual clock (51254ffb32; CPU
- * class 15 s, d1c2e3ce3d) whose expiry just cleared unplug_requested. It was
- * reverted before 6.0.0 (d522cb52e6). One timer actor per machine.
+ * class 15 s, d1c2e3ce3d) whose expiry just cleared unplug_requested, and a
+ * repeated device_del was refused with the seconds left. It was reverted
+ * before 6.0.0 (d522cb52e6). One timer actor per machine.
  */
 #include <stdio.h>
 #include "knobs.h"
@@ -33,6 +34,21 @@ void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, stru
         out[m] = slot >= 0 ? (struct pending){ STEP_QEMU_UNPLUG_TIMEOUT, (uint8_t)slot, t, t }
                            : (struct pending){ 0 };
     }
+}
+
+/*
+ * spapr_drc_unplug_timeout_remaining_sec: whole seconds to the expiry of
+ * slot's timer (timer_deadline_ms / 1000). The model times one DRC per
+ * machine and no DRC while the VM is paused; for any other DRC with an
+ * unplug pending it counts the full timeout, as it will arm it so.
+ */
+int spapr_unplug_timer_remaining_sec(const struct sim *s, const struct world *w, int m, int slot)
+{
+    const struct actor *timer = &w->actors[ACTOR_QEMU_TIMER0 + m];
+
+    if (timer->kind == STEP_QEMU_UNPLUG_TIMEOUT && timer->arg == slot)
+        return (int)(timer->lo / 1000);
+    return (int)(knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT) / 1000);
 }
 
 /* The timer fires: QEMU gives up on the unplug; the guest is not told. */
