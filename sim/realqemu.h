@@ -88,7 +88,8 @@ void real_vm_stop(struct real_vm *vm);
  * (spapr_drc_realize*).
  */
 bool real_trace_normalize(const char *line, char *out, size_t outlen, double *epoch_s);
-/* A console line from pseries hotplug, without timestamp and "pseries-hotplug-cpu: " prefixes. */
+/* A console line from pseries hotplug, without its timestamp; its pr_fmt prefix
+ * ("pseries-hotplug-cpu: ") stays, as the model prints it. */
 bool real_guest_line(const char *line, char *out, size_t outlen);
 /* The same for a kernel line prev that the shell's prompt cut short at its end: line,
  * starting with the prompt, carries its rest ("[ 1.6] p", "/ # \e[6nseries-hotplug-…").

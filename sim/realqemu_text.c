@@ -93,8 +93,6 @@ bool real_guest_line(const char *line, char *out, size_t outlen)
         "pseries-hotplug-cpu:", "pseries-hotplug-mem:", "dlpar:", "Failed to acquire DRC",
         "Cannot find CPU", "Unable to remove last online CPU", "Attempting to", "Successfully",
         "was hot-added", "was hot-removed", NULL };
-    static const char *const prefixes[] = {
-        "pseries-hotplug-cpu: ", "pseries-hotplug-mem: ", "dlpar: ", NULL };
     char buf[1024], *p = buf;
     bool hit = false;
 
@@ -109,9 +107,6 @@ bool real_guest_line(const char *line, char *out, size_t outlen)
         hit = strstr(p, keys[i]) != NULL;
     if (!hit)
         return false;
-    for (int i = 0; prefixes[i]; i++)
-        if (g_str_has_prefix(p, prefixes[i]))
-            p += strlen(prefixes[i]);
     g_strstrip(p);
     g_strlcpy(out, p, outlen);
     return true;

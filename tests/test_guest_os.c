@@ -237,7 +237,7 @@ static void cpu_add_steps(struct fix *f)
     assert_int_equal(f->w.guest.online, 1);
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"start-cpu\",\"args\":{\"cpu\":1},\"result\":{}");
-    assert_has(f->line, "\"line\":\"Successfully added CPU PowerPC,POWER9, drc index: 10000001\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: Successfully added CPU PowerPC,POWER9, drc index: 10000001\"");
 }
 
 static void cpu_added(struct fix *f)
@@ -306,7 +306,7 @@ static void test_cpu_add_first_step_log(void **state)
     device_add(f, CORE1);
     take_irq(f, "CPU add index 0x10000001");
     fire(f, ACTOR_GUEST_WORKER);
-    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to add CPU, "
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-cpu: Attempting to add CPU, "
                         "drc index: 10000001\"}]");
     assert_int_equal(f->w.guest.op.kind, DLPAR_CPU_ADD);
     assert_int_equal(f->w.guest.op.prim, PRIM_ACQUIRE);
@@ -326,7 +326,7 @@ static void test_cpu_remove(void **state)
     take_irq(f, "CPU remove index 0x10000001");
     fire(f, ACTOR_GUEST_WORKER);              /* dlpar_offline_cpu: the thread stops */
     assert_has(f->line, "\"op\":\"stop-self\",\"args\":{\"cpu\":1},\"result\":{}");
-    assert_has(f->line, "\"line\":\"Attempting to remove CPU PowerPC,POWER9, "
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: Attempting to remove CPU PowerPC,POWER9, "
                         "drc index: 10000001\"");
     assert_int_equal(f->w.guest.online, 1);
     assert_int_equal(f->w.guest.cpus, 3);
@@ -334,7 +334,7 @@ static void test_cpu_remove(void **state)
     release_calls(f, CPU1_INDEX, "0x10000001");
     assert_has(f->line, "\"events\":[{\"machine\":\"m\",\"event\":\"DEVICE_DELETED\","
                         "\"device\":\"core1\"}]");
-    assert_has(f->line, "\"line\":\"Successfully removed CPU, drc index: 10000001\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: Successfully removed CPU, drc index: 10000001\"");
     assert_int_equal(drc(f, 0, CPU1_INDEX)->dev, 0);
     assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 0);
     assert_int_equal(f->w.machines[0].deleted, 1u << CORE1);
@@ -368,10 +368,10 @@ static void test_cpu_remove_last_online(void **state)
     fix_init(f, base_scn);
     last_cpu_setup(f);
     worker_call(f, CPU1_INDEX, &hint[0]);       /* the failed offline made no call */
-    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to remove CPU "
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-cpu: Attempting to remove CPU "
                         "PowerPC,POWER9, drc index: 10000001\"},{\"who\":\"guest\",\"line\":"
-                        "\"Unable to remove last online CPU PowerPC,POWER9\"},{\"who\":\"guest\","
-                        "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"}]");
+                        "\"pseries-hotplug-cpu: Unable to remove last online CPU PowerPC,POWER9\"},{\"who\":\"guest\","
+                        "\"line\":\"pseries-hotplug-cpu: Failed to offline CPU PowerPC,POWER9, rc: -16\"}]");
     assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 1);
     worker_call(f, CPU1_INDEX, &hint[1]);
     assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_UNPLUG_GUEST_ERROR\","
@@ -399,7 +399,7 @@ static void test_cpu_remove_last_online_no_hint(void **state)
     last_cpu_setup(f);
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"dlpar_cpu_remove_by_index\",\"args\":{},\"result\":{}");
-    assert_has(f->line, "\"line\":\"Failed to offline CPU PowerPC,POWER9, rc: -16\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: Failed to offline CPU PowerPC,POWER9, rc: -16\"");
     assert_lacks(f->line, "dlpar_unisolate_drc");
     assert_int_equal(drc(f, 0, CPU1_INDEX)->unplug_requested, 1);
     assert_int_equal(drc(f, 0, CPU1_INDEX)->state, LC);
@@ -424,7 +424,7 @@ static void test_cpu_remove_unknown(void **state)
     sim_normalize(&f->sim, &f->w);
     take_irq(f, "CPU remove index 0x10000001");
     worker_call(f, CPU1_INDEX, &sense);
-    assert_has(f->line, "\"line\":\"Cannot find CPU (drc index 10000001) to remove\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: Cannot find CPU (drc index 10000001) to remove\"");
     assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
     assert_false(worker_pending(f));
@@ -462,7 +462,7 @@ static void lmb_cc_calls(struct fix *f, uint32_t index, const char *idx, const c
 static void lmb_add_steps(struct fix *f)
 {
     acquire_calls_part(f, LMB0_INDEX, "0x80000004", 0, 1);
-    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Attempting to hot-add 2 LMB(s) "
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) "
                         "at index 80000004\"}]");
     assert_int_equal(f->w.guest.op.kind, DLPAR_MEM_ADD);
     acquire_calls_part(f, LMB0_INDEX, "0x80000004", 1, 3);
@@ -471,9 +471,9 @@ static void lmb_add_steps(struct fix *f)
     assert_int_equal(drc(f, 0, LMB1_INDEX)->state, UN);
     acquire_calls(f, LMB1_INDEX, "0x80000005");
     lmb_cc_calls(f, LMB1_INDEX, "0x80000005", "memory@800000050000000");
-    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"Memory at 40000000 (drc "
-                        "index 80000004) was hot-added\"},{\"who\":\"guest\",\"line\":\"Memory "
-                        "at 50000000 (drc index 80000005) was hot-added\"}]");
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Memory at 40000000 (drc "
+                        "index 80000004) was hot-added\"},{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: "
+                        "Memory at 50000000 (drc index 80000005) was hot-added\"}]");
     assert_int_equal(f->w.guest.lmbs, 3);
 }
 
@@ -519,7 +519,7 @@ static void test_lmb_remove(void **state)
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000004\"},"
                         "\"result\":{}");
-    assert_has(f->line, "\"line\":\"Attempting to hot-remove 2 LMB(s) at 80000004\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Attempting to hot-remove 2 LMB(s) at 80000004\"");
     assert_int_equal(f->w.guest.lmbs, 2);
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000005\"},"
@@ -527,14 +527,14 @@ static void test_lmb_remove(void **state)
     assert_int_equal(f->w.guest.lmbs, 0);
     assert_int_equal(drc(f, 0, LMB0_INDEX)->state, LC);
     release_calls(f, LMB0_INDEX, "0x80000004");
-    assert_has(f->line, "\"line\":\"Memory at 40000000 (drc index 80000004) was hot-removed\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Memory at 40000000 (drc index 80000004) was hot-removed\"");
     assert_int_equal(drc(f, 0, LMB0_INDEX)->dev, 0);
     assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 1);
     assert_int_equal(f->w.machines[0].devices[DIMM0].dimm_nr_lmbs, 1);
     assert_int_equal(f->w.machines[0].deleted, 0);
     release_calls(f, LMB1_INDEX, "0x80000005");
     assert_has(f->line, "{\"machine\":\"m\",\"event\":\"DEVICE_DELETED\",\"device\":\"dimm0\"}");
-    assert_has(f->line, "\"line\":\"Memory at 50000000 (drc index 80000005) was hot-removed\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Memory at 50000000 (drc index 80000005) was hot-removed\"");
     assert_int_equal(f->w.machines[0].devices[DIMM0].realized, 0);
     assert_int_equal(f->w.machines[0].deleted, 1u << DIMM0);
     assert_int_equal(f->w.guest.dlpar_errors, 0);
@@ -604,7 +604,7 @@ static void lmb_remove_refused_setup(struct fix *f, const char *extra)
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000005\"},"
                         "\"result\":{\"errno\":-16}");
-    assert_has(f->line, "\"line\":\"Memory indexed-count-remove failed, adding any removed LMBs\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Memory indexed-count-remove failed, adding any removed LMBs\"");
     assert_int_equal(f->w.guest.lmbs, 2);
     assert_int_equal(drc(f, 0, LMB0_INDEX)->unplug_requested, 1);
 }
@@ -682,7 +682,7 @@ static void test_stale_buffer_duplicate(void **state)
     assert_int_equal(f->w.guest.work[0].action, RTAS_LOG_V6_HP_ACTION_ADD);
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"dlpar_cpu_add\",\"args\":{},\"result\":{}");
-    assert_has(f->line, "\"line\":\"CPU with drc index 10000001 already exists\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: CPU with drc index 10000001 already exists\"");
     assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU1_SLOT);
     assert_int_equal(f->w.guest.cpus, 3);
@@ -784,9 +784,9 @@ static void test_rtas_lock_wait_one_cpu(void **state)
     assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
     assert_int_equal(f->w.machines[0].irq_latched, 0);
     assert_int_equal(f->w.guest.nwork, 2);
-    assert_int_equal(worker_until_idle(f, "\"line\":\"Attempting to add CPU, drc index: 10000001\""),
+    assert_int_equal(worker_until_idle(f, "\"line\":\"pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001\""),
                      2);
-    assert_has(f->line, "\"line\":\"CPU with drc index 10000001 already exists\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: CPU with drc index 10000001 already exists\"");
     assert_int_equal(f->w.guest.dlpar_errors, 1);
 }
 
@@ -822,9 +822,9 @@ static void test_rtas_lock_wait_cpu_replay(void **state)
     two_cpus_online(f);
     stale_replay(f, LW_CORE2, "CPU add index 0x10000002");
     assert_int_equal(f->w.guest.work[1].index, CPU2_INDEX);
-    assert_int_equal(worker_until_idle(f, "\"line\":\"Attempting to add CPU, drc index: 10000002\""),
+    assert_int_equal(worker_until_idle(f, "\"line\":\"pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000002\""),
                      2);
-    assert_has(f->line, "\"line\":\"CPU with drc index 10000002 already exists\"");
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: CPU with drc index 10000002 already exists\"");
     assert_int_equal(f->w.guest.online, 7);
     assert_int_equal(f->w.guest.dlpar_errors, 1);
     assert_int_equal(f->w.guest.dlpar_failed, 1ull << CPU2_SLOT);
@@ -838,7 +838,7 @@ static void test_rtas_lock_wait_dimm_replay(void **state)
 
     two_cpus_online(f);
     stale_replay(f, LW_DIMM0, "MEMORY add count 2 index 0x80000004");
-    assert_int_equal(worker_until_idle(f, "Attempting to hot-add 2 LMB(s) at index 80000004"), 2);
+    assert_int_equal(worker_until_idle(f, "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004"), 2);
     assert_int_equal(f->w.guest.lmbs, 3);
     assert_int_equal(f->w.guest.dlpar_errors, 0);
     assert_int_equal(drc(f, 0, LMB0_INDEX)->state, LC);

@@ -96,12 +96,12 @@ static void test_console_line_cut_by_prompt(void **state)
     assert_true(real_guest_line_cont("[    1.643424] p\r",
                                      "/ # \033[6nseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004\r",
                                      out, sizeof(out)));
-    assert_string_equal(out, "Attempting to hot-add 2 LMB(s) at index 80000004");
+    assert_string_equal(out, "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004");
     /* the kernel line began after a command's output on the same line */
     assert_true(real_guest_line_cont("@@E2@@[    1.643424] p\r",
                                      "/ # \033[6nseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004\r",
                                      out, sizeof(out)));
-    assert_string_equal(out, "Attempting to hot-add 2 LMB(s) at index 80000004");
+    assert_string_equal(out, "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004");
     /* a complete kernel line before the prompt: the next line stands alone */
     assert_false(real_guest_line_cont("[    1.3] pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004",
                                       "/ # echo", out, sizeof(out)));
@@ -120,21 +120,22 @@ static void test_console_lines(void **state)
 {
     (void)state;
     check_guest("[    5.318172] pseries-hotplug-cpu: Successfully added CPU PowerPC,POWER9, drc index: 10000001\r",
-                "Successfully added CPU PowerPC,POWER9, drc index: 10000001");
+                "pseries-hotplug-cpu: Successfully added CPU PowerPC,POWER9, drc index: 10000001");
     check_guest("[    1.862000] pseries-hotplug-cpu: Failed to acquire DRC, rc: -22, drc index: 10000001",
-                "Failed to acquire DRC, rc: -22, drc index: 10000001");
+                "pseries-hotplug-cpu: Failed to acquire DRC, rc: -22, drc index: 10000001");
     check_guest("[   12.000001] pseries-hotplug-mem: Memory at 40000000 (drc index 80000004) was hot-added",
-                "Memory at 40000000 (drc index 80000004) was hot-added");
+                "pseries-hotplug-mem: Memory at 40000000 (drc index 80000004) was hot-added");
     check_guest("[    3.1] dlpar: Could not handle DLPAR request \"cpu add index 0x10000001\"",
-                "Could not handle DLPAR request \"cpu add index 0x10000001\"");
+                "dlpar: Could not handle DLPAR request \"cpu add index 0x10000001\"");
     /* the shell's prompt and a terminal query before the kernel's line */
     check_guest("/ # \033[6n[    5.232314] pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001",
-                "Attempting to add CPU, drc index: 10000001");
+                "pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001");
     /* ... or in the middle of it (seen in a CI run) */
     check_guest("[    1.424536] p/ # series-hotplug-cpu: Attempting to remove CPU PowerPC,POWER9, drc "
-                "index: 10000001", "Attempting to remove CPU PowerPC,POWER9, drc index: 10000001");
+                "index: 10000001",
+                "pseries-hotplug-cpu: Attempting to remove CPU PowerPC,POWER9, drc index: 10000001");
     check_guest("[    1.7] pseries-hotplug-cpu: Unable to remove last online CPU PowerPC,POWER9",
-                "Unable to remove last online CPU PowerPC,POWER9");
+                "pseries-hotplug-cpu: Unable to remove last online CPU PowerPC,POWER9");
     /* not from pseries hotplug */
     check_guest("[    0.117676] nvram: Failed to initialize oops partition!", NULL);
     check_guest("=== GUEST-READY uptime=0.92 cpus_online=0 ===", NULL);

@@ -66,10 +66,10 @@ static void test_replayed_add_observables(void **state)
 
     replayed_dimm_add(f, &q);
     guest_lines(&q, lines, sizeof(lines));
-    assert_string_equal(lines, "Attempting to hot-add 2 LMB(s) at index 80000004|"
-                               "Memory at 40000000 (drc index 80000004) was hot-added|"
-                               "Memory at 50000000 (drc index 80000005) was hot-added|"
-                               "Attempting to hot-add 2 LMB(s) at index 80000004|");
+    assert_string_equal(lines, "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004|"
+                               "pseries-hotplug-mem: Memory at 40000000 (drc index 80000004) was hot-added|"
+                               "pseries-hotplug-mem: Memory at 50000000 (drc index 80000005) was hot-added|"
+                               "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004|");
     assert_int_equal(f->w.guest.dlpar_errors, 0);
 }
 
@@ -88,7 +88,7 @@ static void test_replay_diverges_without_knob(void **state)
     assert_int_equal(inc.total, q.n);
     assert_int_equal(inc.matched, q.n - 1);
     assert_has(inc.divergence, "the model stops while real QEMU still shows "
-                               "\"Attempting to hot-add 2 LMB(s) at index 80000004\"");
+                               "\"pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004\"");
     fix_teardown((void **)&off);
 }
 
@@ -113,13 +113,13 @@ static void test_real_guest_line(void **state)
 
     fix_init(f, dimm_scn);
     assert_true(real_observation(&f->sim, "m", "guest",
-                                 "Attempting to hot-add 2 LMB(s) at index 80000004", &o));
+                                 "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", &o));
     assert_int_equal(o.stream, OBS_GUEST);
     assert_int_equal(o.machine, 0);
-    assert_string_equal(o.text, "Attempting to hot-add 2 LMB(s) at index 80000004");
+    assert_string_equal(o.text, "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004");
     assert_false(real_observation(&f->sim, "m", "guest", "random: crng init done", &o));
     assert_false(real_observation(&f->sim, "nosuch", "guest",
-                                  "Attempting to hot-add 2 LMB(s) at index 80000004", &o));
+                                  "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", &o));
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)

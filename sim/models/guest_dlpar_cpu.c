@@ -7,6 +7,9 @@
 #include "guest_dlpar.h"
 #include "spapr.h"
 
+/* hotplug-cpu.c's pr_fmt: its pr_info/pr_warn lines carry it on the console */
+#define PR_FMT "pseries-hotplug-cpu: "
+
 const char *cpu_node_name(struct dstep *d)
 {
     return d->c->s->scn->machines[machine_of(d)].host == CPU_POWER8 ? "PowerPC,POWER8"
@@ -41,14 +44,14 @@ int dlpar_cpu_add(struct dstep *d)
     switch (op->pc) {
     case 0:
         core = core_of(d, op->index);
-        dlog(d, "Attempting to add CPU, drc index: %x", op->index);
+        dlog(d, PR_FMT "Attempting to add CPU, drc index: %x", op->index);
         if (core >= 0 && (g->cpus >> core & 1)) {
-            dlog(d, "CPU with drc index %x already exists", op->index);
+            dlog(d, PR_FMT "CPU with drc index %x already exists", op->index);
             op->rc = -EINVAL;
             return OP_DONE;
         }
         if (core < 0) {
-            dlog(d, "Cannot find CPU (drc index %x) to add.", op->index);
+            dlog(d, PR_FMT "Cannot find CPU (drc index %x) to add.", op->index);
             op->rc = -EINVAL;
             return OP_DONE;
         }
@@ -59,7 +62,7 @@ int dlpar_cpu_add(struct dstep *d)
         if (dlpar_prim(d, op->index))
             return OP_YIELD;
         if (op->prim_rc) {
-            dlog(d, "Failed to acquire DRC, rc: %d, drc index: %x", op->prim_rc, op->index);
+            dlog(d, PR_FMT "Failed to acquire DRC, rc: %d, drc index: %x", op->prim_rc, op->index);
             op->rc = -EINVAL;
             return OP_DONE;
         }
@@ -70,7 +73,7 @@ int dlpar_cpu_add(struct dstep *d)
         if (dlpar_prim(d, op->index))
             return OP_YIELD;
         if (op->prim_rc) {
-            dlog(d, "Failed call to configure-connector, drc index: %x", op->index);
+            dlog(d, PR_FMT "Failed call to configure-connector, drc index: %x", op->index);
             op->rc = -EINVAL;
             prim_start(op, PRIM_RELEASE);
             op->pc = 4;
@@ -84,7 +87,7 @@ int dlpar_cpu_add(struct dstep *d)
         if (!may_act(d))
             return OP_YIELD;
         online_cpu(d, core_of(d, op->index));
-        dlog(d, "Successfully added CPU %s, drc index: %x", cpu_node_name(d), op->index);
+        dlog(d, PR_FMT "Successfully added CPU %s, drc index: %x", cpu_node_name(d), op->index);
         return OP_DONE;
     default:   /* release after a failed configure-connector */
         return dlpar_prim(d, op->index) ? OP_YIELD : OP_DONE;
@@ -101,7 +104,7 @@ static int offline_cpu(struct dstep *d, int core)
         return 0;
     if (g->online == bit) {
         if (knob_on(&d->c->s->knobs, KNOB_GUEST_REFUSE_LAST_CPU))
-            dlog(d, "Unable to remove last online CPU %s", cpu_node_name(d));
+            dlog(d, PR_FMT "Unable to remove last online CPU %s", cpu_node_name(d));
         return -EBUSY;   /* else device_offline -> cpu_down refuses it */
     }
     dlpar_begin(d, "stop-self");
@@ -134,15 +137,15 @@ int dlpar_cpu_remove(struct dstep *d)
     switch (op->pc) {
     case 0:
         if (core < 0 || !(g->cpus >> core & 1)) {
-            dlog(d, "Cannot find CPU (drc index %x) to remove", op->index);
+            dlog(d, PR_FMT "Cannot find CPU (drc index %x) to remove", op->index);
             return remove_failed(d, -ENODEV);
         }
         if ((g->online >> core & 1) && !may_act(d))
             return OP_YIELD;
-        dlog(d, "Attempting to remove CPU %s, drc index: %x", cpu_node_name(d), op->index);
+        dlog(d, PR_FMT "Attempting to remove CPU %s, drc index: %x", cpu_node_name(d), op->index);
         rc = offline_cpu(d, core);
         if (rc) {
-            dlog(d, "Failed to offline CPU %s, rc: %d", cpu_node_name(d), rc);
+            dlog(d, PR_FMT "Failed to offline CPU %s, rc: %d", cpu_node_name(d), rc);
             return remove_failed(d, -EINVAL);
         }
         prim_start(op, PRIM_RELEASE);
@@ -152,7 +155,7 @@ int dlpar_cpu_remove(struct dstep *d)
         if (dlpar_prim(d, op->index))
             return OP_YIELD;
         if (op->prim_rc) {
-            dlog(d, "Failed to release drc (%x) for CPU %s, rc: %d", op->index, cpu_node_name(d),
+            dlog(d, PR_FMT "Failed to release drc (%x) for CPU %s, rc: %d", op->index, cpu_node_name(d),
                  op->prim_rc);
             op->saved_rc = op->prim_rc;
             op->pc = 2;
@@ -160,7 +163,7 @@ int dlpar_cpu_remove(struct dstep *d)
         }
         g->cpus &= (uint16_t)~(1u << core);   /* pseries_cpuhp_detach_nodes */
         g->online &= (uint16_t)~(1u << core);
-        dlog(d, "Successfully removed CPU, drc index: %x", op->index);
+        dlog(d, PR_FMT "Successfully removed CPU, drc index: %x", op->index);
         return OP_DONE;
     case 2:   /* dlpar_online_cpu again, then fail */
         if (!may_act(d))

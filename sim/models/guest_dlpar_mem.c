@@ -8,6 +8,9 @@
 #include "guest_dlpar.h"
 #include "spapr.h"
 
+/* hotplug-memory.c's pr_fmt: its pr_info/pr_warn lines carry it on the console */
+#define PR_FMT "pseries-hotplug-mem: "
+
 /* The LMB (slot offset) of DRC index idx on machine m, or -1 when it is no LMB's. */
 static int lmb_at(const struct sim *s, int m, uint32_t idx)
 {
@@ -97,8 +100,10 @@ static int add_failed(struct dstep *d)
 {
     struct dlpar_op *op = op_of(d);
 
-    dlog(d, by_ic(op) ? "Memory indexed-count-add failed, removing any added LMBs"
-                      : "Memory hot-add failed, removing any added LMBs");
+    if (by_ic(op))
+        dlog(d, PR_FMT "Memory indexed-count-add failed, removing any added LMBs");
+    else
+        dlog(d, PR_FMT "Memory hot-add failed, removing any added LMBs");
     op->rc = -EINVAL;
     op->pc = 7;
     return OP_CONTINUE;
@@ -138,9 +143,9 @@ int dlpar_memory_add(struct dstep *d)
     switch (op->pc) {
     case 0:
         if (by_ic(op))
-            dlog(d, "Attempting to hot-add %u LMB(s) at index %x", op->count, op->index);
+            dlog(d, PR_FMT "Attempting to hot-add %u LMB(s) at index %x", op->count, op->index);
         else
-            dlog(d, "Attempting to hot-add %u LMB(s)", op->count);
+            dlog(d, PR_FMT "Attempting to hot-add %u LMB(s)", op->count);
         if (start < 0 || (by_ic(op) && start + op->count > d->c->s->m[machine_of(d)].nlmb)) {
             op->rc = -EINVAL;   /* get_lmb_range */
             return OP_DONE;
@@ -166,7 +171,7 @@ int dlpar_memory_add(struct dstep *d)
     case 5:
         for (k = 0; k < 16; k++)
             if (op->reserved >> k & 1)
-                dlog(d, "Memory at %llx (drc index %x) was hot-added",
+                dlog(d, PR_FMT "Memory at %llx (drc index %x) was hot-added",
                      (unsigned long long)lmb_addr(d, k), lmb_index(d, k));
         return OP_DONE;
     case 7:   /* remove what was added: dlpar_remove_lmb, then release */
@@ -222,7 +227,7 @@ static int remove_rollback(struct dstep *d)
         if (dlpar_prim(d, lmb_index(d, k)))
             return OP_YIELD;
         if (op->prim_rc)
-            dlog(d, "Failed to add LMB, drc index %x", lmb_index(d, k));
+            dlog(d, PR_FMT "Failed to add LMB, drc index %x", lmb_index(d, k));
         else
             d->c->w->guest.lmbs |= (uint16_t)(1u << k);   /* __add_memory, online */
         op->reserved &= (uint16_t)~(1u << k);
@@ -245,7 +250,7 @@ int dlpar_memory_remove(struct dstep *d)
 
     switch (op->pc) {
     case 0:
-        dlog(d, "Attempting to hot-remove %u LMB(s) at %x", op->count, op->index);
+        dlog(d, PR_FMT "Attempting to hot-remove %u LMB(s) at %x", op->count, op->index);
         if (!by_ic(op) || start < 0 || start + op->count > d->c->s->m[machine_of(d)].nlmb) {
             op->rc = -EINVAL;
             return OP_DONE;
@@ -268,7 +273,7 @@ int dlpar_memory_remove(struct dstep *d)
                 trace_arg_hex(d->c->tr, "index", lmb_index(d, k));
                 trace_result_int(d->c->tr, "errno", -16);
             }
-            dlog(d, "Memory indexed-count-remove failed, adding any removed LMBs");
+            dlog(d, PR_FMT "Memory indexed-count-remove failed, adding any removed LMBs");
             d->acted = true;
             op->pc = 10;
             return OP_YIELD;
@@ -289,7 +294,7 @@ int dlpar_memory_remove(struct dstep *d)
         k = lowest(op->reserved);
         if (dlpar_prim(d, lmb_index(d, k)))
             return OP_YIELD;
-        dlog(d, "Memory at %llx (drc index %x) was hot-removed",
+        dlog(d, PR_FMT "Memory at %llx (drc index %x) was hot-removed",
              (unsigned long long)lmb_addr(d, k), lmb_index(d, k));
         op->reserved &= (uint16_t)~(1u << k);
         op->pc = 2;

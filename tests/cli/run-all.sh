@@ -101,7 +101,7 @@ stale=scenarios/stale-ras-log-replay.scn
 expect_run "stale-ras-log-replay: with the knob off the window is closed" 0 \
     "^$stale under upstream: pass$" "$DRCSIM" explore "$stale" --knob guest.rtas-lock-wait=off
 expect_run "stale-ras-log-replay: the replay adds core2 a second time" 1 \
-    '^        guest: CPU with drc index 10000002 already exists$' \
+    '^        guest: pseries-hotplug-cpu: CPU with drc index 10000002 already exists$' \
     "$DRCSIM" run "$stale" --schedule '0*41,1,0*41'
 expect_run "stale-ras-log-replay: the event-scan in the window re-pulses" 1 \
     '^        qemu: event_scan: re-pulse the event source \(1 queued\)$' \
