@@ -428,9 +428,10 @@ static bool del_device(struct drive *d, const struct scn_line *l)
                              real_event_count(vm, "DEVICE_UNPLUG_GUEST_ERROR", id),
                              mono() + UNPLUG_WAIT };
 
-    /* libvirt refuses before QMP what its live XML lacks (libvirt_actions.c detach_prep) */
-    if (!(d->m[l->machine].present >> l->device & 1) &&
-        libvirt_detach_looks_up(d->scn->devices[l->device].type)) {
+    /* libvirt refuses before QMP a PHB, and what its live XML lacks (libvirt_actions.c detach_prep) */
+    if (libvirt_refuses_hotplug(d->scn->devices[l->device].type) ||
+        (!(d->m[l->machine].present >> l->device & 1) &&
+         libvirt_detach_looks_up(d->scn->devices[l->device].type))) {
         json_node_unref(args);
         return all_alive(d);
     }
@@ -715,7 +716,9 @@ static bool wait_line(struct drive *d, const struct scn_line *l)
 static bool do_line(struct drive *d, const struct scn_line *l)
 {
     switch (l->action) {
-    case DO_DEVICE_ADD:        return add_device(d, l->machine, l->device, -1);
+    case DO_DEVICE_ADD:        /* libvirt refuses a PHB before QMP (libvirt_refuses_hotplug) */
+        return libvirt_refuses_hotplug(d->scn->devices[l->device].type) ? all_alive(d)
+               : add_device(d, l->machine, l->device, -1);
     case DO_DEVICE_DEL:        return del_device(d, l);
     case DO_MIGRATE:           return do_migrate(d, l);
     case DO_CONT:              return do_cont(d, l->machine);

@@ -499,6 +499,39 @@ static void test_detach_not_in_xml(void **state)
     }
 }
 
+/*
+ * A PHB is a <controller type='pci'>: libvirt hot(un)plugs SCSI controllers
+ * only (qemuDomainAttachControllerDevice, qemuDomainDetachPrepController).
+ * Both refusals come before QMP; a PCI device on PHB 0 goes on.
+ */
+static void test_phb_hotplug_refused(void **state)
+{
+    enum { PHB2, PHB1, NET0 };
+    struct fix *f = *state;
+
+    fix_reinit(f, "scenario lv\nmachine m cores=2 phbs=3 pci-slots=2\n"
+               "device m phb phb2 index=2\n"
+               "do m device_add phb phb1 index=1\ndo m device_del phb2\n"
+               "do m device_add pci net0 slot=1\n", NULL);
+    assert_int_equal(lv(f)->xml[0], 1u << PHB2);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"result\":{\"error\":\"Operation not supported: 'pci' controller "
+                        "cannot be hot plugged.\"}");
+    assert_lacks(f->line, "qmp@m");
+    assert_int_equal(mach(f, 0)->devices[PHB1].realized, 0);
+    assert_int_equal(mach(f, 0)->nr_events, 0);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"result\":{\"error\":\"Operation not supported: 'pci' controller "
+                        "cannot be hot unplugged.\"}");
+    assert_lacks(f->line, "qmp@m");
+    assert_int_equal(mach(f, 0)->devices[PHB2].realized, 1);
+    assert_int_equal(lv(f)->xml[0], 1u << PHB2);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"line\":\"device_add net0 -> ok\"");
+    assert_int_equal(lv(f)->xml[0], 1u << PHB2 | 1u << NET0);
+}
+
 /* setvcpus over two cores QEMU no longer has: each removed at once, no wait. */
 static void test_setvcpus_missing_cores(void **state)
 {
@@ -875,6 +908,7 @@ int main(void)
         T(test_detach_missing_waits),
         T(test_detach_missing_fails),
         T(test_detach_not_in_xml),
+        T(test_phb_hotplug_refused),
         T(test_setvcpus_missing_cores),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),

@@ -88,6 +88,10 @@ bool lv_device_add(struct step_ctx *c, int m, uint8_t dev)
 {
     char err[256];
 
+    if (libvirt_refuses_hotplug(c->s->scn->devices[dev].type)) {
+        lv_error(c, "Operation not supported: 'pci' controller cannot be hot plugged.");
+        return false;
+    }
     if (!qmp_device_add(c->s, c->w, m, dev, c->tr, err, sizeof(err))) {
         lv_error(c, err);
         return false;

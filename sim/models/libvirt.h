@@ -26,6 +26,17 @@ static inline bool libvirt_detach_looks_up(uint8_t type)
 {
     return type == DEV_CPU_CORE || type == DEV_DIMM;
 }
+
+/*
+ * A PHB is a <controller type='pci'>, and libvirt hot(un)plugs SCSI
+ * controllers only (qemuDomainAttachControllerDevice,
+ * qemuDomainDetachPrepController): refused before QMP, in the model and by
+ * the real driver.
+ */
+static inline bool libvirt_refuses_hotplug(uint8_t type)
+{
+    return type == DEV_PHB;
+}
 void libvirt_start(const struct sim *s, struct world *w);
 /* QEMU emitted a QMP event on machine m (called by the QEMU model). */
 void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev);

@@ -248,14 +248,19 @@ static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m
 }
 
 /*
- * The lookup in libvirt's live XML before device_del (libvirt_detach_looks_up),
- * with its errors; vCPU ids are core-id x threads, one thread here.
+ * The checks before device_del: a PHB is refused (libvirt_refuses_hotplug),
+ * a vCPU or DIMM looked up in libvirt's live XML (libvirt_detach_looks_up),
+ * with their errors; vCPU ids are core-id x threads, one thread here.
  */
 static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
 {
     const struct scn_device *d = &c->s->scn->devices[dev];
     char err[96];
 
+    if (libvirt_refuses_hotplug(d->type)) {   /* before any lookup */
+        lv_error(c, "Operation not supported: 'pci' controller cannot be hot unplugged.");
+        return false;
+    }
     if ((c->w->libvirt.xml[m] >> dev & 1) || !libvirt_detach_looks_up(d->type))
         return true;
     if (d->type == DEV_CPU_CORE)
