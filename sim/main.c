@@ -157,6 +157,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++)
         if (strcmp(argv[1], cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "drcsim: unknown command '%s'\n%s", argv[1], usage);
+    cli_errorf("drcsim: unknown command '%s'", argv[1]);
+    fputs(usage, stderr);
     return EXIT_USAGE;
 }

@@ -488,6 +488,10 @@ expect_run "missing scenario file" 2 'nonexistent.scn' "$DRCSIM" run "$tmp/nonex
 expect_run "bad schedule" 2 'schedule' "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --schedule 1,x
 expect_run "schedule that does not fit" 2 'does not fit' "$DRCSIM" run scenarios/unplug-pending-at-reset.scn --schedule 3
 expect_run "unknown command" 2 "unknown command 'frob'" "$DRCSIM" frob
+"$DRCSIM" "$(printf 'fr\nob')" >/dev/null 2>"$tmp/out"
+head -n 1 "$tmp/out" | grep -qxF "drcsim: unknown command 'fr\nob'" \
+    && ok "an unknown command with a newline is echoed escaped, on one line" \
+    || bad "an unknown command with a newline is echoed escaped, on one line"
 expect_run "unknown option" 2 'Unknown option' "$DRCSIM" explore scenarios/unplug-pending-at-reset.scn --bogus
 "$DRCSIM" explore "$(printf -- '--bad\nopt\033[31m')" scenarios/unplug-pending-at-reset.scn \
     >"$tmp/out" 2>&1
