@@ -1,8 +1,8 @@
 /*
  * Unit tests for the QEMU pseries machine model (sim/models/spapr*.c): CAS per
  * its knobs, the hotplug IRQ and event queue, QMP refusals while migrating,
- * runstates, where a DIMM lands (ref/qemu-spapr.md §3-5), a reset draining the
- * guest's I/O, and which of the machines' DRCs the fingerprint covers.
+ * runstates, where a DIMM lands (ref/qemu-spapr.md §3-5), the PCI remove event,
+ * a reset draining the guest's I/O, and which DRCs the fingerprint covers.
  */
 #include "step_fixture.h"
 #include <string.h>
@@ -516,6 +516,41 @@ static void test_cpu_unplug_timer_refuses_repeat(void **state)
     assert_int_equal(mach(f, M)->nr_events, 4);
 }
 
+/* spapr_pci_unplug_request: a remove event only for a function whose DRC still senses
+ * PRESENT after the request. The slot the guest never took is released at once and
+ * gets none; the configured one keeps its device until the guest isolates it. */
+static const char pci_scn[] =
+    "scenario s\n"
+    "machine m cores=2 pci-slots=4 guest=script\n"
+    "do m device_add pci net0 slot=1\n"
+    "do m device_del net0\n"
+    "do m device_add pci net1 slot=2\n"
+    "rtas m set-indicator isolation-state PCI:2 unisolate -> rc=0\n"
+    "rtas m configure-connector PCI:2 walk -> rc=0 state=PHYSICAL_CONFIGURED\n"
+    "do m device_del net1\n";
+enum { NET0, NET1 };
+
+static void test_pci_remove_event_only_while_present(void **state)
+{
+    struct fix *f = *state;
+
+    fix_reinit(f, pci_scn, NULL);
+    fire(f, ACTOR_SCRIPT0);
+    fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(drc(f, M, 0x40000008)->dev, 0);
+    assert_int_equal(mach(f, M)->deleted, 1u << NET0);
+    assert_int_equal(mach(f, M)->nr_events, 1);          /* the add only */
+    assert_int_equal(mach(f, M)->events[0].action, RTAS_LOG_V6_HP_ACTION_ADD);
+    for (int i = 0; i < 4; i++)
+        fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(drc(f, M, 0x40000010)->dev, NET1 + 1);
+    assert_int_equal(drc(f, M, 0x40000010)->unplug_requested, 1);
+    assert_int_equal(mach(f, M)->nr_events, 3);
+    assert_int_equal(mach(f, M)->events[2].hp_type, RTAS_LOG_V6_HP_TYPE_PCI);
+    assert_int_equal(mach(f, M)->events[2].action, RTAS_LOG_V6_HP_ACTION_REMOVE);
+    assert_int_equal(mach(f, M)->events[2].index, 0x40000010);
+}
+
 /* The compat PVR per vCPU (ref/qemu-spapr.md §5): which vCPUs machine reset,
  * CAS and core plug leave with one, and the "cpu" sections of migration. */
 static const char compat_scn[] =
@@ -770,6 +805,7 @@ int main(void)
         T(test_cpu_unplug_timer),
         T(test_cpu_unplug_timer_off_and_paused),
         T(test_cpu_unplug_timer_refuses_repeat),
+        T(test_pci_remove_event_only_while_present),
         T(test_compat_at_reset),
         T(test_reset_drains_io_cas_first),
         T(test_reset_drains_io_devices_first),

@@ -321,10 +321,14 @@ static bool unplug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8
                                 RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
         return true;
     }
-    /* for each present function 7..0: request, then remove_by_index */
+    /* spapr_drc_unplug_request first; then remove_by_index for each function 7..0 whose
+     * dr-entity-sense is still PRESENT (physical_entity_sense: drc->dev != NULL). A device
+     * the guest never took is released at once, so no remove event follows it (seen on
+     * QEMU 7.2: two PCI adds and one del raise RAS_HOTPLUG twice). */
     spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr, NULL);
-    spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_PCI, RTAS_LOG_V6_HP_ACTION_REMOVE,
-                            RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
+    if (w->machines[m].drcs[slot].dev)
+        spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_PCI, RTAS_LOG_V6_HP_ACTION_REMOVE,
+                                RTAS_LOG_V6_HP_ID_DRC_INDEX, 0, index, tr);
     return true;
 }
 
