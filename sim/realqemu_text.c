@@ -92,7 +92,7 @@ bool real_guest_line(const char *line, char *out, size_t outlen)
     static const char *const keys[] = {
         "pseries-hotplug-cpu:", "pseries-hotplug-mem:", "dlpar:", "Failed to acquire DRC",
         "Cannot find CPU", "Unable to remove last online CPU", "Attempting to", "Successfully",
-        "was hot-added", "was hot-removed", NULL };
+        "was hot-added", "was hot-removed", "RTAS: event:", NULL };
     char buf[1024], *p = buf;
     bool hit = false;
 

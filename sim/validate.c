@@ -2,8 +2,8 @@
  * The observables of trace validation, from either side: QEMU's
  * spapr_drc_* trace points (reset and realize left out:
  * QEMU traces them for every DRC at each reset), QMP device_add/device_del
- * replies, QMP events, and the guest's DLPAR log lines. validate_search.c
- * matches them.
+ * replies, QMP events, and the guest's DLPAR and RTAS-log lines.
+ * validate_search.c matches them.
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -17,14 +17,15 @@ static const char *const drc_points[] = {
     "spapr_drc_set_configured", "spapr_drc_attach", "spapr_drc_unplug_request",
     "spapr_drc_awaiting_quiesce", "spapr_drc_set_dr_indicator", NULL };
 
-/* The guest's DLPAR messages that drcsim models (pseries hotplug-cpu/-memory). */
+/* The guest's messages that drcsim models: DLPAR (pseries hotplug-cpu/-memory) and
+ * the RTAS records logged for rtas_errd (PCI/PHB events, or all without OV5_HP_EVT). */
 static const char *const guest_msgs[] = {
     "Attempting to add CPU", "CPU with drc index", "Cannot find CPU", "Failed to acquire DRC",
     "Failed call to configure-connector", "Successfully added CPU", "Attempting to remove CPU",
     "Unable to remove last online CPU", "Failed to offline CPU", "Failed to release drc",
     "Successfully removed CPU", "Attempting to hot-add", "Attempting to hot-remove",
     "was hot-added", "was hot-removed", "Memory indexed-count-add failed",
-    "Memory hot-add failed", NULL };
+    "Memory hot-add failed", "RTAS: event:", NULL };
 
 static bool listed(const char *const *list, const char *s, bool substring)
 {

@@ -179,7 +179,8 @@ struct guest_state {
     uint16_t lmbs;            /* DRCONF_MEM_ASSIGNED, bit per LMB slot */
     uint16_t dlpar_errors;    /* DLPAR operations that ended in an error */
     uint8_t in_irq;           /* ras_hotplug_interrupt taken, its check-exception not yet made */
-    uint8_t pad_irq[3];
+    uint8_t error_log_cnt;    /* rtasd.c: RTAS records logged since boot (saturates at 255) */
+    uint8_t pad_irq[2];
     uint64_t dlpar_failed;    /* DRC slots of those DLPAR errors (bit 63: no single DRC) */
     uint8_t dt_mismatch;      /* an assembled tree differed from QEMU's fragment */
     uint8_t dt_mismatch_drc;  /* its DRC slot */

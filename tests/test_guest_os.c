@@ -857,7 +857,8 @@ static void test_epow_only_logs(void **state)
     device_add(f, CORE1);
     fire(f, ACTOR_GUEST_IRQ);
     assert_has(f->line, "\"op\":\"ras_epow_interrupt\",\"args\":{},\"result\":{\"rc\":0,");
-    assert_has(f->line, "\"line\":\"RTAS: event logged (hotplug is left to rtas_errd)\"");
+    assert_has(f->line, "\"line\":\"RTAS: event: 1, Type: Hotplug Event (229), Severity: 1\"");
+    assert_int_equal(f->w.guest.error_log_cnt, 1);
     assert_int_equal(f->w.machines[0].nr_events, 0);
     assert_int_equal(f->w.guest.nwork, 0);
     assert_false(worker_pending(f));

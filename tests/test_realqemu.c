@@ -127,6 +127,10 @@ static void test_console_lines(void **state)
                 "pseries-hotplug-mem: Memory at 40000000 (drc index 80000004) was hot-added");
     check_guest("[    3.1] dlpar: Could not handle DLPAR request \"cpu add index 0x10000001\"",
                 "dlpar: Could not handle DLPAR request \"cpu add index 0x10000001\"");
+    /* a PCI record logged for rtas_errd (printk_log_rtas), after the prompt */
+    check_guest("/ # \033[6n[    5.984363] RTAS: event: 1, Type: Hotplug Event (229), Severity: 1",
+                "RTAS: event: 1, Type: Hotplug Event (229), Severity: 1");
+    check_guest("[    0.153941] RTAS daemon started", NULL);
     /* the shell's prompt and a terminal query before the kernel's line */
     check_guest("/ # \033[6n[    5.232314] pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001",
                 "pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001");

@@ -118,6 +118,9 @@ static void test_real_guest_line(void **state)
     assert_int_equal(o.machine, 0);
     assert_string_equal(o.text, "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004");
     assert_false(real_observation(&f->sim, "m", "guest", "random: crng init done", &o));
+    assert_true(real_observation(&f->sim, "m", "guest",
+                                 "RTAS: event: 2, Type: Hotplug Event (229), Severity: 1", &o));
+    assert_string_equal(o.text, "RTAS: event: 2, Type: Hotplug Event (229), Severity: 1");
     assert_false(real_observation(&f->sim, "nosuch", "guest",
                                   "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", &o));
 }

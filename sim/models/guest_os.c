@@ -199,6 +199,23 @@ static void queue_hotplug_event(struct step_ctx *c, const struct spapr_event_ent
 }
 
 /*
+ * log_error -> pSeries_log_error (arch/powerpc/kernel/rtasd.c): error_log_cnt++,
+ * then printk_log_rtas's one-line form of ras_log_buf (a QEMU hotplug record:
+ * RTAS_LOG_TYPE_HOTPLUG, RTAS_LOG_SEVERITY_EVENT; a buffer never filled: zeros).
+ */
+static void rtas_log_error(struct step_ctx *c)
+{
+    struct guest_state *g = &c->w->guest;
+
+    if (g->error_log_cnt < UINT8_MAX)
+        g->error_log_cnt++;
+    if (g->has_ras_log)
+        guest_log(c, "RTAS: event: %u, Type: Hotplug Event (229), Severity: 1", g->error_log_cnt);
+    else
+        guest_log(c, "RTAS: event: %u, Type: Unknown (0), Severity: 0", g->error_log_cnt);
+}
+
+/*
  * ras_hotplug_interrupt (arch/powerpc/platforms/pseries/ras.c): one
  * check-exception per interrupt; the return code is ignored, so with
  * nothing dequeued the last record in ras_log_buf is handled again. PCI and
@@ -227,7 +244,7 @@ static void irq_check_exception(struct step_ctx *c)
         g->has_ras_log = 1;
     }
     if (!hp) {
-        guest_log(c, "RTAS: event logged (hotplug is left to rtas_errd)");
+        rtas_log_error(c);   /* ras_epow_interrupt: log_error, rtas_parse_epow_errlog */
     } else if (g->has_ras_log && (g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_CPU ||
                                   g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_MEMORY)) {
         if (r.rc != RTAS_OUT_SUCCESS)
@@ -235,7 +252,7 @@ static void irq_check_exception(struct step_ctx *c)
                       "previous record again", r.rc);
         queue_hotplug_event(c, &g->ras_log_buf);
     } else {
-        guest_log(c, "ras_hotplug_interrupt: record logged for rtas_errd");
+        rtas_log_error(c);   /* PCI and PHB records: for rtas_errd */
     }
     if (c->tr)
         trace_step_end(c->tr);
