@@ -12,7 +12,7 @@ static const char *const cas_drc_reset_values[] = { "on", "reboot", "off", NULL 
 static const char *const reset_order_values[] = { "devices-first", "cas-first", NULL };
 static const char *const unplug_error_event_values[] = {
     "DEVICE_UNPLUG_GUEST_ERROR", "MEM_UNPLUG_ERROR", "none", NULL };
-static const char *const dst_dimms_values[] = { "command-line", "device-add", NULL };
+static const char *const dst_place_values[] = { "command-line", "device-add", NULL };
 static const char *const ic_mode_values[] = { "dual", "xics", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
@@ -99,9 +99,14 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_LIBVIRT_DST_VCPUS] = { "libvirt.dst-vcpus", KNOB_ENUM, dst_vcpus_values, "device-add",
         "qemuProcessSetupHotpluggableVcpus (src/qemu/qemu_process.c)",
         "destination gets hot-plugged vCPUs by device_add in INMIGRATE, or on the command line" },
-    [KNOB_LIBVIRT_DST_DIMMS] = { "libvirt.dst-dimms", KNOB_ENUM, dst_dimms_values, "command-line",
+    [KNOB_LIBVIRT_DST_DIMMS] = { "libvirt.dst-dimms", KNOB_ENUM, dst_place_values, "command-line",
         "qemuBuildMemoryDeviceCommandLine (libvirt); device-add = drcsim's real-QEMU driver",
         "destination gets hot-plugged DIMMs on the command line (libvirt), or by object-add + "
+        "device_add in INMIGRATE (a QEMU already started)" },
+    [KNOB_LIBVIRT_DST_PCI] = { "libvirt.dst-pci", KNOB_ENUM, dst_place_values, "command-line",
+        "qemuBuildCommandLine: a -device for each PCI device of the migrated XML (libvirt); "
+        "device-add = drcsim's real-QEMU driver",
+        "destination gets hot-plugged PCI devices on the command line (libvirt), or by "
         "device_add in INMIGRATE (a QEMU already started)" },
     [KNOB_LIBVIRT_DETACH_MISSING] = { "libvirt.detach-missing", KNOB_ENUM, detach_missing_values,
         "remove", "libvirt 229a0358f0 + c2bc419131 (5.2, 2019-03): DeviceNotFound is -2, claimed "

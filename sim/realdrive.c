@@ -53,6 +53,11 @@ const char *real_core_type(const struct scn_machine *m)
     return m->host == CPU_POWER8 ? "power8_v2.0-spapr-cpu-core" : "power9_v2.0-spapr-cpu-core";
 }
 
+/* A PCI device for a scenario's `pci` slot: virtio-rng-pci needs no backend and no
+ * guest driver (the guest has no drmgr: PCI events only reach its RTAS log). */
+#define REAL_PCI_DRIVER "virtio-rng-pci"
+#define REAL_PCI_BUS    "pci.0"      /* PHB 0, the one every pseries machine has */
+
 /* vCPU cores machine m creates over its life: device_adds, coldplug, migrations into it. */
 static unsigned cpu_creations(const struct scenario *scn, int m)
 {
@@ -88,6 +93,10 @@ static void coldplug_args(const struct scenario *scn, int m, GPtrArray *a)
                                                d->size_mb));
             g_ptr_array_add(a, g_strdup("-device"));
             g_ptr_array_add(a, g_strdup_printf("pc-dimm,id=%s,memdev=mem-%s", d->id, d->id));
+        } else if (d->type == DEV_PCI) {
+            g_ptr_array_add(a, g_strdup("-device"));
+            g_ptr_array_add(a, g_strdup_printf(REAL_PCI_DRIVER ",id=%s,bus=" REAL_PCI_BUS
+                                               ",addr=0x%x", d->id, d->slot));
         } else {
             g_ptr_array_add(a, g_strdup("-device"));
             g_ptr_array_add(a, g_strdup_printf("%s,id=%s,core-id=%u",
@@ -138,11 +147,18 @@ JsonNode *real_device_add_args(const struct scenario *scn, int m, int dev)
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "driver");
-    json_builder_add_string_value(b, d->type == DEV_DIMM ? "pc-dimm"
-                                                         : real_core_type(&scn->machines[m]));
+    json_builder_add_string_value(b, d->type == DEV_DIMM  ? "pc-dimm"
+                                     : d->type == DEV_PCI ? REAL_PCI_DRIVER
+                                                          : real_core_type(&scn->machines[m]));
     json_builder_set_member_name(b, "id");
     json_builder_add_string_value(b, d->id);
-    if (d->type == DEV_DIMM) {
+    if (d->type == DEV_PCI) {
+        g_autofree char *addr = g_strdup_printf("0x%x", d->slot);
+        json_builder_set_member_name(b, "bus");
+        json_builder_add_string_value(b, REAL_PCI_BUS);
+        json_builder_set_member_name(b, "addr");
+        json_builder_add_string_value(b, addr);
+    } else if (d->type == DEV_DIMM) {
         snprintf(memdev, sizeof(memdev), "mem-%s", d->id);
         json_builder_set_member_name(b, "memdev");
         json_builder_add_string_value(b, memdev);
@@ -201,9 +217,6 @@ static bool line_drivable(const struct scenario *scn, const struct scn_line *l, 
     else if (l->kind == LINE_DO && l->action == DO_MIGRATE &&
              !scn->machines[l->machine2].incoming_defer)
         what = "migrate to a machine without incoming=defer";
-    else if ((l->kind == LINE_DO && (l->action == DO_DEVICE_ADD)) &&
-             scn->devices[l->device].type != DEV_CPU_CORE && scn->devices[l->device].type != DEV_DIMM)
-        what = "PHB and PCI devices";
     if (what)
         snprintf(why, len, "%s:%u: %s cannot be driven on real QEMU", scn->path, l->loc.line, what);
     return what == NULL;
@@ -218,8 +231,8 @@ bool real_scenario_drivable(const struct scenario *scn, char *why, size_t len)
             return false;
         }
     for (unsigned i = 0; i < scn->ncoldplug; i++)
-        if (scn->devices[scn->coldplug[i].device].type > DEV_DIMM) {
-            snprintf(why, len, "%s:%u: PHB and PCI devices cannot be driven on real QEMU", scn->path,
+        if (scn->devices[scn->coldplug[i].device].type == DEV_PHB) {
+            snprintf(why, len, "%s:%u: PHB devices cannot be driven on real QEMU", scn->path,
                      scn->coldplug[i].loc.line);
             return false;
         }
@@ -745,7 +758,7 @@ static bool run_line(struct drive *d, const struct scn_line *l)
     return ok && all_alive(d);
 }
 
-/* Only CPU (0x1…) and LMB (0x8…) DRCs: QEMU also traces every PHB/PCI DRC reset. */
+/* CPU (0x1…), PCI (0x4…) and LMB (0x8…) DRCs: PHB DRCs (0x2…) are never driven. */
 static bool drc_relevant(const struct real_obs *o)
 {
     const char *x = strstr(o->text, " 0x");
@@ -754,7 +767,7 @@ static bool drc_relevant(const struct real_obs *o)
     if (strcmp(o->kind, "drc") != 0 || !x)
         return true;
     idx = strtoul(x + 1, NULL, 16);
-    return (idx >> 28) == 1 || (idx >> 28) == 8;
+    return (idx >> 28) == 1 || (idx >> 28) == 4 || (idx >> 28) == 8;
 }
 
 static gint obs_by_time(gconstpointer a, gconstpointer b)

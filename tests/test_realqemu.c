@@ -205,13 +205,14 @@ static void test_argv_migration(void **state)
                                "machine dst like=src incoming=defer\n"
 
                                "device src dimm d0 size=256M\n"
+                               "device src pci rng0 slot=3\n"
                                "do src device_add cpu core1 core-id=1\n"
                                "do src cont\n"
                                "do migrate src dst\n");
     static const char *const want_src[] = {
         HEAD(), "1,maxcpus=3", "-m", "2048M,slots=4,maxmem=4096M", MIDDLE("src"), "-S",
         "-object", "memory-backend-ram,id=mem-d0,size=256M", "-device", "pc-dimm,id=d0,memdev=mem-d0",
-        NULL };
+        "-device", "virtio-rng-pci,id=rng0,bus=pci.0,addr=0x3", NULL };
     static const char *const want_dst[] = {
         HEAD(), "1,maxcpus=3", "-m", "2048M,slots=4,maxmem=4096M", MIDDLE("dst"), "-S",
         "-incoming", "defer", NULL };
@@ -241,11 +242,12 @@ static void check_json(JsonNode *n, const char *want)
 
 static void test_qmp_args(void **state)
 {
-    struct scenario *s = parse("scenario t\nmachine m cores=4 lmbs=8\n"
+    struct scenario *s = parse("scenario t\nmachine m cores=4 lmbs=8 pci-slots=8\n"
                                "do m device_add cpu core3 core-id=3\n"
                                "do m device_add dimm dimm1 size=512M\n"
                                "machine p8 cores=2 host=power8\n"
-                               "do p8 device_add cpu c1 core-id=1\n");
+                               "do p8 device_add cpu c1 core-id=1\n"
+                               "do m device_add pci rng1 slot=7\n");
 
     (void)state;
     check_json(real_device_add_args(s, 0, 0),
@@ -256,6 +258,8 @@ static void test_qmp_args(void **state)
                "{\"qom-type\":\"memory-backend-ram\",\"id\":\"mem-dimm1\",\"size\":536870912}");
     check_json(real_device_add_args(s, 1, 2),
                "{\"driver\":\"power8_v2.0-spapr-cpu-core\",\"id\":\"c1\",\"core-id\":1}");
+    check_json(real_device_add_args(s, 0, 3),
+               "{\"driver\":\"virtio-rng-pci\",\"id\":\"rng1\",\"bus\":\"pci.0\",\"addr\":\"0x7\"}");
     g_free(s);
 }
 
@@ -269,6 +273,12 @@ static void test_drivable(void **state)
                                   "do m device_add cpu c1 core-id=1\n"
                                   "rtas m get-sensor-state dr-entity-sense CPU:1 -> rc=0\n");
     struct scenario *setv = parse("scenario t\nmachine m cores=2\ndo m setvcpus 2\n");
+    /* PCI devices go to QEMU; a PHB device_add libvirt refuses before QMP; a PHB on a
+       command line is not built */
+    struct scenario *pci = parse("scenario t\nmachine m cores=2 phbs=2 pci-slots=2\n"
+                                 "device m pci rng0 slot=0\ndo m device_add pci rng1 slot=1\n"
+                                 "do m device_add phb phb1 index=1\ndo m device_del rng0\n");
+    struct scenario *phb = parse("scenario t\nmachine m cores=2 phbs=2\ndevice m phb phb1 index=1\n");
     char why[256];
 
     (void)state;
@@ -277,6 +287,11 @@ static void test_drivable(void **state)
     assert_string_equal(why, "t.scn:2: machine m: only guest=linux runs on real QEMU");
     assert_false(real_scenario_drivable(setv, why, sizeof(why)));
     assert_string_equal(why, "t.scn:3: setvcpus cannot be driven on real QEMU");
+    assert_true(real_scenario_drivable(pci, why, sizeof(why)));
+    assert_false(real_scenario_drivable(phb, why, sizeof(why)));
+    assert_string_equal(why, "t.scn:3: PHB devices cannot be driven on real QEMU");
+    g_free(pci);
+    g_free(phb);
     g_free(ok);
     g_free(rtas);
     g_free(setv);

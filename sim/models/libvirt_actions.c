@@ -94,7 +94,9 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
         if ((c->s->scn->devices[d].type == DEV_CPU_CORE &&
              knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) ||
             (c->s->scn->devices[d].type == DEV_DIMM &&
-             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD))
+             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD) ||
+            (c->s->scn->devices[d].type == DEV_PCI &&
+             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_PCI) == DST_PCI_DEVICE_ADD))
             ok = qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err));
         else   /* -device on the destination's command line */
             ok = spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err));
