@@ -53,9 +53,11 @@ const char *real_core_type(const struct scn_machine *m)
     return m->host == CPU_POWER8 ? "power8_v2.0-spapr-cpu-core" : "power9_v2.0-spapr-cpu-core";
 }
 
-/* A PCI device for a scenario's `pci` slot: virtio-rng-pci needs no backend and no
- * guest driver (the guest has no drmgr: PCI events only reach its RTAS log). */
-#define REAL_PCI_DRIVER "virtio-rng-pci"
+/* A PCI device for a scenario's `pci` slot: the model's (drc_fdt.c, spapr.c), a NIC
+ * with no netdev and no option ROM (Debian's qemu-system-ppc lacks efi-virtio.rom);
+ * the guest loads no driver for it, having no modules, and no drmgr (PCI events only
+ * reach its RTAS log). */
+#define REAL_PCI_DRIVER "virtio-net-pci"
 #define REAL_PCI_BUS    "pci.0"      /* PHB 0, the one every pseries machine has */
 
 /* vCPU cores machine m creates over its life: device_adds, coldplug, migrations into it. */
@@ -96,7 +98,7 @@ static void coldplug_args(const struct scenario *scn, int m, GPtrArray *a)
         } else if (d->type == DEV_PCI) {
             g_ptr_array_add(a, g_strdup("-device"));
             g_ptr_array_add(a, g_strdup_printf(REAL_PCI_DRIVER ",id=%s,bus=" REAL_PCI_BUS
-                                               ",addr=0x%x", d->id, d->slot));
+                                               ",addr=0x%x,romfile=", d->id, d->slot));
         } else {
             g_ptr_array_add(a, g_strdup("-device"));
             g_ptr_array_add(a, g_strdup_printf("%s,id=%s,core-id=%u",
@@ -158,6 +160,8 @@ JsonNode *real_device_add_args(const struct scenario *scn, int m, int dev)
         json_builder_add_string_value(b, REAL_PCI_BUS);
         json_builder_set_member_name(b, "addr");
         json_builder_add_string_value(b, addr);
+        json_builder_set_member_name(b, "romfile");
+        json_builder_add_string_value(b, "");
     } else if (d->type == DEV_DIMM) {
         snprintf(memdev, sizeof(memdev), "mem-%s", d->id);
         json_builder_set_member_name(b, "memdev");

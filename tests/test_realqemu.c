@@ -205,14 +205,14 @@ static void test_argv_migration(void **state)
                                "machine dst like=src incoming=defer\n"
 
                                "device src dimm d0 size=256M\n"
-                               "device src pci rng0 slot=3\n"
+                               "device src pci net0 slot=3\n"
                                "do src device_add cpu core1 core-id=1\n"
                                "do src cont\n"
                                "do migrate src dst\n");
     static const char *const want_src[] = {
         HEAD(), "1,maxcpus=3", "-m", "2048M,slots=4,maxmem=4096M", MIDDLE("src"), "-S",
         "-object", "memory-backend-ram,id=mem-d0,size=256M", "-device", "pc-dimm,id=d0,memdev=mem-d0",
-        "-device", "virtio-rng-pci,id=rng0,bus=pci.0,addr=0x3", NULL };
+        "-device", "virtio-net-pci,id=net0,bus=pci.0,addr=0x3,romfile=", NULL };
     static const char *const want_dst[] = {
         HEAD(), "1,maxcpus=3", "-m", "2048M,slots=4,maxmem=4096M", MIDDLE("dst"), "-S",
         "-incoming", "defer", NULL };
@@ -247,7 +247,7 @@ static void test_qmp_args(void **state)
                                "do m device_add dimm dimm1 size=512M\n"
                                "machine p8 cores=2 host=power8\n"
                                "do p8 device_add cpu c1 core-id=1\n"
-                               "do m device_add pci rng1 slot=7\n");
+                               "do m device_add pci net1 slot=7\n");
 
     (void)state;
     check_json(real_device_add_args(s, 0, 0),
@@ -259,7 +259,7 @@ static void test_qmp_args(void **state)
     check_json(real_device_add_args(s, 1, 2),
                "{\"driver\":\"power8_v2.0-spapr-cpu-core\",\"id\":\"c1\",\"core-id\":1}");
     check_json(real_device_add_args(s, 0, 3),
-               "{\"driver\":\"virtio-rng-pci\",\"id\":\"rng1\",\"bus\":\"pci.0\",\"addr\":\"0x7\"}");
+               "{\"driver\":\"virtio-net-pci\",\"id\":\"net1\",\"bus\":\"pci.0\",\"addr\":\"0x7\",\"romfile\":\"\"}");
     g_free(s);
 }
 
@@ -276,8 +276,8 @@ static void test_drivable(void **state)
     /* PCI devices go to QEMU; a PHB device_add libvirt refuses before QMP; a PHB on a
        command line is not built */
     struct scenario *pci = parse("scenario t\nmachine m cores=2 phbs=2 pci-slots=2\n"
-                                 "device m pci rng0 slot=0\ndo m device_add pci rng1 slot=1\n"
-                                 "do m device_add phb phb1 index=1\ndo m device_del rng0\n");
+                                 "device m pci net0 slot=0\ndo m device_add pci net1 slot=1\n"
+                                 "do m device_add phb phb1 index=1\ndo m device_del net0\n");
     struct scenario *phb = parse("scenario t\nmachine m cores=2 phbs=2\ndevice m phb phb1 index=1\n");
     char why[256];
 
