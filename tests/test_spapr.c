@@ -551,6 +551,20 @@ static void test_pci_remove_event_only_while_present(void **state)
     assert_int_equal(mach(f, M)->events[2].index, 0x40000010);
 }
 
+/* spapr_pci_pre_plug (QEMU 6.0): a slot whose DRC has a device refuses another. */
+static void test_pci_slot_occupied(void **state)
+{
+    struct fix *f = *state;
+
+    fix_reinit(f, "scenario s\nmachine m cores=2 pci-slots=4 guest=script\n"
+                  "do m device_add pci net0 slot=1\ndo m device_add pci net1 slot=1\n", NULL);
+    fire(f, ACTOR_SCRIPT0);
+    assert_has(fire(f, ACTOR_SCRIPT0),
+               "\"error\":\"PCI: slot 1 already occupied by virtio-net-pci\"");
+    assert_int_equal(mach(f, M)->devices[1].realized, 0);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+}
+
 /* The compat PVR per vCPU (ref/qemu-spapr.md §5): which vCPUs machine reset,
  * CAS and core plug leave with one, and the "cpu" sections of migration. */
 static const char compat_scn[] =
@@ -806,6 +820,7 @@ int main(void)
         T(test_cpu_unplug_timer_off_and_paused),
         T(test_cpu_unplug_timer_refuses_repeat),
         T(test_pci_remove_event_only_while_present),
+        T(test_pci_slot_occupied),
         T(test_compat_at_reset),
         T(test_reset_drains_io_cas_first),
         T(test_reset_drains_io_devices_first),

@@ -144,9 +144,11 @@ static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t
         snprintf(err, errlen, "PHB %d already attached", c->index);
         return false;
     }
-    if (drc_dev) {          /* do_pci_register_device */
-        snprintf(err, errlen, "PCI: slot %d function 0 not available for virtio-net-pci, "
-                 "in use by virtio-net-pci,id=%s", c->slot, sim_dev_id(s, drc_dev));
+    /* spapr_pci_pre_plug: the DRC already has a device; pci_get_function_0()->name is
+     * its type. Since QEMU 6.0 (Greg Kurz, "spapr: Do PCI device hotplug sanity checks
+     * at pre-plug only"); before, do_pci_register_device refused the busy devfn. */
+    if (drc_dev) {
+        snprintf(err, errlen, "PCI: slot %d already occupied by virtio-net-pci", c->slot);
         return false;
     }
     w->machines[m].devices[dev].realized = 1;
