@@ -561,7 +561,7 @@ static void test_pci_slot_occupied(void **state)
     fire(f, ACTOR_SCRIPT0);
     assert_has(fire(f, ACTOR_SCRIPT0),
                "\"error\":\"PCI: slot 1 already occupied by virtio-net-pci\"");
-    assert_int_equal(mach(f, M)->devices[1].realized, 0);
+    assert_int_equal(mach(f, M)->devices[NET1].realized, 0);
     assert_int_equal(mach(f, M)->nr_events, 1);
 }
 

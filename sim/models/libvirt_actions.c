@@ -74,6 +74,19 @@ static int dimm_base(const struct step_ctx *c, int src, int d)
     return c->s->scn->devices[d].type == DEV_DIMM && sd->realized ? sd->first_drc : -1;
 }
 
+/* Whether the destination gets a device of this type by device_add in INMIGRATE
+ * (qemuProcessSetupHotpluggableVcpus for vCPUs; the real-QEMU driver for DIMMs and
+ * PCI devices) rather than on its command line: libvirt.dst-vcpus/-dimms/-pci. */
+static bool dst_by_device_add(const struct knob_set *k, int type)
+{
+    switch (type) {
+    case DEV_CPU_CORE: return knob_val(k, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD;
+    case DEV_DIMM:     return knob_val(k, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD;
+    case DEV_PCI:      return knob_val(k, KNOB_LIBVIRT_DST_PCI) == DST_PCI_DEVICE_ADD;
+    default:           return false;
+    }
+}
+
 /*
  * A device the destination refuses fails Prepare (qemuProcessSetupHotpluggableVcpus'
  * "goto cleanup", or QEMU exiting on a bad -device): the job ends with the error,
@@ -90,13 +103,7 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
         base = dimm_base(c, src, d);
-        /* qemuProcessSetupHotpluggableVcpus: device_add while INMIGRATE */
-        if ((c->s->scn->devices[d].type == DEV_CPU_CORE &&
-             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD) ||
-            (c->s->scn->devices[d].type == DEV_DIMM &&
-             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD) ||
-            (c->s->scn->devices[d].type == DEV_PCI &&
-             knob_val(&c->s->knobs, KNOB_LIBVIRT_DST_PCI) == DST_PCI_DEVICE_ADD))
+        if (dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type))
             ok = qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err));
         else   /* -device on the destination's command line */
             ok = spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err));
