@@ -3,19 +3,24 @@
  * TCG with a Linux guest, realdrive.c) --runs times, and check that each
  * real run is one of the behaviours the model admits (validate_search.c).
  * A real QEMU that crashes or hangs makes its run "reference invalid".
+ * --keep writes each run as real-run.json; --recorded judges such files again.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "real_record.h"
 #include "realdrive.h"
 #include "validate.h"
 
 struct validate_cli {
     char *variant, *keep, *json, *setup_dir;
+    char **recorded;
     gint runs;
 };
+
+#define RUNS_UNSET (-1)
 
 struct run_verdict { const char *verdict; double seconds; unsigned observables; uint64_t states; };
 
@@ -56,42 +61,85 @@ static void json_run(GString *g, const struct run_verdict *v, const char *detail
                            v->observables, v->states, esc);
 }
 
-/* One real run and its inclusion check; returns 0 admitted/invalid, 1 diverged. */
-static int one_run(struct loaded *l, const struct real_setup *paths, const char *workdir,
-                   int i, GString *runs_json)
+/* A run's observations judged: 0 admitted or reference invalid, 1 diverged. */
+static int judge(struct loaded *l, GArray *real, const char *invalid, double seconds,
+                 const char *label, GString *runs_json)
 {
-    GArray *real = g_array_new(FALSE, FALSE, sizeof(struct real_obs)), *obs;
-    char invalid[512] = "";
-    struct run_verdict v = { 0 };
+    GArray *obs = project(&l->sim, real);
+    struct run_verdict v = { .seconds = seconds, .observables = obs->len };
     struct inclusion inc;
     int rc = 0;
 
-    if (!real_drive_scenario(l->scn, workdir, paths, real, &v.seconds, invalid, sizeof(invalid))) {
-        v.verdict = "not-drivable";
-        printf("  run %d: cannot be driven on real QEMU: %s\n", i, invalid);
-        json_run(runs_json, &v, invalid);
-        g_array_free(real, TRUE);
-        return 2;
-    }
-    obs = project(&l->sim, real);
-    v.observables = obs->len;
     if (invalid[0]) {
         v.verdict = "reference-invalid";
-        printf("  run %d: %.1f s, %s\n", i, v.seconds, invalid);
+        printf("  %s: %.1f s, %s\n", label, v.seconds, invalid);
         json_run(runs_json, &v, invalid);
     } else {
         validate_inclusion(&l->sim, (const struct observation *)obs->data, obs->len, &inc);
         v.states = inc.states;
         v.verdict = inc.admitted ? "admitted" : "diverged";
-        printf("  run %d: %.1f s, %u observables: %s (model states %" G_GUINT64_FORMAT ")%s%s\n",
-               i, v.seconds, obs->len, v.verdict, inc.states, inc.admitted ? "" : "\n    ",
+        printf("  %s: %.1f s, %u observables: %s (model states %" G_GUINT64_FORMAT ")%s%s\n",
+               label, v.seconds, obs->len, v.verdict, inc.states, inc.admitted ? "" : "\n    ",
                inc.admitted ? "" : inc.divergence);
         json_run(runs_json, &v, inc.admitted ? NULL : inc.divergence);
         rc = !inc.admitted;
     }
     g_array_free(obs, TRUE);
-    g_array_free(real, TRUE);
     return rc;
+}
+
+/* One real run, kept as workdir/real-run.json when keep, and judged. */
+static int one_run(struct loaded *l, const char *path, const struct real_setup *paths,
+                   const char *workdir, bool keep, int i, GString *runs_json)
+{
+    struct real_record rec = { .obs = g_array_new(FALSE, FALSE, sizeof(struct real_obs)) };
+    g_autofree char *label = g_strdup_printf("run %d", i);
+    char err[600];
+    int rc;
+
+    if (!real_drive_scenario(l->scn, workdir, paths, rec.obs, &rec.seconds, rec.invalid,
+                             sizeof(rec.invalid))) {
+        struct run_verdict v = { .verdict = "not-drivable" };
+        printf("  run %d: cannot be driven on real QEMU: %s\n", i, rec.invalid);
+        json_run(runs_json, &v, rec.invalid);
+        real_record_clear(&rec);
+        return 2;
+    }
+    if (keep) {
+        g_autofree char *file = g_build_filename(workdir, "real-run.json", NULL);
+        g_autofree char *base = g_path_get_basename(path);
+        g_strlcpy(rec.scenario, base, sizeof(rec.scenario));
+        if (!real_record_write(file, &rec, err, sizeof(err)))
+            cli_errorf("drcsim validate: %s", err);
+    }
+    rc = judge(l, rec.obs, rec.invalid, rec.seconds, label, runs_json);
+    real_record_clear(&rec);
+    return rc;
+}
+
+/* Each --recorded file judged again (every one read first); 2 when one cannot be read. */
+static int recorded_runs(struct loaded *l, char **files, const char *path, GString *runs_json)
+{
+    guint n = g_strv_length(files);
+    struct real_record *rec = g_new0(struct real_record, n);
+    char err[1024];
+    int worst = 0;
+
+    for (guint i = 0; i < n && !worst; i++)
+        if (!real_record_read(files[i], l->scn, path, &rec[i], err, sizeof(err))) {
+            cli_error(err);
+            worst = EXIT_USAGE;
+        }
+    if (!worst)
+        printf("%s under %s: %u recorded run(s)\n", path, l->var.name, n);
+    for (guint i = 0; i < n && worst != EXIT_USAGE; i++) {
+        int rc = judge(l, rec[i].obs, rec[i].invalid, rec[i].seconds, files[i], runs_json);
+        worst = rc > worst ? rc : worst;
+    }
+    for (guint i = 0; i < n; i++)
+        real_record_clear(&rec[i]);
+    g_free(rec);
+    return worst;
 }
 
 static const char *validate_conflict(void *opts, int argc, char **argv, char *buf, size_t len)
@@ -101,7 +149,9 @@ static const char *validate_conflict(void *opts, int argc, char **argv, char *bu
     (void)argv, (void)buf, (void)len;
     if (argc != 2)
         return "expected one SCENARIO (see drcsim validate --help)";
-    return o->runs < 1 ? "--runs takes N >= 1" : NULL;
+    if (o->recorded && (o->runs != RUNS_UNSET || o->keep || o->setup_dir))
+        return "--recorded judges kept runs again: it takes no --runs, --keep or --setup";
+    return o->runs != RUNS_UNSET && o->runs < 1 ? "--runs takes N >= 1" : NULL;
 }
 
 static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
@@ -113,9 +163,11 @@ static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the result as JSON", "FILE" },
         { "setup", 0, 0, G_OPTION_ARG_FILENAME, &o->setup_dir,
           "What validate/setup prepared (default build/validate)", "DIR" },
+        { "recorded", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->recorded,
+          "Judge a kept run (DIR/run-N/real-run.json) again, without QEMU (repeatable)", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL } };
 
-    o->runs = 3;
+    o->runs = RUNS_UNSET;
     return cli_parse("validate", "SCENARIO - check real QEMU runs against the model", entries, argc,
                      argv, validate_conflict, o);
 }
@@ -123,7 +175,7 @@ static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
 static int validate_runs(struct loaded *l, const struct validate_cli *o, const char *path,
                          const struct real_setup *paths, GString *runs_json)
 {
-    int worst = 0, runs = o->runs;
+    int worst = 0, runs = o->runs == RUNS_UNSET ? 3 : o->runs;
 
     printf("%s under %s: %d real run(s)\n", path, l->var.name, runs);
     for (int i = 1; i <= runs && worst < 2; i++) {
@@ -131,7 +183,7 @@ static int validate_runs(struct loaded *l, const struct validate_cli *o, const c
                                        : g_dir_make_tmp("drcsim-validate-XXXXXX", NULL);
         int rc;
         g_mkdir_with_parents(dir, 0755);
-        rc = one_run(l, paths, dir, i, runs_json);
+        rc = one_run(l, path, paths, dir, o->keep != NULL, i, runs_json);
         worst = rc > worst ? rc : worst;
         if (!o->keep) {
             g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
@@ -151,7 +203,7 @@ int cmd_validate(int argc, char **argv)
     GString *runs_json = g_string_new(NULL);
     int rc = validate_parse(&argc, &argv, &o);
 
-    if (!rc && !real_setup_load(o.setup_dir ? o.setup_dir : "build/validate", &paths, err, sizeof(err))) {
+    if (!rc && !o.recorded && !real_setup_load(o.setup_dir ? o.setup_dir : "build/validate", &paths, err, sizeof(err))) {
         cli_errorf("drcsim validate: %s (run validate/setup first)", err);
         rc = EXIT_USAGE;
     }
@@ -159,7 +211,8 @@ int cmd_validate(int argc, char **argv)
         cli_error(err);
         rc = EXIT_USAGE;
     } else if (!rc) {
-        rc = validate_runs(&l, &o, argv[1], &paths, runs_json);
+        rc = o.recorded ? recorded_runs(&l, o.recorded, argv[1], runs_json)
+                        : validate_runs(&l, &o, argv[1], &paths, runs_json);
         if (o.json) {
             g_autofree char *text = g_strdup_printf("{\"scenario\":\"%s\",\"variant\":\"%s\","
                                                     "\"runs\":[%s]}\n", argv[1], l.var.name,
@@ -174,5 +227,6 @@ int cmd_validate(int argc, char **argv)
     g_free(o.keep);
     g_free(o.json);
     g_free(o.setup_dir);
+    g_strfreev(o.recorded);
     return rc;
 }
