@@ -2,7 +2,8 @@
  * Trace validation against real QEMU: model steps and real observations are
  * projected onto the same observables (DRC trace points per machine, QMP
  * replies and events, the guest's DLPAR log lines); a real run is admitted
- * when some interleaving of the model produces exactly its observables.
+ * when some interleaving of the model produces exactly its observables and
+ * then comes to rest without another.
  */
 #ifndef DRCSIM_VALIDATE_H
 #define DRCSIM_VALIDATE_H
@@ -39,7 +40,7 @@ struct inclusion {
     char divergence[640];    /* the first real observable the model cannot produce */
 };
 
-/* Is the real sequence one of the behaviours the model admits? */
+/* Is the real sequence one of the behaviours the model admits, to the model's rest? */
 void validate_inclusion(const struct sim *s, const struct observation *real, unsigned n,
                         struct inclusion *out);
 

@@ -2,7 +2,8 @@
  * Inclusion of a real run in the model: DFS over (world, position in each
  * real stream), firing each step with a trace to read its observables and
  * pruning a branch as soon as one differs from the next real observable of
- * its stream. The deepest branch's first mismatch is the reported divergence.
+ * its stream, or comes after the last. The deepest branch's first mismatch is
+ * the reported divergence.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -97,12 +98,17 @@ static uint64_t vframe_fingerprint(const struct vframe *f)
     return XXH3_64bits(&f->w, sizeof(f->w)) ^ XXH3_64bits(f->pos, sizeof(f->pos)) * 31;
 }
 
-/* DFS; true as soon as every real observable was consumed on one branch. */
+/*
+ * DFS; true as soon as one branch consumed every real observable and then came to
+ * rest (nothing left to fire) without another: the real run ended after the
+ * driver's wait for stragglers, so what the model would still show must not
+ * be missing from it. Past the last observable only silent steps survive advance().
+ */
 static bool search(struct search *se, GPtrArray *stack)
 {
     while (stack->len) {
         struct vframe *fr = g_ptr_array_index(stack, stack->len - 1), *child;
-        if (consumed(fr->pos) == se->total)
+        if (fr->n == 0 && consumed(fr->pos) == se->total)
             return true;
         if (fr->next == fr->n) {
             if (fr->n == 0)

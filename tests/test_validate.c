@@ -1,8 +1,8 @@
 /*
  * Unit tests for trace validation (sim/validate.c, validate_search.c): the
  * projection of real lines onto observables, and inclusion of an observed
- * sequence in the model, with the exact divergence reported when the model
- * cannot produce it.
+ * sequence in the model (all of it, up to a model at rest), with the exact
+ * divergence reported when the model cannot produce it.
  */
 #include "step_fixture.h"
 #include <string.h>
@@ -105,6 +105,30 @@ static void test_replay_admitted_with_knob(void **state)
     assert_string_equal(inc.divergence, "");
 }
 
+/*
+ * A real run that ended before a line the model must still show is not one of
+ * its behaviours: after the first LMB is configured the model does not rest,
+ * it goes on to take the second.
+ */
+static void test_run_ending_early_diverges(void **state)
+{
+    struct fix *f = *state;
+    struct seq q = { .n = 0 };
+    struct inclusion inc;
+    unsigned cut;
+
+    replayed_dimm_add(f, &q);
+    for (cut = 0; cut < q.n && strcmp(q.obs[cut].text, "spapr_drc_set_configured 0x80000004"); cut++)
+        ;
+    assert_true(++cut < q.n);
+    validate_inclusion(&f->sim, q.obs, cut, &inc);
+    assert_false(inc.admitted);
+    assert_int_equal(inc.matched, cut);
+    assert_has(inc.divergence, "after 7 of 7 observables, the model produces "
+                               "\"spapr_drc_set_allocation_state 0x80000005 1\", which the real run "
+                               "never shows");
+}
+
 /* A real console line: the timestamp and prefix are the driver's to strip. */
 static void test_real_guest_line(void **state)
 {
@@ -133,6 +157,7 @@ int main(void)
         T(test_replayed_add_observables),
         T(test_replay_diverges_without_knob),
         T(test_replay_admitted_with_knob),
+        T(test_run_ending_early_diverges),
         T(test_real_guest_line),
     };
 
