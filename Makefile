@@ -93,6 +93,7 @@ unit-tests: $(TEST_BINS)
 # soundness sweeps and fuzzers run one thread (por-soundness alone runs past 12 minutes there).
 scenario-tests: $(DRCSIM)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/run-all.sh
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/recorded-runs.sh
 ifneq ($(SANITIZE),thread)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-soundness.sh
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-fuzz.py 60 3

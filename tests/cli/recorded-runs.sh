@@ -1,0 +1,90 @@
+#!/bin/sh
+# The model against real QEMU without QEMU: each validation scenario's kept
+# real run (validate/recorded/, QEMU 7.2 under TCG with Linux 6.1) must stay
+# admitted by the model under real-qemu-7.2, and the runs must still tell the
+# model apart from the variants they refute. Then --recorded's input errors.
+. "$(dirname "$0")/common.sh"
+
+# judge DESC WANT_EXIT PATTERN SCENARIO FILE [ENV...]: validate --recorded, exit and a line
+judge() {
+    desc=$1 want=$2 pat=$3 scn=$4 file=$5
+    shift 5
+    env "$@" "$DRCSIM" validate "validate/$scn.scn" --recorded "$file" >"$tmp/out" 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "(exit $got, wanted $want)" >>"$tmp/out"; bad "$desc"
+    elif ! grep -Fq -- "$pat" "$tmp/out"; then
+        echo "(no line holds: $pat)" >>"$tmp/out"; bad "$desc"
+    else
+        ok "$desc"
+    fi
+}
+
+# variant_with LINE...: real-qemu-7.2 with these lines added, in $tmp/var
+variant_with() {
+    rm -rf "$tmp/var" && mkdir "$tmp/var" && cp variants/*.var "$tmp/var/"
+    grep -v '^knob libvirt\.dst-' variants/real-qemu-7.2.var >"$tmp/var/real-qemu-7.2.var"
+    for l in "$@"; do echo "$l" >>"$tmp/var/real-qemu-7.2.var"; done
+}
+
+n=0
+for f in validate/recorded/*.json; do
+    s=$(basename "$f" .json)
+    n=$((n + 1))
+    if [ "$s" = del-before-migrate-cpu ]; then
+        judge "$s: the recorded run stays reference invalid (QEMU 7.2 crashed)" 0 \
+            "reference invalid: src: qemu killed by signal 11" "$s" "$f"
+    else
+        judge "$s: the recorded real run is admitted" 0 "observables: admitted" "$s" "$f"
+    fi
+done
+[ "$n" -eq "$(ls validate/*.scn | wc -l)" ] && ok "one recorded run per validation scenario ($n)" \
+    || bad "one recorded run per validation scenario ($n recorded)"
+
+# What the kept runs refute. The destination's devices come by device_add on a started
+# QEMU; with libvirt's command line the model coldplugs them instead.
+variant_with "knob libvirt.dst-pci=device-add"
+judge "dimm-base-migration: refutes DIMMs on the destination's command line" 1 \
+    'after 41 of 63 observables, real QEMU shows "spapr_drc_attach 0x80000006" where the model allows "spapr_drc_unplug_request 0x80000004"' \
+    dimm-base-migration validate/recorded/dimm-base-migration.json DRCSIM_VARIANTS="$tmp/var"
+variant_with "knob libvirt.dst-dimms=device-add"
+judge "pci-migrate-unplug: refutes PCI devices on the destination's command line" 1 \
+    'after 3 of 8 observables, real QEMU shows "spapr_drc_attach 0x40000008" where the model allows "spapr_drc_unplug_request 0x40000008"' \
+    pci-migrate-unplug validate/recorded/pci-migrate-unplug.json DRCSIM_VARIANTS="$tmp/var"
+# QEMU before ab8584349c does not migrate a DRC's unplug_requested.
+variant_with "knob libvirt.dst-dimms=device-add" "knob libvirt.dst-pci=device-add" \
+    "knob qemu.migrate-unplug-requested=off"
+judge "pci-pending-unplug-migration: refutes a pending unplug lost in migration" 1 \
+    'after 9 of 10 observables, the model stops while real QEMU still shows "DEVICE_DELETED net1"' \
+    pci-pending-unplug-migration validate/recorded/pci-pending-unplug-migration.json \
+    DRCSIM_VARIANTS="$tmp/var"
+
+# A run is all of the model's behaviour: one that ends before a line the model must
+# still show is not admitted.
+python3 - validate/recorded/cpu-plug-unplug.json "$tmp/cut.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["observations"] = d["observations"][:-1]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+judge "a run cut before its last guest line diverges at its end" 1 \
+    'after 15 of 15 observables, the model produces "pseries-hotplug-cpu: Successfully removed CPU, drc index: 10000001", which the real run never shows' \
+    cpu-plug-unplug "$tmp/cut.json"
+
+# Input errors: one line, the place, exit 2.
+judge "--recorded of another scenario's run is refused where it says so" 2 \
+    "validate/recorded/pci-plug-unplug.json:1:33: error: recorded from another scenario (cpu-del-twice.scn)" \
+    cpu-del-twice validate/recorded/pci-plug-unplug.json
+sed '3s/"machine":"m"/"machine":"x"/' validate/recorded/cpu-plug-unplug.json >"$tmp/badm.json"
+judge "--recorded: a machine the scenario lacks is refused at it" 2 \
+    "$tmp/badm.json:3:25: error: no machine of the scenario has this name" cpu-plug-unplug "$tmp/badm.json"
+sed '$ s/]}$//' validate/recorded/cpu-plug-unplug.json >"$tmp/short.json"
+judge "--recorded: a cut file is a parse error with its place" 2 "$tmp/short.json:21:119: error: " \
+    cpu-plug-unplug "$tmp/short.json"
+judge "--recorded: a missing file is one line" 2 "$tmp/none.json" cpu-plug-unplug "$tmp/none.json"
+"$DRCSIM" validate validate/cpu-plug-unplug.scn --recorded validate/recorded/cpu-plug-unplug.json \
+    --runs 2 >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "^drcsim validate: --recorded judges kept runs again: it takes no --runs, --keep or --setup$" "$tmp/out" \
+    && ok "--recorded with --runs is refused" || bad "--recorded with --runs is refused"
+
+total
