@@ -28,7 +28,7 @@ struct run_verdict { const char *verdict; double seconds; unsigned observables; 
  * The model's initial world is each machine after its start-up; so of the
  * real run, what a machine shows from its first QMP command on.
  */
-static GArray *project(const struct sim *s, GArray *real)
+static GArray *project(const struct sim *s, GArray *real, double *last)
 {
     GArray *obs = g_array_new(FALSE, FALSE, sizeof(struct observation));
     double first[MAX_MACHINES];
@@ -45,8 +45,10 @@ static GArray *project(const struct sim *s, GArray *real)
     for (guint i = 0; i < real->len; i++) {
         const struct real_obs *r = &g_array_index(real, struct real_obs, i);
         struct observation o;
-        if (real_observation(s, r->machine, r->kind, r->text, &o) && r->t >= first[o.machine])
+        if (real_observation(s, r->machine, r->kind, r->text, &o) && r->t >= first[o.machine]) {
             g_array_append_val(obs, o);
+            *last = r->t;
+        }
     }
     return obs;
 }
@@ -65,8 +67,11 @@ static void json_run(GString *g, const struct run_verdict *v, const char *detail
 static int judge(struct loaded *l, GArray *real, const char *invalid, double seconds,
                  const char *label, GString *runs_json)
 {
-    GArray *obs = project(&l->sim, real);
+    double last = 0;
+    GArray *obs = project(&l->sim, real, &last);
     struct run_verdict v = { .seconds = seconds, .observables = obs->len };
+    /* the run ends when the driver stops watching: its seconds, on the observations' clock */
+    uint32_t quiet_ms = seconds > last ? (uint32_t)((seconds - last) * 1000) : 0;
     struct inclusion inc;
     int rc = 0;
 
@@ -75,7 +80,8 @@ static int judge(struct loaded *l, GArray *real, const char *invalid, double sec
         printf("  %s: %.1f s, %s\n", label, v.seconds, invalid);
         json_run(runs_json, &v, invalid);
     } else {
-        validate_inclusion(&l->sim, (const struct observation *)obs->data, obs->len, &inc);
+        validate_inclusion(&l->sim, (const struct observation *)obs->data, obs->len, quiet_ms,
+                           &inc);
         v.states = inc.states;
         v.verdict = inc.admitted ? "admitted" : "diverged";
         printf("  %s: %.1f s, %u observables: %s (model states %" G_GUINT64_FORMAT ")%s%s\n",

@@ -3,7 +3,7 @@
  * projected onto the same observables (DRC trace points per machine, QMP
  * replies and events, the guest's DLPAR log lines); a real run is admitted
  * when some interleaving of the model produces exactly its observables and
- * then comes to rest without another.
+ * then none for as long as the real run went on.
  */
 #ifndef DRCSIM_VALIDATE_H
 #define DRCSIM_VALIDATE_H
@@ -40,8 +40,12 @@ struct inclusion {
     char divergence[640];    /* the first real observable the model cannot produce */
 };
 
-/* Is the real sequence one of the behaviours the model admits, to the model's rest? */
+/*
+ * Is the real sequence one of the behaviours the model admits? All of it, and then
+ * quiet_ms (how long the real run was watched after its last observable) without
+ * another: the model at rest, or every step it has pending able to wait that long.
+ */
 void validate_inclusion(const struct sim *s, const struct observation *real, unsigned n,
-                        struct inclusion *out);
+                        uint32_t quiet_ms, struct inclusion *out);
 
 #endif

@@ -27,6 +27,7 @@ struct search {
     const struct sim *s;
     const struct observation *const *seq[KEYS];   /* real observables per key */
     unsigned len[KEYS], total, best;
+    uint32_t quiet_ms;    /* how long the real run went on after its last observable */
     struct visited vis;
     struct inclusion *out;
 };
@@ -99,16 +100,29 @@ static uint64_t vframe_fingerprint(const struct vframe *f)
 }
 
 /*
+ * Can the model stay silent for as long as the real run went on after its last
+ * observable? Nothing left to fire, or every pending step may still wait that
+ * long (its window's hi; the step with the smallest hi is always fireable).
+ */
+static bool quiet_enough(const struct search *se, const struct vframe *fr)
+{
+    for (unsigned i = 0; i < fr->n; i++)
+        if (fr->steps[i].hi < se->quiet_ms)
+            return false;
+    return true;
+}
+
+/*
  * DFS; true as soon as one branch consumed every real observable and then came to
- * rest (nothing left to fire) without another: the real run ended after the
- * driver's wait for stragglers, so what the model would still show must not
- * be missing from it. Past the last observable only silent steps survive advance().
+ * rest without another: the driver watched the real run for quiet_ms more, so
+ * what the model must show within that time must not be missing from it. Past
+ * the last observable only silent steps survive advance().
  */
 static bool search(struct search *se, GPtrArray *stack)
 {
     while (stack->len) {
         struct vframe *fr = g_ptr_array_index(stack, stack->len - 1), *child;
-        if (fr->n == 0 && consumed(fr->pos) == se->total)
+        if (consumed(fr->pos) == se->total && quiet_enough(se, fr))
             return true;
         if (fr->next == fr->n) {
             if (fr->n == 0)
@@ -130,9 +144,9 @@ static bool search(struct search *se, GPtrArray *stack)
 }
 
 void validate_inclusion(const struct sim *s, const struct observation *real, unsigned n,
-                        struct inclusion *out)
+                        uint32_t quiet_ms, struct inclusion *out)
 {
-    struct search se = { .s = s, .total = n, .out = out };
+    struct search se = { .s = s, .total = n, .quiet_ms = quiet_ms, .out = out };
     GPtrArray *stack = g_ptr_array_new_with_free_func(g_free);
     struct vframe *root = g_new0(struct vframe, 1);
 
