@@ -100,12 +100,16 @@ static uint64_t vframe_fingerprint(const struct vframe *f)
 }
 
 /*
- * Can the model stay silent for as long as the real run went on after its last
- * observable? Nothing left to fire, or every pending step may still wait that
+ * Can the model end as the real run did? Its scripts done, since the driver ran
+ * every line, and silent for as long as the run went on after its last
+ * observable: nothing left to fire, or every pending step may still wait that
  * long (its window's hi; the step with the smallest hi is always fireable).
  */
 static bool quiet_enough(const struct search *se, const struct vframe *fr)
 {
+    for (int i = 0; i < se->s->scn->nscripts; i++)
+        if (fr->w.scripts[i].status != SCRIPT_DONE)
+            return false;
     for (unsigned i = 0; i < fr->n; i++)
         if (fr->steps[i].hi < se->quiet_ms)
             return false;
