@@ -83,6 +83,30 @@ static unsigned cpu_creations(const struct scenario *scn, int m)
     return n;
 }
 
+/*
+ * -smp maxcpus for machine m: its own cores and creations, or more when a machine it
+ * migrates with needs more. libvirt starts both ends from one domain XML; the XIVE
+ * and XICS state (sized by max vCPUs) only loads into a machine of the same size
+ * ("Missing section footer for spapr-xive" otherwise).
+ */
+static unsigned real_maxcpus(const struct scenario *scn, int m)
+{
+    unsigned need[MAX_MACHINES] = { 0 };
+
+    for (int i = 0; i < scn->nmachines; i++)
+        need[i] = scn->machines[i].cores + cpu_creations(scn, i);
+    for (int round = 0; round < scn->nmachines; round++)
+        for (unsigned i = 0; i < scn->nlines; i++) {
+            const struct scn_line *l = &scn->lines[i];
+            unsigned both;
+            if (l->kind != LINE_DO || l->action != DO_MIGRATE)
+                continue;
+            both = MAX(need[l->machine], need[l->machine2]);
+            need[l->machine] = need[l->machine2] = both;
+        }
+    return need[m];
+}
+
 static void coldplug_args(const struct scenario *scn, int m, GPtrArray *a)
 {
     for (unsigned i = 0; i < scn->ncoldplug; i++) {
@@ -123,7 +147,7 @@ void real_machine_config(const struct scenario *scn, int m, const struct real_se
     if (sm->max_cpu_compat)
         g_strlcpy(cfg->max_cpu_compat, sm->max_cpu_compat - 1 == CPU_POWER8 ? "power8" : "power9",
                   sizeof(cfg->max_cpu_compat));
-    cfg->maxcpus = sm->cores + cpu_creations(scn, m);
+    cfg->maxcpus = real_maxcpus(scn, m);
     cfg->ram_mb = sm->ram_mb;
     cfg->slots = sm->lmbs ? 4 : 0;
     cfg->maxmem_mb = sm->ram_mb + sm->lmbs * 256u;
