@@ -26,6 +26,8 @@
 #define MAX_LV_EVENTS    8   /* QMP events libvirt's event loop and worker have not handled yet */
 
 #define WINDOW_NEVER     UINT32_MAX /* hi of a step that may wait forever */
+/* irq_latched: presented to the vCPU's thread context, its output line not raised */
+#define IRQ_UNSIGNALLED  3
 
 /* SpaprDrcState (include/hw/ppc/spapr_drc.h): values are in the stream. */
 enum spapr_drc_state {
@@ -100,7 +102,8 @@ struct spapr_machine {
     uint8_t nr_events;        /* entries used in events[] */
     uint8_t abort_reason;     /* enum qemu_abort_reason */
     uint8_t abort_drc;        /* DRC slot involved in the abort */
-    uint8_t irq_latched;      /* hotplug source pulsed and not yet taken (ICS/XIVE state) */
+    uint8_t irq_latched;      /* hotplug source pulsed and not yet taken (ICS/XIVE state):
+                               * 1, 2 with Q set too, IRQ_UNSIGNALLED after a TCG migration */
     uint8_t migration;        /* enum migration_status of this QEMU */
     uint8_t intc;             /* INTC_*: KVM device connected, guest I/O, reset draining it */
     uint8_t autostart;        /* cont during INMIGRATE: run once the migration ends */

@@ -403,6 +403,37 @@ static void test_success_paused_source_autostart(void **state)
     assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_NONE);
 }
 
+/*
+ * Under TCG the interrupt the source presented reaches the destination's thread
+ * context but no line is raised (vmstate_xive_tctx_post_load): the guest takes it
+ * only when another interrupt notifies that context, whenever that is, and a
+ * further pulse of the same source only sets Q.
+ */
+static void test_tcg_interrupt_not_signalled(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, "knob qemu.kvm-irqchip=off\n");
+    add(f, SRC, CORE1);
+    add(f, DST, CORE1);
+    assert_true(qmp_cont(&f->sim, &f->w, DST, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, SRC)->irq_latched, 1);
+    migrate(f);
+    assert_int_equal(mach(f, DST)->runstate, RUN_STATE_RUNNING);
+    assert_int_equal(mach(f, DST)->intc & KVM_INTC_MASK, 0);   /* emulated XIVE */
+    assert_int_equal(mach(f, DST)->irq_latched, IRQ_UNSIGNALLED);
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_GUEST_IRQ);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].lo, 0);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].hi, WINDOW_NEVER);
+    spapr_irq_pulse(&f->sim, &f->w, DST);
+    assert_int_equal(mach(f, DST)->irq_latched, IRQ_UNSIGNALLED);
+    assert_int_equal(mach(f, DST)->nr_events, 1);
+    fire(f, ACTOR_GUEST_IRQ);                 /* ras_hotplug_interrupt: check-exception */
+    assert_int_equal(mach(f, DST)->irq_latched, 0);
+    assert_int_equal(mach(f, DST)->nr_events, 0);
+}
+
 /* A source still in prelaunch (-S, never cont'ed) gives a destination in prelaunch. */
 static void test_success_prelaunch_source(void **state)
 {
@@ -439,6 +470,7 @@ int main(void)
         T(test_success_autostart),
         T(test_success_paused_source_autostart),
         T(test_success_prelaunch_source),
+        T(test_tcg_interrupt_not_signalled),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,6 +135,9 @@ void guest_pending(const struct sim *s, const struct world *w, struct pending *a
         return;
     if (g->in_irq)   /* the handler waits for the RTAS lock, then calls check-exception */
         all[ACTOR_GUEST_IRQ] = window(STEP_GUEST_IRQ_RTAS, 0, hi);
+    else if (mw->irq_latched == IRQ_UNSIGNALLED)   /* taken at another IRQ's notify, if ever */
+        all[ACTOR_GUEST_IRQ] = (struct pending){ .kind = STEP_GUEST_IRQ, .arg = IRQ_UNSIGNALLED,
+                                                 .lo = 0, .hi = WINDOW_NEVER };
     else if (mw->irq_latched)   /* one handler at a time: a pulse meanwhile stays latched */
         all[ACTOR_GUEST_IRQ] = window(STEP_GUEST_IRQ, 0, hi);
     if (g->op.kind != DLPAR_NONE || g->nwork) {

@@ -97,6 +97,18 @@ static void load_machine(struct step_ctx *c, int src, int dst)
     to->ov5_cas = from->ov5_cas;
     spapr_irq_update_active_intc(c->s, c->w, dst);   /* spapr_irq_post_load_dual */
     to->irq_latched = from->irq_latched;
+    /*
+     * An interrupt the source presented and its guest had not taken: under KVM
+     * vmstate_xive_tctx_post_load gives the thread context to the in-kernel XIVE
+     * (kvmppc_xive_cpu_set_state), which signals it. Emulated (TCG), post_load
+     * only restores the TIMA regs (hw/intc/xive.c): the IPB is set but nothing
+     * raises the vCPU's line until the next notification of that context, by
+     * another interrupt. Seen on QEMU 7.2 under TCG: a DIMM plugged while the source
+     * was paused was hot-added on the destination only at the next console input.
+     */
+    if (to->irq_latched && !knob_on(&c->s->knobs, KNOB_QEMU_KVM_IRQCHIP) &&
+        spapr_irq_xive_active(c->s, c->w, dst))
+        to->irq_latched = IRQ_UNSIGNALLED;
     to->fdt_cpus = from->fdt_cpus;   /* spapr->fdt_blob travels too */
     to->fdt_lmbs = from->fdt_lmbs;
 }
