@@ -16,6 +16,19 @@ fail=0
 ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -f "$tmp/out" ] && sed 's/^/       /' "$tmp/out" | head -30; }
 
+# exit_and_line DESC WANT GOT MODE PATTERN: ok when the command under test exited WANT
+# (it exited GOT) and, unless PATTERN is empty, $tmp/out has a line grep MODE (-E or -F)
+# finds PATTERN in.
+exit_and_line() {
+    if [ "$3" -ne "$2" ]; then
+        echo "(exit $3, wanted $2)" >>"$tmp/out"; bad "$1"
+    elif [ -n "$5" ] && ! grep "$4" -q -- "$5" "$tmp/out"; then
+        echo "(no line matches: $5)" >>"$tmp/out"; bad "$1"
+    else
+        ok "$1"
+    fi
+}
+
 # "N passed, M failed", and the script's exit status.
 total() {
     echo "$pass passed, $fail failed"

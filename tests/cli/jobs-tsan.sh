@@ -23,12 +23,8 @@ tsan() {
     got=$?
     if grep -q 'ThreadSanitizer' "$tmp/out"; then
         bad "$desc: a ThreadSanitizer report"
-    elif [ "$got" -ne "$want" ]; then
-        echo "(exit $got, wanted $want)" >>"$tmp/out"; bad "$desc"
-    elif ! grep -Eq -- "$pat" "$tmp/out"; then
-        echo "(no line matches: $pat)" >>"$tmp/out"; bad "$desc"
     else
-        ok "$desc"
+        exit_and_line "$desc" "$want" "$got" -E "$pat"
     fi
 }
 

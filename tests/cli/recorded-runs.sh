@@ -10,14 +10,7 @@ judge() {
     desc=$1 want=$2 pat=$3 scn=$4 file=$5
     shift 5
     env "$@" "$DRCSIM" validate "validate/$scn.scn" --recorded "$file" >"$tmp/out" 2>&1
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "(exit $got, wanted $want)" >>"$tmp/out"; bad "$desc"
-    elif ! grep -Fq -- "$pat" "$tmp/out"; then
-        echo "(no line holds: $pat)" >>"$tmp/out"; bad "$desc"
-    else
-        ok "$desc"
-    fi
+    exit_and_line "$desc" "$want" $? -F "$pat"
 }
 
 # variant_with LINE...: real-qemu-7.2 with these lines added, in $tmp/var

@@ -10,14 +10,7 @@ expect_run() {
     desc=$1 want=$2 pat=$3
     shift 3
     "$@" >"$tmp/out" 2>&1
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "(exit $got, wanted $want)" >>"$tmp/out"; bad "$desc"
-    elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
-        echo "(no line matches: $pat)" >>"$tmp/out"; bad "$desc"
-    else
-        ok "$desc"
-    fi
+    exit_and_line "$desc" "$want" $? -E "$pat"
 }
 
 # expect_at DESC FILE TOKEN PATTERN CMD...: exit 2 with the line "FILE:LINE:COL: error: "
