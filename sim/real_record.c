@@ -82,14 +82,6 @@ static bool bad(const struct rd *r, const char *path, const char *fmt, const cha
     return false;
 }
 
-static bool known_machine(const struct scenario *scn, const char *name)
-{
-    for (int m = 0; m < scn->nmachines; m++)
-        if (strcmp(scn->machines[m].name, name) == 0)
-            return true;
-    return false;
-}
-
 static bool read_obs(const struct rd *r, JsonObject *o, unsigned i, const struct scenario *scn,
                      struct real_obs *out)
 {
@@ -110,7 +102,7 @@ static bool read_obs(const struct rd *r, JsonObject *o, unsigned i, const struct
     if (!kind_ok)
         return bad(r, path, "not an observation kind", "qmp, event, drc, guest, death or step");
     snprintf(path, sizeof(path), "observations/%u/machine", i);
-    if (!known_machine(scn, json_object_get_string_member(o, "machine")))
+    if (scn_machine_index(scn, json_object_get_string_member(o, "machine")) < 0)
         return bad(r, path, "no machine of the scenario has this name", NULL);
     snprintf(path, sizeof(path), "observations/%u/text", i);
     if (strlen(json_object_get_string_member(o, "text")) >= sizeof(out->text))

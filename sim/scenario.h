@@ -188,6 +188,8 @@ struct scenario {
 bool scenario_parse_file(const char *path, struct scenario *out, char *err, unsigned errlen);
 bool scenario_parse_string(const char *path, const char *text, struct scenario *out,
                            char *err, unsigned errlen);
+/* The index of the machine named name, or -1. */
+int scn_machine_index(const struct scenario *s, const char *name);
 /* The hash by which traces and job files name a scenario's text ("scenario_xxh3"). */
 uint64_t scenario_xxh3(const char *text);
 /* The error of a trace or job whose carried "scenario_text" does not have that hash. */

@@ -48,7 +48,6 @@ unsigned scn_col_of(const struct parser *p, int i);
 bool scn_need_upto(struct parser *p, int end, int min, int max, const char *usage);
 bool scn_need_words(struct parser *p, int min, int max, const char *usage);
 bool scn_get_name(struct parser *p, int i, const char *what, char out[SCN_NAME_LEN]);
-int scn_machine_index(const struct scenario *s, const char *name);
 bool scn_find_machine(struct parser *p, int i, uint8_t *m);
 bool scn_find_device(struct parser *p, int i, const char *id, uint8_t *d);
 bool scn_typed_device(struct parser *p, int i, int type, uint8_t *d);

@@ -35,14 +35,6 @@ static bool listed(const char *const *list, const char *s, bool substring)
     return false;
 }
 
-static int machine_by_name(const struct sim *s, const char *name)
-{
-    for (int m = 0; m < s->scn->nmachines; m++)
-        if (strcmp(s->scn->machines[m].name, name) == 0)
-            return m;
-    return -1;
-}
-
 static bool put(struct observation *o, uint8_t stream, int machine, const char *text)
 {
     if (machine < 0)
@@ -88,7 +80,7 @@ static unsigned drc_obs(const struct sim *s, JsonObject *step, struct observatio
             snprintf(text, sizeof(text), "%s %s %d", tp, json_object_get_string_member(r, "index"), v);
         else
             snprintf(text, sizeof(text), "%s %s", tp, json_object_get_string_member(r, "index"));
-        n += put(&out[n], OBS_DRC, machine_by_name(s, json_object_get_string_member(r, "machine")),
+        n += put(&out[n], OBS_DRC, scn_machine_index(s->scn, json_object_get_string_member(r, "machine")),
                  text);
     }
     return n;
@@ -108,17 +100,17 @@ static unsigned event_and_log_obs(const struct sim *s, JsonObject *step, struct 
         if (strcmp(name, "MEM_UNPLUG_ERROR") == 0 || !json_object_has_member(e, "device"))
             continue;
         snprintf(text, sizeof(text), "%s %s", name, json_object_get_string_member(e, "device"));
-        n += put(&out[n], OBS_EVENT, machine_by_name(s, json_object_get_string_member(e, "machine")), text);
+        n += put(&out[n], OBS_EVENT, scn_machine_index(s->scn, json_object_get_string_member(e, "machine")), text);
     }
     for (guint i = 0; log && i < json_array_get_length(log) && n < max; i++) {
         JsonObject *l = json_array_get_object_element(log, i);
         const char *who = json_object_get_string_member(l, "who");
         const char *line = json_object_get_string_member(l, "line");
         if (g_str_has_prefix(who, "qmp@"))
-            n += put(&out[n], OBS_QMP, machine_by_name(s, who + 4), line);
+            n += put(&out[n], OBS_QMP, scn_machine_index(s->scn, who + 4), line);
         else if (strcmp(who, "guest") == 0 && g_str_has_prefix(actor, "guest@") &&
                  listed(guest_msgs, line, true))
-            n += put(&out[n], OBS_GUEST, machine_by_name(s, actor + 6), line);
+            n += put(&out[n], OBS_GUEST, scn_machine_index(s->scn, actor + 6), line);
     }
     return n;
 }
@@ -159,7 +151,7 @@ static bool real_drc(int m, const char *text, struct observation *out)
 bool real_observation(const struct sim *s, const char *machine, const char *kind,
                       const char *text, struct observation *out)
 {
-    int m = machine_by_name(s, machine);
+    int m = scn_machine_index(s->scn, machine);
 
     if (strcmp(kind, "drc") == 0)
         return real_drc(m, text, out);
