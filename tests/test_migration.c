@@ -434,6 +434,39 @@ static void test_tcg_interrupt_not_signalled(void **state)
     assert_int_equal(mach(f, DST)->nr_events, 0);
 }
 
+/* Emulated XICS (ic-mode=xics) is no different: icp_post_load restores the XIRR only. */
+static void test_tcg_interrupt_not_signalled_xics(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, "knob qemu.kvm-irqchip=off\nknob qemu.ic-mode=xics\n");
+    add(f, SRC, CORE1);
+    add(f, DST, CORE1);
+    assert_true(qmp_cont(&f->sim, &f->w, DST, f->err, sizeof(f->err)));
+    migrate(f);
+    assert_false(spapr_irq_xive_active(&f->sim, &f->w, DST));
+    assert_int_equal(mach(f, DST)->irq_latched, IRQ_UNSIGNALLED);
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].hi, WINDOW_NEVER);
+}
+
+/* Under KVM the in-kernel controller signals it: the guest takes it within guest.step. */
+static void test_kvm_interrupt_signalled(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, NULL);
+    add(f, SRC, CORE1);
+    add(f, DST, CORE1);
+    assert_true(qmp_cont(&f->sim, &f->w, DST, f->err, sizeof(f->err)));
+    migrate(f);
+    assert_int_equal(mach(f, DST)->irq_latched, 1);
+    sim_normalize(&f->sim, &f->w);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].kind, STEP_GUEST_IRQ);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].lo, 0);
+    assert_int_equal(f->w.actors[ACTOR_GUEST_IRQ].hi, f->sim.knobs.hi[KNOB_GUEST_STEP]);
+}
+
 /* A source still in prelaunch (-S, never cont'ed) gives a destination in prelaunch. */
 static void test_success_prelaunch_source(void **state)
 {
@@ -471,6 +504,8 @@ int main(void)
         T(test_success_paused_source_autostart),
         T(test_success_prelaunch_source),
         T(test_tcg_interrupt_not_signalled),
+        T(test_tcg_interrupt_not_signalled_xics),
+        T(test_kvm_interrupt_signalled),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

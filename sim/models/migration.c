@@ -99,15 +99,16 @@ static void load_machine(struct step_ctx *c, int src, int dst)
     to->irq_latched = from->irq_latched;
     /*
      * An interrupt the source presented and its guest had not taken: under KVM
-     * vmstate_xive_tctx_post_load gives the thread context to the in-kernel XIVE
-     * (kvmppc_xive_cpu_set_state), which signals it. Emulated (TCG), post_load
-     * only restores the TIMA regs (hw/intc/xive.c): the IPB is set but nothing
-     * raises the vCPU's line until the next notification of that context, by
-     * another interrupt. Seen on QEMU 7.2 under TCG: a DIMM plugged while the source
-     * was paused was hot-added on the destination only at the next console input.
+     * the post_load hooks hand the presenter's state to the in-kernel device
+     * (kvmppc_xive_cpu_set_state, icp_set_kvm_state), which signals it. Emulated
+     * (TCG) they restore only the registers: XIVE's TIMA (vmstate_xive_tctx_post_load,
+     * hw/intc/xive.c), XICS's XIRR (icp_post_load, hw/intc/xics.c), and the vCPU's
+     * line is not migrated (vmstate_ppc_cpu has no pending_interrupts). Nothing
+     * raises it until another interrupt of that presenter does. Seen on QEMU 7.2
+     * under TCG with either controller: a DIMM plugged while the source was paused
+     * was not hot-added on the destination in 75 s (XIVE: until the next console input).
      */
-    if (to->irq_latched && !knob_on(&c->s->knobs, KNOB_QEMU_KVM_IRQCHIP) &&
-        spapr_irq_xive_active(c->s, c->w, dst))
+    if (to->irq_latched && !knob_on(&c->s->knobs, KNOB_QEMU_KVM_IRQCHIP))
         to->irq_latched = IRQ_UNSIGNALLED;
     to->fdt_cpus = from->fdt_cpus;   /* spapr->fdt_blob travels too */
     to->fdt_lmbs = from->fdt_lmbs;

@@ -56,7 +56,8 @@ void spapr_irq_pulse(const struct sim *s, struct world *w, int m)
     bool in_handler = w->guest.in_irq && w->guest.machine == m;
 
     if (mw->irq_latched == IRQ_UNSIGNALLED)
-        return;   /* P set: the trigger only sets Q (xive_esb_trigger), no notify */
+        return;   /* XIVE: P set, the trigger only sets Q (xive_esb_trigger); XICS: the
+                     XIRR holds it at that priority, icp_irq rejects the new edge */
     if (mw->irq_latched && !in_handler && knob_on(&s->knobs, KNOB_GUEST_RTAS_LOCK_WAIT))
         mw->irq_latched = 2;
     else

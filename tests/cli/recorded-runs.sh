@@ -53,13 +53,17 @@ judge "pci-pending-unplug-migration: refutes a pending unplug lost in migration"
     DRCSIM_VARIANTS="$tmp/var"
 
 # Under TCG an interrupt presented at switchover is not signalled on the destination;
-# with the in-kernel XIVE it is, and the guest would hot-add the DIMM after cont.
+# with the in-kernel XIVE or XICS it is, and the guest would hot-add the DIMM after cont.
 rm -rf "$tmp/var" && mkdir "$tmp/var" && cp variants/*.var "$tmp/var/"
 sed 's/^knob qemu\.kvm-irqchip=off.*$/knob qemu.kvm-irqchip=on/' variants/real-qemu-7.2.var \
     >"$tmp/var/real-qemu-7.2.var"
 judge "paused-hotplug-migration: refutes the interrupt signalled after a TCG migration" 1 \
     'after 6 of 6 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
     paused-hotplug-migration validate/recorded/paused-hotplug-migration.json \
+    DRCSIM_VARIANTS="$tmp/var"
+judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1 \
+    'after 6 of 6 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
+    paused-hotplug-migration-xics validate/recorded/paused-hotplug-migration-xics.json \
     DRCSIM_VARIANTS="$tmp/var"
 
 # A run is all of the model's behaviour: one that ends before a line the model must
