@@ -2,7 +2,8 @@
  * `drcsim validate SCENARIO`: run the scenario on real QEMU (pseries under
  * TCG with a Linux guest, realdrive.c) --runs times, and check that each
  * real run is one of the behaviours the model admits (validate_search.c).
- * A real QEMU that crashes or hangs makes its run "reference invalid".
+ * A real QEMU that hangs or exits makes its run "reference invalid"; one
+ * killed by a signal too, unless the model crashes there as well.
  * --keep writes each run as real-run.json; --recorded judges such files again.
  */
 #include <glib.h>
@@ -22,17 +23,26 @@ struct validate_cli {
 
 #define RUNS_UNSET (-1)
 
-struct run_verdict { const char *verdict; double seconds; unsigned observables; uint64_t states; };
+struct run_verdict {
+    const char *verdict;
+    double seconds;
+    unsigned observables;
+    uint64_t states;
+    bool crashed;   /* admitted with QEMU's crash: the model crashes there too */
+};
 
 /*
  * The model's initial world is each machine after its start-up; so of the
- * real run, what a machine shows from its first QMP command on.
+ * real run, what a machine shows from its first QMP command on. The run ends
+ * at the first QEMU death: what the others show after it is its aftermath (a
+ * destination whose incoming stream broke). *crashed: that death was a signal.
  */
-static GArray *project(const struct sim *s, GArray *real, double *last)
+static GArray *project(const struct sim *s, GArray *real, double *last, int *crashed)
 {
     GArray *obs = g_array_new(FALSE, FALSE, sizeof(struct observation));
     double first[MAX_MACHINES];
 
+    *crashed = -1;
     for (int m = 0; m < MAX_MACHINES; m++)
         first[m] = 1e300;
     for (guint i = 0; i < real->len; i++) {
@@ -45,12 +55,28 @@ static GArray *project(const struct sim *s, GArray *real, double *last)
     for (guint i = 0; i < real->len; i++) {
         const struct real_obs *r = &g_array_index(real, struct real_obs, i);
         struct observation o;
-        if (real_observation(s, r->machine, r->kind, r->text, &o) && r->t >= first[o.machine]) {
+        bool seen = real_observation(s, r->machine, r->kind, r->text, &o);
+        if (seen && (r->t >= first[o.machine] || o.stream == OBS_CRASH)) {
             g_array_append_val(obs, o);
             *last = r->t;
         }
+        if (strcmp(r->kind, "death") == 0) {
+            *crashed = seen ? o.machine : -1;
+            break;
+        }
     }
     return obs;
+}
+
+/* Was the run invalid only because QEMU on machine m was killed by a signal? */
+static bool invalid_by_crash(const struct sim *s, int m, const char *invalid)
+{
+    g_autofree char *prefix = NULL;
+
+    if (m < 0)
+        return false;
+    prefix = g_strdup_printf("reference invalid: %s: qemu killed by signal ", s->scn->machines[m].name);
+    return g_str_has_prefix(invalid, prefix);
 }
 
 static void json_run(GString *g, const struct run_verdict *v, const char *detail)
@@ -58,38 +84,59 @@ static void json_run(GString *g, const struct run_verdict *v, const char *detail
     g_autofree char *esc = g_strescape(detail ? detail : "", NULL);
 
     g_string_append_printf(g, "%s{\"verdict\":\"%s\",\"seconds\":%.3f,\"observables\":%u,"
-                           "\"model_states\":%" G_GUINT64_FORMAT ",\"first_divergence\":\"%s\"}",
+                           "\"model_states\":%" G_GUINT64_FORMAT ",\"crashed\":%s,"
+                           "\"first_divergence\":\"%s\"}",
                            g->len && g->str[g->len - 1] == '}' ? "," : "", v->verdict, v->seconds,
-                           v->observables, v->states, esc);
+                           v->observables, v->states, v->crashed ? "true" : "false", esc);
 }
 
-/* A run's observations judged: 0 admitted or reference invalid, 1 diverged. */
+static void print_run(const char *label, const struct run_verdict *v, const char *detail)
+{
+    printf("  %s: %.1f s, %u observables: %s%s (model states %" G_GUINT64_FORMAT ")%s%s\n", label,
+           v->seconds, v->observables, v->verdict, v->crashed ? ", QEMU's crash too" : "",
+           v->states, detail ? "\n    " : "", detail ? detail : "");
+}
+
+/*
+ * A run's observations judged: 0 admitted or reference invalid, 1 diverged. A
+ * run that QEMU's crash made invalid is admitted when the model crashes there too.
+ */
 static int judge(struct loaded *l, GArray *real, const char *invalid, double seconds,
                  const char *label, GString *runs_json)
 {
     double last = 0;
-    GArray *obs = project(&l->sim, real, &last);
+    int crashed;
+    GArray *obs = project(&l->sim, real, &last, &crashed);
     struct run_verdict v = { .seconds = seconds, .observables = obs->len };
     /* the run ends when the driver stops watching: its seconds, on the observations' clock */
     uint32_t quiet_ms = seconds > last ? (uint32_t)((seconds - last) * 1000) : 0;
+    bool by_crash = invalid[0] && invalid_by_crash(&l->sim, crashed, invalid);
+    g_autofree char *why = NULL;
     struct inclusion inc;
     int rc = 0;
 
-    if (invalid[0]) {
+    if (invalid[0] && !by_crash) {
         v.verdict = "reference-invalid";
         printf("  %s: %.1f s, %s\n", label, v.seconds, invalid);
         json_run(runs_json, &v, invalid);
+        g_array_free(obs, TRUE);
+        return 0;
+    }
+    validate_inclusion(&l->sim, (const struct observation *)obs->data, obs->len, quiet_ms,
+                       by_crash, &inc);
+    v.states = inc.states;
+    if (by_crash && !inc.admitted) {   /* a crash outside the model: the reference is broken */
+        v.verdict = "reference-invalid";
+        why = g_strdup_printf("%s; the model has no such crash (%s)", invalid, inc.divergence);
     } else {
-        validate_inclusion(&l->sim, (const struct observation *)obs->data, obs->len, quiet_ms,
-                           &inc);
-        v.states = inc.states;
         v.verdict = inc.admitted ? "admitted" : "diverged";
-        printf("  %s: %.1f s, %u observables: %s (model states %" G_GUINT64_FORMAT ")%s%s\n",
-               label, v.seconds, obs->len, v.verdict, inc.states, inc.admitted ? "" : "\n    ",
-               inc.admitted ? "" : inc.divergence);
-        json_run(runs_json, &v, inc.admitted ? NULL : inc.divergence);
+        v.crashed = by_crash && inc.admitted;
+        if (!inc.admitted)
+            why = g_strdup(inc.divergence);
         rc = !inc.admitted;
     }
+    print_run(label, &v, why);
+    json_run(runs_json, &v, why);
     g_array_free(obs, TRUE);
     return rc;
 }

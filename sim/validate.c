@@ -2,13 +2,14 @@
  * The observables of trace validation, from either side: QEMU's
  * spapr_drc_* trace points (reset and realize left out:
  * QEMU traces them for every DRC at each reset), QMP device_add/device_del
- * replies, QMP events, and the guest's DLPAR and RTAS-log lines.
- * validate_search.c matches them.
+ * replies, QMP events, the guest's DLPAR and RTAS-log lines, and QEMU
+ * killed by a signal. validate_search.c matches them.
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include "spapr.h"
 #include "validate.h"
 
 static const char *const drc_points[] = {
@@ -132,6 +133,19 @@ unsigned model_observations(const struct sim *s, const char *json_line, struct o
     return n;
 }
 
+unsigned model_crash_observations(const struct world *before, const struct world *after,
+                                  int nmachines, struct observation *out, unsigned max)
+{
+    unsigned n = 0;
+
+    for (int m = 0; m < nmachines && n < max; m++) {
+        uint8_t r = after->machines[m].abort_reason;
+        if (r && !before->machines[m].abort_reason && !qemu_abort_is_model_bound(r))
+            n += put(&out[n], OBS_CRASH, m, OBS_CRASH_TEXT);
+    }
+    return n;
+}
+
 /* "spapr_drc_set_allocation_state 0x10000001 0x1" -> "… 0x10000001 1" */
 static bool real_drc(int m, const char *text, struct observation *out)
 {
@@ -163,5 +177,7 @@ bool real_observation(const struct sim *s, const char *machine, const char *kind
                 g_str_has_prefix(text, "DEVICE_UNPLUG_GUEST_ERROR ")) && put(out, OBS_EVENT, m, text);
     if (strcmp(kind, "guest") == 0)
         return listed(guest_msgs, text, true) && put(out, OBS_GUEST, m, text);
+    if (strcmp(kind, "death") == 0)   /* realqemu.c check_exit; not an exit status or a hang */
+        return g_str_has_prefix(text, "qemu killed by signal ") && put(out, OBS_CRASH, m, OBS_CRASH_TEXT);
     return false;
 }

@@ -1,9 +1,9 @@
 /*
  * Trace validation against real QEMU: model steps and real observations are
  * projected onto the same observables (DRC trace points per machine, QMP
- * replies and events, the guest's DLPAR log lines); a real run is admitted
- * when some interleaving of the model produces exactly its observables and
- * then none for as long as the real run went on.
+ * replies and events, the guest's DLPAR log lines, a QEMU crash); a real run
+ * is admitted when some interleaving of the model produces exactly its
+ * observables and then none for as long as the real run went on.
  */
 #ifndef DRCSIM_VALIDATE_H
 #define DRCSIM_VALIDATE_H
@@ -14,7 +14,11 @@
 
 /* Separate streams: their relative order differs between QEMU's trace file,
    its QMP socket and the guest console, so only the order within one counts. */
-enum obs_stream { OBS_DRC, OBS_QMP, OBS_EVENT, OBS_GUEST, OBS_STREAMS };
+enum obs_stream { OBS_DRC, OBS_QMP, OBS_EVENT, OBS_GUEST, OBS_CRASH, OBS_STREAMS };
+
+/* A QEMU process killed by a signal (SIGSEGV, or SIGABRT from an assertion), as the
+   real driver sees it and as the model's aborts are: the message is not compared. */
+#define OBS_CRASH_TEXT "QEMU killed by a signal"
 
 struct observation {
     uint8_t stream;          /* enum obs_stream */
@@ -25,9 +29,13 @@ struct observation {
 /* The observables one model step produced (its JSONL trace line). */
 unsigned model_observations(const struct sim *s, const char *json_line, struct observation *out,
                             unsigned max);
+/* The machines that step aborted (a QEMU abort, not a model bound): OBS_CRASH each. */
+unsigned model_crash_observations(const struct world *before, const struct world *after,
+                                  int nmachines, struct observation *out, unsigned max);
 /*
- * A real observation (kind "drc", "qmp", "event", "guest") of machine, as
- * text normalized by the real-QEMU driver; false when it is not observable.
+ * A real observation (kind "drc", "qmp", "event", "guest", or "death" when QEMU
+ * was killed by a signal) of machine, as text normalized by the real-QEMU
+ * driver; false when it is not observable.
  */
 bool real_observation(const struct sim *s, const char *machine, const char *kind,
                       const char *text, struct observation *out);
@@ -44,8 +52,10 @@ struct inclusion {
  * Is the real sequence one of the behaviours the model admits? All of it, and then
  * quiet_ms (how long the real run was watched after its last observable) without
  * another: the model at rest, or every step it has pending able to wait that long.
+ * A run that crashed (its last observable OBS_CRASH) ended there: the driver ran
+ * no further line and watched no longer, so all of it is enough.
  */
 void validate_inclusion(const struct sim *s, const struct observation *real, unsigned n,
-                        uint32_t quiet_ms, struct inclusion *out);
+                        uint32_t quiet_ms, bool crashed, struct inclusion *out);
 
 #endif

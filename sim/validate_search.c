@@ -28,6 +28,7 @@ struct search {
     const struct observation *const *seq[KEYS];   /* real observables per key */
     unsigned len[KEYS], total, best;
     uint32_t quiet_ms;    /* how long the real run went on after its last observable */
+    bool crashed;         /* it ended at a QEMU crash: the driver stopped there */
     struct visited vis;
     struct inclusion *out;
 };
@@ -82,6 +83,8 @@ static bool advance(struct search *se, const struct vframe *fr, const struct ste
     memcpy(child->pos, fr->pos, sizeof(child->pos));
     engine_fire(&se->s->model, &child->w, st, tr, 1, NULL);
     n = model_observations(se->s, trace_buffer(tr, &len), obs, MAX_STEP_OBS);
+    n += model_crash_observations(&fr->w, &child->w, se->s->scn->nmachines, obs + n,
+                                  MAX_STEP_OBS - n);
     for (unsigned i = 0; i < n && ok; i++) {
         unsigned k = key_of(&obs[i]);
         ok = child->pos[k] < se->len[k] && strcmp(se->seq[k][child->pos[k]]->text, obs[i].text) == 0;
@@ -104,9 +107,12 @@ static uint64_t vframe_fingerprint(const struct vframe *f)
  * every line, and silent for as long as the run went on after its last
  * observable: nothing left to fire, or every pending step may still wait that
  * long (its window's hi; the step with the smallest hi is always fireable).
+ * A run that ended at a QEMU crash asks neither: the driver stopped there.
  */
 static bool quiet_enough(const struct search *se, const struct vframe *fr)
 {
+    if (se->crashed)
+        return true;
     for (int i = 0; i < se->s->scn->nscripts; i++)
         if (fr->w.scripts[i].status != SCRIPT_DONE)
             return false;
@@ -148,9 +154,9 @@ static bool search(struct search *se, GPtrArray *stack)
 }
 
 void validate_inclusion(const struct sim *s, const struct observation *real, unsigned n,
-                        uint32_t quiet_ms, struct inclusion *out)
+                        uint32_t quiet_ms, bool crashed, struct inclusion *out)
 {
-    struct search se = { .s = s, .total = n, .quiet_ms = quiet_ms, .out = out };
+    struct search se = { .s = s, .total = n, .quiet_ms = quiet_ms, .crashed = crashed, .out = out };
     GPtrArray *stack = g_ptr_array_new_with_free_func(g_free);
     struct vframe *root = g_new0(struct vframe, 1);
 

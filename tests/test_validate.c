@@ -1,8 +1,8 @@
 /*
  * Unit tests for trace validation (sim/validate.c, validate_search.c): the
  * projection of real lines onto observables, and inclusion of an observed
- * sequence in the model (all of it, up to a model at rest), with the exact
- * divergence reported when the model cannot produce it.
+ * sequence in the model (all of it, up to a model at rest, or up to a crash
+ * the model reproduces), with the exact divergence reported when it cannot.
  */
 #include "step_fixture.h"
 #include <string.h>
@@ -84,7 +84,7 @@ static void test_replay_diverges_without_knob(void **state)
 
     replayed_dimm_add(f, &q);
     fix_init(off, dimm_scn);
-    validate_inclusion(&off->sim, q.obs, q.n, QUIET_MS, &inc);
+    validate_inclusion(&off->sim, q.obs, q.n, QUIET_MS, false, &inc);
     assert_false(inc.admitted);
     assert_int_equal(inc.total, q.n);
     assert_int_equal(inc.matched, q.n - 1);
@@ -100,7 +100,7 @@ static void test_replay_admitted_with_knob(void **state)
     struct inclusion inc;
 
     replayed_dimm_add(f, &q);
-    validate_inclusion(&f->sim, q.obs, q.n, QUIET_MS, &inc);
+    validate_inclusion(&f->sim, q.obs, q.n, QUIET_MS, false, &inc);
     assert_true(inc.admitted);
     assert_int_equal(inc.matched, q.n);
     assert_string_equal(inc.divergence, "");
@@ -122,7 +122,7 @@ static void test_run_ending_early_diverges(void **state)
     for (cut = 0; cut < q.n && strcmp(q.obs[cut].text, "spapr_drc_set_configured 0x80000004"); cut++)
         ;
     assert_true(++cut < q.n);
-    validate_inclusion(&f->sim, q.obs, cut, QUIET_MS, &inc);
+    validate_inclusion(&f->sim, q.obs, cut, QUIET_MS, false, &inc);
     assert_false(inc.admitted);
     assert_int_equal(inc.matched, cut);
     assert_has(inc.divergence, "after 7 of 7 observables, the model produces "
@@ -130,9 +130,9 @@ static void test_run_ending_early_diverges(void **state)
                                "never shows");
     /* watched for no longer than the guest's next DLPAR sub-step may take (guest.step
      * 0-50ms), the run may have ended before it */
-    validate_inclusion(&f->sim, q.obs, cut, 50, &inc);
+    validate_inclusion(&f->sim, q.obs, cut, 50, false, &inc);
     assert_true(inc.admitted);
-    validate_inclusion(&f->sim, q.obs, cut, 51, &inc);
+    validate_inclusion(&f->sim, q.obs, cut, 51, false, &inc);
     assert_false(inc.admitted);
 }
 
@@ -156,6 +156,103 @@ static void test_real_guest_line(void **state)
                                   "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", &o));
 }
 
+/* validate/del-before-migrate-cpu: a core unplugged on the source, then migrated. */
+static const char unplug_migrate_scn[] =
+    "scenario v\n"
+    "machine src cores=4 lmbs=8\n"
+    "machine dst like=src incoming=defer\n"
+    "do src device_add cpu core1 core-id=1\n"
+    "wait src guest-online core1 timeout=30s\n"
+    "do src device_del core1\n"
+    "do migrate src dst\n";
+
+/* Fire the first fireable step until none is left; q gets every observable, crashes too. */
+static void run_first_steps(struct fix *f, struct seq *q)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n;
+
+    while ((n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS)) > 0 &&
+           !mach(f, 0)->abort_reason) {
+        struct world before = f->w;
+        assert_true(f->step_no < 200);
+        fire(f, st[0].actor);
+        observe(f, q);
+        q->n += model_crash_observations(&before, &f->w, f->scn.nmachines, q->obs + q->n,
+                                         MAX_OBS - q->n);
+    }
+}
+
+/* The model's abort is an observable of its own, once, on the machine that aborted. */
+static void test_model_crash_observable(void **state)
+{
+    struct fix *f = *state;
+    struct seq q = { .n = 0 };
+    struct world w0 = { 0 }, w1 = { 0 };
+
+    fix_init_extra(f, unplug_migrate_scn, "knob qemu.tcg-stale-vcpu=on\n");
+    run_first_steps(f, &q);
+    assert_int_equal(mach(f, 0)->abort_reason, QEMU_ABORT_TCG_STALE_VCPU);
+    assert_true(q.n > 1);
+    assert_int_equal(q.obs[q.n - 1].stream, OBS_CRASH);
+    assert_int_equal(q.obs[q.n - 1].machine, 0);
+    assert_string_equal(q.obs[q.n - 1].text, OBS_CRASH_TEXT);
+    for (unsigned i = 0; i + 1 < q.n; i++)
+        assert_int_not_equal(q.obs[i].stream, OBS_CRASH);
+    /* a model bound is no crash of QEMU's; an abort already reported is not again */
+    w1.machines[1].abort_reason = QEMU_ABORT_EVENT_OVERFLOW;
+    assert_int_equal(model_crash_observations(&w0, &w1, 2, q.obs, MAX_OBS), 0);
+    w0.machines[1].abort_reason = w1.machines[1].abort_reason = QEMU_ABORT_DRC_ATTACH;
+    assert_int_equal(model_crash_observations(&w0, &w1, 2, q.obs, MAX_OBS), 0);
+}
+
+/*
+ * A real run that ended with QEMU killed is admitted when the model crashes at
+ * that point (no quiet time, scripts unfinished: the driver stopped there);
+ * without qemu.tcg-stale-vcpu the model has no such crash. And a run that went
+ * on without one is not admitted where the model must crash.
+ */
+static void test_run_ending_in_crash(void **state)
+{
+    struct fix *f = *state;
+    struct fix *off = g_new0(struct fix, 1);
+    struct seq q = { .n = 0 };
+    struct inclusion inc;
+
+    fix_init_extra(f, unplug_migrate_scn, "knob qemu.tcg-stale-vcpu=on\n");
+    run_first_steps(f, &q);
+    validate_inclusion(&f->sim, q.obs, q.n, QUIET_MS, true, &inc);
+    assert_true(inc.admitted);
+    fix_init(off, unplug_migrate_scn);
+    validate_inclusion(&off->sim, q.obs, q.n, QUIET_MS, true, &inc);
+    assert_false(inc.admitted);
+    assert_int_equal(inc.matched, q.n - 1);
+    assert_has(inc.divergence, "the model stops while real QEMU still shows \"" OBS_CRASH_TEXT "\"");
+    validate_inclusion(&f->sim, q.obs, q.n - 1, QUIET_MS, false, &inc);
+    assert_false(inc.admitted);
+    assert_has(inc.divergence, "the model produces \"" OBS_CRASH_TEXT "\", which the real run never shows");
+    fix_teardown((void **)&off);
+}
+
+/* Only a QEMU killed by a signal is a crash; an exit or a hang leaves the run invalid. */
+static void test_real_death(void **state)
+{
+    struct fix *f = *state;
+    struct observation o;
+
+    fix_init(f, unplug_migrate_scn);
+    assert_true(real_observation(&f->sim, "src", "death", "qemu killed by signal 11 (Segmentation "
+                                 "fault); console: [    1.595320] pseries-hotplug-cpu: ...", &o));
+    assert_int_equal(o.stream, OBS_CRASH);
+    assert_int_equal(o.machine, 0);
+    assert_string_equal(o.text, OBS_CRASH_TEXT);
+    assert_true(real_observation(&f->sim, "dst", "death", "qemu killed by signal 6 (Aborted)", &o));
+    assert_int_equal(o.machine, 1);
+    assert_false(real_observation(&f->sim, "dst", "death", "qemu exited with status 1: load of "
+                                  "migration failed: Invalid argument", &o));
+    assert_false(real_observation(&f->sim, "src", "death", "hang: no QMP reply to migrate within 30 s", &o));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -166,6 +263,9 @@ int main(void)
         T(test_replay_admitted_with_knob),
         T(test_run_ending_early_diverges),
         T(test_real_guest_line),
+        T(test_model_crash_observable),
+        T(test_run_ending_in_crash),
+        T(test_real_death),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
