@@ -59,11 +59,11 @@ rm -rf "$tmp/var" && mkdir "$tmp/var" && cp variants/*.var "$tmp/var/"
 sed 's/^knob qemu\.kvm-irqchip=off.*$/knob qemu.kvm-irqchip=on/' variants/real-qemu-7.2.var \
     >"$tmp/var/real-qemu-7.2.var"
 judge "paused-hotplug-migration: refutes the interrupt signalled after a TCG migration" 1 \
-    'after 6 of 6 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
+    'after 9 of 9 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
     paused-hotplug-migration validate/recorded/paused-hotplug-migration.json \
     DRCSIM_VARIANTS="$tmp/var"
 judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1 \
-    'after 6 of 6 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
+    'after 9 of 9 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
     paused-hotplug-migration-xics validate/recorded/paused-hotplug-migration-xics.json \
     DRCSIM_VARIANTS="$tmp/var"
 
