@@ -93,6 +93,13 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "the hotplug IRQ may wait for rtasd's event-scan (before it is taken; with two CPUs "
         "online, also between the IRQ and its check-exception): the re-pulse is delivered "
         "once more and replays the stale ras_log_buf" },
+    [KNOB_GUEST_CPU_DETACH_STEP] = { "guest.cpu-detach-step", KNOB_BOOL, NULL, "off",
+        "dlpar_cpu_remove (arch/powerpc/platforms/pseries/hotplug-cpu.c): dlpar_detach_node "
+        "runs after dlpar_release_drc; seen by drcsim validate: QEMU 7.2 crashed at the next "
+        "command after DEVICE_DELETED, before the guest logged the removal",
+        "the guest's detach of a removed CPU's node, and its \"Successfully removed CPU\", is a "
+        "step after the release's (libvirt may act in between); off: in the release's step "
+        "(no invariant depends on it, only what a QEMU crash cuts off)" },
     [KNOB_LIBVIRT_UNPLUG_TIMEOUT] = { "libvirt.unplug-timeout", KNOB_MS, NULL, "10s",
         "QEMU_UNPLUG_TIMEOUT_PPC64 / QEMU_UNPLUG_TIMEOUT (src/qemu/qemu_hotplug.c)",
         "how long libvirt waits for DEVICE_DELETED" },

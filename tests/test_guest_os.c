@@ -346,6 +346,31 @@ static void test_cpu_remove(void **state)
     assert_false(worker_pending(f));
 }
 
+/* guest.cpu-detach-step: QEMU has deleted the core, the guest detaches it a step later. */
+static void test_cpu_remove_detach_step(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, "knob guest.cpu-detach-step=on\n");
+    cpu_added(f);
+    device_del(f, CORE1);
+    take_irq(f, "CPU remove index 0x10000001");
+    fire(f, ACTOR_GUEST_WORKER);              /* dlpar_offline_cpu */
+    release_calls(f, CPU1_INDEX, "0x10000001");
+    assert_has(f->line, "\"event\":\"DEVICE_DELETED\",\"device\":\"core1\"");
+    assert_null(strstr(f->line, "Successfully removed CPU"));
+    assert_int_equal(f->w.machines[0].deleted, 1u << CORE1);
+    assert_int_equal(f->w.guest.cpus, 3);     /* the node is still there */
+    assert_true(worker_pending(f));
+    fire(f, ACTOR_GUEST_WORKER);              /* dlpar_detach_node */
+    assert_has(f->line, "\"line\":\"pseries-hotplug-cpu: Successfully removed CPU, drc index: 10000001\"");
+    assert_null(strstr(f->line, "\"drc\""));
+    assert_int_equal(f->w.guest.cpus, 1);
+    assert_int_equal(f->w.guest.online, 1);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_false(worker_pending(f));
+}
+
 /* core1 is the only online CPU: the guest refuses, then UNISOLATEs as a hint. */
 static void last_cpu_setup(struct fix *f)
 {
@@ -914,6 +939,7 @@ int main(void)
         T(test_worker_window_per_step),
         T(test_cpu_add_first_step_log),
         T(test_cpu_remove),
+        T(test_cpu_remove_detach_step),
         T(test_cpu_remove_last_online),
         T(test_cpu_remove_last_online_no_hint),
         T(test_cpu_remove_unknown),

@@ -161,7 +161,12 @@ int dlpar_cpu_remove(struct dstep *d)
             op->pc = 2;
             return OP_CONTINUE;
         }
-        g->cpus &= (uint16_t)~(1u << core);   /* pseries_cpuhp_detach_nodes */
+        op->pc = 4;
+        return OP_CONTINUE;
+    case 4:   /* dlpar_detach_node: with guest.cpu-detach-step, a step of its own */
+        if (knob_on(&d->c->s->knobs, KNOB_GUEST_CPU_DETACH_STEP) && !may_act(d))
+            return OP_YIELD;
+        g->cpus &= (uint16_t)~(1u << core);
         g->online &= (uint16_t)~(1u << core);
         dlog(d, PR_FMT "Successfully removed CPU, drc index: %x", op->index);
         return OP_DONE;
