@@ -133,15 +133,27 @@ unsigned model_observations(const struct sim *s, const char *json_line, struct o
     return n;
 }
 
-unsigned model_crash_observations(const struct world *before, const struct world *after,
-                                  int nmachines, struct observation *out, unsigned max)
+/* Drop obs[i] of stream on machine m; the count left. */
+static unsigned drop_stream(struct observation *obs, unsigned n, uint8_t stream, int m)
 {
-    unsigned n = 0;
+    unsigned kept = 0;
 
+    for (unsigned i = 0; i < n; i++)
+        if (obs[i].stream != stream || obs[i].machine != m)
+            obs[kept++] = obs[i];
+    return kept;
+}
+
+unsigned model_crash_observations(const struct world *before, const struct world *after,
+                                  int nmachines, struct observation *out, unsigned n,
+                                  unsigned max)
+{
     for (int m = 0; m < nmachines && n < max; m++) {
         uint8_t r = after->machines[m].abort_reason;
-        if (r && !before->machines[m].abort_reason && !qemu_abort_is_model_bound(r))
-            n += put(&out[n], OBS_CRASH, m, OBS_CRASH_TEXT);
+        if (!r || before->machines[m].abort_reason || qemu_abort_is_model_bound(r))
+            continue;
+        n = drop_stream(out, n, OBS_QMP, m);   /* QEMU died in the command: no reply */
+        n += put(&out[n], OBS_CRASH, m, OBS_CRASH_TEXT);
     }
     return n;
 }
@@ -169,9 +181,9 @@ bool real_observation(const struct sim *s, const char *machine, const char *kind
 
     if (strcmp(kind, "drc") == 0)
         return real_drc(m, text, out);
-    if (strcmp(kind, "qmp") == 0)
+    if (strcmp(kind, "qmp") == 0)   /* a command QEMU died in has no reply (realqemu.c qmp_call) */
         return (g_str_has_prefix(text, "device_add ") || g_str_has_prefix(text, "device_del ")) &&
-               put(out, OBS_QMP, m, text);
+               !strstr(text, " -> error: no reply (") && put(out, OBS_QMP, m, text);
     if (strcmp(kind, "event") == 0)
         return (g_str_has_prefix(text, "DEVICE_DELETED ") ||
                 g_str_has_prefix(text, "DEVICE_UNPLUG_GUEST_ERROR ")) && put(out, OBS_EVENT, m, text);

@@ -29,9 +29,14 @@ struct observation {
 /* The observables one model step produced (its JSONL trace line). */
 unsigned model_observations(const struct sim *s, const char *json_line, struct observation *out,
                             unsigned max);
-/* The machines that step aborted (a QEMU abort, not a model bound): OBS_CRASH each. */
+/*
+ * The machines a step aborted (a QEMU abort, not a model bound): out[0..n) are the
+ * step's observables; each such machine's QMP reply goes (QEMU died in the command)
+ * and an OBS_CRASH is added. Returns the new count.
+ */
 unsigned model_crash_observations(const struct world *before, const struct world *after,
-                                  int nmachines, struct observation *out, unsigned max);
+                                  int nmachines, struct observation *out, unsigned n,
+                                  unsigned max);
 /*
  * A real observation (kind "drc", "qmp", "event", "guest", or "death" when QEMU
  * was killed by a signal) of machine, as text normalized by the real-QEMU

@@ -83,8 +83,7 @@ static bool advance(struct search *se, const struct vframe *fr, const struct ste
     memcpy(child->pos, fr->pos, sizeof(child->pos));
     engine_fire(&se->s->model, &child->w, st, tr, 1, NULL);
     n = model_observations(se->s, trace_buffer(tr, &len), obs, MAX_STEP_OBS);
-    n += model_crash_observations(&fr->w, &child->w, se->s->scn->nmachines, obs + n,
-                                  MAX_STEP_OBS - n);
+    n = model_crash_observations(&fr->w, &child->w, se->s->scn->nmachines, obs, n, MAX_STEP_OBS);
     for (unsigned i = 0; i < n && ok; i++) {
         unsigned k = key_of(&obs[i]);
         ok = child->pos[k] < se->len[k] && strcmp(se->seq[k][child->pos[k]]->text, obs[i].text) == 0;

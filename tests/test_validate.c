@@ -177,8 +177,8 @@ static void run_first_steps(struct fix *f, struct seq *q)
         struct world before = f->w;
         assert_true(f->step_no < 200);
         fire(f, st[0].actor);
-        observe(f, q);
-        q->n += model_crash_observations(&before, &f->w, f->scn.nmachines, q->obs + q->n,
+        unsigned k = model_observations(&f->sim, f->line, q->obs + q->n, MAX_OBS - q->n);
+        q->n += model_crash_observations(&before, &f->w, f->scn.nmachines, q->obs + q->n, k,
                                          MAX_OBS - q->n);
     }
 }
@@ -201,9 +201,9 @@ static void test_model_crash_observable(void **state)
         assert_int_not_equal(q.obs[i].stream, OBS_CRASH);
     /* a model bound is no crash of QEMU's; an abort already reported is not again */
     w1.machines[1].abort_reason = QEMU_ABORT_EVENT_OVERFLOW;
-    assert_int_equal(model_crash_observations(&w0, &w1, 2, q.obs, MAX_OBS), 0);
+    assert_int_equal(model_crash_observations(&w0, &w1, 2, q.obs, 0, MAX_OBS), 0);
     w0.machines[1].abort_reason = w1.machines[1].abort_reason = QEMU_ABORT_DRC_ATTACH;
-    assert_int_equal(model_crash_observations(&w0, &w1, 2, q.obs, MAX_OBS), 0);
+    assert_int_equal(model_crash_observations(&w0, &w1, 2, q.obs, 0, MAX_OBS), 0);
 }
 
 /*
@@ -232,6 +232,33 @@ static void test_run_ending_in_crash(void **state)
     assert_false(inc.admitted);
     assert_has(inc.divergence, "the model produces \"" OBS_CRASH_TEXT "\", which the real run never shows");
     fix_teardown((void **)&off);
+}
+
+/* QEMU dies in the DIMM's device_add: that command has no reply, on either side. */
+static void test_crash_in_command_has_no_reply(void **state)
+{
+    struct fix *f = *state;
+    struct seq q = { .n = 0 };
+    struct observation o;
+
+    fix_init_extra(f, "scenario v\nmachine m cores=2 lmbs=4\n"
+                      "do m device_add cpu core1 core-id=1\n"
+                      "wait m guest-online core1 timeout=30s\n"
+                      "do m device_del core1\n"
+                      "wait m event DEVICE_DELETED core1 timeout=10s\n"
+                      "do m device_add dimm dimm0 size=256M\n", "knob qemu.tcg-stale-vcpu=on\n");
+    run_first_steps(f, &q);
+    assert_int_equal(mach(f, 0)->abort_reason, QEMU_ABORT_TCG_STALE_VCPU);
+    assert_int_equal(q.obs[q.n - 1].stream, OBS_CRASH);
+    unsigned replies = 0;
+    for (unsigned i = 0; i < q.n; i++) {   /* the core's commands replied, the DIMM's not */
+        assert_false(g_str_has_prefix(q.obs[i].text, "device_add dimm0"));
+        replies += q.obs[i].stream == OBS_QMP;
+    }
+    assert_int_equal(replies, 2);
+    assert_false(real_observation(&f->sim, "m", "qmp", "device_add dimm0 -> error: no reply (qemu "
+                                  "killed by signal 11 (Segmentation fault))", &o));
+    assert_true(real_observation(&f->sim, "m", "qmp", "device_add dimm0 -> ok", &o));
 }
 
 /* Only a QEMU killed by a signal is a crash; an exit or a hang leaves the run invalid. */
@@ -265,6 +292,7 @@ int main(void)
         T(test_real_guest_line),
         T(test_model_crash_observable),
         T(test_run_ending_in_crash),
+        T(test_crash_in_command_has_no_reply),
         T(test_real_death),
     };
 
