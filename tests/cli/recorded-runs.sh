@@ -21,6 +21,13 @@ variant_with() {
     for l in "$@"; do echo "$l" >>"$tmp/var/real-qemu-7.2.var"; done
 }
 
+# variant_turned KNOB VALUE: real-qemu-7.2 with its line for KNOB set to VALUE, in $tmp/var
+variant_turned() {
+    rm -rf "$tmp/var" && mkdir "$tmp/var" && cp variants/*.var "$tmp/var/"
+    sed "s/^knob $1=.*\$/knob $1=$2/" variants/real-qemu-7.2.var >"$tmp/var/real-qemu-7.2.var"
+    grep -q "^knob $1=$2\$" "$tmp/var/real-qemu-7.2.var" || bad "real-qemu-7.2 has no knob $1"
+}
+
 n=0
 for f in validate/recorded/*.json; do
     s=$(basename "$f" .json)
@@ -56,9 +63,7 @@ judge "pci-pending-unplug-migration: refutes a pending unplug lost in migration"
 
 # Under TCG an interrupt presented at switchover is not signalled on the destination;
 # with the in-kernel XIVE or XICS it is, and the guest would hot-add the DIMM after cont.
-rm -rf "$tmp/var" && mkdir "$tmp/var" && cp variants/*.var "$tmp/var/"
-sed 's/^knob qemu\.kvm-irqchip=off.*$/knob qemu.kvm-irqchip=on/' variants/real-qemu-7.2.var \
-    >"$tmp/var/real-qemu-7.2.var"
+variant_turned qemu.kvm-irqchip on
 judge "paused-hotplug-migration: refutes the interrupt signalled after a TCG migration" 1 \
     'after 9 of 9 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
     paused-hotplug-migration validate/recorded/paused-hotplug-migration.json \
@@ -70,17 +75,14 @@ judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1
 
 # QEMU 7.2 under TCG crashes at the migration's start after a vCPU unplug; without
 # qemu.tcg-stale-vcpu the model migrates, and the crash stays outside it.
-rm -rf "$tmp/var" && mkdir "$tmp/var" && cp variants/*.var "$tmp/var/"
-sed 's/^knob qemu\.tcg-stale-vcpu=on.*$/knob qemu.tcg-stale-vcpu=off/' variants/real-qemu-7.2.var \
-    >"$tmp/var/real-qemu-7.2.var"
+variant_turned qemu.tcg-stale-vcpu off
 judge "del-before-migrate-cpu: without tcg-stale-vcpu the crash is outside the model" 0 \
     'the model has no such crash (after 16 of 17 observables, the model stops while real QEMU still shows "QEMU killed by a signal")' \
     del-before-migrate-cpu validate/recorded/del-before-migrate-cpu.json DRCSIM_VARIANTS="$tmp/var"
 # QEMU crashed at the DIMM's device_add before the guest had detached the unplugged
 # CPU's node: without guest.cpu-detach-step the guest logs its removal in the release's
 # step, before libvirt can go on.
-sed 's/^knob guest\.cpu-detach-step=on.*$/knob guest.cpu-detach-step=off/' \
-    variants/real-qemu-7.2.var >"$tmp/var/real-qemu-7.2.var"
+variant_turned guest.cpu-detach-step off
 judge "cpu-unplug-then-dimm: without cpu-detach-step the crash comes too late in the model" 0 \
     'the model has no such crash (after 15 of 16 observables, the model produces "pseries-hotplug-cpu: Successfully removed CPU, drc index: 10000001", which the real run never shows)' \
     cpu-unplug-then-dimm validate/recorded/cpu-unplug-then-dimm.json DRCSIM_VARIANTS="$tmp/var"
