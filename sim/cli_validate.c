@@ -75,7 +75,7 @@ static bool invalid_by_crash(const struct sim *s, int m, const char *invalid)
 
     if (m < 0)
         return false;
-    prefix = g_strdup_printf("reference invalid: %s: qemu killed by signal ", s->scn->machines[m].name);
+    prefix = g_strdup_printf(REAL_INVALID "%s: " REAL_DEATH_BY_SIGNAL, s->scn->machines[m].name);
     return g_str_has_prefix(invalid, prefix);
 }
 

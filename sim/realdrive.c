@@ -319,7 +319,7 @@ static bool G_GNUC_PRINTF(2, 3) invalid(struct drive *d, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    snprintf(d->reason, d->reason_len, "reference invalid: %s", msg);
+    snprintf(d->reason, d->reason_len, REAL_INVALID "%s", msg);
     return false;
 }
 

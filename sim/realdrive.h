@@ -41,6 +41,9 @@ JsonNode *real_object_add_args(const struct scn_device *d);
 /* Can this scenario run on real QEMU? false with the reason (rtas/assert lines, guest=script…). */
 bool real_scenario_drivable(const struct scenario *scn, char *why, size_t len);
 
+/* How invalid_reason starts; for a QEMU's death it goes on "MACHINE: " and the death's text. */
+#define REAL_INVALID "reference invalid: "
+
 /*
  * One real run in workdir (its files stay there). Returns false, with the
  * reason in invalid_reason, when the scenario cannot be driven at all; true

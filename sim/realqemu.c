@@ -259,7 +259,7 @@ static void check_exit(struct real_vm *vm)
     if (vm->quitting)
         return;
     if (WIFSIGNALED(st))
-        vm_death(vm, "qemu killed by signal %d (%s)", WTERMSIG(st), signal_name(WTERMSIG(st)));
+        vm_death(vm, REAL_DEATH_BY_SIGNAL "%d (%s)", WTERMSIG(st), signal_name(WTERMSIG(st)));
     else
         vm_death(vm, "qemu exited with status %d", WEXITSTATUS(st));
 }

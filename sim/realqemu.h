@@ -26,6 +26,9 @@ struct real_vm_config {
     char **extra;           /* more arguments (NULL-terminated), or NULL */
 };
 
+/* How a "death" observation starts when QEMU was killed by a signal (not an exit or a hang). */
+#define REAL_DEATH_BY_SIGNAL "qemu killed by signal "
+
 /* One observation. kind: "qmp", "event", "drc", "guest", "death" (and the driver's "step"). */
 struct real_obs {
     char machine[16];

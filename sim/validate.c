@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include "realqemu.h"
 #include "spapr.h"
 #include "validate.h"
 
@@ -190,6 +191,6 @@ bool real_observation(const struct sim *s, const char *machine, const char *kind
     if (strcmp(kind, "guest") == 0)
         return listed(guest_msgs, text, true) && put(out, OBS_GUEST, m, text);
     if (strcmp(kind, "death") == 0)   /* realqemu.c check_exit; not an exit status or a hang */
-        return g_str_has_prefix(text, "qemu killed by signal ") && put(out, OBS_CRASH, m, OBS_CRASH_TEXT);
+        return g_str_has_prefix(text, REAL_DEATH_BY_SIGNAL) && put(out, OBS_CRASH, m, OBS_CRASH_TEXT);
     return false;
 }
