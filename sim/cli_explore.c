@@ -164,9 +164,9 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
     if (o->lossless && o->bitstate)
         return "--lossless and --bitstate exclude each other";
     if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
-                   cli_given(o->split) || o->jobs > 1 || o->trace_path || cli_given(o->max_depth) ||
+                   cli_given(o->split) || o->trace_path || cli_given(o->max_depth) ||
                    cli_given(o->max_states) || o->end_states || o->symmetry))
-        return "--job takes only --mem, --lossless, --bitstate, --por and --json "
+        return "--job takes only --mem, --lossless, --bitstate, --por, --jobs and --json "
                "(the job file names the scenario, variant and knobs)";
     if (cli_given(o->split) && (o->sample || o->shortest || o->shrink || cli_given(o->jobs) ||
                                 o->json || o->trace_path || cli_given(o->max_depth) ||

@@ -177,7 +177,7 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
         printf("the whole search ended above the frontier: the jobs have nothing to do\n");
     if (st.families)
         print_exploration(stdout, path, l->var.name, knobs, &st);
-    printf("run each: drcsim explore --job FILE --json FILE.result.json; then: drcsim merge %s "
+    printf("run each: drcsim explore --job FILE [--jobs N] --json FILE.result.json; then: drcsim merge %s "
            "%s/job-*.result.json\n", split_json, dir);
     g_string_free(res, TRUE);
     g_ptr_array_free(prefixes, TRUE);
@@ -185,37 +185,57 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* The worlds of the job's prefixes, not yet admitted (items of explore_item). */
+static GPtrArray *prefix_items(struct loaded *l, char **prefixes)
+{
+    GPtrArray *items = g_ptr_array_new_with_free_func(explore_item_free);
+
+    for (int i = 0; prefixes[i]; i++) {
+        struct explore_item *it = g_new0(struct explore_item, 1);
+        if (!schedule_parse(prefixes[i], &it->prefix) ||   /* job_matches refused such jobs */
+            !(it->world = world_at(&l->sim.model, &l->sim.initial, &it->prefix))) {
+            explore_item_free(it);
+            continue;
+        }
+        it->depth = it->prefix.len;
+        g_ptr_array_add(items, it);
+    }
+    return items;
+}
+
 /*
  * Depth first below every prefix of the job, one visited set for all of them:
  * one search from a root whose children are the prefixes' worlds, each
  * finished before the next, so the cycle proviso needs only the stack, as in
  * any depth-first search (a world seen below an earlier prefix is closed).
+ * With --jobs N, N threads take the prefixes in turn and share the set.
  */
 static void run_prefixes(struct loaded *l, char **prefixes, const struct explore_opts *eo,
                          struct explore_stats *st)
 {
+    GPtrArray *items = prefix_items(l, prefixes);
     struct visited vis;
     gint64 t0 = g_get_monotonic_time(), last_tick = t0;   /* the progress line: the whole job's */
 
+    if (eo->jobs > 1) {
+        explore_parallel_from(&l->sim.model, &l->checker, items, eo, st);
+        if (eo->progress)
+            progress_clear();
+        return;
+    }
     explore_stats_init(st);
     st->por = (uint8_t)eo->por;   /* what the result's "por" says */
     visited_init_mode(&vis, eo->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, eo->mem_bytes,
                       l->sim.model.world_size);
-    for (int i = 0; prefixes[i]; i++) {
-        struct schedule s;
+    for (unsigned i = 0; i < items->len; i++) {
+        struct explore_item *it = g_ptr_array_index(items, i);
         struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = eo, .st = st, .set = &vis,
-                         .add = dfs_local_add, .prefix = &s, .t0 = t0, .last_tick = last_tick };
-        void *w;
-        if (!schedule_parse(prefixes[i], &s))
-            continue;   /* job_matches refused such jobs */
-        d.depth0 = s.len;
-        w = world_at(&l->sim.model, &l->sim.initial, &s);
-        if (w)
-            dfs_search(&d, w);
+                         .add = dfs_local_add, .prefix = &it->prefix, .depth0 = it->depth,
+                         .t0 = t0, .last_tick = last_tick };
+        dfs_search(&d, it->world);
         last_tick = d.last_tick;
-        g_free(w);
-        schedule_free(&s);
     }
+    g_ptr_array_free(items, TRUE);
     if (eo->progress)
         progress_clear();
     explore_stats_close(st, &vis);

@@ -244,9 +244,16 @@ void explore_item_free(gpointer item);
  * --max-depth, --max-states and --mem as the depth-first search does (a limit that stops
  * the search leaves none); items of explore_item. */
 GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsigned min_items);
+/* The same from starts, worlds not admitted yet (taken over and freed): a job's prefixes. */
+GPtrArray *explore_frontier_from(const struct dfs *proto, GPtrArray *starts, unsigned min_items);
 /* --jobs N: a breadth-first prefix, then N threads share its frontier and one visited set. */
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st);
+/* --job FILE --jobs N: as explore_parallel, from starts (worlds not admitted yet, items of
+ * explore_item, taken over and freed) instead of the initial world. */
+void explore_parallel_from(const struct engine_model *m, const struct checker *c,
+                           GPtrArray *items, const struct explore_opts *o,
+                           struct explore_stats *st);
 long explore_peak_rss_kb(void);
 /* The visited set's figures into st (bytes, collision estimate, lossless), and peak RSS. */
 void explore_stats_close(struct explore_stats *st, const struct visited *vis);

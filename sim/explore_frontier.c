@@ -2,7 +2,8 @@
  * A breadth-first frontier: from the initial world, level by level, the
  * children (through persistent sets under dpor, less sleeping actors under
  * sleep) checked and admitted, under the depth-first search's limits, until
- * min_items worlds wait. --jobs hands them to threads, --split to job files.
+ * min_items worlds wait. --jobs hands them to threads, --split to job files;
+ * from a job's prefixes, the frontier --job FILE --jobs N hands to threads.
  */
 #include <string.h>
 #include "explore.h"
@@ -33,6 +34,8 @@ void explore_item_free(gpointer p)
 {
     struct explore_item *it = p;
 
+    if (!it)
+        return;
     schedule_free(&it->prefix);
     g_free(it->world);
     g_free(it);
@@ -130,6 +133,19 @@ static GPtrArray *expand_level(struct bfs *b, GPtrArray *level)
     return next;
 }
 
+/* Level by level from level (admitted worlds) until at least min_items wait. */
+static GPtrArray *grow(struct bfs *b, GPtrArray *level, unsigned min_items)
+{
+    while (level->len && level->len < min_items && !b->stop) {
+        GPtrArray *next = expand_level(b, level);
+        g_ptr_array_free(level, TRUE);
+        level = next;
+    }
+    if (b->stop)   /* the search ends here: no world is left to the threads */
+        g_ptr_array_set_size(level, 0);
+    return level;
+}
+
 GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsigned min_items)
 {
     struct bfs b = { .proto = proto, .last_tick = proto->t0 };   /* a first line after 250 ms */
@@ -141,12 +157,25 @@ GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsign
         return level;
     if (expand)
         g_ptr_array_add(level, new_item(NULL, -1, 0, initial, proto->m->world_size));
-    while (level->len && level->len < min_items && !b.stop) {
-        GPtrArray *next = expand_level(&b, level);
-        g_ptr_array_free(level, TRUE);
-        level = next;
+    return grow(&b, level, min_items);
+}
+
+GPtrArray *explore_frontier_from(const struct dfs *proto, GPtrArray *starts, unsigned min_items)
+{
+    struct bfs b = { .proto = proto, .last_tick = proto->t0 };
+    GPtrArray *level = g_ptr_array_new_with_free_func(explore_item_free);
+
+    for (guint i = 0; i < starts->len && !b.stop; i++) {
+        struct explore_item *it = g_ptr_array_index(starts, i);
+        struct dfs d = *proto;
+        bool seen = false, expand;
+        d.prefix = &it->prefix;
+        d.depth0 = it->depth;
+        expand = dfs_admit_seen(&d, it->world, &seen);
+        b.stop = limit_reached(proto, seen);
+        if (expand && !b.stop)
+            g_ptr_array_add(level, g_steal_pointer(&starts->pdata[i]));
     }
-    if (b.stop)   /* the search ends here: no world is left to the threads */
-        g_ptr_array_set_size(level, 0);
-    return level;
+    g_ptr_array_free(starts, TRUE);   /* the items taken are NULL there */
+    return grow(&b, level, min_items);
 }

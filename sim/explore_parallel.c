@@ -1,6 +1,7 @@
 /*
- * Exhaustive exploration on --jobs threads: a breadth-first prefix, then each
- * thread searches frontier worlds depth first, sharing one visited set
+ * Exhaustive exploration on --jobs threads: a breadth-first prefix (from the
+ * initial world, or from a job's prefixes), then each thread searches
+ * frontier worlds depth first, sharing one visited set
  * (visited_shared.c). A world is admitted once; with dpor a reduced world that
  * meets any old one is expanded fully, so states may exceed one thread's.
  * The calling thread alone prints the progress line of the whole search.
@@ -237,32 +238,69 @@ static void close_set(struct pool *p, struct explore_stats *st)
     visited_shared_free(p->shared);
 }
 
+/* The shared visited set of the search, by --mem and --lossless. */
+static void open_set(struct pool *p, const struct engine_model *m, const struct explore_opts *o,
+                     struct explore_stats *st)
+{
+    g_mutex_init(&p->lock);
+    g_cond_init(&p->done);
+    if (o->lossless)
+        p->striped = visited_striped_new(o->mem_bytes, m->world_size);
+    else
+        p->shared = visited_shared_new(o->mem_bytes, o->jobs);
+    explore_stats_init(st);
+    st->por = (uint8_t)o->por;
+}
+
+/* The threads on p's items, then the whole search's figures; the items freed. */
+static void run_items(struct pool *p, struct explore_stats *st)
+{
+    run_workers(p, p->o->jobs, st);
+    st->seconds = (double)(g_get_monotonic_time() - p->t0) / 1e6;
+    close_set(p, st);
+    g_ptr_array_free(p->items, TRUE);
+    g_mutex_clear(&p->lock);
+    g_cond_clear(&p->done);
+}
+
+/* The breadth-first prefix on thread 0's view of the set (no cache): from initial, or from
+ * starts (not admitted yet; taken over) when initial is NULL. */
+static GPtrArray *frontier(struct pool *p, const void *initial, GPtrArray *starts,
+                           struct explore_stats *st)
+{
+    struct thread_set *ts0 = g_new0(struct thread_set, 1);
+    struct dfs d0 = { .m = p->m, .c = p->c, .o = p->o, .st = st, .set = ts0, .add = shared_add,
+                      .t0 = p->t0 };
+    unsigned min_items = ITEMS_PER_JOB * p->o->jobs;
+    GPtrArray *items;
+
+    ts0->shared = p->shared;
+    ts0->striped = p->striped;
+    ts0->states = p->o->max_states ? &p->states : NULL;
+    d0.states_total = ts0->states;
+    items = initial ? explore_frontier(&d0, initial, min_items)
+                    : explore_frontier_from(&d0, starts, min_items);
+    g_free(ts0);
+    return items;
+}
+
 void explore_parallel(const struct engine_model *m, const struct checker *c, const void *initial,
                       const struct explore_opts *o, struct explore_stats *st)
 {
     struct pool p = { .m = m, .c = c, .o = o, .t0 = g_get_monotonic_time() };
-    struct thread_set *ts0 = g_new0(struct thread_set, 1);   /* the prefix: thread 0, no cache */
-    struct dfs d0 = { .m = m, .c = c, .o = o, .st = st, .set = ts0, .add = shared_add,
-                      .t0 = p.t0 };
 
-    g_mutex_init(&p.lock);
-    g_cond_init(&p.done);
-    if (o->lossless)
-        p.striped = visited_striped_new(o->mem_bytes, m->world_size);
-    else
-        p.shared = visited_shared_new(o->mem_bytes, o->jobs);
-    explore_stats_init(st);
-    st->por = (uint8_t)o->por;
-    ts0->shared = p.shared;
-    ts0->striped = p.striped;
-    ts0->states = o->max_states ? &p.states : NULL;
-    d0.states_total = ts0->states;
-    p.items = explore_frontier(&d0, initial, ITEMS_PER_JOB * o->jobs);
-    g_free(ts0);
-    run_workers(&p, o->jobs, st);
-    st->seconds = (double)(g_get_monotonic_time() - p.t0) / 1e6;
-    close_set(&p, st);
-    g_ptr_array_free(p.items, TRUE);
-    g_mutex_clear(&p.lock);
-    g_cond_clear(&p.done);
+    open_set(&p, m, o, st);
+    p.items = frontier(&p, initial, NULL, st);
+    run_items(&p, st);
+}
+
+void explore_parallel_from(const struct engine_model *m, const struct checker *c,
+                           GPtrArray *starts, const struct explore_opts *o,
+                           struct explore_stats *st)
+{
+    struct pool p = { .m = m, .c = c, .o = o, .t0 = g_get_monotonic_time() };
+
+    open_set(&p, m, o, st);
+    p.items = frontier(&p, NULL, starts, st);
+    run_items(&p, st);
 }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The --jobs searches under ThreadSanitizer (make check builds build-tsan for it):
 # the shared fingerprint set growing and filling, the locked whole-world shards,
-# bitstate, the stop at --max-states, violations met by both threads, and
-# seed-split sampling. Each case must give the one-job figures and no report.
+# bitstate, the stop at --max-states, violations met by both threads, a split
+# job's prefixes and seed-split sampling. Each case must give the one-job
+# figures and no report.
 . "$(dirname "$0")/common.sh"
 
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
@@ -50,6 +51,9 @@ tsan "sleep sets on DIMMs: a pass" 0 '^scenarios/parallel-dimms-5.scn under upst
     explore scenarios/parallel-dimms-5.scn --jobs 2 --por sleep
 tsan "a violation found by the threads: one family, exit 1" 1 '^  drc-migration-mismatch: after switchover' \
     explore "$hmu" --variant qemu-2.10-dev --jobs 2 --symmetry off --por none
+"$DRCSIM" explore scenarios/parallel-dimms-5.scn --split 4 --out "$tmp/d5" >/dev/null 2>&1
+tsan "a job's prefixes on two threads: the one-job 2710 states" 0 '^states 2710  transitions 5618 ' \
+    explore --job "$tmp/d5/job-001.json" --jobs 2 --por none
 tsan "random runs split by seed: all 50 violate, exit 1" 1 '^random sampling: 50 runs \(seeds 1\.\.50\), 50 violating, .* 2 job\(s\)$' \
     explore "$hmu" --variant qemu-2.10-dev --sample random --runs 50 --jobs 2
 tsan "PCT runs split by seed: 200, none violating" 0 '^pct sampling: 200 runs \(seeds 1\.\.200\), 0 violating' \

@@ -265,10 +265,20 @@ split_run "$tmp/d5" scenarios/parallel-dimms-5.scn upstream || bad "split parall
     || bad "a job's prefixes are one depth-first search: no state expanded fully by the proviso"
 expect_run "parallel-dimms-5 split into 4: 3387 states in all (one search: 1005)" 0 '^scenarios/parallel-dimms-5.scn +upstream +pass +3387 +5 ' \
     "$DRCSIM" merge "$tmp/d5/split.json" "$tmp"/d5/job-*.result.json
+expect_run "explore --job --jobs 1 --por none: 2710 states below a job's prefixes" 0 '^states 2710  transitions 5618 ' \
+    "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 1 --por none
+expect_run "explore --job --jobs 2 --por none: the same 2710 states on two threads" 0 '^states 2710  transitions 5618 ' \
+    "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 2 --por none
 expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
 split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-migration-race and run its jobs" || bad "split ccs-migration-race and run its jobs"
 expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json
+for j in "$tmp"/ccs/job-*.json; do
+    case $j in *.result.json) continue ;; esac
+    "$DRCSIM" explore --job "$j" --jobs 2 --json "$j.j2.json" >/dev/null 2>&1
+done
+expect_run "merge of jobs run with --jobs 2: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
+    "$DRCSIM" merge "$tmp/ccs/split.json" "$tmp"/ccs/job-*.j2.json
 grep -q '"verdict":"fail","families":\["guest-dt-mismatch"\]' "$tmp/merged.json" && ok "merge --json carries the verdict" || bad "merge --json carries the verdict"
 python3 - "$tmp/merged.json" "$tmp/ccs/split.json" "$tmp"/ccs/job-*.result.json <<'PY' && ok "merge --json: bytes per state over all parts, the largest part's peak RSS" || bad "merge --json: bytes per state over all parts, the largest part's peak RSS"
 import json, sys
