@@ -144,6 +144,9 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
 /* --out DIR of --split made (with its parents) and writable; else false, one error line
  * "drcsim CMD: ..." printed. */
 bool split_out_dir(const char *cmd, const char *dir);
+/* path and text are UTF-8, as a job file (JSON) must carry them; else false, one error line
+ * printed (text: at the first bad byte's PATH:LINE:COL). */
+bool split_input_utf8(const char *cmd, const char *path, const char *text);
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo);
 struct _JsonObject;
 struct _JsonParser;

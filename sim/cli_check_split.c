@@ -40,6 +40,11 @@ static bool pair_add(GArray *pairs, const char *path, const struct scn_verdict *
         check_pair_clear(&cp);
         return false;
     }
+    if (!split_input_utf8("check", path, l.text)) {
+        loaded_free(&l);
+        check_pair_clear(&cp);
+        return false;
+    }
     cp.text = g_strdup(l.text);
     cp.values = knob_values(&l.knobs);
     loaded_free(&l);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "trace.h"
 
 #ifndef DRCSIM_DATADIR
 #define DRCSIM_DATADIR "/usr/local/share/drcsim"
@@ -84,26 +85,22 @@ bool load_verdict_line(const char *path, const struct scn_verdict *v, struct loa
            load_scenario(path, v->variant, NULL, out, err, errlen);
 }
 
-/* An override; an error shows it as given, control characters escaped (one line). */
+/* An override; an error shows it as given (cli_error escapes what would not print as one line). */
 bool knob_override(struct knob_set *ks, const char *kv, char *err, unsigned errlen)
 {
     const char *eq = strchr(kv, '=');
     g_autofree char *name = eq ? g_strndup(kv, (gsize)(eq - kv)) : g_strdup(kv);
-    g_autofree char *shown = NULL, *shown_name = NULL;
     int id = knob_lookup(name);
     const char *why = NULL;
 
     if (eq && id >= 0 && knob_parse_value(id, eq + 1, &ks->lo[id], &ks->hi[id], &why))
         return true;
-    shown = g_strescape(kv, NULL);
-    shown_name = g_strescape(name, NULL);
     if (!eq)
-        snprintf(err, errlen, "--knob %s: expected NAME=VALUE", shown);
+        snprintf(err, errlen, "--knob %s: expected NAME=VALUE", kv);
     else if (id < 0)
-        snprintf(err, errlen, "--knob %s: unknown knob '%s' (see `drcsim list knobs`)", shown,
-                 shown_name);
+        snprintf(err, errlen, "--knob %s: unknown knob '%s' (see `drcsim list knobs`)", kv, name);
     else
-        snprintf(err, errlen, "--knob %s: %s", shown, why);
+        snprintf(err, errlen, "--knob %s: %s", kv, why);
     return false;
 }
 
@@ -258,9 +255,8 @@ void loaded_free(struct loaded *l)
 
 static void json_str(GString *g, const char *key, const char *val)
 {
-    g_autofree char *esc = g_strescape(val ? val : "", NULL);
-
-    g_string_append_printf(g, "\"%s\":\"%s\"", key, esc);
+    g_string_append_printf(g, "\"%s\":", key);
+    json_string_append(g, val);
 }
 
 /* A sample keeps no visited set: no distinct states, so none counted; its runs instead,
@@ -292,8 +288,8 @@ static void json_sample(GString *g, const struct json_result *r)
 static void json_tags(GString *g, const struct json_result *r)
 {
     for (int i = 0; r->knobs && r->knobs[i]; i++) {
-        g_autofree char *esc = g_strescape(r->knobs[i], NULL);
-        g_string_append_printf(g, "%s\"%s\"", i ? "," : ",\"knobs\":[", esc);
+        g_string_append(g, i ? "," : ",\"knobs\":[");
+        json_string_append(g, r->knobs[i]);
         if (!r->knobs[i + 1])
             g_string_append_c(g, ']');
     }

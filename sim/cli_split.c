@@ -143,6 +143,26 @@ bool split_out_dir(const char *cmd, const char *dir)
     return true;
 }
 
+bool split_input_utf8(const char *cmd, const char *path, const char *text)
+{
+    const char *bad;
+    unsigned line = 1, col = 1;
+
+    if (!g_utf8_validate(path, -1, NULL)) {
+        cli_errorf("drcsim %s: the path %s is not UTF-8: a job file, JSON, cannot name it", cmd,
+                   path);
+        return false;
+    }
+    if (g_utf8_validate(text, -1, &bad))
+        return true;
+    for (const char *p = text; p < bad; p++, col++)
+        if (*p == '\n')
+            line++, col = 0;
+    cli_errorf("%s:%u:%u: error: not UTF-8: a job file, JSON, cannot carry the scenario's text",
+               path, line, col);
+    return false;
+}
+
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir)
 {
     struct explore_stats st;
@@ -153,7 +173,7 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
     char err[512];
     bool ok = true;
 
-    if (!split_out_dir("explore", dir))
+    if (!split_input_utf8("explore", path, l->text) || !split_out_dir("explore", dir))
         return EXIT_USAGE;
     prefixes = frontier(l, 8 * n, &st);
     res = g_string_new(NULL);

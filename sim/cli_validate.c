@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "real_record.h"
 #include "realdrive.h"
+#include "trace.h"
 #include "validate.h"
 
 struct validate_cli {
@@ -81,13 +82,25 @@ static bool invalid_by_crash(const struct sim *s, int m, const char *invalid)
 
 static void json_run(GString *g, const struct run_verdict *v, const char *detail)
 {
-    g_autofree char *esc = g_strescape(detail ? detail : "", NULL);
-
     g_string_append_printf(g, "%s{\"verdict\":\"%s\",\"seconds\":%.3f,\"observables\":%u,"
                            "\"model_states\":%" G_GUINT64_FORMAT ",\"crashed\":%s,"
-                           "\"first_divergence\":\"%s\"}",
+                           "\"first_divergence\":",
                            g->len && g->str[g->len - 1] == '}' ? "," : "", v->verdict, v->seconds,
-                           v->observables, v->states, v->crashed ? "true" : "false", esc);
+                           v->observables, v->states, v->crashed ? "true" : "false");
+    json_string_append(g, detail);
+    g_string_append_c(g, '}');
+}
+
+/* --json FILE: {"scenario", "variant", "runs": [...]} (g_free it). */
+static char *results_json(const char *scenario, const char *variant, const char *runs)
+{
+    GString *g = g_string_new("{\"scenario\":");
+
+    json_string_append(g, scenario);
+    g_string_append(g, ",\"variant\":");
+    json_string_append(g, variant);
+    g_string_append_printf(g, ",\"runs\":[%s]}\n", runs);
+    return g_string_free(g, FALSE);
 }
 
 static void print_run(const char *label, const struct run_verdict *v, const char *detail)
@@ -267,9 +280,7 @@ int cmd_validate(int argc, char **argv)
         rc = o.recorded ? recorded_runs(&l, o.recorded, argv[1], runs_json)
                         : validate_runs(&l, &o, argv[1], &paths, runs_json);
         if (o.json) {
-            g_autofree char *text = g_strdup_printf("{\"scenario\":\"%s\",\"variant\":\"%s\","
-                                                    "\"runs\":[%s]}\n", argv[1], l.var.name,
-                                                    runs_json->str);
+            g_autofree char *text = results_json(argv[1], l.var.name, runs_json->str);
             if (!g_file_set_contents(o.json, text, -1, NULL))
                 cli_errorf("drcsim validate: cannot write %s", o.json);
         }

@@ -23,39 +23,61 @@ struct trace {
 
 /* ---- escaping ---------------------------------------------------------- */
 
-/* A JSON string literal: '"' and '\' escaped, control characters as \u00xx. */
-static void json_str(GString *g, const char *s)
+/*
+ * A JSON string literal: '"' and '\' escaped, control characters as \u00xx;
+ * a byte that is not UTF-8 (a path in another encoding) as U+FFFD, since JSON
+ * text is UTF-8 and a reader refuses the file otherwise.
+ */
+void json_string_append(GString *g, const char *s)
 {
+    const char *p = s ? s : "", *end = p + strlen(p), *valid;
+
     g_string_append_c(g, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            g_string_append_c(g, '\\');
-            g_string_append_c(g, (char)*p);
-        } else if (*p < 0x20) {
-            g_string_append_printf(g, "\\u%04x", *p);
-        } else {
-            g_string_append_c(g, (char)*p);
+    while (p < end) {
+        g_utf8_validate(p, end - p, &valid);   /* valid: where the UTF-8 from p ends */
+        for (; p < valid; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (c < 0x20) {
+                g_string_append_printf(g, "\\u%04x", c);
+                continue;
+            }
+            if (c == '"' || c == '\\')
+                g_string_append_c(g, '\\');
+            g_string_append_c(g, (char)c);
+        }
+        if (p < end) {
+            g_string_append(g, "\xef\xbf\xbd");   /* U+FFFD as UTF-8: a rewrite is byte-identical */
+            p++;
         }
     }
     g_string_append_c(g, '"');
 }
 
-/* Text view: control characters as \n, \t, \r or \xNN; quoted also escapes '"' and '\'. */
+/* Text view: control characters as \n, \t, \r or \xNN, so are bytes that are not UTF-8;
+ * quoted also escapes '"' and '\'. */
 static void text_esc(GString *g, const char *s, bool quoted)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '\n')
-            g_string_append(g, "\\n");
-        else if (*p == '\t')
-            g_string_append(g, "\\t");
-        else if (*p == '\r')
-            g_string_append(g, "\\r");
-        else if (*p < 0x20 || *p == 0x7f)
-            g_string_append_printf(g, "\\x%02x", *p);
-        else if (quoted && (*p == '"' || *p == '\\'))
-            g_string_append_printf(g, "\\%c", *p);
-        else
-            g_string_append_c(g, (char)*p);
+    const char *p = s ? s : "", *end = p + strlen(p), *valid;
+
+    while (p < end) {
+        g_utf8_validate(p, end - p, &valid);
+        for (; p < valid; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (c == '\n')
+                g_string_append(g, "\\n");
+            else if (c == '\t')
+                g_string_append(g, "\\t");
+            else if (c == '\r')
+                g_string_append(g, "\\r");
+            else if (c < 0x20 || c == 0x7f)
+                g_string_append_printf(g, "\\x%02x", c);
+            else if (quoted && (c == '"' || c == '\\'))
+                g_string_append_printf(g, "\\%c", c);
+            else
+                g_string_append_c(g, (char)c);
+        }
+        if (p < end)
+            g_string_append_printf(g, "\\x%02x", (unsigned char)*p++);
     }
 }
 
@@ -130,30 +152,30 @@ static void header_json(GString *g, const struct trace_header *h, const struct k
     char buf[64];
 
     g_string_append(g, "{\"drcsim\":");
-    json_str(g, DRCSIM_VERSION);
+    json_string_append(g, DRCSIM_VERSION);
     g_string_append(g, ",\"scenario\":");
-    json_str(g, h->scenario_path);
+    json_string_append(g, h->scenario_path);
     g_string_append(g, ",\"name\":");
-    json_str(g, h->scenario_name);
+    json_string_append(g, h->scenario_name);
     g_string_append_printf(g, ",\"scenario_xxh3\":\"%016" PRIx64 "\",\"variant\":",
                            h->scenario_hash);
-    json_str(g, h->variant);
+    json_string_append(g, h->variant);
     g_string_append(g, ",\"knobs\":{");
     for (int i = 0; i < KNOB_COUNT; i++) {
         if (i)
             g_string_append_c(g, ',');
-        json_str(g, knob_defs[i].name);
+        json_string_append(g, knob_defs[i].name);
         g_string_append_c(g, ':');
-        json_str(g, knob_format(ks, i, buf, sizeof(buf)));
+        json_string_append(g, knob_format(ks, i, buf, sizeof(buf)));
     }
     g_string_append_c(g, '}');
     if (h->has_seed)
         g_string_append_printf(g, ",\"seed\":%" PRIu64, h->seed);
     g_string_append(g, ",\"schedule\":");
-    json_str(g, h->schedule);
+    json_string_append(g, h->schedule);
     if (h->scenario_text && g_utf8_validate(h->scenario_text, -1, NULL)) {   /* JSON is UTF-8 */
         g_string_append(g, ",\"scenario_text\":");
-        json_str(g, h->scenario_text);
+        json_string_append(g, h->scenario_text);
     }
     g_string_append(g, "}\n");
 }
@@ -223,9 +245,9 @@ void trace_step_begin(struct trace *t, uint32_t step, uint64_t t_ms, const char 
     if (t->fmt == TRACE_JSONL) {
         g_string_printf(t->head, "{\"step\":%" PRIu32 ",\"t_ms\":%" PRIu64 ",\"actor\":",
                         step, t_ms);
-        json_str(t->head, actor);
+        json_string_append(t->head, actor);
         g_string_append(t->head, ",\"op\":");
-        json_str(t->head, op);
+        json_string_append(t->head, op);
         return;
     }
     g_string_printf(t->head, "%5" PRIu32 " %8" PRIu64 "ms  ", step, t_ms);
@@ -241,7 +263,7 @@ static void kv_key(const struct trace *t, GString *g, const char *key)
     if (t->fmt == TRACE_JSONL) {
         if (g->len)
             g_string_append_c(g, ',');
-        json_str(g, key);
+        json_string_append(g, key);
         g_string_append_c(g, ':');
     } else {
         if (g->len)
@@ -255,7 +277,7 @@ static void kv_str(struct trace *t, GString *g, const char *key, const char *val
 {
     kv_key(t, g, key);
     if (t->fmt == TRACE_JSONL)
-        json_str(g, val);
+        json_string_append(g, val);
     else
         text_value(g, val);
 }
@@ -320,13 +342,13 @@ void trace_drc(struct trace *t, const char *machine, const char *tracepoint, uin
         return;
     }
     g_string_append(g, g->len ? ",{\"machine\":" : "{\"machine\":");
-    json_str(g, machine);
+    json_string_append(g, machine);
     g_string_append(g, ",\"trace\":");
-    json_str(g, tracepoint);
+    json_string_append(g, tracepoint);
     g_string_append_printf(g, ",\"index\":\"0x%" PRIx32 "\"", index);
     if (state) {
         g_string_append(g, ",\"state\":");
-        json_str(g, state);
+        json_string_append(g, state);
     }
     g_string_append_c(g, '}');
 }
@@ -357,12 +379,12 @@ void trace_event(struct trace *t, const char *machine, const char *event, const 
         return;
     }
     g_string_append(g, g->len ? ",{\"machine\":" : "{\"machine\":");
-    json_str(g, machine);
+    json_string_append(g, machine);
     g_string_append(g, ",\"event\":");
-    json_str(g, event);
+    json_string_append(g, event);
     if (device) {
         g_string_append(g, ",\"device\":");
-        json_str(g, device);
+        json_string_append(g, device);
     }
     g_string_append_c(g, '}');
 }
@@ -382,9 +404,9 @@ void trace_log(struct trace *t, const char *who, const char *line)
         return;
     }
     g_string_append(g, g->len ? ",{\"who\":" : "{\"who\":");
-    json_str(g, who);
+    json_string_append(g, who);
     g_string_append(g, ",\"line\":");
-    json_str(g, line);
+    json_string_append(g, line);
     g_string_append_c(g, '}');
 }
 
@@ -455,16 +477,16 @@ static void verdict_json(GString *g, enum trace_verdict verdict, const char *con
     for (unsigned i = 0; families && families[i]; i++) {
         if (i)
             g_string_append_c(g, ',');
-        json_str(g, families[i]);
+        json_string_append(g, families[i]);
     }
     g_string_append_c(g, ']');
     if (family) {
         g_string_append(g, ",\"violation\":{\"family\":");
-        json_str(g, family);
+        json_string_append(g, family);
         g_string_append_printf(g, ",\"step\":%" PRIu32, step);
         if (message) {
             g_string_append(g, ",\"message\":");
-            json_str(g, message);
+            json_string_append(g, message);
         }
         g_string_append_c(g, '}');
     }
@@ -472,7 +494,7 @@ static void verdict_json(GString *g, enum trace_verdict verdict, const char *con
         g_string_append_printf(g, ",\"stopped_after\":%" PRIu32, step);
     if (verdict == TRACE_INCOMPLETE && message) {
         g_string_append(g, ",\"message\":");
-        json_str(g, message);
+        json_string_append(g, message);
     }
     g_string_append(g, "}\n");
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include "knobs.h"
 
+typedef struct _GString GString;   /* glib.h, not included: the models define errno names */
+
 #define DRCSIM_VERSION "0.1.0"
 
 enum trace_format { TRACE_JSONL, TRACE_TEXT };
@@ -32,6 +34,8 @@ struct trace_header {
 
 struct trace *trace_new(enum trace_format fmt);
 void trace_free(struct trace *t);
+/* s as a JSON string literal appended to g (every JSON writer's strings; not UTF-8: U+FFFD). */
+void json_string_append(GString *g, const char *s);
 /* s with control characters as \n, \t, \r or \xNN, so it prints as one line (g_free it). */
 char *trace_text_escaped(const char *s);
 

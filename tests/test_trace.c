@@ -254,6 +254,35 @@ static void test_json_escaping(void **state)
     trace_free(t);
 }
 
+/* Result files' strings: UTF-8 kept, quote and backslash escaped, a byte that is not UTF-8
+ * (a Latin-1 path) as U+FFFD, so that the file stays JSON. */
+#define FFFD "\xef\xbf\xbd"
+
+static void test_json_string_append(void **state)
+{
+    GString *g = g_string_new("x");
+
+    (void)state;
+    json_string_append(g, "sc\xc3\xa9 \"q\"\\t\n\x1b|l\xe9.scn|\xe2\x82|\xf0");
+    assert_string_equal(g->str, "x\"sc\xc3\xa9 \\\"q\\\"\\\\t\\u000a\\u001b|l" FFFD ".scn|"
+                                FFFD FFFD "|" FFFD "\"");
+    g_string_truncate(g, 0);
+    json_string_append(g, NULL);
+    json_string_append(g, "");
+    assert_string_equal(g->str, "\"\"\"\"");
+    g_string_free(g, TRUE);
+}
+
+/* Error lines: one line, valid UTF-8; a byte that is not UTF-8 as \xNN, backslashes bare. */
+static void test_text_escaped(void **state)
+{
+    char *line = trace_text_escaped("a\n\t\r\x1b\x7f \\ \"caf\xc3\xa9\" l\xe9.scn \xe2\x82");
+
+    (void)state;
+    assert_string_equal(line, "a\\n\\t\\r\\x1b\\x7f \\ \"caf\xc3\xa9\" l\\xe9.scn \\xe2\\x82");
+    g_free(line);
+}
+
 /* ---- file round trip --------------------------------------------------- */
 
 static char *tmp_path(const char *name)
@@ -590,6 +619,8 @@ int main(void)
         cmocka_unit_test(test_jsonl_minimal),
         cmocka_unit_test(test_text_minimal),
         cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_json_string_append),
+        cmocka_unit_test(test_text_escaped),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_round_trip_seed),
         cmocka_unit_test(test_round_trip_scenario_text),

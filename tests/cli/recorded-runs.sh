@@ -79,6 +79,16 @@ variant_turned qemu.tcg-stale-vcpu off
 judge "del-before-migrate-cpu: without tcg-stale-vcpu the crash is outside the model" 0 \
     'the model has no such crash (after 16 of 17 observables, the model stops while real QEMU still shows "QEMU killed by a signal")' \
     del-before-migrate-cpu validate/recorded/del-before-migrate-cpu.json DRCSIM_VARIANTS="$tmp/var"
+env DRCSIM_VARIANTS="$tmp/var" "$DRCSIM" validate validate/del-before-migrate-cpu.scn \
+    --recorded validate/recorded/del-before-migrate-cpu.json --json "$tmp/v.json" >/dev/null 2>&1
+python3 - "$tmp/v.json" <<'PY' && ok "validate --json: the divergence's quoted text, as JSON" || bad "validate --json: the divergence's quoted text, as JSON"
+import json, sys
+r = json.load(open(sys.argv[1]))
+run = r["runs"][0]
+assert r["scenario"] == "validate/del-before-migrate-cpu.scn", r
+assert run["verdict"] == "reference-invalid" and not run["crashed"], run
+assert run["first_divergence"].endswith('still shows "QEMU killed by a signal")'), run
+PY
 # QEMU crashed at the DIMM's device_add before the guest had detached the unplugged
 # CPU's node: without guest.cpu-detach-step the guest logs its removal in the release's
 # step, before libvirt can go on.

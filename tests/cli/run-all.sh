@@ -71,6 +71,32 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); c=[x["counterexampl
     "$tmp/tw.json" "$tmp/tw.counterexamples" && [ "$(ls "$tmp/tw.counterexamples" | wc -l)" -eq 2 ] \
     && ok "check --json: two scenarios of one name keep a trace each" || bad "check --json: two scenarios of one name keep a trace each"
 
+# A path in UTF-8 with a quote and a backslash, and one in Latin-1: the results stay JSON
+odd="$tmp/caf\303\251 \"q\"\\x.scn"
+odd=$(printf "$odd")
+latin=$(printf "$tmp/l\351.scn")
+cp "$tmp/twin1/t.scn" "$odd" && cp "$tmp/twin1/t.scn" "$latin"
+"$DRCSIM" explore "$odd" --knob 'guest.step=0-1s' --json "$tmp/odd.json" >/dev/null 2>&1
+"$DRCSIM" check "$odd" "$latin" --json "$tmp/oddc.json" >/dev/null 2>&1
+python3 - "$tmp/odd.json" "$tmp/oddc.json" "$odd" "$tmp" <<'PY' && ok "--json: a path's UTF-8, quote and backslash kept, a Latin-1 byte as U+FFFD" || bad "--json: a path's UTF-8, quote and backslash kept, a Latin-1 byte as U+FFFD"
+import json, os, sys
+odd = os.fsdecode(os.fsencode(sys.argv[3]))
+r = json.load(open(sys.argv[1]))[0]
+assert r["scenario"] == odd and r["knobs"] == ["guest.step=0-1s"], r
+assert r["counterexample"] == sys.argv[1][:-5] + ".counterexample.jsonl", r
+c = json.load(open(sys.argv[2]))
+assert [x["scenario"] for x in c] == [odd, sys.argv[4] + "/l\ufffd.scn"], c
+PY
+"$DRCSIM" run "$latin" --trace "$tmp/latin.jsonl" >/dev/null 2>&1
+expect_run "a trace of a Latin-1 path replays (U+FFFD in its header)" 0 'all [0-9]+ lines identical' "$DRCSIM" replay "$tmp/latin.jsonl"
+expect_run "--split refuses a path that is not UTF-8" 2 '^drcsim explore: the path .* is not UTF-8: a job file, JSON, cannot name it$' \
+    "$DRCSIM" explore "$latin" --split 2 --out "$tmp/latin-jobs"
+{ cat "$tmp/twin1/t.scn"; printf '# caf\351\n'; } >"$tmp/latin-text.scn"
+expect_run "check --split refuses a scenario text that is not UTF-8, at its byte" 2 \
+    "^$tmp/latin-text.scn:6:6: error: not UTF-8: a job file, JSON, cannot carry the scenario's text\$" \
+    "$DRCSIM" check "$tmp/latin-text.scn" --split 2 --out "$tmp/latin-jobs"
+expect_run "merge reads a result whose path is not ASCII" 1 "^$tmp/caf.* +upstream +fail expect-failed " "$DRCSIM" merge "$tmp/odd.json"
+
 # --- a wrong expected rc fails, naming its file:line ---------------------------
 line=$(grep -n 'LMB:0 isolate -> rc=-1 state=LOGICAL_CONFIGURED' scenarios/drc-conformance.scn | head -1 | cut -d: -f1)
 sed "${line}s/rc=-1/rc=0/" scenarios/drc-conformance.scn >"$tmp/wrong-rc.scn"
