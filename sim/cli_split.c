@@ -228,21 +228,13 @@ static GPtrArray *prefix_items(struct loaded *l, char **prefixes)
  * one search from a root whose children are the prefixes' worlds, each
  * finished before the next, so the cycle proviso needs only the stack, as in
  * any depth-first search (a world seen below an earlier prefix is closed).
- * With --jobs N, N threads take the prefixes in turn and share the set.
  */
-static void run_prefixes(struct loaded *l, char **prefixes, const struct explore_opts *eo,
-                         struct explore_stats *st)
+static void search_prefixes(struct loaded *l, GPtrArray *items, const struct explore_opts *eo,
+                            struct explore_stats *st)
 {
-    GPtrArray *items = prefix_items(l, prefixes);
     struct visited vis;
     gint64 t0 = g_get_monotonic_time(), last_tick = t0;   /* the progress line: the whole job's */
 
-    if (eo->jobs > 1) {
-        explore_parallel_from(&l->sim.model, &l->checker, items, eo, st);
-        if (eo->progress)
-            progress_clear();
-        return;
-    }
     explore_stats_init(st);
     st->por = (uint8_t)eo->por;   /* what the result's "por" says */
     visited_init_mode(&vis, eo->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, eo->mem_bytes,
@@ -256,10 +248,22 @@ static void run_prefixes(struct loaded *l, char **prefixes, const struct explore
         last_tick = d.last_tick;
     }
     g_ptr_array_free(items, TRUE);
-    if (eo->progress)
-        progress_clear();
     explore_stats_close(st, &vis);
     visited_free(&vis);
+}
+
+/* The job's search: on one thread as above, or with --jobs N on N threads sharing the set. */
+static void run_prefixes(struct loaded *l, char **prefixes, const struct explore_opts *eo,
+                         struct explore_stats *st)
+{
+    GPtrArray *items = prefix_items(l, prefixes);
+
+    if (eo->jobs > 1)
+        explore_parallel_from(&l->sim.model, &l->checker, items, eo, st);
+    else
+        search_prefixes(l, items, eo, st);
+    if (eo->progress)
+        progress_clear();
 }
 
 /* What a job file holds (write_job). */

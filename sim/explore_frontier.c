@@ -133,36 +133,18 @@ static GPtrArray *expand_level(struct bfs *b, GPtrArray *level)
     return next;
 }
 
-/* Level by level from level (admitted worlds) until at least min_items wait. */
-static GPtrArray *grow(struct bfs *b, GPtrArray *level, unsigned min_items)
-{
-    while (level->len && level->len < min_items && !b->stop) {
-        GPtrArray *next = expand_level(b, level);
-        g_ptr_array_free(level, TRUE);
-        level = next;
-    }
-    if (b->stop)   /* the search ends here: no world is left to the threads */
-        g_ptr_array_set_size(level, 0);
-    return level;
-}
-
 GPtrArray *explore_frontier(const struct dfs *proto, const void *initial, unsigned min_items)
 {
-    struct bfs b = { .proto = proto, .last_tick = proto->t0 };   /* a first line after 250 ms */
-    GPtrArray *level = g_ptr_array_new_with_free_func(explore_item_free);
-    struct dfs d0 = *proto;
-    bool seen = false, expand = dfs_admit_seen(&d0, initial, &seen);
+    GPtrArray *starts = g_ptr_array_new_with_free_func(explore_item_free);
 
-    if (limit_reached(proto, seen))   /* the start world counts, as in dfs_search */
-        return level;
-    if (expand)
-        g_ptr_array_add(level, new_item(NULL, -1, 0, initial, proto->m->world_size));
-    return grow(&b, level, min_items);
+    g_ptr_array_add(starts, new_item(NULL, -1, 0, initial, proto->m->world_size));
+    return explore_frontier_from(proto, starts, min_items);
 }
 
+/* Each start admitted (the start world counts, as in dfs_search), then level by level. */
 GPtrArray *explore_frontier_from(const struct dfs *proto, GPtrArray *starts, unsigned min_items)
 {
-    struct bfs b = { .proto = proto, .last_tick = proto->t0 };
+    struct bfs b = { .proto = proto, .last_tick = proto->t0 };   /* a first line after 250 ms */
     GPtrArray *level = g_ptr_array_new_with_free_func(explore_item_free);
 
     for (guint i = 0; i < starts->len && !b.stop; i++) {
@@ -177,5 +159,12 @@ GPtrArray *explore_frontier_from(const struct dfs *proto, GPtrArray *starts, uns
             g_ptr_array_add(level, g_steal_pointer(&starts->pdata[i]));
     }
     g_ptr_array_free(starts, TRUE);   /* the items taken are NULL there */
-    return grow(&b, level, min_items);
+    while (level->len && level->len < min_items && !b.stop) {
+        GPtrArray *next = expand_level(&b, level);
+        g_ptr_array_free(level, TRUE);
+        level = next;
+    }
+    if (b.stop)   /* the search ends here: no world is left to the threads */
+        g_ptr_array_set_size(level, 0);
+    return level;
 }
