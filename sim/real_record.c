@@ -9,15 +9,7 @@
 #include "json_file.h"
 #include "real_record.h"
 #include "realqemu.h"
-
-static char *quoted(const char *s)
-{
-    JsonNode *n = json_node_init_string(json_node_alloc(), s);
-    char *q = json_to_string(n, FALSE);
-
-    json_node_unref(n);
-    return q;
-}
+#include "trace.h"
 
 /* QEMU traces these for every DRC at each reset; no observable is made of them. */
 static bool per_reset(const struct real_obs *o)
@@ -29,20 +21,25 @@ static bool per_reset(const struct real_obs *o)
 bool real_record_write(const char *file, const struct real_record *rec, char *err, size_t len)
 {
     GString *g = g_string_new(NULL);
-    g_autofree char *scn = quoted(rec->scenario), *inv = quoted(rec->invalid);
     GError *e = NULL;
     bool ok;
 
-    g_string_append_printf(g, "{\"drcsim_real_run\":%d,\"scenario\":%s,\"invalid\":%s,"
-                           "\"seconds\":%.3f,\"observations\":[", REAL_RECORD_FORMAT, scn, inv,
-                           rec->seconds);
+    g_string_append_printf(g, "{\"drcsim_real_run\":%d,\"scenario\":", REAL_RECORD_FORMAT);
+    json_string_append(g, rec->scenario);
+    g_string_append(g, ",\"invalid\":");
+    json_string_append(g, rec->invalid);
+    g_string_append_printf(g, ",\"seconds\":%.3f,\"observations\":[", rec->seconds);
     for (guint i = 0, n = 0; i < rec->obs->len; i++) {
         const struct real_obs *o = &g_array_index(rec->obs, struct real_obs, i);
         if (per_reset(o))
             continue;
-        g_autofree char *m = quoted(o->machine), *k = quoted(o->kind), *t = quoted(o->text);
-        g_string_append_printf(g, "%s\n{\"t\":%.6f,\"machine\":%s,\"kind\":%s,\"text\":%s}",
-                               n++ ? "," : "", o->t, m, k, t);
+        g_string_append_printf(g, "%s\n{\"t\":%.6f,\"machine\":", n++ ? "," : "", o->t);
+        json_string_append(g, o->machine);
+        g_string_append(g, ",\"kind\":");
+        json_string_append(g, o->kind);
+        g_string_append(g, ",\"text\":");
+        json_string_append(g, o->text);
+        g_string_append_c(g, '}');
     }
     g_string_append(g, "]}\n");
     ok = g_file_set_contents(file, g->str, (gssize)g->len, &e);
