@@ -16,6 +16,10 @@
 
 enum { EXIT_OK = 0, EXIT_VIOLATION = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
+/* 1 also when the --mem budget stopped a search: no violation found is not a pass, and
+ * nobody asked for the cut (--max-states, --max-depth and --bitstate are asked for). */
+#define EXIT_SEARCH(families, mem_full) ((families) || (mem_full) ? EXIT_VIOLATION : EXIT_OK)
+
 struct loaded {
     struct scenario *scn;
     struct variant var;

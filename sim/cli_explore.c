@@ -497,8 +497,8 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         rc = write_end_states(o.end_states, eo.end_states);
     if (eo.end_states)
         g_array_free(eo.end_states, TRUE);
-    if (!rc && st.families)
-        rc = EXIT_VIOLATION;
+    if (!rc)
+        rc = EXIT_SEARCH(st.families, st.full);
     explore_stats_free(&st);
     loaded_free(&l);
     return rc;

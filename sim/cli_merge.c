@@ -402,7 +402,7 @@ static int report(struct merge *m, const char *json_out)
     for (guint i = 0; i < all->len; i++) {
         struct agg *a = g_ptr_array_index(all, i);
         print_row(a, ws, wv, wf);
-        if (a->checked ? a->mismatch : a->families != 0)
+        if (a->checked ? a->mismatch : EXIT_SEARCH(a->families, a->search.cut >> CUT_MEM & 1))
             rc = EXIT_VIOLATION;
         if (a->sample)
             merge_sample_json(res, a);

@@ -372,7 +372,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
                                        sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
-    rc = st.por_error ? por_check_report(l, &st) : st.families ? EXIT_VIOLATION : EXIT_OK;
+    rc = st.por_error ? por_check_report(l, &st) : EXIT_SEARCH(st.families, st.full);
     if (json_out && st.families) {   /* beside the result, as explore --json puts it */
         trace = json_beside(json_out, ".counterexample.jsonl");
         if (!write_first_counterexample(l, l->scn->path, st.cex, trace, err, sizeof(err))) {

@@ -2,7 +2,8 @@
  * The drcsim command line: dispatches `run`, `explore`, `check`, `replay`,
  * `merge`, `validate`, `dot` and `list` to their implementations (cli_*.c);
  * `list` is here.
- * Exit status: 0 as expected, 1 a violation or verdict mismatch, 2 bad input.
+ * Exit status: 0 as expected, 1 a violation, a verdict mismatch or a search that ran out of
+ * --mem, 2 bad input.
  */
 #include <glib.h>
 #include <stdio.h>

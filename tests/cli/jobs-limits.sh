@@ -80,6 +80,6 @@ PY
 fi
 
 # --- --lossless out of --mem: the hint does not offer --bitstate, which it refuses -------------
-expect_run "--lossless out of --mem: raise --mem, no --bitstate offered" 0 \
+expect_run "--lossless out of --mem: raise --mem, no --bitstate offered" 1 \
     'STOPPED: the visited set.s --mem budget is used up \(raise --mem: --lossless has no bitstate mode\)$' \
     "$DRCSIM" explore scenarios/parallel-cores-5.scn --symmetry off --por none --lossless --mem 1

@@ -191,8 +191,11 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert (r["state
 expect_run "an unknown --por mode is refused" 2 '^drcsim explore: --por takes none, sleep or dpor$' "$DRCSIM" explore "$pc4" --por stubborn
 expect_run "--por goes with the depth-first search only" 2 'not --sample, --shortest' "$DRCSIM" explore "$pc4" --por dpor --shortest
 expect_run "--lossless: the same 14601 states, no collisions" 0 '^collision probability 0 \(lossless\)' "$DRCSIM" explore "$pc4" --lossless --por none --symmetry off
-expect_run "--mem too small: stops, says incomplete" 0 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
-expect_run "--mem too small: the verdict is incomplete" 0 '^scenarios/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
+expect_run "--mem too small: stops, says incomplete, exits 1" 1 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
+expect_run "--mem too small: the verdict is incomplete" 1 '^scenarios/parallel-cores-5.scn under upstream: incomplete' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off
+expect_run "--mem too small with --jobs 2: exits 1" 1 'STOPPED: the visited set' "$DRCSIM" explore "$pc5" --mem 1 --por none --symmetry off --jobs 2
+expect_run "--mem too small for --shortest: exits 1" 1 'STOPPED: the breadth-first levels' "$DRCSIM" explore scenarios/parallel-cores-8.scn --mem 1 --shortest
+expect_run "--max-states asked for the cut: incomplete, exits 0" 0 ': incomplete: no violation in the part explored' "$DRCSIM" explore "$pc5" --max-states 50
 expect_run "--bitstate: goes on, never claims a pass" 0 'under upstream: no violation found, not exhaustive' "$DRCSIM" explore "$pc5" --mem 1 --bitstate --por none --symmetry off
 # cut_json DESC WANT_STORED WANT_CUT_BY ARGS...: explore pc4/pc5 with --json; what it stored,
 # a collision probability in [0, 1] (0 when lossless), bitstate's missed states (only there), and
@@ -295,6 +298,11 @@ expect_run "explore --job --jobs 1 --por none: 2710 states below a job's prefixe
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 1 --por none
 expect_run "explore --job --jobs 2 --por none: the same 2710 states on two threads" 0 '^states 2710  transitions 5618 ' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 2 --por none
+expect_run "explore --job: the --mem budget used up exits 1" 1 'STOPPED: the visited set' \
+    "$DRCSIM" explore --job "$tmp/d5/job-001.json" --por none --mem 1 --lossless --json "$tmp/d5/mem-001.result.json"
+expect_run "merge: a part the --mem budget stopped makes the row incomplete, exit 1" 1 '^scenarios/parallel-dimms-5.scn +upstream +incomplete ' \
+    "$DRCSIM" merge "$tmp/d5/split.json" "$tmp/d5/job-000.json.result.json" "$tmp/d5/mem-001.result.json" \
+    "$tmp/d5/job-002.json.result.json" "$tmp/d5/job-003.json.result.json"
 expect_run "merge: parallel-cores-4 passes" 0 '^scenarios/parallel-cores-4.scn +upstream +pass ' "$DRCSIM" merge "$tmp/s4/split.json" "$tmp"/s4/job-*.result.json
 split_run "$tmp/ccs" scenarios/ccs-migration-race.scn upstream && ok "split ccs-migration-race and run its jobs" || bad "split ccs-migration-race and run its jobs"
 expect_run "merge: the CCS race fails as in one search" 1 '^scenarios/ccs-migration-race.scn +upstream +fail guest-dt-mismatch ' \
@@ -552,7 +560,7 @@ expect_run "run: a schedule that stops early gives an incomplete verdict" 0 '^ve
     "$DRCSIM" run "$hmu" --schedule 0,0
 expect_run "--shortest honours --max-states" 0 '^states 3 .*\(cut short by --max-states\)|^.*: incomplete: ' \
     "$DRCSIM" explore "$hmu" --shortest --max-states 3
-expect_run "--shortest stops at the --mem budget instead of passing" 0 'STOPPED: the breadth-first levels and the visited set used up the --mem budget' \
+expect_run "--shortest stops at the --mem budget instead of passing, exits 1" 1 'STOPPED: the breadth-first levels and the visited set used up the --mem budget' \
     "$DRCSIM" explore scenarios/parallel-cores-6.scn --symmetry off --shortest --mem 8
 grep -q ': incomplete: no violation in the part explored$' "$tmp/out" && ok "--shortest out of memory says incomplete, not pass" \
     || bad "--shortest out of memory says incomplete, not pass"
