@@ -165,26 +165,29 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
         return "--lossless and --bitstate exclude each other";
     if (o->job && (o->variant || o->knobs || o->sample || o->shortest || o->shrink ||
                    cli_given(o->split) || o->trace_path || cli_given(o->max_depth) ||
-                   cli_given(o->max_states) || o->end_states || o->symmetry))
-        return "--job takes only --mem, --lossless, --bitstate, --por, --jobs and --json "
-               "(the job file names the scenario, variant and knobs)";
+                   cli_given(o->max_states) || o->symmetry))
+        return "--job takes only --mem, --lossless, --bitstate, --por, --jobs, --json and "
+               "--end-states (the job file names the scenario, variant and knobs)";
     if (cli_given(o->split) && (o->sample || o->shortest || o->shrink || cli_given(o->jobs) ||
                                 o->json || o->trace_path || cli_given(o->max_depth) ||
                                 cli_given(o->max_states) || cli_given(o->mem_mb) || o->lossless ||
                                 o->bitstate))
-        return "--split N takes only --variant, --knob and --out; the jobs take the search options";
+        return "--split N takes only --variant, --knob, --out and --end-states; the jobs take "
+               "the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
     if (!symmetry_parse(o->symmetry, &off))
         return "--symmetry takes on or off";
-    if ((o->por || o->por_check || o->end_states) &&
-        (o->sample || o->shortest || cli_given(o->split)))
-        return "--por, --por-check and --end-states go with the depth-first search, "
+    if ((o->por || o->por_check) && (o->sample || o->shortest || cli_given(o->split)))
+        return "--por and --por-check go with the depth-first search, "
                "not --sample, --shortest or --split";
+    if (o->end_states && (o->sample || o->shortest))
+        return "--end-states goes with the depth-first search and --split, "
+               "not --sample or --shortest";
     if (o->symmetry && (o->sample || cli_given(o->split)))
         return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
     if (o->end_states && o->jobs > 1)
-        return "--end-states needs one job";
+        return "--end-states needs --jobs 1";
     if (o->out && !cli_given(o->split))
         return "--out goes with --split";
     return NULL;
@@ -261,6 +264,18 @@ static int write_end_states(const char *path, GArray *fps)
         return EXIT_USAGE;
     }
     return EXIT_OK;
+}
+
+/* rc of the search, with --end-states written (not after bad input); fps freed. */
+static int end_states_done(int rc, const char *path, GArray *fps)
+{
+    int w = EXIT_OK;
+
+    if (fps && rc != EXIT_USAGE && rc != EXIT_INTERNAL)
+        w = write_end_states(path, fps);
+    if (fps)
+        g_array_free(fps, TRUE);
+    return w ? w : rc;
 }
 
 /* --por-check failed: a model's footprint is wrong; the reduction cannot be trusted. */
@@ -463,18 +478,19 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         return EXIT_USAGE;
     if (isatty(STDERR_FILENO))   /* silent when not a terminal */
         eo.progress = progress_line;
-    if (o.job)
-        return explore_job(o.job, o.json, &eo);
     if (o.end_states)
         eo.end_states = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    if (o.job)
+        return end_states_done(explore_job(o.job, o.json, &eo), o.end_states, eo.end_states);
     if (!load_scenario(argv[1], o.variant ? o.variant : "upstream", o.knobs, &l, err, sizeof(err))) {
         cli_error(err);
-        return EXIT_USAGE;
+        return end_states_done(EXIT_USAGE, NULL, eo.end_states);
     }
     if (cli_given(o.split)) {
-        rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs");
+        rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs",
+                           eo.end_states);
         loaded_free(&l);
-        return rc;
+        return end_states_done(rc, o.end_states, eo.end_states);
     }
     if (o.sample) {
         rc = sample_main(&l, argv[1], &o);
@@ -493,12 +509,9 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
         .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds });
     if (!rc && st.por_error)
         rc = por_check_report(&l, &st);
-    if (!rc && eo.end_states)
-        rc = write_end_states(o.end_states, eo.end_states);
-    if (eo.end_states)
-        g_array_free(eo.end_states, TRUE);
     if (!rc)
         rc = EXIT_SEARCH(st.families, st.full);
+    rc = end_states_done(rc, o.end_states, eo.end_states);
     explore_stats_free(&st);
     loaded_free(&l);
     return rc;

@@ -31,11 +31,44 @@ static void *world_at(const struct engine_model *m, const void *initial, const s
     return w;
 }
 
-/* Breadth first until at least n prefixes wait at the frontier (or nothing is
- * left); the search above it is st. The prefixes are formatted (g_free). */
-static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *st)
+/* A sleep set as the job file writes it: the actors' numbers, "3,7" ("" for none). */
+static char *asleep_format(uint64_t sleep)
 {
-    struct explore_opts eo = { 0 };   /* the visited set grows as needed */
+    GString *g = g_string_new(NULL);
+
+    for (uint64_t x = sleep; x; x &= x - 1)
+        g_string_append_printf(g, "%s%d", g->len ? "," : "", __builtin_ctzll(x));
+    return g_string_free(g, FALSE);
+}
+
+/* asleep_format's text as a sleep set; false if it is not one. */
+static bool asleep_parse(const char *text, uint64_t *sleep)
+{
+    g_auto(GStrv) parts = *text ? g_strsplit(text, ",", -1) : g_new0(char *, 1);
+    guint64 a;
+
+    *sleep = 0;
+    for (int i = 0; parts[i]; i++) {
+        if (!g_ascii_string_to_unsigned(parts[i], 10, 0, POR_MAX_ACTORS - 1, &a, NULL))
+            return false;
+        *sleep |= 1ull << a;
+    }
+    return true;
+}
+
+/*
+ * Breadth first with sleep sets until at least n prefixes wait at the
+ * frontier (or nothing is left); the search above it is st. The prefixes
+ * are formatted (g_free), and in *asleep the actors asleep at each: two
+ * prefixes that differ in the order of commuting steps reach one world, and
+ * the later one's job leaves the orders where the earlier one's actor goes
+ * first to the earlier one's job, which would search them again otherwise.
+ */
+static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *st,
+                           GPtrArray **asleep, GArray *end_states)
+{
+    struct explore_opts eo = { .por = POR_SLEEP,   /* the visited set grows as needed */
+                               .end_states = end_states };
     struct visited vis;
     struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = &eo, .st = st, .set = &vis,
                      .add = dfs_local_add };
@@ -45,9 +78,12 @@ static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *s
     explore_stats_init(st);
     visited_init_mode(&vis, VISITED_FINGERPRINT, 0, l->sim.model.world_size);
     items = explore_frontier(&d, &l->sim.initial, n);
-    for (guint i = 0; i < items->len; i++)
-        g_ptr_array_add(prefixes,
-                        schedule_format(&((struct explore_item *)g_ptr_array_index(items, i))->prefix));
+    *asleep = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < items->len; i++) {
+        const struct explore_item *it = g_ptr_array_index(items, i);
+        g_ptr_array_add(prefixes, schedule_format(&it->prefix));
+        g_ptr_array_add(*asleep, asleep_format(it->sleep));
+    }
     st->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     explore_stats_close(st, &vis);
     visited_free(&vis);
@@ -102,8 +138,9 @@ bool job_file_write(JsonBuilder *b, const char *file, const char *cmd)
 }
 
 static bool write_job(const char *dir, unsigned i, unsigned n, const char *path, struct loaded *l,
-                      char **knobs, GPtrArray *prefixes)
+                      char **knobs, GPtrArray *prefixes, GPtrArray *asleep)
 {
+    guint from = prefixes->len * i / n, to = prefixes->len * (i + 1) / n;
     g_auto(GStrv) values = knob_values(&l->knobs);
     JsonBuilder *b = json_builder_new();
     g_autofree char *file = g_strdup_printf("%s/job-%03u.json", dir, i);
@@ -123,7 +160,8 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
     json_builder_add_string_value(b, l->text);
     /* contiguous runs: breadth-first neighbours share a parent, and their
      * subtrees overlap most, so one job's visited set absorbs the overlap */
-    json_strv(b, "prefixes", NULL, prefixes, prefixes->len * i / n, prefixes->len * (i + 1) / n);
+    json_strv(b, "prefixes", NULL, prefixes, from, to);
+    json_strv(b, "asleep", NULL, asleep, from, to);   /* frontier() */
     return job_file_write(b, file, "explore");
 }
 
@@ -163,10 +201,11 @@ bool split_input_utf8(const char *cmd, const char *path, const char *text)
     return false;
 }
 
-int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir)
+int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir,
+                  GArray *end_states)
 {
     struct explore_stats st;
-    GPtrArray *prefixes;
+    GPtrArray *prefixes, *asleep;
     GString *res;
     g_autofree char *split_json = g_strdup_printf("%s/split.json", dir);
     g_autofree char *replay = NULL;
@@ -175,12 +214,12 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
 
     if (!split_input_utf8("explore", path, l->text) || !split_out_dir("explore", dir))
         return EXIT_USAGE;
-    prefixes = frontier(l, 8 * n, &st);
+    prefixes = frontier(l, 8 * n, &st, &asleep, end_states);
     res = g_string_new(NULL);
     printf("%s under %s: %u prefixes at the frontier, in %u jobs:\n", path, l->var.name,
            prefixes->len, n);
     for (unsigned i = 0; ok && i < n; i++)
-        ok = write_job(dir, i, n, path, l, knobs, prefixes);
+        ok = write_job(dir, i, n, path, l, knobs, prefixes, asleep);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
         .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
@@ -201,18 +240,20 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
            "%s/job-*.result.json\n", split_json, dir);
     g_string_free(res, TRUE);
     g_ptr_array_free(prefixes, TRUE);
+    g_ptr_array_free(asleep, TRUE);
     explore_stats_free(&st);
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
 /* The worlds of the job's prefixes, not yet admitted (items of explore_item). */
-static GPtrArray *prefix_items(struct loaded *l, char **prefixes)
+static GPtrArray *prefix_items(struct loaded *l, char **prefixes, char **asleep)
 {
     GPtrArray *items = g_ptr_array_new_with_free_func(explore_item_free);
 
     for (int i = 0; prefixes[i]; i++) {
         struct explore_item *it = g_new0(struct explore_item, 1);
         if (!schedule_parse(prefixes[i], &it->prefix) ||   /* job_matches refused such jobs */
+            (asleep && !asleep_parse(asleep[i], &it->sleep)) ||
             !(it->world = world_at(&l->sim.model, &l->sim.initial, &it->prefix))) {
             explore_item_free(it);
             continue;
@@ -243,7 +284,7 @@ static void search_prefixes(struct loaded *l, GPtrArray *items, const struct exp
         struct explore_item *it = g_ptr_array_index(items, i);
         struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = eo, .st = st, .set = &vis,
                          .add = dfs_local_add, .prefix = &it->prefix, .depth0 = it->depth,
-                         .t0 = t0, .last_tick = last_tick };
+                         .sleep0 = it->sleep, .t0 = t0, .last_tick = last_tick };
         dfs_search(&d, it->world);
         last_tick = d.last_tick;
     }
@@ -253,10 +294,10 @@ static void search_prefixes(struct loaded *l, GPtrArray *items, const struct exp
 }
 
 /* The job's search: on one thread as above, or with --jobs N on N threads sharing the set. */
-static void run_prefixes(struct loaded *l, char **prefixes, const struct explore_opts *eo,
-                         struct explore_stats *st)
+static void run_prefixes(struct loaded *l, char **prefixes, char **asleep,
+                         const struct explore_opts *eo, struct explore_stats *st)
 {
-    GPtrArray *items = prefix_items(l, prefixes);
+    GPtrArray *items = prefix_items(l, prefixes, asleep);
 
     if (eo->jobs > 1)
         explore_parallel_from(&l->sim.model, &l->checker, items, eo, st);
@@ -273,6 +314,7 @@ static const struct json_member job_members[] = {
     { "scenario_xxh3", JSON_STRING, false }, { "drcsim", JSON_STRING, true },
     { "job", JSON_COUNT, true }, { "of", JSON_COUNT, true },
     { "scenario_text", JSON_TEXT, false }, { "knob_values", JSON_STRINGS, false },
+    { "asleep", JSON_STRINGS, false },
 };
 
 /* A job file of this drcsim, and job is one of of (o's members are of their kinds, "job" and
@@ -325,9 +367,31 @@ static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *er
     return job_part_check(p, file, *job, err, len);
 }
 
+/* "asleep", where the job has it: a sleep set for each prefix. */
+static bool asleep_matches(JsonParser *p, const char *file, char **prefixes, char **asleep)
+{
+    guint n = g_strv_length(prefixes);
+    uint64_t sleep;
+    char at[512];
+
+    if (asleep && g_strv_length(asleep) != n) {
+        cli_errorf("%s: error: \"asleep\" has %u entries for %u prefixes",
+                   json_at(p, file, at, sizeof(at), "asleep"), g_strv_length(asleep), n);
+        return false;
+    }
+    for (int i = 0; asleep && asleep[i]; i++)
+        if (!asleep_parse(asleep[i], &sleep)) {
+            cli_errorf("%s: error: asleep %d \"%s\" is not a list of actor numbers 0..%d",
+                       json_at(p, file, at, sizeof(at), "asleep/%d", i), i, asleep[i],
+                       POR_MAX_ACTORS - 1);
+            return false;
+        }
+    return true;
+}
+
 /* The job was split from this very scenario file, and its prefixes are schedules. */
 static bool job_matches(JsonParser *p, const char *file, JsonObject *job, const struct loaded *l,
-                        char **prefixes)
+                        char **prefixes, char **asleep)
 {
     const char *want = json_object_get_string_member_with_default(job, "scenario_xxh3", "");
     g_autofree char *have = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
@@ -350,12 +414,12 @@ static bool job_matches(JsonParser *p, const char *file, JsonObject *job, const 
         }
         g_free(w);
     }
-    return true;
+    return asleep_matches(p, file, prefixes, asleep);
 }
 
 /* The job's search and its figures (printed, and as JSON to json_out). */
 static int job_search(struct loaded *l, const char *file, const char *json_out, char **knobs,
-                      char **prefixes, const struct explore_opts *eo,
+                      char **prefixes, char **asleep, const struct explore_opts *eo,
                       const struct split_part *part)
 {
     struct explore_stats st;
@@ -365,7 +429,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     char err[512], fams[256];
     int rc;
 
-    run_prefixes(l, prefixes, eo, &st);
+    run_prefixes(l, prefixes, asleep, eo, &st);
     st.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     printf("%s: %u prefixes of %s under %s: %s\n", file, g_strv_length(prefixes), l->scn->path,
            l->var.name, verdict_format(st.families, explore_incomplete(&st) || st.bitstate, fams,
@@ -436,7 +500,7 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     JsonObject *job = NULL;
     struct loaded l;
     char err[1024];
-    char **knobs, **prefixes;
+    char **knobs, **prefixes, **asleep = NULL;
     int rc = EXIT_USAGE;
 
     if (!read_job(file, p, &job, err, sizeof(err))) {
@@ -446,15 +510,18 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     }
     knobs = json_object_strv(job, "knobs");
     prefixes = json_object_strv(job, "prefixes");
+    if (json_object_has_member(job, "asleep"))   /* a job split before sleep sets has none */
+        asleep = json_object_strv(job, "asleep");
     if (load_job(p, file, job, knobs, &l)) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
                                    (unsigned)json_object_get_int_member(job, "of") };
-        if (job_matches(p, file, job, &l, prefixes))
-            rc = job_search(&l, file, json_out, knobs, prefixes, eo, &part);
+        if (job_matches(p, file, job, &l, prefixes, asleep))
+            rc = job_search(&l, file, json_out, knobs, prefixes, asleep, eo, &part);
         loaded_free(&l);
     }
     g_strfreev(knobs);
     g_strfreev(prefixes);
+    g_strfreev(asleep);
     g_object_unref(p);
     return rc;
 }

@@ -494,15 +494,16 @@ static bool por_check(struct dfs *d, const struct frame *fr, unsigned k, const v
 
 /*
  * Step k is the frame's last and nothing reads its world again: not the cycle
- * proviso (only a reduced frame reopens), not --por sleep (the child's sleep
- * set), --por-check (the diamonds) nor the model's symmetry keys (the
- * child's from the frame's, a copy cheaper than keying every member). The
- * child is fired in the frame's world itself, with no copy.
+ * proviso (only a reduced frame reopens), not a sleep set (the child's, under
+ * --por sleep or below a job's prefix), --por-check (the diamonds) nor the
+ * model's symmetry keys (the child's from the frame's, a copy cheaper than
+ * keying every member). The child is fired in the frame's world itself, with
+ * no copy.
  */
 static bool take_over(const struct dfs *d, const struct frame *fr, bool carry_keys)
 {
-    return !fr->todo && !fr->reduced && d->o->por != POR_SLEEP && !d->o->por_check &&
-           !carry_keys;
+    return !fr->todo && !fr->reduced && d->o->por != POR_SLEEP && !fr->sleep &&
+           !d->o->por_check && !carry_keys;
 }
 
 /*
@@ -562,8 +563,8 @@ static inline __attribute__((always_inline)) bool dfs_expand(struct dfs *d, stru
         explore_cut(d->st, LIMIT_MAX_DEPTH);
         return true;
     }
-    push_frame(d, stack, fp, d->o->por != POR_SLEEP ? 0 :
-               por_child_sleep(d->m, fr->world, fr->steps, fr->n, fr->tried, fr->sleep, k), &probe);
+    push_frame(d, stack, fp, por_child_sleep_in(d->o->por, d->m, fr->world, fr->steps, fr->n,
+                                                fr->tried, fr->sleep, k), &probe);
     return true;
 }
 
@@ -636,7 +637,7 @@ void dfs_search(struct dfs *d, const void *start)
     if (a != ADMIT_OLD && dfs_states_reached(d))   /* the start world counts, as in dfs_expand */
         explore_cut(d->st, LIMIT_MAX_STATES);
     else if (a == ADMIT_EXPAND) {
-        push_frame(d, stack, fp, 0, &probe);
+        push_frame(d, stack, fp, d->sleep0, &probe);
         dfs_loop(d, stack);
     }
     dfs_end(d, stack, &own);

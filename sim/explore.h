@@ -191,7 +191,7 @@ struct dfs {
                                bool bitstate);
     const struct schedule *prefix;   /* choices that led to the start world */
     unsigned depth0;
-    uint64_t sleep0;           /* --por sleep: the start world's sleep set (dfs_run) */
+    uint64_t sleep0;           /* the start world's sleep set: --por sleep's, a job prefix's */
     gint64 t0, last_tick;
     bool proviso_visited;      /* others share the set: a reduced state meeting any old world expands fully */
     const uint64_t *states_total;   /* with others: the states all have stored (--max-states) */
@@ -229,7 +229,8 @@ bool dfs_por_check(struct dfs *d, const void *world, const struct step *steps, u
                    bool reduced, uint64_t left_out, unsigned k, const void *child);
 /* Search from start, admitted before (dfs_admit_start), with d->sleep0 asleep there. */
 void dfs_run(struct dfs *d, const void *start);
-/* Admit start, then search from it if it is new and not an end: the two above at once. */
+/* Admit start, then search from it if it is new and not an end: the two above at once
+ * (with d->sleep0 asleep there too). */
 void dfs_search(struct dfs *d, const void *start);
 /* A world of a breadth-first frontier, with the choices that lead to it. */
 struct explore_item {

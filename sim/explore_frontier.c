@@ -90,8 +90,7 @@ static bool expand_step(struct bfs *b, const struct explore_item *it, const stru
         explore_item_free(c);
         return seen;
     }
-    if (proto->o->por == POR_SLEEP)
-        c->sleep = por_child_sleep(m, it->world, steps, n, done, it->sleep, k);
+    c->sleep = por_child_sleep_in(proto->o->por, m, it->world, steps, n, done, it->sleep, k);
     g_ptr_array_add(next, c);
     return false;
 }

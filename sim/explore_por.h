@@ -55,6 +55,16 @@ bool por_independent(const struct engine_model *m, const void *w, const struct s
  * (a bit per actor) and whose steps commute with st[k] stay asleep in st[k]'s child. */
 uint64_t por_child_sleep(const struct engine_model *m, const void *w, const struct step *st,
                          unsigned n, uint64_t tried, uint64_t asleep, unsigned k);
+/* The same under mode: --por sleep's; under the others only the actors asleep already (a
+ * job's prefix, cli_split.c) stay asleep while the steps taken commute with theirs. */
+static inline uint64_t por_child_sleep_in(enum por_mode mode, const struct engine_model *m,
+                                          const void *w, const struct step *st, unsigned n,
+                                          uint64_t tried, uint64_t asleep, unsigned k)
+{
+    if (mode != POR_SLEEP && !asleep)
+        return 0;
+    return por_child_sleep(m, w, st, n, mode == POR_SLEEP ? tried : 0, asleep, k);
+}
 
 /* --por-check: do a then b and b then a (both fireable in w) reach the same world?
  * scratch1/2 hold world_size bytes each. */

@@ -21,7 +21,7 @@ static const char usage[] =
     "               [--por none|sleep|dpor] [--symmetry on|off] [--por-check]\n"
     "               [--end-states FILE] [--json FILE] [--trace FILE]\n"
     "  explore --job FILE [--mem MB] [--lossless | --bitstate] [--por MODE] [--jobs N]\n"
-    "               [--json FILE]\n"
+    "               [--json FILE] [--end-states FILE]\n"
     "  check [SCENARIO|DIR]... [--por MODE] [--symmetry on|off] [--mem MB] [--junit FILE]\n"
     "               [--json FILE] [--split N --out DIR]\n"
     "  check --job FILE [--junit FILE] [--json FILE]\n"

@@ -5,12 +5,37 @@
 # families and the same set of quiescent end states (fingerprints up to the
 # symmetry) as `--por none --symmetry off`; `--por-check` finds no step
 # outside its footprint, no diamond that fails to close and no permutation
-# that fails to commute; `--jobs 2` with dpor reports the same verdict too;
-# and `--shortest` gives the same verdict and counterexample lengths with the
+# that fails to commute; `--jobs 2` with dpor reports the same verdict too,
+# and a `--split 3` whose jobs run under dpor the same families and end
+# states, merged; and `--shortest` gives the same verdict and counterexample lengths with the
 # symmetry as without it. Prints failures and a total.
 . "$(dirname "$0")/common.sh"
 
 verdict() { grep -E '^[^ ]+\.scn under ' "$1" | sed 's/^[^:]*: //'; }
+
+families() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["families"])' "$1"; }
+
+# split_leg SCENARIO VARIANT: --split 3, its jobs under dpor, merged: the families and the
+# quiescent end states (above the frontier and below it, united) of the unreduced search.
+split_leg() {
+    rm -rf "$tmp/split" && "$DRCSIM" explore "$1" --variant "$2" --split 3 --out "$tmp/split" \
+        --end-states "$tmp/split.end" >"$tmp/split.out" 2>&1
+    for j in "$tmp"/split/job-*.json; do
+        [ -f "$j" ] && "$DRCSIM" explore --job "$j" --json "$j.result.json" \
+            --end-states "$j.end" >>"$tmp/split.out" 2>&1
+    done
+    "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/split/split.json" \
+        "$tmp"/split/job-*.json.result.json >>"$tmp/split.out" 2>&1
+    cat "$tmp/split.end" "$tmp"/split/job-*.end 2>/dev/null | sort -u >"$tmp/union.end"
+    if [ "$(families "$tmp/none.json")" != "$(families "$tmp/merged.json" 2>&1)" ]; then
+        fail=$((fail + 1))
+        echo "FAIL - $1 $2 --split 3: $(families "$tmp/merged.json" 2>&1) but none: $(families "$tmp/none.json")"
+    elif ! cmp -s "$tmp/none.end" "$tmp/union.end"; then
+        fail=$((fail + 1)); echo "FAIL - $1 $2 --split 3: other quiescent end states"
+    else
+        pass=$((pass + 1))
+    fi
+}
 
 # the race catalogue (common.sh), and the scaling family up to four clients
 for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
@@ -19,7 +44,7 @@ for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
     for var in variants/*.var; do
         v=$(basename "$var" .var)
         "$DRCSIM" explore "$scn" --variant "$v" --por none --symmetry off \
-            --end-states "$tmp/none.end" >"$tmp/none.out" 2>&1
+            --end-states "$tmp/none.end" --json "$tmp/none.json" >"$tmp/none.out" 2>&1
         if [ -z "$(verdict "$tmp/none.out")" ]; then   # nothing to compare against
             fail=$((fail + 1)); echo "FAIL - $scn $v none: no verdict"
             sed 's/^/       /' "$tmp/none.out" | head -5
@@ -42,6 +67,7 @@ for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
                 pass=$((pass + 1))
             fi
         done
+        split_leg "$scn" "$v"
         "$DRCSIM" explore "$scn" --variant "$v" --por dpor --jobs 2 >"$tmp/jobs.out" 2>&1
         if [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/jobs.out")" ]; then
             fail=$((fail + 1))

@@ -292,12 +292,45 @@ split_run "$tmp/d5" scenarios/parallel-dimms-5.scn upstream || bad "split parall
 [ "$(cat "$tmp"/d5/job-*.result.json | grep -o '"proviso_expansions":[0-9]*' | sort -u)" = '"proviso_expansions":0' ] \
     && ok "a job's prefixes are one depth-first search: no state expanded fully by the proviso" \
     || bad "a job's prefixes are one depth-first search: no state expanded fully by the proviso"
-expect_run "parallel-dimms-5 split into 4: 3387 states in all (one search: 1005)" 0 '^scenarios/parallel-dimms-5.scn +upstream +pass +3387 +5 ' \
+expect_run "parallel-dimms-5 split into 4: 1159 states in all (one search: 1005)" 0 '^scenarios/parallel-dimms-5.scn +upstream +pass +1159 +5 ' \
     "$DRCSIM" merge "$tmp/d5/split.json" "$tmp"/d5/job-*.result.json
-expect_run "explore --job --jobs 1 --por none: 2710 states below a job's prefixes" 0 '^states 2710  transitions 5618 ' \
+expect_run "explore --job --jobs 1 --por none: 581 states below a job's prefixes" 0 '^states 581  transitions 597 ' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 1 --por none
-expect_run "explore --job --jobs 2 --por none: the same 2710 states on two threads" 0 '^states 2710  transitions 5618 ' \
+expect_run "explore --job --jobs 2 --por none: the same 581 states on two threads" 0 '^states 581  transitions 597 ' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 2 --por none
+python3 - "$tmp/d5" <<'PY' && ok "a job's prefixes each carry the actors asleep there" || bad "a job's prefixes each carry the actors asleep there"
+import json, sys
+jobs = [json.load(open(f"{sys.argv[1]}/job-{i:03}.json")) for i in range(4)]
+assert all(len(j["asleep"]) == len(j["prefixes"]) for j in jobs), jobs
+assert all(a == "" or all(p.isdigit() for p in a.split(",")) for j in jobs for a in j["asleep"]), jobs
+assert any(a for j in jobs for a in j["asleep"]), jobs   # parallel-dimms-5's clients commute
+PY
+python3 - "$tmp/d5" <<'PY'
+import json, sys
+d = sys.argv[1]
+j = json.load(open(f"{d}/job-001.json"))
+del j["asleep"]
+json.dump(j, open(f"{d}/old-001.json", "w"))
+j = json.load(open(f"{d}/job-001.json"))
+j["asleep"][2] = "1,x"
+json.dump(j, open(f"{d}/badsleep-001.json", "w"), indent=1)
+j["asleep"] = j["asleep"][:-1]
+json.dump(j, open(f"{d}/shortsleep-001.json", "w"), indent=1)
+PY
+expect_run "a job without \"asleep\" (split before sleep sets) searches every order below its prefixes" 0 '^states 2710  transitions 5618 ' \
+    "$DRCSIM" explore --job "$tmp/d5/old-001.json" --por none
+expect_at "a job whose \"asleep\" entry is not actor numbers" "$tmp/d5/badsleep-001.json" '"1,x"' \
+    'asleep 2 "1,x" is not a list of actor numbers 0..63' "$DRCSIM" explore --job "$tmp/d5/badsleep-001.json"
+expect_at "a job with fewer \"asleep\" entries than prefixes" "$tmp/d5/shortsleep-001.json" "[" \
+    '"asleep" has 9 entries for 10 prefixes' "$DRCSIM" explore --job "$tmp/d5/shortsleep-001.json"
+# --end-states of a split: the frontier's and the jobs' quiescent worlds are one search's
+phm=scenarios/parallel-hotplug-during-migration.scn
+"$DRCSIM" explore "$phm" --variant real-qemu-7.2 --end-states "$tmp/phm-one.end" >/dev/null 2>&1
+"$DRCSIM" explore "$phm" --variant real-qemu-7.2 --split 3 --out "$tmp/phm" --end-states "$tmp/phm-above.end" >/dev/null 2>&1
+for j in "$tmp"/phm/job-*.json; do "$DRCSIM" explore --job "$j" --end-states "$j.end" >/dev/null 2>&1; done
+[ "$(wc -l <"$tmp/phm-one.end")" -eq 95 ] && [ "$(cat "$tmp/phm-above.end" "$tmp"/phm/*.end | sort -u)" = "$(cat "$tmp/phm-one.end")" ] \
+    && ok "--end-states of --split and its jobs: the 95 end states of one search" \
+    || bad "--end-states of --split and its jobs: the 95 end states of one search"
 expect_run "explore --job: the --mem budget used up exits 1" 1 'STOPPED: the visited set' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --por none --mem 1 --lossless --json "$tmp/d5/mem-001.result.json"
 expect_run "merge: a part the --mem budget stopped makes the row incomplete, exit 1" 1 '^scenarios/parallel-dimms-5.scn +upstream +incomplete ' \
