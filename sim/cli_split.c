@@ -245,25 +245,6 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
     return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-/* The worlds of the job's prefixes, not yet admitted (items of explore_item). */
-static GPtrArray *prefix_items(struct loaded *l, char **prefixes, char **asleep)
-{
-    GPtrArray *items = g_ptr_array_new_with_free_func(explore_item_free);
-
-    for (int i = 0; prefixes[i]; i++) {
-        struct explore_item *it = g_new0(struct explore_item, 1);
-        if (!schedule_parse(prefixes[i], &it->prefix) ||   /* job_matches refused such jobs */
-            (asleep && !asleep_parse(asleep[i], &it->sleep)) ||
-            !(it->world = world_at(&l->sim.model, &l->sim.initial, &it->prefix))) {
-            explore_item_free(it);
-            continue;
-        }
-        it->depth = it->prefix.len;
-        g_ptr_array_add(items, it);
-    }
-    return items;
-}
-
 /*
  * Depth first below every prefix of the job, one visited set for all of them:
  * one search from a root whose children are the prefixes' worlds, each
@@ -293,12 +274,11 @@ static void search_prefixes(struct loaded *l, GPtrArray *items, const struct exp
     visited_free(&vis);
 }
 
-/* The job's search: on one thread as above, or with --jobs N on N threads sharing the set. */
-static void run_prefixes(struct loaded *l, char **prefixes, char **asleep,
-                         const struct explore_opts *eo, struct explore_stats *st)
+/* The job's search: on one thread as above, or with --jobs N on N threads sharing the set;
+ * the items (job_items) taken over and freed. */
+static void run_prefixes(struct loaded *l, GPtrArray *items, const struct explore_opts *eo,
+                         struct explore_stats *st)
 {
-    GPtrArray *items = prefix_items(l, prefixes, asleep);
-
     if (eo->jobs > 1)
         explore_parallel_from(&l->sim.model, &l->checker, items, eo, st);
     else
@@ -367,20 +347,18 @@ static bool read_job(const char *file, JsonParser *p, JsonObject **job, char *er
     return job_part_check(p, file, *job, err, len);
 }
 
-/* "asleep", where the job has it: a sleep set for each prefix. */
-static bool asleep_matches(JsonParser *p, const char *file, char **prefixes, char **asleep)
+/* "asleep", where the job has it: a sleep set for each prefix, into its item. */
+static bool asleep_read(JsonParser *p, const char *file, GPtrArray *items, char **asleep)
 {
-    guint n = g_strv_length(prefixes);
-    uint64_t sleep;
     char at[512];
 
-    if (asleep && g_strv_length(asleep) != n) {
+    if (asleep && g_strv_length(asleep) != items->len) {
         cli_errorf("%s: error: \"asleep\" has %u entries for %u prefixes",
-                   json_at(p, file, at, sizeof(at), "asleep"), g_strv_length(asleep), n);
+                   json_at(p, file, at, sizeof(at), "asleep"), g_strv_length(asleep), items->len);
         return false;
     }
     for (int i = 0; asleep && asleep[i]; i++)
-        if (!asleep_parse(asleep[i], &sleep)) {
+        if (!asleep_parse(asleep[i], &((struct explore_item *)g_ptr_array_index(items, i))->sleep)) {
             cli_errorf("%s: error: asleep %d \"%s\" is not a list of actor numbers 0..%d",
                        json_at(p, file, at, sizeof(at), "asleep/%d", i), i, asleep[i],
                        POR_MAX_ACTORS - 1);
@@ -389,37 +367,45 @@ static bool asleep_matches(JsonParser *p, const char *file, char **prefixes, cha
     return true;
 }
 
-/* The job was split from this very scenario file, and its prefixes are schedules. */
-static bool job_matches(JsonParser *p, const char *file, JsonObject *job, const struct loaded *l,
-                        char **prefixes, char **asleep)
+/*
+ * The job was split from this very scenario file: its prefixes' worlds, each
+ * replayed once, with their sleep sets (items of explore_item, not yet
+ * admitted); NULL, with one error line, when a prefix is not a schedule of it.
+ */
+static GPtrArray *job_items(JsonParser *p, const char *file, JsonObject *job,
+                            const struct loaded *l, char **prefixes, char **asleep)
 {
     const char *want = json_object_get_string_member_with_default(job, "scenario_xxh3", "");
     g_autofree char *have = g_strdup_printf("%016" G_GINT64_MODIFIER "x", l->scenario_hash);
-    struct schedule s;
+    GPtrArray *items = g_ptr_array_new_with_free_func(explore_item_free);
     char at[512];
 
     if (strcmp(want, have) != 0) {
         cli_errorf("%s: error: %s changed since the job was split (xxh3 differs)",
                    json_at(p, file, at, sizeof(at), "scenario_xxh3"), l->scn->path);
-        return false;
+        goto fail;
     }
     for (int i = 0; prefixes[i]; i++) {
-        void *w = schedule_parse(prefixes[i], &s) ? world_at(&l->sim.model, &l->sim.initial, &s)
-                                                  : NULL;
-        schedule_free(&s);
-        if (!w) {
+        struct explore_item *it = g_new0(struct explore_item, 1);
+        g_ptr_array_add(items, it);
+        if (!schedule_parse(prefixes[i], &it->prefix) ||
+            !(it->world = world_at(&l->sim.model, &l->sim.initial, &it->prefix))) {
             cli_errorf("%s: error: prefix %d \"%s\" is not a schedule of %s",
                        json_at(p, file, at, sizeof(at), "prefixes/%d", i), i, prefixes[i], l->scn->path);
-            return false;
+            goto fail;
         }
-        g_free(w);
+        it->depth = it->prefix.len;
     }
-    return asleep_matches(p, file, prefixes, asleep);
+    if (asleep_read(p, file, items, asleep))
+        return items;
+fail:
+    g_ptr_array_free(items, TRUE);
+    return NULL;
 }
 
 /* The job's search and its figures (printed, and as JSON to json_out). */
 static int job_search(struct loaded *l, const char *file, const char *json_out, char **knobs,
-                      char **prefixes, char **asleep, const struct explore_opts *eo,
+                      GPtrArray *items, const struct explore_opts *eo,
                       const struct split_part *part)
 {
     struct explore_stats st;
@@ -427,11 +413,12 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     GString *res = g_string_new(NULL);
     g_autofree char *replay = NULL, *trace = NULL;
     char err[512], fams[256];
+    guint nprefixes = items->len;   /* run_prefixes takes the items over */
     int rc;
 
-    run_prefixes(l, prefixes, asleep, eo, &st);
+    run_prefixes(l, items, eo, &st);
     st.seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    printf("%s: %u prefixes of %s under %s: %s\n", file, g_strv_length(prefixes), l->scn->path,
+    printf("%s: %u prefixes of %s under %s: %s\n", file, nprefixes, l->scn->path,
            l->var.name, verdict_format(st.families, explore_incomplete(&st) || st.bitstate, fams,
                                        sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
@@ -515,8 +502,9 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     if (load_job(p, file, job, knobs, &l)) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
                                    (unsigned)json_object_get_int_member(job, "of") };
-        if (job_matches(p, file, job, &l, prefixes, asleep))
-            rc = job_search(&l, file, json_out, knobs, prefixes, asleep, eo, &part);
+        GPtrArray *items = job_items(p, file, job, &l, prefixes, asleep);
+        if (items)
+            rc = job_search(&l, file, json_out, knobs, items, eo, &part);
         loaded_free(&l);
     }
     g_strfreev(knobs);
