@@ -186,8 +186,6 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
                "not --sample or --shortest";
     if (o->symmetry && (o->sample || cli_given(o->split)))
         return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
-    if (o->end_states && o->jobs > 1)
-        return "--end-states needs --jobs 1";
     if (o->out && !cli_given(o->split))
         return "--out goes with --split";
     return NULL;

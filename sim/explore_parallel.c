@@ -50,6 +50,7 @@ struct pool {
     gint64 t0;                         /* the search's start */
     uint64_t prefix_states;            /* the breadth-first prefix's (progress line) */
     struct progress_slot *slots;       /* one a thread */
+    GArray **ends;                     /* --end-states: one a thread */
     GMutex lock;                       /* running, under done */
     GCond done;
     unsigned running;
@@ -141,6 +142,7 @@ static gpointer worker(gpointer data)
     struct fstack *frames = dfs_frames_new();
     struct por_cache *cache = p->o->por == POR_DPOR ? por_cache_new() : NULL;
     struct explore_opts o = *p->o;   /* its progress hook publishes, print_progress prints */
+    GArray *ends = p->o->end_states ? g_array_new(FALSE, FALSE, sizeof(uint64_t)) : NULL;
     gint64 last_tick = 0;
     gint i;
 
@@ -156,6 +158,7 @@ static gpointer worker(gpointer data)
         o.progress = publish;
         o.progress_arg = &p->slots[ts->thread];
     }
+    o.end_states = ends;   /* its own, added to the search's once it is done */
     while ((i = g_atomic_int_add(&p->next, 1)) < (gint)p->items->len) {
         struct explore_item *it = g_ptr_array_index(p->items, i);
         struct dfs d = { .m = p->m, .c = p->c, .o = &o, .st = st, .set = ts,
@@ -170,6 +173,7 @@ static gpointer worker(gpointer data)
         if (st->full || st->por_error || (st->truncated && dfs_states_reached(&d)))
             break;
     }
+    p->ends[ts->thread] = ends;   /* run_workers adds them once the thread is joined */
     if (o.progress)
         worker_done(p, o.progress_arg, st);
     g_free(ts);
@@ -208,6 +212,7 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
     GThread **th = g_new0(GThread *, jobs);
 
     p->slots = g_new0(struct progress_slot, jobs);
+    p->ends = g_new0(GArray *, jobs);
     p->running = jobs;
     p->prefix_states = st->states;
     for (unsigned j = 0; j < jobs; j++)
@@ -219,8 +224,14 @@ static void run_workers(struct pool *p, unsigned jobs, struct explore_stats *st)
         merge_stats(st, ws);
         g_free(ws);
     }
+    for (unsigned j = 0; j < jobs; j++)   /* a world is admitted by one thread: the union */
+        if (p->ends[j]) {
+            g_array_append_vals(p->o->end_states, p->ends[j]->data, p->ends[j]->len);
+            g_array_free(p->ends[j], TRUE);
+        }
     g_free(th);
     g_free(p->slots);
+    g_free(p->ends);
 }
 
 /* The set's figures, once the threads are done: the shared table's as one search's. */

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The --jobs searches under ThreadSanitizer (make check builds build-tsan for it):
 # the shared fingerprint set growing and filling, the locked whole-world shards,
-# bitstate, the stop at --max-states, violations met by both threads, a split
-# job's prefixes and seed-split sampling. Each case must give the one-job
+# bitstate, the stop at --max-states, violations met by both threads, the
+# threads' end states, a split job's prefixes and seed-split sampling. Each case must give the one-job
 # figures and no report.
 . "$(dirname "$0")/common.sh"
 
@@ -51,6 +51,12 @@ tsan "sleep sets on DIMMs: a pass" 0 '^scenarios/parallel-dimms-5.scn under upst
     explore scenarios/parallel-dimms-5.scn --jobs 2 --por sleep
 tsan "a violation found by the threads: one family, exit 1" 1 '^  drc-migration-mismatch: after switchover' \
     explore "$hmu" --variant qemu-2.10-dev --jobs 2 --symmetry off --por none
+tsan "--end-states on two threads: the search fails, exit 1" 1 '^states 45832 .* quiescent 95 ' \
+    explore scenarios/parallel-hotplug-during-migration.scn --variant real-qemu-7.2 --jobs 2 \
+    --end-states "$tmp/ends"
+[ "$(sort -u "$tmp/ends" | wc -l)" -eq 95 ] \
+    && ok "--end-states on two threads: each thread's quiescent worlds, 95 in all" \
+    || bad "--end-states on two threads: each thread's quiescent worlds, 95 in all"
 "$DRCSIM" explore scenarios/parallel-dimms-5.scn --split 4 --out "$tmp/d5" >/dev/null 2>&1
 tsan "a job's prefixes on two threads: the one-job 581 states" 0 '^states 581  transitions 597 ' \
     explore --job "$tmp/d5/job-001.json" --jobs 2 --por none

@@ -5,9 +5,9 @@
 # families and the same set of quiescent end states (fingerprints up to the
 # symmetry) as `--por none --symmetry off`; `--por-check` finds no step
 # outside its footprint, no diamond that fails to close and no permutation
-# that fails to commute; `--jobs 2` with dpor reports the same verdict too,
-# and a `--split 3` whose jobs run under dpor the same families and end
-# states, merged; and `--shortest` gives the same verdict and counterexample lengths with the
+# that fails to commute; `--jobs 2` with dpor reports the same verdict and
+# end states too, and a `--split 3` whose jobs run under dpor on two threads
+# the same families and end states, merged; and `--shortest` gives the same verdict and counterexample lengths with the
 # symmetry as without it. Prints failures and a total.
 . "$(dirname "$0")/common.sh"
 
@@ -21,7 +21,7 @@ split_leg() {
     rm -rf "$tmp/split" && "$DRCSIM" explore "$1" --variant "$2" --split 3 --out "$tmp/split" \
         --end-states "$tmp/split.end" >"$tmp/split.out" 2>&1
     for j in "$tmp"/split/job-*.json; do
-        [ -f "$j" ] && "$DRCSIM" explore --job "$j" --json "$j.result.json" \
+        [ -f "$j" ] && "$DRCSIM" explore --job "$j" --jobs 2 --json "$j.result.json" \
             --end-states "$j.end" >>"$tmp/split.out" 2>&1
     done
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/split/split.json" \
@@ -68,10 +68,13 @@ for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
             fi
         done
         split_leg "$scn" "$v"
-        "$DRCSIM" explore "$scn" --variant "$v" --por dpor --jobs 2 >"$tmp/jobs.out" 2>&1
+        "$DRCSIM" explore "$scn" --variant "$v" --por dpor --jobs 2 \
+            --end-states "$tmp/jobs.end" >"$tmp/jobs.out" 2>&1
         if [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/jobs.out")" ]; then
             fail=$((fail + 1))
             echo "FAIL - $scn $v dpor --jobs 2: '$(verdict "$tmp/jobs.out")' but none: '$(verdict "$tmp/none.out")'"
+        elif ! cmp -s "$tmp/none.end" "$tmp/jobs.end"; then
+            fail=$((fail + 1)); echo "FAIL - $scn $v dpor --jobs 2: other quiescent end states"
         else
             pass=$((pass + 1))
         fi

@@ -331,6 +331,13 @@ for j in "$tmp"/phm/job-*.json; do "$DRCSIM" explore --job "$j" --end-states "$j
 [ "$(wc -l <"$tmp/phm-one.end")" -eq 95 ] && [ "$(cat "$tmp/phm-above.end" "$tmp"/phm/*.end | sort -u)" = "$(cat "$tmp/phm-one.end")" ] \
     && ok "--end-states of --split and its jobs: the 95 end states of one search" \
     || bad "--end-states of --split and its jobs: the 95 end states of one search"
+# ... and on two threads: each thread's quiescent worlds, united, for the whole search and a job
+"$DRCSIM" explore "$phm" --variant real-qemu-7.2 --jobs 2 --end-states "$tmp/phm-two.end" >/dev/null 2>&1
+for j in "$tmp"/phm/job-*.json; do "$DRCSIM" explore --job "$j" --jobs 2 --end-states "$j.two" >/dev/null 2>&1; done
+[ "$(cat "$tmp/phm-two.end")" = "$(cat "$tmp/phm-one.end")" ] \
+    && [ "$(cat "$tmp/phm-above.end" "$tmp"/phm/*.two | sort -u)" = "$(cat "$tmp/phm-one.end")" ] \
+    && ok "--end-states with --jobs 2, of the whole search and of the split's jobs: the same 95" \
+    || bad "--end-states with --jobs 2, of the whole search and of the split's jobs: the same 95"
 expect_run "explore --job: the --mem budget used up exits 1" 1 'STOPPED: the visited set' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --por none --mem 1 --lossless --json "$tmp/d5/mem-001.result.json"
 expect_run "merge: a part the --mem budget stopped makes the row incomplete, exit 1" 1 '^scenarios/parallel-dimms-5.scn +upstream +incomplete ' \
