@@ -536,6 +536,14 @@ static void test_dimm_why_not(void **state)
           "script m\ndo migrate src dst\n",
           "a client plugs its DIMM on a migration destination, where it may sit elsewhere than on "
           "the source" },
+        { "device dst dimm other size=256M\n" DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M")
+          "script m\ndo migrate src dst\n",
+          "another DIMM is on a migration destination, where it may hold a client's range, and "
+          "Prepare places the clients' DIMMs in order" },
+        { DIMM_CLIENT(1, "256M") DIMM_CLIENT(2, "256M")
+          "script x\ndo dst device_add dimm other size=256M\ndo migrate src dst\n",
+          "another DIMM is on a migration destination, where it may hold a client's range, and "
+          "Prepare places the clients' DIMMs in order" },
     };
     struct fix *f = *state;
 

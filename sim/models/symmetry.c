@@ -256,25 +256,56 @@ static const char *core_refusal(struct sim *s)
     return NULL;
 }
 
+/* The machines a migration leaves (or, destination: reaches). */
+static uint16_t migration_ends(const struct scenario *scn, bool destination)
+{
+    uint16_t ends = 0;
+
+    for (int i = 0; i < scn->nlines; i++)
+        if (scn->lines[i].kind == LINE_DO && scn->lines[i].action == DO_MIGRATE)
+            ends |= (uint16_t)(1u << (destination ? scn->lines[i].machine2 : scn->lines[i].machine));
+    return ends;
+}
+
 /*
- * Machines where a member's line does action, each tested against a
- * migration's source (a device_del there: libvirt_actions.c dimm_base) or
- * destination (a device_add there takes that host's own lowest gap).
+ * Whether a line does action on one of devices (a bit each) on a machine
+ * a migration leaves (a device_del there: libvirt_actions.c dimm_base) or
+ * reaches (a device_add there takes that host's own lowest gap).
  */
-static bool member_action_on_migration(const struct sim *s, uint8_t action, bool destination)
+static bool action_on_migration(const struct sim *s, uint8_t action, bool destination,
+                                uint64_t devices)
 {
     const struct scenario *scn = s->scn;
-    uint16_t ends = 0, acts = 0;
+    uint16_t acts = 0;
 
     for (int i = 0; i < scn->nlines; i++) {
         const struct scn_line *l = &scn->lines[i];
-        if (l->kind == LINE_DO && l->action == DO_MIGRATE)
-            ends |= (uint16_t)(1u << (destination ? l->machine2 : l->machine));
         if (l->kind == LINE_DO && l->action == action &&
-            l->device != SCN_NO_DEVICE && (member_devices(&s->sym) >> l->device & 1))
+            l->device != SCN_NO_DEVICE && (devices >> l->device & 1))
             acts |= (uint16_t)(1u << l->machine);
     }
-    return ends & acts;
+    return migration_ends(scn, destination) & acts;
+}
+
+/*
+ * Whether a DIMM that is no client's is on a migration's destination, by
+ * its command line or a device_add: it may hold a range a client's DIMM has
+ * on the source, and Prepare (libvirt_actions.c migrate_prepare) then fails
+ * at the first such client in device order, having placed those before it.
+ */
+static bool other_dimm_on_destination(const struct sim *s)
+{
+    const struct scenario *scn = s->scn;
+    uint16_t ends = migration_ends(scn, true);
+    uint64_t others = 0;
+
+    for (int d = 0; d < scn->ndevices; d++)
+        if (scn->devices[d].type == DEV_DIMM && !(member_devices(&s->sym) >> d & 1))
+            others |= 1ull << d;
+    for (int c = 0; c < scn->ncoldplug; c++)
+        if ((others >> scn->coldplug[c].device & 1) && (ends >> scn->coldplug[c].machine & 1))
+            return true;
+    return action_on_migration(s, DO_DEVICE_ADD, true, others);
 }
 
 /*
@@ -295,12 +326,15 @@ static const char *dimm_refusal(struct sim *s)
     if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD &&
         !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG))   /* libvirt_actions.c migrate_prepare */
         return "the destination's hotplug events for the migrated DIMMs queue in device order";
-    if (member_action_on_migration(s, DO_DEVICE_DEL, false))   /* to the lowest gap, in order */
+    if (action_on_migration(s, DO_DEVICE_DEL, false, member_devices(y)))   /* to the lowest gap, in order */
         return "a client unplugs its DIMM on a migration source, "
                "whose Prepare places such DIMMs in order";
-    if (member_action_on_migration(s, DO_DEVICE_ADD, true))   /* the load maps DRCs by index */
+    if (action_on_migration(s, DO_DEVICE_ADD, true, member_devices(y)))   /* the load maps DRCs by index */
         return "a client plugs its DIMM on a migration destination, "
                "where it may sit elsewhere than on the source";
+    if (other_dimm_on_destination(s))
+        return "another DIMM is on a migration destination, where it may hold a client's range, "
+               "and Prepare places the clients' DIMMs in order";
     return NULL;
 }
 
