@@ -49,18 +49,23 @@ static bool qemu_has(const struct sim *s, const struct world *w, int m, int d)
 }
 
 /*
- * The guest's view: a cpu node for a core, and that CPU online; every LMB of
- * a DIMM assigned
- * (a DIMM QEMU no longer has has no known range: absent). -1: no view
- * (PHB and PCI hotplug go to rtas_errd, which the guest model does not run).
+ * The guest's view: a cpu node for a core, and that CPU online (the guest
+ * knows core-ids: a CPU whose DRC holds another device of that core-id is
+ * that one's, as after a device_add refused with "core 1 already
+ * populated"); every LMB of a DIMM assigned (a DIMM QEMU no longer has has
+ * no known range: absent). -1: no view (PHB and PCI hotplug go to rtas_errd,
+ * which the guest model does not run).
  */
 static int guest_has(const struct sim *s, const struct world *w, int m, int d)
 {
     const struct scn_device *dev = &s->scn->devices[d];
     const struct spapr_device *sd = &w->machines[m].devices[d];
 
-    if (dev->type == DEV_CPU_CORE)
-        return (w->guest.cpus & w->guest.online) >> dev->core_id & 1;
+    if (dev->type == DEV_CPU_CORE) {
+        uint8_t holder = dev->core_id < s->m[m].ncpu ?   /* else refused: "core id 9 out of range" */
+                         w->machines[m].drcs[s->m[m].cpu_first + dev->core_id].dev : 0;
+        return holder && holder != d + 1 ? 0 : (w->guest.cpus & w->guest.online) >> dev->core_id & 1;
+    }
     if (dev->type != DEV_DIMM)
         return -1;
     if (!sd->realized)

@@ -341,6 +341,24 @@ static void test_view_mismatch(void **state)
                      "dimm0 on m: QEMU present, guest absent, libvirt present");
 }
 
+/* A second core of core-id 1, whose device_add QEMU refuses ("core 1 already populated"):
+ * the guest's CPU 1 is core1's, not that one's. */
+static void test_view_core_id_shared(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario q\nmachine m cores=3\ndevice m cpu core1 core-id=1\n"
+                "script x\ndo m device_add cpu other core-id=1\n");
+    assert_int_equal(f->w.libvirt.xml[0], 1);
+    assert_int_equal(f->w.guest.cpus & f->w.guest.online, 3);
+    assert_int_equal(quiescent_check(f), BIT(FAM_EXPECT_FAILED));   /* x not run: blocked */
+    fire(f, ACTOR_SCRIPT0);                   /* the device_add, refused */
+    assert_false(f->w.machines[0].devices[1].realized);
+    assert_int_equal(drc(f, 0, 0x10000001)->dev, 1);
+    assert_int_equal(f->w.libvirt.xml[0], 1);
+    assert_int_equal(quiescent_check(f), 0);
+}
+
 /* An unplug left pending; the views still agree (the device is all there). */
 static void test_lost_unplug(void **state)
 {
@@ -458,6 +476,7 @@ int main(void)
         T(test_expect_lines),
         T(test_blocked_script),
         T(test_view_mismatch),
+        T(test_view_core_id_shared),
         T(test_lost_unplug),
         T(test_guest_dlpar_error),
         T(test_guest_dlpar_error_expected),
