@@ -241,11 +241,33 @@ static void index_digests(struct sim_symmetry *y)
 }
 
 /* The knobs under which QEMU or libvirt walks the cores in order. */
+/*
+ * Whether a core that is no client's has a client's core-id: that client's
+ * device_add, or the migration's Prepare placing its core, may then fail
+ * ("core 1 already populated", spapr_core_pre_plug) where the others' succeed.
+ */
+static bool other_core_on_client_id(const struct sim *s)
+{
+    uint64_t ids = 0;
+
+    for (int k = 0; k < s->sym.n; k++)
+        ids |= 1ull << s->sym.mem[k].core;
+    for (int d = 0; d < s->scn->ndevices; d++) {
+        const struct scn_device *dv = &s->scn->devices[d];
+        if (dv->type == DEV_CPU_CORE && !(member_devices(&s->sym) >> d & 1) &&
+            dv->core_id < 64 && (ids >> dv->core_id & 1))
+            return true;
+    }
+    return false;
+}
+
 static const char *core_refusal(struct sim *s)
 {
     for (int c = 0; c < s->scn->ncoldplug; c++)
         if (member_devices(&s->sym) >> s->scn->coldplug[c].device & 1)
             return "a client's core is also on a command line";
+    if (other_core_on_client_id(s))
+        return "another core has a client's core-id";
     if (knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
         return "qemu.cpu-unplug-timeout times out the lowest pending core first";
     if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD &&

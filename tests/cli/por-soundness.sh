@@ -40,7 +40,8 @@ split_leg() {
 # the race catalogue (common.sh), and the scaling family up to four clients
 for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
            scenarios/parallel-dimms-[1-4].scn tests/cli/quiescent-clients.scn \
-           tests/cli/migrate-retry.scn tests/cli/dimm-on-destination.scn; do
+           tests/cli/migrate-retry.scn tests/cli/dimm-on-destination.scn \
+           tests/cli/core-id-taken.scn; do
     for var in variants/*.var; do
         v=$(basename "$var" .var)
         "$DRCSIM" explore "$scn" --variant "$v" --por none --symmetry off \
