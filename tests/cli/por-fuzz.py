@@ -8,7 +8,8 @@ timeouts, guest CPU offlining, a guest disk read, suspend and resume, a migratio
 its destination, a reset); one in three has two or three clients running the same random script,
 each on its own core (every other such scenario: each on its own DIMM),
 beside a script that may wait for all of them, migrate, reset, offline a
-CPU or read the disk. One in four also has a slow LMB offline (guest.lmb-offline, untimed
+CPU or read the disk, and one in four of the core ones also plug a core of
+its own (with a client's core-id or a free one). One in four also has a slow LMB offline (guest.lmb-offline, untimed
 or timed), and one in four the re-pulse window of guest.rtas-lock-wait.
 Each is explored with --por none --symmetry off (up to NONE_MAX_STATES: a
 scenario larger than that has nothing to compare against and is counted
@@ -139,6 +140,15 @@ def symmetric(rng, n):
     return "\n".join(lines) + "\n"
 
 
+def other_core(rng, text):
+    """One in four scenarios with core clients: the other script also plugs a core,
+    on either machine, with a client's core-id or a free one."""
+    if "script other" not in text or "cpu core" not in text or rng.random() >= 0.25:
+        return ""
+    k = text.count("script client")
+    return f"do {rng.choice(['src', 'dst'])} device_add cpu x core-id={rng.randint(1, k + 1)}\n"
+
+
 def explore(path, mode, end, variant, extra=()):
     mode, sym = mode.split(":")
     args = [DRCSIM, "explore", path, "--variant", variant, "--por", mode, "--symmetry", sym,
@@ -171,6 +181,7 @@ def main():
                                     + slow.choice(["0-20s", "1-20s"]) + "\n", 1)
             if random.Random(seed * 15485863 + n).random() < 0.25:   # apart from rng, as above
                 text = text.replace("incoming=defer\n", "incoming=defer\nknob guest.rtas-lock-wait=on\n", 1)
+            text += other_core(random.Random(seed * 2750159 + n), text)
             with open(path, "w") as f:
                 f.write(text)
             variant = random.Random(seed * 7919 + n).choice(variants)   # scenarios stay as they were
