@@ -240,7 +240,17 @@ static void index_digests(struct sim_symmetry *y)
         }
 }
 
-/* The knobs under which QEMU or libvirt walks the cores in order. */
+/* The scenario's devices of that type that are no client's, a bit each. */
+static uint64_t others_of_type(const struct sim *s, uint8_t type)
+{
+    uint64_t others = 0;
+
+    for (int d = 0; d < s->scn->ndevices; d++)
+        if (s->scn->devices[d].type == type && !(member_devices(&s->sym) >> d & 1))
+            others |= 1ull << d;
+    return others;
+}
+
 /*
  * Whether a core that is no client's has a client's core-id: that client's
  * device_add, or the migration's Prepare placing its core, may then fail
@@ -248,19 +258,19 @@ static void index_digests(struct sim_symmetry *y)
  */
 static bool other_core_on_client_id(const struct sim *s)
 {
-    uint64_t ids = 0;
+    uint64_t ids = 0, others = others_of_type(s, DEV_CPU_CORE);
 
     for (int k = 0; k < s->sym.n; k++)
         ids |= 1ull << s->sym.mem[k].core;
-    for (int d = 0; d < s->scn->ndevices; d++) {
-        const struct scn_device *dv = &s->scn->devices[d];
-        if (dv->type == DEV_CPU_CORE && !(member_devices(&s->sym) >> d & 1) &&
-            dv->core_id < 64 && (ids >> dv->core_id & 1))
+    for (int d = 0; d < s->scn->ndevices; d++)
+        if ((others >> d & 1) && s->scn->devices[d].core_id < 64 &&
+            (ids >> s->scn->devices[d].core_id & 1))
             return true;
-    }
     return false;
 }
 
+/* What tells core clients apart: a command line, another core at a client's core-id, or a
+ * knob under which QEMU or libvirt walks the cores in order. */
 static const char *core_refusal(struct sim *s)
 {
     for (int c = 0; c < s->scn->ncoldplug; c++)
@@ -319,11 +329,8 @@ static bool other_dimm_on_destination(const struct sim *s)
 {
     const struct scenario *scn = s->scn;
     uint16_t ends = migration_ends(scn, true);
-    uint64_t others = 0;
+    uint64_t others = others_of_type(s, DEV_DIMM);
 
-    for (int d = 0; d < scn->ndevices; d++)
-        if (scn->devices[d].type == DEV_DIMM && !(member_devices(&s->sym) >> d & 1))
-            others |= 1ull << d;
     for (int c = 0; c < scn->ncoldplug; c++)
         if ((others >> scn->coldplug[c].device & 1) && (ends >> scn->coldplug[c].machine & 1))
             return true;
@@ -348,10 +355,12 @@ static const char *dimm_refusal(struct sim *s)
     if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD &&
         !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG))   /* libvirt_actions.c migrate_prepare */
         return "the destination's hotplug events for the migrated DIMMs queue in device order";
-    if (action_on_migration(s, DO_DEVICE_DEL, false, member_devices(y)))   /* to the lowest gap, in order */
+    /* to the lowest gap, in order */
+    if (action_on_migration(s, DO_DEVICE_DEL, false, member_devices(y)))
         return "a client unplugs its DIMM on a migration source, "
                "whose Prepare places such DIMMs in order";
-    if (action_on_migration(s, DO_DEVICE_ADD, true, member_devices(y)))   /* the load maps DRCs by index */
+    /* the load maps DRCs by index */
+    if (action_on_migration(s, DO_DEVICE_ADD, true, member_devices(y)))
         return "a client plugs its DIMM on a migration destination, "
                "where it may sit elsewhere than on the source";
     if (other_dimm_on_destination(s))
