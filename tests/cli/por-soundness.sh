@@ -15,6 +15,18 @@ verdict() { grep -E '^[^ ]+\.scn under ' "$1" | sed 's/^[^:]*: //'; }
 
 families() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["families"])' "$1"; }
 
+# against_none LABEL GOT WANT END: GOT (a verdict, or the families) is the unreduced
+# search's WANT, and the file END has its quiescent end states.
+against_none() {
+    if [ "$2" != "$3" ]; then
+        fail=$((fail + 1)); echo "FAIL - $1: '$2' but none: '$3'"
+    elif ! cmp -s "$tmp/none.end" "$4"; then
+        fail=$((fail + 1)); echo "FAIL - $1: other quiescent end states"
+    else
+        pass=$((pass + 1))
+    fi
+}
+
 # split_leg SCENARIO VARIANT: --split 3, its jobs under dpor, merged: the families and the
 # quiescent end states (above the frontier and below it, united) of the unreduced search.
 split_leg() {
@@ -27,14 +39,8 @@ split_leg() {
     "$DRCSIM" merge --json "$tmp/merged.json" "$tmp/split/split.json" \
         "$tmp"/split/job-*.json.result.json >>"$tmp/split.out" 2>&1
     cat "$tmp/split.end" "$tmp"/split/job-*.end 2>/dev/null | sort -u >"$tmp/union.end"
-    if [ "$(families "$tmp/none.json")" != "$(families "$tmp/merged.json" 2>&1)" ]; then
-        fail=$((fail + 1))
-        echo "FAIL - $1 $2 --split 3: $(families "$tmp/merged.json" 2>&1) but none: $(families "$tmp/none.json")"
-    elif ! cmp -s "$tmp/none.end" "$tmp/union.end"; then
-        fail=$((fail + 1)); echo "FAIL - $1 $2 --split 3: other quiescent end states"
-    else
-        pass=$((pass + 1))
-    fi
+    against_none "$1 $2 --split 3" "$(families "$tmp/merged.json" 2>&1)" \
+        "$(families "$tmp/none.json")" "$tmp/union.end"
 }
 
 # the race catalogue (common.sh), and the scaling family up to four clients
@@ -59,26 +65,16 @@ for scn in $catalogue scenarios/parallel-cores-[1-4].scn \
             if [ $rc -gt 1 ]; then
                 fail=$((fail + 1)); echo "FAIL - $scn $v $run: exit $rc"
                 sed 's/^/       /' "$tmp/$mode.out" | head -5
-            elif [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/$mode.out")" ]; then
-                fail=$((fail + 1))
-                echo "FAIL - $scn $v $run: '$(verdict "$tmp/$mode.out")' but none: '$(verdict "$tmp/none.out")'"
-            elif ! cmp -s "$tmp/none.end" "$tmp/$mode.end"; then
-                fail=$((fail + 1)); echo "FAIL - $scn $v $run: other quiescent end states"
             else
-                pass=$((pass + 1))
+                against_none "$scn $v $run" "$(verdict "$tmp/$mode.out")" \
+                    "$(verdict "$tmp/none.out")" "$tmp/$mode.end"
             fi
         done
         split_leg "$scn" "$v"
         "$DRCSIM" explore "$scn" --variant "$v" --por dpor --jobs 2 \
             --end-states "$tmp/jobs.end" >"$tmp/jobs.out" 2>&1
-        if [ "$(verdict "$tmp/none.out")" != "$(verdict "$tmp/jobs.out")" ]; then
-            fail=$((fail + 1))
-            echo "FAIL - $scn $v dpor --jobs 2: '$(verdict "$tmp/jobs.out")' but none: '$(verdict "$tmp/none.out")'"
-        elif ! cmp -s "$tmp/none.end" "$tmp/jobs.end"; then
-            fail=$((fail + 1)); echo "FAIL - $scn $v dpor --jobs 2: other quiescent end states"
-        else
-            pass=$((pass + 1))
-        fi
+        against_none "$scn $v dpor --jobs 2" "$(verdict "$tmp/jobs.out")" \
+            "$(verdict "$tmp/none.out")" "$tmp/jobs.end"
     done
 done
 # --shortest with the symmetry: the same verdict and counterexamples as short.
