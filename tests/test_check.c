@@ -376,6 +376,52 @@ static void test_lost_unplug(void **state)
                      "(LOGICAL_CONFIGURED) and nothing can complete or report it");
 }
 
+/*
+ * A core hot-added while the domain is paused: QEMU has it, its DRC waits
+ * for the guest (LOGICAL_UNUSABLE), libvirt lists it. Not a mismatch until
+ * the vCPUs run (`cont` finishes it); a pending unplug is not lost either. A
+ * DLPAR error the guest logged still counts.
+ */
+static void test_paused_domain(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario q\nmachine m cores=3\nscript x\ndo m stop\n"
+                "do m device_add cpu core2 core-id=2\n");
+    fire(f, ACTOR_SCRIPT0);   /* stop */
+    fire(f, ACTOR_SCRIPT0);   /* device_add */
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
+    assert_true(f->w.machines[0].devices[0].realized);
+    assert_int_equal(drc(f, 0, 0x10000002)->state, SPAPR_DRC_STATE_LOGICAL_UNUSABLE);
+    assert_int_equal(f->w.libvirt.xml[0], 1);
+    assert_int_equal(quiescent_check(f), 0);
+    drc(f, 0, 0x10000002)->unplug_requested = 1;
+    assert_int_equal(quiescent_check(f), 0);
+    f->w.guest.dlpar_errors = 1;
+    f->w.guest.dlpar_failed = 1ull << 2;
+    assert_int_equal(quiescent_check(f), BIT(FAM_GUEST_DLPAR_ERROR));
+    f->w.guest.dlpar_errors = 0;
+    f->w.guest.dlpar_failed = 0;
+    f->w.machines[0].runstate = RUN_STATE_RUNNING;   /* as if it ran on: both seen */
+    assert_int_equal(quiescent_check(f), BIT(FAM_VIEW_MISMATCH) | BIT(FAM_LOST_UNPLUG));
+    assert_violation(f, FAM_VIEW_MISMATCH, 0, "core2 on m: QEMU absent, guest absent, "
+                     "libvirt present");
+}
+
+/* The same in prelaunch (-S): the guest has not booted. */
+static void test_prelaunch_domain(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario q\nmachine m cores=3 prelaunch\nscript x\n"
+                "do m device_add cpu core2 core-id=2\n");
+    fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PRELAUNCH);
+    assert_int_equal(drc(f, 0, 0x10000002)->state, SPAPR_DRC_STATE_LOGICAL_UNUSABLE);
+    assert_int_equal(f->w.libvirt.xml[0], 1);
+    assert_int_equal(quiescent_check(f), 0);
+}
+
 /* Two failed operations, on core1's DRC (slot 1) and on no single DRC. */
 static void test_guest_dlpar_error(void **state)
 {
@@ -478,6 +524,8 @@ int main(void)
         T(test_view_mismatch),
         T(test_view_core_id_shared),
         T(test_lost_unplug),
+        T(test_paused_domain),
+        T(test_prelaunch_domain),
         T(test_guest_dlpar_error),
         T(test_guest_dlpar_error_expected),
         cmocka_unit_test(test_families_format),
