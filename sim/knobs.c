@@ -15,6 +15,7 @@ static const char *const unplug_error_event_values[] = {
 static const char *const dst_place_values[] = { "command-line", "device-add", NULL };
 static const char *const ic_mode_values[] = { "dual", "xics", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
+static const char *const duplicate_id_error_values[] = { "qdev-set-id", "qemu-opts", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
 static const char *const detach_missing_values[] = { "remove", "remove-device", "wait", "error",
                                                       NULL };
@@ -72,6 +73,12 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "QEMU 7.2/10.0 under TCG (ref/real-qemu-tcg.md; seen again by drcsim validate): "
         "tlb_flush -> qemu_thread_is_self on the freed vCPU",
         "after a vCPU core is unplugged, a DIMM plug, a migration or a reset crashes QEMU" },
+    [KNOB_QEMU_DUPLICATE_ID_ERROR] = { "qemu.duplicate-id-error", KNOB_ENUM,
+        duplicate_id_error_values, "qdev-set-id",
+        "qdev_set_id (system/qdev-monitor.c), QEMU 6.2's QDict-based device creation; seen on "
+        "QEMU 7.2.22; qemu-opts = qemu_opts_create (util/qemu-option.c), up to QEMU 6.1",
+        "the error of a device_add (or -device) whose id is taken: \"Duplicate device ID 'x'\" "
+        "or \"Duplicate ID 'x' for device\"" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

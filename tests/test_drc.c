@@ -1084,7 +1084,14 @@ static void test_machine_core_populated(void **state)
     assert_int_equal(drc_at(f, CPU1_INDEX)->dev, CORE1 + 1);
     assert_int_equal(M(f)->nr_events, 1);
     assert_false(qmp_device_add(&f->sim, &f->w, 0, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "Duplicate device ID 'core1'");   /* as QEMU 7.2.22 replies */
+    f->sim.knobs.lo[KNOB_QEMU_DUPLICATE_ID_ERROR] = DUPLICATE_ID_ERROR_QEMU_OPTS;   /* <= 6.1 */
+    assert_false(qmp_device_add(&f->sim, &f->w, 0, CORE1, NULL, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "Duplicate ID 'core1' for device");
+    assert_false(spapr_coldplug(&f->sim, &f->w, 0, CORE1, -1, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "Duplicate ID 'core1' for device");
+    assert_int_equal(M(f)->devices[CORE1].realized, 1);   /* the first one stays */
+    assert_int_equal(M(f)->nr_events, 1);
 }
 
 /* DIMM added by count before CAS, both LMBs configured, then device_del. */

@@ -175,11 +175,24 @@ static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev
     }
 }
 
+/*
+ * The id is taken (qemu.duplicate-id-error): qdev_set_id (system/qdev-monitor.c)
+ * since QEMU 6.2; before, qemu_opts_create (util/qemu-option.c) refused the
+ * "device" options first.
+ */
+static void duplicate_id(const struct sim *s, uint8_t dev, char *err, size_t errlen)
+{
+    if (knob_val(&s->knobs, KNOB_QEMU_DUPLICATE_ID_ERROR) == DUPLICATE_ID_ERROR_QEMU_OPTS)
+        snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
+    else
+        snprintf(err, errlen, "Duplicate device ID '%s'", dev_cfg(s, dev)->id);
+}
+
 bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
                     char *err, size_t errlen)
 {
     if (w->machines[m].devices[dev].realized) {
-        snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
+        duplicate_id(s, dev, err, errlen);
         return false;
     }
     return device_plug(s, w, m, dev, dimm_base, NULL, err, errlen);
@@ -236,7 +249,7 @@ static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_
         return false;
     }
     if (sd->realized) {
-        snprintf(err, errlen, "Duplicate ID '%s' for device", dev_cfg(s, dev)->id);
+        duplicate_id(s, dev, err, errlen);
         return false;
     }
     sd->hotplugged = 1;
