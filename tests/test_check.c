@@ -341,8 +341,9 @@ static void test_view_mismatch(void **state)
                      "dimm0 on m: QEMU present, guest absent, libvirt present");
 }
 
-/* A second core of core-id 1, whose device_add QEMU refuses ("core 1 already populated"):
- * the guest's CPU 1 is core1's, not that one's. */
+/* A second core of core-id 1, refused (by libvirt here: vCPU 1 is online; by QEMU, "core 1
+ * already populated", where it gets there, as at a destination's Prepare): the guest's CPU 1
+ * is core1's, not that one's. */
 static void test_view_core_id_shared(void **state)
 {
     struct fix *f = *state;

@@ -18,7 +18,8 @@
 #define LC SPAPR_DRC_STATE_LOGICAL_CONFIGURED
 
 #define VCPU_TIMEOUT \
-    "vcpu unplug request timed out. Unplug result must be manually inspected in the domain"
+    "Timed out during operation: vcpu unplug request timed out. Unplug result must be " \
+    "manually inspected in the domain"
 
 /* ---- fixture: step_fixture.h ---------------------------------------------- */
 
@@ -150,7 +151,8 @@ static void test_rejected_while_waiting(void **state)
                         "\"id\":\"core1\"},\"result\":{\"event\":\"device-removal-failed\"}");
     assert_int_equal(lv(f)->unplug_status, LV_UNPLUG_GUEST_REJECTED);
     fire_script(f, 0, STEP_SCRIPT_WAKE);
-    assert_has(f->line, "\"result\":{\"error\":\"unplug of device was rejected by the guest\"}");
+    assert_has(f->line, "\"result\":{\"error\":\"operation failed: unplug of device was rejected "
+                        "by the guest\"}");
     assert_int_equal(lv(f)->xml[0], 1u << 0);
     assert_int_equal(lv(f)->failed_report, 1u << 0);
     assert_int_equal(lv(f)->false_unplug, 0);
@@ -179,7 +181,8 @@ static void test_rejected_then_deleted(void **state)
     assert_int_equal(lv(f)->nworker, 1);
     assert_int_equal(lv(f)->false_unplug, 1u << 0);
     fire_script(f, 0, STEP_SCRIPT_WAKE);
-    assert_has(f->line, "\"result\":{\"error\":\"unplug of device was rejected by the guest\"}");
+    assert_has(f->line, "\"result\":{\"error\":\"operation failed: unplug of device was rejected "
+                        "by the guest\"}");
     fire(f, ACTOR_LIBVIRT_WORKER);
     assert_has(f->line, "\"op\":\"processDeviceDeletedEvent\"");
     assert_int_equal(lv(f)->xml[0], 0);
@@ -476,18 +479,55 @@ static void test_detach_missing_fails(void **state)
     assert_detach_done(f, 1u << 0);
     detach_setup(f, "device_add dimm dimm0 size=512M", "dimm0", true,
                  "knob libvirt.detach-missing=error\n");
-    assert_has(f->line, "\"result\":{\"error\":\"Device 'dimm0' not found\"}");
+    assert_has(f->line, "\"result\":{\"error\":\"internal error: unable to execute QEMU command "
+                        "'device_del': Device 'dimm0' not found\"}");
     assert_detach_done(f, 1u << 0);
+}
+
+/*
+ * Already in libvirt's live XML: an attach is refused before QEMU hears of it,
+ * a vCPU by its id (another core of that core-id too), any other device by
+ * its alias.
+ */
+static void test_attach_in_xml(void **state)
+{
+    static const struct { const char *scn, *result; uint16_t xml; } cases[] = {
+        { "scenario lv\nmachine m cores=3 lmbs=4\ndo m device_add cpu core1 core-id=1\n"
+          "do m device_add cpu core1 core-id=1\n",
+          "\"result\":{\"error\":\"invalid argument: vcpu '1' is already in requested state\"}",
+          1u << 0 },
+        { "scenario lv\nmachine m cores=3 lmbs=4\ndevice m cpu core1 core-id=1\n"
+          "do m device_add cpu other core-id=1\ndo m device_add cpu other core-id=1\n",
+          "\"result\":{\"error\":\"invalid argument: vcpu '1' is already in requested state\"}",
+          1u << 0 },
+        { "scenario lv\nmachine m cores=3 lmbs=4\ndo m device_add dimm dimm0 size=512M\n"
+          "do m device_add dimm dimm0 size=512M\n",
+          "\"result\":{\"error\":\"XML error: non unique alias detected: dimm0\"}", 1u << 0 },
+    };
+    struct fix *f = *state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fix_init(f, cases[i].scn);
+        if (lv(f)->xml[0] == 0)
+            fire_script(f, 0, STEP_SCRIPT_LINE);   /* the first attach */
+        assert_int_equal(lv(f)->xml[0], cases[i].xml);
+        fire_script(f, 0, STEP_SCRIPT_LINE);
+        assert_has(f->line, cases[i].result);
+        assert_lacks(f->line, "qmp@m");
+        assert_int_equal(lv(f)->xml[0], cases[i].xml);
+        assert_int_equal(f->w.machines[0].devices[1].realized, 0);
+    }
 }
 
 /* Not in libvirt's live XML: refused before QEMU hears of it. */
 static void test_detach_not_in_xml(void **state)
 {
     static const struct { const char *add, *id, *result; } cases[] = {
-        { "device_add dimm dimm0 size=512M", "dimm0", "\"result\":{\"error\":\"model 'dimm' "
-          "memory device not present in the domain configuration\"}" },
+        { "device_add dimm dimm0 size=512M", "dimm0", "\"result\":{\"error\":\"device not "
+          "found: model 'dimm' memory device not present in the domain configuration\"}" },
         { "device_add cpu core1 core-id=1", "core1",
-          "\"result\":{\"error\":\"vcpu '1' is already in requested state\"}" },
+          "\"result\":{\"error\":\"invalid argument: vcpu '1' is already in requested "
+          "state\"}" },
     };
     struct fix *f = *state;
 
@@ -639,8 +679,8 @@ static void test_prepare_fails(void **state)
     fire_script(f, 0, STEP_SCRIPT_LINE);
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Begin */
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare */
-    assert_has(f->line, "\"phase\":\"Prepare\"},\"result\":{\"error\":\"core id 2 out of "
-                        "range\"}");
+    assert_has(f->line, "\"phase\":\"Prepare\"},\"result\":{\"error\":\"internal error: unable "
+                        "to execute QEMU command 'device_add': core id 2 out of range\"}");
     assert_int_equal(lv(f)->job, LV_JOB_NONE);
     assert_int_equal(lv(f)->xml[1], 0);
     assert_int_equal(lv(f)->domain, 0);
@@ -837,7 +877,8 @@ static void test_prepare_fails_resumes_suspended(void **state)
     fire_script(f, 1, STEP_SCRIPT_LINE);                      /* virsh suspend */
     assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PAUSED);
     fire_script(f, 0, STEP_SCRIPT_LINE);                      /* Prepare fails */
-    assert_has(f->line, "\"result\":{\"error\":\"core id 2 out of range\"}");
+    assert_has(f->line, "\"result\":{\"error\":\"internal error: unable to execute QEMU "
+                        "command 'device_add': core id 2 out of range\"}");
     assert_has(f->line, "{\"who\":\"libvirt\",\"line\":\"Restoring pre-migration state due "
                         "to migration error\"}");
     assert_int_equal(f->w.machines[0].runstate, RUN_STATE_RUNNING);
@@ -908,6 +949,7 @@ int main(void)
         T(test_detach_missing_waits),
         T(test_detach_missing_fails),
         T(test_detach_not_in_xml),
+        T(test_attach_in_xml),
         T(test_phb_hotplug_refused),
         T(test_setvcpus_missing_cores),
         T(test_prepare_vcpu_device_add),

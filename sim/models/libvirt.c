@@ -83,6 +83,37 @@ void lv_error(struct step_ctx *c, const char *msg)
     }
 }
 
+/* qemuMonitorJSONCheckErrorFull (src/qemu/qemu_monitor_json.c): VIR_ERR_INTERNAL_ERROR. */
+void lv_qmp_error(struct step_ctx *c, const char *cmd, const char *desc)
+{
+    char msg[320];
+
+    if (!c->tr)
+        return;
+    snprintf(msg, sizeof(msg), "internal error: unable to execute QEMU command '%s': %s", cmd, desc);
+    lv_error(c, msg);
+}
+
+bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
+                            size_t errlen)
+{
+    const struct scn_device *d = &scn->devices[dev];
+
+    if (d->type != DEV_CPU_CORE) {
+        if (live >> dev & 1)   /* VIR_ERR_XML_ERROR */
+            snprintf(err, errlen, "XML error: non unique alias detected: %s", d->id);
+        return live >> dev & 1;
+    }
+    for (int e = 0; e < scn->ndevices; e++)
+        if ((live >> e & 1) && scn->devices[e].type == DEV_CPU_CORE &&
+            scn->devices[e].core_id == d->core_id) {   /* VIR_ERR_INVALID_ARG */
+            snprintf(err, errlen, "invalid argument: vcpu '%d' is already in requested state",
+                     d->core_id);
+            return true;
+        }
+    return false;
+}
+
 /* qemuDomainHotplugAddVcpu / qemuDomainAttachDeviceLive: no guest ack. */
 bool lv_device_add(struct step_ctx *c, int m, uint8_t dev)
 {
@@ -92,8 +123,12 @@ bool lv_device_add(struct step_ctx *c, int m, uint8_t dev)
         lv_error(c, "Operation not supported: 'pci' controller cannot be hot plugged.");
         return false;
     }
-    if (!qmp_device_add(c->s, c->w, m, dev, c->tr, err, sizeof(err))) {
+    if (libvirt_attach_refused(c->s->scn, c->w->libvirt.xml[m], dev, err, sizeof(err))) {
         lv_error(c, err);
+        return false;
+    }
+    if (!qmp_device_add(c->s, c->w, m, dev, c->tr, err, sizeof(err))) {
+        lv_qmp_error(c, "device_add", err);
         return false;
     }
     c->w->libvirt.xml[m] |= (uint16_t)(1u << dev);
@@ -129,7 +164,7 @@ enum lv_del lv_device_del_start(struct step_ctx *c, int m, uint8_t dev)
         return LV_DEL_FAILED;
     }
     if (!missing || mode == DETACH_MISSING_ERROR) {
-        lv_error(c, err);
+        lv_qmp_error(c, "device_del", err);
         return LV_DEL_FAILED;
     }
     lv->xml[m] &= (uint16_t)~(1u << dev);    /* qemuDomainRemoveVcpu / RemoveDevice */
@@ -150,11 +185,11 @@ void lv_device_del_end(struct step_ctx *c, int m, uint8_t dev, bool timed_out)
             trace_result_str(c->tr, "return", "removed");
     } else if (!timed_out) {
         lv->failed_report |= (uint16_t)(1u << dev);
-        lv_error(c, "unplug of device was rejected by the guest");
-    } else if (cpu) {
+        lv_error(c, "operation failed: unplug of device was rejected by the guest");
+    } else if (cpu) {   /* qemuDomainHotplugDelVcpu: VIR_ERR_OPERATION_TIMEOUT */
         lv->failed_report |= (uint16_t)(1u << dev);
-        lv_error(c, "vcpu unplug request timed out. Unplug result must be manually "
-                    "inspected in the domain");
+        lv_error(c, "Timed out during operation: vcpu unplug request timed out. Unplug result "
+                    "must be manually inspected in the domain");
     } else if (c->tr) {   /* detach timeout = success, the device stays in the live XML */
         trace_result_str(c->tr, "return", "timed out, device kept in the live XML");
     }

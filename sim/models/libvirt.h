@@ -28,6 +28,16 @@ static inline bool libvirt_detach_looks_up(uint8_t type)
 }
 
 /*
+ * Does an attach find the device in libvirt's live XML (bit per scenario
+ * device) and stop before QMP? A vCPU of that id online already
+ * (qemuDomainFilterHotplugVcpuEntities: vCPU id = core-id, one thread), or
+ * any other device's alias taken (virDomainDeviceValidateAliasForHotplug).
+ * The text, as virsh prints it, into err. The model and the real driver ask.
+ */
+bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
+                            size_t errlen);
+
+/*
  * A PHB is a <controller type='pci'>, and libvirt hot(un)plugs SCSI
  * controllers only (qemuDomainAttachControllerDevice,
  * qemuDomainDetachPrepController): refused before QMP, in the model and by
@@ -52,6 +62,8 @@ bool needs_job(const struct scn_line *l);
 void job_acquire(struct world *w, int script, uint8_t job);
 void job_release(struct world *w);
 void lv_error(struct step_ctx *c, const char *msg);
+/* QEMU refused a QMP command libvirt sent: the error libvirt reports. */
+void lv_qmp_error(struct step_ctx *c, const char *cmd, const char *desc);
 bool lv_device_add(struct step_ctx *c, int m, uint8_t dev);
 /* What qemuDomainDeleteDevice leaves its caller with. */
 enum lv_del { LV_DEL_FAILED, LV_DEL_WAIT, LV_DEL_REMOVED };

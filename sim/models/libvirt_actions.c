@@ -107,10 +107,12 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
             ok = qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err));
         else   /* -device on the destination's command line */
             ok = spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err));
-        if (!ok) {
+        if (!ok && dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type))
+            lv_qmp_error(c, "device_add", err);
+        else if (!ok)   /* QEMU exits at start; its stderr, as libvirt relays it */
             lv_error(c, err);
+        if (!ok)
             return false;
-        }
     }
     lv->xml[dst] = lv->mig_xml;
     return true;
@@ -264,7 +266,7 @@ static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m
 static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
 {
     const struct scn_device *d = &c->s->scn->devices[dev];
-    char err[96];
+    char err[128];
 
     if (libvirt_refuses_hotplug(d->type)) {   /* before any lookup */
         lv_error(c, "Operation not supported: 'pci' controller cannot be hot unplugged.");
@@ -272,11 +274,12 @@ static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
     }
     if ((c->w->libvirt.xml[m] >> dev & 1) || !libvirt_detach_looks_up(d->type))
         return true;
-    if (d->type == DEV_CPU_CORE)
-        snprintf(err, sizeof(err), "vcpu '%d' is already in requested state", d->core_id);
-    else
-        snprintf(err, sizeof(err), "model 'dimm' memory device not present in the domain "
-                                   "configuration");
+    if (d->type == DEV_CPU_CORE)   /* VIR_ERR_INVALID_ARG */
+        snprintf(err, sizeof(err), "invalid argument: vcpu '%d' is already in requested state",
+                 d->core_id);
+    else                           /* VIR_ERR_DEVICE_MISSING */
+        snprintf(err, sizeof(err), "device not found: model 'dimm' memory device not present in "
+                                   "the domain configuration");
     lv_error(c, err);
     return false;
 }
