@@ -25,6 +25,14 @@
 
 static struct libvirt_state *lv(struct fix *f) { return &f->w.libvirt; }
 
+static struct spapr_drc *drc_at(struct fix *f, int m, uint32_t index)
+{
+    int slot = sim_drc_by_index(&f->sim, m, index);
+
+    assert_true(slot >= 0);
+    return &f->w.machines[m].drcs[slot];
+}
+
 static void fire_script(struct fix *f, int script, uint8_t kind)
 {
     fire(f, (uint8_t)(ACTOR_SCRIPT0 + script));
@@ -667,6 +675,39 @@ static void test_prepare_vcpu_command_line(void **state)
 }
 
 /*
+ * A destination with fewer core slots has its LMB DRCs at other slots: the DIMM
+ * keeps its address (addr=, DRC 0x80000004), not its slot; where the
+ * destination's range lacks that address, QEMU's error names it.
+ */
+static void test_prepare_dimm_address(void **state)
+{
+    static const char *const dsts[] = { "cores=1 lmbs=4", "cores=1 lmbs=4 ram=2G" };
+    struct fix *f = *state;
+    char text[256];
+
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(text, sizeof(text), "scenario lv\nmachine src cores=3 lmbs=4\n"
+                 "machine dst %s incoming=defer\ndo src device_add dimm dimm0 size=512M\n"
+                 "do migrate src dst\n", dsts[i]);
+        fix_init(f, text);
+        fire_script(f, 0, STEP_SCRIPT_LINE);
+        assert_int_equal(f->w.machines[0].devices[0].first_drc, f->sim.m[0].lmb_first);
+        fire_script(f, 0, STEP_SCRIPT_LINE);                  /* Begin */
+        fire_script(f, 0, STEP_SCRIPT_LINE);                  /* Prepare */
+        if (i == 1) {   /* device memory from 2 GiB: 1 GiB is boot RAM there */
+            assert_has(f->line, "\"result\":{\"error\":\"can't add memory device "
+                                "[0x40000000:0x20000000], usable range for memory devices "
+                                "[0x80000000:0x40000000]\"}");
+            assert_int_equal(f->w.machines[1].devices[0].realized, 0);
+            continue;
+        }
+        assert_int_equal(f->w.machines[1].devices[0].first_drc, f->sim.m[1].lmb_first);
+        assert_int_equal(drc_at(f, 1, 0x80000004)->dev, 1);
+        assert_int_equal(drc_at(f, 1, 0x80000005)->dev, 1);
+    }
+}
+
+/*
  * The destination has no core-id 2: its device_add in Prepare fails, so the
  * migration job ends there with QEMU's error and the source runs on.
  */
@@ -954,6 +995,7 @@ int main(void)
         T(test_setvcpus_missing_cores),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_vcpu_command_line),
+        T(test_prepare_dimm_address),
         T(test_prepare_fails),
         T(test_load_fails),
         T(test_retry_after_load_failure),

@@ -381,26 +381,30 @@ static void test_dimm_first_fit(void **state)
     assert_int_equal(mach(f, M)->devices[HUGE].realized, 0);
 }
 
-/* With libvirt's addr= the DIMM goes there, or fails naming the one in the way. */
+/* With libvirt's addr= (here in LMBs, address / 256M) the DIMM goes there, or fails naming
+ * the one in the way, or the range it is outside of. */
 static void test_dimm_address_hint(void **state)
 {
     struct fix *f = *state;
-    int lmb0 = 3;
+    int lmb0 = 3, id0 = 4;   /* the first LMB's slot, and its id: 1 GiB / 256M */
 
     fix_init_extra(f, base_scn, NULL);
-    assert_true(qmp_device_add_at(&f->sim, &f->w, M, DB, lmb0 + 2, NULL, f->err, sizeof(f->err)));
+    assert_true(qmp_device_add_at(&f->sim, &f->w, M, DB, id0 + 2, NULL, f->err, sizeof(f->err)));
     assert_int_equal(mach(f, M)->devices[DB].first_drc, lmb0 + 2);
     assert_int_equal(drc(f, M, 0x80000006)->dev, DB + 1);
     assert_int_equal(drc(f, M, 0x80000004)->dev, 0);
     add(f, M, DA);                                     /* no address: the lowest gap */
     assert_int_equal(mach(f, M)->devices[DA].first_drc, lmb0);
-    assert_false(qmp_device_add_at(&f->sim, &f->w, M, DC, lmb0 + 1, NULL, f->err, sizeof(f->err)));
+    assert_false(qmp_device_add_at(&f->sim, &f->w, M, DC, id0 + 1, NULL, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "address range conflicts with memory device id='db'");
     assert_int_equal(mach(f, M)->devices[DC].realized, 0);
-    assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, lmb0 + 99, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "can't add memory device [LMB 99:99], usable range for memory "
-                                "devices [LMB 0:7]");
-    assert_true(spapr_coldplug(&f->sim, &f->w, M, DD, lmb0 + 1, f->err, sizeof(f->err)));
+    assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, id0 + 99, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory device [0x670000000:0x10000000], usable range "
+                                "for memory devices [0x40000000:0x80000000]");
+    assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, id0 - 1, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory device [0x30000000:0x10000000], usable range "
+                                "for memory devices [0x40000000:0x80000000]");   /* boot RAM */
+    assert_true(spapr_coldplug(&f->sim, &f->w, M, DD, id0 + 1, f->err, sizeof(f->err)));
     assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0 + 1);
 }
 

@@ -67,11 +67,14 @@ static void direct_qmp(struct step_ctx *c, const struct scn_line *l)
  * the DIMM where libvirt read it; one it has dropped since Begin goes to the
  * lowest gap (-1).
  */
-static int dimm_base(const struct step_ctx *c, int src, int d)
+static int dimm_addr_id(const struct step_ctx *c, int src, int d)
 {
     const struct spapr_device *sd = &c->w->machines[src].devices[d];
+    const struct sim_machine *sm = &c->s->m[src];
 
-    return c->s->scn->devices[d].type == DEV_DIMM && sd->realized ? sd->first_drc : -1;
+    if (c->s->scn->devices[d].type != DEV_DIMM || !sd->realized)
+        return -1;
+    return (int)sm->lmb_base_id + sd->first_drc - sm->lmb_first;   /* its address / 256M */
 }
 
 /* Whether the destination gets a device of this type by device_add in INMIGRATE
@@ -102,7 +105,7 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
         bool ok;
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
-        base = dimm_base(c, src, d);
+        base = dimm_addr_id(c, src, d);
         if (dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type))
             ok = qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err));
         else   /* -device on the destination's command line */

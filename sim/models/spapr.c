@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "drc_fdt.h"
 #include "guest_os.h"
 #include "spapr.h"
 
@@ -42,7 +43,7 @@ static int dimm_lmbs(const struct sim *s, uint8_t dev)
  * with an address hint (libvirt's addr=) that range if it is free.
  */
 static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
-                          int base, char *err, size_t errlen)
+                          int addr_id, char *err, size_t errlen)
 {
     const struct sim_machine *sm = &s->m[m];
     int used[MAX_LMBS], need = dimm_lmbs(s, dev), run = 0;
@@ -55,11 +56,13 @@ static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uin
             for (int k = 0; k < dimm_lmbs(s, (uint8_t)d); k++)
                 used[sd->first_drc - sm->lmb_first + k] = d;
     }
-    if (base >= 0) {
-        int first = base - sm->lmb_first;
-        if (first < 0 || first + need > sm->nlmb) {
-            snprintf(err, errlen, "can't add memory device [LMB %d:%d], usable range for memory "
-                     "devices [LMB 0:%d]", first, first + need - 1, sm->nlmb - 1);
+    if (addr_id >= 0) {
+        int first = addr_id - (int)sm->lmb_base_id;
+        if (first < 0 || first + need > sm->nlmb) {   /* [start:size], as QEMU 7.2.22 replies */
+            snprintf(err, errlen, "can't add memory device [0x%llx:0x%llx], "
+                     "usable range for memory devices [0x%llx:0x%llx]",
+                     addr_id * SPAPR_MEMORY_BLOCK_SIZE, need * SPAPR_MEMORY_BLOCK_SIZE,
+                     sm->lmb_base_id * SPAPR_MEMORY_BLOCK_SIZE, sm->nlmb * SPAPR_MEMORY_BLOCK_SIZE);
             return -1;
         }
         for (int k = first; k < first + need; k++)
@@ -68,7 +71,7 @@ static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uin
                          dev_cfg(s, (uint8_t)used[k])->id);
                 return -1;
             }
-        return base;
+        return sm->lmb_first + first;
     }
     for (int i = 0; i < sm->nlmb; i++) {
         run = used[i] >= 0 ? 0 : run + 1;
@@ -105,10 +108,10 @@ static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, b
     return true;
 }
 
-static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, int base,
+static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, int addr_id,
                       bool hot, struct trace *tr, char *err, size_t errlen)
 {
-    int slot = dimm_find_slot(s, w, m, dev, base, err, errlen), n = dimm_lmbs(s, dev);
+    int slot = dimm_find_slot(s, w, m, dev, addr_id, err, errlen), n = dimm_lmbs(s, dev);
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
     if (slot < 0)       /* memory_device_pre_plug */
@@ -162,15 +165,16 @@ static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t
     return true;
 }
 
-/* dimm_base: a DIMM's first LMB slot as libvirt's addr= gives it, or -1 (none given). */
-static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+/* dimm_addr_id: a DIMM's address as libvirt's addr= gives it, in LMBs (address / 256M), or
+ * -1 (none given). */
+static bool device_plug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_addr_id,
                         struct trace *tr, char *err, size_t errlen)
 {
     bool hot = spapr_drc_hotplugged(s, w, m, dev);
 
     switch (dev_cfg(s, dev)->type) {
     case DEV_CPU_CORE: return plug_cpu(s, w, m, dev, hot, tr, err, errlen);
-    case DEV_DIMM:     return plug_dimm(s, w, m, dev, dimm_base, hot, tr, err, errlen);
+    case DEV_DIMM:     return plug_dimm(s, w, m, dev, dimm_addr_id, hot, tr, err, errlen);
     default:           return plug_phb_or_pci(s, w, m, dev, hot, tr, err, errlen);
     }
 }
@@ -188,14 +192,14 @@ static void duplicate_id(const struct sim *s, uint8_t dev, char *err, size_t err
         snprintf(err, errlen, "Duplicate device ID '%s'", dev_cfg(s, dev)->id);
 }
 
-bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_addr_id,
                     char *err, size_t errlen)
 {
     if (w->machines[m].devices[dev].realized) {
         duplicate_id(s, dev, err, errlen);
         return false;
     }
-    return device_plug(s, w, m, dev, dimm_base, NULL, err, errlen);
+    return device_plug(s, w, m, dev, dimm_addr_id, NULL, err, errlen);
 }
 
 /* The reply as the QMP socket shows it, for traces and validation. */
@@ -214,7 +218,7 @@ static bool qmp_reply(const struct sim *s, int m, const char *cmd, uint8_t dev, 
 }
 
 static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
-                             int dimm_base, struct trace *tr, char *err, size_t errlen);
+                             int dimm_addr_id, struct trace *tr, char *err, size_t errlen);
 static bool device_del_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
                              struct trace *tr, char *err, size_t errlen);
 
@@ -224,11 +228,11 @@ bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
     return qmp_device_add_at(s, w, m, dev, -1, tr, err, errlen);
 }
 
-bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_addr_id,
                        struct trace *tr, char *err, size_t errlen)
 {
     return qmp_reply(s, m, "device_add", dev,
-                     device_add_inner(s, w, m, dev, dimm_base, tr, err, errlen), err, tr);
+                     device_add_inner(s, w, m, dev, dimm_addr_id, tr, err, errlen), err, tr);
 }
 
 bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
@@ -240,7 +244,7 @@ bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
 
 /* qmp_device_add -> qdev_device_add: a QMP-added device is hotplugged. */
 static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_t dev,
-                             int dimm_base, struct trace *tr, char *err, size_t errlen)
+                             int dimm_addr_id, struct trace *tr, char *err, size_t errlen)
 {
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
@@ -253,7 +257,7 @@ static bool device_add_inner(const struct sim *s, struct world *w, int m, uint8_
         return false;
     }
     sd->hotplugged = 1;
-    if (!device_plug(s, w, m, dev, dimm_base, tr, err, errlen)) {
+    if (!device_plug(s, w, m, dev, dimm_addr_id, tr, err, errlen)) {
         *sd = (struct spapr_device){ 0 };
         return false;
     }

@@ -31,14 +31,14 @@ bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err,
 /* QMP; false with QEMU's error message in err on failure. */
 bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen);
-/* The same with a DIMM's address (libvirt's addr=) as its first LMB slot; -1: none. */
-bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+/* The same with a DIMM's address (libvirt's addr=) in LMBs, address / 256M; -1: none. */
+bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_addr_id,
                        struct trace *tr, char *err, size_t errlen);
 bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen);
 /* A -device on the command line of a machine already started (libvirt's destination);
- * dimm_base as for qmp_device_add_at. */
-bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_base,
+ * dimm_addr_id as for qmp_device_add_at. */
+bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_addr_id,
                     char *err, size_t errlen);
 /* spapr_machine_reset (as one step). */
 void qmp_system_reset(const struct sim *s, struct world *w, int m, struct trace *tr);

@@ -301,7 +301,7 @@ static uint16_t migration_ends(const struct scenario *scn, bool destination)
 
 /*
  * Whether a line does action on one of devices (a bit each) on a machine
- * a migration leaves (a device_del there: libvirt_actions.c dimm_base) or
+ * a migration leaves (a device_del there: libvirt_actions.c dimm_addr_id) or
  * reaches (a device_add there takes that host's own lowest gap).
  */
 static bool action_on_migration(const struct sim *s, uint8_t action, bool destination,
