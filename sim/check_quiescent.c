@@ -76,11 +76,6 @@ static int guest_has(const struct sim *s, const struct world *w, int m, int d)
     return 1;
 }
 
-static bool running(const struct world *w, int m)
-{
-    return w->machines[m].runstate == RUN_STATE_RUNNING;
-}
-
 static const char *yesno(int v) { return v ? "present" : "absent"; }
 
 /* DRC slots of the devices whose DLPAR errors the scenario expects. */
@@ -103,18 +98,13 @@ static uint64_t excused_dlpar(const struct sim *s, const struct world *w, int m)
     return bits;
 }
 
-/*
- * view-mismatch, lost-unplug, guest-dlpar-error on the domain's machine. The
- * first two only while its vCPUs run: on a domain left paused or in
- * prelaunch, a hotplug or unplug QEMU started waits for the guest (`cont`
- * finishes it), as on real QEMU; an error the guest already logged stays.
- */
-static uint32_t check_domain(const struct sim *s, const struct world *w, struct violation *v)
+/* view-mismatch and lost-unplug on machine m, whose vCPUs run. */
+static uint32_t check_settled(const struct sim *s, const struct world *w, int m,
+                              struct violation *v)
 {
-    int m = active_machine(s, w);
     uint32_t fams = 0;
 
-    for (int d = 0; d < s->scn->ndevices && !fams && running(w, m); d++) {
+    for (int d = 0; d < s->scn->ndevices && !fams; d++) {
         int q = qemu_has(s, w, m, d), g = guest_has(s, w, m, d);
         int l = libvirt_manages(s, m) ? (w->libvirt.xml[m] >> d & 1) : q;
         if (q != l || (g >= 0 && g != q))
@@ -122,7 +112,7 @@ static uint32_t check_domain(const struct sim *s, const struct world *w, struct 
                             s->scn->devices[d].id, sim_machine_name(s, m), yesno(q),
                             g < 0 ? "(no view)" : yesno(g), yesno(l));
     }
-    for (int slot = 0; slot < s->m[m].ndrcs && running(w, m); slot++) {
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++) {
         const struct spapr_drc *drc = &w->machines[m].drcs[slot];
         if (drc->unplug_requested && drc->dev) {
             fams |= violate(v, FAM_LOST_UNPLUG, 0, "DRC 0x%x on %s: unplug of %s still pending "
@@ -132,6 +122,20 @@ static uint32_t check_domain(const struct sim *s, const struct world *w, struct 
             break;
         }
     }
+    return fams;
+}
+
+/*
+ * view-mismatch, lost-unplug, guest-dlpar-error on the domain's machine. The
+ * first two only while its vCPUs run: on a domain left paused or in
+ * prelaunch, a hotplug or unplug QEMU started waits for the guest (`cont`
+ * finishes it), as on real QEMU; an error the guest already logged stays.
+ */
+static uint32_t check_domain(const struct sim *s, const struct world *w, struct violation *v)
+{
+    int m = active_machine(s, w);
+    uint32_t fams = w->machines[m].runstate == RUN_STATE_RUNNING ? check_settled(s, w, m, v) : 0;
+
     if (w->guest.dlpar_failed & ~excused_dlpar(s, w, m)) {
         int slot = __builtin_ctzll(w->guest.dlpar_failed & ~excused_dlpar(s, w, m));
         fams |= violate(v, FAM_GUEST_DLPAR_ERROR, 0, "%u guest DLPAR operation(s) ended in an "
