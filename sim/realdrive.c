@@ -461,6 +461,7 @@ static bool add_device(struct drive *d, int m, int dev, int like)
 /* device_del; the script then waits (up to 10 s) for the outcome before its next line. */
 static bool del_device(struct drive *d, const struct scn_line *l)
 {
+    char err[128];
     struct real_vm *vm = d->m[l->machine].vm;
     const char *id = dev_id(d, l->device);
     JsonNode *args = str_args("id", id);
@@ -471,8 +472,7 @@ static bool del_device(struct drive *d, const struct scn_line *l)
 
     /* libvirt refuses before QMP a PHB, and what its live XML lacks (libvirt_actions.c detach_prep) */
     if (libvirt_refuses_hotplug(d->scn->devices[l->device].type) ||
-        (!(d->m[l->machine].present >> l->device & 1) &&
-         libvirt_detach_looks_up(d->scn->devices[l->device].type))) {
+        libvirt_detach_refused(d->scn, d->m[l->machine].present, l->device, err, sizeof(err))) {
         json_node_unref(args);
         return all_alive(d);
     }

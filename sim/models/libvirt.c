@@ -94,6 +94,13 @@ void lv_qmp_error(struct step_ctx *c, const char *cmd, const char *desc)
     lv_error(c, msg);
 }
 
+/* qemuDomainFilterHotplugVcpuEntities, for an attach and a detach alike: VIR_ERR_INVALID_ARG. */
+static bool vcpu_in_requested_state(int core_id, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "invalid argument: vcpu '%d' is already in requested state", core_id);
+    return true;
+}
+
 bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
                             size_t errlen)
 {
@@ -106,12 +113,23 @@ bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t d
     }
     for (int e = 0; e < scn->ndevices; e++)
         if ((live >> e & 1) && scn->devices[e].type == DEV_CPU_CORE &&
-            scn->devices[e].core_id == d->core_id) {   /* VIR_ERR_INVALID_ARG */
-            snprintf(err, errlen, "invalid argument: vcpu '%d' is already in requested state",
-                     d->core_id);
-            return true;
-        }
+            scn->devices[e].core_id == d->core_id)
+            return vcpu_in_requested_state(d->core_id, err, errlen);
     return false;
+}
+
+bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
+                            size_t errlen)
+{
+    const struct scn_device *d = &scn->devices[dev];
+
+    if ((live >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM))
+        return false;
+    if (d->type == DEV_CPU_CORE)
+        return vcpu_in_requested_state(d->core_id, err, errlen);
+    snprintf(err, errlen, "device not found: model 'dimm' memory device not present in the "
+                          "domain configuration");   /* VIR_ERR_DEVICE_MISSING */
+    return true;
 }
 
 /* qemuDomainHotplugAddVcpu / qemuDomainAttachDeviceLive: no guest ack. */

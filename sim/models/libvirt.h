@@ -18,16 +18,6 @@ static inline bool libvirt_manages(const struct sim *s, int m)
     return s->scn->machines[m].guest == GUEST_LINUX;
 }
 /*
- * Does a detach find a device of this type in libvirt's live XML before QEMU
- * hears of it (qemuDomainFilterHotplugVcpuEntities, qemuDomainDetachPrepMemory)?
- * PHBs and PCI devices go straight to device_del. The model and the real driver ask.
- */
-static inline bool libvirt_detach_looks_up(uint8_t type)
-{
-    return type == DEV_CPU_CORE || type == DEV_DIMM;
-}
-
-/*
  * Does an attach find the device in libvirt's live XML (bit per scenario
  * device) and stop before QMP? A vCPU of that id online already
  * (qemuDomainFilterHotplugVcpuEntities: vCPU id = core-id, one thread), or
@@ -35,6 +25,13 @@ static inline bool libvirt_detach_looks_up(uint8_t type)
  * The text, as virsh prints it, into err. The model and the real driver ask.
  */
 bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
+                            size_t errlen);
+/*
+ * Does a detach miss the vCPU or DIMM in libvirt's live XML and stop before
+ * QMP (qemuDomainFilterHotplugVcpuEntities, qemuDomainDetachPrepMemory)?
+ * PHBs and PCI devices go straight to device_del. The text into err, as above.
+ */
+bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
                             size_t errlen);
 
 /*

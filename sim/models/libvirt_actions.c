@@ -263,26 +263,19 @@ static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m
 
 /*
  * The checks before device_del: a PHB is refused (libvirt_refuses_hotplug),
- * a vCPU or DIMM looked up in libvirt's live XML (libvirt_detach_looks_up),
+ * a vCPU or DIMM looked up in libvirt's live XML (libvirt_detach_refused),
  * with their errors; vCPU ids are core-id x threads, one thread here.
  */
 static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
 {
-    const struct scn_device *d = &c->s->scn->devices[dev];
     char err[128];
 
-    if (libvirt_refuses_hotplug(d->type)) {   /* before any lookup */
+    if (libvirt_refuses_hotplug(c->s->scn->devices[dev].type)) {   /* before any lookup */
         lv_error(c, "Operation not supported: 'pci' controller cannot be hot unplugged.");
         return false;
     }
-    if ((c->w->libvirt.xml[m] >> dev & 1) || !libvirt_detach_looks_up(d->type))
+    if (!libvirt_detach_refused(c->s->scn, c->w->libvirt.xml[m], dev, err, sizeof(err)))
         return true;
-    if (d->type == DEV_CPU_CORE)   /* VIR_ERR_INVALID_ARG */
-        snprintf(err, sizeof(err), "invalid argument: vcpu '%d' is already in requested state",
-                 d->core_id);
-    else                           /* VIR_ERR_DEVICE_MISSING */
-        snprintf(err, sizeof(err), "device not found: model 'dimm' memory device not present in "
-                                   "the domain configuration");
     lv_error(c, err);
     return false;
 }
