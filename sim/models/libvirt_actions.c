@@ -101,21 +101,21 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
     char err[256];
 
     for (int d = 0; d < c->s->scn->ndevices; d++) {
-        int base;
-        bool ok;
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
-        base = dimm_addr_id(c, src, d);
-        if (dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type))
-            ok = qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, base, c->tr, err, sizeof(err));
-        else   /* -device on the destination's command line */
-            ok = spapr_coldplug(c->s, c->w, dst, (uint8_t)d, base, err, sizeof(err));
-        if (!ok && dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type))
+        int addr_id = dimm_addr_id(c, src, d);
+        bool by_qmp = dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type);
+        if (by_qmp && !qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, addr_id, c->tr, err,
+                                         sizeof(err))) {
             lv_qmp_error(c, "device_add", err);
-        else if (!ok)   /* QEMU exits at start; its stderr, as libvirt relays it */
-            lv_error(c, err);
-        if (!ok)
             return false;
+        }
+        /* -device on the destination's command line: QEMU exits at start, libvirt relays
+         * its stderr */
+        if (!by_qmp && !spapr_coldplug(c->s, c->w, dst, (uint8_t)d, addr_id, err, sizeof(err))) {
+            lv_error(c, err);
+            return false;
+        }
     }
     lv->xml[dst] = lv->mig_xml;
     return true;
