@@ -135,9 +135,10 @@ static uint32_t check_domain(const struct sim *s, const struct world *w, struct 
 {
     int m = active_machine(s, w);
     uint32_t fams = w->machines[m].runstate == RUN_STATE_RUNNING ? check_settled(s, w, m, v) : 0;
+    uint64_t failed = w->guest.dlpar_failed ? w->guest.dlpar_failed & ~excused_dlpar(s, w, m) : 0;
 
-    if (w->guest.dlpar_failed & ~excused_dlpar(s, w, m)) {
-        int slot = __builtin_ctzll(w->guest.dlpar_failed & ~excused_dlpar(s, w, m));
+    if (failed) {
+        int slot = __builtin_ctzll(failed);
         fams |= violate(v, FAM_GUEST_DLPAR_ERROR, 0, "%u guest DLPAR operation(s) ended in an "
                         "error, the first on DRC 0x%x (see the guest log lines)",
                         w->guest.dlpar_errors, slot < s->m[m].ndrcs ? s->m[m].drcs[slot].index : 0);
