@@ -515,15 +515,18 @@ static void test_attach_in_xml(void **state)
     struct fix *f = *state;
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct spapr_machine before;
         fix_init(f, cases[i].scn);
         if (lv(f)->xml[0] == 0)
             fire_script(f, 0, STEP_SCRIPT_LINE);   /* the first attach */
         assert_int_equal(lv(f)->xml[0], cases[i].xml);
+        before = f->w.machines[0];
         fire_script(f, 0, STEP_SCRIPT_LINE);
         assert_has(f->line, cases[i].result);
         assert_lacks(f->line, "qmp@m");
         assert_int_equal(lv(f)->xml[0], cases[i].xml);
         assert_int_equal(f->w.machines[0].devices[1].realized, 0);
+        assert_memory_equal(&f->w.machines[0], &before, sizeof(before));   /* QEMU untouched */
     }
 }
 
