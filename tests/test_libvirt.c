@@ -495,7 +495,7 @@ static void test_detach_missing_fails(void **state)
 /*
  * Already in libvirt's live XML: an attach is refused before QEMU hears of it,
  * a vCPU by its id (another core of that core-id too), any other device by
- * its alias.
+ * its alias, a PCI device by its address (slot, function 0).
  */
 static void test_attach_in_xml(void **state)
 {
@@ -511,6 +511,10 @@ static void test_attach_in_xml(void **state)
         { "scenario lv\nmachine m cores=3 lmbs=4\ndo m device_add dimm dimm0 size=512M\n"
           "do m device_add dimm dimm0 size=512M\n",
           "\"result\":{\"error\":\"XML error: non unique alias detected: dimm0\"}", 1u << 0 },
+        { "scenario lv\nmachine m cores=3 pci-slots=8\ndo m device_add pci net0 slot=7\n"
+          "do m device_add pci net1 slot=7\n",
+          "\"result\":{\"error\":\"XML error: Attempted double use of PCI Address "
+          "0000:00:07.0\"}", 1u << 0 },
     };
     struct fix *f = *state;
 

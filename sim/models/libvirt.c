@@ -106,15 +106,25 @@ bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t d
 {
     const struct scn_device *d = &scn->devices[dev];
 
-    if (d->type != DEV_CPU_CORE) {
-        if (live >> dev & 1)   /* VIR_ERR_XML_ERROR */
-            snprintf(err, errlen, "XML error: non unique alias detected: %s", d->id);
-        return live >> dev & 1;
+    if (d->type != DEV_CPU_CORE && (live >> dev & 1)) {   /* VIR_ERR_XML_ERROR */
+        snprintf(err, errlen, "XML error: non unique alias detected: %s", d->id);
+        return true;
     }
-    for (int e = 0; e < scn->ndevices; e++)
-        if ((live >> e & 1) && scn->devices[e].type == DEV_CPU_CORE &&
-            scn->devices[e].core_id == d->core_id)
+    for (int e = 0; e < scn->ndevices; e++) {
+        const struct scn_device *o = &scn->devices[e];
+        if (!(live >> e & 1) || o->type != d->type)
+            continue;
+        if (d->type == DEV_CPU_CORE && o->core_id == d->core_id)
             return vcpu_in_requested_state(d->core_id, err, errlen);
+        /* virDomainPCIAddressReserveAddrInternal with fromConfig: VIR_ERR_XML_ERROR, the
+         * address as VIR_PCI_DEVICE_ADDRESS_FMT on PHB 0's bus; libvirt releases it only in
+         * qemuDomainRemoveDevice, after DEVICE_DELETED */
+        if (d->type == DEV_PCI && o->slot == d->slot) {
+            snprintf(err, errlen, "XML error: Attempted double use of PCI Address 0000:00:%02x.0",
+                     d->slot);
+            return true;
+        }
+    }
     return false;
 }
 

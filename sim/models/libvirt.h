@@ -21,7 +21,8 @@ static inline bool libvirt_manages(const struct sim *s, int m)
  * Does an attach find the device in libvirt's live XML (bit per scenario
  * device) and stop before QMP? A vCPU of that id online already
  * (qemuDomainFilterHotplugVcpuEntities: vCPU id = core-id, one thread), or
- * any other device's alias taken (virDomainDeviceValidateAliasForHotplug).
+ * any other device's alias taken (virDomainDeviceValidateAliasForHotplug),
+ * then a PCI device's address another holds (virDomainPCIAddressEnsureAddr).
  * The text, as virsh prints it, into err. The model and the real driver ask.
  */
 bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
