@@ -16,6 +16,7 @@ static const char *const dst_place_values[] = { "command-line", "device-add", NU
 static const char *const ic_mode_values[] = { "dual", "xics", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
 static const char *const duplicate_id_error_values[] = { "qdev-set-id", "qemu-opts", NULL };
+static const char *const pci_busy_slot_error_values[] = { "pre-plug", "register", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
 static const char *const detach_missing_values[] = { "remove", "remove-device", "wait", "error",
                                                       NULL };
@@ -79,6 +80,14 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "QEMU 7.2.22; qemu-opts = qemu_opts_create (util/qemu-option.c), up to QEMU 6.1",
         "the error of a device_add (or -device) whose id is taken: \"Duplicate device ID 'x'\" "
         "or \"Duplicate ID 'x' for device\"" },
+    [KNOB_QEMU_PCI_BUSY_SLOT_ERROR] = { "qemu.pci-busy-slot-error", KNOB_ENUM,
+        pci_busy_slot_error_values, "pre-plug",
+        "spapr_pci_pre_plug since 9e4dc0a1c2 (G. Kurz, \"spapr: Do PCI device hotplug sanity "
+        "checks at pre-plug only\", QEMU 6.0); register = do_pci_register_device (hw/pci/pci.c) "
+        "before, which still had the device pending unplug on the bus",
+        "the error of a PCI device_add (or -device) on a slot whose DRC holds a device: \"PCI: "
+        "slot N already occupied by T\" or \"PCI: slot N function 0 not available for T, in use "
+        "by T\"" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

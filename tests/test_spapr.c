@@ -555,7 +555,8 @@ static void test_pci_remove_event_only_while_present(void **state)
     assert_int_equal(mach(f, M)->events[2].index, 0x40000010);
 }
 
-/* spapr_pci_pre_plug (QEMU 6.0): a slot whose DRC has a device refuses another. */
+/* spapr_pci_pre_plug (QEMU 6.0): a slot whose DRC has a device refuses another; before,
+ * do_pci_register_device (qemu.pci-busy-slot-error=register). */
 static void test_pci_slot_occupied(void **state)
 {
     struct fix *f = *state;
@@ -565,6 +566,15 @@ static void test_pci_slot_occupied(void **state)
     fire(f, ACTOR_SCRIPT0);
     assert_has(fire(f, ACTOR_SCRIPT0),
                "\"error\":\"PCI: slot 1 already occupied by virtio-net-pci\"");
+    assert_int_equal(mach(f, M)->devices[NET1].realized, 0);
+    assert_int_equal(mach(f, M)->nr_events, 1);
+    /* before 9e4dc0a1c2: do_pci_register_device, the device still on the bus */
+    fix_reinit(f, "scenario s\nmachine m cores=2 pci-slots=4 guest=script\n"
+                  "knob qemu.pci-busy-slot-error=register\n"
+                  "do m device_add pci net0 slot=1\ndo m device_add pci net1 slot=1\n", NULL);
+    fire(f, ACTOR_SCRIPT0);
+    assert_has(fire(f, ACTOR_SCRIPT0), "\"error\":\"PCI: slot 1 function 0 not available for "
+                                       "virtio-net-pci, in use by virtio-net-pci\"");
     assert_int_equal(mach(f, M)->devices[NET1].realized, 0);
     assert_int_equal(mach(f, M)->nr_events, 1);
 }
