@@ -33,7 +33,7 @@ sys.exit(0 if text.startswith(tok.encode()) else 1)' "$file" "${where:-0:0}" "$t
 abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
 
 # --- the built-in suite -----------------------------------------------------
-expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^198 passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^211 passed, 0 failed$' "$DRCSIM" check scenarios/
 expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
     '^ccs-migration-race +qemu-2\.10-dev +[0-9]+ +[0-9.]+s  ok        fail drc-migration-mismatch,guest-dlpar-error,guest-dt-mismatch$' \
     "$DRCSIM" check scenarios/ccs-migration-race.scn
@@ -42,7 +42,7 @@ expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
     '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
 # shellcheck disable=SC2086
-expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^182 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
+expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^195 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
