@@ -33,8 +33,10 @@ static char *join_kept(gchar **lines, const bool *gone)
     return g_string_free(g, FALSE);
 }
 
-/* The families every-interleaving exploration of text violates under variant; a text that
- * does not load violates them all (no reduction may lose the scenario). */
+/* families_of's answer for a text that does not load: no family mask has every bit. */
+#define NOT_LOADED UINT32_MAX
+
+/* The families every-interleaving exploration of text violates under variant, or NOT_LOADED. */
 static uint32_t families_of(const char *path, const char *text, const char *variant, char **knobs)
 {
     struct loaded l;
@@ -44,7 +46,7 @@ static uint32_t families_of(const char *path, const char *text, const char *vari
     uint32_t families;
 
     if (!load_scenario_text(path, text, variant, knobs, &l, err, sizeof(err)))
-        return UINT32_MAX;
+        return NOT_LOADED;
     explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
     families = st.families;
     explore_stats_free(&st);
@@ -93,11 +95,16 @@ static void controls_free(GArray *controls)
     g_array_free(controls, TRUE);
 }
 
-/* text violates family under variant, and under each control nothing the scenario does not. */
+/*
+ * text loads and violates family under variant, and under each control nothing the
+ * scenario does not (a text that no longer loads there is another failure too).
+ */
 static bool same_bug(const char *path, const char *text, const char *variant, char **knobs,
                      uint8_t family, const GArray *controls)
 {
-    if (!(families_of(path, text, variant, knobs) >> family & 1))
+    uint32_t families = families_of(path, text, variant, knobs);
+
+    if (families == NOT_LOADED || !(families >> family & 1))
         return false;
     for (guint k = 0; k < controls->len; k++) {
         const struct control *c = &g_array_index(controls, struct control, k);

@@ -244,6 +244,14 @@ for v in upstream qemu-2.10; do   # the same bug: where the scenario passes, so 
 done
 expect_run "--shrink names the variants the reduction was held to" 0 '^# and that add no violation under qemu-2\.10, upstream, ' \
     cat "$tmp/shrunk.scn"
+# With no variant to hold it to, a reduction must still load: the device the unplug names stays
+"$DRCSIM" explore scenarios/dimm-unplug-timeout-migration.scn --shrink >"$tmp/shrunk2.out" 2>&1
+sed -n '/^# Shrunk by drcsim/,$p' "$tmp/shrunk2.out" >"$tmp/shrunk2.scn"
+grep -E '^(knob|device|do) ' "$tmp/shrunk2.scn" | sed 's/ *#.*//; s/  */ /g' >"$tmp/shrunk2.kept"
+printf 'knob guest.lmb-offline=0-60s\ndevice src dimm dimm0 size=512M\ndo src device_del dimm0\ndo migrate src dst\n' >"$tmp/shrunk2.want"
+cmp -s "$tmp/shrunk2.kept" "$tmp/shrunk2.want" && ok "--shrink with every variant failing keeps the DIMM, the knob, the unplug and the migration" || { cp "$tmp/shrunk2.kept" "$tmp/out"; bad "--shrink with every variant failing keeps the DIMM, the knob, the unplug and the migration"; }
+expect_run "that reduction loads and fails the same way" 1 'fail drc-migration-mismatch$' \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" explore "$tmp/shrunk2.scn"
 expect_run "--shrink records the --knob overrides it ran with" 1 '^# Shrunk by drcsim from scenarios/cpu-unplug-timeout\.scn \(variant upstream, --knob qemu\.cpu-unplug-timeout=15s\)' \
     "$DRCSIM" explore scenarios/cpu-unplug-timeout.scn --knob qemu.cpu-unplug-timeout=15s --shrink
 expect_run "--sample random finds the CCS race" 1 '^random sampling: 200 runs \(seeds 1..200\), [1-9][0-9]* violating' \
