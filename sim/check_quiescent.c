@@ -78,6 +78,25 @@ static int guest_has(const struct sim *s, const struct world *w, int m, int d)
 
 static const char *yesno(int v) { return v ? "present" : "absent"; }
 
+/* QEMU's side of a view-mismatch: a device QEMU has whose DRC is short of its ready state is
+ * named with that DRC, which is what the guest has not finished (or never started). */
+/* cold: apart from check_settled, which every quiescent world runs */
+static __attribute__((cold, noinline)) const char *qemu_view(const struct sim *s,
+                                                           const struct world *w, int m, int d,
+                                                           char *buf, size_t len)
+{
+    const struct spapr_machine *mw = &w->machines[m];
+
+    for (int slot = 0; mw->devices[d].realized && slot < s->m[m].ndrcs; slot++)
+        if (mw->drcs[slot].dev == d + 1 &&
+            mw->drcs[slot].state != drc_ready_state(s->m[m].drcs[slot].cls)) {
+            snprintf(buf, len, "attached with DRC 0x%x %s", s->m[m].drcs[slot].index,
+                     drc_state_name(mw->drcs[slot].state));
+            return buf;
+        }
+    return yesno(qemu_has(s, w, m, d));
+}
+
 /* DRC slots of the devices whose DLPAR errors the scenario expects. */
 static uint64_t excused_dlpar(const struct sim *s, const struct world *w, int m)
 {
@@ -107,9 +126,11 @@ static uint32_t check_settled(const struct sim *s, const struct world *w, int m,
     for (int d = 0; d < s->scn->ndevices && !fams; d++) {
         int q = qemu_has(s, w, m, d), g = guest_has(s, w, m, d);
         int l = libvirt_manages(s, m) ? (w->libvirt.xml[m] >> d & 1) : q;
+        char qv[64];
         if (q != l || (g >= 0 && g != q))
             fams |= violate(v, FAM_VIEW_MISMATCH, 0, "%s on %s: QEMU %s, guest %s, libvirt %s",
-                            s->scn->devices[d].id, sim_machine_name(s, m), yesno(q),
+                            s->scn->devices[d].id, sim_machine_name(s, m),
+                            qemu_view(s, w, m, d, qv, sizeof(qv)),
                             g < 0 ? "(no view)" : yesno(g), yesno(l));
     }
     for (int slot = 0; slot < s->m[m].ndrcs; slot++) {

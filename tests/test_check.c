@@ -339,6 +339,14 @@ static void test_view_mismatch(void **state)
     assert_int_equal(quiescent_check(f), BIT(FAM_VIEW_MISMATCH));
     assert_violation(f, FAM_VIEW_MISMATCH, 0,
                      "dimm0 on m: QEMU present, guest absent, libvirt present");
+    /* a PCI device the guest has not configured (no drmgr): QEMU's side names the DRC */
+    fix_init(f, "scenario p\nmachine m cores=2 pci-slots=2\ndevice m pci net0 slot=1\n");
+    assert_int_equal(drc(f, 0, 0x40000008)->state, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED);
+    assert_int_equal(quiescent_check(f), 0);
+    drc(f, 0, 0x40000008)->state = SPAPR_DRC_STATE_PHYSICAL_POWERON;
+    assert_int_equal(quiescent_check(f), BIT(FAM_VIEW_MISMATCH));
+    assert_violation(f, FAM_VIEW_MISMATCH, 0, "net0 on m: QEMU attached with DRC 0x40000008 "
+                     "PHYSICAL_POWERON, guest (no view), libvirt present");
 }
 
 /* A second core of core-id 1, refused (by libvirt here: vCPU 1 is online; by QEMU, "core 1
@@ -405,8 +413,8 @@ static void test_paused_domain(void **state)
     f->w.guest.dlpar_failed = 0;
     f->w.machines[0].runstate = RUN_STATE_RUNNING;   /* as if it ran on: both seen */
     assert_int_equal(quiescent_check(f), BIT(FAM_VIEW_MISMATCH) | BIT(FAM_LOST_UNPLUG));
-    assert_violation(f, FAM_VIEW_MISMATCH, 0, "core2 on m: QEMU absent, guest absent, "
-                     "libvirt present");
+    assert_violation(f, FAM_VIEW_MISMATCH, 0, "core2 on m: QEMU attached with DRC 0x10000002 "
+                     "LOGICAL_UNUSABLE, guest absent, libvirt present");
 }
 
 /* The same in prelaunch (-S): the guest has not booted. */
