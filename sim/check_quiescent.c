@@ -33,19 +33,22 @@ static int active_machine(const struct sim *s, const struct world *w)
     return g >= 0 ? g : 0;
 }
 
-/* QEMU's view: attached, every DRC in its ready state (a pending unplug is lost-unplug's). */
-static bool qemu_has(const struct sim *s, const struct world *w, int m, int d)
+/* The first DRC of device d on machine m short of its ready state, or -1. */
+static int unready_slot(const struct sim *s, const struct world *w, int m, int d)
 {
     const struct spapr_machine *mw = &w->machines[m];
 
-    if (!mw->devices[d].realized)
-        return false;
-    for (int slot = 0; slot < s->m[m].ndrcs; slot++) {
-        const struct spapr_drc *drc = &mw->drcs[slot];
-        if (drc->dev == d + 1 && drc->state != drc_ready_state(s->m[m].drcs[slot].cls))
-            return false;
-    }
-    return true;
+    for (int slot = 0; slot < s->m[m].ndrcs; slot++)
+        if (mw->drcs[slot].dev == d + 1 &&
+            mw->drcs[slot].state != drc_ready_state(s->m[m].drcs[slot].cls))
+            return slot;
+    return -1;
+}
+
+/* QEMU's view: attached, every DRC in its ready state (a pending unplug is lost-unplug's). */
+static bool qemu_has(const struct sim *s, const struct world *w, int m, int d)
+{
+    return w->machines[m].devices[d].realized && unready_slot(s, w, m, d) < 0;
 }
 
 /*
@@ -78,23 +81,22 @@ static int guest_has(const struct sim *s, const struct world *w, int m, int d)
 
 static const char *yesno(int v) { return v ? "present" : "absent"; }
 
-/* QEMU's side of a view-mismatch: a device QEMU has whose DRC is short of its ready state is
- * named with that DRC, which is what the guest has not finished (or never started). */
-/* cold: apart from check_settled, which every quiescent world runs */
+/*
+ * QEMU's side of a view-mismatch: a device QEMU has whose DRC is short of its ready state is
+ * named with that DRC, which is what the guest has not finished (or never started). Cold:
+ * apart from check_settled, which every quiescent world runs.
+ */
 static __attribute__((cold, noinline)) const char *qemu_view(const struct sim *s,
                                                            const struct world *w, int m, int d,
                                                            char *buf, size_t len)
 {
-    const struct spapr_machine *mw = &w->machines[m];
+    int slot = w->machines[m].devices[d].realized ? unready_slot(s, w, m, d) : -1;
 
-    for (int slot = 0; mw->devices[d].realized && slot < s->m[m].ndrcs; slot++)
-        if (mw->drcs[slot].dev == d + 1 &&
-            mw->drcs[slot].state != drc_ready_state(s->m[m].drcs[slot].cls)) {
-            snprintf(buf, len, "attached with DRC 0x%x %s", s->m[m].drcs[slot].index,
-                     drc_state_name(mw->drcs[slot].state));
-            return buf;
-        }
-    return yesno(qemu_has(s, w, m, d));
+    if (slot < 0)
+        return yesno(w->machines[m].devices[d].realized);
+    snprintf(buf, len, "attached with DRC 0x%x %s", s->m[m].drcs[slot].index,
+             drc_state_name(w->machines[m].drcs[slot].state));
+    return buf;
 }
 
 /* DRC slots of the devices whose DLPAR errors the scenario expects. */

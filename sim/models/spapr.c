@@ -151,14 +151,12 @@ static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t
      * its type. Before 9e4dc0a1c2 (QEMU 6.0), do_pci_register_device refused the devfn
      * the device pending unplug still held (qemu.pci-busy-slot-error); ",id=" came
      * after, in QEMU 7.0 ("pci: show id info when pci BDF conflict"). */
-    if (drc_dev && knob_val(&s->knobs, KNOB_QEMU_PCI_BUSY_SLOT_ERROR) ==
-                   PCI_BUSY_SLOT_ERROR_REGISTER) {
-        snprintf(err, errlen, "PCI: slot %d function 0 not available for virtio-net-pci, "
-                              "in use by virtio-net-pci", c->slot);
-        return false;
-    }
     if (drc_dev) {
-        snprintf(err, errlen, "PCI: slot %d already occupied by virtio-net-pci", c->slot);
+        if (knob_val(&s->knobs, KNOB_QEMU_PCI_BUSY_SLOT_ERROR) == PCI_BUSY_SLOT_ERROR_REGISTER)
+            snprintf(err, errlen, "PCI: slot %d function 0 not available for virtio-net-pci, "
+                                  "in use by virtio-net-pci", c->slot);
+        else
+            snprintf(err, errlen, "PCI: slot %d already occupied by virtio-net-pci", c->slot);
         return false;
     }
     w->machines[m].devices[dev].realized = 1;
