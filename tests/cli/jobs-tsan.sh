@@ -51,7 +51,9 @@ tsan "sleep sets on DIMMs: a pass" 0 '^scenarios/parallel-dimms-5.scn under upst
     explore scenarios/parallel-dimms-5.scn --jobs 2 --por sleep
 tsan "a violation found by the threads: one family, exit 1" 1 '^  drc-migration-mismatch: after switchover' \
     explore "$hmu" --variant qemu-2.10-dev --jobs 2 --symmetry off --por none
-tsan "--end-states on two threads: the search fails, exit 1" 1 '^states 45832 .* quiescent 95 ' \
+# dpor on two threads: which thread takes a state first changes how many it visits (45,832 or
+# 45,869 seen; 43,666 on one thread), never the quiescent worlds
+tsan "--end-states on two threads: the search fails, exit 1" 1 '^states [0-9]+ .* quiescent 95 ' \
     explore scenarios/parallel-hotplug-during-migration.scn --variant real-qemu-7.2 --jobs 2 \
     --end-states "$tmp/ends"
 [ "$(sort -u "$tmp/ends" | wc -l)" -eq 95 ] \
