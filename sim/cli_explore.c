@@ -374,6 +374,17 @@ static void print_pct(const struct sample_opts *so, const struct sample_result *
                "point(s) fall in the first %u steps\n", r->max_steps_seen, so->depth - 1, r->pct_k);
 }
 
+/* The scenario's `ignore` line, under the verdict: what the search did not check. */
+static void print_ignored(const struct sim *s)
+{
+    char fams[256];
+
+    if (s->scn->ignore_families)
+        printf("not checked: %s (`ignore` on line %u): such violations end no branch\n",
+               families_format(s->scn->ignore_families, fams, sizeof(fams)),
+               s->scn->ignore_loc.line);
+}
+
 static void print_sample(const char *path, const struct loaded *l, const struct explore_cli *o,
                          const struct sample_opts *so, const struct sample_result *r)
 {
@@ -381,6 +392,7 @@ static void print_sample(const char *path, const struct loaded *l, const struct 
 
     printf("%s under %s: %s%s\n", path, l->var.name, r->families ? "fail " : "no violation in the "
            "runs sampled", families_format(r->families, fams, sizeof(fams)));
+    print_ignored(&l->sim);
     printf("%s sampling: %u runs (seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT "), %u violating, "
            "%" G_GUINT64_FORMAT " steps, %.3f s, %u job(s)\n", o->sample, r->runs, so->seed,
            so->seed + r->runs - 1, r->violating_runs, r->steps, r->seconds, so->jobs);
@@ -437,6 +449,7 @@ static void print_search(const struct loaded *l, const char *path, const struct 
            : explore_incomplete(st) ? "incomplete: no violation in the part explored"
            : st->bitstate ? "no violation found, not exhaustive: bitstate may skip states" : "pass",
            families_format(st->families, fams, sizeof(fams)));
+    print_ignored(&l->sim);
     print_exploration(stdout, path, l->var.name, o->knobs, st);
     if (!o->shortest && eo->por == POR_DPOR)
         printf("reduction %s: %" G_GUINT64_FORMAT " states expanded through a smaller persistent set"

@@ -504,7 +504,7 @@ static const struct statement {
     { "script", st_script, false },     { "do", scn_st_do, false },
     { "wait", scn_st_wait, false },         { "rtas", scn_st_rtas, false },
     { "assert", scn_st_assert, false },     { "expect", scn_st_expect, false },
-    { "verdict", scn_st_verdict, false },
+    { "verdict", scn_st_verdict, false },   { "ignore", scn_st_ignore, false },
 };
 
 static bool parse_line(struct parser *p, const char *line, size_t len)
@@ -539,7 +539,7 @@ static bool finish(struct parser *p)
         return scn_fail(p, 1, "missing `scenario` statement");
     if (!p->s->nmachines)
         return scn_fail(p, 1, "missing `machine` statement");
-    return true;
+    return scn_check_ignored(p);
 }
 
 bool scenario_parse_string(const char *path, const char *text, struct scenario *out,

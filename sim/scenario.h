@@ -179,6 +179,9 @@ struct scenario {
     struct scn_expect expects[SCN_MAX_EXPECTS];
     struct scn_verdict verdicts[SCN_MAX_VERDICTS];
     struct scn_knob knobs[SCN_MAX_KNOBS];
+    /* `ignore`: families whose violations neither end a branch nor count */
+    uint32_t ignore_families;
+    struct scn_loc ignore_loc;
 };
 
 /*

@@ -591,3 +591,38 @@ bool scn_st_verdict(struct parser *p)
     s->verdicts[s->nverdicts++] = v;
     return true;
 }
+
+/* ignore FAMILY[,FAMILY…]: explore on past these violations, to learn what else a path reaches. */
+bool scn_st_ignore(struct parser *p)
+{
+    struct scenario *s = p->s;
+    uint32_t fams = 0;
+
+    if (!scn_need_words(p, 2, 2, "ignore FAMILY[,FAMILY…]"))
+        return false;
+    if (s->ignore_families)
+        return scn_fail(p, p->w[0].col, "duplicate `ignore` (first on line %u)",
+                        s->ignore_loc.line);
+    if (!verdict_families(p, 1, &fams))
+        return false;
+    s->ignore_families = fams;
+    s->ignore_loc = scn_loc_of(p, 1);
+    return true;
+}
+
+bool scn_check_ignored(struct parser *p)
+{
+    const struct scenario *s = p->s;
+
+    for (unsigned i = 0; i < s->nverdicts; i++) {
+        const struct scn_verdict *v = &s->verdicts[i];
+        uint32_t both = v->families & s->ignore_families;
+        if (both) {
+            p->line = v->loc.line;
+            return scn_fail(p, v->loc.col, "verdict for '%s' names '%s', which `ignore` on "
+                            "line %u takes out", v->variant, family_names[__builtin_ctz(both)],
+                            s->ignore_loc.line);
+        }
+    }
+    return true;
+}

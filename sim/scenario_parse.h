@@ -65,5 +65,8 @@ bool scn_st_rtas(struct parser *p);
 bool scn_st_assert(struct parser *p);
 bool scn_st_expect(struct parser *p);
 bool scn_st_verdict(struct parser *p);
+bool scn_st_ignore(struct parser *p);
+/* A verdict that names a family the `ignore` line takes out: the error, at the verdict. */
+bool scn_check_ignored(struct parser *p);
 
 #endif

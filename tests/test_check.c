@@ -512,6 +512,41 @@ static void test_check_for(void **state)
     assert_ptr_equal(c.quiescent, check_quiescent);
 }
 
+/* A scenario's `ignore` line: a checker that masks those families after a step and at
+ * quiescence, the others reported as before. */
+static void test_check_for_ignore(void **state)
+{
+    struct fix *f = *state;
+    struct step st = { .actor = ACTOR_LIBVIRT_EVENTS };
+    struct checker c;
+    g_autofree char *text = g_strconcat(domain_scn, "ignore false-unplug-error,lost-unplug\n",
+                                        NULL);
+
+    fix_init(f, text);
+    c = check_for(&f->sim);
+    assert_ptr_equal(c.ctx, &f->sim);
+    assert_ptr_not_equal(c.step, check_step);
+    assert_ptr_not_equal(c.quiescent, check_quiescent);
+    f->w.libvirt.false_unplug = 1u << CORE1;
+    assert_int_equal(step_check(f, ACTOR_LIBVIRT_EVENTS), BIT(FAM_FALSE_UNPLUG_ERROR));
+    assert_int_equal(c.step(c.ctx, &f->w, &st, f->v), 0);
+    f->w.guest.dt_mismatch = 1;
+    f->w.guest.dt_mismatch_drc = 1;
+    assert_int_equal(c.step(c.ctx, &f->w, &st, f->v), BIT(FAM_GUEST_DT_MISMATCH));
+    assert_violation(f, FAM_GUEST_DT_MISMATCH, 0, "the tree the guest assembled from "
+                     "configure-connector for DRC 0x10000001 differs from QEMU's fragment");
+
+    f->w = f->sim.initial;
+    drc(f, 0, 0x10000001)->unplug_requested = 1;
+    assert_int_equal(quiescent_check(f), BIT(FAM_LOST_UNPLUG));
+    assert_int_equal(c.quiescent(c.ctx, &f->w, f->v), 0);
+    f->w.guest.dlpar_errors = 1;
+    f->w.guest.dlpar_failed = 1ull << 1;
+    assert_int_equal(c.quiescent(c.ctx, &f->w, f->v), BIT(FAM_GUEST_DLPAR_ERROR));
+    assert_violation(f, FAM_GUEST_DLPAR_ERROR, 0, "1 guest DLPAR operation(s) ended in an error, "
+                     "the first on DRC 0x10000001 (see the guest log lines)");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -540,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_families_format),
         cmocka_unit_test(test_verdict_format),
         T(test_check_for),
+        T(test_check_for_ignore),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -661,6 +661,24 @@ static void test_verdicts_and_knobs(void **state)
     assert_int_equal(s->verdicts[1].families, (1u << FAM_FALSE_UNPLUG_ERROR) |
                      (1u << FAM_LOST_UNPLUG) | (1u << FAM_EXPECT_FAILED));
     assert_int_equal(s->verdicts[1].loc.line, 7);
+    assert_int_equal(s->ignore_families, 0);
+    g_free(s);
+}
+
+static void test_ignore(void **state)
+{
+    struct scenario *s = parse_ok(
+        "scenario v\n"
+        "machine m\n"
+        "verdict upstream fail drc-migration-mismatch\n"
+        "ignore false-unplug-error,guest-dlpar-error\n");
+    (void)state;
+
+    assert_int_equal(s->ignore_families,
+                     (1u << FAM_FALSE_UNPLUG_ERROR) | (1u << FAM_GUEST_DLPAR_ERROR));
+    assert_int_equal(s->ignore_loc.line, 4);
+    assert_int_equal(s->ignore_loc.col, 8);
+    assert_int_equal(s->verdicts[0].families, 1u << FAM_DRC_MIGRATION_MISMATCH);
     g_free(s);
 }
 
@@ -1019,6 +1037,20 @@ static void test_errors_assert_expect_verdict(void **state)
           "t.scn:3:23: error: unexpected 'lost-unplug' (expected `verdict VARIANT pass`)" },
         { S1 "verdict ../x pass\n", "t.scn:3:9: error: bad variant name '../x' (a letter, then "
           "letters, digits, '-', '_' or '.')" },
+        { S1 "ignore\n", "t.scn:3:7: error: expected `ignore FAMILY[,FAMILY…]`" },
+        { S1 "ignore lost-unplug view-mismatch\n",
+          "t.scn:3:20: error: unexpected 'view-mismatch' (expected `ignore FAMILY[,FAMILY…]`)" },
+        { S1 "ignore lost-unplug,bogus\n", "t.scn:3:8: error: unknown family 'bogus'" },
+        { S1 "ignore lost-unplug,lost-unplug\n",
+          "t.scn:3:8: error: family 'lost-unplug' listed twice" },
+        { S1 "ignore lost-unplug\nignore qemu-abort\n",
+          "t.scn:4:1: error: duplicate `ignore` (first on line 3)" },
+        { S1 "verdict upstream fail qemu-abort,lost-unplug\nignore view-mismatch,lost-unplug\n",
+          "t.scn:3:9: error: verdict for 'upstream' names 'lost-unplug', which `ignore` on line 4 "
+          "takes out" },
+        { S1 "ignore lost-unplug\nverdict upstream fail lost-unplug\n",
+          "t.scn:4:9: error: verdict for 'upstream' names 'lost-unplug', which `ignore` on line 3 "
+          "takes out" },
     };
     (void)state;
     CHECK_ERRORS(cases);
@@ -1392,6 +1424,7 @@ int main(void)
         cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_expects),
         cmocka_unit_test(test_verdicts_and_knobs),
+        cmocka_unit_test(test_ignore),
         cmocka_unit_test(test_lexer),
         cmocka_unit_test(test_errors_general),
         cmocka_unit_test(test_errors_machine),
