@@ -33,7 +33,7 @@ sys.exit(0 if text.startswith(tok.encode()) else 1)' "$file" "${where:-0:0}" "$t
 abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
 
 # --- the built-in suite -----------------------------------------------------
-expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^211 passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^224 passed, 0 failed$' "$DRCSIM" check scenarios/
 expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
     '^ccs-migration-race +qemu-2\.10-dev +[0-9]+ +[0-9.]+s  ok        fail drc-migration-mismatch,guest-dlpar-error,guest-dt-mismatch$' \
     "$DRCSIM" check scenarios/ccs-migration-race.scn
@@ -42,7 +42,7 @@ expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
     '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
 # shellcheck disable=SC2086
-expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^195 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
+expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^208 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
@@ -252,6 +252,19 @@ printf 'knob guest.lmb-offline=0-60s\ndevice src dimm dimm0 size=512M\ndo src de
 cmp -s "$tmp/shrunk2.kept" "$tmp/shrunk2.want" && ok "--shrink with every variant failing keeps the DIMM, the knob, the unplug and the migration" || { cp "$tmp/shrunk2.kept" "$tmp/out"; bad "--shrink with every variant failing keeps the DIMM, the knob, the unplug and the migration"; }
 expect_run "that reduction loads and fails the same way" 1 'fail drc-migration-mismatch$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" explore "$tmp/shrunk2.scn"
+# `ignore`: the vCPU twin of the DIMM race shows only with false-unplug-error taken out
+expect_run "an ignore line is named under the verdict" 1 '^not checked: false-unplug-error \(`ignore` on line 26\): such violations end no branch$' \
+    "$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn
+expect_run "past the ignored family the migration leaves the destination's DRC CONFIGURED" 1 'under upstream: fail drc-migration-mismatch$' \
+    "$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn
+grep -v '^ignore ' scenarios/cpu-unplug-timeout-migration.scn | grep -v '^verdict ' >"$tmp/no-ignore.scn"
+expect_run "without the ignore line every such path ends at false-unplug-error" 1 'under upstream: fail false-unplug-error$' \
+    env DRCSIM_VARIANTS=variants "$DRCSIM" explore "$tmp/no-ignore.scn"
+expect_run "sampling names the ignore line too" 1 '^not checked: false-unplug-error ' \
+    "$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn --sample random --runs 50
+printf 'scenario t\nmachine m\nignore lost-unplug\nverdict upstream fail lost-unplug\n' >"$tmp/ignored-verdict.scn"
+expect_run "a verdict naming an ignored family is refused" 2 "^$tmp/ignored-verdict\\.scn:4:9: error: verdict for 'upstream' names 'lost-unplug', which \`ignore\` on line 3 takes out$" \
+    "$DRCSIM" check "$tmp/ignored-verdict.scn"
 expect_run "--shrink records the --knob overrides it ran with" 1 '^# Shrunk by drcsim from scenarios/cpu-unplug-timeout\.scn \(variant upstream, --knob qemu\.cpu-unplug-timeout=15s\)' \
     "$DRCSIM" explore scenarios/cpu-unplug-timeout.scn --knob qemu.cpu-unplug-timeout=15s --shrink
 expect_run "--sample random finds the CCS race" 1 '^random sampling: 200 runs \(seeds 1..200\), [1-9][0-9]* violating' \
