@@ -29,7 +29,7 @@ LOCATED = re.compile(r"^\S+:\d+:\d+: error: \S")
 TOKENS = ["0", "-1", "4294967296", "99999999999999999999", "\"", "\\", "#", "=", "\t", "machine",
           "script", "do", "wait", "expect", "verdict", "rtas", "src", "dst", "cpu", "dimm", "{", "}",
           "[", "]", ",", ":", "null", "true", "\x00", "\xff", "\u00e9", "  ", "\n", "knob", "assert",
-          "timeout", "ms", "0x10000008"]
+          "timeout", "ms", "0x10000008", "ignore", "false-unplug-error,", "lost-unplug"]
 
 
 def mutate(rng, text):
