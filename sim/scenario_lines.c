@@ -605,6 +605,11 @@ bool scn_st_ignore(struct parser *p)
                         s->ignore_loc.line);
     if (!verdict_families(p, 1, &fams))
         return false;
+    /* After an abort the model keeps no process: libvirt's monitor EOF and the domain's
+     * crash (qemuProcessHandleMonitorEOF) are not modelled, so nothing past it is real. */
+    if (fams & 1u << FAM_QEMU_ABORT)
+        return scn_fail(p, p->w[1].col, "qemu-abort cannot be ignored: the model does not "
+                        "follow a domain past QEMU's crash");
     s->ignore_families = fams;
     s->ignore_loc = scn_loc_of(p, 1);
     return true;

@@ -1043,8 +1043,10 @@ static void test_errors_assert_expect_verdict(void **state)
         { S1 "ignore lost-unplug,bogus\n", "t.scn:3:8: error: unknown family 'bogus'" },
         { S1 "ignore lost-unplug,lost-unplug\n",
           "t.scn:3:8: error: family 'lost-unplug' listed twice" },
-        { S1 "ignore lost-unplug\nignore qemu-abort\n",
+        { S1 "ignore lost-unplug\nignore view-mismatch\n",
           "t.scn:4:1: error: duplicate `ignore` (first on line 3)" },
+        { S1 "ignore lost-unplug,qemu-abort\n", "t.scn:3:8: error: qemu-abort cannot be "
+          "ignored: the model does not follow a domain past QEMU's crash" },
         { S1 "verdict upstream fail qemu-abort,lost-unplug\nignore view-mismatch,lost-unplug\n",
           "t.scn:3:9: error: verdict for 'upstream' names 'lost-unplug', which `ignore` on line 4 "
           "takes out" },
