@@ -524,6 +524,57 @@ static void test_lmb_add_indexed(void **state)
     assert_false(worker_pending(f));
 }
 
+/* The DIMM's event queued by count (QEMU before CAS has negotiated OV5_HP_EVT), then
+ * taken on the hotplug source once it has. */
+static void lmb_event_by_count(struct fix *f)
+{
+    struct spapr_event_entry *e;
+
+    fix_init(f, base_scn);
+    f->w.machines[0].ov5_cas &= (uint8_t)~OV5_CAS_HP_EVT;
+    device_add(f, DIMM0);
+    e = &f->w.machines[0].events[0];
+    assert_int_equal(e->id_type, RTAS_LOG_V6_HP_ID_DRC_COUNT);
+    assert_int_equal(e->count, 2);
+    f->w.machines[0].ov5_cas |= OV5_CAS_HP_EVT;
+    take_irq(f, "MEMORY add count 2");
+}
+
+/* dlpar_memory_add_by_count: the first LMBs not assigned, in order. */
+static void test_lmb_add_by_count(void **state)
+{
+    struct fix *f = *state;
+
+    lmb_event_by_count(f);
+    acquire_calls_part(f, LMB0_INDEX, "0x80000004", 0, 1);
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Attempting to "
+                        "hot-add 2 LMB(s)\"}]");
+    acquire_calls_part(f, LMB0_INDEX, "0x80000004", 1, 3);
+    lmb_cc_calls(f, LMB0_INDEX, "0x80000004", "memory@800000040000000");
+    acquire_calls(f, LMB1_INDEX, "0x80000005");
+    lmb_cc_calls(f, LMB1_INDEX, "0x80000005", "memory@800000050000000");
+    assert_int_equal(f->w.guest.lmbs, 3);
+    assert_int_equal(f->w.guest.dlpar_errors, 0);
+    assert_false(worker_pending(f));
+}
+
+/* Fewer LMBs not assigned than the count: -EINVAL before any RTAS call. */
+static void test_lmb_add_by_count_unavailable(void **state)
+{
+    struct fix *f = *state;
+
+    lmb_event_by_count(f);
+    f->w.guest.lmbs = 0xfe;   /* all but LMB 0 of the 8 taken */
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"actor\":\"guest@m\",\"op\":\"dlpar_memory_add\",\"args\":{},\"result\":{},"
+                        "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Attempting to "
+                        "hot-add 2 LMB(s)\"}]}");
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->state, UN);
+    assert_int_equal(f->w.guest.lmbs, 0xfe);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_false(worker_pending(f));
+}
+
 static void lmbs_added(struct fix *f)
 {
     device_add(f, DIMM0);
@@ -944,6 +995,8 @@ int main(void)
         T(test_cpu_remove_last_online_no_hint),
         T(test_cpu_remove_unknown),
         T(test_lmb_add_indexed),
+        T(test_lmb_add_by_count),
+        T(test_lmb_add_by_count_unavailable),
         T(test_lmb_remove),
         T(test_lmb_offline_window),
         T(test_lmb_offline_default),

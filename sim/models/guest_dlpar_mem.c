@@ -135,6 +135,20 @@ static int add_block_done(struct dstep *d, int k)
     return OP_CONTINUE;
 }
 
+/*
+ * dlpar_memory_add_by_count's check before any RTAS call: a count of 0, or
+ * more than the LMBs not assigned to the guest (none is reserved between
+ * operations), is -EINVAL with nothing logged after "Attempting to hot-add".
+ */
+static bool lmbs_available(struct dstep *d)
+{
+    const struct dlpar_op *op = op_of(d);
+    unsigned n = d->c->s->m[machine_of(d)].nlmb;
+
+    return op->count &&
+           n - (unsigned)__builtin_popcount(d->c->w->guest.lmbs & bits_below(n)) >= op->count;
+}
+
 int dlpar_memory_add(struct dstep *d)
 {
     struct dlpar_op *op = op_of(d);
@@ -146,8 +160,9 @@ int dlpar_memory_add(struct dstep *d)
             dlog(d, PR_FMT "Attempting to hot-add %u LMB(s) at index %x", op->count, op->index);
         else
             dlog(d, PR_FMT "Attempting to hot-add %u LMB(s)", op->count);
-        if (start < 0 || (by_ic(op) && start + op->count > d->c->s->m[machine_of(d)].nlmb)) {
-            op->rc = -EINVAL;   /* get_lmb_range */
+        if (start < 0 || (by_ic(op) && start + op->count > d->c->s->m[machine_of(d)].nlmb) ||
+            (!by_ic(op) && !lmbs_available(d))) {
+            op->rc = -EINVAL;   /* get_lmb_range; by count, fewer LMBs free than asked */
             return OP_DONE;
         }
         op->pc = 1;
