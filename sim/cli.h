@@ -198,6 +198,7 @@ struct json_result {
     bool has_expected;                /* check: the verdict line's families follow */
     uint32_t expected;
     uint32_t families;
+    uint32_t ignored;                 /* the scenario's `ignore` line: written when any */
     const struct explore_stats *st;   /* may be NULL (run) */
     uint64_t states, transitions;
     unsigned max_depth;

@@ -340,6 +340,7 @@ static int explore_outputs(struct loaded *l, const char *path, const struct expl
     bool ok = true;
 
     jr.scenario = path, jr.variant = l->var.name, jr.replay = replay, jr.knobs = o->knobs;
+    jr.ignored = l->sim.scn->ignore_families;
     jr.counterexample = o->trace_path && jr.families ? o->trace_path : NULL;
     if (o->trace_path && jr.families &&
         (ok = write_first_counterexample(l, path, cex, o->trace_path, err, sizeof(err))))

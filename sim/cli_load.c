@@ -347,12 +347,23 @@ static void json_search_end(GString *g, const struct search_end *e)
     g_string_append_c(g, ']');
 }
 
+/* ,"KEY":["family",…] */
+static void json_families(GString *g, const char *key, uint32_t families)
+{
+    char fams[256];
+    gchar **names = g_strsplit(families_format(families, fams, sizeof(fams)), ",", -1);
+
+    g_string_append_printf(g, ",\"%s\":[", key);
+    for (int i = 0; names[i] && *names[i]; i++)
+        g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);
+    g_strfreev(names);
+    g_string_append_c(g, ']');
+}
+
 void json_result_append(void *gstring, const struct json_result *r)
 {
     GString *g = gstring;
     struct search_end e;
-    char fams[256];
-    gchar **names;
     bool incomplete = r->incomplete || (r->st && (explore_incomplete(r->st) || r->st->full ||
                                                   r->st->bitstate));
 
@@ -361,13 +372,11 @@ void json_result_append(void *gstring, const struct json_result *r)
     g_string_append_c(g, ',');
     json_str(g, "variant", r->variant);
     json_tags(g, r);
-    g_string_append_printf(g, ",\"verdict\":\"%s\",\"families\":[",
+    g_string_append_printf(g, ",\"verdict\":\"%s\"",
                            !r->pass ? "fail" : incomplete ? "incomplete" : "pass");
-    names = g_strsplit(families_format(r->families, fams, sizeof(fams)), ",", -1);
-    for (int i = 0; names[i] && *names[i]; i++)
-        g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);
-    g_strfreev(names);
-    g_string_append(g, "]");
+    json_families(g, "families", r->families);
+    if (r->ignored)
+        json_families(g, "ignored", r->ignored);
     if (r->sample)
         json_sample(g, r);
     else
@@ -393,12 +402,8 @@ void json_result_append(void *gstring, const struct json_result *r)
         json_search_end(g, r->end);
     }
     if (r->has_expected) {
-        g_string_append(g, ",\"expected\":[");
-        names = g_strsplit(families_format(r->expected, fams, sizeof(fams)), ",", -1);
-        for (int i = 0; names[i] && *names[i]; i++)
-            g_string_append_printf(g, "%s\"%s\"", i ? "," : "", names[i]);
-        g_strfreev(names);
-        g_string_append_printf(g, "],\"holds\":%s", r->expected == r->families && !incomplete
+        json_families(g, "expected", r->expected);
+        g_string_append_printf(g, ",\"holds\":%s", r->expected == r->families && !incomplete
                                                         ? "true" : "false");
     }
     if (r->counterexample) {

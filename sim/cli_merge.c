@@ -103,6 +103,7 @@ static const struct json_member result_members[] = {
     { "bytes_per_state", JSON_NUMBER, false }, { "peak_rss_kb", JSON_COUNT, false },
     { "stored", JSON_STRING, false },   { "collision_probability", JSON_NUMBER, false },
     { "bitstate_missed", JSON_NUMBER, false }, { "cut_by", JSON_STRINGS, false },
+    { "ignored", JSON_STRINGS, false },
 };
 
 /* What the member types do not say of a result, as why, and the member it is about; NULL
@@ -213,21 +214,46 @@ static bool add_part(struct merge *m, struct agg *a, JsonObject *r)
     return true;
 }
 
-bool add_families(struct merge *m, struct agg *a, JsonObject *r)
+/* r's member name (an array of family names) as a mask in *mask; false with the error
+ * printed on a name drcsim does not know. */
+static bool family_mask(struct merge *m, JsonObject *r, const char *name, uint32_t *mask)
 {
-    JsonArray *fams = json_object_get_array_member(r, "families");
+    JsonArray *fams = json_object_has_member(r, name) ? json_object_get_array_member(r, name)
+                                                       : NULL;
     char member[32], where[512];
 
-    for (guint i = 0; i < json_array_get_length(fams); i++) {
+    *mask = 0;
+    for (guint i = 0; fams && i < json_array_get_length(fams); i++) {
         int f = family_lookup(json_array_get_string_element(fams, i));
         if (f < 0) {
-            snprintf(member, sizeof(member), "families/%u", i);
+            snprintf(member, sizeof(member), "%s/%u", name, i);
             cli_errorf("%s: error: unknown family '%s'", merge_at(m, member, where, sizeof(where)),
                        json_array_get_string_element(fams, i));
             return false;
         }
-        a->families |= 1u << f;
+        *mask |= 1u << f;
     }
+    return true;
+}
+
+bool add_families(struct merge *m, struct agg *a, JsonObject *r)
+{
+    uint32_t fams, ignored;
+    char where[512], was[256], is[256];
+
+    if (!family_mask(m, r, "families", &fams) || !family_mask(m, r, "ignored", &ignored))
+        return false;
+    /* The scenario's `ignore` line: parts searched under different lines are not one search. */
+    if (a->ignored_known && ignored != a->ignored) {
+        cli_errorf("%s: error: %s under %s: not checked here: %s; by an earlier part: %s",
+                   merge_at(m, "ignored", where, sizeof(where)), a->scenario, a->variant,
+                   ignored ? families_format(ignored, is, sizeof(is)) : "none",
+                   a->ignored ? families_format(a->ignored, was, sizeof(was)) : "none");
+        return false;
+    }
+    a->ignored_known = true;
+    a->ignored = ignored;
+    a->families |= fams;
     return true;
 }
 
@@ -373,6 +399,9 @@ static void print_row(const struct agg *a, int ws, int wv, int wf)
         g_autofree char *k = g_strjoinv(" ", a->knobs);
         printf("    knobs: %s\n", k);
     }
+    if (a->ignored)
+        printf("    not checked: %s (the scenario's `ignore` line)\n",
+               families_format(a->ignored, fams, sizeof(fams)));
     if (a->sample)
         merge_print_sample(a);
     merge_print_search(a);
@@ -410,7 +439,7 @@ static int report(struct merge *m, const char *json_out)
             json_result_append(res, &(struct json_result){ .scenario = a->scenario,
                 .end = merge_search_end(a, &end) ? &end : NULL,
                 .variant = a->variant, .pass = !a->families, .incomplete = a->incomplete,
-                .families = a->families, .states = a->states, .transitions = a->transitions,
+                .families = a->families, .ignored = a->ignored, .states = a->states, .transitions = a->transitions,
                 .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
                 .counterexample = a->counterexample, .knobs = a->knobs,
                 .peak_rss_kb = a->peak_rss_kb,

@@ -27,6 +27,8 @@ struct agg {
     char *scenario, *variant;
     char **knobs;                /* the overrides, sorted */
     uint32_t families;
+    uint32_t ignored;            /* the scenario's `ignore` line, the same in every part */
+    bool ignored_known;          /* a part has said it */
     uint64_t states, transitions;
     char *replay;                /* the first part's counterexample, if any */
     char *counterexample;        /* and its trace file, if it wrote one */
@@ -65,7 +67,8 @@ struct agg *find_agg(GPtrArray *all, JsonObject *r);
 /* What every part adds to its row: transitions, seconds, parts added up, the deepest depth
  * and the largest peak RSS kept, and the first part's counterexample (replay and trace). */
 void merge_add_figures(struct agg *a, JsonObject *r);
-/* r's families added to a's; false with the error printed on one drcsim does not know. */
+/* r's families added to a's, and its ignored ones kept; false with the error printed on one
+ * drcsim does not know, or ignored ones other than an earlier part's. */
 bool add_families(struct merge *m, struct agg *a, JsonObject *r);
 
 /* r's search end added to a's (cli_merge_search.c); NULL, or why r's is unsound (*member:

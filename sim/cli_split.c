@@ -222,9 +222,10 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
         ok = write_job(dir, i, n, path, l, knobs, prefixes, asleep);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
-        .pass = !st.families, .families = st.families, .st = &st, .states = st.states,
-        .transitions = st.transitions, .max_depth = st.max_depth, .seconds = st.seconds,
-        .replay = replay, .knobs = knobs, .part = &(struct split_part){ "prefix", 0, n } });
+        .pass = !st.families, .families = st.families, .ignored = l->scn->ignore_families,
+        .st = &st, .states = st.states, .transitions = st.transitions,
+        .max_depth = st.max_depth, .seconds = st.seconds, .replay = replay, .knobs = knobs,
+        .part = &(struct split_part){ "prefix", 0, n } });
     if (ok && !json_results_write(split_json, res, err, sizeof(err))) {
         cli_errorf("drcsim explore: %s", err);
         ok = false;
@@ -433,8 +434,8 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
         }
     }
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
-        .variant = l->var.name, .pass = !st.families, .families = st.families, .st = &st,
-        .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
+        .variant = l->var.name, .pass = !st.families, .families = st.families,
+        .ignored = l->scn->ignore_families, .st = &st, .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
         .seconds = st.seconds, .replay = replay, .counterexample = trace, .knobs = knobs,
         .part = part });
     if (json_out && rc != EXIT_USAGE && !json_results_write(json_out, res, err, sizeof(err))) {

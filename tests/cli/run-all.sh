@@ -262,6 +262,24 @@ expect_run "without the ignore line every such path ends at false-unplug-error" 
     env DRCSIM_VARIANTS=variants "$DRCSIM" explore "$tmp/no-ignore.scn"
 expect_run "sampling names the ignore line too" 1 '^not checked: false-unplug-error ' \
     "$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn --sample random --runs 50
+expect_run "--json lists the ignored families beside the found ones" 0 '"families":\["drc-migration-mismatch"\],"ignored":\["false-unplug-error"\],' \
+    sh -c '"$1" explore scenarios/cpu-unplug-timeout-migration.scn --json "$2/ign.json" >/dev/null; cat "$2/ign.json"' sh "$DRCSIM" "$tmp"
+expect_run "--json of a scenario without an ignore line has no ignored member" 1 '^absent$' \
+    sh -c '"$1" explore scenarios/hotplug-migrate-unplug.scn --json "$2/noign.json" >/dev/null; grep -q "\"ignored\"" "$2/noign.json" || echo absent; exit 1' sh "$DRCSIM" "$tmp"
+"$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn --split 2 --out "$tmp/ign-split" >/dev/null 2>&1
+for j in "$tmp"/ign-split/job-*.json; do
+    "$DRCSIM" explore --job "$j" --json "${j%.json}.result.json" >/dev/null 2>&1
+done
+expect_run "merge names the ignored families under the row" 1 "^    not checked: false-unplug-error [(]the scenario.s .ignore. line[)]$" \
+    "$DRCSIM" merge "$tmp/ign-split/split.json" "$tmp"/ign-split/job-*.result.json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d[0]["ignored"]=["view-mismatch"]; json.dump(d,open(sys.argv[2],"w"))' \
+    "$tmp/ign-split/job-001.result.json" "$tmp/ign-other.json"
+expect_run "merge refuses parts that ignored other families" 2 "^$tmp/ign-other\.json:1:[0-9]+: error: scenarios/cpu-unplug-timeout-migration\.scn under upstream: not checked here: view-mismatch; by an earlier part: false-unplug-error$" \
+    "$DRCSIM" merge "$tmp/ign-split/split.json" "$tmp/ign-split/job-000.result.json" "$tmp/ign-other.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d[0]["ignored"]=["no-such"]; json.dump(d,open(sys.argv[2],"w"))' \
+    "$tmp/ign-split/job-001.result.json" "$tmp/ign-unknown.json"
+expect_run "merge refuses an unknown ignored family at its place" 2 "^$tmp/ign-unknown\.json:1:[0-9]+: error: unknown family 'no-such'$" \
+    "$DRCSIM" merge "$tmp/ign-split/split.json" "$tmp/ign-unknown.json"
 printf 'scenario t\nmachine m\nignore lost-unplug\nverdict upstream fail lost-unplug\n' >"$tmp/ignored-verdict.scn"
 expect_run "a verdict naming an ignored family is refused" 2 "^$tmp/ignored-verdict\\.scn:4:9: error: verdict for 'upstream' names 'lost-unplug', which \`ignore\` on line 3 takes out$" \
     "$DRCSIM" check "$tmp/ignored-verdict.scn"
