@@ -1,10 +1,11 @@
 /*
  * The invariant families of DOMAIN.md checked after every step, apart from
  * the models: qemu-abort, migration-failed, drc-migration-mismatch (right
- * after a switchover), guest-dt-mismatch, false-unplug-error, expect-failed
- * (rtas/assert/wait lines). check_quiescent.c holds the quiescence checks.
+ * after a switchover), guest-dt-mismatch, guest-panic, false-unplug-error,
+ * expect-failed (rtas/assert/wait lines). check_quiescent.c holds the quiescence checks.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
@@ -178,6 +179,11 @@ static uint32_t step_families(const struct sim *s, const struct world *w, const 
         fams |= violate(v, FAM_GUEST_DT_MISMATCH, 0, "the tree the guest assembled from "
                         "configure-connector for DRC 0x%x differs from QEMU's fragment",
                         s->m[w->guest.machine].drcs[w->guest.dt_mismatch_drc].index);
+    if (w->guest.panic)   /* GUEST_PANIC_RAS_LOG_EMPTY, the one cause modelled */
+        fams |= violate(v, FAM_GUEST_PANIC, 0, "the guest kernel panicked on %s: "
+                        "ras_hotplug_interrupt found no hotplug record (check-exception found "
+                        "no event, and ras_log_buf was never filled since boot) and dereferenced "
+                        "NULL in hard IRQ", sim_machine_name(s, w->guest.machine));
     if (w->libvirt.false_unplug)
         fams |= violate(v, FAM_FALSE_UNPLUG_ERROR, 0, "%s was reported as not unplugged, then "
                         "DEVICE_DELETED came anyway",
@@ -188,12 +194,19 @@ static uint32_t step_families(const struct sim *s, const struct world *w, const 
     return fams;
 }
 
+_Static_assert(offsetof(struct guest_state, panic) == offsetof(struct guest_state, dt_mismatch) + 1,
+               "check_step reads dt_mismatch and panic as one uint16_t");
+
 /* After every step: a quick look whether any family can hold, the families if so. */
 uint32_t check_step(const void *sim, const void *world, const struct step *st, struct violation *v)
 {
     const struct sim *s = sim;
     const struct world *w = world;
-    uint32_t any = w->guest.dt_mismatch | w->libvirt.false_unplug | w->failure.line |
+    uint16_t guest_faults;   /* dt_mismatch and panic, in one load */
+    uint32_t any;
+
+    memcpy(&guest_faults, &w->guest.dt_mismatch, sizeof(guest_faults));
+    any = guest_faults | w->libvirt.false_unplug | w->failure.line |
                    (w->migration.status == MIGRATION_FAILED) | (st->actor == ACTOR_MIGRATION);
 
     for (int m = 0; m < s->scn->nmachines; m++)

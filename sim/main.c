@@ -44,6 +44,7 @@ static const char *const family_help[FAM_COUNT] = {
     "QEMU would hit an assertion or abort",
     "the destination rejects the migration stream",
     "an expect/assert/rtas expectation of the scenario does not hold",
+    "the guest kernel panics (beyond DOMAIN.md's families: a platform act the guest cannot survive)",
 };
 
 static void list_knobs(void)

@@ -148,7 +148,7 @@ struct scn_expect {
 enum family {
     FAM_DRC_MIGRATION_MISMATCH, FAM_VIEW_MISMATCH, FAM_LOST_UNPLUG, FAM_FALSE_UNPLUG_ERROR,
     FAM_GUEST_DLPAR_ERROR, FAM_GUEST_DT_MISMATCH, FAM_QEMU_ABORT, FAM_MIGRATION_FAILED,
-    FAM_EXPECT_FAILED, FAM_COUNT
+    FAM_EXPECT_FAILED, FAM_GUEST_PANIC, FAM_COUNT
 };
 extern const char *const family_names[FAM_COUNT];
 int family_lookup(const char *name);   /* -1 when unknown */

@@ -610,6 +610,10 @@ bool scn_st_ignore(struct parser *p)
     if (fams & 1u << FAM_QEMU_ABORT)
         return scn_fail(p, p->w[1].col, "qemu-abort cannot be ignored: the model does not "
                         "follow a domain past QEMU's crash");
+    /* Nor past the guest's panic: ibm,os-term, GUEST_PANICKED and libvirt's on_crash. */
+    if (fams & 1u << FAM_GUEST_PANIC)
+        return scn_fail(p, p->w[1].col, "guest-panic cannot be ignored: the model does not "
+                        "follow a domain past the guest's panic");
     s->ignore_families = fams;
     s->ignore_loc = scn_loc_of(p, 1);
     return true;

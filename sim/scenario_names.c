@@ -12,7 +12,7 @@
 const char *const family_names[FAM_COUNT] = {
     "drc-migration-mismatch", "view-mismatch", "lost-unplug", "false-unplug-error",
     "guest-dlpar-error", "guest-dt-mismatch", "qemu-abort", "migration-failed",
-    "expect-failed",
+    "expect-failed", "guest-panic",
 };
 static const char *const state_names[SPAPR_DRC_STATE_COUNT] = {
     "INVALID", "LOGICAL_UNUSABLE", "LOGICAL_AVAILABLE", "LOGICAL_UNISOLATE",

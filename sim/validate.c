@@ -27,7 +27,8 @@ static const char *const guest_msgs[] = {
     "Unable to remove last online CPU", "Failed to offline CPU", "Failed to release drc",
     "Successfully removed CPU", "Attempting to hot-add", "Attempting to hot-remove",
     "was hot-added", "was hot-removed", "Memory indexed-count-add failed",
-    "Memory hot-add failed", "RTAS: event:", NULL };
+    "Memory hot-add failed", "RTAS: event:", "Kernel NULL pointer dereference",
+    "Kernel panic - not syncing", NULL };
 
 static bool listed(const char *const *list, const char *s, bool substring)
 {

@@ -170,6 +170,8 @@ struct dlpar_op {
 };
 
 enum guest_phase { GUEST_OFF, GUEST_FIRMWARE, GUEST_KERNEL, GUEST_RUNNING };
+/* Why the guest kernel panicked (check.c: guest-panic); the branch ends there. */
+enum guest_panic { GUEST_PANIC_NONE, GUEST_PANIC_RAS_LOG_EMPTY };
 
 /* The Linux pseries guest of the VM (it moves with migration). */
 struct guest_state {
@@ -183,10 +185,11 @@ struct guest_state {
     uint16_t dlpar_errors;    /* DLPAR operations that ended in an error */
     uint8_t in_irq;           /* ras_hotplug_interrupt taken, its check-exception not yet made */
     uint8_t error_log_cnt;    /* rtasd.c: RTAS records logged since boot (saturates at 255) */
-    uint8_t pad_irq[2];
+    uint8_t dt_mismatch_drc;  /* the DRC slot of dt_mismatch */
+    uint8_t pad_irq;
     uint64_t dlpar_failed;    /* DRC slots of those DLPAR errors (bit 63: no single DRC) */
     uint8_t dt_mismatch;      /* an assembled tree differed from QEMU's fragment */
-    uint8_t dt_mismatch_drc;  /* its DRC slot */
+    uint8_t panic;            /* enum guest_panic; right after dt_mismatch: check_step reads both */
     uint16_t lmbs_busy;       /* blocks whose offlining fails (-EBUSY), bit per LMB slot */
     struct spapr_event_entry ras_log_buf;
     struct spapr_event_entry work[MAX_GUEST_WORK];

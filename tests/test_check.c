@@ -204,6 +204,27 @@ static void test_guest_dt_mismatch(void **state)
                      "configure-connector for DRC 0x10000001 differs from QEMU's fragment");
 }
 
+/* The guest's panic is checked after the step that made it, and names its machine. */
+static void test_guest_panic(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, mig_scn);
+    f->w.guest.machine = DST;
+    f->w.guest.panic = GUEST_PANIC_RAS_LOG_EMPTY;
+    assert_int_equal(step_check(f, ACTOR_GUEST_IRQ), BIT(FAM_GUEST_PANIC));
+    assert_violation(f, FAM_GUEST_PANIC, 0, "the guest kernel panicked on dst: "
+                     "ras_hotplug_interrupt found no hotplug record (check-exception found no "
+                     "event, and ras_log_buf was never filled since boot) and dereferenced NULL "
+                     "in hard IRQ");
+    f->w.guest.dt_mismatch = 1;   /* both in the one quick look */
+    f->w.guest.dt_mismatch_drc = 1;
+    assert_int_equal(step_check(f, ACTOR_GUEST_IRQ),
+                     BIT(FAM_GUEST_PANIC) | BIT(FAM_GUEST_DT_MISMATCH));
+    f->w.guest.panic = GUEST_PANIC_NONE;
+    assert_int_equal(step_check(f, ACTOR_GUEST_IRQ), BIT(FAM_GUEST_DT_MISMATCH));
+}
+
 static void test_false_unplug_error(void **state)
 {
     struct fix *f = *state;
@@ -480,7 +501,7 @@ static void test_families_format(void **state)
     assert_string_equal(families_format((1u << FAM_COUNT) - 1, buf, sizeof(buf)),
                         "drc-migration-mismatch,view-mismatch,lost-unplug,false-unplug-error,"
                         "guest-dlpar-error,guest-dt-mismatch,qemu-abort,migration-failed,"
-                        "expect-failed");
+                        "expect-failed,guest-panic");
     assert_string_equal(families_format(BIT(FAM_VIEW_MISMATCH) | BIT(FAM_EXPECT_FAILED), small,
                                         sizeof(small)), "view-mi");
 }
@@ -558,6 +579,7 @@ int main(void)
         T(test_migration_failed),
         T(test_drc_migration_mismatch),
         T(test_guest_dt_mismatch),
+        T(test_guest_panic),
         T(test_false_unplug_error),
         T(test_expect_rtas),
         T(test_expect_assert),

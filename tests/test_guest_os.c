@@ -750,9 +750,9 @@ static void test_stale_buffer_duplicate(void **state)
     f->w.machines[0].irq_latched = 1;
     sim_normalize(&f->sim, &f->w);
     fire(f, ACTOR_GUEST_IRQ);
-    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
-    assert_has(f->line, "\"line\":\"ras_hotplug_interrupt: check-exception rc 1 ignored, handling "
-                        "the previous record again\"");
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1,"
+                        "\"ras_log_buf\":\"the previous record, handled again\"}");
+    assert_null(strstr(f->line, "\"line\":"));   /* the kernel prints nothing of it */
     assert_int_equal(f->w.guest.nwork, 1);
     assert_int_equal(f->w.guest.work[0].index, CPU1_INDEX);
     assert_int_equal(f->w.guest.work[0].action, RTAS_LOG_V6_HP_ACTION_ADD);
@@ -764,6 +764,28 @@ static void test_stale_buffer_duplicate(void **state)
     assert_int_equal(f->w.guest.cpus, 3);
     assert_int_equal(drc(f, 0, CPU1_INDEX)->state, LC);
     assert_false(worker_pending(f));
+}
+
+/*
+ * The same with no record since boot: ras_log_buf is zeros, get_pseries_errorlog
+ * returns NULL and the handler dereferences it in hard IRQ: the kernel panics.
+ */
+static void test_empty_buffer_panics(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, base_scn);
+    assert_int_equal(f->w.guest.has_ras_log, 0);
+    f->w.machines[0].irq_latched = 1;
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
+    assert_has(f->line, "\"line\":\"BUG: Kernel NULL pointer dereference on read at 0x00000008\"");
+    assert_has(f->line, "\"line\":\"Oops: Kernel access of bad area, sig: 11 [#1]\"");
+    assert_has(f->line, "\"line\":\"Kernel panic - not syncing: Fatal exception in interrupt\"");
+    assert_int_equal(f->w.guest.panic, GUEST_PANIC_RAS_LOG_EMPTY);
+    assert_int_equal(f->w.guest.nwork, 0);
+    assert_int_equal(f->w.guest.error_log_cnt, 0);   /* nothing reached log_error */
 }
 
 /* ---- guest.rtas-lock-wait ------------------------------------------------- */
@@ -813,8 +835,8 @@ static void stale_replay(struct fix *f, uint8_t dev, const char *event)
     irq_waits(f);
     fire(f, ACTOR_GUEST_IRQ);
     assert_has(f->line, "\"op\":\"check-exception\",\"args\":{\"fn\":\"ras_hotplug_interrupt\"},"
-                        "\"result\":{\"rc\":1}");
-    assert_has(f->line, "check-exception rc 1 ignored, handling the previous record again");
+                        "\"result\":{\"rc\":1,\"ras_log_buf\":\"the previous record, handled "
+                        "again\"}");
     assert_int_equal(f->w.guest.nwork, 2);
     assert_int_equal(f->w.guest.work[0].index, f->w.guest.work[1].index);
 }
@@ -857,7 +879,8 @@ static void test_rtas_lock_wait_one_cpu(void **state)
     assert_int_equal(f->w.guest.in_irq, 0);
     assert_int_equal(f->w.machines[0].irq_latched, 1);
     fire(f, ACTOR_GUEST_IRQ);
-    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
+    assert_has(f->line, "\"op\":\"ras_hotplug_interrupt\",\"args\":{},\"result\":{\"rc\":1,"
+                        "\"ras_log_buf\":\"the previous record, handled again\"}");
     assert_int_equal(f->w.machines[0].irq_latched, 0);
     assert_int_equal(f->w.guest.nwork, 2);
     assert_int_equal(worker_until_idle(f, "\"line\":\"pseries-hotplug-cpu: Attempting to add CPU, drc index: 10000001\""),
@@ -940,6 +963,22 @@ static void test_epow_only_logs(void **state)
     assert_false(worker_pending(f));
 }
 
+/* ras_epow_interrupt checks get_pseries_errorlog's NULL: a zeroed buffer is only logged. */
+static void test_epow_empty_buffer_logs(void **state)
+{
+    struct fix *f = *state;
+    char text[512];
+
+    snprintf(text, sizeof(text), "%sknob guest.hp-evt=off\n", base_scn);
+    fix_init(f, text);
+    f->w.machines[0].irq_latched = 1;
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_GUEST_IRQ);
+    assert_has(f->line, "\"op\":\"ras_epow_interrupt\",\"args\":{},\"result\":{\"rc\":1}");
+    assert_has(f->line, "\"line\":\"RTAS: event: 1, Type: Unknown (0), Severity: 0\"");
+    assert_int_equal(f->w.guest.panic, GUEST_PANIC_NONE);
+}
+
 /* ---- reset and user actions ----------------------------------------------- */
 
 static void test_machine_reset(void **state)
@@ -1003,11 +1042,13 @@ int main(void)
         T(test_lmb_remove_refused),
         T(test_lmb_remove_refused_no_hint),
         T(test_stale_buffer_duplicate),
+        T(test_empty_buffer_panics),
         T(test_rtas_lock_wait_one_cpu),
         T(test_rtas_lock_wait_off),
         T(test_rtas_lock_wait_cpu_replay),
         T(test_rtas_lock_wait_dimm_replay),
         T(test_epow_only_logs),
+        T(test_epow_empty_buffer_logs),
         T(test_machine_reset),
         T(test_cpu_offline),
     };

@@ -131,7 +131,7 @@ static void test_families(void **state)
     static const char *const want[FAM_COUNT] = {
         "drc-migration-mismatch", "view-mismatch", "lost-unplug", "false-unplug-error",
         "guest-dlpar-error", "guest-dt-mismatch", "qemu-abort", "migration-failed",
-        "expect-failed",
+        "expect-failed", "guest-panic",
     };
     (void)state;
     for (int i = 0; i < FAM_COUNT; i++) {
@@ -1047,6 +1047,8 @@ static void test_errors_assert_expect_verdict(void **state)
           "t.scn:4:1: error: duplicate `ignore` (first on line 3)" },
         { S1 "ignore lost-unplug,qemu-abort\n", "t.scn:3:8: error: qemu-abort cannot be "
           "ignored: the model does not follow a domain past QEMU's crash" },
+        { S1 "ignore guest-panic\n", "t.scn:3:8: error: guest-panic cannot be ignored: the "
+          "model does not follow a domain past the guest's panic" },
         { S1 "verdict upstream fail qemu-abort,lost-unplug\nignore view-mismatch,lost-unplug\n",
           "t.scn:3:9: error: verdict for 'upstream' names 'lost-unplug', which `ignore` on line 4 "
           "takes out" },

@@ -75,7 +75,7 @@ static void guest_changed(const struct guest_state *a, const struct guest_state 
 {
     if (DIFF(machine) || DIFF(phase))
         fp_add(out, OBJ_GUEST_BOOT);
-    if (DIFF(has_ras_log) || DIFF(ras_log_buf) || DIFF(in_irq))
+    if (DIFF(has_ras_log) || DIFF(ras_log_buf) || DIFF(in_irq) || DIFF(panic))
         fp_add(out, OBJ_GUEST_RASLOG);
     if (DIFF(nwork) || DIFF(work))
         work_changed(a, b, out);

@@ -219,6 +219,20 @@ static void rtas_log_error(struct step_ctx *c)
 }
 
 /*
+ * ras_log_buf never filled since boot: get_pseries_errorlog (kernel/rtas.c)
+ * finds no v6 extended log and returns NULL, which ras_hotplug_interrupt
+ * dereferences unchecked (hp_elog->resource, at 0x8): __bad_page_fault
+ * (arch/powerpc/mm/fault.c), die, and oops_end in hard IRQ panics.
+ */
+static void ras_log_buf_empty(struct step_ctx *c)
+{
+    guest_log(c, "BUG: Kernel NULL pointer dereference on read at 0x00000008");
+    guest_log(c, "Oops: Kernel access of bad area, sig: 11 [#1]");
+    guest_log(c, "Kernel panic - not syncing: Fatal exception in interrupt");
+    c->w->guest.panic = GUEST_PANIC_RAS_LOG_EMPTY;
+}
+
+/*
  * ras_hotplug_interrupt (arch/powerpc/platforms/pseries/ras.c): one
  * check-exception per interrupt; the return code is ignored, so with
  * nothing dequeued the last record in ras_log_buf is handled again. PCI and
@@ -248,11 +262,12 @@ static void irq_check_exception(struct step_ctx *c)
     }
     if (!hp) {
         rtas_log_error(c);   /* ras_epow_interrupt: log_error, rtas_parse_epow_errlog */
-    } else if (g->has_ras_log && (g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_CPU ||
-                                  g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_MEMORY)) {
-        if (r.rc != RTAS_OUT_SUCCESS)
-            guest_log(c, "ras_hotplug_interrupt: check-exception rc %d ignored, handling the "
-                      "previous record again", r.rc);
+    } else if (!g->has_ras_log) {
+        ras_log_buf_empty(c);
+    } else if (g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_CPU ||
+               g->ras_log_buf.hp_type == RTAS_LOG_V6_HP_TYPE_MEMORY) {
+        if (r.rc != RTAS_OUT_SUCCESS && c->tr)   /* the kernel says nothing of it */
+            trace_result_str(c->tr, "ras_log_buf", "the previous record, handled again");
         queue_hotplug_event(c, &g->ras_log_buf);
     } else {
         rtas_log_error(c);   /* PCI and PHB records: for rtas_errd */

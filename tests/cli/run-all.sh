@@ -280,6 +280,15 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d[0]["ignored"]=["n
     "$tmp/ign-split/job-001.result.json" "$tmp/ign-unknown.json"
 expect_run "merge refuses an unknown ignored family at its place" 2 "^$tmp/ign-unknown\.json:1:[0-9]+: error: unknown family 'no-such'$" \
     "$DRCSIM" merge "$tmp/ign-split/split.json" "$tmp/ign-unknown.json"
+# guest-panic: the paused guest's interrupt travels without its event (before fd38804b38)
+expect_run "pending-event-migration on 2.10-dev: the guest panics in ras_hotplug_interrupt" 1 \
+    '^        guest: Kernel panic - not syncing: Fatal exception in interrupt$' \
+    "$DRCSIM" run scenarios/pending-event-migration.scn --variant qemu-2.10-dev --seed 1
+expect_run "the panic ends the run with its family" 1 '^verdict: fail guest-panic \(guest-panic at step 9: the guest kernel panicked on dst: ' \
+    "$DRCSIM" run scenarios/pending-event-migration.scn --variant qemu-2.10-dev --seed 1
+printf 'scenario t\nmachine m\nignore guest-panic\n' >"$tmp/ignore-panic.scn"
+expect_run "guest-panic cannot be ignored" 2 "^$tmp/ignore-panic\\.scn:3:8: error: guest-panic cannot be ignored: " \
+    "$DRCSIM" check "$tmp/ignore-panic.scn"
 printf 'scenario t\nmachine m\nignore lost-unplug\nverdict upstream fail lost-unplug\n' >"$tmp/ignored-verdict.scn"
 expect_run "a verdict naming an ignored family is refused" 2 "^$tmp/ignored-verdict\\.scn:4:9: error: verdict for 'upstream' names 'lost-unplug', which \`ignore\` on line 3 takes out$" \
     "$DRCSIM" check "$tmp/ignored-verdict.scn"
