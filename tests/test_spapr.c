@@ -605,6 +605,12 @@ static void test_compat_at_reset(void **state)
     fix_reinit(f, compat_scn, "knob qemu.compat-all-on-reset=off\n");
     c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
     spapr_client_architecture_support(&c, M, OV5_CAS_BASE);
+    assert_int_equal(mach(f, M)->vcpu_compat, 0x1);        /* CPU0 has cas_pvr: no change */
+    fix_reinit(f, "scenario s\nmachine a cores=3 host=power9 guest=script\n"
+                  "device a cpu core1 core-id=1\n", NULL);
+    assert_int_equal(mach(f, M)->vcpu_compat, 0);          /* no max-cpu-compat: raw */
+    c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
+    spapr_client_architecture_support(&c, M, OV5_CAS_BASE);
     assert_int_equal(mach(f, M)->vcpu_compat, 0x3);        /* ppc_set_compat_all(cas_pvr) */
 }
 
@@ -619,6 +625,10 @@ static void test_compat_migration(void **state)
     assert_false(spapr_compat_load(&f->sim, &f->w, M, IN));
     assert_int_equal(f->w.migration.load_failed_cpu, 1);   /* vCPU 1: raw POWER8 PVR */
     spapr_client_architecture_support(&c, M, OV5_CAS_BASE);
+    f->w.migration.load_failed_cpu = 0xff;
+    assert_false(spapr_compat_load(&f->sim, &f->w, M, IN));   /* CAS did not set it */
+    assert_int_equal(f->w.migration.load_failed_cpu, 1);
+    qmp_system_reset(&f->sim, &f->w, M, NULL);             /* the reboot copies CPU0's */
     f->w.migration.load_failed_cpu = 0xff;
     assert_true(spapr_compat_load(&f->sim, &f->w, M, IN));
     assert_int_equal(mach(f, IN)->vcpu_compat, 0x3);

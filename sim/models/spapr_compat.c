@@ -40,12 +40,14 @@ void spapr_compat_reset(const struct sim *s, struct world *w, int m)
         mw->vcpu_compat = (uint16_t)((mw->vcpu_compat & 1 ? all : 0) | 1);
 }
 
-/* do_client_architecture_support: ppc_set_compat_all(cas_pvr), where
- * cas_check_pvr picks the best logical PVR the guest lists (Linux lists
- * them all), capped by max-cpu-compat when it is set. */
+/* do_client_architecture_support (spapr_hcall.c): ppc_set_compat_all(cas_pvr) only when
+ * the calling CPU's compat_pvr differs from it. cas_check_pvr picks the best logical PVR
+ * the guest lists (Linux lists them all), capped by max-cpu-compat: the boot CPU, which
+ * machine reset gave that mode, already has it, and the other vCPUs keep theirs. */
 void spapr_compat_cas(const struct sim *s, struct world *w, int m)
 {
-    w->machines[m].vcpu_compat = present_cores(s, w, m);
+    if (!(w->machines[m].vcpu_compat & 1))
+        w->machines[m].vcpu_compat = present_cores(s, w, m);
 }
 
 /* spapr_core_plug: a hot-plugged core takes the boot CPU's mode (b1e8156743);
