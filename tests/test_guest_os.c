@@ -524,6 +524,42 @@ static void test_lmb_add_indexed(void **state)
     assert_false(worker_pending(f));
 }
 
+/*
+ * A configure-connector that fails (here: the DRC isolated again under the
+ * guest) is released twice: by dlpar_add_lmb, which then says so, and by
+ * dlpar_memory_add_by_ic, whose sense finds it UNUSABLE; then the rollback.
+ */
+static void test_lmb_configure_fails(void **state)
+{
+    struct fix *f = *state;
+    static const struct call calls[] = {
+        { "ibm,configure-connector", CC("0x80000004"), "\"rc\":-9003}", AV },
+        { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":1}", AV },
+        { "set-indicator", SET("dlpar_release_drc", "isolation-state", "0x80000004", "isolate"),
+          "\"rc\":0}", AV },
+        { "set-indicator", SET("dlpar_release_drc", "allocation-state", "0x80000004", "unusable"),
+          "\"rc\":0}", UN },
+        { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":2}", UN },
+    };
+
+    fix_init(f, base_scn);
+    device_add(f, DIMM0);
+    take_irq(f, "MEMORY add count 2 index 0x80000004");
+    acquire_calls(f, LMB0_INDEX, "0x80000004");
+    drc(f, 0, LMB0_INDEX)->state = AV;
+    for (unsigned i = 0; i < 4; i++)
+        worker_call(f, LMB0_INDEX, &calls[i]);
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Failed to "
+                        "configure LMB 0x80000004\"}]");
+    worker_call(f, LMB0_INDEX, &calls[4]);
+    assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Memory indexed-count-add failed, removing "
+                        "any added LMBs\"");
+    assert_false(worker_pending(f));
+    assert_int_equal(f->w.guest.lmbs, 0);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
+    assert_int_equal(drc(f, 0, LMB1_INDEX)->state, UN);
+}
+
 /* The DIMM's event queued by count (QEMU before CAS has negotiated OV5_HP_EVT), then
  * taken on the hotplug source once it has. */
 static void lmb_event_by_count(struct fix *f)
@@ -718,6 +754,38 @@ static void test_lmb_remove_refused(void **state)
     assert_int_equal(drc(f, 0, LMB1_INDEX)->unplug_requested, 0);
     lmb_cc_walk(f, LMB0_INDEX, "0x80000004", "memory@800000040000000", LC);
     assert_lmb_remove_rolled_back(f);
+}
+
+/*
+ * The rollback's configure failing (the DRC isolated under the guest):
+ * dlpar_add_lmb releases the DRC, and with the unplug pending QEMU takes
+ * that release as the guest's answer and drops the block.
+ */
+static void test_lmb_remove_rollback_configure_fails(void **state)
+{
+    struct fix *f = *state;
+
+    static const struct call calls[] = {
+        { "ibm,configure-connector", CC("0x80000004"), "\"rc\":-9003}", AV },
+        { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":1}", AV },
+        { "set-indicator", SET("dlpar_release_drc", "isolation-state", "0x80000004", "isolate"),
+          "\"rc\":0}", AV },
+        { "set-indicator", SET("dlpar_release_drc", "allocation-state", "0x80000004", "unusable"),
+          "\"rc\":0}", UN },
+    };
+
+    lmb_remove_refused_setup(f, "knob guest.unisolate-on-remove-failure=off\n");
+    drc(f, 0, LMB0_INDEX)->state = AV;
+    for (unsigned i = 0; i < 4; i++)
+        worker_call(f, LMB0_INDEX, &calls[i]);
+    assert_has(f->line, "{\"machine\":\"m\",\"trace\":\"spapr_drc_release\",\"index\":\"0x80000004\"");
+    assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Failed to "
+                        "configure LMB 0x80000004\"},{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: "
+                        "Failed to add LMB, drc index 80000004\"}]");
+    assert_false(worker_pending(f));
+    assert_int_equal(drc(f, 0, LMB0_INDEX)->dev, 0);   /* QEMU let the block go */
+    assert_int_equal(f->w.guest.lmbs, 1u << 1);
+    assert_int_equal(f->w.guest.dlpar_errors, 1);
 }
 
 /*
@@ -1034,6 +1102,7 @@ int main(void)
         T(test_cpu_remove_last_online_no_hint),
         T(test_cpu_remove_unknown),
         T(test_lmb_add_indexed),
+        T(test_lmb_configure_fails),
         T(test_lmb_add_by_count),
         T(test_lmb_add_by_count_unavailable),
         T(test_lmb_remove),
@@ -1041,6 +1110,7 @@ int main(void)
         T(test_lmb_offline_default),
         T(test_lmb_remove_refused),
         T(test_lmb_remove_refused_no_hint),
+        T(test_lmb_remove_rollback_configure_fails),
         T(test_stale_buffer_duplicate),
         T(test_empty_buffer_panics),
         T(test_rtas_lock_wait_one_cpu),

@@ -109,7 +109,11 @@ static int add_failed(struct dstep *d)
     return OP_CONTINUE;
 }
 
-/* After a block's acquire (pc 2), configure (3) or release (4). */
+/*
+ * After a block's acquire (pc 2), configure (3) or releases (4, 6). A failed
+ * configure releases the DRC twice: dlpar_add_lmb does, then says so, and
+ * its caller releases it again (hotplug-memory.c), which finds it UNUSABLE.
+ */
 static int add_block_done(struct dstep *d, int k)
 {
     struct dlpar_op *op = op_of(d);
@@ -123,9 +127,13 @@ static int add_block_done(struct dstep *d, int k)
         op->done++;
         op->cursor++;
         op->pc = 1;
-    } else if (op->pc == 3) {                   /* release, then give up on it */
+    } else if (op->pc == 3) {                   /* dlpar_add_lmb's release */
         prim_start(op, PRIM_RELEASE);
         op->pc = 4;
+    } else if (op->pc == 4) {                   /* then the caller's */
+        dlog(d, PR_FMT "Failed to configure LMB 0x%x", lmb_index(d, k));
+        prim_start(op, PRIM_RELEASE);
+        op->pc = 6;
     } else if (by_ic(op)) {                     /* acquire failed, or released */
         return add_failed(d);
     } else {                                    /* by count: skip this LMB */
@@ -178,7 +186,7 @@ int dlpar_memory_add(struct dstep *d)
         prim_start(op, PRIM_ACQUIRE);
         op->pc = 2;
         return OP_CONTINUE;
-    case 2: case 3: case 4:
+    case 2: case 3: case 4: case 6:
         k = start + op->cursor;
         if (dlpar_prim(d, lmb_index(d, k)))
             return OP_YIELD;
@@ -238,13 +246,23 @@ static int remove_rollback(struct dstep *d)
         if (dlpar_prim(d, lmb_index(d, k)))
             return OP_YIELD;
         break;
+    case 13:   /* dlpar_add_lmb released the DRC after its configure failed */
+        if (dlpar_prim(d, lmb_index(d, k)))
+            return OP_YIELD;
+        dlog(d, PR_FMT "Failed to configure LMB 0x%x", lmb_index(d, k));
+        dlog(d, PR_FMT "Failed to add LMB, drc index %x", lmb_index(d, k));
+        op->reserved &= (uint16_t)~(1u << k);
+        op->pc = 10;
+        return OP_CONTINUE;
     default:   /* 11: dlpar_add_lmb's configure-connector */
         if (dlpar_prim(d, lmb_index(d, k)))
             return OP_YIELD;
-        if (op->prim_rc)
-            dlog(d, PR_FMT "Failed to add LMB, drc index %x", lmb_index(d, k));
-        else
-            d->c->w->guest.lmbs |= (uint16_t)(1u << k);   /* __add_memory, online */
+        if (op->prim_rc) {
+            prim_start(op, PRIM_RELEASE);
+            op->pc = 13;
+            return OP_CONTINUE;
+        }
+        d->c->w->guest.lmbs |= (uint16_t)(1u << k);   /* __add_memory, online */
         op->reserved &= (uint16_t)~(1u << k);
         op->pc = 10;
         return OP_CONTINUE;
@@ -303,7 +321,7 @@ int dlpar_memory_remove(struct dstep *d)
         prim_start(op, PRIM_RELEASE);
         op->pc = 3;
         return OP_CONTINUE;
-    case 10: case 11: case 12:
+    case 10: case 11: case 12: case 13:
         return remove_rollback(d);
     default:
         k = lowest(op->reserved);
