@@ -525,13 +525,11 @@ static void test_lmb_add_indexed(void **state)
 }
 
 /*
- * A configure-connector that fails (here: the DRC isolated again under the
- * guest) is released twice: by dlpar_add_lmb, which then says so, and by
- * dlpar_memory_add_by_ic, whose sense finds it UNUSABLE; then the rollback.
+ * LMB0's DRC isolated again under the guest (LOGICAL_AVAILABLE): its
+ * configure-connector is refused (-9003), and dlpar_add_lmb releases it.
  */
-static void test_lmb_configure_fails(void **state)
+static void lmb0_configure_refused(struct fix *f)
 {
-    struct fix *f = *state;
     static const struct call calls[] = {
         { "ibm,configure-connector", CC("0x80000004"), "\"rc\":-9003}", AV },
         { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":1}", AV },
@@ -539,19 +537,32 @@ static void test_lmb_configure_fails(void **state)
           "\"rc\":0}", AV },
         { "set-indicator", SET("dlpar_release_drc", "allocation-state", "0x80000004", "unusable"),
           "\"rc\":0}", UN },
-        { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":2}", UN },
     };
+
+    drc(f, 0, LMB0_INDEX)->state = AV;
+    for (unsigned i = 0; i < G_N_ELEMENTS(calls); i++)
+        worker_call(f, LMB0_INDEX, &calls[i]);
+}
+
+/*
+ * A configure-connector that fails (here: the DRC isolated again under the
+ * guest) is released twice: by dlpar_add_lmb, which then says so, and by
+ * dlpar_memory_add_by_ic, whose sense finds it UNUSABLE; then the rollback.
+ */
+static void test_lmb_configure_fails(void **state)
+{
+    struct fix *f = *state;
+    static const struct call second_sense =
+        { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":2}", UN };
 
     fix_init(f, base_scn);
     device_add(f, DIMM0);
     take_irq(f, "MEMORY add count 2 index 0x80000004");
     acquire_calls(f, LMB0_INDEX, "0x80000004");
-    drc(f, 0, LMB0_INDEX)->state = AV;
-    for (unsigned i = 0; i < 4; i++)
-        worker_call(f, LMB0_INDEX, &calls[i]);
+    lmb0_configure_refused(f);
     assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Failed to "
                         "configure LMB 0x80000004\"}]");
-    worker_call(f, LMB0_INDEX, &calls[4]);
+    worker_call(f, LMB0_INDEX, &second_sense);
     assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Memory indexed-count-add failed, removing "
                         "any added LMBs\"");
     assert_false(worker_pending(f));
@@ -765,19 +776,8 @@ static void test_lmb_remove_rollback_configure_fails(void **state)
 {
     struct fix *f = *state;
 
-    static const struct call calls[] = {
-        { "ibm,configure-connector", CC("0x80000004"), "\"rc\":-9003}", AV },
-        { "get-sensor-state", SENSE("dlpar_release_drc", "0x80000004"), "\"rc\":0,\"value\":1}", AV },
-        { "set-indicator", SET("dlpar_release_drc", "isolation-state", "0x80000004", "isolate"),
-          "\"rc\":0}", AV },
-        { "set-indicator", SET("dlpar_release_drc", "allocation-state", "0x80000004", "unusable"),
-          "\"rc\":0}", UN },
-    };
-
     lmb_remove_refused_setup(f, "knob guest.unisolate-on-remove-failure=off\n");
-    drc(f, 0, LMB0_INDEX)->state = AV;
-    for (unsigned i = 0; i < 4; i++)
-        worker_call(f, LMB0_INDEX, &calls[i]);
+    lmb0_configure_refused(f);
     assert_has(f->line, "{\"machine\":\"m\",\"trace\":\"spapr_drc_release\",\"index\":\"0x80000004\"");
     assert_has(f->line, "\"log\":[{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: Failed to "
                         "configure LMB 0x80000004\"},{\"who\":\"guest\",\"line\":\"pseries-hotplug-mem: "
