@@ -171,7 +171,8 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     trace = check_counterexample(c, &l, path, v->variant, &st, &rc);
     json_result_append(c->json_out, &(struct json_result){
         .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
-        .ignored = l.sim.scn->ignore_families, .st = &st, .states = st.states, .transitions = st.transitions,
+        .ignored = l.sim.scn->ignore_families, .st = &st, .states = st.states,
+        .transitions = st.transitions,
         .max_depth = st.max_depth, .seconds = st.seconds, .has_expected = true,
         .expected = expected, .replay = replay, .counterexample = trace, .part = part });
     g_string_free(why, TRUE);

@@ -285,7 +285,8 @@ void merge_sample_json(GString *res, const struct agg *a)
         first = MIN(first, g_array_index(s->ranges, struct seed_range, i).lo);
     json_result_append(res, &(struct json_result){ .scenario = a->scenario,
         .variant = a->variant, .pass = !a->families, .incomplete = true,
-        .families = a->families, .ignored = a->ignored, .sample = &sr, .sample_mode = s->mode, .sample_seed = first,
+        .families = a->families, .ignored = a->ignored, .sample = &sr, .sample_mode = s->mode,
+        .sample_seed = first,
         .sample_depth = s->depth, .seeds = seeds, .transitions = a->transitions,
         .max_depth = a->max_depth, .seconds = a->seconds, .replay = a->replay,
         .counterexample = a->counterexample, .knobs = a->knobs, .peak_rss_kb = a->peak_rss_kb });

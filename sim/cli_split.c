@@ -435,7 +435,8 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
     }
     json_result_append(res, &(struct json_result){ .scenario = l->scn->path,
         .variant = l->var.name, .pass = !st.families, .families = st.families,
-        .ignored = l->scn->ignore_families, .st = &st, .states = st.states, .transitions = st.transitions, .max_depth = st.max_depth,
+        .ignored = l->scn->ignore_families, .st = &st, .states = st.states,
+        .transitions = st.transitions, .max_depth = st.max_depth,
         .seconds = st.seconds, .replay = replay, .counterexample = trace, .knobs = knobs,
         .part = part });
     if (json_out && rc != EXIT_USAGE && !json_results_write(json_out, res, err, sizeof(err))) {
