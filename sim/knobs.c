@@ -88,6 +88,18 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "the error of a PCI device_add (or -device) on a slot whose DRC holds a device: \"PCI: "
         "slot N already occupied by T\" or \"PCI: slot N function 0 not available for T, in use "
         "by T\"" },
+    [KNOB_QEMU_MEMORY_UNPLUG_BEFORE_CAS] = { "qemu.memory-unplug-before-cas", KNOB_BOOL, NULL,
+        "on", "spapr_memory_hot_unplug_supported, 73598c75df (G. Kurz, \"spapr: Improve handling "
+        "of memory unplug with old guests\", QEMU 6.0); off = QEMU 5.2 and before, where "
+        "spapr_machine_device_unplug_request wanted OV5_HP_EVT in ov5_cas",
+        "a DIMM device_del before CAS is accepted (CAS completes it); off: refused until the "
+        "guest negotiates OV5_HP_EVT" },
+    [KNOB_QEMU_REPEAT_UNPLUG_ERROR] = { "qemu.repeat-unplug-error", KNOB_BOOL, NULL, "on",
+        "D. H. Barboza, \"add 'unplug already in progress' message for PHB unplug\" and \"... "
+        "for PCI unplug\" (spapr_phb_unplug_request, spapr_pci_unplug_request; ppc-for-6.0 pull "
+        "of 2021-03-10); off = before, when both only skipped a DRC already unplug_requested",
+        "a device_del of a PCI device or PHB whose unplug is pending is an error; off: it "
+        "succeeds and queues nothing" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

@@ -418,9 +418,34 @@ static void test_memory_unplug_after_cas_without_hp_evt(void **state)
     c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
     assert_true(qmp_device_add(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
     assert_false(spapr_client_architecture_support(&c, M, OV5_CAS_BASE));
-    assert_false(spapr_memory_hot_unplug_supported(&f->w, M));
+    assert_false(spapr_memory_hot_unplug_supported(&f->sim, &f->w, M));
     assert_false(qmp_device_del(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "Memory hot unplug not supported for this guest");
+}
+
+/* Before CAS (ov5_cas empty) a DIMM device_del is accepted since 73598c75df; QEMU 5.2 and
+ * before refused it until CAS negotiated OV5_HP_EVT (qemu.memory-unplug-before-cas=off). */
+static void test_memory_unplug_before_cas(void **state)
+{
+    struct fix *f = *state;
+    struct step_ctx c;
+
+    fix_init_extra(f, base_scn, NULL);
+    assert_true(qmp_device_add(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_true(qmp_device_del(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->deleted, 1u << DA);     /* its LMBs were never taken */
+
+    fix_reinit(f, base_scn, "knob qemu.memory-unplug-before-cas=off\n");
+    c = (struct step_ctx){ .s = &f->sim, .w = &f->w };
+    assert_true(qmp_device_add(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_false(qmp_device_del(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "Memory hot unplug not supported for this guest");
+    assert_int_equal(mach(f, M)->deleted, 0);
+    assert_int_equal(mach(f, M)->devices[DA].realized, 1);
+    assert_false(spapr_client_architecture_support(&c, M, OV5_CAS_BASE | OV5_CAS_HP_EVT));
+    assert_true(spapr_memory_hot_unplug_supported(&f->sim, &f->w, M));
+    assert_true(qmp_device_del(&f->sim, &f->w, M, DA, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[DA].dimm_pending, 1);   /* CAS made its LMBs ready */
 }
 
 /* Pre-CAS pulses went to EPOW: once HP_EVT is negotiated that latch is not the hot-plug one. */
@@ -577,6 +602,40 @@ static void test_pci_slot_occupied(void **state)
                                        "virtio-net-pci, in use by virtio-net-pci\"");
     assert_int_equal(mach(f, M)->devices[NET1].realized, 0);
     assert_int_equal(mach(f, M)->nr_events, 1);
+}
+
+/* A second device_del of a PCI device or PHB whose unplug is pending: an error since the
+ * ppc-for-6.0 "unplug already in progress" messages; before, spapr_pci_unplug_request and
+ * spapr_phb_unplug_request skipped the DRC and returned success (qemu.repeat-unplug-error). */
+static const char pci_phb_repeat_scn[] =
+    "scenario s\n"
+    "machine m cores=2 phbs=2 pci-slots=4 guest=script\n"
+    "device m pci net0 slot=1\n"
+    "device m phb phb1 index=1\n";
+enum { NET0_COLD, PHB1_COLD };
+
+static void test_repeat_unplug(void **state)
+{
+    struct fix *f = *state;
+
+    fix_reinit(f, pci_phb_repeat_scn, NULL);
+    assert_true(qmp_device_del(&f->sim, &f->w, M, NET0_COLD, NULL, f->err, sizeof(f->err)));
+    assert_true(qmp_device_del(&f->sim, &f->w, M, PHB1_COLD, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->nr_events, 2);
+    assert_false(qmp_device_del(&f->sim, &f->w, M, NET0_COLD, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "PCI device unplug already in progress for device net0");
+    assert_false(qmp_device_del(&f->sim, &f->w, M, PHB1_COLD, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "PCI Host Bridge unplug already in progress for device phb1");
+    assert_int_equal(mach(f, M)->nr_events, 2);
+
+    fix_reinit(f, pci_phb_repeat_scn, "knob qemu.repeat-unplug-error=off\n");
+    assert_true(qmp_device_del(&f->sim, &f->w, M, NET0_COLD, NULL, f->err, sizeof(f->err)));
+    assert_true(qmp_device_del(&f->sim, &f->w, M, PHB1_COLD, NULL, f->err, sizeof(f->err)));
+    assert_true(qmp_device_del(&f->sim, &f->w, M, NET0_COLD, NULL, f->err, sizeof(f->err)));
+    assert_true(qmp_device_del(&f->sim, &f->w, M, PHB1_COLD, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->nr_events, 2);          /* no second remove event */
+    assert_int_equal(drc(f, M, 0x40000008)->unplug_requested, 1);
+    assert_int_equal(mach(f, M)->deleted, 0);
 }
 
 /* The compat PVR per vCPU (ref/qemu-spapr.md §5): which vCPUs machine reset,
@@ -839,12 +898,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_memory_unplug_after_cas_without_hp_evt),
+        T(test_memory_unplug_before_cas),
         T(test_cas_hp_evt_drops_epow_latch),
         T(test_cpu_unplug_timer),
         T(test_cpu_unplug_timer_off_and_paused),
         T(test_cpu_unplug_timer_refuses_repeat),
         T(test_pci_remove_event_only_while_present),
         T(test_pci_slot_occupied),
+        T(test_repeat_unplug),
         T(test_compat_at_reset),
         T(test_reset_drains_io_cas_first),
         T(test_reset_drains_io_devices_first),

@@ -306,7 +306,7 @@ static bool unplug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev
     struct spapr_device *sd = &w->machines[m].devices[dev];
     int n = dimm_lmbs(s, dev), first = sd->first_drc;
 
-    if (!spapr_memory_hot_unplug_supported(w, m)) {
+    if (!spapr_memory_hot_unplug_supported(s, w, m)) {
         snprintf(err, errlen, "Memory hot unplug not supported for this guest");
         return false;
     }
@@ -334,7 +334,10 @@ static bool unplug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8
     int slot = phb ? s->m[m].phb_first + c->index : s->m[m].pci_first + c->slot;
     uint32_t index = s->m[m].drcs[slot].index;
 
+    /* before the ppc-for-6.0 "unplug already in progress" messages: skipped silently */
     if (w->machines[m].drcs[slot].unplug_requested) {
+        if (!knob_on(&s->knobs, KNOB_QEMU_REPEAT_UNPLUG_ERROR))
+            return true;
         snprintf(err, errlen, "%s unplug already in progress for device %s",
                  phb ? "PCI Host Bridge" : "PCI device", c->id);
         return false;

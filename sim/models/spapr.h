@@ -90,7 +90,7 @@ void spapr_hotplug_req_event(const struct sim *s, struct world *w, int m, uint8_
                              struct trace *tr);
 void spapr_clear_pending_hotplug_events(struct world *w, int m);
 void spapr_clear_pending_events(struct world *w, int m);
-bool spapr_memory_hot_unplug_supported(const struct world *w, int m);
+bool spapr_memory_hot_unplug_supported(const struct sim *s, const struct world *w, int m);
 
 /* The vCPUs' compat PVR (spapr_compat.c). */
 void spapr_compat_reset(const struct sim *s, struct world *w, int m);

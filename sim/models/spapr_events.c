@@ -15,12 +15,14 @@ static uint32_t hotplug_source_mask(const struct world *w, int m)
                                                      : RTAS_EVENT_MASK_EPOW;
 }
 
-/* spapr_memory_hot_unplug_supported (73598c75df): HP_EVT, or before CAS */
-bool spapr_memory_hot_unplug_supported(const struct world *w, int m)
+/* spapr_memory_hot_unplug_supported (73598c75df): HP_EVT, or before CAS (an empty ov5_cas);
+ * QEMU 5.2 and before: HP_EVT only (spapr_machine_device_unplug_request) */
+bool spapr_memory_hot_unplug_supported(const struct sim *s, const struct world *w, int m)
 {
     uint8_t ov5 = w->machines[m].ov5_cas;
 
-    return (ov5 & OV5_CAS_HP_EVT) || ov5 == 0;
+    return (ov5 & OV5_CAS_HP_EVT) ||
+           (ov5 == 0 && knob_on(&s->knobs, KNOB_QEMU_MEMORY_UNPLUG_BEFORE_CAS));
 }
 
 static const char *const hp_type_names[] = { "?", "CPU", "MEMORY", "SLOT", "PHB", "PCI", "PMEM" };
