@@ -376,9 +376,46 @@ static void test_dimm_first_fit(void **state)
     add(f, M, DD);                                     /* 256M fills the hole */
     assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0);
     assert_false(qmp_device_add(&f->sim, &f->w, M, HUGE, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "not enough space, currently 0x40000000 in use of total space "
+                                "for memory devices 0x80000000");
+    assert_int_equal(mach(f, M)->devices[HUGE].realized, 0);
+}
+
+/* memory_device_check_addable counts the realized DIMMs against maxram - ram before any
+ * gap is searched; a DIMM that fits that total but no gap is "memory fragmented". QEMU
+ * 2.10 searched the gap first (qemu.memory-device-check-addable=off). */
+static const char dimm_space_scn[] =
+    "scenario s\n"
+    "machine m cores=1 lmbs=4 guest=script\n"
+    "do m device_add dimm d1 size=256M\n"
+    "do m device_add dimm d3 size=768M\n"
+    "do m device_add dimm d4 size=1024M\n";
+enum { D1, D3, D4 };
+
+static void test_dimm_not_enough_space(void **state)
+{
+    struct fix *f = *state;
+    int id0 = 4;                                       /* the first LMB's id: 1 GiB / 256M */
+
+    fix_reinit(f, dimm_space_scn, NULL);
+    assert_true(qmp_device_add_at(&f->sim, &f->w, M, D1, id0 + 1, NULL, f->err, sizeof(f->err)));
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D4, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "not enough space, currently 0x10000000 in use of total space "
+                                "for memory devices 0x40000000");
+    assert_false(qmp_device_add_at(&f->sim, &f->w, M, D4, id0, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "not enough space, currently 0x10000000 in use of total space "
+                                "for memory devices 0x40000000");   /* before the hint's check */
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D3, NULL, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "could not find position in guest address space for memory "
                                 "device - memory fragmented due to alignments");
-    assert_int_equal(mach(f, M)->devices[HUGE].realized, 0);
+    assert_int_equal(mach(f, M)->devices[D3].realized, 0);
+    assert_int_equal(mach(f, M)->devices[D4].realized, 0);
+
+    fix_reinit(f, dimm_space_scn, "knob qemu.memory-device-check-addable=off\n");
+    assert_true(qmp_device_add_at(&f->sim, &f->w, M, D1, id0 + 1, NULL, f->err, sizeof(f->err)));
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D4, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "could not find position in guest address space for memory "
+                                "device - memory fragmented due to alignments");
 }
 
 /* With libvirt's addr= (here in LMBs, address / 256M) the DIMM goes there, or fails naming
@@ -930,6 +967,7 @@ int main(void)
         T(test_inmigrate_coldplug_on),
         T(test_inmigrate_coldplug_off),
         T(test_dimm_first_fit),
+        T(test_dimm_not_enough_space),
         T(test_dimm_address_hint),
         T(test_fingerprint_drcs_of_the_devices),
         T(test_fingerprint_drcs_of_a_dimm),

@@ -39,22 +39,30 @@ static int dimm_lmbs(const struct sim *s, uint8_t dev)
 }
 
 /*
- * memory_device_get_free_addr: the lowest gap in the device-memory area, or
- * with an address hint (libvirt's addr=) that range if it is free.
+ * memory_device_pre_plug: memory_device_check_addable (the realized memory
+ * devices' size against maxram - ram), then memory_device_get_free_addr: the
+ * lowest gap in the device-memory area, or with an address hint (libvirt's
+ * addr=) that range if it is free.
  */
 static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
                           int addr_id, char *err, size_t errlen)
 {
     const struct sim_machine *sm = &s->m[m];
-    int used[MAX_LMBS], need = dimm_lmbs(s, dev), run = 0;
+    int used[MAX_LMBS], need = dimm_lmbs(s, dev), run = 0, in_use = 0;
 
     for (int i = 0; i < MAX_LMBS; i++)
         used[i] = -1;
     for (int d = 0; d < s->scn->ndevices; d++) {
         const struct spapr_device *sd = &w->machines[m].devices[d];
         if (sd->realized && dev_cfg(s, (uint8_t)d)->type == DEV_DIMM)
-            for (int k = 0; k < dimm_lmbs(s, (uint8_t)d); k++)
+            for (int k = 0; k < dimm_lmbs(s, (uint8_t)d); k++, in_use++)
                 used[sd->first_drc - sm->lmb_first + k] = d;
+    }
+    if (in_use + need > sm->nlmb && knob_on(&s->knobs, KNOB_QEMU_MEMORY_DEVICE_CHECK_ADDABLE)) {
+        snprintf(err, errlen, "not enough space, currently 0x%llx in use of total space for "
+                 "memory devices 0x%llx", in_use * SPAPR_MEMORY_BLOCK_SIZE,
+                 sm->nlmb * SPAPR_MEMORY_BLOCK_SIZE);
+        return -1;
     }
     if (addr_id >= 0) {
         int first = addr_id - (int)sm->lmb_base_id;
