@@ -415,7 +415,7 @@ static void detach_setup(struct fix *f, const char *add_line, const char *id, bo
 {
     char text[320];
 
-    snprintf(text, sizeof(text), "scenario lv\nmachine m cores=3 lmbs=4\n%s"
+    snprintf(text, sizeof(text), "scenario lv\nmachine m cores=3 lmbs=4 pci-slots=4\n%s"
              "script b\ndo m %s\nscript a\ndo m device_del %s\n", knob, add_line, id);
     fix_reinit(f, text, NULL);
     if (stale) {
@@ -534,7 +534,7 @@ static void test_attach_in_xml(void **state)
     }
 }
 
-/* Not in libvirt's live XML: refused before QEMU hears of it. */
+/* Not in libvirt's live XML: refused before QEMU hears of it (VIR_ERR_DEVICE_MISSING). */
 static void test_detach_not_in_xml(void **state)
 {
     static const struct { const char *add, *id, *result; } cases[] = {
@@ -543,6 +543,8 @@ static void test_detach_not_in_xml(void **state)
         { "device_add cpu core1 core-id=1", "core1",
           "\"result\":{\"error\":\"invalid argument: vcpu '1' is already in requested "
           "state\"}" },
+        { "device_add pci net0 slot=3", "net0",   /* virDomainNetFindIdx by PCI address */
+          "\"result\":{\"error\":\"device not found: no device found on 0000:00:03.0\"}" },
     };
     struct fix *f = *state;
 

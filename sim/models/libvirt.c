@@ -133,12 +133,17 @@ bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t d
 {
     const struct scn_device *d = &scn->devices[dev];
 
-    if ((live >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM))
+    if ((live >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM &&
+                              d->type != DEV_PCI))
         return false;
     if (d->type == DEV_CPU_CORE)
         return vcpu_in_requested_state(d->core_id, err, errlen);
-    snprintf(err, errlen, "device not found: model 'dimm' memory device not present in the "
-                          "domain configuration");   /* VIR_ERR_DEVICE_MISSING */
+    if (d->type == DEV_PCI)   /* qemuDomainDetachPrepNet: virDomainNetFindIdx on the XML's */
+        snprintf(err, errlen, "device not found: no device found on 0000:00:%02x.0",
+                 d->slot);    /* PCI address, no MAC given (libvirt 4.0 on), VIR_ERR_DEVICE_MISSING */
+    else
+        snprintf(err, errlen, "device not found: model 'dimm' memory device not present in the "
+                              "domain configuration");   /* VIR_ERR_DEVICE_MISSING */
     return true;
 }
 

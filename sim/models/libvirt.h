@@ -28,9 +28,9 @@ static inline bool libvirt_manages(const struct sim *s, int m)
 bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
                             size_t errlen);
 /*
- * Does a detach miss the vCPU or DIMM in libvirt's live XML and stop before
- * QMP (qemuDomainFilterHotplugVcpuEntities, qemuDomainDetachPrepMemory)?
- * PHBs and PCI devices go straight to device_del. The text into err, as above.
+ * Does a detach miss the vCPU, DIMM or PCI device in libvirt's live XML and
+ * stop before QMP (qemuDomainFilterHotplugVcpuEntities,
+ * qemuDomainDetachPrepMemory, qemuDomainDetachPrepNet)? The text into err, as above.
  */
 bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
                             size_t errlen);

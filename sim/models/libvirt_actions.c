@@ -263,7 +263,7 @@ static bool system_reset_step(struct step_ctx *c, struct script_state *sc, int m
 
 /*
  * The checks before device_del: a PHB is refused (libvirt_refuses_hotplug),
- * a vCPU or DIMM looked up in libvirt's live XML (libvirt_detach_refused),
+ * a vCPU, DIMM or PCI device looked up in libvirt's live XML (libvirt_detach_refused),
  * with their errors; vCPU ids are core-id x threads, one thread here.
  */
 static bool detach_prep(struct step_ctx *c, int m, uint8_t dev)
