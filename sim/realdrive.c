@@ -761,8 +761,8 @@ static bool do_line(struct drive *d, const struct scn_line *l)
     switch (l->action) {
     case DO_DEVICE_ADD:        /* libvirt refuses a PHB, or what its live XML has, before QMP */
         return libvirt_refuses_hotplug(d->scn->devices[l->device].type) ||
-               libvirt_attach_refused(d->scn, d->m[l->machine].present, l->device, err,
-                                      sizeof(err)) ? all_alive(d)
+               libvirt_attach_refused(d->scn, l->machine, d->m[l->machine].present, l->device,
+                                      err, sizeof(err)) ? all_alive(d)
                : add_device(d, l->machine, l->device, -1);
     case DO_DEVICE_DEL:        return del_device(d, l);
     case DO_MIGRATE:           return do_migrate(d, l);

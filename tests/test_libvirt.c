@@ -495,7 +495,8 @@ static void test_detach_missing_fails(void **state)
 /*
  * Already in libvirt's live XML: an attach is refused before QEMU hears of it,
  * a vCPU by its id (another core of that core-id too), any other device by
- * its alias, a PCI device by its address (slot, function 0).
+ * its alias, a PCI device by its address (slot, function 0); and a DIMM that
+ * the live XML's DIMMs leave no room for.
  */
 static void test_attach_in_xml(void **state)
 {
@@ -515,6 +516,10 @@ static void test_attach_in_xml(void **state)
           "do m device_add pci net1 slot=7\n",
           "\"result\":{\"error\":\"XML error: Attempted double use of PCI Address "
           "0000:00:07.0\"}", 1u << 0 },
+        { "scenario lv\nmachine m cores=3 lmbs=4\ndo m device_add dimm d0 size=512M\n"
+          "do m device_add dimm d1 size=768M\n",   /* 1280M over maxMemory's 1024M */
+          "\"result\":{\"error\":\"unsupported configuration: memory device total size "
+          "exceeds hotplug space\"}", 1u << 0 },
     };
     struct fix *f = *state;
 

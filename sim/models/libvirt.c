@@ -101,8 +101,25 @@ static bool vcpu_in_requested_state(int core_id, char *err, size_t errlen)
     return true;
 }
 
-bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
-                            size_t errlen)
+/* qemuDomainDefValidateMemoryHotplug: the live XML's DIMMs and the new one against
+ * maxMemory - initial memory (the machine's LMB area). VIR_ERR_CONFIG_UNSUPPORTED. */
+static bool dimm_exceeds_hotplug_space(const struct scenario *scn, int m, uint32_t live,
+                                       uint8_t dev, char *err, size_t errlen)
+{
+    uint32_t total = scn->devices[dev].size_mb;
+
+    for (int e = 0; e < scn->ndevices; e++)
+        if ((live >> e & 1) && scn->devices[e].type == DEV_DIMM)
+            total += scn->devices[e].size_mb;
+    if (total <= scn->machines[m].lmbs * 256u)
+        return false;
+    snprintf(err, errlen, "unsupported configuration: memory device total size exceeds "
+                          "hotplug space");
+    return true;
+}
+
+bool libvirt_attach_refused(const struct scenario *scn, int m, uint32_t live, uint8_t dev,
+                            char *err, size_t errlen)
 {
     const struct scn_device *d = &scn->devices[dev];
 
@@ -125,7 +142,7 @@ bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t d
             return true;
         }
     }
-    return false;
+    return d->type == DEV_DIMM && dimm_exceeds_hotplug_space(scn, m, live, dev, err, errlen);
 }
 
 bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
@@ -156,7 +173,7 @@ bool lv_device_add(struct step_ctx *c, int m, uint8_t dev)
         lv_error(c, "Operation not supported: 'pci' controller cannot be hot plugged.");
         return false;
     }
-    if (libvirt_attach_refused(c->s->scn, c->w->libvirt.xml[m], dev, err, sizeof(err))) {
+    if (libvirt_attach_refused(c->s->scn, m, c->w->libvirt.xml[m], dev, err, sizeof(err))) {
         lv_error(c, err);
         return false;
     }

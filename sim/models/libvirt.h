@@ -22,11 +22,13 @@ static inline bool libvirt_manages(const struct sim *s, int m)
  * device) and stop before QMP? A vCPU of that id online already
  * (qemuDomainFilterHotplugVcpuEntities: vCPU id = core-id, one thread), or
  * any other device's alias taken (virDomainDeviceValidateAliasForHotplug),
- * then a PCI device's address another holds (virDomainPCIAddressEnsureAddr).
- * The text, as virsh prints it, into err. The model and the real driver ask.
+ * then a PCI device's address another holds (virDomainPCIAddressEnsureAddr),
+ * or the live XML's DIMMs and this one beyond machine m's hotplug space
+ * (qemuDomainDefValidateMemoryHotplug). The text, as virsh prints it, into
+ * err. The model and the real driver ask.
  */
-bool libvirt_attach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,
-                            size_t errlen);
+bool libvirt_attach_refused(const struct scenario *scn, int m, uint32_t live, uint8_t dev,
+                            char *err, size_t errlen);
 /*
  * Does a detach miss the vCPU, DIMM or PCI device in libvirt's live XML and
  * stop before QMP (qemuDomainFilterHotplugVcpuEntities,
