@@ -771,6 +771,20 @@ if command -v dot >/dev/null 2>&1; then
     done
 fi
 
+# --- refusals that depend on the variant, through the CLI ------------------------
+printf 'scenario t\nmachine m cores=2 lmbs=4 prelaunch\ndo m device_add dimm d0 size=256M\ndo m device_del d0\n' >"$tmp/dimm-precas.scn"
+expect_run "DIMM device_del before CAS, QEMU 5.0: refused (73598c75df not there)" 0 \
+    "^    2        0ms  libvirt      device_del             machine=m id=d0 -> error=\"internal error: unable to execute QEMU command 'device_del': Memory hot unplug not supported for this guest\"\$" \
+    "$DRCSIM" run "$tmp/dimm-precas.scn" --variant qemu-5.0 --format text
+expect_run "DIMM device_del before CAS, upstream: released at once" 0 \
+    '^        event DEVICE_DELETED d0 @m$' "$DRCSIM" run "$tmp/dimm-precas.scn" --format text
+printf 'scenario t\nmachine m cores=2 lmbs=4\ndo m device_add dimm d0 size=512M\ndo m device_add dimm d1 size=768M\n' >"$tmp/dimm-space.scn"
+expect_run "DIMM attach beyond maxMemory: libvirt refuses before QMP" 0 \
+    '^    2        0ms  libvirt      device_add             machine=m driver=dimm id=d1 -> error="unsupported configuration: memory device total size exceeds hotplug space"$' \
+    "$DRCSIM" run "$tmp/dimm-space.scn" --format text
+"$DRCSIM" run "$tmp/dimm-space.scn" --format text >"$tmp/out" 2>&1
+grep -q 'qmp@m: device_add d1' "$tmp/out" && bad "DIMM attach beyond maxMemory: no QMP" || ok "DIMM attach beyond maxMemory: no QMP"
+
 # --- listings -------------------------------------------------------------------
 expect_run "list knobs with provenance" 0 '^    from: 94fd9cbaa3' "$DRCSIM" list knobs
 expect_run "list invariants" 0 '^drc-migration-mismatch ' "$DRCSIM" list invariants
