@@ -155,12 +155,13 @@ bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t d
         return false;
     if (d->type == DEV_CPU_CORE)
         return vcpu_in_requested_state(d->core_id, err, errlen);
-    if (d->type == DEV_PCI)   /* qemuDomainDetachPrepNet: virDomainNetFindIdx on the XML's */
-        snprintf(err, errlen, "device not found: no device found on 0000:00:%02x.0",
-                 d->slot);    /* PCI address, no MAC given (libvirt 4.0 on), VIR_ERR_DEVICE_MISSING */
+    /* VIR_ERR_DEVICE_MISSING. A PCI device: qemuDomainDetachPrepNet's virDomainNetFindIdx by
+     * the XML's PCI address, no MAC given (libvirt 4.0 on). */
+    if (d->type == DEV_PCI)
+        snprintf(err, errlen, "device not found: no device found on 0000:00:%02x.0", d->slot);
     else
         snprintf(err, errlen, "device not found: model 'dimm' memory device not present in the "
-                              "domain configuration");   /* VIR_ERR_DEVICE_MISSING */
+                              "domain configuration");
     return true;
 }
 
