@@ -61,6 +61,17 @@ judge "pci-pending-unplug-migration: refutes a pending unplug lost in migration"
     pci-pending-unplug-migration validate/recorded/pci-pending-unplug-migration.json \
     DRCSIM_VARIANTS="$tmp/var"
 
+# QEMU 5.2 and before refused a DIMM device_del until CAS negotiated OV5_HP_EVT; without the
+# DRC reset at CAS (before ad334d89a6) the pending unplug stays and the queued add is delivered.
+variant_with "knob qemu.memory-unplug-before-cas=off"
+judge "dimm-del-before-cas: refutes the refusal of a DIMM device_del before CAS" 1 \
+    'after 3 of 13 observables, real QEMU shows "device_del dimm1 -> ok" where the model allows "device_del dimm1 -> error: Memory hot unplug not supported for this guest"' \
+    dimm-del-before-cas validate/recorded/dimm-del-before-cas.json DRCSIM_VARIANTS="$tmp/var"
+variant_with "knob qemu.cas-drc-reset=off"
+judge "dimm-del-before-cas: refutes a CAS that resets no DRC" 1 \
+    'after 12 of 13 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s)", which the real run never shows' \
+    dimm-del-before-cas validate/recorded/dimm-del-before-cas.json DRCSIM_VARIANTS="$tmp/var"
+
 # Under TCG an interrupt presented at switchover is not signalled on the destination;
 # with the in-kernel XIVE or XICS it is, and the guest would hot-add the DIMM after cont.
 variant_turned qemu.kvm-irqchip on
