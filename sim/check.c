@@ -232,10 +232,21 @@ static uint32_t check_quiescent_ignoring(const void *sim, const void *world,
     return check_quiescent(sim, world, v) & ~s->scn->ignore_families;
 }
 
+/* What the two above leave out, for a run's trace (explore_run): never on a search's path. */
+static uint32_t check_ignored(const void *sim, const void *world, const struct step *st,
+                              struct violation *v)
+{
+    const struct sim *s = sim;
+    uint32_t held = st ? check_step(sim, world, st, v) : check_quiescent(sim, world, v);
+
+    return held & s->scn->ignore_families;
+}
+
 struct checker check_for(const struct sim *s)
 {
     if (s->scn->ignore_families)
         return (struct checker){ .ctx = s, .step = check_step_ignoring,
-                                 .quiescent = check_quiescent_ignoring };
+                                 .quiescent = check_quiescent_ignoring,
+                                 .ignored = check_ignored };
     return (struct checker){ .ctx = s, .step = check_step, .quiescent = check_quiescent };
 }

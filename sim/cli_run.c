@@ -100,6 +100,9 @@ static void write_verdict(struct trace *tr, const struct run_result *r)
     for (int f = 0; f < FAM_COUNT; f++)
         if (r->families & (1u << f))
             names[n++] = family_names[f];
+    for (unsigned i = 0; i < r->nignored; i++)
+        trace_ignored(tr, family_names[r->ignored_at[i].v.family], r->ignored_at[i].step,
+                      r->ignored_at[i].v.message);
     trace_verdict(tr, n ? TRACE_FAIL : r->quiescent && !r->model_bound ? TRACE_PASS
                   : TRACE_INCOMPLETE, names, n ? family_names[r->v.family] : NULL,
                   n ? r->v_step : r->steps, n || r->model_bound ? r->v.message : NULL);

@@ -117,6 +117,20 @@ static uint16_t pick(struct engine_prng *prng, const struct schedule *sched, uns
     return sched->choice[at];
 }
 
+/* The ignored families that hold after st (NULL: at quiescence) for the first time. */
+static void note_ignored(const struct checker *c, const void *w, const struct step *st,
+                         struct violation *vs, struct run_result *out)
+{
+    uint32_t fresh = c->ignored ? c->ignored(c->ctx, w, st, vs) & ~out->ignored : 0;
+
+    out->ignored |= fresh;
+    for (; fresh; fresh &= fresh - 1) {
+        struct run_ignored *at = &out->ignored_at[out->nignored++];
+        at->step = out->steps;
+        at->v = vs[__builtin_ctz(fresh)];
+    }
+}
+
 void explore_run(const struct engine_model *m, const struct checker *c, const void *initial,
                  uint64_t seed, const struct schedule *sched, unsigned max_steps,
                  struct trace *tr, struct run_result *out)
@@ -134,6 +148,7 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
         uint16_t k;
         if (n == 0) {
             out->quiescent = true;
+            note_ignored(c, w, NULL, vs, out);
             out->families = c->quiescent(c->ctx, w, vs);
             out->v_step = out->steps;
             break;
@@ -145,6 +160,7 @@ void explore_run(const struct engine_model *m, const struct checker *c, const vo
             break;
         schedule_push(&out->sched, k);
         engine_fire(m, w, &steps[k], tr, ++out->steps, &out->t_ms);
+        note_ignored(c, w, &steps[k], vs, out);
         out->families = c->step(c->ctx, w, &steps[k], vs);
         if (out->families) {
             out->v_step = out->steps;

@@ -34,6 +34,10 @@ struct checker {
                      struct violation *v);
     /* at quiescence (no step enabled), likewise */
     uint32_t (*quiescent)(const void *ctx, const void *world, struct violation *v);
+    /* optional, for a single run only: the families step and quiescent leave out (the
+     * scenario's `ignore`) that hold after st (NULL: at quiescence), each in v[family] */
+    uint32_t (*ignored)(const void *ctx, const void *world, const struct step *st,
+                        struct violation *v);
 };
 
 /* A schedule: the index of the step chosen among the fireable ones, per step. */
@@ -56,6 +60,12 @@ struct run_result {
     bool quiescent;            /* ended with nothing enabled */
     bool schedule_invalid;     /* a given choice was out of range */
     bool model_bound;          /* it ended at a model bound (v says which) */
+    uint32_t ignored;          /* families the checker left out that held (checker.ignored) */
+    struct run_ignored {       /* the first step each held after, in the order they came */
+        uint32_t step;
+        struct violation v;
+    } ignored_at[EXPLORE_MAX_FAMILIES];
+    unsigned nignored;
 };
 
 /* seed: pick among fireable steps with the PRNG; sched != NULL: follow it. */

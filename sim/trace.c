@@ -19,6 +19,7 @@ struct trace {
     bool in_step;
     /* the open step, one buffer per part, assembled by trace_step_end */
     GString *head, *args, *result, *drc, *events, *log;
+    GString *ignored;              /* JSONL: trace_ignored's entries, for the verdict */
 };
 
 /* ---- escaping ---------------------------------------------------------- */
@@ -128,6 +129,7 @@ struct trace *trace_new(enum trace_format fmt)
     t->drc = g_string_new(NULL);
     t->events = g_string_new(NULL);
     t->log = g_string_new(NULL);
+    t->ignored = g_string_new(NULL);
     return t;
 }
 
@@ -142,6 +144,7 @@ void trace_free(struct trace *t)
     g_string_free(t->drc, TRUE);
     g_string_free(t->events, TRUE);
     g_string_free(t->log, TRUE);
+    g_string_free(t->ignored, TRUE);
     g_free(t);
 }
 
@@ -496,7 +499,6 @@ static void verdict_json(GString *g, enum trace_verdict verdict, const char *con
         g_string_append(g, ",\"message\":");
         json_string_append(g, message);
     }
-    g_string_append(g, "}\n");
 }
 
 static void verdict_text(GString *g, enum trace_verdict verdict, const char *const *families,
@@ -527,14 +529,39 @@ static void verdict_text(GString *g, enum trace_verdict verdict, const char *con
     g_string_append_c(g, '\n');
 }
 
+void trace_ignored(struct trace *t, const char *family, uint32_t step, const char *message)
+{
+    GString *g;
+
+    g_return_if_fail(t && !t->in_step && family && message);
+    if (t->fmt != TRACE_JSONL) {
+        g_string_append(t->out, "ignored: ");
+        text_esc(t->out, family, false);
+        g_string_append_printf(t->out, " at step %" PRIu32 ": ", step);
+        text_esc(t->out, message, false);
+        g_string_append_c(t->out, '\n');
+        return;
+    }
+    g = t->ignored;
+    g_string_append(g, g->len ? ",{\"family\":" : ",\"ignored\":[{\"family\":");
+    json_string_append(g, family);
+    g_string_append_printf(g, ",\"step\":%" PRIu32 ",\"message\":", step);
+    json_string_append(g, message);
+    g_string_append_c(g, '}');
+}
+
 void trace_verdict(struct trace *t, enum trace_verdict verdict, const char *const *families,
                    const char *family, uint32_t step, const char *message)
 {
     g_return_if_fail(t && !t->in_step && verdict <= TRACE_INCOMPLETE);
-    if (t->fmt == TRACE_JSONL)
-        verdict_json(t->out, verdict, families, family, step, message);
-    else
+    if (t->fmt != TRACE_JSONL) {
         verdict_text(t->out, verdict, families, family, step, message);
+        return;
+    }
+    verdict_json(t->out, verdict, families, family, step, message);
+    if (t->ignored->len)
+        g_string_append_printf(t->out, "%s]", t->ignored->str);
+    g_string_append(t->out, "}\n");
 }
 
 /* ---- output ------------------------------------------------------------ */

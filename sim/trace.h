@@ -58,6 +58,10 @@ void trace_event(struct trace *t, const char *machine, const char *event, const 
 void trace_log(struct trace *t, const char *who, const char *line);
 void trace_step_end(struct trace *t);
 
+/* A violation the scenario's `ignore` line leaves out, where it first held: a line of its
+ * own before the verdict (text), or in the verdict's "ignored" list (JSONL). */
+void trace_ignored(struct trace *t, const char *family, uint32_t step, const char *message);
+
 /* A run's end: no violation and quiescent, a violation, or neither (its schedule or
  * its step bound ended it first). */
 enum trace_verdict { TRACE_PASS, TRACE_FAIL, TRACE_INCOMPLETE };

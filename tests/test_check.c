@@ -531,6 +531,7 @@ static void test_check_for(void **state)
     assert_ptr_equal(c.ctx, &f->sim);
     assert_ptr_equal(c.step, check_step);
     assert_ptr_equal(c.quiescent, check_quiescent);
+    assert_null(c.ignored);
 }
 
 /* A scenario's `ignore` line: a checker that masks those families after a step and at
@@ -548,6 +549,7 @@ static void test_check_for_ignore(void **state)
     assert_ptr_equal(c.ctx, &f->sim);
     assert_ptr_not_equal(c.step, check_step);
     assert_ptr_not_equal(c.quiescent, check_quiescent);
+    assert_int_equal(c.ignored(c.ctx, &f->w, &st, f->v), 0);
     f->w.libvirt.false_unplug = 1u << CORE1;
     assert_int_equal(step_check(f, ACTOR_LIBVIRT_EVENTS), BIT(FAM_FALSE_UNPLUG_ERROR));
     assert_int_equal(c.step(c.ctx, &f->w, &st, f->v), 0);
@@ -556,11 +558,16 @@ static void test_check_for_ignore(void **state)
     assert_int_equal(c.step(c.ctx, &f->w, &st, f->v), BIT(FAM_GUEST_DT_MISMATCH));
     assert_violation(f, FAM_GUEST_DT_MISMATCH, 0, "the tree the guest assembled from "
                      "configure-connector for DRC 0x10000001 differs from QEMU's fragment");
+    /* what a run's trace reports of them: the ignored families alone, described */
+    assert_int_equal(c.ignored(c.ctx, &f->w, &st, f->v), BIT(FAM_FALSE_UNPLUG_ERROR));
+    assert_violation(f, FAM_FALSE_UNPLUG_ERROR, 0, "core1 was reported as not unplugged, then "
+                     "DEVICE_DELETED came anyway");
 
     f->w = f->sim.initial;
     drc(f, 0, 0x10000001)->unplug_requested = 1;
     assert_int_equal(quiescent_check(f), BIT(FAM_LOST_UNPLUG));
     assert_int_equal(c.quiescent(c.ctx, &f->w, f->v), 0);
+    assert_int_equal(c.ignored(c.ctx, &f->w, NULL, f->v), BIT(FAM_LOST_UNPLUG));
     f->w.guest.dlpar_errors = 1;
     f->w.guest.dlpar_failed = 1ull << 1;
     assert_int_equal(c.quiescent(c.ctx, &f->w, f->v), BIT(FAM_GUEST_DLPAR_ERROR));

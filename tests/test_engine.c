@@ -269,8 +269,9 @@ static uint32_t both_one(const void *ctx, const void *world, const struct step *
     return 1u << 3;
 }
 
-static const struct checker null_checker = { NULL, no_step_violation, no_quiescent_violation };
-static const struct checker both_one_checker = { NULL, both_one, no_quiescent_violation };
+static const struct checker null_checker = { NULL, no_step_violation, no_quiescent_violation,
+                                             NULL };
+static const struct checker both_one_checker = { NULL, both_one, no_quiescent_violation, NULL };
 static const uint8_t zero2[2] = { 0, 0 };
 
 static void test_exhaustive_counters(void **state)
@@ -346,6 +347,66 @@ static void test_exhaustive_counterexample(void **state)
     assert_false(r.schedule_invalid);
     run_result_free(&r);
     explore_stats_free(&st);
+}
+
+/* What a scenario's `ignore` leaves out: family 3 while both counters are at least 1,
+ * family 5 while counter 0 is 2, family 6 at quiescence. */
+static uint32_t counters_ignored(const void *ctx, const void *world, const struct step *st,
+                                 struct violation *v)
+{
+    const uint8_t *c = world;
+    uint32_t held = 0;
+
+    (void)ctx;
+    if (!st) {
+        v[6] = (struct violation){ .family = 6 };
+        g_strlcpy(v[6].message, "at rest", sizeof(v[6].message));
+        return 1u << 6;
+    }
+    if (c[0] >= 1 && c[1] >= 1) {
+        v[3] = (struct violation){ .family = 3 };
+        g_snprintf(v[3].message, sizeof(v[3].message), "both at least 1 (%u,%u)", c[0], c[1]);
+        held |= 1u << 3;
+    }
+    if (c[0] == 2) {
+        v[5] = (struct violation){ .family = 5 };
+        g_strlcpy(v[5].message, "counter 0 full", sizeof(v[5].message));
+        held |= 1u << 5;
+    }
+    return held;
+}
+
+/* A run keeps where each ignored family first held, in order, once; the verdict is
+ * the checker's alone. */
+static void test_run_ignored_first_steps(void **state)
+{
+    const struct checker c = { NULL, no_step_violation, no_quiescent_violation,
+                               counters_ignored };
+    struct schedule sched = { 0 };
+    struct run_result r;
+
+    (void)state;
+    assert_true(schedule_parse("0,1,0,0", &sched));   /* (1,0) (1,1) (2,1) (2,2) */
+    explore_run(&counter_model, &c, zero2, 0, &sched, 100, NULL, &r);
+    assert_true(r.quiescent);
+    assert_int_equal(r.families, 0);
+    assert_int_equal(r.ignored, (1u << 3) | (1u << 5) | (1u << 6));
+    assert_int_equal(r.nignored, 3);
+    assert_int_equal(r.ignored_at[0].step, 2);
+    assert_int_equal(r.ignored_at[0].v.family, 3);
+    assert_string_equal(r.ignored_at[0].v.message, "both at least 1 (1,1)");
+    assert_int_equal(r.ignored_at[1].step, 3);
+    assert_int_equal(r.ignored_at[1].v.family, 5);
+    assert_string_equal(r.ignored_at[1].v.message, "counter 0 full");
+    assert_int_equal(r.ignored_at[2].step, 4);
+    assert_int_equal(r.ignored_at[2].v.family, 6);
+    run_result_free(&r);
+    /* without the hook nothing is kept */
+    explore_run(&counter_model, &null_checker, zero2, 0, &sched, 100, NULL, &r);
+    assert_int_equal(r.ignored, 0);
+    assert_int_equal(r.nignored, 0);
+    run_result_free(&r);
+    schedule_free(&sched);
 }
 
 /* ---- toy 3: every step returns to the same world ------------------------ */
@@ -778,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_exhaustive_depth_bound),
         cmocka_unit_test(test_exhaustive_state_bound),
         cmocka_unit_test(test_exhaustive_counterexample),
+        cmocka_unit_test(test_run_ignored_first_steps),
         cmocka_unit_test(test_exhaustive_dedup),
         cmocka_unit_test(test_run_seeded),
         cmocka_unit_test(test_run_bad_schedule),

@@ -159,7 +159,7 @@ static uint32_t no_quiescent(const void *ctx, const void *world, struct violatio
     return 0;
 }
 
-static const struct checker quiet = { NULL, no_step, no_quiescent };
+static const struct checker quiet = { NULL, no_step, no_quiescent, NULL };
 
 /* One exhaustive search of the toy: its figures and its quiescent worlds, sorted. */
 struct searched {

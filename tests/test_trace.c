@@ -227,6 +227,51 @@ static void test_text_minimal(void **state)
     trace_free(t);
 }
 
+/* Ignored violations: two, one needing escapes, then the verdict. */
+static struct trace *build_ignored(enum trace_format fmt)
+{
+    static const char *const one[] = { "drc-migration-mismatch", NULL };
+    struct trace *t = trace_new(fmt);
+
+    trace_step_begin(t, 1, 0, "libvirt", "device_del");
+    trace_step_end(t);
+    trace_ignored(t, "false-unplug-error", 7, "core1 was reported \"not unplugged\"");
+    trace_ignored(t, "view-mismatch", 9, "a\nb");
+    trace_verdict(t, TRACE_FAIL, one, one[0], 11, "m");
+    return t;
+}
+
+static void test_jsonl_ignored(void **state)
+{
+    struct trace *t = build_ignored(TRACE_JSONL);
+    static const char want[] =
+        "{\"step\":1,\"t_ms\":0,\"actor\":\"libvirt\",\"op\":\"device_del\",\"args\":{},"
+        "\"result\":{}}\n"
+        "{\"verdict\":\"fail\",\"families\":[\"drc-migration-mismatch\"],"
+        "\"violation\":{\"family\":\"drc-migration-mismatch\",\"step\":11,\"message\":\"m\"},"
+        "\"ignored\":[{\"family\":\"false-unplug-error\",\"step\":7,"
+        "\"message\":\"core1 was reported \\\"not unplugged\\\"\"},"
+        "{\"family\":\"view-mismatch\",\"step\":9,\"message\":\"a\\u000ab\"}]}\n";
+
+    (void)state;
+    assert_string_equal(trace_buffer(t, NULL), want);
+    trace_free(t);
+}
+
+static void test_text_ignored(void **state)
+{
+    struct trace *t = build_ignored(TRACE_TEXT);
+    static const char want[] =
+        "    1        0ms  libvirt      device_del             ->\n"
+        "ignored: false-unplug-error at step 7: core1 was reported \"not unplugged\"\n"
+        "ignored: view-mismatch at step 9: a\\nb\n"
+        "verdict: fail drc-migration-mismatch (drc-migration-mismatch at step 11: m)\n";
+
+    (void)state;
+    assert_string_equal(trace_buffer(t, NULL), want);
+    trace_free(t);
+}
+
 /* Every control character, both escapes, DEL and UTF-8 pass through as specified. */
 static void test_json_escaping(void **state)
 {
@@ -618,6 +663,8 @@ int main(void)
         cmocka_unit_test(test_text_full),
         cmocka_unit_test(test_jsonl_minimal),
         cmocka_unit_test(test_text_minimal),
+        cmocka_unit_test(test_jsonl_ignored),
+        cmocka_unit_test(test_text_ignored),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_json_string_append),
         cmocka_unit_test(test_text_escaped),

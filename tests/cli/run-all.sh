@@ -257,6 +257,14 @@ expect_run "an ignore line is named under the verdict" 1 '^not checked: false-un
     "$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn
 expect_run "past the ignored family the migration leaves the destination's DRC CONFIGURED" 1 'under upstream: fail drc-migration-mismatch$' \
     "$DRCSIM" explore scenarios/cpu-unplug-timeout-migration.scn
+expect_run "a run's trace says where the ignored violation held, just before the verdict" 0 '^ignored: false-unplug-error at step 7: core1 was reported as not unplugged, then DEVICE_DELETED came anyway; verdict: fail drc-migration-mismatch ' \
+    sh -c '"$1" run scenarios/cpu-unplug-timeout-migration.scn 2>/dev/null | grep -A1 "^ignored:" | paste -sd";" | sed "s/;/; /"' sh "$DRCSIM"
+expect_run "a JSONL trace lists it in the verdict line" 0 '^\{"verdict":"fail","families":\["drc-migration-mismatch"\],.*\},"ignored":\[\{"family":"false-unplug-error","step":7,"message":"core1 was reported as not unplugged, then DEVICE_DELETED came anyway"\}\]\}$' \
+    sh -c '"$1" run scenarios/cpu-unplug-timeout-migration.scn --trace "$2/ign.jsonl" 2>/dev/null; tail -1 "$2/ign.jsonl"' sh "$DRCSIM" "$tmp"
+expect_run "and replay reproduces it" 0 "^replay: $tmp/ign\\.jsonl: all 13 lines identical\$" \
+    "$DRCSIM" replay "$tmp/ign.jsonl"
+expect_run "a scenario without an ignore line prints no such line" 0 '^0$' \
+    sh -c '"$1" run scenarios/hotplug-migrate-unplug.scn --variant qemu-2.10-dev 2>/dev/null | grep -c "^ignored:"; exit 0' sh "$DRCSIM"
 grep -v '^ignore ' scenarios/cpu-unplug-timeout-migration.scn | grep -v '^verdict ' >"$tmp/no-ignore.scn"
 expect_run "without the ignore line every such path ends at false-unplug-error" 1 'under upstream: fail false-unplug-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" explore "$tmp/no-ignore.scn"
