@@ -1,7 +1,8 @@
 /*
  * `drcsim dot msc TRACE`: a JSONL trace as a sequence chart, a lane per
  * actor and per machine's DRCs, a rank per step, and an arrow for each DRC
- * trace point a step hit.
+ * trace point a step hit; the verdict's violation (red) and each violation
+ * the scenario ignores (grey) as a note beside the step after which it held.
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -24,7 +25,10 @@ struct msc {
     GPtrArray *lanes;
     GString *nodes, *msgs;
     GHashTable *seen;   /* "s<step>_<lane>" of the nodes declared */
+    GArray *lane_of_step;   /* guint, the actor's lane of step i + 1 */
+    GString *notes, **rank_notes;   /* rank_notes[s]: the notes' names ranked with step s */
     gint64 steps;
+    guint nnotes;
 };
 
 static void msc_node(struct msc *c, gint64 step, guint lane, GString *out, const char *attrs)
@@ -43,6 +47,7 @@ static void msc_step(struct msc *c, JsonObject *o)
     JsonArray *drc = json_object_has_member(o, "drc") ? json_object_get_array_member(o, "drc")
                                                       : NULL;
 
+    g_array_append_val(c->lane_of_step, lane);
     msc_node(c, step, lane, c->nodes, "label=\"");
     g_string_append_printf(c->nodes, "%" G_GINT64_FORMAT " ", step);
     dot_step_words(c->nodes, o);
@@ -64,11 +69,53 @@ static void msc_step(struct msc *c, JsonObject *o)
     }
 }
 
+/*
+ * A note "WHAT: FAMILY" and its message, tied to the node of the step after which
+ * the violation held (to the first step's rank when it held at the start).
+ */
+static void msc_note(struct msc *c, JsonObject *v, const char *what, const char *colour)
+{
+    gint64 step = json_object_get_int_member_with_default(v, "step", 0);
+    gint64 at = CLAMP(step, 1, c->steps);
+    guint id = c->nnotes++;
+    g_autofree char *name = g_strdup_printf("note%u_%" G_GINT64_FORMAT, id, step);
+
+    g_string_append_printf(c->notes, "  %s [shape=note, color=%s, fontcolor=%s, label=\"%s: ",
+                           name, colour, colour, what);
+    dot_str(c->notes, json_object_get_string_member_with_default(v, "family", "?"));
+    g_string_append(c->notes, "\\n");
+    dot_str(c->notes, json_object_get_string_member_with_default(v, "message", ""));
+    g_string_append(c->notes, "\"];\n");
+    if (step >= 1 && step <= c->steps)
+        g_string_append_printf(c->notes, "  s%" G_GINT64_FORMAT "_%u -> %s [style=dashed, "
+                               "color=%s, arrowhead=none, constraint=false];\n", step,
+                               g_array_index(c->lane_of_step, guint, step - 1), name, colour);
+    g_string_append_printf(c->rank_notes[at], " %s;", name);
+}
+
+/* The verdict line's violation and ignored families, as notes. */
+static void msc_verdict(struct msc *c, JsonObject *o)
+{
+    JsonArray *ign = json_object_has_member(o, "ignored") ? json_object_get_array_member(o, "ignored")
+                                                         : NULL;
+
+    c->rank_notes = g_new0(GString *, c->steps + 1);
+    for (gint64 s = 0; s <= c->steps; s++)
+        c->rank_notes[s] = g_string_new(NULL);
+    if (c->steps == 0)
+        return;
+    for (guint i = 0; ign && i < json_array_get_length(ign); i++)
+        msc_note(c, json_array_get_object_element(ign, i), "ignored", "grey40");
+    if (json_object_has_member(o, "violation"))
+        msc_note(c, json_object_get_object_member(o, "violation"), "violation", "red");
+}
+
 /* Each lane's column: its head, then its steps top to bottom, one rank per step. */
 static void msc_print(const struct msc *c)
 {
     printf("digraph msc {\n  rankdir=TB;\n  node [shape=box, fontname=monospace];\n"
-           "  edge [fontname=monospace, fontsize=10];\n%s%s", c->nodes->str, c->msgs->str);
+           "  edge [fontname=monospace, fontsize=10];\n%s%s%s", c->nodes->str, c->msgs->str,
+           c->notes->str);
     for (guint l = 0; l < c->lanes->len; l++) {
         GString *g = g_string_new(NULL);
         dot_str(g, g_ptr_array_index(c->lanes, l));
@@ -87,7 +134,7 @@ static void msc_print(const struct msc *c)
         printf("  { rank=same;");
         for (guint l = 0; l < c->lanes->len; l++)
             printf(" s%" G_GINT64_FORMAT "_%u;", s, l);
-        printf(" }\n");
+        printf("%s }\n", c->rank_notes[s]->str);
     }
     printf("}\n");
 }
@@ -97,7 +144,8 @@ int dot_msc(const char *path)
     struct trace_file f;
     char err[512];
     struct msc c = { .lanes = g_ptr_array_new_with_free_func(g_free), .nodes = g_string_new(NULL),
-                     .msgs = g_string_new(NULL),
+                     .msgs = g_string_new(NULL), .notes = g_string_new(NULL),
+                     .lane_of_step = g_array_new(FALSE, FALSE, sizeof(guint)),
                      .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
 
     if (!trace_read_file(path, &f, err, sizeof(err))) {
@@ -110,7 +158,15 @@ int dot_msc(const char *path)
         c.steps++;
         json_node_unref(n);
     }
+    JsonNode *last = json_from_string(f.lines[f.nlines - 1], NULL);
+    msc_verdict(&c, json_node_get_object(last));
+    json_node_unref(last);
     msc_print(&c);
+    for (gint64 s = 0; s <= c.steps; s++)
+        g_string_free(c.rank_notes[s], TRUE);
+    g_free(c.rank_notes);
+    g_array_free(c.lane_of_step, TRUE);
+    g_string_free(c.notes, TRUE);
     g_ptr_array_free(c.lanes, TRUE);
     g_string_free(c.nodes, TRUE);
     g_string_free(c.msgs, TRUE);

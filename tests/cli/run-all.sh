@@ -755,6 +755,20 @@ expect_run "dot msc: the unplug on the destination" 0 '^  s46_[0-9]+ \[label="46
 cp "$tmp/out" "$tmp/msc.dot"
 grep -q 'label="spapr_drc_unplug_request 0x10000001 LOGICAL_CONFIGURED"' "$tmp/out" \
     && ok "dot msc: the step's DRC trace points are arrows" || bad "dot msc: the step's DRC trace points are arrows"
+"$DRCSIM" run scenarios/cpu-unplug-timeout-migration.scn --trace "$tmp/cutm.jsonl" >/dev/null 2>&1
+expect_run "dot msc: the ignored violation is a grey note beside step 7" 0 \
+    '^  note0_7 \[shape=note, color=grey40, fontcolor=grey40, label="ignored: false-unplug-error\\ncore1 was reported as not unplugged, then DEVICE_DELETED came anyway"\];$' \
+    "$DRCSIM" dot msc "$tmp/cutm.jsonl"
+cp "$tmp/out" "$tmp/cutm.dot"
+grep -q '^  s7_[0-9]* -> note0_7 \[style=dashed, color=grey40, arrowhead=none, constraint=false\];$' "$tmp/cutm.dot" &&
+    grep -q '^  { rank=same; s7_0;.* note0_7; }$' "$tmp/cutm.dot" \
+    && ok "dot msc: the ignored note is tied to step 7's node and ranked with it" \
+    || bad "dot msc: the ignored note is tied to step 7's node and ranked with it"
+grep -q '^  note1_11 \[shape=note, color=red, fontcolor=red, label="violation: drc-migration-mismatch\\nafter switchover DRC 0x10000001 is LOGICAL_CONFIGURED' "$tmp/cutm.dot" &&
+    grep -q '^  { rank=same; s11_0;.* note1_11; }$' "$tmp/cutm.dot" \
+    && ok "dot msc: the verdict's violation is a red note ranked with step 11" \
+    || bad "dot msc: the verdict's violation is a red note ranked with step 11"
+grep -q 'shape=note' "$tmp/msc.dot" && bad "dot msc: a passing trace has no note" || ok "dot msc: a passing trace has no note"
 expect_run "dot msc: a corrupt trace is refused at its file:line:col" 2 "^$tmp/corrupt.jsonl:1:[0-9]+: error: " "$DRCSIM" dot msc "$tmp/corrupt.jsonl"
 expect_run "dot states: every world of unplug-pending-at-reset" 0 '^  w14 \[shape=doublecircle\];$' \
     "$DRCSIM" dot states scenarios/unplug-pending-at-reset.scn
