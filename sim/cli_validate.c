@@ -4,7 +4,8 @@
  * real run is one of the behaviours the model admits (validate_search.c).
  * A real QEMU that hangs or exits makes its run "reference invalid"; one
  * killed by a signal too, unless the model crashes there as well.
- * --keep writes each run as real-run.json; --recorded judges such files again.
+ * --keep writes each run as DIR/run-N/real-run.json, numbered after the runs
+ * DIR already holds; --recorded judges such files again.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -225,7 +226,8 @@ static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
     GOptionEntry entries[] = {
         { "variant", 0, 0, G_OPTION_ARG_STRING, &o->variant, "Variant (default real-qemu-7.2)", "V" },
         { "runs", 0, 0, G_OPTION_ARG_INT, &o->runs, "Real runs (default 3)", "N" },
-        { "keep", 0, 0, G_OPTION_ARG_FILENAME, &o->keep, "Keep each run's files under DIR", "DIR" },
+        { "keep", 0, 0, G_OPTION_ARG_FILENAME, &o->keep,
+          "Keep each run's files as DIR/run-N, after those DIR holds", "DIR" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json, "Write the result as JSON", "FILE" },
         { "setup", 0, 0, G_OPTION_ARG_FILENAME, &o->setup_dir,
           "What validate/setup prepared (default build/validate)", "DIR" },
@@ -238,13 +240,27 @@ static int validate_parse(int *argc, char ***argv, struct validate_cli *o)
                      argv, validate_conflict, o);
 }
 
+/* --keep DIR adds to what DIR holds: the first N with no DIR/run-N (1 without --keep). */
+static int first_free_run(const char *keep)
+{
+    int n = 1;
+
+    while (keep) {
+        g_autofree char *dir = g_strdup_printf("%s/run-%d", keep, n);
+        if (!g_file_test(dir, G_FILE_TEST_EXISTS))
+            break;
+        n++;
+    }
+    return n;
+}
+
 static int validate_runs(struct loaded *l, const struct validate_cli *o, const char *path,
                          const struct real_setup *paths, GString *runs_json)
 {
-    int worst = 0, runs = o->runs == RUNS_UNSET ? 3 : o->runs;
+    int worst = 0, runs = o->runs == RUNS_UNSET ? 3 : o->runs, first = first_free_run(o->keep);
 
     printf("%s under %s: %d real run(s)\n", path, l->var.name, runs);
-    for (int i = 1; i <= runs && worst < 2; i++) {
+    for (int i = first; i < first + runs && worst < 2; i++) {
         g_autofree char *dir = o->keep ? g_strdup_printf("%s/run-%d", o->keep, i)
                                        : g_dir_make_tmp("drcsim-validate-XXXXXX", NULL);
         int rc;

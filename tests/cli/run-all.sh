@@ -823,6 +823,18 @@ expect_run "reset-ordering-xive, QEMU 4.1: ics_kvm_set_irq asserts" 1 \
 expect_run "validate without its set-up says, once, what to run" 2 \
     "^drcsim validate: $tmp/nosetup/paths: missing \\(run validate/setup first\\)\$" \
     "$DRCSIM" validate scenarios/reset-ordering-xive.scn --setup "$tmp/nosetup"
+# A QEMU that exits at once: each run is reference invalid, and kept after those DIR holds.
+mkdir -p "$tmp/fakesetup" "$tmp/kept/run-1"
+printf 'qemu=/bin/true\nkernel=/dev/null\ninitrd=/dev/null\n' >"$tmp/fakesetup/paths"
+expect_run "validate --keep numbers new runs after those DIR holds" 0 \
+    '^  run 3: 0\.0 s, reference invalid: m: qemu exited with status 0$' \
+    "$DRCSIM" validate validate/cpu-plug-unplug.scn --runs 2 --setup "$tmp/fakesetup" --keep "$tmp/kept"
+if [ -f "$tmp/kept/run-2/real-run.json" ] && [ -f "$tmp/kept/run-3/real-run.json" ] &&
+    [ ! -e "$tmp/kept/run-1/real-run.json" ] && [ ! -e "$tmp/kept/run-4" ]; then
+    ok "validate --keep wrote run-2 and run-3, left run-1 alone"
+else
+    bad "validate --keep wrote run-2 and run-3, left run-1 alone"
+fi
 for c in run explore check replay list merge validate dot; do
     expect_run "$c --help" 0 'Usage:' "$DRCSIM" "$c" --help
 done
