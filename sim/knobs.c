@@ -38,7 +38,7 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_CPU_UNPLUG_TIMEOUT] = { "qemu.cpu-unplug-timeout", KNOB_MS, NULL, "off",
         "51254ffb32 + d1c2e3ce3d, reverted d522cb52e6 (2021-03-31)", "CPU unplug timer that cancels a pending unplug; a repeated device_del of the core is refused meanwhile" },
     [KNOB_QEMU_UNISOLATE_CANCELS_UNPLUG] = { "qemu.unisolate-cancels-unplug", KNOB_BOOL, NULL, "on",
-        "87758fed7a (2021)", "guest UNISOLATE of a DRC with an unplug pending cancels it" },
+        "87758fed7a (ppc-for-6.1 pull of 2021-05-04: QEMU 6.1)", "guest UNISOLATE of a DRC with an unplug pending cancels it" },
     [KNOB_QEMU_LMB_RECONFIG_ROLLBACK] = { "qemu.lmb-reconfig-rollback", KNOB_BOOL, NULL, "on",
         "fe1831eff8 (2021)", "configure-connector on an LMB with an unplug pending rolls the DIMM unplug back" },
     [KNOB_QEMU_UNPLUG_ERROR_EVENT] = { "qemu.unplug-error-event", KNOB_ENUM, unplug_error_event_values,
