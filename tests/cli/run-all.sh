@@ -787,6 +787,12 @@ grep -q 'unplug cancelled' "$tmp/fsm-logical.dot" && ok "dot fsm: upstream's UNI
 "$DRCSIM" dot fsm logical --knob qemu.unisolate-cancels-unplug=off >"$tmp/out" 2>&1
 ! grep -q 'unplug cancelled' "$tmp/out" && grep -q '"LOGICAL_UNISOLATE"' "$tmp/out" && ok "dot fsm --knob: without 87758fed7a nothing cancels it" \
     || bad "dot fsm --knob: without 87758fed7a nothing cancels it"
+for v in qemu-6.0-rc0 qemu-6.0; do   # 87758fed7a came with the first ppc pull for 6.1
+    "$DRCSIM" dot fsm logical --variant "$v" >"$tmp/out" 2>&1
+    ! grep -q 'unplug cancelled' "$tmp/out" && grep -q '"LOGICAL_UNISOLATE"' "$tmp/out" \
+        && ok "dot fsm --variant $v: its UNISOLATE cancels no unplug" \
+        || bad "dot fsm --variant $v: its UNISOLATE cancels no unplug"
+done
 if command -v dot >/dev/null 2>&1; then
     for g in fsm-logical fsm-physical msc states; do
         dot -Tsvg "$tmp/$g.dot" -o "$tmp/$g.svg" 2>"$tmp/out" && [ -s "$tmp/$g.svg" ] && ok "graphviz renders dot $g" || bad "graphviz renders dot $g"
