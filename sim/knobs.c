@@ -103,9 +103,10 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_MEMORY_DEVICE_CHECK_ADDABLE] = { "qemu.memory-device-check-addable", KNOB_BOOL,
         NULL, "on", "memory_device_check_addable (hw/mem/memory-device.c, with ms->device_memory, "
         "QEMU 3.x) runs before the address search; off = QEMU 2.10's pc_dimm_memory_plug, which "
-        "searched a gap first (pc_dimm_get_free_addr)",
+        "walked the DIMMs first (pc_dimm_get_free_addr, hw/mem/pc-dimm.c)",
         "a DIMM beyond the free device memory is \"not enough space, currently 0x… in use of total "
-        "space for memory devices 0x…\"; off: the gap search's \"memory fragmented\" error" },
+        "space for memory devices 0x…\"; off: QEMU 2.10's walk and texts (\"can't add memory "
+        "[0xA:0xS] beyond 0xE\", \"address range conflicts with 'ID'\"), then its capacity check" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

@@ -411,11 +411,15 @@ static void test_dimm_not_enough_space(void **state)
     assert_int_equal(mach(f, M)->devices[D3].realized, 0);
     assert_int_equal(mach(f, M)->devices[D4].realized, 0);
 
+    /* QEMU 2.10: the walk steps past d1 and ends beyond the area, with its own text */
     fix_reinit(f, dimm_space_scn, "knob qemu.memory-device-check-addable=off\n");
     assert_true(qmp_device_add_at(&f->sim, &f->w, M, D1, id0 + 1, NULL, f->err, sizeof(f->err)));
     assert_false(qmp_device_add(&f->sim, &f->w, M, D4, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "could not find position in guest address space for memory "
-                                "device - memory fragmented due to alignments");
+    assert_string_equal(f->err, "can't add memory [0x60000000:0x40000000] beyond 0x80000000");
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D3, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory [0x60000000:0x30000000] beyond 0x80000000");
+    assert_int_equal(mach(f, M)->devices[D3].realized, 0);
+    assert_int_equal(mach(f, M)->devices[D4].realized, 0);
 }
 
 /* With libvirt's addr= (here in LMBs, address / 256M) the DIMM goes there, or fails naming
@@ -441,6 +445,29 @@ static void test_dimm_address_hint(void **state)
     assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, id0 - 1, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "can't add memory device [0x30000000:0x10000000], usable range "
                                 "for memory devices [0x40000000:0x80000000]");   /* boot RAM */
+    assert_true(spapr_coldplug(&f->sim, &f->w, M, DD, id0 + 1, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0 + 1);
+}
+
+/* QEMU 2.10's pc_dimm_get_free_addr: a hint in the way of a DIMM names it as '%s', one
+ * outside the area is "[addr:size] at start" or "beyond end"; a free one is taken. */
+static void test_dimm_address_hint_2_10(void **state)
+{
+    struct fix *f = *state;
+    int lmb0 = 3, id0 = 4;
+
+    fix_init_extra(f, base_scn, "knob qemu.memory-device-check-addable=off\n");
+    assert_true(qmp_device_add_at(&f->sim, &f->w, M, DB, id0 + 2, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[DB].first_drc, lmb0 + 2);
+    assert_false(qmp_device_add_at(&f->sim, &f->w, M, DC, id0 + 1, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "address range conflicts with 'db'");
+    assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, id0 + 99, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory [0x670000000:0x10000000] beyond 0xc0000000");
+    assert_false(spapr_coldplug(&f->sim, &f->w, M, DD, id0 - 1, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory [0x30000000:0x10000000] at 0x40000000");
+    assert_int_equal(mach(f, M)->devices[DD].realized, 0);
+    add(f, M, DA);                                     /* no hint: the walk takes the lowest gap */
+    assert_int_equal(mach(f, M)->devices[DA].first_drc, lmb0);
     assert_true(spapr_coldplug(&f->sim, &f->w, M, DD, id0 + 1, f->err, sizeof(f->err)));
     assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0 + 1);
 }
@@ -969,6 +996,7 @@ int main(void)
         T(test_dimm_first_fit),
         T(test_dimm_not_enough_space),
         T(test_dimm_address_hint),
+        T(test_dimm_address_hint_2_10),
         T(test_fingerprint_drcs_of_the_devices),
         T(test_fingerprint_drcs_of_a_dimm),
         T(test_fingerprint_drcs_of_rtas_lines),

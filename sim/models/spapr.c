@@ -38,59 +38,6 @@ static int dimm_lmbs(const struct sim *s, uint8_t dev)
     return (int)(dev_cfg(s, dev)->size_mb / 256);
 }
 
-/*
- * memory_device_pre_plug: memory_device_check_addable (the realized memory
- * devices' size against maxram - ram), then memory_device_get_free_addr: the
- * lowest gap in the device-memory area, or with an address hint (libvirt's
- * addr=) that range if it is free.
- */
-static int dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
-                          int addr_id, char *err, size_t errlen)
-{
-    const struct sim_machine *sm = &s->m[m];
-    int used[MAX_LMBS], need = dimm_lmbs(s, dev), run = 0, in_use = 0;
-
-    for (int i = 0; i < MAX_LMBS; i++)
-        used[i] = -1;
-    for (int d = 0; d < s->scn->ndevices; d++) {
-        const struct spapr_device *sd = &w->machines[m].devices[d];
-        if (sd->realized && dev_cfg(s, (uint8_t)d)->type == DEV_DIMM)
-            for (int k = 0; k < dimm_lmbs(s, (uint8_t)d); k++, in_use++)
-                used[sd->first_drc - sm->lmb_first + k] = d;
-    }
-    if (in_use + need > sm->nlmb && knob_on(&s->knobs, KNOB_QEMU_MEMORY_DEVICE_CHECK_ADDABLE)) {
-        snprintf(err, errlen, "not enough space, currently 0x%llx in use of total space for "
-                 "memory devices 0x%llx", in_use * SPAPR_MEMORY_BLOCK_SIZE,
-                 sm->nlmb * SPAPR_MEMORY_BLOCK_SIZE);
-        return -1;
-    }
-    if (addr_id >= 0) {
-        int first = addr_id - (int)sm->lmb_base_id;
-        if (first < 0 || first + need > sm->nlmb) {   /* [start:size], as QEMU 7.2.22 replies */
-            snprintf(err, errlen, "can't add memory device [0x%llx:0x%llx], "
-                     "usable range for memory devices [0x%llx:0x%llx]",
-                     addr_id * SPAPR_MEMORY_BLOCK_SIZE, need * SPAPR_MEMORY_BLOCK_SIZE,
-                     sm->lmb_base_id * SPAPR_MEMORY_BLOCK_SIZE, sm->nlmb * SPAPR_MEMORY_BLOCK_SIZE);
-            return -1;
-        }
-        for (int k = first; k < first + need; k++)
-            if (used[k] >= 0) {
-                snprintf(err, errlen, "address range conflicts with memory device id='%s'",
-                         dev_cfg(s, (uint8_t)used[k])->id);
-                return -1;
-            }
-        return sm->lmb_first + first;
-    }
-    for (int i = 0; i < sm->nlmb; i++) {
-        run = used[i] >= 0 ? 0 : run + 1;
-        if (run == need)
-            return sm->lmb_first + i - need + 1;
-    }
-    snprintf(err, errlen, "could not find position in guest address space for memory "
-             "device - memory fragmented due to alignments");
-    return -1;
-}
-
 static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, bool hot,
                      struct trace *tr, char *err, size_t errlen)
 {
@@ -119,7 +66,7 @@ static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, b
 static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, int addr_id,
                       bool hot, struct trace *tr, char *err, size_t errlen)
 {
-    int slot = dimm_find_slot(s, w, m, dev, addr_id, err, errlen), n = dimm_lmbs(s, dev);
+    int slot = spapr_dimm_find_slot(s, w, m, dev, addr_id, err, errlen), n = dimm_lmbs(s, dev);
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
     if (slot < 0)       /* memory_device_pre_plug */

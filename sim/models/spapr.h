@@ -36,6 +36,10 @@ bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev,
                        struct trace *tr, char *err, size_t errlen);
 bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen);
+/* The first LMB slot a DIMM's pre-plug gives it (addr_id: an address hint in LMBs, or -1),
+ * or -1 with QEMU's error (spapr_dimm_addr.c). */
+int spapr_dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
+                         int addr_id, char *err, size_t errlen);
 /* A -device on the command line of a machine already started (libvirt's destination);
  * dimm_addr_id as for qmp_device_add_at. */
 bool spapr_coldplug(const struct sim *s, struct world *w, int m, uint8_t dev, int dimm_addr_id,

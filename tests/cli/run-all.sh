@@ -829,6 +829,13 @@ expect_run "reset-ordering-xive, QEMU 4.1: ics_kvm_set_irq asserts" 1 \
 expect_run "validate without its set-up says, once, what to run" 2 \
     "^drcsim validate: $tmp/nosetup/paths: missing \\(run validate/setup first\\)\$" \
     "$DRCSIM" validate scenarios/reset-ordering-xive.scn --setup "$tmp/nosetup"
+# QEMU's refusal of a DIMM beyond device memory, as each release words it (bare QMP).
+expect_run "device_add of a DIMM beyond device memory: today's total check" 0 \
+    '^        qmp@m: device_add d4 -> error: not enough space, currently 0x10000000 in use of total space for memory devices 0x40000000$' \
+    "$DRCSIM" run tests/cli/dimm-over-capacity.scn --format text
+expect_run "device_add of a DIMM beyond device memory: QEMU 2.10's walk ends beyond the area" 0 \
+    '^        qmp@m: device_add d4 -> error: can.t add memory \[0x50000000:0x40000000\] beyond 0x80000000$' \
+    "$DRCSIM" run tests/cli/dimm-over-capacity.scn --format text --variant qemu-2.10
 # A QEMU that exits at once: each run is reference invalid, and kept after those DIR holds.
 mkdir -p "$tmp/fakesetup" "$tmp/kept/run-1"
 printf 'qemu=/bin/true\nkernel=/dev/null\ninitrd=/dev/null\n' >"$tmp/fakesetup/paths"
