@@ -96,8 +96,8 @@ static void msc_note(struct msc *c, JsonObject *v, const char *what, const char 
 /* The verdict line's violation and ignored families, as notes. */
 static void msc_verdict(struct msc *c, JsonObject *o)
 {
-    JsonArray *ign = json_object_has_member(o, "ignored") ? json_object_get_array_member(o, "ignored")
-                                                         : NULL;
+    JsonArray *ign = json_object_has_member(o, "ignored")
+                         ? json_object_get_array_member(o, "ignored") : NULL;
 
     c->rank_notes = g_new0(GString *, c->steps + 1);
     for (gint64 s = 0; s <= c->steps; s++)

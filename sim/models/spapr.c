@@ -33,10 +33,6 @@ static void plug_one_drc(const struct sim *s, struct world *w, int m, int slot, 
         spapr_drc_op(s, w, m, slot, DRC_OP_RESET, 0, 0, tr, NULL);
 }
 
-static int dimm_lmbs(const struct sim *s, uint8_t dev)
-{
-    return (int)(dev_cfg(s, dev)->size_mb / 256);
-}
 
 static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, bool hot,
                      struct trace *tr, char *err, size_t errlen)
@@ -66,7 +62,8 @@ static bool plug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev, b
 static bool plug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev, int addr_id,
                       bool hot, struct trace *tr, char *err, size_t errlen)
 {
-    int slot = spapr_dimm_find_slot(s, w, m, dev, addr_id, err, errlen), n = dimm_lmbs(s, dev);
+    int slot = spapr_dimm_find_slot(s, w, m, dev, addr_id, err, errlen);
+    int n = spapr_dimm_lmbs(s, dev);
     struct spapr_device *sd = &w->machines[m].devices[dev];
 
     if (slot < 0)       /* memory_device_pre_plug */
@@ -259,7 +256,7 @@ static bool unplug_dimm(const struct sim *s, struct world *w, int m, uint8_t dev
                         struct trace *tr, char *err, size_t errlen)
 {
     struct spapr_device *sd = &w->machines[m].devices[dev];
-    int n = dimm_lmbs(s, dev), first = sd->first_drc;
+    int n = spapr_dimm_lmbs(s, dev), first = sd->first_drc;
 
     if (!spapr_memory_hot_unplug_supported(s, w, m)) {
         snprintf(err, errlen, "Memory hot unplug not supported for this guest");
@@ -370,7 +367,7 @@ static void lmb_release(const struct sim *s, struct world *w, int m, uint8_t drc
 
     if (!sd->dimm_pending) {
         int avail = 1;
-        for (int k = 0; k < dimm_lmbs(s, (uint8_t)(drc_dev - 1)); k++)
+        for (int k = 0; k < spapr_dimm_lmbs(s, (uint8_t)(drc_dev - 1)); k++)
             avail += w->machines[m].drcs[sd->first_drc + k].dev == drc_dev;
         sd->dimm_pending = 1;
         sd->dimm_nr_lmbs = (uint8_t)avail;
@@ -416,7 +413,7 @@ void spapr_memory_unplug_rollback(const struct sim *s, struct world *w, int m, u
         return;
     }
     sd->dimm_pending = 0;
-    for (int k = 0; k < dimm_lmbs(s, (uint8_t)(drc_dev - 1)); k++)
+    for (int k = 0; k < spapr_dimm_lmbs(s, (uint8_t)(drc_dev - 1)); k++)
         w->machines[m].drcs[sd->first_drc + k].unplug_requested = 0;
     if (ev == UNPLUG_ERROR_EVENT_MEM_UNPLUG_ERROR)
         spapr_emit_event(s, w, m, QMP_MEM_UNPLUG_ERROR, drc_dev, tr);

@@ -36,6 +36,8 @@ bool qmp_device_add_at(const struct sim *s, struct world *w, int m, uint8_t dev,
                        struct trace *tr, char *err, size_t errlen);
 bool qmp_device_del(const struct sim *s, struct world *w, int m, uint8_t dev,
                     struct trace *tr, char *err, size_t errlen);
+/* A DIMM's LMBs (its size / 256M). */
+int spapr_dimm_lmbs(const struct sim *s, uint8_t dev);
 /* The first LMB slot a DIMM's pre-plug gives it (addr_id: an address hint in LMBs, or -1),
  * or -1 with QEMU's error (spapr_dimm_addr.c). */
 int spapr_dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,

@@ -1,5 +1,5 @@
 /*
- * Where a DIMM's LMBs go, and the errors when they cannot, as the pre-plug
+ * A DIMM's LMBs: how many, where they go, and the errors when they cannot, as the pre-plug
  * of the QEMU release the knobs describe: today's memory_device_pre_plug
  * (hw/mem/memory-device.c), or QEMU 2.10's pc_dimm_memory_plug
  * (hw/mem/pc-dimm.c) with qemu.memory-device-check-addable=off.
@@ -10,7 +10,7 @@
 
 #define BLK SPAPR_MEMORY_BLOCK_SIZE
 
-static int dimm_lmbs(const struct sim *s, int dev)
+int spapr_dimm_lmbs(const struct sim *s, uint8_t dev)
 {
     return (int)(s->scn->devices[dev].size_mb / 256);
 }
@@ -27,7 +27,7 @@ static int lmb_owners(const struct sim *s, const struct world *w, int m, int own
     for (int d = 0; d < s->scn->ndevices; d++) {
         const struct spapr_device *sd = &w->machines[m].devices[d];
         if (sd->realized && s->scn->devices[d].type == DEV_DIMM)
-            for (int k = 0; k < dimm_lmbs(s, d); k++, in_use++)
+            for (int k = 0; k < spapr_dimm_lmbs(s, (uint8_t)d); k++, in_use++)
                 owner[sd->first_drc - sm->lmb_first + k] = d;
     }
     return in_use;
@@ -96,7 +96,7 @@ static int pc_dimm_find(const struct sim *s, int m, const int *owner, int in_use
             k++;
             continue;
         }
-        len = dimm_lmbs(s, owner[k]) * BLK;
+        len = spapr_dimm_lmbs(s, (uint8_t)owner[k]) * BLK;
         if (at < addr + size && addr < at + len) {   /* ranges_overlap */
             if (addr_id >= 0) {
                 snprintf(err, errlen, "address range conflicts with '%s'",
@@ -105,7 +105,7 @@ static int pc_dimm_find(const struct sim *s, int m, const int *owner, int in_use
             }
             addr = at + len;
         }
-        k += dimm_lmbs(s, owner[k]);
+        k += spapr_dimm_lmbs(s, (uint8_t)owner[k]);
     }
     if (addr < start || addr + size > end) {
         snprintf(err, errlen, "can't add memory [0x%llx:0x%llx] %s 0x%llx", addr, size,
@@ -123,7 +123,7 @@ static int pc_dimm_find(const struct sim *s, int m, const int *owner, int in_use
 int spapr_dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
                          int addr_id, char *err, size_t errlen)
 {
-    int owner[MAX_LMBS], in_use = lmb_owners(s, w, m, owner), need = dimm_lmbs(s, dev);
+    int owner[MAX_LMBS], in_use = lmb_owners(s, w, m, owner), need = spapr_dimm_lmbs(s, dev);
 
     if (knob_on(&s->knobs, KNOB_QEMU_MEMORY_DEVICE_CHECK_ADDABLE))
         return memory_device_find(s, m, owner, in_use, need, addr_id, err, errlen);
