@@ -525,7 +525,7 @@ static void test_attach_in_xml(void **state)
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct spapr_machine before;
-        fix_init(f, cases[i].scn);
+        fix_reinit(f, cases[i].scn, NULL);
         if (lv(f)->xml[0] == 0)
             fire_script(f, 0, STEP_SCRIPT_LINE);   /* the first attach */
         assert_int_equal(lv(f)->xml[0], cases[i].xml);
@@ -703,7 +703,7 @@ static void test_prepare_dimm_address(void **state)
         snprintf(text, sizeof(text), "scenario lv\nmachine src cores=3 lmbs=4\n"
                  "machine dst %s incoming=defer\ndo src device_add dimm dimm0 size=512M\n"
                  "do migrate src dst\n", dsts[i]);
-        fix_init(f, text);
+        fix_reinit(f, text, NULL);
         fire_script(f, 0, STEP_SCRIPT_LINE);
         assert_int_equal(f->w.machines[0].devices[0].first_drc, f->sim.m[0].lmb_first);
         fire_script(f, 0, STEP_SCRIPT_LINE);                  /* Begin */
