@@ -15,6 +15,7 @@ static const char *const unplug_error_event_values[] = {
 static const char *const dst_place_values[] = { "command-line", "device-add", NULL };
 static const char *const ic_mode_values[] = { "dual", "xics", NULL };
 static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
+static const char *const job_lock_error_values[] = { "held-by-monitor", "held-by", NULL };
 static const char *const duplicate_id_error_values[] = { "qdev-set-id", "qemu-opts", NULL };
 static const char *const pci_busy_slot_error_values[] = { "pre-plug", "register", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
@@ -158,6 +159,13 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "a device_del of a device libvirt lists and QEMU lacks: dropped from the live XML at once "
         "(remove; remove-device: DIMMs only, a vCPU fails with libvirt's generic error), a wait "
         "for a DEVICE_DELETED that never comes (wait), or QEMU's error (error)" },
+    [KNOB_LIBVIRT_JOB_LOCK_ERROR] = { "libvirt.job-lock-error", KNOB_ENUM, job_lock_error_values,
+        "held-by-monitor", "virDomainObjBeginJobInternal (src/conf/virdomainjob.c), since the "
+        "guest-agent job got a lock of its own (after libvirt 3.10); held-by = "
+        "qemuDomainObjBeginJobInternal (src/qemu/qemu_domain.c) of libvirt 3.x",
+        "the error of a client whose wait for the domain job gives up: \"cannot acquire state "
+        "change lock (held by monitor=API)\" or \"… (held by API)\", API the holder's RPC "
+        "handler (remoteDispatchDomainMigratePerform3Params, …)" },
 };
 
 int knob_lookup(const char *name)

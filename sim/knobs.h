@@ -47,6 +47,7 @@ enum knob_id {
     KNOB_LIBVIRT_DST_DIMMS,
     KNOB_LIBVIRT_DST_PCI,
     KNOB_LIBVIRT_DETACH_MISSING,
+    KNOB_LIBVIRT_JOB_LOCK_ERROR,
     KNOB_COUNT
 };
 
@@ -76,6 +77,8 @@ enum { DST_PCI_COMMAND_LINE, DST_PCI_DEVICE_ADD };
 /* libvirt.detach-missing */
 enum { DETACH_MISSING_REMOVE, DETACH_MISSING_REMOVE_DEVICE, DETACH_MISSING_WAIT,
        DETACH_MISSING_ERROR };
+/* libvirt.job-lock-error */
+enum { JOB_LOCK_ERROR_HELD_BY_MONITOR, JOB_LOCK_ERROR_HELD_BY };
 
 struct knob_def {
     const char *name;

@@ -1,6 +1,6 @@
 /*
- * Unit tests for the libvirt model (sim/models/libvirt.c, libvirt_actions.c)
- * with a Linux guest: the unplug waiter and its timeouts (vCPU vs device),
+ * Unit tests for the libvirt model (sim/models/libvirt.c, libvirt_actions.c,
+ * libvirt_job.c) with a Linux guest: the unplug waiter and its timeouts (vCPU vs device),
  * QMP event handling and the deferred worker, the job lock between scripts
  * and migration, Prepare on the destination, false-unplug bookkeeping.
  */
@@ -311,6 +311,50 @@ static void test_worker_job_timeout(void **state)
     assert_int_equal(lv(f)->nworker, 0);
 }
 
+/* The worker's wait for the job on machine m gives up while script 0 holds job. */
+static void worker_times_out(struct fix *f, int m, uint8_t job)
+{
+    lv(f)->worker_q[lv(f)->nworker++] = (struct lv_deleted){ (uint8_t)m, 0 };
+    lv(f)->job = job;
+    lv(f)->job_owner = 0;
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_LIBVIRT_WORKER);
+}
+
+/*
+ * The error names the holder's RPC handler: the peer-to-peer migration's
+ * async job began in Perform3 on the source and in Prepare3 on the
+ * destination; a DIMM's removal is detach-device. libvirt 3.x wrote
+ * "(held by API)".
+ */
+static void test_job_timeout_names_holder(void **state)
+{
+    static const char *const base =
+        "scenario lv\nmachine src cores=2 lmbs=4\nmachine dst like=src incoming=defer\n"
+        "device src dimm d0 size=256M\n";
+    struct fix *f = *state;
+    char text[512];
+
+    snprintf(text, sizeof(text), "%sscript a\ndo migrate src dst\n", base);
+    fix_init(f, text);
+    worker_times_out(f, 0, LV_JOB_MIGRATION);
+    assert_has(f->line, "\"error\":\"Timed out during operation: cannot acquire state change "
+                        "lock (held by monitor=remoteDispatchDomainMigratePerform3Params)\"");
+    fix_reinit(f, text, NULL);
+    worker_times_out(f, 1, LV_JOB_MIGRATION);
+    assert_has(f->line, "(held by monitor=remoteDispatchDomainMigratePrepare3Params)\"");
+    snprintf(text, sizeof(text), "%sscript a\ndo src device_del d0\n", base);
+    fix_reinit(f, text, NULL);
+    worker_times_out(f, 0, LV_JOB_MODIFY);
+    assert_has(f->line, "(held by monitor=remoteDispatchDomainDetachDeviceFlags)\"");
+    snprintf(text, sizeof(text), "%sknob libvirt.job-lock-error=held-by\n"
+                                 "script a\ndo src device_del d0\n", base);
+    fix_reinit(f, text, NULL);
+    worker_times_out(f, 0, LV_JOB_MODIFY);
+    assert_has(f->line, "\"error\":\"Timed out during operation: cannot acquire state change "
+                        "lock (held by remoteDispatchDomainDetachDeviceFlags)\"");
+}
+
 /*
  * Two DEVICE_DELETED nobody waits for, core2's first: the single event
  * worker takes them in the order qemuProcessEventSubmit sent them.
@@ -349,7 +393,8 @@ static void test_worker_fifo(void **state)
 
 /*
  * Script a's device_del holds the MODIFY job for up to 60 s (nothing answers);
- * script b's device_add waits for the job and gives up after 30 s.
+ * script b's device_add waits for the job and gives up after 30 s, naming
+ * the API of a's vCPU removal (virsh setvcpu).
  */
 static void test_job_timeout(void **state)
 {
@@ -369,7 +414,8 @@ static void test_job_timeout(void **state)
     assert_int_equal(f->now, 30000);
     assert_has(f->line, "\"op\":\"device_add\",\"args\":{\"machine\":\"m\",\"script\":\"b\","
                         "\"driver\":\"cpu\",\"id\":\"core2\"},\"result\":{\"error\":"
-                        "\"Timed out during operation: cannot acquire state change lock\"}");
+                        "\"Timed out during operation: cannot acquire state change lock "
+                        "(held by monitor=remoteDispatchDomainSetVcpu)\"}");
     assert_int_equal(f->w.scripts[1].status, SCRIPT_DONE);
     assert_int_equal(f->w.machines[0].devices[1].realized, 0);
     assert_int_equal(lv(f)->xml[0], 1u << 0);
@@ -1001,6 +1047,7 @@ int main(void)
         T(test_worker_job_timeout),
         T(test_worker_fifo),
         T(test_job_timeout),
+        T(test_job_timeout_names_holder),
         T(test_cpu_offline_waits_for_dlpar),
         T(test_detach_missing_removed),
         T(test_detach_missing_waits),

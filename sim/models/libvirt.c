@@ -17,11 +17,6 @@ bool libvirt_do_supported(uint8_t action)
     return action < DO_ACTION_COUNT;
 }
 
-bool needs_job(const struct scn_line *l)
-{
-    return !do_is_guest_action(l->action);
-}
-
 /*
  * Can the line's job start now? An outgoing migration's async job admits
  * VIR_JOB_SUSPEND (qemuMigrationJobStart, src/qemu/qemu_migration.c), so
@@ -61,18 +56,6 @@ struct pending libvirt_line_pending(const struct sim *s, const struct world *w, 
         return w->machines[l->machine].intc & INTC_IO_IN_FLIGHT ? (struct pending){ 0 }
              : (struct pending){ STEP_SCRIPT_LINE, 0, 0, 1 };
     return (struct pending){ STEP_SCRIPT_LINE, 0, 0, WINDOW_NEVER };
-}
-
-void job_acquire(struct world *w, int script, uint8_t job)
-{
-    w->libvirt.job = job;
-    w->libvirt.job_owner = (uint8_t)script;
-}
-
-void job_release(struct world *w)
-{
-    w->libvirt.job = LV_JOB_NONE;
-    w->libvirt.job_owner = 0;
 }
 
 void lv_error(struct step_ctx *c, const char *msg)
@@ -339,7 +322,7 @@ static void worker(struct step_ctx *c, bool job_timed_out)
     memset(&lv->worker_q[--lv->nworker], 0, sizeof(lv->worker_q[0]));
     trace_lv(c, "processDeviceDeletedEvent", m, dev);
     if (job_timed_out)
-        lv_error(c, "Timed out during operation: cannot acquire state change lock");
+        lv_job_timeout(c, m);
     else if (lv->domain == m)
         lv->xml[m] &= (uint16_t)~(1u << dev);
     else if (c->tr)

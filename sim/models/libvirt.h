@@ -58,9 +58,15 @@ struct pending libvirt_line_pending(const struct sim *s, const struct world *w, 
                                     const struct scn_line *l);
 
 /* Shared with libvirt_actions.c */
-bool needs_job(const struct scn_line *l);
+/* Every management action takes the domain's job; a user inside the guest takes none. */
+static inline bool needs_job(const struct scn_line *l)
+{
+    return !do_is_guest_action(l->action);
+}
 void job_acquire(struct world *w, int script, uint8_t job);
 void job_release(struct world *w);
+/* A wait for the job on machine m gave up: the error, naming the API that holds it. */
+void lv_job_timeout(struct step_ctx *c, int m);
 void lv_error(struct step_ctx *c, const char *msg);
 /* QEMU refused a QMP command libvirt sent: the error libvirt reports. */
 void lv_qmp_error(struct step_ctx *c, const char *cmd, const char *desc);

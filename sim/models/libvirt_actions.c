@@ -365,7 +365,7 @@ bool libvirt_do_step(struct step_ctx *c, int script, const struct scn_line *l,
     }
     trace_line(c, l, sc->phase);
     if (st->kind == STEP_SCRIPT_JOB_TIMEOUT) {
-        lv_error(c, "Timed out during operation: cannot acquire state change lock");
+        lv_job_timeout(c, l->machine);
         done = true;
     } else if (!libvirt_manages(c->s, l->machine)) {
         direct_qmp(c, l);

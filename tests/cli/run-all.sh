@@ -836,6 +836,12 @@ expect_run "device_add of a DIMM beyond device memory: today's total check" 0 \
 expect_run "device_add of a DIMM beyond device memory: QEMU 2.10's walk ends beyond the area" 0 \
     '^        qmp@m: device_add d4 -> error: can.t add memory \[0x50000000:0x40000000\] beyond 0x80000000$' \
     "$DRCSIM" run tests/cli/dimm-over-capacity.scn --format text --variant qemu-2.10
+expect_run "a client's wait for the job names the holder's RPC handler" 1 \
+    '^        libvirt: Timed out during operation: cannot acquire state change lock \(held by monitor=remoteDispatchDomainSetVcpu\)$' \
+    "$DRCSIM" run tests/cli/job-lock-timeout.scn --schedule '0*4' --format text
+expect_run "libvirt 3.x's job timeout: (held by API)" 1 \
+    '^        libvirt: Timed out during operation: cannot acquire state change lock \(held by remoteDispatchDomainSetVcpu\)$' \
+    "$DRCSIM" run tests/cli/job-lock-timeout.scn --schedule '0*4' --format text --variant qemu-2.10
 # A QEMU that exits at once: each run is reference invalid, and kept after those DIR holds.
 mkdir -p "$tmp/fakesetup" "$tmp/kept/run-1"
 printf 'qemu=/bin/true\nkernel=/dev/null\ninitrd=/dev/null\n' >"$tmp/fakesetup/paths"
