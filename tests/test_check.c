@@ -361,6 +361,7 @@ static void test_view_mismatch(void **state)
     assert_violation(f, FAM_VIEW_MISMATCH, 0,
                      "dimm0 on m: QEMU present, guest absent, libvirt present");
     /* a PCI device the guest has not configured (no drmgr): QEMU's side names the DRC */
+    sim_free(&f->sim);
     fix_init(f, "scenario p\nmachine m cores=2 pci-slots=2\ndevice m pci net0 slot=1\n");
     assert_int_equal(drc(f, 0, 0x40000008)->state, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED);
     assert_int_equal(quiescent_check(f), 0);
