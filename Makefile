@@ -84,6 +84,7 @@ check: deps
 	@$(MAKE) -s unit-tests scenario-tests
 ifeq ($(SANITIZE),)
 	@$(MAKE) -s SANITIZE=thread jobs-tsan
+	@$(MAKE) -s -j2 SANITIZE=1 unit-tests
 endif
 
 unit-tests: $(TEST_BINS)
