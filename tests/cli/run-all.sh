@@ -95,6 +95,12 @@ expect_run "--split refuses a path that is not UTF-8" 2 '^drcsim explore: the pa
 expect_run "check --split refuses a scenario text that is not UTF-8, at its byte" 2 \
     "^$tmp/latin-text.scn:6:6: error: not UTF-8: a job file, JSON, cannot carry the scenario's text\$" \
     "$DRCSIM" check "$tmp/latin-text.scn" --split 2 --out "$tmp/latin-jobs"
+expect_run "an option value that is not UTF-8 is named, its bytes escaped" 2 \
+    '^drcsim run: the value of --variant is not UTF-8: up\\xe9stream$' \
+    "$DRCSIM" run scenarios/hotplug-migrate-unplug.scn --variant "$(printf 'up\351stream')"
+expect_run "an option value that is not UTF-8, as --name=VALUE after a good one" 2 \
+    '^drcsim explore: the value of --knob is not UTF-8: guest.step=\\xff$' \
+    "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn --knob guest.hp-evt=on --knob="$(printf 'guest.step=\377')"
 expect_run "merge reads a result whose path is not ASCII" 1 "^$tmp/caf.* +upstream +fail expect-failed " "$DRCSIM" merge "$tmp/odd.json"
 
 # --- a wrong expected rc fails, naming its file:line ---------------------------
