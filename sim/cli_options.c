@@ -48,15 +48,15 @@ static bool takes_string(const GOptionEntry *entries, const char *name, size_t l
 static char *not_utf8_option(const GOptionEntry *entries, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *eq = strchr(a, '=');
-        bool pair = a[0] == '-' && a[1] == '-' && eq;
-        const char *value = pair ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
-        size_t len = pair ? (size_t)(eq - a - 2) : strlen(a) - 2;
+        const char *name = argv[i] + 2, *eq = strchr(argv[i], '='), *value;
+        size_t len;
 
-        if (a[0] != '-' || a[1] != '-' || !value || g_utf8_validate(value, -1, NULL) ||
-            !takes_string(entries, a + 2, len))
+        if (strncmp(argv[i], "--", 2))
             continue;
-        return g_strdup_printf("the value of --%.*s is not UTF-8: %s", (int)len, a + 2, value);
+        value = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+        len = eq ? (size_t)(eq - name) : strlen(name);
+        if (value && !g_utf8_validate(value, -1, NULL) && takes_string(entries, name, len))
+            return g_strdup_printf("the value of --%.*s is not UTF-8: %s", (int)len, name, value);
     }
     return NULL;
 }
