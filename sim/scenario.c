@@ -398,8 +398,8 @@ static const char *describe_device(const struct scn_device *d, char *buf, size_t
     if (d->type == DEV_DIMM)
         snprintf(buf, len, "dimm size=%uM", (unsigned)d->size_mb);
     else
-        snprintf(buf, len, "%s %s=%u", scn_dev_type_names[d->type], dev_arg_names[d->type],
-                 (unsigned)v);
+        snprintf(buf, len, "%s %s=%u%s", scn_dev_type_names[d->type], dev_arg_names[d->type],
+                 (unsigned)v, d->on_smp ? " hotpluggable=no" : "");
     return buf;
 }
 
@@ -442,7 +442,7 @@ static bool define_device(struct parser *p, const struct scn_device *d, uint8_t 
     if (k >= 0) {
         const struct scn_device *e = &s->devices[k];
         if (e->type != d->type || e->core_id != d->core_id || e->index != d->index ||
-            e->slot != d->slot || e->size_mb != d->size_mb)
+            e->slot != d->slot || e->size_mb != d->size_mb || e->on_smp != d->on_smp)
             return scn_fail(p, d->loc.col,
                             "device '%s' differs from its definition on line %u (%s)", d->id,
                             e->loc.line, describe_device(e, buf, sizeof(buf)));
@@ -456,8 +456,35 @@ static bool define_device(struct parser *p, const struct scn_device *d, uint8_t 
     return true;
 }
 
-/* Words i, i+1, i+2: TYPE ID ARG, on machine m. */
-bool scn_parse_device(struct parser *p, int i, uint8_t m, uint8_t *out)
+/*
+ * `hotpluggable=yes|no` after a coldplugged vCPU core: libvirt's <vcpu
+ * hotpluggable='no'> puts it on -smp (qemuBuildSmpCommandLine) rather than
+ * adding it by device_add (qemuProcessSetupHotpluggableVcpus); only a
+ * libvirt-managed machine has the distinction.
+ */
+static bool vcpu_hotpluggable(struct parser *p, int i, uint8_t m, struct scn_device *d)
+{
+    const char *v = scn_value_of(p->w[i].s, "hotpluggable");
+    const struct scn_machine *mc = &p->s->machines[m];
+
+    if (!v)
+        return scn_fail(p, p->w[i].col, "unknown option '%s' for a `device` line (expected "
+                        "hotpluggable=yes|no)", p->w[i].s);
+    if (d->type != DEV_CPU_CORE)
+        return scn_fail(p, p->w[i].col, "hotpluggable= is a vCPU's: a %s device has none",
+                        scn_dev_type_names[d->type]);
+    if (strcmp(v, "yes") && strcmp(v, "no"))
+        return scn_fail(p, p->w[i].col, "%s: expected hotpluggable=yes or hotpluggable=no",
+                        p->w[i].s);
+    if (mc->guest != GUEST_LINUX)
+        return scn_fail(p, p->w[i].col, "hotpluggable= is libvirt's, and libvirt manages only "
+                        "guest=linux machines ('%s' is not)", mc->name);
+    d->on_smp = strcmp(v, "no") == 0;
+    return true;
+}
+
+/* Words i, i+1, i+2 (and i+3 on a `device` line): TYPE ID ARG [hotpluggable=…], on machine m. */
+static bool parse_device(struct parser *p, int i, uint8_t m, bool coldplug, uint8_t *out)
 {
     struct scn_device d;
     int t = scn_index_of(scn_dev_type_names, DEV_TYPE_COUNT, p->w[i].s);
@@ -470,7 +497,16 @@ bool scn_parse_device(struct parser *p, int i, uint8_t m, uint8_t *out)
     if (!scn_get_name(p, i + 1, "device", d.id))
         return false;
     d.loc = scn_loc_of(p, i + 1);
-    return device_arg(p, i + 2, m, &d) && define_device(p, &d, out);
+    if (!device_arg(p, i + 2, m, &d))
+        return false;
+    if (coldplug && p->n > i + 3 && !vcpu_hotpluggable(p, i + 3, m, &d))
+        return false;
+    return define_device(p, &d, out);
+}
+
+bool scn_parse_device(struct parser *p, int i, uint8_t m, uint8_t *out)
+{
+    return parse_device(p, i, m, false, out);
 }
 
 static bool st_device(struct parser *p)
@@ -478,8 +514,8 @@ static bool st_device(struct parser *p)
     struct scenario *s = p->s;
     struct scn_coldplug c = { .loc = scn_loc_of(p, 0) };
 
-    if (!scn_need_words(p, 5, 5, "device MACHINE TYPE ID ARG") ||
-        !scn_find_machine(p, 1, &c.machine) || !scn_parse_device(p, 2, c.machine, &c.device))
+    if (!scn_need_words(p, 5, 6, "device MACHINE TYPE ID ARG [hotpluggable=yes|no]") ||
+        !scn_find_machine(p, 1, &c.machine) || !parse_device(p, 2, c.machine, true, &c.device))
         return false;
     for (unsigned i = 0; i < s->ncoldplug; i++)
         if (s->coldplug[i].machine == c.machine && s->coldplug[i].device == c.device)

@@ -52,6 +52,7 @@ struct scn_device {
     uint8_t index;          /* phb: index= */
     uint8_t slot;           /* pci: slot= */
     uint32_t size_mb;       /* dimm: size= (multiple of 256) */
+    uint8_t on_smp;         /* cpu: hotpluggable=no, libvirt's <vcpu hotpluggable='no'> (-smp) */
     struct scn_loc loc;
 };
 

@@ -103,11 +103,46 @@ static bool line_error(const struct scenario *scn, const struct scn_line *l, cha
     return false;
 }
 
+/* Whether core-id `core` is on machine m's -smp (a hotpluggable=no `device` line). */
+static bool core_on_smp(const struct scenario *scn, int m, unsigned core)
+{
+    for (unsigned i = 0; i < scn->ncoldplug; i++) {
+        const struct scn_device *d = &scn->devices[scn->coldplug[i].device];
+        if (scn->coldplug[i].machine == m && d->type == DEV_CPU_CORE && d->core_id == core)
+            return d->on_smp;
+    }
+    return false;
+}
+
+/*
+ * qemuDomainDefVcpusPostParse (src/qemu/qemu_domain.c): the domain does not
+ * start when a hotpluggable=no vCPU follows a hotpluggable one; vCPU 0 (core 0)
+ * is never hotpluggable.
+ */
+static bool check_smp_order(const struct scenario *scn, char *err, unsigned errlen)
+{
+    for (unsigned i = 0; i < scn->ncoldplug; i++) {
+        const struct scn_coldplug *c = &scn->coldplug[i];
+        const struct scn_device *d = &scn->devices[c->device];
+        for (unsigned core = 1; d->on_smp && core < d->core_id; core++)
+            if (!core_on_smp(scn, c->machine, core)) {
+                snprintf(err, errlen, "%s:%u:%u: error: libvirt does not start %s: \"unsupported "
+                         "configuration: online non-hotpluggable vcpus need to be ordered prior "
+                         "to hotplugable vcpus\" (core-id %u is not hotpluggable=no)", scn->path,
+                         c->loc.line, c->loc.col, scn->machines[c->machine].name, core);
+                return false;
+            }
+    }
+    return true;
+}
+
 /* Combinations the machines cannot perform, refused with their line. */
 static bool check_supported(const struct sim *s, char *err, unsigned errlen)
 {
     const struct scenario *scn = s->scn;
 
+    if (!check_smp_order(scn, err, errlen))
+        return false;
     for (int i = 0; i < scn->nlines; i++) {
         const struct scn_line *l = &scn->lines[i];
         if (l->kind != LINE_DO)

@@ -661,6 +661,97 @@ static void test_setvcpus_missing_cores(void **state)
     assert_int_equal(lv(f)->job, LV_JOB_NONE);
 }
 
+/*
+ * A vCPU on -smp (hotpluggable=no): libvirt refuses its unplug before QMP
+ * (qemuDomainFilterHotplugVcpuEntities), and setvcpus passes over it.
+ */
+static void test_smp_vcpu_not_hotunpluggable(void **state)
+{
+    struct fix *f = *state;
+    struct spapr_machine before;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1 hotpluggable=no\n"
+                "do m device_del core1\n");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    before = f->w.machines[0];
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"op\":\"device_del\",\"args\":{\"machine\":\"m\",\"id\":\"core1\"},"
+                        "\"result\":{\"error\":\"invalid argument: vcpu '1' can't be "
+                        "hotunplugged\"}");
+    assert_lacks(f->line, "qmp@m");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+    assert_memory_equal(&f->w.machines[0], &before, sizeof(before));
+}
+
+/* Fire the first fireable step that is no timeout until none is left; returns the trace. */
+static const char *run_without_timeouts(struct fix *f)
+{
+    struct step st[ENGINE_MAX_STEPS];
+    unsigned n, i;
+
+    for (int k = 0; (n = engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS)) > 0; k++) {
+        assert_true(k < 200);
+        for (i = 0; i < n && (st[i].kind == STEP_SCRIPT_TIMEOUT ||
+                              st[i].kind == STEP_SCRIPT_JOB_TIMEOUT); i++)
+            ;
+        if (i == n)
+            break;
+        engine_fire(&f->sim.model, &f->w, &st[i], f->tr, ++f->step_no, &f->now);
+    }
+    return trace_buffer(f->tr, NULL);
+}
+
+/* setvcpus 2 of 4 online, core1 on -smp: core3 and then core2 go; the count is reached above core1. */
+static void test_setvcpus_passes_smp_vcpu(void **state)
+{
+    struct fix *f = *state;
+    const char *all;
+
+    fix_init(f, "scenario lv\nmachine m cores=4\ndevice m cpu core1 core-id=1 hotpluggable=no\n"
+                "device m cpu core2 core-id=2\ndevice m cpu core3 core-id=3\n"
+                "do m setvcpus 2\n");
+    assert_int_equal(lv(f)->xml[0], 7);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"qmp@m\",\"line\":\"device_del core3 -> ok\"");
+    assert_int_equal(lv(f)->unplug_dev, 3);
+    all = run_without_timeouts(f);
+    assert_has(all, "\"qmp@m\",\"line\":\"device_del core2 -> ok\"");
+    assert_lacks(all, "device_del core1");
+    assert_lacks(all, "\"error\"");
+    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(f->w.machines[0].devices[0].realized, 1);
+    assert_int_equal(f->w.machines[0].devices[1].realized, 0);
+    assert_int_equal(f->w.machines[0].devices[2].realized, 0);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+}
+
+/*
+ * setvcpus 1 with core1 on -smp: qemuDomainSelectHotplugVcpuEntities finds
+ * too few cores with an alias and fails before any device_del.
+ */
+static void test_setvcpus_unreachable(void **state)
+{
+    struct fix *f = *state;
+    struct spapr_machine before;
+
+    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1 hotpluggable=no\n"
+                "device m cpu core2 core-id=2\ndo m setvcpus 1\n");
+    assert_int_equal(lv(f)->xml[0], 3);
+    before = f->w.machines[0];
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"op\":\"setvcpus\",\"args\":{\"machine\":\"m\",\"count\":1},"
+                        "\"result\":{\"error\":\"unsupported configuration: failed to find "
+                        "appropriate hotpluggable vcpus to reach the desired target vcpu count\"}");
+    assert_lacks(f->line, "qmp@m");
+    assert_int_equal(lv(f)->xml[0], 3);
+    assert_int_equal(lv(f)->job, LV_JOB_NONE);
+    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+    assert_memory_equal(&f->w.machines[0], &before, sizeof(before));
+}
+
 /* ---- migration ---------------------------------------------------------------- */
 
 static const char migrate_scn[] =
@@ -722,6 +813,24 @@ static void test_prepare_vcpu_device_add(void **state)
     assert_int_equal(lv(f)->xml[1], 3);
     assert_int_equal(lv(f)->job, LV_JOB_NONE);
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
+}
+
+/* A vCPU on the source's -smp is on the destination's -smp too, whatever libvirt.dst-vcpus. */
+static void test_prepare_smp_vcpu(void **state)
+{
+    struct fix *f = *state;
+    const struct spapr_machine *d = &f->w.machines[1];
+
+    fix_init(f, "scenario lv\nmachine src cores=2\nmachine dst like=src incoming=defer\n"
+                "device src cpu core1 core-id=1 hotpluggable=no\ndo migrate src dst\n");
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_has(f->line, "\"phase\":\"Prepare\"");
+    assert_lacks(f->line, "device_add");
+    assert_int_equal(d->devices[0].realized, 1);
+    assert_int_equal(d->devices[0].hotplugged, 0);
+    assert_int_equal(d->drcs[f->sim.m[1].cpu_first + 1].state, LC);
+    assert_int_equal(lv(f)->xml[1], 1);
 }
 
 static void test_prepare_vcpu_command_line(void **state)
@@ -1056,7 +1165,11 @@ int main(void)
         T(test_attach_in_xml),
         T(test_phb_hotplug_refused),
         T(test_setvcpus_missing_cores),
+        T(test_smp_vcpu_not_hotunpluggable),
+        T(test_setvcpus_passes_smp_vcpu),
+        T(test_setvcpus_unreachable),
         T(test_prepare_vcpu_device_add),
+        T(test_prepare_smp_vcpu),
         T(test_prepare_vcpu_command_line),
         T(test_prepare_dimm_address),
         T(test_prepare_fails),

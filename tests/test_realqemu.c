@@ -279,6 +279,8 @@ static void test_drivable(void **state)
                                  "device m pci net0 slot=0\ndo m device_add pci net1 slot=1\n"
                                  "do m device_add phb phb1 index=1\ndo m device_del net0\n");
     struct scenario *phb = parse("scenario t\nmachine m cores=2 phbs=2\ndevice m phb phb1 index=1\n");
+    struct scenario *smp = parse("scenario t\nmachine m cores=3\ndevice m cpu c2 core-id=2\n"
+                                 "device m cpu c1 core-id=1 hotpluggable=no\n");
     char why[256];
 
     (void)state;
@@ -290,6 +292,9 @@ static void test_drivable(void **state)
     assert_true(real_scenario_drivable(pci, why, sizeof(why)));
     assert_false(real_scenario_drivable(phb, why, sizeof(why)));
     assert_string_equal(why, "t.scn:3: PHB devices cannot be driven on real QEMU");
+    assert_false(real_scenario_drivable(smp, why, sizeof(why)));
+    assert_string_equal(why, "t.scn:4: vCPUs on -smp (hotpluggable=no) cannot be driven on real QEMU");
+    g_free(smp);
     g_free(pci);
     g_free(phb);
     g_free(ok);

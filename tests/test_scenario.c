@@ -360,6 +360,30 @@ static void test_machine_defaults(void **state)
     g_free(s);
 }
 
+/* hotpluggable=no puts a vCPU on libvirt's -smp; =yes is the default, a -device core. */
+static void test_vcpu_hotpluggable(void **state)
+{
+    struct scenario *s = parse_ok(
+        "scenario dev\n"
+        "machine a cores=4\n"
+        "machine b like=a incoming=defer\n"
+        "device a cpu c1 core-id=1 hotpluggable=no\n"
+        "device b cpu c1 core-id=1 hotpluggable=no\n"
+        "device a cpu c2 core-id=2 hotpluggable=yes\n"
+        "device b cpu c2 core-id=2\n");
+    (void)state;
+
+    assert_int_equal(s->ndevices, 2);
+    assert_int_equal(s->devices[0].core_id, 1);
+    assert_int_equal(s->devices[0].on_smp, 1);
+    assert_int_equal(s->devices[1].core_id, 2);
+    assert_int_equal(s->devices[1].on_smp, 0);
+    assert_int_equal(s->ncoldplug, 4);
+    assert_int_equal(s->coldplug[1].machine, 1);
+    assert_int_equal(s->coldplug[1].device, 0);
+    g_free(s);
+}
+
 static void test_devices_and_coldplug(void **state)
 {
     struct scenario *s = parse_ok(
@@ -393,6 +417,7 @@ static void test_devices_and_coldplug(void **state)
     assert_int_equal(s->devices[3].slot, 5);
     assert_int_equal(s->devices[4].size_mb, 512);
 
+    assert_int_equal(s->devices[0].on_smp, 0);
     assert_int_equal(s->ncoldplug, 3);
     assert_int_equal(s->coldplug[0].machine, 0);
     assert_int_equal(s->coldplug[0].device, 0);
@@ -877,7 +902,26 @@ static void test_errors_devices_and_do(void **state)
         { S1 "device nope cpu c1 core-id=1\n", "t.scn:3:8: error: unknown machine 'nope'" },
         { S1 "device m cpu c1 core-id=1\ndevice m cpu c1 core-id=1\n",
           "t.scn:4:14: error: device 'c1' is already on machine 'm' (line 3)" },
-        { S1 "device m cpu c1\n", "t.scn:3:16: error: expected `device MACHINE TYPE ID ARG`" },
+        { S1 "device m cpu c1\n", "t.scn:3:16: error: expected `device MACHINE TYPE ID ARG "
+          "[hotpluggable=yes|no]`" },
+        { S1 "device m cpu c1 core-id=1 hotpluggable=no x\n", "t.scn:3:43: error: unexpected 'x' "
+          "(expected `device MACHINE TYPE ID ARG [hotpluggable=yes|no]`)" },
+        { S1 "device m cpu c1 core-id=1 online=no\n", "t.scn:3:27: error: unknown option "
+          "'online=no' for a `device` line (expected hotpluggable=yes|no)" },
+        { S1 "device m cpu c1 core-id=1 hotpluggable=maybe\n", "t.scn:3:27: error: "
+          "hotpluggable=maybe: expected hotpluggable=yes or hotpluggable=no" },
+        { S1 "device m dimm d1 size=512M hotpluggable=no\n",
+          "t.scn:3:28: error: hotpluggable= is a vCPU's: a dimm device has none" },
+        { SS "device m cpu c1 core-id=1 hotpluggable=no\n", "t.scn:3:27: error: hotpluggable= is "
+          "libvirt's, and libvirt manages only guest=linux machines ('m' is not)" },
+        { S1 "do m device_add cpu c1 core-id=1 hotpluggable=no\n", "t.scn:3:34: error: "
+          "unexpected 'hotpluggable=no' (expected `do [MACHINE] device_add TYPE ID ARG`)" },
+        { S1 "device m cpu c1 core-id=1 hotpluggable=no\ndo m device_add cpu c1 core-id=1\n",
+          "t.scn:4:21: error: device 'c1' differs from its definition on line 3 (cpu core-id=1 "
+          "hotpluggable=no)" },
+        { S2 "device src cpu c1 core-id=1 hotpluggable=no\ndevice dst cpu c1 core-id=1\n",
+          "t.scn:5:16: error: device 'c1' differs from its definition on line 4 (cpu core-id=1 "
+          "hotpluggable=no)" },
     };
     (void)state;
     CHECK_ERRORS(cases);
@@ -1423,6 +1467,7 @@ int main(void)
         cmocka_unit_test(test_machine_options),
         cmocka_unit_test(test_machine_defaults),
         cmocka_unit_test(test_devices_and_coldplug),
+        cmocka_unit_test(test_vcpu_hotpluggable),
         cmocka_unit_test(test_do_and_wait_forms),
         cmocka_unit_test(test_drc_names_and_results),
         cmocka_unit_test(test_scripts),

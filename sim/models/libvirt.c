@@ -133,6 +133,11 @@ bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t d
 {
     const struct scn_device *d = &scn->devices[dev];
 
+    /* qemuDomainFilterHotplugVcpuEntities, after the state check: VIR_ERR_INVALID_ARG */
+    if ((live >> dev & 1) && d->type == DEV_CPU_CORE && d->on_smp) {
+        snprintf(err, errlen, "invalid argument: vcpu '%d' can't be hotunplugged", d->core_id);
+        return true;
+    }
     if ((live >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM &&
                               d->type != DEV_PCI))
         return false;

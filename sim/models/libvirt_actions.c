@@ -104,7 +104,9 @@ static bool migrate_prepare(struct step_ctx *c, int src, int dst)
         if (!(lv->mig_xml >> d & 1) || c->w->machines[dst].devices[d].realized)
             continue;
         int addr_id = dimm_addr_id(c, src, d);
-        bool by_qmp = dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type);
+        /* a hotpluggable='no' vCPU is on -smp (qemuBuildSmpCommandLine) */
+        bool by_qmp = dst_by_device_add(&c->s->knobs, c->s->scn->devices[d].type) &&
+                      !c->s->scn->devices[d].on_smp;
         if (by_qmp && !qmp_device_add_at(c->s, c->w, dst, (uint8_t)d, addr_id, c->tr, err,
                                          sizeof(err))) {
             lv_qmp_error(c, "device_add", err);
@@ -216,13 +218,16 @@ static int core_device(const struct sim *s, int core)
 /*
  * qemuDomainSetVcpusInternal: one core per step, grow with the lowest
  * disabled core, shrink with the highest hot-plugged one (vCPU 0 never),
- * stop at the first failure.
+ * stop at the first failure. qemuDomainSelectHotplugVcpuEntities picks the
+ * cores before any is touched: a shrink passes over cores without an alias
+ * (those on -smp) and fails at once when the others cannot reach the count.
+ * The job holds the XML still, so checking at every step is the same check.
  */
 static bool setvcpus_step(struct step_ctx *c, int script, const struct scn_line *l,
                           const struct step *st)
 {
     struct script_state *sc = &c->w->scripts[script];
-    int m = l->machine, ncpu = c->s->m[m].ncpu, online = 1, d;
+    int m = l->machine, ncpu = c->s->m[m].ncpu, online = 1, removable = 0, d;
 
     if (sc->phase == 1) {   /* qemuDomainHotplugDelVcpu's wait ended */
         bool timed_out = st->kind == STEP_SCRIPT_TIMEOUT;
@@ -232,12 +237,21 @@ static bool setvcpus_step(struct step_ctx *c, int script, const struct scn_line 
         return !ok;
     }
     for (int core = 1; core < ncpu; core++)
-        online += (d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1);
+        if ((d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1)) {
+            online++;
+            removable += !c->s->scn->devices[d].on_smp;
+        }
+    if (online - removable > (int)l->arg) {   /* VIR_ERR_CONFIG_UNSUPPORTED */
+        lv_error(c, "unsupported configuration: failed to find appropriate hotpluggable vcpus "
+                    "to reach the desired target vcpu count");
+        return true;
+    }
     for (int core = 1; core < ncpu && online < (int)l->arg; core++)
         if ((d = core_device(c->s, core)) >= 0 && !(c->w->libvirt.xml[m] >> d & 1))
             return !lv_device_add(c, m, (uint8_t)d);
     for (int core = ncpu - 1; core > 0 && online > (int)l->arg; core--)
-        if ((d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1)) {
+        if ((d = core_device(c->s, core)) >= 0 && (c->w->libvirt.xml[m] >> d & 1) &&
+            !c->s->scn->devices[d].on_smp) {
             enum lv_del r = lv_device_del_start(c, m, (uint8_t)d);
             if (r == LV_DEL_WAIT)
                 sc->phase = 1;

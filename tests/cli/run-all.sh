@@ -848,6 +848,20 @@ expect_run "a client's wait for the job names the holder's RPC handler" 1 \
 expect_run "libvirt 3.x's job timeout: (held by API)" 1 \
     '^        libvirt: Timed out during operation: cannot acquire state change lock \(held by remoteDispatchDomainSetVcpu\)$' \
     "$DRCSIM" run tests/cli/job-lock-timeout.scn --schedule '0*4' --format text --variant qemu-2.10
+# A vCPU on -smp (hotpluggable=no): libvirt refuses its unplug; setvcpus stops above it.
+expect_run "libvirt refuses to unplug a vCPU on -smp" 0 \
+    "^    1 +0ms  libvirt +device_del +machine=m id=core1 -> error=\"invalid argument: vcpu '1' can't be hotunplugged\"\$" \
+    "$DRCSIM" run tests/cli/vcpu-on-smp.scn --format text
+expect_run "setvcpus below the -smp vCPUs fails before any device_del" 0 \
+    '^    2 +0ms  libvirt +setvcpus +machine=m count=1 -> error="unsupported configuration: failed to find appropriate hotpluggable vcpus to reach the desired target vcpu count"$' \
+    "$DRCSIM" run tests/cli/vcpu-on-smp.scn --format text
+expect_run "check: vcpu-on-smp passes in every interleaving" 0 '^1 passed, 0 failed$' \
+    "$DRCSIM" check tests/cli/vcpu-on-smp.scn
+printf 'scenario o\nmachine m cores=3\ndevice m cpu c1 core-id=1\ndevice m cpu c2 core-id=2 hotpluggable=no\n' >"$tmp/smp-order.scn"
+expect_at "a hotpluggable=no vCPU after a hotpluggable one: libvirt does not start the domain" \
+    "$tmp/smp-order.scn" "device m cpu c2" \
+    "libvirt does not start m: \"unsupported configuration: online non-hotpluggable vcpus need to be ordered prior to hotplugable vcpus\" \(core-id 1 is not hotpluggable=no\)$" \
+    "$DRCSIM" run "$tmp/smp-order.scn"
 # A QEMU that exits at once: each run is reference invalid, and kept after those DIR holds.
 mkdir -p "$tmp/fakesetup" "$tmp/kept/run-1"
 printf 'qemu=/bin/true\nkernel=/dev/null\ninitrd=/dev/null\n' >"$tmp/fakesetup/paths"
