@@ -149,7 +149,7 @@ void real_machine_config(const struct scenario *scn, int m, const struct real_se
                   sizeof(cfg->max_cpu_compat));
     cfg->maxcpus = real_maxcpus(scn, m);
     cfg->ram_mb = sm->ram_mb;
-    cfg->slots = sm->lmbs ? 4 : 0;
+    cfg->slots = sm->lmbs ? sm->slots : 0;
     cfg->maxmem_mb = sm->ram_mb + sm->lmbs * 256u;
     cfg->prelaunch = sm->prelaunch;
     cfg->incoming = sm->incoming_defer;

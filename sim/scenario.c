@@ -271,10 +271,10 @@ struct scn_line *scn_new_line(struct parser *p, uint8_t kind)
 /* ---- machine ---------------------------------------------------------- */
 
 enum { MO_LIKE, MO_CORES, MO_LMBS, MO_PHBS, MO_PCI_SLOTS, MO_RAM, MO_INCOMING,
-       MO_PRELAUNCH, MO_HOST, MO_COMPAT, MO_GUEST, MO_COUNT };
+       MO_PRELAUNCH, MO_HOST, MO_COMPAT, MO_GUEST, MO_SLOTS, MO_COUNT };
 static const char *const machine_opts[MO_COUNT] = {
     "like", "cores", "lmbs", "phbs", "pci-slots", "ram", "incoming", "prelaunch", "host",
-    "max-cpu-compat", "guest",
+    "max-cpu-compat", "guest", "slots",
 };
 
 static bool enum_arg(struct parser *p, int i, const char *v, const char *const *names,
@@ -299,6 +299,7 @@ static bool machine_value(struct parser *p, int i, int o, const char *v, struct 
     case MO_PHBS:      ok = scn_range_arg(p, i, v, 1, MAX_PHBS, &n); m->phbs = (uint8_t)n; break;
     case MO_PCI_SLOTS: ok = scn_range_arg(p, i, v, 0, MAX_PCI_SLOTS, &n); m->pci_slots = (uint8_t)n; break;
     case MO_RAM:       ok = size_arg(p, i, v, &m->ram_mb); break;
+    case MO_SLOTS:     ok = scn_range_arg(p, i, v, 1, SPAPR_MAX_RAM_SLOTS, &n); m->slots = (uint8_t)n; break;
     case MO_HOST:      return enum_arg(p, i, v, cpu_names, 2, "power8 or power9", &m->host);
     case MO_GUEST:     return enum_arg(p, i, v, scn_guest_names, 3, "linux, script or none", &m->guest);
     case MO_COMPAT:
@@ -341,7 +342,7 @@ static bool machine_base(struct parser *p, struct scn_machine *m)
 {
     static const struct scn_machine defaults = {
         .cores = 2, .lmbs = 8, .phbs = 2, .pci_slots = 4, .host = CPU_POWER9,
-        .guest = GUEST_LINUX, .like = -1, .ram_mb = 1024,
+        .guest = GUEST_LINUX, .like = -1, .ram_mb = 1024, .slots = SPAPR_MAX_RAM_SLOTS,
     };
     *m = defaults;
     for (int i = 2; i < p->n; i++) {

@@ -39,8 +39,10 @@ struct scn_machine {
     uint8_t guest;          /* enum guest_kind */
     int8_t like;            /* machine it was copied from, -1 */
     uint32_t ram_mb;        /* -m: the hot-pluggable area starts above it */
+    uint8_t slots;          /* -m slots=, libvirt's <maxMemory slots=>: DIMMs at once */
     struct scn_loc loc;
 };
+#define SPAPR_MAX_RAM_SLOTS 32  /* hw/ppc/spapr.c, spapr_machine_init */
 
 enum dev_type { DEV_CPU_CORE, DEV_DIMM, DEV_PHB, DEV_PCI, DEV_TYPE_COUNT };
 

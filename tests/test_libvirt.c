@@ -566,6 +566,10 @@ static void test_attach_in_xml(void **state)
           "do m device_add dimm d1 size=768M\n",   /* 1280M over maxMemory's 1024M */
           "\"result\":{\"error\":\"unsupported configuration: memory device total size "
           "exceeds hotplug space\"}", 1u << 0 },
+        { "scenario lv\nmachine m cores=3 lmbs=4 slots=1\ndo m device_add dimm d0 size=256M\n"
+          "do m device_add dimm d1 size=768M\n",   /* the count before the size */
+          "\"result\":{\"error\":\"unsupported configuration: memory device count '2' exceeds "
+          "slots count '1'\"}", 1u << 0 },
     };
     struct fix *f = *state;
 

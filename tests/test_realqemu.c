@@ -190,10 +190,15 @@ static void test_argv(void **state)
                                "do m device_del core1\n"
                                "do m device_add cpu core2 core-id=2\n");
     static const char *const want[] = {
-        HEAD(), "1,maxcpus=6", "-m", "1024M,slots=4,maxmem=3072M", MIDDLE("m"), NULL };
+        HEAD(), "1,maxcpus=6", "-m", "1024M,slots=32,maxmem=3072M", MIDDLE("m"), NULL };
+    struct scenario *s3 = parse("scenario t\nmachine m cores=2 lmbs=4 slots=3\n");
+    static const char *const want3[] = {   /* -m slots= as the scenario gives it */
+        HEAD(), "1,maxcpus=2", "-m", "1024M,slots=3,maxmem=2048M", MIDDLE("m"), NULL };
 
     (void)state;
     check_argv(s, 0, want);
+    check_argv(s3, 0, want3);
+    g_free(s3);
     g_free(s);
 }
 
@@ -210,11 +215,11 @@ static void test_argv_migration(void **state)
                                "do src cont\n"
                                "do migrate src dst\n");
     static const char *const want_src[] = {
-        HEAD(), "1,maxcpus=3", "-m", "2048M,slots=4,maxmem=4096M", MIDDLE("src"), "-S",
+        HEAD(), "1,maxcpus=3", "-m", "2048M,slots=32,maxmem=4096M", MIDDLE("src"), "-S",
         "-object", "memory-backend-ram,id=mem-d0,size=256M", "-device", "pc-dimm,id=d0,memdev=mem-d0",
         "-device", "virtio-net-pci,id=net0,bus=pci.0,addr=0x3,romfile=", NULL };
     static const char *const want_dst[] = {
-        HEAD(), "1,maxcpus=3", "-m", "2048M,slots=4,maxmem=4096M", MIDDLE("dst"), "-S",
+        HEAD(), "1,maxcpus=3", "-m", "2048M,slots=32,maxmem=4096M", MIDDLE("dst"), "-S",
         "-incoming", "defer", NULL };
     static const char *const want_nomem[] = {
         HEAD(), "1,maxcpus=3", "-m", "1024M", MIDDLE("nomem"), NULL };

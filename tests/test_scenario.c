@@ -303,7 +303,7 @@ static void test_machine_options(void **state)
     struct scenario *s = parse_ok(
         "scenario m\n"
         "machine a cores=10 lmbs=16 phbs=4 pci-slots=8 ram=512M host=power8 "
-        "max-cpu-compat=power8 guest=script prelaunch\n"
+        "max-cpu-compat=power8 guest=script prelaunch slots=3\n"
         "machine b like=a ram=2GiB lmbs=0 pci-slots=0 guest=none max-cpu-compat=power9\n");
     const struct scn_machine *a = &s->machines[0], *b = &s->machines[1];
     (void)state;
@@ -312,6 +312,7 @@ static void test_machine_options(void **state)
     assert_int_equal(a->lmbs, 16);
     assert_int_equal(a->phbs, 4);
     assert_int_equal(a->pci_slots, 8);
+    assert_int_equal(a->slots, 3);
     assert_int_equal(a->ram_mb, 512);
     assert_int_equal(a->host, CPU_POWER8);
     assert_int_equal(a->max_cpu_compat, CPU_POWER8 + 1);
@@ -329,6 +330,7 @@ static void test_machine_options(void **state)
     assert_int_equal(b->ram_mb, 2048);
     assert_int_equal(b->lmbs, 0);
     assert_int_equal(b->pci_slots, 0);
+    assert_int_equal(b->slots, 3);
     assert_int_equal(b->guest, GUEST_NONE);
     assert_int_equal(b->max_cpu_compat, CPU_POWER9 + 1);
     assert_int_equal(b->loc.line, 3);
@@ -352,6 +354,7 @@ static void test_machine_defaults(void **state)
     assert_int_equal(m->like, -1);
     assert_int_equal(m->prelaunch, 0);
     assert_int_equal(m->incoming_defer, 0);
+    assert_int_equal(m->slots, 32);
     assert_int_equal(s->machines[1].ram_mb, 768);
     assert_string_equal(s->title, "");
     assert_string_equal(s->source, "");
@@ -827,6 +830,8 @@ static void test_errors_machine(void **state)
         { "scenario t\nmachine m guest=windows\n",
           "t.scn:2:11: error: guest=windows: expected linux, script or none" },
         { "scenario t\nmachine m incoming=tcp\n", "t.scn:2:11: error: incoming=tcp: expected incoming=defer" },
+        { "scenario t\nmachine m slots=33\n", "t.scn:2:11: error: slots=33 out of range (1..32)" },
+        { "scenario t\nmachine m slots=0\n", "t.scn:2:11: error: slots=0 out of range (1..32)" },
         { "scenario t\nmachine m prelaunch=yes\n", "t.scn:2:11: error: prelaunch takes no value" },
         { "scenario t\nmachine m cores\n", "t.scn:2:11: error: expected cores=VALUE" },
         { "scenario t\nmachine guest\n", "t.scn:2:9: error: 'guest' is a keyword and cannot name a machine" },

@@ -422,6 +422,45 @@ static void test_dimm_not_enough_space(void **state)
     assert_int_equal(mach(f, M)->devices[D4].realized, 0);
 }
 
+/*
+ * -m slots=2: pc_dimm_get_free_slot refuses a third DIMM. Today's pc_dimm_pre_plug asks
+ * for the slot first; QEMU 2.10 walked the addresses and the capacity first. A DIMM
+ * released gives its slot back.
+ */
+static const char dimm_slots_scn[] =
+    "scenario s\n"
+    "machine m cores=1 lmbs=4 slots=2 guest=script\n"
+    "do m device_add dimm d1 size=256M\n"
+    "do m device_add dimm d2 size=256M\n"
+    "do m device_add dimm d3 size=256M\n"
+    "do m device_add dimm d4 size=1024M\n";
+
+static void test_dimm_no_free_slot(void **state)
+{
+    struct fix *f = *state;
+
+    fix_reinit(f, dimm_slots_scn, NULL);
+    add(f, M, D1);
+    add(f, M, D1 + 1);
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 2, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "no free slots available");
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 3, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "no free slots available");   /* before the capacity */
+    assert_int_equal(mach(f, M)->devices[D1 + 2].realized, 0);
+    assert_true(qmp_device_del(&f->sim, &f->w, M, D1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[D1].realized, 0);   /* before CAS: at once */
+    add(f, M, D1 + 2);
+
+    fix_reinit(f, dimm_slots_scn, "knob qemu.memory-device-check-addable=off\n");
+    add(f, M, D1);
+    add(f, M, D1 + 1);
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 3, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "can't add memory [0x60000000:0x40000000] beyond 0x80000000");
+    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 2, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, "no free slots available");
+    assert_int_equal(mach(f, M)->devices[D1 + 2].realized, 0);
+}
+
 /* With libvirt's addr= (here in LMBs, address / 256M) the DIMM goes there, or fails naming
  * the one in the way, or the range it is outside of. */
 static void test_dimm_address_hint(void **state)
@@ -995,6 +1034,7 @@ int main(void)
         T(test_inmigrate_coldplug_off),
         T(test_dimm_first_fit),
         T(test_dimm_not_enough_space),
+        T(test_dimm_no_free_slot),
         T(test_dimm_address_hint),
         T(test_dimm_address_hint_2_10),
         T(test_fingerprint_drcs_of_the_devices),

@@ -84,16 +84,25 @@ static bool vcpu_in_requested_state(int core_id, char *err, size_t errlen)
     return true;
 }
 
-/* qemuDomainDefValidateMemoryHotplug: the live XML's DIMMs and the new one against
- * maxMemory - initial memory (the machine's LMB area). VIR_ERR_CONFIG_UNSUPPORTED. */
+/* qemuDomainDefValidateMemoryHotplug: the live XML's DIMMs and the new one, counted
+ * against <maxMemory slots=>, then sized against maxMemory - initial memory (the
+ * machine's LMB area). VIR_ERR_CONFIG_UNSUPPORTED. */
 static bool dimm_exceeds_hotplug_space(const struct scenario *scn, int m, uint32_t live,
                                        uint8_t dev, char *err, size_t errlen)
 {
     uint32_t total = scn->devices[dev].size_mb;
+    unsigned nmems = 1;
 
     for (int e = 0; e < scn->ndevices; e++)
-        if ((live >> e & 1) && scn->devices[e].type == DEV_DIMM)
+        if ((live >> e & 1) && scn->devices[e].type == DEV_DIMM) {
             total += scn->devices[e].size_mb;
+            nmems++;
+        }
+    if (nmems > scn->machines[m].slots) {
+        snprintf(err, errlen, "unsupported configuration: memory device count '%u' exceeds "
+                 "slots count '%u'", nmems, (unsigned)scn->machines[m].slots);
+        return true;
+    }
     if (total <= scn->machines[m].lmbs * 256u)
         return false;
     snprintf(err, errlen, "unsupported configuration: memory device total size exceeds "

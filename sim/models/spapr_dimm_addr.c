@@ -1,7 +1,7 @@
 /*
- * A DIMM's LMBs: how many, where they go, and the errors when they cannot, as the pre-plug
- * of the QEMU release the knobs describe: today's memory_device_pre_plug
- * (hw/mem/memory-device.c), or QEMU 2.10's pc_dimm_memory_plug
+ * A DIMM's LMBs and memory slot: how many, where they go, and the errors when they
+ * cannot, as the pre-plug of the QEMU release the knobs describe: today's pc_dimm_pre_plug
+ * and memory_device_pre_plug (hw/mem/), or QEMU 2.10's pc_dimm_memory_plug
  * (hw/mem/pc-dimm.c) with qemu.memory-device-check-addable=off.
  */
 #include <stdio.h>
@@ -120,12 +120,35 @@ static int pc_dimm_find(const struct sim *s, int m, const int *owner, int in_use
     return sm->lmb_first + (int)((addr - start) / BLK);
 }
 
+/*
+ * pc_dimm_get_free_slot (hw/mem/pc-dimm.c) without a slot hint: the realized
+ * DIMMs against -m slots=. Through libvirt, whose hint is a slot its own
+ * count left free (libvirt_attach_refused), this never fails.
+ */
+static bool ram_slot_free(const struct sim *s, const struct world *w, int m, char *err,
+                          size_t errlen)
+{
+    int used = 0;
+
+    for (int d = 0; d < s->scn->ndevices; d++)
+        used += s->scn->devices[d].type == DEV_DIMM && w->machines[m].devices[d].realized;
+    if (used < s->scn->machines[m].slots)
+        return true;
+    snprintf(err, errlen, "no free slots available");
+    return false;
+}
+
+/* Today's pc_dimm_pre_plug takes a slot before memory_device_pre_plug; QEMU 2.10's
+ * pc_dimm_memory_plug took it after the address and the capacity. */
 int spapr_dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
                          int addr_id, char *err, size_t errlen)
 {
     int owner[MAX_LMBS], in_use = lmb_owners(s, w, m, owner), need = spapr_dimm_lmbs(s, dev);
+    int slot;
 
     if (knob_on(&s->knobs, KNOB_QEMU_MEMORY_DEVICE_CHECK_ADDABLE))
-        return memory_device_find(s, m, owner, in_use, need, addr_id, err, errlen);
-    return pc_dimm_find(s, m, owner, in_use, need, addr_id, err, errlen);
+        return ram_slot_free(s, w, m, err, errlen)
+                   ? memory_device_find(s, m, owner, in_use, need, addr_id, err, errlen) : -1;
+    slot = pc_dimm_find(s, m, owner, in_use, need, addr_id, err, errlen);
+    return slot >= 0 && !ram_slot_free(s, w, m, err, errlen) ? -1 : slot;
 }

@@ -848,6 +848,13 @@ expect_run "a client's wait for the job names the holder's RPC handler" 1 \
 expect_run "libvirt 3.x's job timeout: (held by API)" 1 \
     '^        libvirt: Timed out during operation: cannot acquire state change lock \(held by remoteDispatchDomainSetVcpu\)$' \
     "$DRCSIM" run tests/cli/job-lock-timeout.scn --schedule '0*4' --format text --variant qemu-2.10
+# Memory slots (-m slots=, <maxMemory slots=>): QEMU's refusal at the monitor, libvirt's first.
+expect_run "a DIMM beyond -m slots= at the monitor: pc_dimm_get_free_slot" 0 \
+    '^        qmp@m: device_add d3 -> error: no free slots available$' \
+    "$DRCSIM" run tests/cli/dimm-slots.scn --format text
+expect_run "a DIMM beyond <maxMemory slots=>: libvirt refuses before QMP" 0 \
+    "^ +[0-9]+ +0ms  libvirt +device_add +machine=v script=virsh driver=dimm id=e3 -> error=\"unsupported configuration: memory device count '3' exceeds slots count '2'\"\$" \
+    "$DRCSIM" run tests/cli/dimm-slots.scn --format text
 # A vCPU on -smp (hotpluggable=no): libvirt refuses its unplug; setvcpus stops above it.
 expect_run "libvirt refuses to unplug a vCPU on -smp" 0 \
     "^    1 +0ms  libvirt +device_del +machine=m id=core1 -> error=\"invalid argument: vcpu '1' can't be hotunplugged\"\$" \
