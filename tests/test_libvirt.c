@@ -666,27 +666,35 @@ static void test_setvcpus_missing_cores(void **state)
 }
 
 /*
- * A vCPU on -smp (hotpluggable=no): libvirt refuses its unplug before QMP
- * (qemuDomainFilterHotplugVcpuEntities), and setvcpus passes over it.
+ * The script's first line is refused before QMP with that result: libvirt's XML
+ * stays at xml, QEMU untouched, the job released, the script done.
  */
-static void test_smp_vcpu_not_hotunpluggable(void **state)
+static void assert_refused_at_once(struct fix *f, const char *scn, uint32_t xml,
+                                   const char *result)
 {
-    struct fix *f = *state;
     struct spapr_machine before;
 
-    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1 hotpluggable=no\n"
-                "do m device_del core1\n");
-    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    fix_reinit(f, scn, NULL);
+    assert_int_equal(lv(f)->xml[0], xml);
     before = f->w.machines[0];
     fire_script(f, 0, STEP_SCRIPT_LINE);
-    assert_has(f->line, "\"op\":\"device_del\",\"args\":{\"machine\":\"m\",\"id\":\"core1\"},"
-                        "\"result\":{\"error\":\"invalid argument: vcpu '1' can't be "
-                        "hotunplugged\"}");
+    assert_has(f->line, result);
     assert_lacks(f->line, "qmp@m");
-    assert_int_equal(lv(f)->xml[0], 1u << 0);
+    assert_int_equal(lv(f)->xml[0], xml);
     assert_int_equal(lv(f)->job, LV_JOB_NONE);
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
     assert_memory_equal(&f->w.machines[0], &before, sizeof(before));
+}
+
+/* A vCPU on -smp (hotpluggable=no): libvirt refuses its unplug before QMP
+ * (qemuDomainFilterHotplugVcpuEntities). */
+static void test_smp_vcpu_not_hotunpluggable(void **state)
+{
+    assert_refused_at_once(*state, "scenario lv\nmachine m cores=3\n"
+                           "device m cpu core1 core-id=1 hotpluggable=no\ndo m device_del core1\n",
+                           1u << 0, "\"op\":\"device_del\",\"args\":{\"machine\":\"m\",\"id\":"
+                           "\"core1\"},\"result\":{\"error\":\"invalid argument: vcpu '1' can't "
+                           "be hotunplugged\"}");
 }
 
 /* Fire the first fireable step that is no timeout until none is left; returns the trace. */
@@ -738,22 +746,13 @@ static void test_setvcpus_passes_smp_vcpu(void **state)
  */
 static void test_setvcpus_unreachable(void **state)
 {
-    struct fix *f = *state;
-    struct spapr_machine before;
-
-    fix_init(f, "scenario lv\nmachine m cores=3\ndevice m cpu core1 core-id=1 hotpluggable=no\n"
-                "device m cpu core2 core-id=2\ndo m setvcpus 1\n");
-    assert_int_equal(lv(f)->xml[0], 3);
-    before = f->w.machines[0];
-    fire_script(f, 0, STEP_SCRIPT_LINE);
-    assert_has(f->line, "\"op\":\"setvcpus\",\"args\":{\"machine\":\"m\",\"count\":1},"
-                        "\"result\":{\"error\":\"unsupported configuration: failed to find "
-                        "appropriate hotpluggable vcpus to reach the desired target vcpu count\"}");
-    assert_lacks(f->line, "qmp@m");
-    assert_int_equal(lv(f)->xml[0], 3);
-    assert_int_equal(lv(f)->job, LV_JOB_NONE);
-    assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
-    assert_memory_equal(&f->w.machines[0], &before, sizeof(before));
+    assert_refused_at_once(*state, "scenario lv\nmachine m cores=3\n"
+                           "device m cpu core1 core-id=1 hotpluggable=no\n"
+                           "device m cpu core2 core-id=2\ndo m setvcpus 1\n", 3,
+                           "\"op\":\"setvcpus\",\"args\":{\"machine\":\"m\",\"count\":1},"
+                           "\"result\":{\"error\":\"unsupported configuration: failed to find "
+                           "appropriate hotpluggable vcpus to reach the desired target vcpu "
+                           "count\"}");
 }
 
 /* ---- migration ---------------------------------------------------------------- */
