@@ -87,8 +87,8 @@ static bool vcpu_in_requested_state(int core_id, char *err, size_t errlen)
 /* qemuDomainDefValidateMemoryHotplug: the live XML's DIMMs and the new one, counted
  * against <maxMemory slots=>, then sized against maxMemory - initial memory (the
  * machine's LMB area). VIR_ERR_CONFIG_UNSUPPORTED. */
-static bool dimm_exceeds_hotplug_space(const struct scenario *scn, int m, uint32_t live,
-                                       uint8_t dev, char *err, size_t errlen)
+static bool dimm_hotplug_invalid(const struct scenario *scn, int m, uint32_t live,
+                                 uint8_t dev, char *err, size_t errlen)
 {
     uint32_t total = scn->devices[dev].size_mb;
     unsigned nmems = 1;
@@ -134,7 +134,7 @@ bool libvirt_attach_refused(const struct scenario *scn, int m, uint32_t live, ui
             return true;
         }
     }
-    return d->type == DEV_DIMM && dimm_exceeds_hotplug_space(scn, m, live, dev, err, errlen);
+    return d->type == DEV_DIMM && dimm_hotplug_invalid(scn, m, live, dev, err, errlen);
 }
 
 bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t dev, char *err,

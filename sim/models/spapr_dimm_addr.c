@@ -16,19 +16,23 @@ int spapr_dimm_lmbs(const struct sim *s, uint8_t dev)
 }
 
 /* owner[k]: the realized DIMM on the k-th LMB of the device-memory area, or -1; the
- * number of LMBs in use. */
-static int lmb_owners(const struct sim *s, const struct world *w, int m, int owner[MAX_LMBS])
+ * number of LMBs in use, and in *dimms the number of realized DIMMs. */
+static int lmb_owners(const struct sim *s, const struct world *w, int m, int owner[MAX_LMBS],
+                      int *dimms)
 {
     const struct sim_machine *sm = &s->m[m];
     int in_use = 0;
 
+    *dimms = 0;
     for (int i = 0; i < MAX_LMBS; i++)
         owner[i] = -1;
     for (int d = 0; d < s->scn->ndevices; d++) {
         const struct spapr_device *sd = &w->machines[m].devices[d];
-        if (sd->realized && s->scn->devices[d].type == DEV_DIMM)
-            for (int k = 0; k < spapr_dimm_lmbs(s, (uint8_t)d); k++, in_use++)
-                owner[sd->first_drc - sm->lmb_first + k] = d;
+        if (!sd->realized || s->scn->devices[d].type != DEV_DIMM)
+            continue;
+        ++*dimms;
+        for (int k = 0; k < spapr_dimm_lmbs(s, (uint8_t)d); k++, in_use++)
+            owner[sd->first_drc - sm->lmb_first + k] = d;
     }
     return in_use;
 }
@@ -125,14 +129,9 @@ static int pc_dimm_find(const struct sim *s, int m, const int *owner, int in_use
  * DIMMs against -m slots=. Through libvirt, whose hint is a slot its own
  * count left free (libvirt_attach_refused), this never fails.
  */
-static bool ram_slot_free(const struct sim *s, const struct world *w, int m, char *err,
-                          size_t errlen)
+static bool ram_slot_free(const struct sim *s, int m, int dimms, char *err, size_t errlen)
 {
-    int used = 0;
-
-    for (int d = 0; d < s->scn->ndevices; d++)
-        used += s->scn->devices[d].type == DEV_DIMM && w->machines[m].devices[d].realized;
-    if (used < s->scn->machines[m].slots)
+    if (dimms < s->scn->machines[m].slots)
         return true;
     snprintf(err, errlen, "no free slots available");
     return false;
@@ -143,12 +142,12 @@ static bool ram_slot_free(const struct sim *s, const struct world *w, int m, cha
 int spapr_dimm_find_slot(const struct sim *s, const struct world *w, int m, uint8_t dev,
                          int addr_id, char *err, size_t errlen)
 {
-    int owner[MAX_LMBS], in_use = lmb_owners(s, w, m, owner), need = spapr_dimm_lmbs(s, dev);
-    int slot;
+    int owner[MAX_LMBS], dimms, in_use = lmb_owners(s, w, m, owner, &dimms);
+    int need = spapr_dimm_lmbs(s, dev), slot;
 
     if (knob_on(&s->knobs, KNOB_QEMU_MEMORY_DEVICE_CHECK_ADDABLE))
-        return ram_slot_free(s, w, m, err, errlen)
+        return ram_slot_free(s, m, dimms, err, errlen)
                    ? memory_device_find(s, m, owner, in_use, need, addr_id, err, errlen) : -1;
     slot = pc_dimm_find(s, m, owner, in_use, need, addr_id, err, errlen);
-    return slot >= 0 && !ram_slot_free(s, w, m, err, errlen) ? -1 : slot;
+    return slot >= 0 && !ram_slot_free(s, m, dimms, err, errlen) ? -1 : slot;
 }
