@@ -120,6 +120,15 @@ static inline void add(struct fix *f, int m, uint8_t dev)
         fail_msg("device_add: %s", f->err);
 }
 
+/* qmp_device_add on machine m, which must fail with exactly that error and leave the
+ * device unrealized. */
+static inline void add_refused(struct fix *f, int m, uint8_t dev, const char *want)
+{
+    assert_false(qmp_device_add(&f->sim, &f->w, m, dev, NULL, f->err, sizeof(f->err)));
+    assert_string_equal(f->err, want);
+    assert_int_equal(f->w.machines[m].devices[dev].realized, 0);
+}
+
 #define assert_has(hay, needle)                                                   \
     do {                                                                          \
         if (!strstr((hay), (needle)))                                             \

@@ -285,9 +285,7 @@ static void test_qmp_refused_while_migrating(void **state)
     fix_init_extra(f, base_scn, NULL);
     add(f, M, CORE1);
     mach(f, M)->migration = MIGRATION_ACTIVE;
-    assert_false(qmp_device_add(&f->sim, &f->w, M, CORE2, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "device_add not allowed while migrating");
-    assert_int_equal(mach(f, M)->devices[CORE2].realized, 0);
+    add_refused(f, M, CORE2, "device_add not allowed while migrating");
     assert_int_equal(mach(f, M)->devices[CORE2].hotplugged, 0);
     assert_int_equal(drc(f, M, CPU2_INDEX)->dev, 0);
     assert_int_equal(mach(f, M)->nr_events, 1);
@@ -375,10 +373,8 @@ static void test_dimm_first_fit(void **state)
     assert_int_equal(drc(f, M, 0x80000004)->dev, 0);
     add(f, M, DD);                                     /* 256M fills the hole */
     assert_int_equal(mach(f, M)->devices[DD].first_drc, lmb0);
-    assert_false(qmp_device_add(&f->sim, &f->w, M, HUGE, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "not enough space, currently 0x40000000 in use of total space "
-                                "for memory devices 0x80000000");
-    assert_int_equal(mach(f, M)->devices[HUGE].realized, 0);
+    add_refused(f, M, HUGE, "not enough space, currently 0x40000000 in use of total space "
+                            "for memory devices 0x80000000");
 }
 
 /* memory_device_check_addable counts the realized DIMMs against maxram - ram before any
@@ -399,27 +395,20 @@ static void test_dimm_not_enough_space(void **state)
 
     fix_reinit(f, dimm_space_scn, NULL);
     assert_true(qmp_device_add_at(&f->sim, &f->w, M, D1, id0 + 1, NULL, f->err, sizeof(f->err)));
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D4, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "not enough space, currently 0x10000000 in use of total space "
-                                "for memory devices 0x40000000");
+    add_refused(f, M, D4, "not enough space, currently 0x10000000 in use of total space "
+                          "for memory devices 0x40000000");
     assert_false(qmp_device_add_at(&f->sim, &f->w, M, D4, id0, NULL, f->err, sizeof(f->err)));
     assert_string_equal(f->err, "not enough space, currently 0x10000000 in use of total space "
                                 "for memory devices 0x40000000");   /* before the hint's check */
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D3, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "could not find position in guest address space for memory "
-                                "device - memory fragmented due to alignments");
-    assert_int_equal(mach(f, M)->devices[D3].realized, 0);
-    assert_int_equal(mach(f, M)->devices[D4].realized, 0);
+    add_refused(f, M, D3, "could not find position in guest address space for memory "
+                          "device - memory fragmented due to alignments");
+    assert_int_equal(mach(f, M)->devices[D4].realized, 0);   /* after the hinted refusal too */
 
     /* QEMU 2.10: the walk steps past d1 and ends beyond the area, with its own text */
     fix_reinit(f, dimm_space_scn, "knob qemu.memory-device-check-addable=off\n");
     assert_true(qmp_device_add_at(&f->sim, &f->w, M, D1, id0 + 1, NULL, f->err, sizeof(f->err)));
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D4, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "can't add memory [0x60000000:0x40000000] beyond 0x80000000");
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D3, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "can't add memory [0x60000000:0x30000000] beyond 0x80000000");
-    assert_int_equal(mach(f, M)->devices[D3].realized, 0);
-    assert_int_equal(mach(f, M)->devices[D4].realized, 0);
+    add_refused(f, M, D4, "can't add memory [0x60000000:0x40000000] beyond 0x80000000");
+    add_refused(f, M, D3, "can't add memory [0x60000000:0x30000000] beyond 0x80000000");
 }
 
 /*
@@ -434,31 +423,26 @@ static const char dimm_slots_scn[] =
     "do m device_add dimm d2 size=256M\n"
     "do m device_add dimm d3 size=256M\n"
     "do m device_add dimm d4 size=1024M\n";
+enum { S1, S2, S3, S4 };
 
 static void test_dimm_no_free_slot(void **state)
 {
     struct fix *f = *state;
 
     fix_reinit(f, dimm_slots_scn, NULL);
-    add(f, M, D1);
-    add(f, M, D1 + 1);
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 2, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "no free slots available");
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 3, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "no free slots available");   /* before the capacity */
-    assert_int_equal(mach(f, M)->devices[D1 + 2].realized, 0);
-    assert_true(qmp_device_del(&f->sim, &f->w, M, D1, NULL, f->err, sizeof(f->err)));
-    assert_int_equal(mach(f, M)->devices[D1].realized, 0);   /* before CAS: at once */
-    add(f, M, D1 + 2);
+    add(f, M, S1);
+    add(f, M, S2);
+    add_refused(f, M, S3, "no free slots available");
+    add_refused(f, M, S4, "no free slots available");   /* before the capacity */
+    assert_true(qmp_device_del(&f->sim, &f->w, M, S1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(mach(f, M)->devices[S1].realized, 0);   /* before CAS: at once */
+    add(f, M, S3);
 
     fix_reinit(f, dimm_slots_scn, "knob qemu.memory-device-check-addable=off\n");
-    add(f, M, D1);
-    add(f, M, D1 + 1);
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 3, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "can't add memory [0x60000000:0x40000000] beyond 0x80000000");
-    assert_false(qmp_device_add(&f->sim, &f->w, M, D1 + 2, NULL, f->err, sizeof(f->err)));
-    assert_string_equal(f->err, "no free slots available");
-    assert_int_equal(mach(f, M)->devices[D1 + 2].realized, 0);
+    add(f, M, S1);
+    add(f, M, S2);
+    add_refused(f, M, S4, "can't add memory [0x60000000:0x40000000] beyond 0x80000000");
+    add_refused(f, M, S3, "no free slots available");
 }
 
 /* With libvirt's addr= (here in LMBs, address / 256M) the DIMM goes there, or fails naming
