@@ -113,7 +113,6 @@ static bool plug_phb_or_pci(const struct sim *s, struct world *w, int m, uint8_t
     }
     w->machines[m].devices[dev].realized = 1;
     plug_one_drc(s, w, m, slot, dev, hot, tr);
-    spapr_compat_core_plug(s, w, m, c->core_id);
     /* spapr_phb_plug / spapr_pci_plug: add_by_index (function 0) */
     if (hot)
         spapr_hotplug_req_event(s, w, m, phb ? RTAS_LOG_V6_HP_TYPE_PHB : RTAS_LOG_V6_HP_TYPE_PCI,
