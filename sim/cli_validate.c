@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "libvirt.h"
 #include "real_record.h"
 #include "realdrive.h"
 #include "trace.h"
@@ -35,7 +36,8 @@ struct run_verdict {
 
 /*
  * The model's initial world is each machine after its start-up; so of the
- * real run, what a machine shows from its first QMP command on. The run ends
+ * real run, what a machine shows from its first QMP command on, past the
+ * start-up's own (libvirt's vCPU device_adds, libvirt_start_vcpus). The run ends
  * at the first QEMU death: what the others show after it is its aftermath (a
  * destination whose incoming stream broke). *crashed: that death was a signal.
  */
@@ -43,15 +45,19 @@ static GArray *project(const struct sim *s, GArray *real, double *last, int *cra
 {
     GArray *obs = g_array_new(FALSE, FALSE, sizeof(struct observation));
     double first[MAX_MACHINES];
+    int startup[MAX_MACHINES] = { 0 };
 
     *crashed = -1;
-    for (int m = 0; m < MAX_MACHINES; m++)
+    for (int m = 0; m < MAX_MACHINES; m++) {
         first[m] = 1e300;
-    for (guint i = 0; i < real->len; i++) {
+        startup[m] = m < s->scn->nmachines ? __builtin_popcount(libvirt_start_vcpus(s, m)) : 0;
+    }
+    for (guint i = 0; i < real->len; i++) {   /* by time: the first after the start-up's */
         const struct real_obs *r = &g_array_index(real, struct real_obs, i);
         struct observation o;
         if (strcmp(r->kind, "qmp") == 0 && real_observation(s, r->machine, "qmp", "device_add x",
-                                                            &o) && r->t < first[o.machine])
+                                                            &o) && startup[o.machine]-- <= 0 &&
+            r->t < first[o.machine])
             first[o.machine] = r->t;
     }
     for (guint i = 0; i < real->len; i++) {

@@ -111,7 +111,8 @@ static void coldplug_args(const struct scenario *scn, int m, GPtrArray *a)
 {
     for (unsigned i = 0; i < scn->ncoldplug; i++) {
         const struct scn_device *d = &scn->devices[scn->coldplug[i].device];
-        if (scn->coldplug[i].machine != m)
+        if (scn->coldplug[i].machine != m ||
+            libvirt_adds_at_start(scn, m, scn->coldplug[i].device))   /* start_machines */
             continue;
         if (d->type == DEV_DIMM) {
             g_ptr_array_add(a, g_strdup("-object"));
@@ -378,6 +379,8 @@ static bool wait_ready(struct drive *d, int m)
     return true;
 }
 
+static bool add_device(struct drive *d, int m, int dev, int like);
+
 static bool start_machines(struct drive *d)
 {
     char err[400];
@@ -391,9 +394,16 @@ static bool start_machines(struct drive *d)
         if (!d->m[m].vm)
             return invalid(d, "%s: %s", sm->name, err);
         d->m[m].running = !sm->prelaunch && !sm->incoming_defer;
-        for (unsigned i = 0; i < d->scn->ncoldplug; i++)
-            if (d->scn->coldplug[i].machine == m)
-                d->m[m].present |= 1u << d->scn->coldplug[i].device;
+        for (unsigned i = 0; i < d->scn->ncoldplug; i++) {
+            uint8_t dev = d->scn->coldplug[i].device;
+            if (d->scn->coldplug[i].machine != m)
+                continue;
+            /* libvirt's qemuProcessSetupHotpluggableVcpus, as the model's libvirt_start_vcpus */
+            if (libvirt_adds_at_start(d->scn, m, dev) && !add_device(d, m, dev, -1))
+                return invalid(d, "%s: device_add %s at start failed", sm->name,
+                               d->scn->devices[dev].id);
+            d->m[m].present |= 1u << dev;
+        }
     }
     for (int m = 0; m < d->scn->nmachines; m++)
         if (d->m[m].running && !wait_ready(d, m))

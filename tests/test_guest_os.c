@@ -195,7 +195,7 @@ static void test_boot_steps(void **state)
     assert_has(f->line, "\"op\":\"ibm,client-architecture-support\","
                         "\"args\":{\"ov5\":\"OV5_HP_EVT OV5_XIVE_EXPLOIT\"},\"result\":{\"cpus\":2}");
     assert_int_equal(f->w.guest.phase, GUEST_KERNEL);
-    assert_int_equal(f->w.guest.cpus, 3);      /* core1 coldplugged: in the tree */
+    assert_int_equal(f->w.guest.cpus, 3);      /* core1, added in PRELAUNCH: CAS reset its DRC */
     assert_int_equal(f->w.guest.online, 3);
     assert_int_equal(f->w.machines[0].ov5_cas, OV5_CAS_BASE | OV5_CAS_HP_EVT | OV5_CAS_XIVE);
     assert_int_equal(f->w.machines[0].intc & KVM_INTC_MASK, KVM_INTC_XIVE);   /* ic-mode=dual: switched at CAS */

@@ -836,6 +836,81 @@ static void test_prepare_smp_vcpu(void **state)
     assert_int_equal(lv(f)->xml[1], 1);
 }
 
+/*
+ * qemuProcessSetupHotpluggableVcpus: on a QEMU started with -S, libvirt
+ * device_adds the hotpluggable vCPU after the reset, in PRELAUNCH: a hotplug,
+ * the add event queued and the DRC left empty for CAS; the -smp one is coldplugged.
+ */
+static void test_start_vcpus_prelaunch(void **state)
+{
+    struct fix *f = *state;
+    const struct spapr_machine *mw;
+    int cpu;
+
+    fix_init(f, "scenario lv\nmachine m cores=3 prelaunch\n"
+                "device m cpu core1 core-id=1 hotpluggable=no\ndevice m cpu core2 core-id=2\n");
+    mw = &f->w.machines[0];
+    cpu = f->sim.m[0].cpu_first;
+    assert_int_equal(libvirt_start_vcpus(&f->sim, 0), 1u << 1);
+    assert_int_equal(mw->runstate, RUN_STATE_PRELAUNCH);
+    assert_int_equal(mw->devices[0].hotplugged, 0);
+    assert_int_equal(mw->drcs[cpu + 1].state, LC);
+    assert_int_equal(mw->devices[1].realized, 1);
+    assert_int_equal(mw->devices[1].hotplugged, 1);
+    assert_int_equal(mw->drcs[cpu + 2].state, SPAPR_DRC_STATE_LOGICAL_UNUSABLE);
+    assert_int_equal(mw->drcs[cpu + 2].dev, 2);
+    assert_int_equal(mw->nr_events, 1);
+    assert_int_equal(mw->events[0].action, RTAS_LOG_V6_HP_ACTION_ADD);
+    assert_int_equal(mw->events[0].index, f->sim.m[0].drcs[cpu + 2].index);
+    assert_int_equal(lv(f)->xml[0], 3);
+}
+
+/* A machine running at the start booted long ago, and libvirt.dst-vcpus=command-line puts
+ * every vCPU on the command line: coldplugged, no event. */
+static void test_start_vcpus_coldplugged(void **state)
+{
+    static const char *const texts[] = {
+        "scenario lv\nmachine m cores=2\ndevice m cpu core1 core-id=1\n",
+        "scenario lv\nmachine m cores=2 prelaunch\ndevice m cpu core1 core-id=1\n"
+        "knob libvirt.dst-vcpus=command-line\n",
+        "scenario lv\nmachine m cores=2 prelaunch guest=none\ndevice m cpu core1 core-id=1\n",
+    };
+    struct fix *f = *state;
+
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        fix_reinit(f, texts[i], NULL);
+        assert_int_equal(libvirt_start_vcpus(&f->sim, 0), 0);
+        assert_int_equal(f->w.machines[0].devices[0].hotplugged, 0);
+        assert_int_equal(f->w.machines[0].drcs[f->sim.m[0].cpu_first + 1].state, LC);
+        assert_int_equal(f->w.machines[0].nr_events, 0);
+    }
+}
+
+/* On a destination (-incoming defer) the add is a coldplug since 94fd9cbaa3; before it
+ * (qemu.inmigrate-coldplug=off) a hotplug whose event waits in the queue. */
+static void test_start_vcpus_inmigrate(void **state)
+{
+    static const char text[] = "scenario lv\nmachine src cores=2\n"
+                               "machine dst like=src incoming=defer\ndevice dst cpu core1 core-id=1\n";
+    struct fix *f = *state;
+    const struct spapr_machine *d;
+    int slot;
+
+    fix_reinit(f, text, NULL);
+    d = &f->w.machines[1];
+    slot = f->sim.m[1].cpu_first + 1;
+    assert_int_equal(libvirt_start_vcpus(&f->sim, 1), 1);
+    assert_int_equal(d->runstate, RUN_STATE_INMIGRATE);
+    assert_int_equal(d->devices[0].hotplugged, 1);
+    assert_int_equal(d->drcs[slot].state, LC);
+    assert_int_equal(d->nr_events, 0);
+    fix_reinit(f, text, "knob qemu.inmigrate-coldplug=off\n");
+    d = &f->w.machines[1];
+    assert_int_equal(d->drcs[slot].state, SPAPR_DRC_STATE_LOGICAL_UNUSABLE);
+    assert_int_equal(d->nr_events, 1);
+    assert_int_equal(d->events[0].index, f->sim.m[1].drcs[slot].index);
+}
+
 static void test_prepare_vcpu_command_line(void **state)
 {
     struct fix *f = *state;
@@ -904,12 +979,14 @@ static void test_prepare_fails(void **state)
 }
 
 /* A POWER8-compat guest, POWER8 host to POWER9 host, as before ce03a193e1 (QEMU 4.2);
- * the destination has a core-id 2 the source lacks. */
-#define P8_TO_P9                                                                     \
+ * vCPU 1 on both -smp, the destination has a core-id 2 the source lacks. */
+#define P8_TO_P9_MACHINES                                                            \
     "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n" \
     "machine dst cores=3 host=power9 max-cpu-compat=power8 incoming=defer\n"         \
-    "device src cpu core1 core-id=1\ndevice dst cpu core1 core-id=1\n"               \
     "knob qemu.compat-all-on-reset=off\n"
+#define P8_TO_P9 P8_TO_P9_MACHINES                                                   \
+    "device src cpu core1 core-id=1 hotpluggable=no\n"                               \
+    "device dst cpu core1 core-id=1 hotpluggable=no\n"
 
 /*
  * The destination rejects the stream (vCPU 1's raw POWER8 PVR, before
@@ -939,6 +1016,26 @@ static void test_load_fails(void **state)
     assert_int_equal(lv(f)->gone, 1u << 1);                   /* its QEMU exited */
     assert_int_equal(lv(f)->defined, 1u << 0);
     assert_int_equal(f->w.machines[0].runstate, RUN_STATE_PRELAUNCH);
+}
+
+/*
+ * The same with vCPU 1 hotpluggable: libvirt device_adds it in PRELAUNCH, after
+ * the reset gave CPU0 its compat PVR, and a hotplugged core takes CPU0's
+ * (spapr_core_plug, b1e8156743): the stream loads on the POWER9 host.
+ */
+static void test_prelaunch_vcpu_has_compat(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, P8_TO_P9_MACHINES "device src cpu core1 core-id=1\ndo migrate src dst\n");
+    assert_int_equal(f->w.machines[0].devices[0].hotplugged, 1);
+    assert_int_equal(f->w.machines[0].vcpu_compat, 3);
+    for (int phase = 0; phase < 3; phase++)                   /* Begin, Prepare, Perform */
+        fire_script(f, 0, STEP_SCRIPT_LINE);
+    assert_int_equal(f->w.machines[1].devices[0].hotplugged, 1);   /* Prepare's device_add */
+    fire(f, ACTOR_MIGRATION);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(f->w.machines[1].vcpu_compat, 3);
 }
 
 static const char retry_scn[] =
@@ -1173,10 +1270,14 @@ int main(void)
         T(test_setvcpus_unreachable),
         T(test_prepare_vcpu_device_add),
         T(test_prepare_smp_vcpu),
+        T(test_start_vcpus_prelaunch),
+        T(test_start_vcpus_coldplugged),
+        T(test_start_vcpus_inmigrate),
         T(test_prepare_vcpu_command_line),
         T(test_prepare_dimm_address),
         T(test_prepare_fails),
         T(test_load_fails),
+        T(test_prelaunch_vcpu_has_compat),
         T(test_retry_after_load_failure),
         T(test_source_gone_after_confirm),
         T(test_suspend_during_migration),

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include "libvirt.h"
 #include "realdrive.h"
 
 static struct scenario *parse(const char *text)
@@ -233,6 +234,28 @@ static void test_argv_migration(void **state)
     g_free(s2);
 }
 
+/* A hotpluggable vCPU: -device on a machine running from the start; on a -S one libvirt
+ * device_adds it after start-up (qemuProcessSetupHotpluggableVcpus), as the driver does. */
+static void test_argv_start_vcpus(void **state)
+{
+    struct scenario *run = parse("scenario t\nmachine m cores=2\ndevice m cpu core1 core-id=1\n");
+    struct scenario *pre = parse("scenario t\nmachine m cores=2 prelaunch\n"
+                                 "device m cpu core1 core-id=1\n");
+    static const char *const want_run[] = {
+        HEAD(), "1,maxcpus=3", "-m", "1024M,slots=32,maxmem=3072M", MIDDLE("m"),
+        "-device", "power9_v2.0-spapr-cpu-core,id=core1,core-id=1", NULL };
+    static const char *const want_pre[] = {
+        HEAD(), "1,maxcpus=3", "-m", "1024M,slots=32,maxmem=3072M", MIDDLE("m"), "-S", NULL };
+
+    (void)state;
+    check_argv(run, 0, want_run);
+    check_argv(pre, 0, want_pre);
+    assert_false(libvirt_adds_at_start(run, 0, 0));
+    assert_true(libvirt_adds_at_start(pre, 0, 0));
+    g_free(run);
+    g_free(pre);
+}
+
 /* ---- QMP arguments ------------------------------------------------------ */
 
 static void check_json(JsonNode *n, const char *want)
@@ -335,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_clean_output),
         cmocka_unit_test(test_argv),
         cmocka_unit_test(test_argv_migration),
+        cmocka_unit_test(test_argv_start_vcpus),
         cmocka_unit_test(test_qmp_args),
         cmocka_unit_test(test_drivable),
         cmocka_unit_test(test_setup_load),

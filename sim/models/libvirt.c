@@ -353,6 +353,54 @@ void libvirt_apply(struct step_ctx *c, const struct step *st)
         worker(c, st->arg == 1);
 }
 
+/*
+ * A machine that runs at the scenario's start booted long ago: CAS turned
+ * those adds into coldplugs (10f12e6450, ad334d89a6), so its cores are -device.
+ */
+bool libvirt_adds_at_start(const struct scenario *scn, int m, uint8_t dev)
+{
+    const struct scn_machine *sm = &scn->machines[m];
+    const struct scn_device *d = &scn->devices[dev];
+
+    /* hotpluggable='yes' (not on -smp): the vCPU has an alias */
+    return sm->guest == GUEST_LINUX && (sm->prelaunch || sm->incoming_defer) &&
+           d->type == DEV_CPU_CORE && !d->on_smp;
+}
+
+uint32_t libvirt_start_vcpus(const struct sim *s, int m)
+{
+    const struct scenario *scn = s->scn;
+    uint32_t adds = 0;
+
+    if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) != DST_VCPUS_DEVICE_ADD)
+        return 0;
+    for (unsigned i = 0; i < scn->ncoldplug; i++)
+        if (scn->coldplug[i].machine == m && libvirt_adds_at_start(scn, m, scn->coldplug[i].device))
+            adds |= 1u << scn->coldplug[i].device;
+    return adds;
+}
+
+/* In the order of the `device` lines (libvirt's: the vCPUs' order=), after qemu_system_reset. */
+bool libvirt_setup_hotpluggable_vcpus(const struct sim *s, struct world *w, int m, char *err,
+                                      size_t errlen)
+{
+    const struct scenario *scn = s->scn;
+    uint32_t adds = libvirt_start_vcpus(s, m);
+    char why[200];
+
+    for (unsigned i = 0; i < scn->ncoldplug; i++) {
+        uint8_t d = scn->coldplug[i].device;
+        if (scn->coldplug[i].machine != m || !(adds >> d & 1) ||
+            qmp_device_add(s, w, m, d, NULL, why, sizeof(why)))
+            continue;
+        /* qemuMonitorJSONCheckError */
+        snprintf(err, errlen, "internal error: unable to execute QEMU command 'device_add': %s",
+                 why);
+        return false;
+    }
+    return true;
+}
+
 /* The domain starts where the guest starts, with every device QEMU has. */
 void libvirt_start(const struct sim *s, struct world *w)
 {

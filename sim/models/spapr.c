@@ -597,9 +597,11 @@ bool qmp_cont(const struct sim *s, struct world *w, int m, char *err, size_t err
 
 /*
  * Machine creation: DRCs realized empty, the boot core (core-id 0) and the
- * default PHB plugged, then every -device; qemu_system_reset follows.
+ * default PHB plugged, then every -device (not the cores libvirt adds by QMP
+ * afterwards, libvirt.c); qemu_system_reset follows.
  */
-bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err, size_t errlen)
+bool spapr_machine_start(const struct sim *s, struct world *w, int m, uint32_t later, char *err,
+                         size_t errlen)
 {
     const struct sim_machine *sm = &s->m[m];
     const struct scn_machine *cfg = &s->scn->machines[m];
@@ -612,10 +614,12 @@ bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err,
     spapr_drc_op(s, w, m, sm->cpu_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL, NULL);
     if (sm->nphb)
         spapr_drc_op(s, w, m, sm->phb_first, DRC_OP_ATTACH, DRC_DEV_BUILTIN, 0, NULL, NULL);
-    for (int i = 0; i < s->scn->ncoldplug; i++)
-        if (s->scn->coldplug[i].machine == m &&
-            !device_plug(s, w, m, s->scn->coldplug[i].device, -1, NULL, err, errlen))
+    for (int i = 0; i < s->scn->ncoldplug; i++) {
+        uint8_t dev = s->scn->coldplug[i].device;
+        if (s->scn->coldplug[i].machine == m && !(later >> dev & 1) &&
+            !device_plug(s, w, m, dev, -1, NULL, err, errlen))
             return false;
+    }
     qmp_system_reset(s, w, m, NULL);
     return true;
 }

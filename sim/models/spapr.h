@@ -25,8 +25,10 @@ enum { RTAS_LOG_V6_HP_ID_DRC_NAME = 1, RTAS_LOG_V6_HP_ID_DRC_INDEX = 2,
 
 struct rtas_ret { int32_t rc; uint32_t value; };
 
-/* Machine creation: DRCs realized, boot core and -device coldplugs, reset. */
-bool spapr_machine_start(const struct sim *s, struct world *w, int m, char *err, size_t errlen);
+/* Machine creation: DRCs realized, boot core and -device coldplugs, reset. later: the
+ * `device` lines not on the command line, device_added once QEMU is up (bit per device). */
+bool spapr_machine_start(const struct sim *s, struct world *w, int m, uint32_t later, char *err,
+                         size_t errlen);
 
 /* QMP; false with QEMU's error message in err on failure. */
 bool qmp_device_add(const struct sim *s, struct world *w, int m, uint8_t dev,

@@ -53,6 +53,12 @@ variant_with "knob libvirt.dst-dimms=device-add"
 judge "pci-migrate-unplug: refutes PCI devices on the destination's command line" 1 \
     'after 3 of 8 observables, real QEMU shows "spapr_drc_attach 0x40000008" where the model allows "spapr_drc_unplug_request 0x40000008"' \
     pci-migrate-unplug validate/recorded/pci-migrate-unplug.json DRCSIM_VARIANTS="$tmp/var"
+# libvirt device_adds a hotpluggable vCPU after QEMU starts with -S
+# (qemuProcessSetupHotpluggableVcpus); on the command line QEMU would attach it at creation.
+variant_with "knob libvirt.dst-vcpus=command-line"
+judge "libvirt-start-vcpu: refutes hotpluggable vCPUs on the command line at start" 1 \
+    'after 0 of 11 observables, real QEMU shows "spapr_drc_attach 0x10000001" where the model allows "spapr_drc_unplug_request 0x10000001"' \
+    libvirt-start-vcpu validate/recorded/libvirt-start-vcpu.json DRCSIM_VARIANTS="$tmp/var"
 # QEMU before ab8584349c does not migrate a DRC's unplug_requested.
 variant_with "knob libvirt.dst-dimms=device-add" "knob libvirt.dst-pci=device-add" \
     "knob qemu.migrate-unplug-requested=off"

@@ -864,6 +864,17 @@ expect_run "setvcpus below the -smp vCPUs fails before any device_del" 0 \
     "$DRCSIM" run tests/cli/vcpu-on-smp.scn --format text
 expect_run "check: vcpu-on-smp passes in every interleaving" 0 '^1 passed, 0 failed$' \
     "$DRCSIM" check tests/cli/vcpu-on-smp.scn
+# libvirt's start: a hotpluggable vCPU of a -S domain is device_added in PRELAUNCH, so
+# a device_del before the guest took it releases it at once; on the command line it waits.
+expect_run "libvirt's start: the prelaunch-added vCPU's DRC is released at once" 0 \
+    '^        drc 0x10000001 spapr_drc_release LOGICAL_UNUSABLE @m$' \
+    "$DRCSIM" run tests/cli/libvirt-start.scn --schedule '0,0,1,0*3' --format text
+expect_run "libvirt.dst-vcpus=command-line: the vCPU is coldplugged, its unplug waits" 0 \
+    '^        drc 0x10000001 spapr_drc_awaiting_quiesce LOGICAL_CONFIGURED @m$' \
+    "$DRCSIM" run tests/cli/libvirt-start.scn --knob libvirt.dst-vcpus=command-line --seed 1 \
+    --format text
+expect_run "check: libvirt-start has prelaunch-device-add's verdict in every variant" 0 \
+    '^13 passed, 0 failed$' "$DRCSIM" check tests/cli/libvirt-start.scn
 printf 'scenario o\nmachine m cores=3\ndevice m cpu c1 core-id=1\ndevice m cpu c2 core-id=2 hotpluggable=no\n' >"$tmp/smp-order.scn"
 expect_at "a hotpluggable=no vCPU after a hotpluggable one: libvirt does not start the domain" \
     "$tmp/smp-order.scn" "device m cpu c2" \
