@@ -74,7 +74,8 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
     [KNOB_QEMU_TCG_STALE_VCPU] = { "qemu.tcg-stale-vcpu", KNOB_BOOL, NULL, "off",
         "QEMU 7.2/10.0 under TCG (ref/real-qemu-tcg.md; seen again by drcsim validate): "
         "tlb_flush -> qemu_thread_is_self on the freed vCPU",
-        "after a vCPU core is unplugged, a DIMM plug, a migration or a reset crashes QEMU" },
+        "after a vCPU core is unplugged, a DIMM plug, a migration, a reset or the firmware's "
+        "start crashes QEMU" },
     [KNOB_QEMU_DUPLICATE_ID_ERROR] = { "qemu.duplicate-id-error", KNOB_ENUM,
         duplicate_id_error_values, "qdev-set-id",
         "qdev_set_id (system/qdev-monitor.c), QEMU 6.2's QDict-based device creation; seen on "

@@ -337,8 +337,8 @@ static bool all_alive(struct drive *d)
         if (why)
             return invalid(d, "%s: %s%s", d->scn->machines[i].name, why,
                            d->m[i].cpu_unplugged ? " [after a vCPU unplug: QEMU 7.2 under TCG "
-                           "leaves the freed vCPU behind; memory plug, migration and reset "
-                           "then crash]" : "");
+                           "leaves the freed vCPU behind; memory plug, migration, reset and "
+                           "the firmware's start then crash]" : "");
     }
     return true;
 }

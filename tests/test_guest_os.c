@@ -207,6 +207,31 @@ static void test_boot_steps(void **state)
     assert_int_equal(f->w.actors[ACTOR_GUEST_BOOT].kind, STEP_NONE);
 }
 
+/*
+ * qemu.tcg-stale-vcpu: libvirt's PRELAUNCH core unplugged before cont is
+ * released at once; the firmware's start then crashes QEMU, before CAS.
+ */
+static void test_boot_stale_vcpu(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init(f, "scenario g\nmachine m cores=2 lmbs=8 prelaunch\n"
+                "device m cpu core1 core-id=1\nknob qemu.tcg-stale-vcpu=on\n");
+    assert_true(qmp_device_del(&f->sim, &f->w, 0, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(f->w.machines[0].devices[CORE1].realized, 0);
+    assert_int_equal(f->w.machines[0].vcpu_unplugged, 1);
+    assert_true(qmp_cont(&f->sim, &f->w, 0, f->err, sizeof(f->err)));
+    sim_normalize(&f->sim, &f->w);
+    fire(f, ACTOR_GUEST_BOOT);
+    assert_int_equal(f->kind, STEP_GUEST_CAS);
+    assert_int_equal(f->w.machines[0].abort_reason, QEMU_ABORT_TCG_STALE_VCPU);
+    assert_int_equal(f->w.machines[0].ov5_cas, 0);
+    assert_int_equal(f->w.guest.phase, GUEST_OFF);
+    assert_has(f->line, "\"op\":\"ibm,client-architecture-support\",\"args\":{},\"result\":{},"
+                        "\"log\":[{\"who\":\"qemu\",\"line\":\"memory_region_transaction_commit -> "
+                        "tlb_flush -> qemu_thread_is_self on an unplugged vCPU (TCG use after free)\"}]");
+}
+
 /* ---- CPU add -------------------------------------------------------------- */
 
 /*
@@ -1093,6 +1118,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_boot_initial),
         T(test_boot_steps),
+        T(test_boot_stale_vcpu),
         T(test_cpu_add),
         T(test_worker_window_per_step),
         T(test_cpu_add_first_step_log),
