@@ -354,8 +354,9 @@ void libvirt_apply(struct step_ctx *c, const struct step *st)
 }
 
 /*
- * A machine that runs at the scenario's start booted long ago: CAS turned
- * those adds into coldplugs (10f12e6450, ad334d89a6), so its cores are -device.
+ * A machine that runs at the scenario's start booted long ago: CAS (its reboot,
+ * 10f12e6450, or DRC reset, ad334d89a6) or the guest's handling of the queued
+ * add made those cores what a -device gives, so the model coldplugs them.
  */
 bool libvirt_adds_at_start(const struct scenario *scn, int m, uint8_t dev)
 {
