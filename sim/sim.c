@@ -186,10 +186,10 @@ static bool start_machines(struct sim *s, char *err, unsigned errlen)
     const struct scenario *scn = s->scn;
 
     for (int m = 0; m < scn->nmachines; m++) {
+        uint32_t later = libvirt_start_vcpus(s, m);
         char why[256];
-        if (!spapr_machine_start(s, &s->initial, m, libvirt_start_vcpus(s, m), why,
-                                 sizeof(why)) ||
-            !libvirt_setup_hotpluggable_vcpus(s, &s->initial, m, why, sizeof(why))) {
+        if (!spapr_machine_start(s, &s->initial, m, later, why, sizeof(why)) ||
+            !libvirt_setup_hotpluggable_vcpus(s, &s->initial, m, later, why, sizeof(why))) {
             snprintf(err, errlen, "%s:%u:%u: error: machine %s does not start: %s", scn->path,
                      scn->machines[m].loc.line, scn->machines[m].loc.col,
                      scn->machines[m].name, why);

@@ -382,11 +382,10 @@ uint32_t libvirt_start_vcpus(const struct sim *s, int m)
 }
 
 /* In the order of the `device` lines (libvirt's: the vCPUs' order=), after qemu_system_reset. */
-bool libvirt_setup_hotpluggable_vcpus(const struct sim *s, struct world *w, int m, char *err,
-                                      size_t errlen)
+bool libvirt_setup_hotpluggable_vcpus(const struct sim *s, struct world *w, int m, uint32_t adds,
+                                      char *err, size_t errlen)
 {
     const struct scenario *scn = s->scn;
-    uint32_t adds = libvirt_start_vcpus(s, m);
     char why[200];
 
     for (unsigned i = 0; i < scn->ncoldplug; i++) {

@@ -52,12 +52,12 @@ static inline bool libvirt_refuses_hotplug(uint8_t type)
  * started with -S or -incoming defer, libvirt device_adds the online
  * hotpluggable vCPUs after machine creation. Is device dev of machine m's
  * `device` lines one (the real driver adds it so)? The model's set (bit per
- * scenario device: none with libvirt.dst-vcpus=command-line), and its adds.
+ * scenario device: none with libvirt.dst-vcpus=command-line), and the adds of that set.
  */
 bool libvirt_adds_at_start(const struct scenario *scn, int m, uint8_t dev);
 uint32_t libvirt_start_vcpus(const struct sim *s, int m);
-bool libvirt_setup_hotpluggable_vcpus(const struct sim *s, struct world *w, int m, char *err,
-                                      size_t errlen);
+bool libvirt_setup_hotpluggable_vcpus(const struct sim *s, struct world *w, int m, uint32_t adds,
+                                      char *err, size_t errlen);
 void libvirt_start(const struct sim *s, struct world *w);
 /* QEMU emitted a QMP event on machine m (called by the QEMU model). */
 void libvirt_qmp_event(struct world *w, int m, uint8_t ev, uint8_t dev);
