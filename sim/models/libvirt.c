@@ -368,12 +368,25 @@ bool libvirt_adds_at_start(const struct scenario *scn, int m, uint8_t dev)
            d->type == DEV_CPU_CORE && !d->on_smp;
 }
 
+/* Whether a destination gets a device of this type by device_add in INMIGRATE (and a
+ * -S start its vCPUs: qemuProcessSetupHotpluggableVcpus; the real-QEMU driver for DIMMs
+ * and PCI devices) rather than on its command line: libvirt.dst-vcpus/-dimms/-pci. */
+bool dst_by_device_add(const struct knob_set *k, int type)
+{
+    switch (type) {
+    case DEV_CPU_CORE: return knob_val(k, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD;
+    case DEV_DIMM:     return knob_val(k, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD;
+    case DEV_PCI:      return knob_val(k, KNOB_LIBVIRT_DST_PCI) == DST_PCI_DEVICE_ADD;
+    default:           return false;
+    }
+}
+
 uint32_t libvirt_start_vcpus(const struct sim *s, int m)
 {
     const struct scenario *scn = s->scn;
     uint32_t adds = 0;
 
-    if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) != DST_VCPUS_DEVICE_ADD)
+    if (!dst_by_device_add(&s->knobs, DEV_CPU_CORE))
         return 0;
     for (unsigned i = 0; i < scn->ncoldplug; i++)
         if (scn->coldplug[i].machine == m && libvirt_adds_at_start(scn, m, scn->coldplug[i].device))

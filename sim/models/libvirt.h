@@ -79,6 +79,8 @@ void job_release(struct world *w);
 /* A wait for the job on machine m gave up: the error, naming the API that holds it. */
 void lv_job_timeout(struct step_ctx *c, int m);
 void lv_error(struct step_ctx *c, const char *msg);
+/* libvirt.dst-vcpus/-dimms/-pci: a device of this type by device_add, not the command line. */
+bool dst_by_device_add(const struct knob_set *k, int type);
 /* QEMU refused a QMP command libvirt sent: the error libvirt reports. */
 void lv_qmp_error(struct step_ctx *c, const char *cmd, const char *desc);
 bool lv_device_add(struct step_ctx *c, int m, uint8_t dev);

@@ -77,19 +77,6 @@ static int dimm_addr_id(const struct step_ctx *c, int src, int d)
     return (int)sm->lmb_base_id + sd->first_drc - sm->lmb_first;   /* its address / 256M */
 }
 
-/* Whether the destination gets a device of this type by device_add in INMIGRATE
- * (qemuProcessSetupHotpluggableVcpus for vCPUs; the real-QEMU driver for DIMMs and
- * PCI devices) rather than on its command line: libvirt.dst-vcpus/-dimms/-pci. */
-static bool dst_by_device_add(const struct knob_set *k, int type)
-{
-    switch (type) {
-    case DEV_CPU_CORE: return knob_val(k, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD;
-    case DEV_DIMM:     return knob_val(k, KNOB_LIBVIRT_DST_DIMMS) == DST_DIMMS_DEVICE_ADD;
-    case DEV_PCI:      return knob_val(k, KNOB_LIBVIRT_DST_PCI) == DST_PCI_DEVICE_ADD;
-    default:           return false;
-    }
-}
-
 /*
  * A device the destination refuses fails Prepare (qemuProcessSetupHotpluggableVcpus'
  * "goto cleanup", or QEMU exiting on a bad -device): the job ends with the error,
