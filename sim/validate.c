@@ -2,8 +2,9 @@
  * The observables of trace validation, from either side: QEMU's
  * spapr_drc_* trace points (reset and realize left out:
  * QEMU traces them for every DRC at each reset), QMP device_add/device_del
- * replies, QMP events, the guest's DLPAR and RTAS-log lines, and QEMU
- * killed by a signal. validate_search.c matches them.
+ * replies, QMP events, the guest's DLPAR and RTAS-log lines, how a
+ * migration ended (the source's query-migrate status), and QEMU killed by a
+ * signal. validate_search.c matches them.
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -118,6 +119,30 @@ static unsigned event_and_log_obs(const struct sim *s, JsonObject *step, struct 
     return n;
 }
 
+/*
+ * The migration's end (migration.c switchover: "completed" or "failed") as the real
+ * driver writes the status query-migrate reports on the source once it is no longer
+ * active: "migrate SRC DST -> STATUS".
+ */
+static unsigned migration_obs(const struct sim *s, JsonObject *step, struct observation *out,
+                              unsigned n, unsigned max)
+{
+    JsonObject *args = json_object_get_object_member(step, "args");
+    JsonObject *result = json_object_has_member(step, "result")
+                       ? json_object_get_object_member(step, "result") : NULL;
+    const char *src, *dst, *status;
+    char text[200];
+
+    if (n >= max || strcmp(json_object_get_string_member(step, "actor"), "migration") != 0 ||
+        !args || !result || !json_object_has_member(result, "status"))
+        return n;
+    src = json_object_get_string_member(args, "src");
+    dst = json_object_get_string_member(args, "dst");
+    status = json_object_get_string_member(result, "status");
+    snprintf(text, sizeof(text), "migrate %s %s -> %s", src, dst, status);
+    return n + put(&out[n], OBS_MIGRATION, scn_machine_index(s->scn, src), text);
+}
+
 unsigned model_observations(const struct sim *s, const char *json_line, struct observation *out,
                             unsigned max)
 {
@@ -130,6 +155,7 @@ unsigned model_observations(const struct sim *s, const char *json_line, struct o
         JsonObject *step = json_node_get_object(root);
         n = drc_obs(s, step, out, 0, max);
         n = event_and_log_obs(s, step, out, n, max);
+        n = migration_obs(s, step, out, n, max);
     }
     g_object_unref(p);
     return n;
@@ -191,6 +217,9 @@ bool real_observation(const struct sim *s, const char *machine, const char *kind
                 g_str_has_prefix(text, "DEVICE_UNPLUG_GUEST_ERROR ")) && put(out, OBS_EVENT, m, text);
     if (strcmp(kind, "guest") == 0)
         return listed(guest_msgs, text, true) && put(out, OBS_GUEST, m, text);
+    if (strcmp(kind, "step") == 0)    /* realdrive.c do_migrate; not "-> machine gone" */
+        return g_str_has_prefix(text, "migrate ") && !g_str_has_suffix(text, "-> machine gone") &&
+               put(out, OBS_MIGRATION, m, text);
     if (strcmp(kind, "death") == 0)   /* realqemu.c check_exit; not an exit status or a hang */
         return g_str_has_prefix(text, REAL_DEATH_BY_SIGNAL) && put(out, OBS_CRASH, m, OBS_CRASH_TEXT);
     return false;

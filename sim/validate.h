@@ -1,7 +1,8 @@
 /*
  * Trace validation against real QEMU: model steps and real observations are
  * projected onto the same observables (DRC trace points per machine, QMP
- * replies and events, the guest's DLPAR log lines, a QEMU crash); a real run
+ * replies and events, the guest's DLPAR log lines, how a migration ended, a
+ * QEMU crash); a real run
  * is admitted when some interleaving of the model produces exactly its
  * observables and then none for as long as the real run went on.
  */
@@ -14,7 +15,7 @@
 
 /* Separate streams: their relative order differs between QEMU's trace file,
    its QMP socket and the guest console, so only the order within one counts. */
-enum obs_stream { OBS_DRC, OBS_QMP, OBS_EVENT, OBS_GUEST, OBS_CRASH, OBS_STREAMS };
+enum obs_stream { OBS_DRC, OBS_QMP, OBS_EVENT, OBS_GUEST, OBS_MIGRATION, OBS_CRASH, OBS_STREAMS };
 
 /* A QEMU process killed by a signal (SIGSEGV, or SIGABRT from an assertion), as the
    real driver sees it and as the model's aborts are: the message is not compared. */
@@ -38,9 +39,9 @@ unsigned model_crash_observations(const struct world *before, const struct world
                                   int nmachines, struct observation *out, unsigned n,
                                   unsigned max);
 /*
- * A real observation (kind "drc", "qmp", "event", "guest", or "death" when QEMU
- * was killed by a signal) of machine, as text normalized by the real-QEMU
- * driver; false when it is not observable.
+ * A real observation (kind "drc", "qmp", "event", "guest", "step" for the driver's
+ * "migrate SRC DST -> STATUS", or "death" when QEMU was killed by a signal) of
+ * machine, as text normalized by the real-QEMU driver; false when it is not observable.
  */
 bool real_observation(const struct sim *s, const char *machine, const char *kind,
                       const char *text, struct observation *out);

@@ -227,7 +227,9 @@ static void test_run_ending_in_crash(void **state)
     validate_inclusion(&off->sim, q.obs, q.n, QUIET_MS, true, &inc);
     assert_false(inc.admitted);
     assert_int_equal(inc.matched, q.n - 1);
-    assert_has(inc.divergence, "the model stops while real QEMU still shows \"" OBS_CRASH_TEXT "\"");
+    /* without the crash the model migrates */
+    assert_has(inc.divergence, "the model produces \"migrate src dst -> completed\", which the real "
+                               "run never shows");
     validate_inclusion(&f->sim, q.obs, q.n - 1, QUIET_MS, false, &inc);
     assert_false(inc.admitted);
     assert_has(inc.divergence, "the model produces \"" OBS_CRASH_TEXT "\", which the real run never shows");
@@ -280,6 +282,68 @@ static void test_real_death(void **state)
     assert_false(real_observation(&f->sim, "src", "death", "hang: no QMP reply to migrate within 30 s", &o));
 }
 
+/* validate/p8-p9-compat-migration: vCPU 1 on -smp, POWER8 host to POWER9 host. */
+static const char p8_p9_scn[] =
+    "scenario v\n"
+    "machine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
+    "machine dst cores=2 host=power9 max-cpu-compat=power8 incoming=defer\n"
+    "device src cpu core1 core-id=1 hotpluggable=no\n"
+    "device dst cpu core1 core-id=1 hotpluggable=no\n"
+    "do src cont\n"
+    "do migrate src dst\n";
+
+/* The one OBS_MIGRATION of q, which must hold exactly one. */
+static const struct observation *migration_of(const struct seq *q)
+{
+    const struct observation *found = NULL;
+
+    for (unsigned i = 0; i < q->n; i++)
+        if (q->obs[i].stream == OBS_MIGRATION) {
+            assert_null(found);
+            found = &q->obs[i];
+        }
+    assert_non_null(found);
+    return found;
+}
+
+/*
+ * How a migration ended is an observable of the source, as the driver writes
+ * query-migrate's final status; a run whose real migration completed is not
+ * one where the model's destination refuses vCPU 1's raw PVR (QEMU 4.1.1).
+ */
+static void test_migration_outcome(void **state)
+{
+    struct fix *f = *state;
+    struct fix *bug = g_new0(struct fix, 1);
+    struct seq q = { .n = 0 }, qb = { .n = 0 };
+    struct observation o;
+    struct inclusion inc;
+
+    fix_init(f, p8_p9_scn);
+    run_first_steps(f, &q);
+    assert_int_equal(migration_of(&q)->machine, 0);
+    assert_string_equal(migration_of(&q)->text, "migrate src dst -> completed");
+    fix_init_extra(bug, p8_p9_scn, "knob qemu.reset-order=devices-first\n"
+                                   "knob qemu.compat-all-on-reset=off\n");
+    run_first_steps(bug, &qb);
+    assert_string_equal(migration_of(&qb)->text, "migrate src dst -> failed");
+
+    assert_true(real_observation(&f->sim, "src", "step", "migrate src dst -> completed", &o));
+    assert_int_equal(o.stream, OBS_MIGRATION);
+    assert_int_equal(o.machine, 0);
+    assert_string_equal(o.text, "migrate src dst -> completed");
+    assert_false(real_observation(&f->sim, "src", "step", "migrate src dst -> machine gone", &o));
+    assert_false(real_observation(&f->sim, "dst", "step", "wait guest-online core1 -> holds", &o));
+
+    validate_inclusion(&f->sim, &o, 1, QUIET_MS, false, &inc);
+    assert_true(inc.admitted);
+    validate_inclusion(&bug->sim, &o, 1, QUIET_MS, false, &inc);
+    assert_false(inc.admitted);
+    assert_has(inc.divergence, "real QEMU shows \"migrate src dst -> completed\" where the model "
+                               "allows \"migrate src dst -> failed\"");
+    fix_teardown((void **)&bug);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -294,6 +358,7 @@ int main(void)
         T(test_run_ending_in_crash),
         T(test_crash_in_command_has_no_reply),
         T(test_real_death),
+        T(test_migration_outcome),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

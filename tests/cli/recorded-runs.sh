@@ -47,11 +47,11 @@ done
 # QEMU; with libvirt's command line the model coldplugs them instead.
 variant_with "knob libvirt.dst-pci=device-add"
 judge "dimm-base-migration: refutes DIMMs on the destination's command line" 1 \
-    'after 41 of 63 observables, real QEMU shows "spapr_drc_attach 0x80000006" where the model allows "spapr_drc_unplug_request 0x80000004"' \
+    'after 42 of 64 observables, real QEMU shows "spapr_drc_attach 0x80000006" where the model allows "spapr_drc_unplug_request 0x80000004"' \
     dimm-base-migration validate/recorded/dimm-base-migration.json DRCSIM_VARIANTS="$tmp/var"
 variant_with "knob libvirt.dst-dimms=device-add"
 judge "pci-migrate-unplug: refutes PCI devices on the destination's command line" 1 \
-    'after 3 of 8 observables, real QEMU shows "spapr_drc_attach 0x40000008" where the model allows "spapr_drc_unplug_request 0x40000008"' \
+    'after 4 of 9 observables, real QEMU shows "spapr_drc_attach 0x40000008" where the model allows "spapr_drc_unplug_request 0x40000008"' \
     pci-migrate-unplug validate/recorded/pci-migrate-unplug.json DRCSIM_VARIANTS="$tmp/var"
 # libvirt device_adds a hotpluggable vCPU after QEMU starts with -S
 # (qemuProcessSetupHotpluggableVcpus); on the command line QEMU would attach it at creation.
@@ -63,7 +63,7 @@ judge "libvirt-start-vcpu: refutes hotpluggable vCPUs on the command line at sta
 variant_with "knob libvirt.dst-dimms=device-add" "knob libvirt.dst-pci=device-add" \
     "knob qemu.migrate-unplug-requested=off"
 judge "pci-pending-unplug-migration: refutes a pending unplug lost in migration" 1 \
-    'after 9 of 10 observables, the model stops while real QEMU still shows "DEVICE_DELETED net1"' \
+    'after 10 of 11 observables, the model stops while real QEMU still shows "DEVICE_DELETED net1"' \
     pci-pending-unplug-migration validate/recorded/pci-pending-unplug-migration.json \
     DRCSIM_VARIANTS="$tmp/var"
 
@@ -82,11 +82,11 @@ judge "dimm-del-before-cas: refutes a CAS that resets no DRC" 1 \
 # with the in-kernel XIVE or XICS it is, and the guest would hot-add the DIMM after cont.
 variant_turned qemu.kvm-irqchip on
 judge "paused-hotplug-migration: refutes the interrupt signalled after a TCG migration" 1 \
-    'after 9 of 9 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
+    'after 10 of 10 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
     paused-hotplug-migration validate/recorded/paused-hotplug-migration.json \
     DRCSIM_VARIANTS="$tmp/var"
 judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1 \
-    'after 9 of 9 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
+    'after 10 of 10 observables, the model produces "pseries-hotplug-mem: Attempting to hot-add 2 LMB(s) at index 80000004", which the real run never shows' \
     paused-hotplug-migration-xics validate/recorded/paused-hotplug-migration-xics.json \
     DRCSIM_VARIANTS="$tmp/var"
 
@@ -94,7 +94,7 @@ judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1
 # qemu.tcg-stale-vcpu the model migrates, and the crash stays outside it.
 variant_turned qemu.tcg-stale-vcpu off
 judge "del-before-migrate-cpu: without tcg-stale-vcpu the crash is outside the model" 0 \
-    'the model has no such crash (after 16 of 17 observables, the model stops while real QEMU still shows "QEMU killed by a signal")' \
+    'the model has no such crash (after 16 of 17 observables, the model produces "migrate src dst -> completed", which the real run never shows)' \
     del-before-migrate-cpu validate/recorded/del-before-migrate-cpu.json DRCSIM_VARIANTS="$tmp/var"
 env DRCSIM_VARIANTS="$tmp/var" "$DRCSIM" validate validate/del-before-migrate-cpu.scn \
     --recorded validate/recorded/del-before-migrate-cpu.json --json "$tmp/v.json" >/dev/null 2>&1
@@ -104,7 +104,8 @@ r = json.load(open(sys.argv[1]))
 run = r["runs"][0]
 assert r["scenario"] == "validate/del-before-migrate-cpu.scn", r
 assert run["verdict"] == "reference-invalid" and not run["crashed"], run
-assert run["first_divergence"].endswith('still shows "QEMU killed by a signal")'), run
+assert run["first_divergence"].endswith(
+    'the model produces "migrate src dst -> completed", which the real run never shows)'), run
 PY
 judge "libvirt-start-vcpu-del: without tcg-stale-vcpu the firmware's crash is outside the model" 0 \
     'the model has no such crash (after 3 of 4 observables, the model stops while real QEMU still shows "QEMU killed by a signal")' \
