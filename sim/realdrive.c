@@ -107,11 +107,23 @@ static unsigned real_maxcpus(const struct scenario *scn, int m)
     return need[m];
 }
 
+/* vCPUs on machine m's -smp: the boot core and the hotpluggable=no cores, the online
+ * non-hotpluggable vCPUs libvirt's qemuBuildSmpCommandLine counts (its test
+ * cpu-hotplug-startup: -smp 1,maxcpus=6); core-ids 1..N-1 (sim.c check_smp_order). */
+static unsigned smp_vcpus(const struct scenario *scn, int m)
+{
+    unsigned n = 1;
+
+    for (unsigned i = 0; i < scn->ncoldplug; i++)
+        n += scn->coldplug[i].machine == m && scn->devices[scn->coldplug[i].device].on_smp;
+    return n;
+}
+
 static void coldplug_args(const struct scenario *scn, int m, GPtrArray *a)
 {
     for (unsigned i = 0; i < scn->ncoldplug; i++) {
         const struct scn_device *d = &scn->devices[scn->coldplug[i].device];
-        if (scn->coldplug[i].machine != m ||
+        if (scn->coldplug[i].machine != m || d->on_smp ||   /* smp_vcpus */
             libvirt_adds_at_start(scn, m, scn->coldplug[i].device))   /* start_machines */
             continue;
         if (d->type == DEV_DIMM) {
@@ -148,6 +160,7 @@ void real_machine_config(const struct scenario *scn, int m, const struct real_se
     if (sm->max_cpu_compat)
         g_strlcpy(cfg->max_cpu_compat, sm->max_cpu_compat - 1 == CPU_POWER8 ? "power8" : "power9",
                   sizeof(cfg->max_cpu_compat));
+    cfg->smp = smp_vcpus(scn, m);
     cfg->maxcpus = real_maxcpus(scn, m);
     cfg->ram_mb = sm->ram_mb;
     cfg->slots = sm->lmbs ? sm->slots : 0;
@@ -261,12 +274,9 @@ bool real_scenario_drivable(const struct scenario *scn, char *why, size_t len)
         }
     for (unsigned i = 0; i < scn->ncoldplug; i++) {
         const struct scn_device *d = &scn->devices[scn->coldplug[i].device];
-        /* a core on -smp has no qdev id, by which the driver finds and names cores */
-        const char *what = d->type == DEV_PHB ? "PHB devices" : d->on_smp ? "vCPUs on -smp "
-                           "(hotpluggable=no)" : NULL;
-        if (what) {
-            snprintf(why, len, "%s:%u: %s cannot be driven on real QEMU", scn->path,
-                     scn->coldplug[i].loc.line, what);
+        if (d->type == DEV_PHB) {
+            snprintf(why, len, "%s:%u: PHB devices cannot be driven on real QEMU", scn->path,
+                     scn->coldplug[i].loc.line);
             return false;
         }
     }

@@ -25,8 +25,9 @@ bool real_setup_load(const char *dir, struct real_setup *out, char *err, size_t 
 const char *real_core_type(const struct scn_machine *m);
 
 /*
- * Machine m as a QEMU configuration: -smp 1,maxcpus=cores + vCPU creations
- * (TCG never reuses a vCPU context), -m RAM,slots=4,maxmem=RAM+lmbs*256M,
+ * Machine m as a QEMU configuration: -smp S,maxcpus=cores + vCPU creations (S: the
+ * boot core and the hotpluggable=no ones; TCG never reuses a vCPU context),
+ * -m RAM,slots=4,maxmem=RAM+lmbs*256M,
  * -S for prelaunch, -S -incoming defer, coldplugged devices as -object/-device.
  * cfg->extra is allocated: real_machine_config_clear().
  */

@@ -256,6 +256,32 @@ static void test_argv_start_vcpus(void **state)
     g_free(pre);
 }
 
+/* hotpluggable=no vCPUs are counted in -smp, as libvirt's qemuBuildSmpCommandLine does,
+ * with no -device; the others stay hotpluggable: -device, or device_add after a -S start. */
+static void test_argv_smp_vcpus(void **state)
+{
+    struct scenario *p8 = parse("scenario t\n"
+                                "machine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n"
+                                "device src cpu core1 core-id=1 hotpluggable=no\n");
+    struct scenario *mixed = parse("scenario t\nmachine m cores=3\n"
+                                   "device m cpu c1 core-id=1 hotpluggable=no\n"
+                                   "device m cpu c2 core-id=2\n");
+    static const char *const want_p8[] = {
+        "/usr/bin/qemu-system-ppc64", "-M", "pseries,x-vof=on,max-cpu-compat=power8", "-cpu",
+        "POWER8", "-smp", "2,maxcpus=3", "-m", "1024M,slots=32,maxmem=3072M", MIDDLE("src"), "-S",
+        NULL };
+    static const char *const want_mixed[] = {
+        HEAD(), "2,maxcpus=5", "-m", "1024M,slots=32,maxmem=3072M", MIDDLE("m"),
+        "-device", "power9_v2.0-spapr-cpu-core,id=c2,core-id=2", NULL };
+
+    (void)state;
+    check_argv(p8, 0, want_p8);
+    check_argv(mixed, 0, want_mixed);
+    assert_false(libvirt_adds_at_start(p8, 0, 0));   /* on -smp: not added by QMP either */
+    g_free(p8);
+    g_free(mixed);
+}
+
 /* ---- QMP arguments ------------------------------------------------------ */
 
 static void check_json(JsonNode *n, const char *want)
@@ -320,8 +346,7 @@ static void test_drivable(void **state)
     assert_true(real_scenario_drivable(pci, why, sizeof(why)));
     assert_false(real_scenario_drivable(phb, why, sizeof(why)));
     assert_string_equal(why, "t.scn:3: PHB devices cannot be driven on real QEMU");
-    assert_false(real_scenario_drivable(smp, why, sizeof(why)));
-    assert_string_equal(why, "t.scn:4: vCPUs on -smp (hotpluggable=no) cannot be driven on real QEMU");
+    assert_true(real_scenario_drivable(smp, why, sizeof(why)));   /* test_argv_smp_vcpus */
     g_free(smp);
     g_free(pci);
     g_free(phb);
@@ -359,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_argv),
         cmocka_unit_test(test_argv_migration),
         cmocka_unit_test(test_argv_start_vcpus),
+        cmocka_unit_test(test_argv_smp_vcpus),
         cmocka_unit_test(test_qmp_args),
         cmocka_unit_test(test_drivable),
         cmocka_unit_test(test_setup_load),

@@ -90,6 +90,13 @@ judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1
     paused-hotplug-migration-xics validate/recorded/paused-hotplug-migration-xics.json \
     DRCSIM_VARIANTS="$tmp/var"
 
+# A vCPU on -smp migrates the compat PVR reset gave it (ce03a193e1, in QEMU 7.2): the
+# POWER9 destination loads it. Without, vCPU 1 sends POWER8's raw PVR (QEMU 4.1.1).
+variant_with "knob qemu.compat-all-on-reset=off"
+judge "p8-p9-compat-migration: refutes vCPU 1 without the compat PVR" 1 \
+    'after 0 of 1 observables, real QEMU shows "migrate src dst -> completed" where the model allows "migrate src dst -> failed"' \
+    p8-p9-compat-migration validate/recorded/p8-p9-compat-migration.json DRCSIM_VARIANTS="$tmp/var"
+
 # QEMU 7.2 under TCG crashes at the migration's start after a vCPU unplug; without
 # qemu.tcg-stale-vcpu the model migrates, and the crash stays outside it.
 variant_turned qemu.tcg-stale-vcpu off
