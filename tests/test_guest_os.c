@@ -691,9 +691,10 @@ static void test_lmb_remove(void **state)
 }
 
 /*
- * guest.lmb-offline widens the sub-steps that offline a block (the first
- * step of the removal runs into the first one), and only those: the releases
- * after the last block, and the add before, keep guest.step's window.
+ * guest.lmb-offline widens the sub-steps that offline a block, and only
+ * those: the removal's first step, which logs "Attempting to hot-remove",
+ * the releases after the last block, and the add before keep guest.step's
+ * window. So the line can be seen long before the first block's isolate.
  */
 static void test_lmb_offline_window(void **state)
 {
@@ -708,10 +709,17 @@ static void test_lmb_offline_window(void **state)
     lmb_add_steps(f);
     device_del(f, DIMM0);
     take_irq(f, "MEMORY remove count 2 index 0x80000004");
+    assert_int_equal(wk->lo, 0);               /* the work item starts: its pr_info */
+    assert_int_equal(wk->hi, 50);
+    fire(f, ACTOR_GUEST_WORKER);
+    assert_has(f->line, "\"line\":\"pseries-hotplug-mem: Attempting to hot-remove 2 LMB(s) at 80000004\"");
+    assert_null(strstr(f->line, "remove_memory"));
+    assert_int_equal(f->w.guest.lmbs, 3);
     assert_int_equal(wk->lo, 2000);            /* 0-50ms + 2-40s */
     assert_int_equal(wk->hi, 40050);
     fire(f, ACTOR_GUEST_WORKER);
     assert_has(f->line, "\"op\":\"remove_memory\",\"args\":{\"index\":\"0x80000004\"}");
+    assert_null(strstr(f->line, "set-indicator"));
     assert_int_equal(wk->lo, 2000);            /* the second block */
     assert_int_equal(wk->hi, 40050);
     fire(f, ACTOR_GUEST_WORKER);
