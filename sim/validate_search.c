@@ -19,6 +19,7 @@
 struct vframe {
     struct world w;
     uint16_t pos[KEYS];
+    uint32_t silent_ms;   /* model time since the step of the last observable consumed */
     struct step steps[ENGINE_MAX_STEPS];
     unsigned n, next;
 };
@@ -84,6 +85,8 @@ static bool advance(struct search *se, const struct vframe *fr, const struct ste
     engine_fire(&se->s->model, &child->w, st, tr, 1, NULL);
     n = model_observations(se->s, trace_buffer(tr, &len), obs, MAX_STEP_OBS);
     n = model_crash_observations(&fr->w, &child->w, se->s->scn->nmachines, obs, n, MAX_STEP_OBS);
+    /* engine_fire: the step fires at its lo (time in the model moves no further) */
+    child->silent_ms = n ? 0 : (uint32_t)MIN((uint64_t)fr->silent_ms + st->lo, UINT32_MAX);
     for (unsigned i = 0; i < n && ok; i++) {
         unsigned k = key_of(&obs[i]);
         ok = child->pos[k] < se->len[k] && strcmp(se->seq[k][child->pos[k]]->text, obs[i].text) == 0;
@@ -98,25 +101,30 @@ static bool advance(struct search *se, const struct vframe *fr, const struct ste
 
 static uint64_t vframe_fingerprint(const struct vframe *f)
 {
-    return XXH3_64bits(&f->w, sizeof(f->w)) ^ XXH3_64bits(f->pos, sizeof(f->pos)) * 31;
+    return XXH3_64bits(&f->w, sizeof(f->w)) ^ XXH3_64bits(f->pos, sizeof(f->pos)) * 31 ^
+           XXH3_64bits(&f->silent_ms, sizeof(f->silent_ms)) * 17;
 }
 
 /*
  * Can the model end as the real run did? Its scripts done, since the driver ran
  * every line, and silent for as long as the run went on after its last
- * observable: nothing left to fire, or every pending step may still wait that
- * long (its window's hi; the step with the smallest hi is always fireable).
- * A run that ended at a QEMU crash asks neither: the driver stopped there.
+ * observable: nothing left to fire, or every pending step may still wait what
+ * is left of that time once the silent steps since then have taken theirs (a
+ * script's timeouts, say; its window's hi; the step with the smallest hi is
+ * always fireable). A run that ended at a QEMU crash asks neither: the driver
+ * stopped there.
  */
 static bool quiet_enough(const struct search *se, const struct vframe *fr)
 {
+    uint32_t left = se->quiet_ms > fr->silent_ms ? se->quiet_ms - fr->silent_ms : 0;
+
     if (se->crashed)
         return true;
     for (int i = 0; i < se->s->scn->nscripts; i++)
         if (fr->w.scripts[i].status != SCRIPT_DONE)
             return false;
     for (unsigned i = 0; i < fr->n; i++)
-        if (fr->steps[i].hi < se->quiet_ms)
+        if (fr->steps[i].hi < left)
             return false;
     return true;
 }

@@ -344,6 +344,42 @@ static void test_migration_outcome(void **state)
     fix_teardown((void **)&bug);
 }
 
+/*
+ * A DIMM unplug whose block's offline outlasts libvirt's wait (one real run:
+ * 42 s). The real run's last observable is the guest's "Attempting to
+ * hot-remove" line; then the script's wait times out (10 s, silent) and the
+ * driver watches on. The silent timeout counts against the time watched:
+ * what is left must fit what is left of the offline (up to 30 s from the
+ * line), after which the block's isolate would show. So the model admits up
+ * to 30 s of quiet, not 20.
+ */
+static void test_quiet_after_silent_steps(void **state)
+{
+    struct fix *f = *state;
+    struct seq q = { .n = 0 };
+    struct step st[ENGINE_MAX_STEPS];
+    struct inclusion inc;
+
+    fix_init_extra(f, "scenario v\nmachine m cores=2 lmbs=8\ndevice m dimm dimm0 size=256M\n"
+                      "do m device_del dimm0\n"
+                      "wait m event DEVICE_DELETED dimm0 timeout=10s\n",
+                   "knob guest.lmb-offline=0-30s\n");
+    while (q.n == 0 || q.obs[q.n - 1].stream != OBS_GUEST) {   /* up to the guest's line */
+        assert_true(engine_fireable(&f->sim.model, &f->w, st, ENGINE_MAX_STEPS) > 0);
+        fire(f, st[0].actor);
+        observe(f, &q);
+    }
+    assert_string_equal(q.obs[q.n - 1].text,
+                        "pseries-hotplug-mem: Attempting to hot-remove 1 LMB(s) at 80000004");
+    validate_inclusion(&f->sim, q.obs, q.n, 25000, false, &inc);   /* the wait's 10 s + 15 s */
+    assert_true(inc.admitted);
+    validate_inclusion(&f->sim, q.obs, q.n, 29000, false, &inc);
+    assert_true(inc.admitted);
+    validate_inclusion(&f->sim, q.obs, q.n, 31000, false, &inc);   /* past the offline's 30 s */
+    assert_false(inc.admitted);
+    assert_has(inc.divergence, "the model produces \"spapr_drc_set_isolation_state 0x80000004 0\"");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 
 int main(void)
@@ -359,6 +395,7 @@ int main(void)
         T(test_crash_in_command_has_no_reply),
         T(test_real_death),
         T(test_migration_outcome),
+        T(test_quiet_after_silent_steps),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

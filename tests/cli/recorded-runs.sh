@@ -90,6 +90,18 @@ judge "paused-hotplug-migration-xics: refutes it for XICS too (icp_post_load)" 1
     paused-hotplug-migration-xics validate/recorded/paused-hotplug-migration-xics.json \
     DRCSIM_VARIANTS="$tmp/var"
 
+# A second kept run of dimm-base-migration: on the destination the guest logged
+# "Attempting to hot-remove" for dimm3 and then offlined its block for 42 s, past
+# both waits and the run's end, with no isolate. Admitted, the line in a step of its own
+# and the scripts' silent timeouts counted in the time watched; not with 40 s offlines.
+stall=tests/cli/dimm-base-migration-offline-stall.json
+judge "dimm-base-migration: a 42 s block offline after the line is admitted" 0 \
+    "53 observables: admitted (" dimm-base-migration "$stall"
+variant_turned guest.lmb-offline 0-40s
+judge "dimm-base-migration: the 42 s offline refutes guest.lmb-offline=0-40s" 1 \
+    'after 53 of 53 observables, the model produces "spapr_drc_set_isolation_state 0x80000004 0", which the real run never shows' \
+    dimm-base-migration "$stall" DRCSIM_VARIANTS="$tmp/var"
+
 # A vCPU on -smp migrates the compat PVR reset gave it (ce03a193e1, in QEMU 7.2): the
 # POWER9 destination loads it. Without, vCPU 1 sends POWER8's raw PVR (QEMU 4.1.1).
 variant_with "knob qemu.compat-all-on-reset=off"
