@@ -272,14 +272,12 @@ bool real_scenario_drivable(const struct scenario *scn, char *why, size_t len)
                      scn->machines[m].loc.line, scn->machines[m].name);
             return false;
         }
-    for (unsigned i = 0; i < scn->ncoldplug; i++) {
-        const struct scn_device *d = &scn->devices[scn->coldplug[i].device];
-        if (d->type == DEV_PHB) {
+    for (unsigned i = 0; i < scn->ncoldplug; i++)
+        if (scn->devices[scn->coldplug[i].device].type == DEV_PHB) {
             snprintf(why, len, "%s:%u: PHB devices cannot be driven on real QEMU", scn->path,
                      scn->coldplug[i].loc.line);
             return false;
         }
-    }
     for (unsigned i = 0; i < scn->nlines; i++)
         if (!line_drivable(scn, &scn->lines[i], why, len))
             return false;

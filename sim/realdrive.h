@@ -27,7 +27,7 @@ const char *real_core_type(const struct scn_machine *m);
 /*
  * Machine m as a QEMU configuration: -smp S,maxcpus=cores + vCPU creations (S: the
  * boot core and the hotpluggable=no ones; TCG never reuses a vCPU context),
- * -m RAM,slots=4,maxmem=RAM+lmbs*256M,
+ * -m RAM,slots=N,maxmem=RAM+lmbs*256M (N: the machine's slots=; plain -m without lmbs),
  * -S for prelaunch, -S -incoming defer, coldplugged devices as -object/-device.
  * cfg->extra is allocated: real_machine_config_clear().
  */

@@ -170,7 +170,7 @@ char **real_vm_argv(const struct real_vm_config *c)
     g_ptr_array_add(a, g_strdup("-cpu"));
     g_ptr_array_add(a, g_strdup(c->cpu[0] ? c->cpu : "POWER9"));
     g_ptr_array_add(a, g_strdup("-smp"));
-    g_ptr_array_add(a, g_strdup_printf("%u,maxcpus=%u", MAX(c->smp, 1u), c->maxcpus));
+    g_ptr_array_add(a, g_strdup_printf("%u,maxcpus=%u", c->smp, c->maxcpus));
     g_ptr_array_add(a, g_strdup("-m"));
     g_ptr_array_add(a, c->slots ? g_strdup_printf("%uM,slots=%u,maxmem=%uM", c->ram_mb, c->slots,
                                                   c->maxmem_mb)
