@@ -337,6 +337,24 @@ static bool machine_option(struct parser *p, int i, struct scn_machine *m, unsig
     return o == MO_LIKE || machine_value(p, i, o, eq + 1, m);
 }
 
+/*
+ * max-cpu-compat above the host CPU: QEMU exits at its first machine reset
+ * (ppc_set_compat_all -> ppc_set_compat, target/ppc/compat.c: "Compatibility
+ * PVR 0x0f000005 not valid for CPU"; seen on QEMU 7.2 with -cpu POWER8).
+ */
+static bool compat_within_host(struct parser *p, const struct scn_machine *m)
+{
+    int at = 0;
+
+    if (!m->max_cpu_compat || m->max_cpu_compat - 1 <= m->host)
+        return true;
+    for (int i = 2; i < p->n && !at; i++)
+        if (scn_value_of(p->w[i].s, "max-cpu-compat") || scn_value_of(p->w[i].s, "host"))
+            at = i;
+    return scn_fail(p, p->w[at ? at : 1].col, "max-cpu-compat=power9 needs host=power9: QEMU "
+                    "exits at start (\"Compatibility PVR 0x0f000005 not valid for CPU\")");
+}
+
 /* Defaults, or a copy of the machine that a like= option names. */
 static bool machine_base(struct parser *p, struct scn_machine *m)
 {
@@ -384,6 +402,8 @@ static bool st_machine(struct parser *p)
     for (int i = 2; i < p->n; i++)
         if (!machine_option(p, i, &m, &seen))
             return false;
+    if (!compat_within_host(p, &m))
+        return false;
     strcpy(m.name, name);
     m.loc = scn_loc_of(p, 0);
     s->machines[s->nmachines++] = m;

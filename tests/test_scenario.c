@@ -304,7 +304,7 @@ static void test_machine_options(void **state)
         "scenario m\n"
         "machine a cores=10 lmbs=16 phbs=4 pci-slots=8 ram=512M host=power8 "
         "max-cpu-compat=power8 guest=script prelaunch slots=3\n"
-        "machine b like=a ram=2GiB lmbs=0 pci-slots=0 guest=none max-cpu-compat=power9\n");
+        "machine b like=a ram=2GiB lmbs=0 pci-slots=0 guest=none host=power9 max-cpu-compat=power9\n");
     const struct scn_machine *a = &s->machines[0], *b = &s->machines[1];
     (void)state;
 
@@ -325,7 +325,7 @@ static void test_machine_options(void **state)
     assert_int_equal(b->like, 0);
     assert_int_equal(b->cores, 10);
     assert_int_equal(b->phbs, 4);
-    assert_int_equal(b->host, CPU_POWER8);
+    assert_int_equal(b->host, CPU_POWER9);
     assert_int_equal(b->prelaunch, 1);
     assert_int_equal(b->ram_mb, 2048);
     assert_int_equal(b->lmbs, 0);
@@ -825,6 +825,12 @@ static void test_errors_machine(void **state)
         { "scenario t\nmachine m host=power7\n", "t.scn:2:11: error: host=power7: expected power8 or power9" },
         { "scenario t\nmachine m max-cpu-compat=power10\n",
           "t.scn:2:11: error: max-cpu-compat=power10: expected power8 or power9" },
+        { "scenario t\nmachine m host=power8 cores=2 max-cpu-compat=power9\n",
+          "t.scn:2:11: error: max-cpu-compat=power9 needs host=power9: QEMU exits at start "
+          "(\"Compatibility PVR 0x0f000005 not valid for CPU\")" },
+        { "scenario t\nmachine a host=power8\nmachine b like=a max-cpu-compat=power9\n",
+          "t.scn:3:18: error: max-cpu-compat=power9 needs host=power9: QEMU exits at start "
+          "(\"Compatibility PVR 0x0f000005 not valid for CPU\")" },
         { "scenario t\nmachine m guest=windows\n",
           "t.scn:2:11: error: guest=windows: expected linux, script or none" },
         { "scenario t\nmachine m incoming=tcp\n", "t.scn:2:11: error: incoming=tcp: expected incoming=defer" },
