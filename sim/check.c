@@ -100,6 +100,30 @@ static uint32_t script_failure(const struct sim *s, const struct world *w, struc
                    l ? pred_expected(s, &l->pred, w->failure.field, b, sizeof(b)) : "?");
 }
 
+/* The section the destination refused (migration.c switchover), as its error says. */
+static uint32_t migration_failed(const struct sim *s, const struct world *w, struct violation *v)
+{
+    const struct migration_state *mg = &w->migration;
+    uint32_t pvr;
+
+    if (mg->load_failed_cpu == 0xff && mg->load_failed_drc == 0xff)
+        return violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: "
+                       "Unknown savevm section or instance 'xive-source' 0 (the source's dual "
+                       "interrupt controller; the destination's CPU mode gets XICS only)");
+    if (mg->load_failed_cpu == 0xff)
+        return violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
+                       "while loading state for instance 0x%x of device 'spapr_drc'",
+                       s->m[mg->src].drcs[mg->load_failed_drc].index);
+    pvr = spapr_compat_refused(s, w, mg->src, mg->load_failed_cpu);
+    if (pvr)
+        return violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
+                       "while loading state for instance 0x%x of device 'cpu' (compat PVR "
+                       "0x%08x, above the destination's CPU)", mg->load_failed_cpu, pvr);
+    return violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error while "
+                   "loading state for instance 0x%x of device 'cpu' (a raw PVR of the other "
+                   "host generation)", mg->load_failed_cpu);
+}
+
 /* After a switchover: every destination DRC equals the source's. */
 static uint32_t migration_mismatch(const struct sim *s, const struct world *w, struct violation *v)
 {
@@ -165,14 +189,8 @@ static uint32_t step_families(const struct sim *s, const struct world *w, const 
         else if (w->machines[m].abort_reason)
             fams |= violate(v, FAM_QEMU_ABORT, 0, "QEMU on %s aborts: %s", sim_machine_name(s, m),
                             qemu_abort_message(w->machines[m].abort_reason));
-    if (w->migration.status == MIGRATION_FAILED && w->migration.load_failed_cpu != 0xff)
-        fams |= violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
-                        "while loading state for instance 0x%x of device 'cpu' (a raw PVR of "
-                        "the other host generation)", w->migration.load_failed_cpu);
-    else if (w->migration.status == MIGRATION_FAILED)
-        fams |= violate(v, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
-                        "while loading state for instance 0x%x of device 'spapr_drc'",
-                        s->m[w->migration.src].drcs[w->migration.load_failed_drc].index);
+    if (w->migration.status == MIGRATION_FAILED)
+        fams |= migration_failed(s, w, v);
     if (st->actor == ACTOR_MIGRATION && w->migration.status == MIGRATION_COMPLETED)
         fams |= migration_mismatch(s, w, v);
     if (w->guest.dt_mismatch)

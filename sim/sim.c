@@ -18,12 +18,6 @@
 #include "sim.h"
 #include "spapr.h"
 
-/* PVRs (target/ppc/cpu-models.h): POWER8 v2.0, POWER9 v2.0; logical compat PVRs */
-#define CPU_POWERPC_POWER8_v20   0x004d0200u
-#define CPU_POWERPC_POWER9_DD20  0x004e1200u
-#define CPU_POWERPC_LOGICAL_2_07 0x0f000004u
-#define CPU_POWERPC_LOGICAL_3_00 0x0f000005u
-
 static void layout_class(struct sim_machine *sm, uint8_t cls, uint8_t *first, uint8_t *n,
                          unsigned count)
 {

@@ -165,6 +165,22 @@ static void test_migration_failed(void **state)
     assert_int_equal(step_check(f, ACTOR_MIGRATION), BIT(FAM_MIGRATION_FAILED));
     assert_violation(f, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error "
                      "while loading state for instance 0x10000002 of device 'spapr_drc'");
+    f->w.migration.load_failed_drc = 0xff;
+    assert_int_equal(step_check(f, ACTOR_MIGRATION), BIT(FAM_MIGRATION_FAILED));
+    assert_violation(f, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: Unknown "
+                     "savevm section or instance 'xive-source' 0 (the source's dual interrupt "
+                     "controller; the destination's CPU mode gets XICS only)");
+    f->w.migration.load_failed_cpu = 1;
+    f->w.machines[SRC].vcpu_compat = 0;
+    assert_int_equal(step_check(f, ACTOR_MIGRATION), BIT(FAM_MIGRATION_FAILED));
+    assert_violation(f, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error while "
+                     "loading state for instance 0x1 of device 'cpu' (a raw PVR of the other "
+                     "host generation)");
+    f->w.machines[SRC].vcpu_compat = 3;
+    assert_int_equal(step_check(f, ACTOR_MIGRATION), BIT(FAM_MIGRATION_FAILED));
+    assert_violation(f, FAM_MIGRATION_FAILED, 0, "the destination rejects the stream: error while "
+                     "loading state for instance 0x1 of device 'cpu' (compat PVR 0x0f000005, "
+                     "above the destination's CPU)");
 }
 
 /* Compared only right after the switchover step, DRC by DRC. */

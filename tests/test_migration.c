@@ -268,6 +268,59 @@ static void test_missing_drc_fails(void **state)
     assert_has(f->line, "\"line\":\"load of migration failed: Invalid argument\"");
 }
 
+/* POWER9 host to POWER8 host: the source's dual controller sends XIVE sections the
+ * destination, forced to XICS, has no instance for. */
+static void test_xive_sections_fail(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, "scenario mg\nmachine src cores=2 host=power9\n"
+                      "machine dst cores=2 host=power8 incoming=defer\n", NULL);
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_int_equal(f->w.migration.load_failed_cpu, 0xff);
+    assert_int_equal(f->w.migration.load_failed_drc, 0xff);
+    assert_int_equal(mach(f, SRC)->runstate, RUN_STATE_RUNNING);
+    assert_has(f->line, "\"line\":\"Unknown savevm section or instance 'xive-source' 0. Make "
+                        "sure that your current VM setup matches your saved VM setup, including "
+                        "any hotplugged devices\"");
+    assert_has(f->line, "\"line\":\"load of migration failed: Invalid argument\"");
+}
+
+/* XICS on both sides: before CAS vCPU 0 sends its raw POWER9 PVR; after it, the POWER9
+ * compat mode CAS picked, which a POWER8 CPU cannot take. POWER8 compat loads. */
+static void test_cpu_sections_fail(void **state)
+{
+    static const char scn[] = "scenario mg\nmachine src cores=2 host=power9%s\n"
+                              "machine dst cores=2 host=power8%s incoming=defer\n";
+    struct fix *f = *state;
+    char text[200];
+
+    snprintf(text, sizeof(text), scn, "", "");
+    fix_init_extra(f, text, "knob qemu.ic-mode=xics\n");
+    mach(f, SRC)->vcpu_compat = 0;                        /* before CAS */
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_FAILED);
+    assert_int_equal(f->w.migration.load_failed_cpu, 0);
+    assert_int_equal(spapr_compat_refused(&f->sim, &f->w, SRC, 0), 0);
+    assert_lacks(f->line, "Compatibility PVR");
+    assert_has(f->line, "\"line\":\"error while loading state for instance 0x0 of device 'cpu'\"");
+
+    fix_init_extra(f, text, "knob qemu.ic-mode=xics\n");
+    assert_int_equal(mach(f, SRC)->vcpu_compat, 1);       /* booted long ago: after CAS */
+    migrate(f);
+    assert_int_equal(f->w.migration.load_failed_cpu, 0);
+    assert_int_equal(spapr_compat_refused(&f->sim, &f->w, SRC, 0), 0x0f000005);
+    assert_has(f->line, "\"line\":\"Compatibility PVR 0x0f000005 not valid for CPU\"");
+    assert_has(f->line, "\"line\":\"load of migration failed: Operation not permitted\"");
+
+    snprintf(text, sizeof(text), scn, " max-cpu-compat=power8", " max-cpu-compat=power8");
+    fix_init_extra(f, text, NULL);                        /* dual, forced to XICS both sides */
+    migrate(f);
+    assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
+    assert_int_equal(mach(f, DST)->vcpu_compat, 1);
+}
+
 /* A PCI device coldplugged on both sides, its DRC in its ready state (no state section). */
 static const char pci_scn[] =
     "scenario mg\n"
@@ -496,6 +549,8 @@ int main(void)
         T(test_migrate_ccs_on),
         T(test_migrate_ccs_off),
         T(test_missing_drc_fails),
+        T(test_xive_sections_fail),
+        T(test_cpu_sections_fail),
         T(test_physical_section_alone),
         T(test_physical_section_no_drc),
         T(test_missing_drc_paused_source_stays_paused),

@@ -124,8 +124,19 @@ static void trace_switchover(struct step_ctx *c, int src, int dst)
     trace_arg_int(c->tr, "pending-events", c->w->machines[src].nr_events);
 }
 
+/* qemu_loadvm_section_start_full: a section the destination has no instance for. */
+static void trace_unknown_section(struct step_ctx *c, const char *idstr, uint32_t instance)
+{
+    char line[200];
+
+    snprintf(line, sizeof(line), "Unknown savevm section or instance '%s' %u. Make sure that "
+             "your current VM setup matches your saved VM setup, including any hotplugged "
+             "devices", idstr, instance);
+    trace_log(c->tr, "qemu", line);
+}
+
 /*
- * The destination's two lines before it exits: the section's error, then
+ * The destination's lines before it exits: the section's error, then
  * process_incoming_migration_co's strerror(-ret) (cpu_post_load returns -1,
  * an instance the destination lacks -EINVAL in qemu_loadvm_section_start_full).
  */
@@ -136,17 +147,22 @@ static void trace_load_failure(struct step_ctx *c, int src)
     char line[200];
 
     if (mg->load_failed_cpu != 0xff) {
+        uint32_t pvr = spapr_compat_refused(c->s, c->w, src, mg->load_failed_cpu);
+        if (pvr) {   /* ppc_set_compat's error, which cpu_post_load reports */
+            snprintf(line, sizeof(line), "Compatibility PVR 0x%08x not valid for CPU", pvr);
+            trace_log(c->tr, "qemu", line);
+        }
         snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
                  "device 'cpu'", mg->load_failed_cpu);
         trace_log(c->tr, "qemu", line);
         trace_log(c->tr, "qemu", "load of migration failed: Operation not permitted");
         return;
     }
-    snprintf(line, sizeof(line), "Unknown savevm section or instance '%s' %u. Make sure that "
-             "your current VM setup matches your saved VM setup, including any hotplugged "
-             "devices", sim_drc_needed(c->s, src, slot, &c->w->machines[src].drcs[slot])
-             ? "spapr_drc" : "spapr_drc/physical", c->s->m[src].drcs[slot].index);
-    trace_log(c->tr, "qemu", line);
+    if (slot == 0xff)
+        trace_unknown_section(c, "xive-source", 0);
+    else
+        trace_unknown_section(c, sim_drc_needed(c->s, src, slot, &c->w->machines[src].drcs[slot])
+                                 ? "spapr_drc" : "spapr_drc/physical", c->s->m[src].drcs[slot].index);
     trace_log(c->tr, "qemu", "load of migration failed: Invalid argument");
 }
 
@@ -174,7 +190,9 @@ static void switchover(struct step_ctx *c)
     c->w->machines[src].runstate = RUN_STATE_POSTMIGRATE;
     if (knob_on(&c->s->knobs, KNOB_QEMU_DRC_RESET_PRE_LOAD))   /* 2017-07 RFC */
         spapr_drc_reset_all(c->s, c->w, dst, c->tr);
-    ok = spapr_compat_load(c->s, c->w, src, dst);   /* the "cpu" sections come first */
+    /* the interrupt controllers' sections come first (spapr_irq_init precedes the
+     * vCPUs' creation in spapr_machine_init), then the "cpu" ones */
+    ok = spapr_irq_load(c->s, src, dst) && spapr_compat_load(c->s, c->w, src, dst);
     for (int slot = 0; slot < c->s->m[src].ndrcs && ok; slot++)
         ok = load_drc(c, src, dst, slot);
     if (ok) {

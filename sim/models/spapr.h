@@ -100,11 +100,19 @@ void spapr_clear_pending_hotplug_events(struct world *w, int m);
 void spapr_clear_pending_events(struct world *w, int m);
 bool spapr_memory_hot_unplug_supported(const struct sim *s, const struct world *w, int m);
 
+/* PVRs (target/ppc/cpu-models.h): POWER8 v2.0, POWER9 v2.0; logical compat PVRs */
+#define CPU_POWERPC_POWER8_v20   0x004d0200u
+#define CPU_POWERPC_POWER9_DD20  0x004e1200u
+#define CPU_POWERPC_LOGICAL_2_07 0x0f000004u
+#define CPU_POWERPC_LOGICAL_3_00 0x0f000005u
+
 /* The vCPUs' compat PVR (spapr_compat.c). */
 void spapr_compat_reset(const struct sim *s, struct world *w, int m);
 void spapr_compat_cas(const struct sim *s, struct world *w, int m);
 void spapr_compat_core_plug(const struct sim *s, struct world *w, int m, int core);
 bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
+/* The compat PVR the destination could not set for vCPU's section, 0: it refused a raw PVR. */
+uint32_t spapr_compat_refused(const struct sim *s, const struct world *w, int src, int vcpu);
 
 /* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[m] (kind 0: none). */
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
@@ -112,6 +120,8 @@ void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
 int spapr_unplug_timer_remaining_sec(const struct sim *s, const struct world *w, int m, int slot);
 /* The interrupt controllers and the guest's virtio-blk request (spapr_irq.c). */
 bool spapr_offers_xive(const struct sim *s, int m);
+/* The destination has an instance for each of the source's XIVE sections. */
+bool spapr_irq_load(const struct sim *s, int src, int dst);
 bool spapr_irq_xive_active(const struct sim *s, const struct world *w, int m);
 void spapr_irq_update_active_intc(const struct sim *s, struct world *w, int m);
 void spapr_io_submit(const struct sim *s, struct world *w, int m);

@@ -61,16 +61,38 @@ void spapr_compat_core_plug(const struct sim *s, struct world *w, int m, int cor
         mw->vcpu_compat |= (uint16_t)(1u << core);
 }
 
-/* The "cpu" sections: false (and the failing vCPU in load_failed_cpu) when the
- * destination host refuses a raw PVR of the other generation. */
+/* The mode CAS gives the vCPUs (cas_check_pvr's best logical PVR the guest lists, which
+ * Linux lists them all): max-cpu-compat, or without it the host's own generation. */
+static int cas_level(const struct scn_machine *cfg)
+{
+    return cfg->max_cpu_compat ? cfg->max_cpu_compat - 1 : cfg->host;
+}
+
+/*
+ * The "cpu" sections (cpu_post_load, target/ppc/machine.c): false, with the
+ * first failing vCPU in load_failed_cpu, when the destination host refuses a
+ * raw PVR of the other generation (pvr_match) or a compat mode above its own
+ * CPU (ppc_set_compat: "Compatibility PVR ... not valid for CPU").
+ */
 bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst)
 {
-    uint16_t raw = (uint16_t)(present_cores(s, w, src) & ~w->machines[src].vcpu_compat);
+    const struct scn_machine *from = &s->scn->machines[src], *to = &s->scn->machines[dst];
+    uint16_t present = present_cores(s, w, src), compat = w->machines[src].vcpu_compat;
+    uint16_t raw = from->host != to->host ? (uint16_t)(present & ~compat) : 0;
+    uint16_t above = cas_level(from) > (int)to->host ? (uint16_t)(present & compat) : 0;
 
-    if (raw && s->scn->machines[src].host != s->scn->machines[dst].host) {
-        w->migration.load_failed_cpu = (uint8_t)__builtin_ctz(raw);
+    if (raw | above) {
+        w->migration.load_failed_cpu = (uint8_t)__builtin_ctz(raw | above);
         return false;
     }
-    w->machines[dst].vcpu_compat = w->machines[src].vcpu_compat;
+    w->machines[dst].vcpu_compat = compat;
     return true;
+}
+
+uint32_t spapr_compat_refused(const struct sim *s, const struct world *w, int src, int vcpu)
+{
+    if (!(w->machines[src].vcpu_compat >> vcpu & 1))
+        return 0;
+    return cas_level(&s->scn->machines[src]) == CPU_POWER8 ? CPU_POWERPC_LOGICAL_2_07
+                                                           : CPU_POWERPC_LOGICAL_3_00;
 }

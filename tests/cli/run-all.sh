@@ -33,7 +33,7 @@ sys.exit(0 if text.startswith(tok.encode()) else 1)' "$file" "${where:-0:0}" "$t
 abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
 
 # --- the built-in suite -----------------------------------------------------
-expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^224 passed, 0 failed$' "$DRCSIM" check scenarios/
+expect_run "check scenarios/: every verdict holds, the scaling family's too" 0 '^250 passed, 0 failed$' "$DRCSIM" check scenarios/
 expect_run "check: a row ends in the verdict as a verdict line spells it" 0 \
     '^ccs-migration-race +qemu-2\.10-dev +[0-9]+ +[0-9.]+s  ok        fail drc-migration-mismatch,guest-dlpar-error,guest-dt-mismatch$' \
     "$DRCSIM" check scenarios/ccs-migration-race.scn
