@@ -82,7 +82,7 @@ static bool bad(const struct rd *r, const char *path, const char *fmt, const cha
 static bool read_obs(const struct rd *r, JsonObject *o, unsigned i, const struct scenario *scn,
                      struct real_obs *out)
 {
-    static const char *const kinds[] = { "qmp", "event", "drc", "guest", "death", "step" };
+    static const char *const kinds[] = { "qmp", "event", "drc", "guest", "death", "exit", "step" };
     char why[200], path[64];
     const char *member = NULL, *kind;
     bool kind_ok = false;
@@ -97,7 +97,7 @@ static bool read_obs(const struct rd *r, JsonObject *o, unsigned i, const struct
         kind_ok |= strcmp(kind, kinds[k]) == 0;
     snprintf(path, sizeof(path), "observations/%u/kind", i);
     if (!kind_ok)
-        return bad(r, path, "not an observation kind", "qmp, event, drc, guest, death or step");
+        return bad(r, path, "not an observation kind", "qmp, event, drc, guest, death, exit or step");
     snprintf(path, sizeof(path), "observations/%u/machine", i);
     if (scn_machine_index(scn, json_object_get_string_member(o, "machine")) < 0)
         return bad(r, path, "no machine of the scenario has this name", NULL);

@@ -288,7 +288,8 @@ bool real_scenario_drivable(const struct scenario *scn, char *why, size_t len)
 
 struct drive_machine {
     struct real_vm *vm;
-    bool running, booted, gone;    /* gone: migrated away and quit, as libvirt does */
+    bool running, booted, gone;    /* gone: migrated away and quit, or the destination of a
+                                    * failed migration, killed: as libvirt does */
     bool cpu_unplugged;            /* a vCPU unplug was requested in this process */
     uint32_t present;              /* devices plugged (bit per scenario device) */
     unsigned deleted_seen[MAX_DEVICES];
@@ -590,15 +591,30 @@ static bool migrate_prepare(struct drive *d, int src, int dst, const char *uri)
     return all_alive(d) && ok;
 }
 
+/*
+ * After the source's "completed": the destination leaves INMIGRATE, or exits
+ * because its load failed (process_incoming_migration_co), which libvirt's
+ * Finish sees. false: the run is invalid (a death, or the load outlasting
+ * the wait).
+ */
+static bool migrate_loaded(struct drive *d, int dst, bool *load_failed)
+{
+    static const char *const loading[] = { "inmigrate", NULL };
+    char status[32];
+
+    if (!poll_status(d, d->m[dst].vm, "query-status", loading, status, sizeof(status),
+                     MIGRATE_TIMEOUT))
+        return false;
+    *load_failed = real_vm_exited(d->m[dst].vm) != NULL;
+    return true;
+}
+
 /* Finish (cont if the domain was running) and Confirm (the source QEMU quits). */
 static bool migrate_finish(struct drive *d, int src, int dst)
 {
-    static const char *const loading[] = { "inmigrate", NULL };
     struct drive_machine *s = &d->m[src], *t = &d->m[dst];
-    char status[32];
 
-    if (!poll_status(d, t->vm, "query-status", loading, status, sizeof(status), MIGRATE_TIMEOUT))
-        return false;
+    real_vm_allow_exit(t->vm, false);
     if (s->running && !real_qmp(t->vm, "cont", NULL, NULL, NULL, QMP_TIMEOUT))
         return all_alive(d);
     t->running = s->running;
@@ -610,11 +626,29 @@ static bool migrate_finish(struct drive *d, int src, int dst)
     return all_alive(d);
 }
 
+/*
+ * A failed migration: libvirt kills the destination (gone already when its
+ * load failed) and Confirm resumes a source that was running and that QEMU
+ * left in postmigrate (qemuMigrationSrcRestoreDomainState); a source that saw
+ * the failure itself runs already.
+ */
+static bool migrate_cancel(struct drive *d, int src, int dst, bool source_completed)
+{
+    real_vm_quit(d->m[dst].vm, 5);   /* its exit stays allowed: it may be exiting now */
+    d->m[dst].gone = true;
+    if (source_completed && d->m[src].running)
+        real_qmp(d->m[src].vm, "cont", NULL, NULL, NULL, QMP_TIMEOUT);
+    return all_alive(d);
+}
+
+/* Perform: migrate, wait for the source's outcome and the destination's load, then
+ * Finish and Confirm. The outcome is an observable: "completed" or "failed". */
 static bool do_migrate(struct drive *d, const struct scn_line *l)
 {
     static const char *const active[] = { "", "setup", "active", "pre-switchover", "device",
                                           "postcopy-active", "cancelling", "wait-unplug", NULL };
     int src = l->machine, dst = l->machine2;
+    bool load_failed = false, completed;
     char uri[300], status[32];
     JsonNode *args;
     bool ok;
@@ -627,19 +661,23 @@ static bool do_migrate(struct drive *d, const struct scn_line *l)
     }
     if (!migrate_prepare(d, src, dst, uri))
         return all_alive(d);
+    real_vm_allow_exit(d->m[dst].vm, true);
     args = str_args("uri", uri);
     ok = real_qmp(d->m[src].vm, "migrate", args, NULL, NULL, QMP_TIMEOUT);
     json_node_unref(args);
     if (!ok || !poll_status(d, d->m[src].vm, "query-migrate", active, status, sizeof(status),
-                            MIGRATE_TIMEOUT))
+                            MIGRATE_TIMEOUT)) {
+        real_vm_allow_exit(d->m[dst].vm, false);
         return all_alive(d);
+    }
+    completed = strcmp(status, "completed") == 0;
+    if (completed && !migrate_loaded(d, dst, &load_failed))
+        return false;
     real_obs_add(d->m[src].vm, "step", "migrate %s %s -> %s", d->scn->machines[src].name,
-                 d->scn->machines[dst].name, status);
-    if (strcmp(status, "completed") == 0)
+                 d->scn->machines[dst].name, completed && !load_failed ? "completed" : "failed");
+    if (completed && !load_failed)
         return migrate_finish(d, src, dst);
-    real_vm_quit(d->m[dst].vm, 5);       /* libvirt kills the destination */
-    d->m[dst].gone = true;
-    return all_alive(d);
+    return migrate_cancel(d, src, dst, completed);
 }
 
 /* ---- other actions ----------------------------------------------------- */
@@ -804,8 +842,8 @@ static bool run_line(struct drive *d, const struct scn_line *l)
     if (!resolve_pending(d, l->script))
         return false;
     if (d->m[l->machine].gone && !(l->kind == LINE_DO && l->action == DO_MIGRATE)) {
-        real_obs_add(d->m[l->machine].vm, "step", "line %u -> machine gone (migrated away)",
-                     l->loc.line);
+        real_obs_add(d->m[l->machine].vm, "step",
+                     "line %u -> machine gone (migrated away or killed)", l->loc.line);
         return true;
     }
     ok = l->kind == LINE_WAIT ? wait_line(d, l) : do_line(d, l);

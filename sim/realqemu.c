@@ -40,6 +40,8 @@ struct real_vm {
     JsonNode *reply;
     unsigned next_id, run_id;
     char death[300];
+    bool exit_allowed;      /* real_vm_allow_exit */
+    char exited[300];       /* the exit it allowed, with QEMU's last words */
 };
 
 static gint64 epoch_us;
@@ -63,6 +65,16 @@ static double mono_s(void)
 const char *real_vm_name(const struct real_vm *vm)
 {
     return vm->name;
+}
+
+const char *real_vm_exited(const struct real_vm *vm)
+{
+    return vm->exited[0] ? vm->exited : NULL;
+}
+
+void real_vm_allow_exit(struct real_vm *vm, bool allow)
+{
+    vm->exit_allowed = allow;
 }
 
 const char *real_vm_death(const struct real_vm *vm)
@@ -256,6 +268,14 @@ static void check_exit(struct real_vm *vm)
     if (vm->reaped || waitpid(vm->pid, &st, WNOHANG) != vm->pid)
         return;
     vm->reaped = true;
+    if (WIFEXITED(st) && WEXITSTATUS(st) && vm->exit_allowed) {   /* a quit then too */
+        char err[200];
+        stderr_tail(vm, err, sizeof(err));
+        snprintf(vm->exited, sizeof(vm->exited), "qemu exited with status %d%s%s",
+                 WEXITSTATUS(st), err[0] ? ": " : "", err);
+        real_obs_add(vm, "exit", "%s", vm->exited);
+        return;
+    }
     if (vm->quitting)
         return;
     if (WIFSIGNALED(st))
@@ -473,7 +493,7 @@ static bool pump_until(struct real_vm *vm, bool (*cond)(struct real_vm *, const 
         double rem;
         if (cond(vm, arg))
             return true;
-        if (vm->death[0])
+        if (vm->death[0] || vm->exited[0] || vm->reaped)
             return false;
         rem = end - mono_s();
         if (rem <= 0)
@@ -560,16 +580,18 @@ static bool qmp_exec(struct real_vm *vm, const char *execute, JsonNode *args, Js
         *ret = NULL;
     snprintf(vm->want_id, sizeof(vm->want_id), "drcsim-%u", ++vm->next_id);
     line = qmp_command_text(execute, args, vm->want_id);
-    if (vm->death[0] || !vm->qmp)
-        desc = g_strdup_printf("QEMU is gone: %s", vm->death[0] ? vm->death : "no QMP socket");
+    if (vm->death[0] || vm->exited[0] || !vm->qmp)
+        desc = g_strdup_printf("QEMU is gone: %s", vm->death[0] ? vm->death
+                               : vm->exited[0] ? vm->exited : "no QMP socket");
     else if (!send_all(vm->qmp, line, strlen(line)))
         vm_death(vm, "QMP send failed (%s)", execute);
-    else if (!pump_until(vm, have_reply, NULL, timeout_s) && !vm->death[0])
+    else if (!pump_until(vm, have_reply, NULL, timeout_s) && !vm->death[0] && !vm->exited[0] &&
+             !vm->reaped)   /* reaped: quit, or an exit QEMU was allowed, before its reply */
         vm_death(vm, "hang: no QMP reply to %s within %.0f s", execute, timeout_s);
     if (vm->reply)
         ok = reply_outcome(vm->reply, ret, &desc);
     else if (!desc)
-        desc = g_strdup_printf("no reply (%s)", vm->death);
+        desc = g_strdup_printf("no reply (%s)", vm->death[0] ? vm->death : vm->exited);
     if (record)
         obs_at(vm, "qmp", t, "%s%s%s -> %s%s", execute, label ? " " : "", label ? label : "",
                ok ? "ok" : "error: ", ok ? "" : desc);
@@ -749,7 +771,7 @@ void real_vm_quit(struct real_vm *vm, double timeout_s)
     if (vm->reaped)
         return;
     vm->quitting = true;
-    if (!vm->death[0] && vm->qmp)
+    if (!vm->death[0] && !vm->exited[0] && vm->qmp)
         qmp_exec(vm, "quit", NULL, NULL, NULL, timeout_s, false);
     while (!vm->reaped && !vm->death[0] && mono_s() < end)
         real_pump(0.05);

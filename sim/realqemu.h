@@ -74,6 +74,13 @@ void real_sleep(double seconds);
 /* NULL while QEMU runs and answers; else why it is dead ("exited with …"). */
 const char *real_vm_death(const struct real_vm *vm);
 const char *real_vm_name(const struct real_vm *vm);
+/*
+ * While allowed, QEMU exiting with a status is no death but an "exit"
+ * observation (a destination whose load failed: libvirt's Finish expects
+ * it); real_vm_exited then says how, NULL before.
+ */
+void real_vm_allow_exit(struct real_vm *vm, bool allow);
+const char *real_vm_exited(const struct real_vm *vm);
 /* Record an observation of this machine now (the driver's own, e.g. "wait"). */
 void real_obs_add(struct real_vm *vm, const char *kind, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 

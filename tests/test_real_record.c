@@ -101,7 +101,7 @@ static void test_errors(void **state)
         { HEAD "\"observations\":[" OBS("src", "qmp", "1") "," OBS("mid", "qmp", "2") "]}",
           "r.json:3:18: error: no machine of the scenario has this name" },
         { HEAD "\"observations\":[" OBS("src", "trace", "1") "]}",
-          "r.json:2:31: error: not an observation kind (qmp, event, drc, guest, death or step)" },
+          "r.json:2:31: error: not an observation kind (qmp, event, drc, guest, death, exit or step)" },
         { HEAD "\"observations\":[" OBS("src", "qmp", "2") "," OBS("src", "qmp", "1") "]}",
           "r.json:3:1: error: observations out of time order" },
         { HEAD "\"observations\":[\n{\"t\":\"1\",\"machine\":\"src\",\"kind\":\"qmp\",\"text\":\"x\"}]}",
