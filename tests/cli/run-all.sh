@@ -42,7 +42,7 @@ expect_run "check: a MISMATCH row says what was got and what was expected" 1 \
     '^unplug-last-cpu +upstream +[0-9]+ +[0-9.]+s  MISMATCH  got pass, expected fail guest-dlpar-error$' \
     env DRCSIM_VARIANTS=variants "$DRCSIM" check "$tmp/mismatch.scn"
 # shellcheck disable=SC2086
-expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^208 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
+expect_run "check --por none --symmetry off: the race catalogue's verdicts without reduction" 0 '^234 passed, 0 failed$' "$DRCSIM" check $catalogue --por none --symmetry off
 expect_run "check: an unknown --symmetry value is refused" 2 '^drcsim check: --symmetry takes on or off$' "$DRCSIM" check scenarios/ --symmetry maybe
 expect_run "check: an unknown --por mode is refused" 2 '^drcsim check: --por takes none, sleep or dpor$' "$DRCSIM" check scenarios/ --por stubborn
 expect_run "check writes JUnit and JSON" 0 '' "$DRCSIM" check scenarios/ --junit "$tmp/j.xml" --json "$tmp/r.json"
