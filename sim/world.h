@@ -200,6 +200,7 @@ struct guest_state {
 struct migration_state {
     uint8_t status;           /* enum migration_status */
     uint8_t src, dst;
+    /* the section a failed load stopped at; neither: the XIVE sections (spapr_irq_load) */
     uint8_t load_failed_drc;  /* DRC slot whose section failed to load, 0xff none */
     uint8_t load_failed_cpu;  /* vCPU (core slot) whose "cpu" section failed, 0xff none */
 };
