@@ -306,7 +306,7 @@ static void test_cpu_sections_fail(void **state)
     assert_lacks(f->line, "Compatibility PVR");
     assert_has(f->line, "\"line\":\"error while loading state for instance 0x0 of device 'cpu'\"");
 
-    fix_init_extra(f, text, "knob qemu.ic-mode=xics\n");
+    fix_reinit(f, text, "knob qemu.ic-mode=xics\n");
     assert_int_equal(mach(f, SRC)->vcpu_compat, 1);       /* booted long ago: after CAS */
     migrate(f);
     assert_int_equal(f->w.migration.load_failed_cpu, 0);
@@ -315,7 +315,7 @@ static void test_cpu_sections_fail(void **state)
     assert_has(f->line, "\"line\":\"load of migration failed: Operation not permitted\"");
 
     snprintf(text, sizeof(text), scn, " max-cpu-compat=power8", " max-cpu-compat=power8");
-    fix_init_extra(f, text, NULL);                        /* dual, forced to XICS both sides */
+    fix_reinit(f, text, NULL);                            /* dual, forced to XICS both sides */
     migrate(f);
     assert_int_equal(f->w.migration.status, MIGRATION_COMPLETED);
     assert_int_equal(mach(f, DST)->vcpu_compat, 1);
