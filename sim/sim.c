@@ -64,8 +64,7 @@ static void layout_machine(struct sim *s, int m)
 static uint32_t machine_pvr(const struct scn_machine *cfg)
 {
     if (cfg->max_cpu_compat)
-        return cfg->max_cpu_compat - 1 == CPU_POWER8 ? CPU_POWERPC_LOGICAL_2_07
-                                                     : CPU_POWERPC_LOGICAL_3_00;
+        return cpu_logical_pvr(cfg->max_cpu_compat - 1);
     return cfg->host == CPU_POWER8 ? CPU_POWERPC_POWER8_v20 : CPU_POWERPC_POWER9_DD20;
 }
 

@@ -106,6 +106,12 @@ bool spapr_memory_hot_unplug_supported(const struct sim *s, const struct world *
 #define CPU_POWERPC_LOGICAL_2_07 0x0f000004u
 #define CPU_POWERPC_LOGICAL_3_00 0x0f000005u
 
+/* The logical PVR of a generation's compat mode (enum cpu_model). */
+static inline uint32_t cpu_logical_pvr(int model)
+{
+    return model == CPU_POWER8 ? CPU_POWERPC_LOGICAL_2_07 : CPU_POWERPC_LOGICAL_3_00;
+}
+
 /* The vCPUs' compat PVR (spapr_compat.c). */
 void spapr_compat_reset(const struct sim *s, struct world *w, int m);
 void spapr_compat_cas(const struct sim *s, struct world *w, int m);

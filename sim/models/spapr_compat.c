@@ -93,6 +93,5 @@ uint32_t spapr_compat_refused(const struct sim *s, const struct world *w, int sr
 {
     if (!(w->machines[src].vcpu_compat >> vcpu & 1))
         return 0;
-    return cas_level(&s->scn->machines[src]) == CPU_POWER8 ? CPU_POWERPC_LOGICAL_2_07
-                                                           : CPU_POWERPC_LOGICAL_3_00;
+    return cpu_logical_pvr(cas_level(&s->scn->machines[src]));
 }
