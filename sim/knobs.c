@@ -18,6 +18,7 @@ static const char *const vsmt_values[] = { "smp-threads", "8", NULL };
 static const char *const job_lock_error_values[] = { "held-by-monitor", "held-by", NULL };
 static const char *const duplicate_id_error_values[] = { "qdev-set-id", "qemu-opts", NULL };
 static const char *const pci_busy_slot_error_values[] = { "pre-plug", "register", NULL };
+static const char *const cpu_post_load_errno_values[] = { "EINVAL", "EPERM", NULL };
 static const char *const dst_vcpus_values[] = { "device-add", "command-line", NULL };
 static const char *const detach_missing_values[] = { "remove", "remove-device", "wait", "error",
                                                       NULL };
@@ -109,6 +110,13 @@ const struct knob_def knob_defs[KNOB_COUNT] = {
         "a DIMM beyond the free device memory is \"not enough space, currently 0x… in use of total "
         "space for memory devices 0x…\"; off: QEMU 2.10's walk and texts (\"can't add memory "
         "[0xA:0xS] beyond 0xE\", \"address range conflicts with 'ID'\"), then its capacity check" },
+    [KNOB_QEMU_CPU_POST_LOAD_ERRNO] = { "qemu.cpu-post-load-errno", KNOB_ENUM,
+        cpu_post_load_errno_values, "EINVAL",
+        "G. Kurz, \"ppc: Fix return value in cpu_post_load() error path\" (ppc pull of "
+        "2020-10-09, QEMU 5.2): cpu_post_load (target/ppc/machine.c) returns -EINVAL; EPERM = "
+        "its -1 before",
+        "the errno a refused \"cpu\" section ends the destination's load with: \"load of "
+        "migration failed: Invalid argument\" or \"... Operation not permitted\"" },
     [KNOB_GUEST_HP_EVT] = { "guest.hp-evt", KNOB_BOOL, NULL, "on",
         "Linux prom_init asks for OV5_HP_EVT", "guest negotiates the dedicated hot-plug event source" },
     [KNOB_GUEST_REFUSE_LAST_CPU] = { "guest.refuse-last-cpu", KNOB_BOOL, NULL, "on",

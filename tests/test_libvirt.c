@@ -978,12 +978,13 @@ static void test_prepare_fails(void **state)
     assert_int_equal(f->w.scripts[0].status, SCRIPT_DONE);
 }
 
-/* A POWER8-compat guest, POWER8 host to POWER9 host, as before ce03a193e1 (QEMU 4.2);
- * vCPU 1 on both -smp, the destination has a core-id 2 the source lacks. */
+/* A POWER8-compat guest, POWER8 host to POWER9 host, as before ce03a193e1 (QEMU 4.2),
+ * whose cpu_post_load returned -1; vCPU 1 on both -smp, the destination has a core-id 2
+ * the source lacks. */
 #define P8_TO_P9_MACHINES                                                            \
     "scenario lv\nmachine src cores=2 host=power8 max-cpu-compat=power8 prelaunch\n" \
     "machine dst cores=3 host=power9 max-cpu-compat=power8 incoming=defer\n"         \
-    "knob qemu.compat-all-on-reset=off\n"
+    "knob qemu.compat-all-on-reset=off\nknob qemu.cpu-post-load-errno=EPERM\n"
 #define P8_TO_P9 P8_TO_P9_MACHINES                                                   \
     "device src cpu core1 core-id=1 hotpluggable=no\n"                               \
     "device dst cpu core1 core-id=1 hotpluggable=no\n"

@@ -312,7 +312,15 @@ static void test_cpu_sections_fail(void **state)
     assert_int_equal(f->w.migration.load_failed_cpu, 0);
     assert_int_equal(spapr_compat_refused(&f->sim, &f->w, SRC, 0), 0x0f000005);
     assert_has(f->line, "\"line\":\"Compatibility PVR 0x0f000005 not valid for CPU\"");
+    assert_has(f->line, "\"line\":\"load of migration failed: Invalid argument\"");
+    assert_lacks(f->line, "Operation not permitted");
+
+    fix_reinit(f, text, "knob qemu.ic-mode=xics\nknob qemu.cpu-post-load-errno=EPERM\n");
+    migrate(f);                                           /* QEMU before 5.2: return -1 */
+    assert_int_equal(f->w.migration.load_failed_cpu, 0);
+    assert_has(f->line, "\"line\":\"Compatibility PVR 0x0f000005 not valid for CPU\"");
     assert_has(f->line, "\"line\":\"load of migration failed: Operation not permitted\"");
+    assert_lacks(f->line, "Invalid argument");
 
     snprintf(text, sizeof(text), scn, " max-cpu-compat=power8", " max-cpu-compat=power8");
     fix_reinit(f, text, NULL);                            /* dual, forced to XICS both sides */

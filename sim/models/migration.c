@@ -137,8 +137,9 @@ static void trace_unknown_section(struct step_ctx *c, const char *idstr, uint32_
 
 /*
  * The destination's lines before it exits: the section's error, then
- * process_incoming_migration_co's strerror(-ret) (cpu_post_load returns -1,
- * an instance the destination lacks -EINVAL in qemu_loadvm_section_start_full).
+ * process_incoming_migration_co's strerror(-ret): cpu_post_load's errno
+ * (qemu.cpu-post-load-errno: -EINVAL since QEMU 5.2, -1 before), -EINVAL for
+ * an instance the destination lacks (qemu_loadvm_section_start_full).
  */
 static void trace_load_failure(struct step_ctx *c, int src)
 {
@@ -155,7 +156,10 @@ static void trace_load_failure(struct step_ctx *c, int src)
         snprintf(line, sizeof(line), "error while loading state for instance 0x%x of "
                  "device 'cpu'", mg->load_failed_cpu);
         trace_log(c->tr, "qemu", line);
-        trace_log(c->tr, "qemu", "load of migration failed: Operation not permitted");
+        trace_log(c->tr, "qemu", knob_val(&c->s->knobs, KNOB_QEMU_CPU_POST_LOAD_ERRNO) ==
+                                 CPU_POST_LOAD_ERRNO_EPERM
+                                 ? "load of migration failed: Operation not permitted"
+                                 : "load of migration failed: Invalid argument");
         return;
     }
     if (slot == 0xff)
