@@ -144,6 +144,16 @@ static void coldplug_args(const struct scenario *scn, int m, GPtrArray *a)
     }
 }
 
+/* The scenario's own qemu.ic-mode=xics: the pseries machine's ic-mode property
+ * (spapr_set_ic_mode, hw/ppc/spapr.c), which a variant's knob cannot give a real QEMU. */
+static bool scenario_xics(const struct scenario *scn)
+{
+    for (int i = 0; i < scn->nknobs; i++)
+        if (scn->knobs[i].id == KNOB_QEMU_IC_MODE)
+            return scn->knobs[i].lo == IC_MODE_XICS;
+    return false;
+}
+
 void real_machine_config(const struct scenario *scn, int m, const struct real_setup *paths,
                          const char *workdir, struct real_vm_config *cfg)
 {
@@ -160,6 +170,8 @@ void real_machine_config(const struct scenario *scn, int m, const struct real_se
     if (sm->max_cpu_compat)
         g_strlcpy(cfg->max_cpu_compat, sm->max_cpu_compat - 1 == CPU_POWER8 ? "power8" : "power9",
                   sizeof(cfg->max_cpu_compat));
+    if (scenario_xics(scn))
+        g_strlcpy(cfg->ic_mode, "xics", sizeof(cfg->ic_mode));
     cfg->smp = smp_vcpus(scn, m);
     cfg->maxcpus = real_maxcpus(scn, m);
     cfg->ram_mb = sm->ram_mb;

@@ -176,9 +176,10 @@ char **real_vm_argv(const struct real_vm_config *c)
 
     g_ptr_array_add(a, g_strdup(c->qemu));
     g_ptr_array_add(a, g_strdup("-M"));
-    g_ptr_array_add(a, c->max_cpu_compat[0]
-                    ? g_strdup_printf("pseries,x-vof=on,max-cpu-compat=%s", c->max_cpu_compat)
-                    : g_strdup("pseries,x-vof=on"));
+    g_ptr_array_add(a, g_strdup_printf("pseries,x-vof=on%s%s%s%s",
+                                       c->max_cpu_compat[0] ? ",max-cpu-compat=" : "",
+                                       c->max_cpu_compat, c->ic_mode[0] ? ",ic-mode=" : "",
+                                       c->ic_mode));
     g_ptr_array_add(a, g_strdup("-cpu"));
     g_ptr_array_add(a, g_strdup(c->cpu[0] ? c->cpu : "POWER9"));
     g_ptr_array_add(a, g_strdup("-smp"));

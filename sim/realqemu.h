@@ -19,6 +19,7 @@ struct real_vm_config {
     const char *kernel, *initrd;
     char cpu[16];           /* -cpu, "POWER9" when empty */
     char max_cpu_compat[16];/* -machine max-cpu-compat=, none when empty */
+    char ic_mode[8];        /* -machine ic-mode=, QEMU's default (dual) when empty */
     unsigned smp, maxcpus;  /* -smp S,maxcpus=N: vCPUs on -smp, and all */
     unsigned ram_mb, slots, maxmem_mb;  /* -m RAM[,slots=S,maxmem=M] (slots 0: plain -m) */
     bool prelaunch;         /* -S */

@@ -282,6 +282,35 @@ static void test_argv_smp_vcpus(void **state)
     g_free(mixed);
 }
 
+/* The scenario's knob qemu.ic-mode=xics is the machine's ic-mode property, after
+ * max-cpu-compat; the default (dual) adds nothing. */
+static void test_argv_ic_mode(void **state)
+{
+    static const char *const want_xics[] = {
+        "/usr/bin/qemu-system-ppc64", "-M", "pseries,x-vof=on,ic-mode=xics", "-cpu", "POWER9",
+        "-smp", "1,maxcpus=2", "-m", "1024M", MIDDLE("m"), NULL };
+    static const char *const want_both[] = {
+        "/usr/bin/qemu-system-ppc64", "-M", "pseries,x-vof=on,max-cpu-compat=power8,ic-mode=xics",
+        "-cpu", "POWER8", "-smp", "1,maxcpus=2", "-m", "1024M", MIDDLE("m"), NULL };
+    static const char *const want_dual[] = {
+        HEAD(), "1,maxcpus=2", "-m", "1024M", MIDDLE("m"), NULL };
+    static const struct { const char *machine, *knob, *const *want; } cases[] = {
+        { "", "xics", want_xics },
+        { " host=power8 max-cpu-compat=power8", "xics", want_both },
+        { "", "dual", want_dual },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *text = g_strdup_printf("scenario t\nmachine m cores=2 lmbs=0%s\n"
+                                     "knob qemu.ic-mode=%s\n", cases[i].machine, cases[i].knob);
+        struct scenario *s = parse(text);
+        check_argv(s, 0, cases[i].want);
+        g_free(s);
+        g_free(text);
+    }
+}
+
 /* ---- QMP arguments ------------------------------------------------------ */
 
 static void check_json(JsonNode *n, const char *want)
@@ -385,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_argv_migration),
         cmocka_unit_test(test_argv_start_vcpus),
         cmocka_unit_test(test_argv_smp_vcpus),
+        cmocka_unit_test(test_argv_ic_mode),
         cmocka_unit_test(test_qmp_args),
         cmocka_unit_test(test_drivable),
         cmocka_unit_test(test_setup_load),
