@@ -43,6 +43,21 @@ static char *dir_up(char *dir)
     return parent;
 }
 
+/* The variants of the checkout the running binary was built in (build/drcsim and
+ * build-asan/drcsim sit one level below it), or NULL for an installed one. */
+static char *source_tree_variants(void)
+{
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    char *up = exe ? dir_up(dir_of(exe)) : NULL;
+    char *cand = up ? g_build_filename(up, "variants", NULL) : NULL;
+
+    g_free(up);
+    if (cand && g_file_test(cand, G_FILE_TEST_IS_DIR))
+        return cand;
+    g_free(cand);
+    return NULL;
+}
+
 char *variants_dir_for(const char *scenario_path)
 {
     const char *env = g_getenv("DRCSIM_VARIANTS");
@@ -60,6 +75,8 @@ char *variants_dir_for(const char *scenario_path)
     }
     if (g_file_test("variants", G_FILE_TEST_IS_DIR))
         return g_strdup("variants");
+    if ((cand = source_tree_variants()))
+        return cand;
     return g_build_filename(DRCSIM_DATADIR, "variants", NULL);
 }
 

@@ -111,6 +111,12 @@ expect_run "wrong rc: check fails at that file:line" 1 "$tmp/wrong-rc.scn:$line:
 expect_run "wrong rc: run exits 1 and prints the replay command" 1 "^replay: drcsim run $tmp/wrong-rc.scn --variant upstream --schedule " \
     env DRCSIM_VARIANTS=variants "$DRCSIM" run "$tmp/wrong-rc.scn"
 
+# --- a scenario outside the tree finds the variants of the binary's checkout --------------
+mkdir -p "$tmp/away" && cp scenarios/hotplug-migrate-unplug.scn "$tmp/away/"
+abs_drcsim=$(cd "$(dirname "$DRCSIM")" && pwd)/$(basename "$DRCSIM")
+expect_run "a scenario and a working directory outside the tree: the checkout's variants" 0 \
+    '^13 passed, 0 failed' sh -c 'cd "$1" && "$2" check hotplug-migrate-unplug.scn' sh "$tmp/away" "$abs_drcsim"
+
 # --- a DIMM keeps its address across migration (libvirt's addr=) ----------------------
 dimm=tests/cli/dimm-base-migration.scn
 expect_run "dimm-base-migration: every interleaving keeps each DIMM's LMBs on the destination" 0 \
