@@ -95,6 +95,7 @@ unit-tests: $(TEST_BINS)
 scenario-tests: $(DRCSIM)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/run-all.sh
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/recorded-runs.sh
+	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/libvirt-recorded.sh
 ifneq ($(SANITIZE),thread)
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-soundness.sh
 	@DRCSIM=$(CURDIR)/$(DRCSIM) tests/cli/por-fuzz.py 60 3
@@ -121,7 +122,12 @@ clean:
 
 # Real QEMU (qemu-system-ppc64 under TCG, a Debian ppc64el kernel) against the
 # model: validate/setup installs and caches what it needs under build/validate.
-.PHONY: validate
+.PHONY: validate validate-libvirt
 validate: deps
 	@$(MAKE) -s all
 	@validate/run
+
+# The model's libvirt against a live one (root; Debian's libvirt, installed if missing):
+# validate/libvirt/probe's answers now against those kept in validate/recorded/.
+validate-libvirt:
+	@validate/libvirt/probe build/validate/libvirt-live.txt

@@ -84,13 +84,19 @@ static bool vcpu_in_requested_state(int core_id, char *err, size_t errlen)
     return true;
 }
 
-/* qemuDomainDefValidateMemoryHotplug: the live XML's DIMMs and the new one, counted
- * against <maxMemory slots=>, then sized against maxMemory - initial memory (the
- * machine's LMB area). VIR_ERR_CONFIG_UNSUPPORTED. */
+/*
+ * A DIMM against the domain's memory: first virDomainDefCompatibleDevice
+ * (src/conf/domain_conf.c), initial memory plus every DIMM of the live XML and
+ * the new one against <maxMemory> (initial memory plus the LMB area), sizes in
+ * KiB; then qemuDomainDefValidateMemoryHotplug's count against <maxMemory
+ * slots=>. Both VIR_ERR_CONFIG_UNSUPPORTED, as libvirt 9.0 reports them
+ * (validate/libvirt, recorded in validate/recorded/libvirt-9.0.txt).
+ */
 static bool dimm_hotplug_invalid(const struct scenario *scn, int m, uint32_t live,
                                  uint8_t dev, char *err, size_t errlen)
 {
-    uint32_t total = scn->devices[dev].size_mb;
+    const struct scn_machine *mc = &scn->machines[m];
+    uint32_t total = mc->ram_mb + scn->devices[dev].size_mb;
     unsigned nmems = 1;
 
     for (int e = 0; e < scn->ndevices; e++)
@@ -98,15 +104,16 @@ static bool dimm_hotplug_invalid(const struct scenario *scn, int m, uint32_t liv
             total += scn->devices[e].size_mb;
             nmems++;
         }
-    if (nmems > scn->machines[m].slots) {
-        snprintf(err, errlen, "unsupported configuration: memory device count '%u' exceeds "
-                 "slots count '%u'", nmems, (unsigned)scn->machines[m].slots);
+    if (total > mc->ram_mb + mc->lmbs * 256u) {
+        snprintf(err, errlen, "unsupported configuration: Attaching memory device with size "
+                 "'%llu' would exceed domain's maxMemory config size '%llu'",
+                 scn->devices[dev].size_mb * 1024ull, (mc->ram_mb + mc->lmbs * 256ull) * 1024);
         return true;
     }
-    if (total <= scn->machines[m].lmbs * 256u)
+    if (nmems <= mc->slots)
         return false;
-    snprintf(err, errlen, "unsupported configuration: memory device total size exceeds "
-                          "hotplug space");
+    snprintf(err, errlen, "unsupported configuration: memory device count '%u' exceeds "
+             "slots count '%u'", nmems, (unsigned)mc->slots);
     return true;
 }
 
@@ -115,8 +122,10 @@ bool libvirt_attach_refused(const struct scenario *scn, int m, uint32_t live, ui
 {
     const struct scn_device *d = &scn->devices[dev];
 
-    if (d->type != DEV_CPU_CORE && (live >> dev & 1)) {   /* VIR_ERR_XML_ERROR */
-        snprintf(err, errlen, "XML error: non unique alias detected: %s", d->id);
+    /* virDomainDeviceValidateAliasImpl (src/conf/domain_validate.c), VIR_ERR_CONFIG_UNSUPPORTED:
+     * the scenario's ID is the user alias, which libvirt requires to start with "ua-" */
+    if (d->type != DEV_CPU_CORE && (live >> dev & 1)) {
+        snprintf(err, errlen, "unsupported configuration: non unique alias detected: ua-%s", d->id);
         return true;
     }
     for (int e = 0; e < scn->ndevices; e++) {
@@ -142,9 +151,10 @@ bool libvirt_detach_refused(const struct scenario *scn, uint32_t live, uint8_t d
 {
     const struct scn_device *d = &scn->devices[dev];
 
-    /* qemuDomainFilterHotplugVcpuEntities, after the state check: VIR_ERR_INVALID_ARG */
+    /* qemuDomainHotplugDelVcpu (src/qemu/qemu_hotplug.c), VIR_ERR_OPERATION_UNSUPPORTED: a
+     * vCPU of the command line passes qemuDomainFilterHotplugVcpuEntities' state check */
     if ((live >> dev & 1) && d->type == DEV_CPU_CORE && d->on_smp) {
-        snprintf(err, errlen, "invalid argument: vcpu '%d' can't be hotunplugged", d->core_id);
+        snprintf(err, errlen, "Operation not supported: vcpu '%d' can't be unplugged", d->core_id);
         return true;
     }
     if ((live >> dev & 1) || (d->type != DEV_CPU_CORE && d->type != DEV_DIMM &&

@@ -822,7 +822,7 @@ expect_run "DIMM device_del before CAS, upstream: released at once" 0 \
     '^        event DEVICE_DELETED d0 @m$' "$DRCSIM" run "$tmp/dimm-precas.scn" --format text
 printf 'scenario t\nmachine m cores=2 lmbs=4\ndo m device_add dimm d0 size=512M\ndo m device_add dimm d1 size=768M\n' >"$tmp/dimm-space.scn"
 expect_run "DIMM attach beyond maxMemory: libvirt refuses before QMP" 0 \
-    '^    2        0ms  libvirt      device_add             machine=m driver=dimm id=d1 -> error="unsupported configuration: memory device total size exceeds hotplug space"$' \
+    '^    2        0ms  libvirt      device_add             machine=m driver=dimm id=d1 -> error="unsupported configuration: Attaching memory device with size '"'786432'"' would exceed domain'"'"'s maxMemory config size '"'2097152'"'"$' \
     "$DRCSIM" run "$tmp/dimm-space.scn" --format text
 "$DRCSIM" run "$tmp/dimm-space.scn" --format text >"$tmp/out" 2>&1
 grep -q 'qmp@m: device_add d1' "$tmp/out" && bad "DIMM attach beyond maxMemory: no QMP" || ok "DIMM attach beyond maxMemory: no QMP"
@@ -865,7 +865,7 @@ expect_run "a DIMM beyond <maxMemory slots=>: libvirt refuses before QMP" 0 \
     "$DRCSIM" run tests/cli/dimm-slots.scn --format text
 # A vCPU on -smp (hotpluggable=no): libvirt refuses its unplug; setvcpus stops above it.
 expect_run "libvirt refuses to unplug a vCPU on -smp" 0 \
-    "^    1 +0ms  libvirt +device_del +machine=m id=core1 -> error=\"invalid argument: vcpu '1' can't be hotunplugged\"\$" \
+    "^    1 +0ms  libvirt +device_del +machine=m id=core1 -> error=\"Operation not supported: vcpu '1' can't be unplugged\"\$" \
     "$DRCSIM" run tests/cli/vcpu-on-smp.scn --format text
 expect_run "setvcpus below the -smp vCPUs fails before any device_del" 0 \
     '^    2 +0ms  libvirt +setvcpus +machine=m count=1 -> error="unsupported configuration: failed to find appropriate hotpluggable vcpus to reach the desired target vcpu count"$' \
