@@ -90,7 +90,7 @@ static bool vcpu_in_requested_state(int core_id, char *err, size_t errlen)
  * the new one against <maxMemory> (initial memory plus the LMB area), sizes in
  * KiB; then qemuDomainDefValidateMemoryHotplug's count against <maxMemory
  * slots=>. Both VIR_ERR_CONFIG_UNSUPPORTED, as libvirt 9.0 reports them
- * (validate/libvirt, recorded in validate/recorded/libvirt-9.0.txt).
+ * (validate/libvirt/probe, recorded in validate/recorded/libvirt-9.0.0.txt).
  */
 static bool dimm_hotplug_invalid(const struct scenario *scn, int m, uint32_t live,
                                  uint8_t dev, char *err, size_t errlen)
