@@ -176,7 +176,7 @@ void real_machine_config(const struct scenario *scn, int m, const struct real_se
     cfg->maxcpus = real_maxcpus(scn, m);
     cfg->ram_mb = sm->ram_mb;
     cfg->slots = sm->lmbs ? sm->slots : 0;
-    cfg->maxmem_mb = sm->ram_mb + sm->lmbs * 256u;
+    cfg->maxmem_mb = scn_machine_maxmem_mb(sm);
     cfg->prelaunch = sm->prelaunch;
     cfg->incoming = sm->incoming_defer;
     coldplug_args(scn, m, extra);

@@ -42,6 +42,12 @@ struct scn_machine {
     uint8_t slots;          /* -m slots=, libvirt's <maxMemory slots=>: DIMMs at once */
     struct scn_loc loc;
 };
+/* -m's maxmem= and libvirt's <maxMemory>: the RAM and the LMB area above it. */
+static inline uint32_t scn_machine_maxmem_mb(const struct scn_machine *m)
+{
+    return m->ram_mb + m->lmbs * 256u;
+}
+
 #define SPAPR_MAX_RAM_SLOTS 32  /* hw/ppc/spapr.c, spapr_machine_init */
 
 enum dev_type { DEV_CPU_CORE, DEV_DIMM, DEV_PHB, DEV_PCI, DEV_TYPE_COUNT };

@@ -96,7 +96,7 @@ static bool dimm_hotplug_invalid(const struct scenario *scn, int m, uint32_t liv
                                  uint8_t dev, char *err, size_t errlen)
 {
     const struct scn_machine *mc = &scn->machines[m];
-    uint32_t total = mc->ram_mb + scn->devices[dev].size_mb;
+    uint32_t total = mc->ram_mb + scn->devices[dev].size_mb, max = scn_machine_maxmem_mb(mc);
     unsigned nmems = 1;
 
     for (int e = 0; e < scn->ndevices; e++)
@@ -104,10 +104,10 @@ static bool dimm_hotplug_invalid(const struct scenario *scn, int m, uint32_t liv
             total += scn->devices[e].size_mb;
             nmems++;
         }
-    if (total > mc->ram_mb + mc->lmbs * 256u) {
+    if (total > max) {
         snprintf(err, errlen, "unsupported configuration: Attaching memory device with size "
                  "'%llu' would exceed domain's maxMemory config size '%llu'",
-                 scn->devices[dev].size_mb * 1024ull, (mc->ram_mb + mc->lmbs * 256ull) * 1024);
+                 scn->devices[dev].size_mb * 1024ull, max * 1024ull);
         return true;
     }
     if (nmems <= mc->slots)
