@@ -301,6 +301,9 @@ static void list_hashed_blocks(struct sim *s)
             hash_range(&blocks, at + offsetof(struct spapr_machine, drcs) +
                                 (size_t)__builtin_ctzll(x) * sizeof(struct spapr_drc),
                        sizeof(struct spapr_drc));
+        if (s->may_step >> (ACTOR_QEMU_TIMER0 + m) & 1)   /* qemu.cpu-unplug-timeout */
+            hash_range(&blocks, offsetof(struct world, unplug_timer_ms[m]),
+                       sizeof(((struct world *)0)->unplug_timer_ms[m]));
     }
     hash_range(&blocks, offsetof(struct world, guest), sizeof(struct guest_state));
     hash_range(&blocks, offsetof(struct world, migration), sizeof(struct migration_state));
@@ -457,15 +460,19 @@ const char *sim_pred_field_name(uint8_t field)
 }
 
 /* What every actor that may step would do next, from its model: each fills the slots
- * of the actors it owns (kind 0: nothing); the others are left as they are. */
-static void desired(const struct sim *s, const struct world *w, struct pending *out)
+ * of the actors it owns (kind 0: nothing); the others are left as they are. The CPU
+ * unplug timers first drop the counts of unplugs no longer pending (in the branch that
+ * scenarios without QEMU's own actors skip). */
+static void desired(const struct sim *s, struct world *w, struct pending *out)
 {
     guest_pending(s, w, out);
     migration_pending(s, w, &out[ACTOR_MIGRATION]);
     libvirt_pending(s, w, &out[ACTOR_LIBVIRT_EVENTS], &out[ACTOR_LIBVIRT_WORKER]);
     if (s->may_step >> ACTOR_QEMU_TIMER0) {   /* QEMU's own actors are the last slots */
-        if (s->may_step >> ACTOR_QEMU_TIMER0 & 1)
+        if (s->may_step >> ACTOR_QEMU_TIMER0 & 1) {
+            spapr_unplug_timer_settle(s, w);
             spapr_unplug_timer_pending(s, w, &out[ACTOR_QEMU_TIMER0]);
+        }
         if (s->may_step >> ACTOR_QEMU_IO0 & 1) {   /* only then may a reset drain I/O */
             spapr_io_pending(s, w, &out[ACTOR_QEMU_IO0]);
             guest_paused_by_reset(w, out);
@@ -527,14 +534,16 @@ unsigned sim_enabled(const void *ctx, const void *world, struct step *out, unsig
 
 void sim_advance(const void *ctx, void *world, uint32_t ms)
 {
+    const struct sim *s = ctx;
     struct world *w = world;
 
-    (void)ctx;
     for (uint32_t x = w->busy; x; x &= x - 1) {
         struct actor *ac = &w->actors[__builtin_ctz(x)];
         ac->lo = window_shift(ac->lo, ms);
         ac->hi = window_shift(ac->hi, ms);
     }
+    if (s->may_step >> ACTOR_QEMU_TIMER0 & 1)   /* qemu.cpu-unplug-timeout */
+        spapr_unplug_timer_advance(s, w, ms);
 }
 
 void sim_apply(const void *ctx, void *world, const struct step *st, struct trace *tr,

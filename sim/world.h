@@ -281,7 +281,10 @@ struct world {
     struct script_failure failure;
     uint32_t busy;            /* bit per actor slot whose kind is not 0 (sim.c keeps it): */
                               /* the per-step loops visit only these */
-    uint8_t pad_to_block[8]; /* whole 32-byte blocks for the fingerprint (sim.c) */
+    /* qemu.cpu-unplug-timeout: ms left on the timer of each machine's core DRCs while an
+     * unplug is pending, else 0; last, so that the blocks before it do not move for it */
+    uint32_t unplug_timer_ms[MAX_MACHINES][MAX_CORES];
+    uint8_t pad_to_block[24]; /* whole 32-byte blocks for the fingerprint (sim.c) */
 };
 
 /*

@@ -131,6 +131,27 @@ static void unplug_requested(void **state, const char *knob, uint8_t expected)
         assert_lacks(f->line, "vmstate_load spapr_drc");
 }
 
+/* 51254ffb32: the destination's post_load re-armed the timer of a DRC with an unplug
+ * pending, with the whole timeout; it counts down only once the destination runs. */
+static void test_unplug_timer_rearmed_on_load(void **state)
+{
+    struct fix *f = *state;
+
+    fix_init_extra(f, base_scn, "knob qemu.cpu-unplug-timeout=15s\n");
+    configured(f, SRC, CORE1, CPU1_INDEX);
+    assert_true(qmp_device_del(&f->sim, &f->w, SRC, CORE1, NULL, f->err, sizeof(f->err)));
+    assert_int_equal(f->w.unplug_timer_ms[SRC][1], 15000);
+    sim_advance(&f->sim, &f->w, 10000);
+    assert_int_equal(f->w.unplug_timer_ms[SRC][1], 5000);
+    add(f, DST, CORE1);
+    migrate(f);
+    assert_int_equal(drc(f, DST, CPU1_INDEX)->unplug_requested, 1);
+    assert_int_equal(f->w.unplug_timer_ms[DST][1], 15000);
+    assert_int_not_equal(mach(f, DST)->runstate, RUN_STATE_RUNNING);
+    sim_advance(&f->sim, &f->w, 3000);            /* not running: the clock stands still */
+    assert_int_equal(f->w.unplug_timer_ms[DST][1], 15000);
+}
+
 static void test_unplug_requested_on(void **state)
 {
     unplug_requested(state, "knob qemu.migrate-unplug-requested=on\n", 1);
@@ -550,6 +571,7 @@ int main(void)
         T(test_unusable_sent),
         T(test_unplug_requested_on),
         T(test_unplug_requested_off),
+        T(test_unplug_timer_rearmed_on_load),
         T(test_pending_events_on),
         T(test_pending_events_off),
         T(test_drc_reset_pre_load_on),

@@ -558,7 +558,8 @@ static const char timer_scn[] =
     "machine m cores=2 guest=script\n"
     "device m cpu core1 core-id=1\n"
     "do m device_del core1\n"
-    "do m stop\n";
+    "do m stop\n"
+    "do m cont\n";
 
 static void test_cpu_unplug_timer(void **state)
 {
@@ -590,15 +591,22 @@ static void test_cpu_unplug_timer_off_and_paused(void **state)
     fix_init_extra(f, timer_scn, NULL);           /* default: off (reverted, d522cb52e6) */
     fire(f, ACTOR_SCRIPT0);
     assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
+    assert_int_equal(f->w.unplug_timer_ms[M][1], 0);
     fix_reinit(f, timer_scn, "knob qemu.cpu-unplug-timeout=15s\n");
     fire(f, ACTOR_SCRIPT0);
+    sim_advance(&f->sim, &f->w, 2000);            /* 13 s left */
     fire(f, ACTOR_SCRIPT0);                       /* stop: the virtual clock stands still */
     assert_int_equal(mach(f, M)->runstate, RUN_STATE_PAUSED);
     assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
+    sim_advance(&f->sim, &f->w, 5000);
+    assert_int_equal(f->w.unplug_timer_ms[M][1], 13000);
+    fire(f, ACTOR_SCRIPT0);                       /* cont: the timer goes on where it stood */
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_QEMU_UNPLUG_TIMEOUT);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 13000);
 }
 
 /* d1c2e3ce3d: a repeated device_del of a core is refused while its unplug is pending,
- * with the seconds its timer has left; the model times one DRC per machine. */
+ * with the seconds its own timer has left. */
 static const char repeat_scn[] =
     "scenario s\n"
     "machine m cores=3 guest=script\n"
@@ -615,21 +623,49 @@ static void test_cpu_unplug_timer_refuses_repeat(void **state)
 
     fix_init_extra(f, repeat_scn, "knob qemu.cpu-unplug-timeout=15s\n");
     fire(f, ACTOR_SCRIPT0);
+    sim_advance(&f->sim, &f->w, 4000);            /* core2's device_del comes 4 s later */
     fire(f, ACTOR_SCRIPT0);
     assert_int_equal(mach(f, M)->nr_events, 2);
-    sim_advance(&f->sim, &f->w, 1500);            /* 13.5 s left on core1's timer */
+    sim_advance(&f->sim, &f->w, 1500);            /* 9.5 s left on core1's timer, 13.5 s on core2's */
     assert_has(fire(f, ACTOR_SCRIPT0),
-               "\"error\":\"core-id 1 unplug is still pending, 13 seconds timeout remaining\"");
-    assert_has(fire(f, ACTOR_SCRIPT0),   /* not timed yet: the full 15 s */
-               "\"error\":\"core-id 2 unplug is still pending, 15 seconds timeout remaining\"");
+               "\"error\":\"core-id 1 unplug is still pending, 9 seconds timeout remaining\"");
+    assert_has(fire(f, ACTOR_SCRIPT0),
+               "\"error\":\"core-id 2 unplug is still pending, 13 seconds timeout remaining\"");
     assert_int_equal(mach(f, M)->nr_events, 2);   /* no event for a refused request */
     assert_int_equal(drc(f, M, CPU1_INDEX)->unplug_requested, 1);
-    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 13500);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 9500);
 
     fix_reinit(f, repeat_scn, NULL);              /* reverted: the repeat re-sends (2b18fc794f) */
     for (int i = 0; i < 4; i++)
         assert_has(fire(f, ACTOR_SCRIPT0), "\"return\":\"{}\"");
     assert_int_equal(mach(f, M)->nr_events, 4);
+}
+
+/* 51254ffb32: every core DRC has its own timer. Core2's, armed 10 s after core1's, gives
+ * up 15 s after its own device_del, not 15 s after core1's timer fired. */
+static void test_cpu_unplug_timer_per_drc(void **state)
+{
+    struct fix *f = *state;
+    int slot1, slot2;
+
+    fix_reinit(f, repeat_scn, "knob qemu.cpu-unplug-timeout=15s\n");
+    slot1 = sim_drc_by_index(&f->sim, M, CPU1_INDEX);
+    slot2 = sim_drc_by_index(&f->sim, M, CPU1_INDEX + 1);
+    fire(f, ACTOR_SCRIPT0);
+    sim_advance(&f->sim, &f->w, 10000);
+    fire(f, ACTOR_SCRIPT0);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].arg, slot1);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 5000);
+    assert_has(fire(f, ACTOR_QEMU_TIMER0), "\"drc\":\"0x10000001\"");
+    assert_int_equal(f->now, 5000);
+    assert_int_equal(f->w.unplug_timer_ms[M][1], 0);   /* gone with the unplug */
+    assert_int_equal(f->w.unplug_timer_ms[M][2], 10000);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].arg, slot2);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].lo, 10000);
+    assert_has(fire(f, ACTOR_QEMU_TIMER0), "\"drc\":\"0x10000002\"");
+    assert_int_equal(f->now, 15000);                /* 25 s after core1's device_del */
+    assert_int_equal(mach(f, M)->unplug_timed_out, 1u << 0 | 1u << 1);
+    assert_int_equal(f->w.actors[ACTOR_QEMU_TIMER0].kind, STEP_NONE);
 }
 
 /* spapr_pci_unplug_request: a remove event only for a function whose DRC still senses
@@ -990,6 +1026,7 @@ int main(void)
         T(test_cpu_unplug_timer),
         T(test_cpu_unplug_timer_off_and_paused),
         T(test_cpu_unplug_timer_refuses_repeat),
+        T(test_cpu_unplug_timer_per_drc),
         T(test_pci_remove_event_only_while_present),
         T(test_pci_slot_occupied),
         T(test_repeat_unplug),

@@ -97,7 +97,7 @@ static void test_why_not(void **state)
         { CLIENT(1) CLIENT(2) "script x\ndo src device_add cpu other core-id=2\n",
           "another core has a client's core-id", 2 },
         { CLIENT(1) CLIENT(2) "knob qemu.cpu-unplug-timeout=5s\n",
-          "qemu.cpu-unplug-timeout times out the lowest pending core first", 2 },
+          "qemu.cpu-unplug-timeout fires the lowest of equally due cores first", 2 },
         { CLIENT(1) CLIENT(2) "knob qemu.inmigrate-coldplug=off\n",
           "the destination's hotplug events for the migrated cores queue in core order", 2 },
         { CLIENT(1) CLIENT(2) "knob qemu.drc-reset-pre-load=on\n",

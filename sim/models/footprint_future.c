@@ -11,6 +11,7 @@
 #include "libvirt.h"
 #include "script.h"
 #include "sim.h"
+#include "spapr.h"
 
 /* Could a remaining script line reset, start or migrate a machine? */
 static bool machine_may_restart(const struct sim *s, const struct world *w)
@@ -254,7 +255,7 @@ static void other_future_fixed(const struct sim *s, unsigned actor, struct actor
         }
         fp_add(&out->all.rd, OBJ_MRUN(m));
         fp_add(&out->inputs, OBJ_MRUN(m));
-        out->min_lo = t;
+        out->min_lo = t;   /* a timer armed from now on (timer_future: one already running) */
     }
 }
 
@@ -370,6 +371,24 @@ static const struct actor_future *guest_future(const struct sim *s, const struct
     return scratch;
 }
 
+/* A CPU unplug timer's future: the fixed one, but sooner where a timer already counts down
+ * (it may wait with the VM paused, no step pending, and fire that soon after the resume). */
+static const struct actor_future *timer_future(const struct sim *s, const struct world *w,
+                                               unsigned actor, struct actor_future *scratch)
+{
+    const struct actor_future *f = &s->fixed_future[actor];
+    uint32_t lo;
+
+    if (!(s->may_step >> actor & 1))
+        return f;
+    lo = spapr_unplug_timer_min_lo(s, w, (int)actor - ACTOR_QEMU_TIMER0);
+    if (lo >= f->min_lo)
+        return f;
+    *scratch = *f;
+    scratch->min_lo = lo;
+    return scratch;
+}
+
 const struct actor_future *sim_future(const void *ctx, const void *world, unsigned actor,
                                       struct actor_future *scratch)
 {
@@ -382,5 +401,7 @@ const struct actor_future *sim_future(const void *ctx, const void *world, unsign
         return restart_future(s, w, actor);
     if (actor >= ACTOR_GUEST_IRQ && actor <= ACTOR_GUEST_RTASD)
         return guest_future(s, w, actor, scratch);
+    if (actor >= ACTOR_QEMU_TIMER0 && actor < ACTOR_QEMU_IO0)
+        return timer_future(s, w, actor, scratch);
     return &s->fixed_future[actor];
 }

@@ -72,6 +72,8 @@ static bool load_drc(struct step_ctx *c, int src, int dst, int slot)
     to = &c->w->machines[dst].drcs[to_slot];
     if (state)
         load_drc_state(c, from, to);
+    if (state && to->unplug_requested)   /* 51254ffb32: spapr_drc_post_load re-arms the timer */
+        spapr_unplug_timer_arm(s, c->w, dst, to_slot);
     if (physical)
         to->dr_indicator = from->dr_indicator;
     if (c->tr)

@@ -241,8 +241,10 @@ static bool unplug_cpu(const struct sim *s, struct world *w, int m, uint8_t dev,
                  dev_cfg(s, dev)->core_id, spapr_unplug_timer_remaining_sec(s, w, m, slot));
         return false;
     }
-    if (first)
+    if (first) {
         spapr_drc_op(s, w, m, slot, DRC_OP_UNPLUG_REQUEST, 0, 0, tr, NULL);
+        spapr_unplug_timer_arm(s, w, m, slot);   /* 51254ffb32: spapr_drc_unplug_request */
+    }
     /* 47c8c915b1 (2019) sent it only with the first request */
     if (first || knob_on(&s->knobs, KNOB_QEMU_CPU_UNPLUG_RESEND_EVENT))
         spapr_hotplug_req_event(s, w, m, RTAS_LOG_V6_HP_TYPE_CPU, RTAS_LOG_V6_HP_ACTION_REMOVE,

@@ -120,8 +120,15 @@ bool spapr_compat_load(const struct sim *s, struct world *w, int src, int dst);
 /* The compat PVR the destination could not set for vCPU's section, 0: it refused a raw PVR. */
 uint32_t spapr_compat_refused(const struct sim *s, const struct world *w, int src, int vcpu);
 
-/* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): per machine, out[m] (kind 0: none). */
+/* qemu.cpu-unplug-timeout (spapr_unplug_timer.c): a timer per core DRC, armed by device_del
+ * and by the destination's load; it counts down while the VM runs (advance), and is zero
+ * where no unplug is pending (settle). The timer due first is out[m] (kind 0: none). */
+void spapr_unplug_timer_arm(const struct sim *s, struct world *w, int m, int slot);
+void spapr_unplug_timer_advance(const struct sim *s, struct world *w, uint32_t ms);
+void spapr_unplug_timer_settle(const struct sim *s, struct world *w);
 void spapr_unplug_timer_pending(const struct sim *s, const struct world *w, struct pending *out);
+/* The smallest lo > 0 a timer step of machine m may take from w on (footprint_future.c). */
+uint32_t spapr_unplug_timer_min_lo(const struct sim *s, const struct world *w, int m);
 void spapr_unplug_timer_apply(struct step_ctx *c, const struct step *st);
 int spapr_unplug_timer_remaining_sec(const struct sim *s, const struct world *w, int m, int slot);
 /* The interrupt controllers and the guest's virtio-blk request (spapr_irq.c). */

@@ -279,7 +279,7 @@ static const char *core_refusal(struct sim *s)
     if (other_core_on_client_id(s))
         return "another core has a client's core-id";
     if (knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT))
-        return "qemu.cpu-unplug-timeout times out the lowest pending core first";
+        return "qemu.cpu-unplug-timeout fires the lowest of equally due cores first";
     if (knob_val(&s->knobs, KNOB_LIBVIRT_DST_VCPUS) == DST_VCPUS_DEVICE_ADD &&
         !knob_on(&s->knobs, KNOB_QEMU_INMIGRATE_COLDPLUG))   /* libvirt_actions.c migrate_prepare */
         return "the destination's hotplug events for the migrated cores queue in core order";
