@@ -40,4 +40,8 @@ for rec in validate/recorded/libvirt-*.txt; do
         fi
     done
 done
+# The scenarios' own verdicts, over every interleaving (the record is of one real run each).
+"$DRCSIM" check validate/libvirt/ >"$tmp/out" 2>&1 \
+    && ok "check validate/libvirt/: every scenario's verdict holds" \
+    || bad "check validate/libvirt/: every scenario's verdict holds"
 total
