@@ -28,16 +28,13 @@ void spapr_unplug_timer_arm(const struct sim *s, struct world *w, int m, int slo
         w->unplug_timer_ms[m][k] = knob_val(&s->knobs, KNOB_QEMU_CPU_UNPLUG_TIMEOUT);
 }
 
-/* Time passes: QEMU_CLOCK_VIRTUAL runs only while the VM does. */
+/* Time passes: QEMU_CLOCK_VIRTUAL runs only while the VM does. A count is a relative
+ * bound like a step's window, and shifts as one. */
 void spapr_unplug_timer_advance(const struct sim *s, struct world *w, uint32_t ms)
 {
-    for (int m = 0; m < s->scn->nmachines; m++) {
-        struct spapr_machine *mw = &w->machines[m];
-        if (mw->runstate != RUN_STATE_RUNNING)
-            continue;
-        for (int k = 0; k < s->m[m].ncpu; k++)
-            w->unplug_timer_ms[m][k] = w->unplug_timer_ms[m][k] > ms ? w->unplug_timer_ms[m][k] - ms : 0;
-    }
+    for (int m = 0; m < s->scn->nmachines; m++)
+        for (int k = 0; w->machines[m].runstate == RUN_STATE_RUNNING && k < s->m[m].ncpu; k++)
+            w->unplug_timer_ms[m][k] = window_shift(w->unplug_timer_ms[m][k], ms);
 }
 
 /* A timer with no unplug pending is gone (the unplug completed, was cancelled or timed
