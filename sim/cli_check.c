@@ -7,8 +7,11 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include "check_pool.h"
 #include "cli.h"
 #include "explore_symmetry.h"
+
+#define CHECK_JOBS_MAX 1024
 
 struct check_cli {
     char *junit, *json, *job, *out, *por, *symmetry;
@@ -16,6 +19,9 @@ struct check_cli {
     bool no_symmetry;
     gint64 split;   /* CLI_UNSET or given */
     gint64 mem_mb;   /* the visited set's budget per verdict line */
+    gint64 jobs;     /* CLI_UNSET or given: verdict lines searched at once */
+    struct check_pool *pool;
+    int rc;          /* the worst of the lines reported */
     GString *junit_xml, *json_out;
     GHashTable *traces;   /* the counterexample files written so far */
     unsigned passed, failed;
@@ -128,57 +134,73 @@ static char *check_counterexample(struct check_cli *c, struct loaded *l, const c
     return NULL;
 }
 
-/* One verdict line: explore, compare, print a row. */
-int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
-                  const struct split_part *part, const char *text, const struct knob_set *ks)
+/* One verdict line searched: compare, print a row, write the reports' parts. */
+static void check_report(void *ctx, struct check_line *ln)
 {
-    struct loaded l;
-    struct explore_stats st;
-    struct explore_opts eo = { .por = c->por_mode,   /* tests/cli/por-soundness.sh */
-                               .no_symmetry = c->no_symmetry,
-                               .mem_bytes = (size_t)c->mem_mb << 20 };
-    char err[1024];
-    uint32_t expected = v->pass ? 0 : v->families;
+    struct check_cli *c = ctx;
+    const struct explore_stats *st = &ln->st;
+    const char *path = ln->path, *variant = ln->v.variant;
+    uint32_t expected = ln->v.pass ? 0 : ln->v.families;
     GString *why = g_string_new(NULL);
     g_autofree char *replay = NULL, *trace = NULL;
-    bool ok;
+    bool ok = st->families == expected && !explore_incomplete(st);   /* a pass needs every interleaving */
     int rc;
 
-    if (text ? !load_scenario_knobs(path, text, v->variant, ks, &l, err, sizeof(err))
-             : !load_verdict_line(path, v, &l, err, sizeof(err))) {
-        cli_error(err);
-        g_string_free(why, TRUE);
-        return EXIT_USAGE;
-    }
-    explore_exhaustive(&l.sim.model, &l.checker, &l.sim.initial, &eo, &st);
-    ok = st.families == expected && !explore_incomplete(&st);   /* a pass needs every interleaving */
-    print_row(l.scn->name, v->variant, &st, ok, expected);
+    print_row(ln->l.scn->name, variant, st, ok, expected);
     if (!ok) {
-        explain_mismatch(path, v->variant, expected, &st, why);
-        if (st.truncated)
+        explain_mismatch(path, variant, expected, st, why);
+        if (st->truncated)
             g_string_append_printf(why, "    incomplete: the --mem budget (%" G_GINT64_FORMAT
                                    " MB) was used up before every interleaving was seen\n",
                                    c->mem_mb);
-        if (st.model_bound)
+        if (st->model_bound)
             g_string_append_printf(why, "    incomplete: a branch ended at a model bound, %s\n",
-                                   st.cex[EXPLORE_MODEL_BOUND].v.message);
+                                   st->cex[EXPLORE_MODEL_BOUND].v.message);
         fputs(why->str, stdout);
     }
     ok ? c->passed++ : c->failed++;
-    junit_case(c, path, v->variant, st.seconds, ok ? NULL : why->str);
-    replay = first_replay(path, v->variant, NULL, st.cex);
+    junit_case(c, path, variant, st->seconds, ok ? NULL : why->str);
+    replay = first_replay(path, variant, NULL, st->cex);
     rc = ok ? EXIT_OK : EXIT_VIOLATION;
-    trace = check_counterexample(c, &l, path, v->variant, &st, &rc);
+    trace = check_counterexample(c, &ln->l, path, variant, st, &rc);
     json_result_append(c->json_out, &(struct json_result){
-        .scenario = path, .variant = v->variant, .pass = !st.families, .families = st.families,
-        .ignored = l.sim.scn->ignore_families, .st = &st, .states = st.states,
-        .transitions = st.transitions,
-        .max_depth = st.max_depth, .seconds = st.seconds, .has_expected = true,
-        .expected = expected, .replay = replay, .counterexample = trace, .part = part });
+        .scenario = path, .variant = variant, .pass = !st->families, .families = st->families,
+        .ignored = ln->l.sim.scn->ignore_families, .st = st, .states = st->states,
+        .transitions = st->transitions,
+        .max_depth = st->max_depth, .seconds = st->seconds, .has_expected = true,
+        .expected = expected, .replay = replay, .counterexample = trace,
+        .part = ln->part.kind ? &ln->part : NULL });
     g_string_free(why, TRUE);
-    explore_stats_free(&st);
-    loaded_free(&l);
-    return rc;
+    c->rc = rc > c->rc ? rc : c->rc;
+}
+
+/*
+ * One verdict line: load it and hand it to the pool, which searches it and
+ * reports it in order. Returns the worst result reported so far, or
+ * EXIT_USAGE when the line cannot be loaded (the lines before it reported).
+ */
+int check_verdict(struct check_cli *c, const char *path, const struct scn_verdict *v,
+                  const struct split_part *part, const char *text, const struct knob_set *ks)
+{
+    struct check_line *ln = g_new0(struct check_line, 1);
+    char err[1024];
+
+    if (text ? !load_scenario_knobs(path, text, v->variant, ks, &ln->l, err, sizeof(err))
+             : !load_verdict_line(path, v, &ln->l, err, sizeof(err))) {
+        g_free(ln);
+        check_pool_drain(c->pool);
+        cli_error(err);
+        return EXIT_USAGE;
+    }
+    ln->eo = (struct explore_opts){ .por = c->por_mode,   /* tests/cli/por-soundness.sh */
+                                    .no_symmetry = c->no_symmetry,
+                                    .mem_bytes = (size_t)c->mem_mb << 20 };
+    ln->path = g_strdup(path);
+    ln->v = *v;
+    if (part)
+        ln->part = *part;
+    check_pool_add(c->pool, ln);
+    return c->rc;
 }
 
 static int check_file(struct check_cli *c, const char *path)
@@ -189,6 +211,7 @@ static int check_file(struct check_cli *c, const char *path)
     int rc = EXIT_OK;
 
     if (!scenario_parse_file(path, scn, err, sizeof(err))) {
+        check_pool_drain(c->pool);   /* the rows of the files before it first */
         cli_error(err);
         g_free(scn);
         return EXIT_USAGE;
@@ -217,6 +240,10 @@ static const char *check_conflict(void *opts, int argc, char **argv, char *buf, 
                "its own)";
     if (c->mem_mb < 1 || c->mem_mb > CLI_MEM_MB_MAX)
         return "--mem takes 1..16777216";
+    if (cli_given(c->jobs) && (c->jobs < 1 || c->jobs > CHECK_JOBS_MAX))
+        return "--jobs takes 1..1024";
+    if (cli_given(c->jobs) && cli_given(c->split))
+        return "--jobs goes with checking, not with --split (give it to each --job)";
     if (c->out && !cli_given(c->split))
         return "--out goes with --split";
     if (c->por && !por_mode_parse(c->por, &c->por_mode))
@@ -237,6 +264,9 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
         { "mem", 0, 0, G_OPTION_ARG_INT64, &c->mem_mb,
           "Visited-set budget of each verdict line's search (default 4096)", "MB" },
+        { "jobs", 0, 0, G_OPTION_ARG_INT64, &c->jobs,
+          "Search N verdict lines at once, each on one thread; rows stay in order (default 1)",
+          "N" },
         { "por", 0, 0, G_OPTION_ARG_STRING, &c->por,
           "Partial-order reduction: none, sleep or dpor (default dpor)", "MODE" },
         { "symmetry", 0, 0, G_OPTION_ARG_STRING, &c->symmetry,
@@ -281,6 +311,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
     c->junit_xml = g_string_new(NULL);
     c->json_out = g_string_new(NULL);
     c->traces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    c->pool = check_pool_new(cli_given(c->jobs) ? (unsigned)c->jobs : 1, check_report, c);
     printf("%-30s %-28s %10s %9s  %-8s  %s\n", "scenario", "variant", "states", "time", "result",
            "verdict");
     if (c->job)
@@ -289,6 +320,8 @@ static int check_all(struct check_cli *c, GPtrArray *files)
         int r = check_file(c, g_ptr_array_index(files, i));
         rc = r > rc ? r : rc;
     }
+    check_pool_free(c->pool);
+    rc = c->rc > rc ? c->rc : rc;
     if (rc != EXIT_USAGE)
         printf("%u passed, %u failed\n", c->passed, c->failed);
     if (!write_reports(c))
@@ -301,7 +334,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
 
 int cmd_check(int argc, char **argv)
 {
-    struct check_cli c = { .por_mode = POR_DPOR, .split = CLI_UNSET,
+    struct check_cli c = { .por_mode = POR_DPOR, .split = CLI_UNSET, .jobs = CLI_UNSET,
                            .mem_mb = CLI_MEM_MB_DEFAULT };
     GPtrArray *files = NULL;
     char err[512];

@@ -277,36 +277,50 @@ static JsonArray *check_pair(JsonArray *a, guint i)
     return pair;
 }
 
+/* Entry i of the job read whole into *e; false with the error printed. */
+struct job_entry {
+    const char *path, *text;
+    struct knob_set ks;
+    struct scn_verdict v;
+};
+
+static bool job_entry(JsonParser *p, const char *file, JsonObject *o, JsonArray *a, guint i,
+                      struct job_entry *e)
+{
+    JsonArray *pair = check_pair(a, i);
+    char w[512];
+
+    if (!pair) {
+        cli_errorf("%s: error: check entry %u is not [scenario, variant]",
+                   json_at(p, file, w, sizeof(w), "check/%u", i), i);
+        return false;
+    }
+    e->path = json_array_get_string_element(pair, 0);
+    return carried(p, file, o, i, e->path, &e->text, &e->ks) &&
+           find_verdict(p, file, i, e->path, e->text, json_array_get_string_element(pair, 1),
+                        &e->v);
+}
+
+/* Every entry read first, so that a malformed job is refused before any search starts. */
 int check_job(struct check_cli *c, const char *file)
 {
     JsonParser *p = json_parser_new();
     struct split_part part = { NULL, 0, 0 };
     JsonArray *a = check_entries(file, p, &part);
     JsonObject *o = a ? json_node_get_object(json_parser_get_root(p)) : NULL;
+    guint n = a ? json_array_get_length(a) : 0;
+    struct job_entry *e = g_new0(struct job_entry, n ? n : 1);
     int rc = a ? EXIT_OK : EXIT_USAGE;
-    char w[512];
 
-    for (guint i = 0; a && i < json_array_get_length(a) && rc != EXIT_USAGE; i++) {
-        JsonArray *pair = check_pair(a, i);
-        const char *path, *text;
-        struct knob_set ks;
-        struct scn_verdict v;
-        int r;
-        if (!pair) {
-            cli_errorf("%s: error: check entry %u is not [scenario, variant]",
-                       json_at(p, file, w, sizeof(w), "check/%u", i), i);
+    for (guint i = 0; i < n && rc == EXIT_OK; i++)
+        if (!job_entry(p, file, o, a, i, &e[i]))
             rc = EXIT_USAGE;
-            break;
-        }
-        path = json_array_get_string_element(pair, 0);
-        if (!carried(p, file, o, i, path, &text, &ks) ||
-            !find_verdict(p, file, i, path, text, json_array_get_string_element(pair, 1), &v)) {
-            rc = EXIT_USAGE;
-            break;
-        }
-        r = check_verdict(c, path, &v, part.kind ? &part : NULL, text, &ks);
+    for (guint i = 0; i < n && rc != EXIT_USAGE; i++) {
+        int r = check_verdict(c, e[i].path, &e[i].v, part.kind ? &part : NULL, e[i].text,
+                              &e[i].ks);
         rc = r > rc ? r : rc;
     }
+    g_free(e);
     g_object_unref(p);
     return rc;
 }

@@ -15,6 +15,7 @@ void cli_error(const char *msg)
 {
     char *line = trace_text_escaped(msg);
 
+    fflush(stdout);   /* after the rows already printed, where both go to one file */
     fprintf(stderr, "%s\n", line);
     g_free(line);
 }

@@ -2,7 +2,8 @@
 # The --jobs searches under ThreadSanitizer (make check builds build-tsan for it):
 # the shared fingerprint set growing and filling, the locked whole-world shards,
 # bitstate, the stop at --max-states, violations met by both threads, the
-# threads' end states, a split job's prefixes and seed-split sampling. Each case must give the one-job
+# threads' end states, a split job's prefixes, seed-split sampling and check's lines
+# two at a time. Each case must give the one-job
 # figures and no report.
 . "$(dirname "$0")/common.sh"
 
@@ -66,4 +67,6 @@ tsan "random runs split by seed: all 50 violate, exit 1" 1 '^random sampling: 50
     explore "$hmu" --variant qemu-2.10-dev --sample random --runs 50 --jobs 2
 tsan "PCT runs split by seed: 200, none violating" 0 '^pct sampling: 200 runs \(seeds 1\.\.200\), 0 violating' \
     explore "$hmu" --sample pct --runs 200 --jobs 2
+tsan "check --jobs 2: the catalogue's verdict lines two at a time, every verdict holds" 0 '^250 passed, 0 failed$' \
+    check scenarios/ --jobs 2 --json "$tmp/check.json"
 total

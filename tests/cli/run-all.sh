@@ -520,6 +520,48 @@ expect_at "a check job whose scenario_texts lack an entry's scenario" "$tmp/cj-n
     '"scenario_texts" holds no text for scenarios/' "$DRCSIM" check --job "$tmp/cj-nopath.json"
 expect_at "a check job entry whose knob_values leave a knob out" "$tmp/cj-fewknobs.json" '["qemu.' \
     'knob_values 0: does not name every knob$' "$DRCSIM" check --job "$tmp/cj-fewknobs.json"
+# --- check --jobs: the same rows in the same order, the same reports ---------
+"$DRCSIM" check scenarios/ --json "$tmp/cj1.json" --junit "$tmp/cj1.xml" >"$tmp/cj1.txt" 2>&1
+"$DRCSIM" check scenarios/ --jobs 3 --json "$tmp/cj3.json" --junit "$tmp/cj3.xml" >"$tmp/cj3.txt" 2>&1
+rc=$?
+sed 's/ [0-9.]*s  / TIME  /' "$tmp/cj1.txt" >"$tmp/cj1.rows"
+sed 's/ [0-9.]*s  / TIME  /' "$tmp/cj3.txt" >"$tmp/cj3.rows"
+{ [ $rc -eq 0 ] && [ "$(wc -l <"$tmp/cj1.rows")" -gt 200 ] && cmp -s "$tmp/cj1.rows" "$tmp/cj3.rows"; } \
+    && ok "check --jobs 3: the rows of --jobs 1, in order, exit 0" || bad "check --jobs 3: the rows of --jobs 1, in order, exit 0"
+python3 - "$tmp/cj1.json" "$tmp/cj3.json" <<'PY' && ok "check --jobs 3: the JSON results of --jobs 1 but for the seconds" || bad "check --jobs 3: the JSON results of --jobs 1 but for the seconds"
+import json, sys
+def rows(f):
+    out = json.load(open(f))
+    for r in out:
+        for k in ("seconds", "states_per_s", "peak_rss_kb"):
+            r.pop(k, None)
+        if r.get("counterexample"):   # beside each report: cj1.counterexamples/, cj3...
+            r["counterexample"] = r["counterexample"].replace(f[:-5], "R")
+    return out
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+sys.exit(0 if len(a) > 200 and a == b else 1)
+PY
+sed 's/time="[0-9.]*"//' "$tmp/cj1.xml" >"$tmp/cj1.x"; sed 's/time="[0-9.]*"//' "$tmp/cj3.xml" >"$tmp/cj3.x"
+cmp -s "$tmp/cj1.x" "$tmp/cj3.x" && ok "check --jobs 3: the JUnit of --jobs 1 but for the times" || bad "check --jobs 3: the JUnit of --jobs 1 but for the times"
+printf 'machine src\nverdict upstream pass\nbogus line\n' >"$tmp/cj-broken.scn"
+"$DRCSIM" check scenarios/hotplug-migrate-unplug.scn "$tmp/cj-broken.scn" --jobs 2 >"$tmp/cjb.out" 2>&1
+rc=$?
+{ [ $rc -eq 2 ] && [ "$(grep -c '^hotplug-migrate-unplug ' "$tmp/cjb.out")" -eq 13 ] && ! grep -q 'passed' "$tmp/cjb.out" \
+  && tail -1 "$tmp/cjb.out" | grep -q "^$tmp/cj-broken.scn:3:1: error: "; } \
+    && ok "check --jobs 2: the rows before a broken file, then its error, exit 2" \
+    || bad "check --jobs 2: the rows before a broken file, then its error, exit 2 (rc $rc)"
+expect_run "check --jobs 0 is refused" 2 '^drcsim check: --jobs takes 1..1024$' "$DRCSIM" check scenarios/ --jobs 0
+expect_run "check --jobs with --split is refused" 2 '^drcsim check: --jobs goes with checking, not with --split' \
+    "$DRCSIM" check scenarios/ --jobs 2 --split 2
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["check"].append(["scenarios/unplug-last-cpu.scn"]); json.dump(j, open(sys.argv[2], "w"))' \
+    "$tmp/cj/check-000.json" "$tmp/cj-lastbad.json"
+"$DRCSIM" check --job "$tmp/cj-lastbad.json" --jobs 2 >"$tmp/cjl.out" 2>&1
+rc=$?
+{ [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/cjl.out")" -eq 2 ] && grep -q "^$tmp/cj-lastbad.json:1:[0-9]*: error: check entry [0-9]* is not" "$tmp/cjl.out"; } \
+    && ok "a check job with a bad last entry is refused before any search: header and error only" \
+    || bad "a check job with a bad last entry is refused before any search: header and error only (rc $rc)"
+expect_run "check --job --jobs 2: a job's lines on two threads" 0 '^[0-9]+ passed, 0 failed$' \
+    "$DRCSIM" check --job "$tmp/cj/check-001.json" --jobs 2
 expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/parallel-cores-8.scn --seed 1
 expect_run "explore --split with a search option is refused" 2 'the jobs take the search options' "$DRCSIM" explore "$pc4" --split 2 --jobs 2
 expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"

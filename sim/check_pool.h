@@ -1,0 +1,35 @@
+/*
+ * check --jobs N: the verdict lines' searches on N worker threads, handed
+ * back to the caller's report in the order they were added, as soon as each
+ * line and every line before it is done.
+ */
+#ifndef DRCSIM_CHECK_POOL_H
+#define DRCSIM_CHECK_POOL_H
+
+#include "cli.h"
+
+/* One verdict line from its load to its report; the pool owns it once added. */
+struct check_line {
+    struct loaded l;            /* loaded in place: the model's ctx points into it */
+    struct explore_opts eo;
+    struct explore_stats st;    /* the search's, once done */
+    char *path;
+    struct scn_verdict v;
+    struct split_part part;     /* kind NULL: the line is no job's */
+    bool done;
+};
+
+/* Called on the adding thread, in order; it frees nothing (the pool does). */
+typedef void check_report_fn(void *ctx, struct check_line *line);
+
+struct check_pool;
+struct check_pool *check_pool_new(unsigned jobs, check_report_fn *report, void *ctx);
+/* Search line (at once where jobs is 1) and report every line already done in order. */
+void check_pool_add(struct check_pool *p, struct check_line *line);
+/* Wait for every line added and report them. */
+void check_pool_drain(struct check_pool *p);
+/* Drains first. */
+void check_pool_free(struct check_pool *p);
+void check_line_free(struct check_line *line);
+
+#endif
