@@ -71,34 +71,37 @@ static void assert_in_order(const struct reports *r)
     }
 }
 
+/* Every line through a pool of jobs threads, freed without a drain of its own. */
+static void run(unsigned jobs, struct reports *r)
+{
+    struct check_pool *p = check_pool_new(jobs, record, r);
+
+    add_all(p, r);
+    check_pool_free(p);   /* drains */
+    assert_in_order(r);
+}
+
 static void test_one_job_reports_each_at_once(void **state)
 {
     struct reports r = { 0 };
-    struct check_pool *p = check_pool_new(1, record, &r);
 
     (void)state;
-    add_all(p, &r);
+    run(1, &r);
     assert_int_equal(r.most_waiting, 0);
-    check_pool_free(p);
-    assert_in_order(&r);
 }
 
+/* Three jobs: an add that makes six waiting lines waits for the first report. */
 static void test_three_jobs_report_in_order(void **state)
 {
     struct reports r = { 0 };
-    struct check_pool *p = check_pool_new(3, record, &r);
 
     (void)state;
-    add_all(p, &r);
+    run(3, &r);
     assert_true(r.most_waiting <= 5);
-    check_pool_drain(p);
-    assert_in_order(&r);
-    check_pool_free(p);
-    assert_int_equal(r.n, NLINES);   /* nothing reported twice */
 }
 
-/* Two jobs: an add that makes four waiting lines waits for the first report. */
-static void test_two_jobs_bound_the_waiting_lines(void **state)
+/* A drain reports what is left, and the free after it reports nothing twice. */
+static void test_drain_then_free(void **state)
 {
     struct reports r = { 0 };
     struct check_pool *p = check_pool_new(2, record, &r);
@@ -107,8 +110,10 @@ static void test_two_jobs_bound_the_waiting_lines(void **state)
     add_all(p, &r);
     assert_true(r.most_waiting <= 3);
     assert_true(r.n >= NLINES - 3);
-    check_pool_free(p);   /* drains */
+    check_pool_drain(p);
     assert_in_order(&r);
+    check_pool_free(p);
+    assert_int_equal(r.n, NLINES);
 }
 
 int main(void)
@@ -116,7 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_job_reports_each_at_once),
         cmocka_unit_test(test_three_jobs_report_in_order),
-        cmocka_unit_test(test_two_jobs_bound_the_waiting_lines),
+        cmocka_unit_test(test_drain_then_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
