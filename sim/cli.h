@@ -110,6 +110,7 @@ static inline bool cli_given(gint64 v)
 #define CLI_MEM_MB_MAX ((gint64)1 << 24)   /* --mem: 16 TB */
 #define CLI_MEM_MB_DEFAULT 4096
 #define CLI_SPLIT_MAX 100000   /* --split: job files */
+#define CLI_JOBS_MAX 1024      /* --jobs: threads */
 
 /* What a command's arguments and options do wrong, as one line (buf may hold it); NULL:
  * nothing. opts is the command's own option struct. */

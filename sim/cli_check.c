@@ -11,8 +11,6 @@
 #include "cli.h"
 #include "explore_symmetry.h"
 
-#define CHECK_JOBS_MAX 1024
-
 struct check_cli {
     char *junit, *json, *job, *out, *por, *symmetry;
     enum por_mode por_mode;
@@ -240,7 +238,7 @@ static const char *check_conflict(void *opts, int argc, char **argv, char *buf, 
                "its own)";
     if (c->mem_mb < 1 || c->mem_mb > CLI_MEM_MB_MAX)
         return "--mem takes 1..16777216";
-    if (cli_given(c->jobs) && (c->jobs < 1 || c->jobs > CHECK_JOBS_MAX))
+    if (cli_given(c->jobs) && (c->jobs < 1 || c->jobs > CLI_JOBS_MAX))
         return "--jobs takes 1..1024";
     if (cli_given(c->jobs) && cli_given(c->split))
         return "--jobs goes with checking, not with --split (give it to each --job)";

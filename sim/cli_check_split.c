@@ -277,13 +277,14 @@ static JsonArray *check_pair(JsonArray *a, guint i)
     return pair;
 }
 
-/* Entry i of the job read whole into *e; false with the error printed. */
+/* A check job's entry, read whole: its scenario, the text and knobs it carries, its verdict. */
 struct job_entry {
     const char *path, *text;
     struct knob_set ks;
     struct scn_verdict v;
 };
 
+/* Entry i into *e; false with the error printed. */
 static bool job_entry(JsonParser *p, const char *file, JsonObject *o, JsonArray *a, guint i,
                       struct job_entry *e)
 {

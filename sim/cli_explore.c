@@ -117,7 +117,7 @@ static const char *explore_range(const struct explore_cli *o, char *buf, size_t 
         { "--split", o->split, 1, CLI_SPLIT_MAX },
         { "--runs", o->runs, 1, G_MAXUINT32 },
         { "--depth", o->depth, 1, PCT_MAX_DEPTH },
-        { "--jobs", o->jobs, 1, 1024 },
+        { "--jobs", o->jobs, 1, CLI_JOBS_MAX },
         { "--seed", o->seed, 0, G_MAXINT64 },
     };
 
