@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
-#include "check_pool.h"
+#include "cli_check_pool.h"
 #include "cli.h"
 #include "explore_symmetry.h"
 

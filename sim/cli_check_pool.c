@@ -1,11 +1,11 @@
 /*
- * check --jobs N (check_pool.h): N threads take the lines in the order
+ * check --jobs N (cli_check_pool.h): N threads take the lines in the order
  * added, each searched on its own world and visited set; the adding thread
  * reports them in that order and keeps at most 2N lines loaded. POSIX locks,
  * not GLib's futexes, so that ThreadSanitizer sees every hand-over.
  */
 #include <pthread.h>
-#include "check_pool.h"
+#include "cli_check_pool.h"
 
 struct check_pool {
     unsigned jobs;

@@ -1,5 +1,5 @@
 /*
- * Unit tests for check --jobs (sim/check_pool.c): every line is searched as
+ * Unit tests for check --jobs (sim/cli_check_pool.c): every line is searched as
  * one job searches it and reported once, in the order added, never before
  * the lines ahead of it; after an add at most 2N - 1 lines wait unreported; one job reports
  * each line as it is added, and freeing the pool reports what is left.
@@ -7,7 +7,7 @@
 #include "testutil.h"
 #include <string.h>
 #include <glib.h>
-#include "check_pool.h"
+#include "cli_check_pool.h"
 
 /* The lines, with the states a one-thread search of each visits (symmetry off). */
 static const struct { const char *scenario; uint64_t states; } lines[] = {

@@ -3,8 +3,8 @@
  * back to the caller's report in the order they were added, as soon as each
  * line and every line before it is done.
  */
-#ifndef DRCSIM_CHECK_POOL_H
-#define DRCSIM_CHECK_POOL_H
+#ifndef DRCSIM_CLI_CHECK_POOL_H
+#define DRCSIM_CLI_CHECK_POOL_H
 
 #include "cli.h"
 
