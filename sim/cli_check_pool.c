@@ -72,6 +72,15 @@ struct check_pool *check_pool_new(unsigned jobs, check_report_fn *report, void *
     return p;
 }
 
+/* Every line is searched before it is freed: the pool frees only reported lines. */
+static void check_line_free(struct check_line *line)
+{
+    explore_stats_free(&line->st);
+    loaded_free(&line->l);
+    g_free(line->path);
+    g_free(line);
+}
+
 /* Report the oldest line, waiting for it when wait is set; false if it is not done. */
 static bool report_oldest(struct check_pool *p, bool wait)
 {
@@ -95,18 +104,16 @@ static bool report_oldest(struct check_pool *p, bool wait)
 
 void check_pool_add(struct check_pool *p, struct check_line *line)
 {
-    if (!p->threads) {
+    g_queue_push_tail(&p->lines, line);
+    if (!p->threads) {   /* done before the report below looks: it reports it at once */
         search(line);
         line->done = true;
-        p->report(p->ctx, line);
-        check_line_free(line);
-        return;
+    } else {
+        pthread_mutex_lock(&p->mu);
+        g_queue_push_tail(&p->todo, line);
+        pthread_cond_signal(&p->work);
+        pthread_mutex_unlock(&p->mu);
     }
-    g_queue_push_tail(&p->lines, line);
-    pthread_mutex_lock(&p->mu);
-    g_queue_push_tail(&p->todo, line);
-    pthread_cond_signal(&p->work);
-    pthread_mutex_unlock(&p->mu);
     while (report_oldest(p, p->lines.length >= 2 * p->jobs))
         ;
 }
@@ -135,15 +142,4 @@ void check_pool_free(struct check_pool *p)
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
     g_free(p);
-}
-
-void check_line_free(struct check_line *line)
-{
-    if (!line)
-        return;
-    if (line->done)
-        explore_stats_free(&line->st);
-    loaded_free(&line->l);
-    g_free(line->path);
-    g_free(line);
 }

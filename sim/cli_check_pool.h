@@ -30,6 +30,5 @@ void check_pool_add(struct check_pool *p, struct check_line *line);
 void check_pool_drain(struct check_pool *p);
 /* Drains first. */
 void check_pool_free(struct check_pool *p);
-void check_line_free(struct check_line *line);
 
 #endif
