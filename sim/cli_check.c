@@ -172,6 +172,14 @@ static void check_report(void *ctx, struct check_line *ln)
     c->rc = rc > c->rc ? rc : c->rc;
 }
 
+/* A file or line that cannot be loaded: the rows of those before it first, then its error. */
+static int check_usage_error(struct check_cli *c, const char *err)
+{
+    check_pool_drain(c->pool);
+    cli_error(err);
+    return EXIT_USAGE;
+}
+
 /*
  * One verdict line: load it and hand it to the pool, which searches it and
  * reports it in order. Returns the worst result reported so far, or
@@ -186,9 +194,7 @@ int check_verdict(struct check_cli *c, const char *path, const struct scn_verdic
     if (text ? !load_scenario_knobs(path, text, v->variant, ks, &ln->l, err, sizeof(err))
              : !load_verdict_line(path, v, &ln->l, err, sizeof(err))) {
         g_free(ln);
-        check_pool_drain(c->pool);
-        cli_error(err);
-        return EXIT_USAGE;
+        return check_usage_error(c, err);
     }
     ln->eo = (struct explore_opts){ .por = c->por_mode,   /* tests/cli/por-soundness.sh */
                                     .no_symmetry = c->no_symmetry,
@@ -209,10 +215,8 @@ static int check_file(struct check_cli *c, const char *path)
     int rc = EXIT_OK;
 
     if (!scenario_parse_file(path, scn, err, sizeof(err))) {
-        check_pool_drain(c->pool);   /* the rows of the files before it first */
-        cli_error(err);
         g_free(scn);
-        return EXIT_USAGE;
+        return check_usage_error(c, err);
     }
     for (int i = 0; i < (scn->nverdicts ? scn->nverdicts : 1) && rc != EXIT_USAGE; i++) {
         int r = check_verdict(c, path, scn->nverdicts ? &scn->verdicts[i] : &upstream, NULL,
