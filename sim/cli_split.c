@@ -57,18 +57,21 @@ static bool asleep_parse(const char *text, uint64_t *sleep)
 }
 
 /*
- * Breadth first with sleep sets until at least n prefixes wait at the
- * frontier (or nothing is left); the search above it is st. The prefixes
- * are formatted (g_free), and in *asleep the actors asleep at each: two
- * prefixes that differ in the order of commuting steps reach one world, and
- * the later one's job leaves the orders where the earlier one's actor goes
- * first to the earlier one's job, which would search them again otherwise.
+ * Breadth first through persistent sets, with sleep sets, until at least n
+ * prefixes wait at the frontier (or nothing is left); the search above it is
+ * st. The prefixes are formatted (g_free), and in *asleep the actors asleep
+ * at each: two prefixes that differ in the order of commuting steps reach one
+ * world, and the later one's job leaves the orders where the earlier one's
+ * actor goes first to the earlier one's job, which would search them again
+ * otherwise. Sleep sets alone kept the frontier off the orders dpor searches
+ * below it: the job of the first prefix, where nobody sleeps, searched nearly
+ * all of them (parallel-dimms-8 --split 16: 10,788 of the jobs' 11,007 states).
  */
 static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *st,
                            GPtrArray **asleep, GArray *end_states)
 {
-    struct explore_opts eo = { .por = POR_SLEEP,   /* the visited set grows as needed */
-                               .end_states = end_states };
+    struct explore_opts eo = { .por = POR_DPOR, .frontier_sleep = true,
+                               .end_states = end_states };   /* the visited set grows as needed */
     struct visited vis;
     struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = &eo, .st = st, .set = &vis,
                      .add = dfs_local_add };

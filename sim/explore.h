@@ -102,6 +102,8 @@ struct explore_opts {
     bool por_check;            /* check each reduction: footprints cover changes, diamonds close,
                                   permutations commute with steps */
     bool no_symmetry;          /* store every world as itself, not its member order's representative */
+    bool frontier_sleep;       /* explore_frontier: a child sleeps the independent steps tried
+                                  before it, as under --por sleep (--split: jobs of disjoint orders) */
     GArray *end_states;        /* if set: fingerprints of the quiescent worlds (any --jobs) */
     /* called about every 250 ms with the figures so far (NULL: none) */
     void (*progress)(const struct explore_stats *st, unsigned depth, size_t queue, void *arg);

@@ -90,7 +90,8 @@ static bool expand_step(struct bfs *b, const struct explore_item *it, const stru
         explore_item_free(c);
         return seen;
     }
-    c->sleep = por_child_sleep_in(proto->o->por, m, it->world, steps, n, done, it->sleep, k);
+    c->sleep = por_child_sleep_in(proto->o->frontier_sleep ? POR_SLEEP : proto->o->por, m, it->world,
+                                  steps, n, done, it->sleep, k);
     g_ptr_array_add(next, c);
     return false;
 }

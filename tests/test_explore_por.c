@@ -300,6 +300,94 @@ static void test_sleep_same_states_fewer_transitions(void **state)
     g_array_free(sleep.ends, TRUE);
 }
 
+/* The breadth-first frontier of the toy from its start, of at least min_items worlds. */
+static GPtrArray *toy_frontier(const struct engine_model *m, const struct explore_opts *o,
+                               unsigned min_items, struct explore_stats *st, struct visited *vis)
+{
+    struct toy start = { 0 };
+    struct dfs d = { .m = m, .c = &quiet, .o = o, .st = st, .set = vis, .add = dfs_local_add };
+
+    explore_stats_init(st);
+    visited_init_mode(vis, VISITED_FINGERPRINT, 0, m->world_size);
+    return explore_frontier(&d, &start, min_items);
+}
+
+/* The actors asleep at each of the frontier's worlds, in its order. */
+static void assert_asleep(GPtrArray *items, const uint64_t *want, unsigned n)
+{
+    assert_int_equal(items->len, n);
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(((const struct explore_item *)g_ptr_array_index(items, i))->sleep, want[i]);
+}
+
+/* frontier_sleep: each child sleeps the independent steps its parent tried before it, as
+ * under --por sleep, whatever the reduction; without it only sleep mode does. */
+static void test_frontier_sleep_tried_steps(void **state)
+{
+    struct toy_cfg c = { .shared_at = 0xff, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    struct explore_opts plain = { .por = POR_NONE }, split = { .por = POR_NONE, .frontier_sleep = true };
+    const uint64_t none[] = { 0, 0, 0 }, tried[] = { 0, 0x1, 0x3 };
+    struct explore_stats st;
+    struct visited vis;
+    GPtrArray *items;
+
+    (void)state;
+    items = toy_frontier(&m, &plain, 2, &st, &vis);
+    assert_asleep(items, none, 3);
+    g_ptr_array_free(items, TRUE);
+    visited_free(&vis);
+    explore_stats_free(&st);
+    items = toy_frontier(&m, &split, 2, &st, &vis);
+    assert_asleep(items, tried, 3);
+    g_ptr_array_free(items, TRUE);
+    visited_free(&vis);
+    explore_stats_free(&st);
+}
+
+/* --split's frontier (dpor, frontier_sleep), each world searched on its own below with its
+ * sleepers, as a job does: with the frontier's own, the quiescent worlds of one search. */
+static void test_frontier_sleep_jobs_same_end(void **state)
+{
+    struct toy_cfg c = { .shared_at = 1, .hi = 10 };
+    struct engine_model m = toy_model(&c);
+    struct explore_opts split = { .por = POR_DPOR, .frontier_sleep = true },
+                        job = { .por = POR_DPOR };
+    struct searched whole = search(&m, POR_NONE);
+    struct explore_stats st, below;
+    struct visited vis, jvis;
+    GArray *ends = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    GPtrArray *items;
+
+    (void)state;
+    split.end_states = job.end_states = ends;
+    items = toy_frontier(&m, &split, 4, &st, &vis);
+    assert_true(items->len >= 4);
+    for (guint i = 0; i < items->len; i++) {
+        const struct explore_item *it = g_ptr_array_index(items, i);
+        struct dfs d = { .m = &m, .c = &quiet, .o = &job, .st = &below, .set = &jvis,
+                         .add = dfs_local_add, .prefix = &it->prefix, .depth0 = it->depth,
+                         .sleep0 = it->sleep };
+        explore_stats_init(&below);
+        visited_init_mode(&jvis, VISITED_FINGERPRINT, 0, m.world_size);
+        dfs_search(&d, it->world);
+        visited_free(&jvis);
+        explore_stats_free(&below);
+    }
+    g_array_sort(ends, cmp_u64);
+    for (guint i = 1; i < ends->len;)   /* a quiescent world may end several jobs */
+        if (g_array_index(ends, uint64_t, i) == g_array_index(ends, uint64_t, i - 1))
+            g_array_remove_index(ends, i);
+        else
+            i++;
+    assert_same_ends(&whole, &(struct searched){ .ends = ends });
+    g_ptr_array_free(items, TRUE);
+    visited_free(&vis);
+    explore_stats_free(&st);
+    g_array_free(ends, TRUE);
+    g_array_free(whole.ends, TRUE);
+}
+
 /* --por-check's view of a toy step: which counters and whether the shared object changed. */
 static void toy_changed(const void *ctx, const void *before, const void *after, struct fp_set *out)
 {
@@ -512,6 +600,8 @@ int main(void)
         cmocka_unit_test(test_dpor_fewer_states_same_end),
         cmocka_unit_test(test_dpor_keeps_shared_orders),
         cmocka_unit_test(test_sleep_same_states_fewer_transitions),
+        cmocka_unit_test(test_frontier_sleep_tried_steps),
+        cmocka_unit_test(test_frontier_sleep_jobs_same_end),
         cmocka_unit_test(test_por_check_bytes_outside_the_plan),
         cmocka_unit_test(test_cache_answers_by_view),
         cmocka_unit_test(test_quiescence_gate_shut),

@@ -61,7 +61,7 @@ tsan "--end-states on two threads: the search fails, exit 1" 1 '^states [0-9]+ .
     && ok "--end-states on two threads: each thread's quiescent worlds, 95 in all" \
     || bad "--end-states on two threads: each thread's quiescent worlds, 95 in all"
 "$DRCSIM" explore scenarios/parallel-dimms-5.scn --split 4 --out "$tmp/d5" >/dev/null 2>&1
-tsan "a job's prefixes on two threads: the one-job 581 states" 0 '^states 581  transitions 597 ' \
+tsan "a job's prefixes on two threads: the one-job 286 states" 0 '^states 286  transitions 293 ' \
     explore --job "$tmp/d5/job-001.json" --jobs 2 --por none
 tsan "random runs split by seed: all 50 violate, exit 1" 1 '^random sampling: 50 runs \(seeds 1\.\.50\), 50 violating, .* 2 job\(s\)$' \
     explore "$hmu" --variant qemu-2.10-dev --sample random --runs 50 --jobs 2

@@ -362,37 +362,17 @@ split_run "$tmp/d5" scenarios/parallel-dimms-5.scn upstream || bad "split parall
 [ "$(cat "$tmp"/d5/job-*.result.json | grep -o '"proviso_expansions":[0-9]*' | sort -u)" = '"proviso_expansions":0' ] \
     && ok "a job's prefixes are one depth-first search: no state expanded fully by the proviso" \
     || bad "a job's prefixes are one depth-first search: no state expanded fully by the proviso"
-expect_run "parallel-dimms-5 split into 4: 1159 states in all (one search: 1005)" 0 '^scenarios/parallel-dimms-5.scn +upstream +pass +1159 +5 ' \
+expect_run "parallel-dimms-5 split into 4: 1608 states in all (one search: 1005)" 0 '^scenarios/parallel-dimms-5.scn +upstream +pass +1608 +5 ' \
     "$DRCSIM" merge "$tmp/d5/split.json" "$tmp"/d5/job-*.result.json
-expect_run "explore --job --jobs 1 --por none: 581 states below a job's prefixes" 0 '^states 581  transitions 597 ' \
+python3 - "$tmp/d5" <<'PY' && ok "parallel-dimms-5 split into 4: no job above 286 states (sleep sets alone: 737)" || bad "parallel-dimms-5 split into 4: no job above 286 states (sleep sets alone: 737)"
+import glob, json, sys
+states = [json.load(open(f))[0]["states"] for f in glob.glob(f"{sys.argv[1]}/job-*.json.result.json")]
+assert sorted(states) == [247, 247, 286, 286], states
+PY
+expect_run "explore --job --jobs 1 --por none: 286 states below a job's prefixes" 0 '^states 286  transitions 293 ' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 1 --por none
-expect_run "explore --job --jobs 2 --por none: the same 581 states on two threads" 0 '^states 581  transitions 597 ' \
+expect_run "explore --job --jobs 2 --por none: the same 286 states on two threads" 0 '^states 286  transitions 293 ' \
     "$DRCSIM" explore --job "$tmp/d5/job-001.json" --jobs 2 --por none
-python3 - "$tmp/d5" <<'PY' && ok "a job's prefixes each carry the actors asleep there" || bad "a job's prefixes each carry the actors asleep there"
-import json, sys
-jobs = [json.load(open(f"{sys.argv[1]}/job-{i:03}.json")) for i in range(4)]
-assert all(len(j["asleep"]) == len(j["prefixes"]) for j in jobs), jobs
-assert all(a == "" or all(p.isdigit() for p in a.split(",")) for j in jobs for a in j["asleep"]), jobs
-assert any(a for j in jobs for a in j["asleep"]), jobs   # parallel-dimms-5's clients commute
-PY
-python3 - "$tmp/d5" <<'PY'
-import json, sys
-d = sys.argv[1]
-j = json.load(open(f"{d}/job-001.json"))
-del j["asleep"]
-json.dump(j, open(f"{d}/old-001.json", "w"))
-j = json.load(open(f"{d}/job-001.json"))
-j["asleep"][2] = "1,x"
-json.dump(j, open(f"{d}/badsleep-001.json", "w"), indent=1)
-j["asleep"] = j["asleep"][:-1]
-json.dump(j, open(f"{d}/shortsleep-001.json", "w"), indent=1)
-PY
-expect_run "a job without \"asleep\" (split before sleep sets) searches every order below its prefixes" 0 '^states 2710  transitions 5618 ' \
-    "$DRCSIM" explore --job "$tmp/d5/old-001.json" --por none
-expect_at "a job whose \"asleep\" entry is not actor numbers" "$tmp/d5/badsleep-001.json" '"1,x"' \
-    'asleep 2 "1,x" is not a list of actor numbers 0..63' "$DRCSIM" explore --job "$tmp/d5/badsleep-001.json"
-expect_at "a job with fewer \"asleep\" entries than prefixes" "$tmp/d5/shortsleep-001.json" "[" \
-    '"asleep" has 9 entries for 10 prefixes' "$DRCSIM" explore --job "$tmp/d5/shortsleep-001.json"
 # --end-states of a split: the frontier's and the jobs' quiescent worlds are one search's
 phm=scenarios/parallel-hotplug-during-migration.scn
 "$DRCSIM" explore "$phm" --variant real-qemu-7.2 --end-states "$tmp/phm-one.end" >/dev/null 2>&1
@@ -401,6 +381,33 @@ for j in "$tmp"/phm/job-*.json; do "$DRCSIM" explore --job "$j" --end-states "$j
 [ "$(wc -l <"$tmp/phm-one.end")" -eq 95 ] && [ "$(cat "$tmp/phm-above.end" "$tmp"/phm/*.end | sort -u)" = "$(cat "$tmp/phm-one.end")" ] \
     && ok "--end-states of --split and its jobs: the 95 end states of one search" \
     || bad "--end-states of --split and its jobs: the 95 end states of one search"
+python3 - "$tmp/phm" <<'PY' && ok "a job's prefixes each carry the actors asleep there" || bad "a job's prefixes each carry the actors asleep there"
+import json, sys
+jobs = [json.load(open(f"{sys.argv[1]}/job-{i:03}.json")) for i in range(3)]
+assert all(len(j["asleep"]) == len(j["prefixes"]) for j in jobs), jobs
+assert all(a == "" or all(p.isdigit() for p in a.split(",")) for j in jobs for a in j["asleep"]), jobs
+assert any(a for j in jobs for a in j["asleep"]), jobs   # its hotplugs commute with the migration's steps
+PY
+python3 - "$tmp/phm" <<'PY'
+import json, sys
+d = sys.argv[1]
+j = json.load(open(f"{d}/job-002.json"))
+del j["asleep"]
+json.dump(j, open(f"{d}/old-002.json", "w"))
+j = json.load(open(f"{d}/job-002.json"))
+j["asleep"][2] = "1,x"
+json.dump(j, open(f"{d}/badsleep-002.json", "w"), indent=1)
+j["asleep"] = j["asleep"][:-1]
+json.dump(j, open(f"{d}/shortsleep-002.json", "w"), indent=1)
+PY
+expect_run "a job with its actors asleep: 34547 states under --por none" 1 '^states 34547  transitions 55480 ' \
+    "$DRCSIM" explore --job "$tmp/phm/job-002.json" --por none
+expect_run "a job without \"asleep\" (split before sleep sets) searches every order below its prefixes" 1 '^states 46238  transitions 72321 ' \
+    "$DRCSIM" explore --job "$tmp/phm/old-002.json" --por none
+expect_at "a job whose \"asleep\" entry is not actor numbers" "$tmp/phm/badsleep-002.json" '"1,x"' \
+    'asleep 2 "1,x" is not a list of actor numbers 0..63' "$DRCSIM" explore --job "$tmp/phm/badsleep-002.json"
+expect_at "a job with fewer \"asleep\" entries than prefixes" "$tmp/phm/shortsleep-002.json" "[" \
+    '"asleep" has 7 entries for 8 prefixes' "$DRCSIM" explore --job "$tmp/phm/shortsleep-002.json"
 # ... and on two threads: each thread's quiescent worlds, united, for the whole search and a job
 "$DRCSIM" explore "$phm" --variant real-qemu-7.2 --jobs 2 --end-states "$tmp/phm-two.end" >/dev/null 2>&1
 for j in "$tmp"/phm/job-*.json; do "$DRCSIM" explore --job "$j" --jobs 2 --end-states "$j.two" >/dev/null 2>&1; done
