@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli_check_pool.h"
 #include "cli.h"
 #include "explore_symmetry.h"
@@ -313,7 +314,8 @@ static int check_all(struct check_cli *c, GPtrArray *files)
     c->junit_xml = g_string_new(NULL);
     c->json_out = g_string_new(NULL);
     c->traces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    c->pool = check_pool_new(cli_given(c->jobs) ? (unsigned)c->jobs : 1, check_report, c);
+    c->pool = check_pool_new(cli_given(c->jobs) ? (unsigned)c->jobs : 1,
+                             isatty(STDERR_FILENO), check_report, c);   /* silent when not a terminal */
     printf("%-30s %-28s %10s %9s  %-8s  %s\n", "scenario", "variant", "states", "time", "result",
            "verdict");
     if (c->job)

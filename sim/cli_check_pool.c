@@ -7,6 +7,13 @@
 #include <pthread.h>
 #include "cli_check_pool.h"
 
+/* A thread's line on the progress line: NULL when it searches none. */
+struct check_slot {
+    const struct check_line *line;
+    uint64_t states;
+    double seconds;
+};
+
 struct check_pool {
     unsigned jobs;
     pthread_t *threads;         /* NULL when jobs is 1: the adding thread searches */
@@ -17,11 +24,99 @@ struct check_pool {
     GQueue lines;               /* added, not yet reported: the adding thread's alone */
     check_report_fn *report;
     void *ctx;
+    bool progress;              /* the progress line, where stderr is a terminal */
+    pthread_mutex_t shown_mu;   /* slots, reported, shown and last; held over a report */
+    struct check_slot *slots;   /* one per thread */
+    unsigned reported;
+    int shown;                  /* characters of the progress line on the terminal, 0: none */
+    gint64 last;
 };
 
-static void search(struct check_line *ln)
+/*
+ * The progress line, at most every 250 ms (shown_mu held): the lines reported,
+ * those being searched, their states, and the one searched longest. One line
+ * whatever N, so that it never wraps on the terminal and \r rewrites it.
+ */
+static void progress_show(struct check_pool *p)
 {
+    gint64 now = g_get_monotonic_time();
+    const struct check_slot *longest = NULL;
+    unsigned searching = 0;
+    uint64_t states = 0;
+    GString *g;
+
+    if (now - p->last < 250000)
+        return;
+    p->last = now;
+    for (unsigned i = 0; i < p->jobs; i++) {
+        const struct check_slot *sl = &p->slots[i];
+        if (!sl->line)
+            continue;
+        searching++;
+        states += sl->states;
+        if (!longest || sl->seconds > longest->seconds)
+            longest = sl;
+    }
+    g = g_string_new(NULL);
+    g_string_printf(g, "%6u lines checked  %3u searching  %12" G_GUINT64_FORMAT " states  ",
+                    p->reported, searching, states);
+    if (longest)
+        g_string_append_printf(g, "%.32s %.20s %.1f s  ", longest->line->l.scn->name,
+                               longest->line->v.variant, longest->seconds);
+    g_string_append_printf(g, "%ld MB ", explore_peak_rss_kb() / 1024);
+    fprintf(stderr, "\r%s%*s", g->str, p->shown > (int)g->len ? p->shown - (int)g->len : 0, "");
+    p->shown = (int)g->len;
+    g_string_free(g, TRUE);
+}
+
+/* Wipe the progress line (shown_mu held), before a row goes to the same terminal. */
+static void progress_wipe(struct check_pool *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r%*s\r", p->shown, "");
+    p->shown = 0;
+}
+
+/* The search's progress hook: its figures into its thread's slot. */
+static void line_progress(const struct explore_stats *st, unsigned depth, size_t queue, void *arg)
+{
+    struct check_line *ln = arg;
+    struct check_pool *p = ln->pool;
+
+    (void)depth;
+    (void)queue;
+    pthread_mutex_lock(&p->shown_mu);
+    p->slots[ln->slot].states = st->states;
+    p->slots[ln->slot].seconds = st->seconds;
+    progress_show(p);
+    pthread_mutex_unlock(&p->shown_mu);
+}
+
+/* A thread takes a slot for its line (or gives it back): one free per thread. */
+static void slot_set(struct check_pool *p, struct check_line *ln, bool take)
+{
+    pthread_mutex_lock(&p->shown_mu);
+    if (take) {
+        for (ln->slot = 0; p->slots[ln->slot].line; ln->slot++)
+            ;
+        p->slots[ln->slot] = (struct check_slot){ .line = ln };
+    } else {
+        p->slots[ln->slot].line = NULL;
+    }
+    pthread_mutex_unlock(&p->shown_mu);
+}
+
+static void search(struct check_pool *p, struct check_line *ln)
+{
+    if (p->progress) {
+        ln->pool = p;
+        ln->eo.progress = line_progress;
+        ln->eo.progress_arg = ln;
+        slot_set(p, ln, true);
+    }
     explore_exhaustive(&ln->l.sim.model, &ln->l.checker, &ln->l.sim.initial, &ln->eo, &ln->st);
+    if (p->progress)
+        slot_set(p, ln, false);
 }
 
 static void *worker(void *arg)
@@ -37,7 +132,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (!ln)
             return NULL;
-        search(ln);
+        search(p, ln);
         pthread_mutex_lock(&p->mu);
         ln->done = true;
         pthread_cond_broadcast(&p->done);
@@ -45,13 +140,17 @@ static void *worker(void *arg)
     }
 }
 
-struct check_pool *check_pool_new(unsigned jobs, check_report_fn *report, void *ctx)
+struct check_pool *check_pool_new(unsigned jobs, bool progress, check_report_fn *report, void *ctx)
 {
     struct check_pool *p = g_new0(struct check_pool, 1);
 
     p->jobs = jobs ? jobs : 1;
     p->report = report;
     p->ctx = ctx;
+    p->progress = progress;
+    p->slots = g_new0(struct check_slot, p->jobs);
+    p->last = g_get_monotonic_time();   /* the first line after 250 ms, as explore's */
+    pthread_mutex_init(&p->shown_mu, NULL);
     g_queue_init(&p->todo);
     g_queue_init(&p->lines);
     pthread_mutex_init(&p->mu, NULL);
@@ -97,7 +196,12 @@ static bool report_oldest(struct check_pool *p, bool wait)
     if (!done)
         return false;
     g_queue_pop_head(&p->lines);
+    pthread_mutex_lock(&p->shown_mu);
+    progress_wipe(p);
     p->report(p->ctx, ln);
+    fflush(stdout);   /* the row on the terminal before the next progress line */
+    p->reported++;
+    pthread_mutex_unlock(&p->shown_mu);
     check_line_free(ln);
     return true;
 }
@@ -106,7 +210,7 @@ void check_pool_add(struct check_pool *p, struct check_line *line)
 {
     g_queue_push_tail(&p->lines, line);
     if (!p->threads) {   /* done before the report below looks: it reports it at once */
-        search(line);
+        search(p, line);
         line->done = true;
     } else {
         pthread_mutex_lock(&p->mu);
@@ -139,7 +243,9 @@ void check_pool_free(struct check_pool *p)
         g_free(p->threads);
     }
     pthread_mutex_destroy(&p->mu);
+    pthread_mutex_destroy(&p->shown_mu);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
+    g_free(p->slots);
     g_free(p);
 }

@@ -1,7 +1,7 @@
 /*
  * check --jobs N: the verdict lines' searches on N worker threads, handed
  * back to the caller's report in the order they were added, as soon as each
- * line and every line before it is done.
+ * line and every line before it is done; on a terminal, a progress line.
  */
 #ifndef DRCSIM_CLI_CHECK_POOL_H
 #define DRCSIM_CLI_CHECK_POOL_H
@@ -17,13 +17,16 @@ struct check_line {
     struct scn_verdict v;
     struct split_part part;     /* kind NULL: the line is no job's */
     bool done;
+    struct check_pool *pool;    /* the pool's own, for the progress line: */
+    unsigned slot;              /* ... the searching thread's place in it */
 };
 
 /* Called on the adding thread, in order; it frees nothing (the pool does). */
 typedef void check_report_fn(void *ctx, struct check_line *line);
 
 struct check_pool;
-struct check_pool *check_pool_new(unsigned jobs, check_report_fn *report, void *ctx);
+/* progress: a line on stderr (a terminal) with what each thread searches, at most 4 a second. */
+struct check_pool *check_pool_new(unsigned jobs, bool progress, check_report_fn *report, void *ctx);
 /* Search line (at once where jobs is 1) and report every line already done in order. */
 void check_pool_add(struct check_pool *p, struct check_line *line);
 /* Wait for every line added and report them. */

@@ -74,7 +74,7 @@ static void assert_in_order(const struct reports *r)
 /* Every line through a pool of jobs threads, freed without a drain of its own. */
 static void run(unsigned jobs, struct reports *r)
 {
-    struct check_pool *p = check_pool_new(jobs, record, r);
+    struct check_pool *p = check_pool_new(jobs, false, record, r);
 
     add_all(p, r);
     check_pool_free(p);   /* drains */
@@ -104,7 +104,7 @@ static void test_three_jobs_report_in_order(void **state)
 static void test_drain_then_free(void **state)
 {
     struct reports r = { 0 };
-    struct check_pool *p = check_pool_new(2, record, &r);
+    struct check_pool *p = check_pool_new(2, false, record, &r);
 
     (void)state;
     add_all(p, &r);

@@ -10,11 +10,12 @@
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 # A kernel with more mmap randomisation than this compiler's TSan knows refuses it at
 # start ("unexpected memory mapping"); without address randomisation it runs.
-run_tsan() { "$DRCSIM" "$@"; }
+tsan_cmd=$DRCSIM
 if "$DRCSIM" list variants 2>&1 | grep -q 'ThreadSanitizer: unexpected memory mapping'; then
     echo "(ThreadSanitizer cannot map memory here: running with setarch -R)"
-    run_tsan() { setarch "$(uname -m)" -R "$DRCSIM" "$@"; }
+    tsan_cmd="setarch $(uname -m) -R $DRCSIM"
 fi
+run_tsan() { $tsan_cmd "$@"; }
 
 # tsan DESC WANT_EXIT PATTERN ARGS...: `drcsim ARGS` exits WANT_EXIT, a line matches PATTERN,
 # and ThreadSanitizer reported nothing
@@ -69,4 +70,16 @@ tsan "PCT runs split by seed: 200, none violating" 0 '^pct sampling: 200 runs \(
     explore "$hmu" --sample pct --runs 200 --jobs 2
 tsan "check --jobs 2: the catalogue's verdict lines two at a time, every verdict holds" 0 '^250 passed, 0 failed$' \
     check scenarios/ --jobs 2 --json "$tmp/check.json"
+if command -v script >/dev/null 2>&1; then   # on a terminal: the threads' progress hooks and the rows
+    script -qec "$tsan_cmd check $pc6 $pc5 $pc6 --symmetry off --jobs 2" /dev/null </dev/null \
+        | tr '\r' '\n' >"$tmp/out" 2>&1
+    if grep -q 'ThreadSanitizer' "$tmp/out"; then
+        bad "check --jobs 2 on a terminal: a ThreadSanitizer report"
+    else
+        grep -Eq '^ +[0-9]+ lines checked +[0-9]+ searching +[0-9]+ states  ' "$tmp/out" &&
+            grep -q '^3 passed, 0 failed' "$tmp/out" \
+            && ok "check --jobs 2 on a terminal: the progress line beside the rows" \
+            || bad "check --jobs 2 on a terminal: the progress line beside the rows"
+    fi
+fi
 total

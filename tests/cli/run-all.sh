@@ -785,6 +785,8 @@ expect_run "check: a bound is a mismatch, with its reason" 1 '^    incomplete: a
 pc7=scenarios/parallel-cores-7.scn
 "$DRCSIM" explore "$pc7" --symmetry off >/dev/null 2>"$tmp/err"
 [ ! -s "$tmp/err" ] && ok "explore: no progress line when stderr is not a terminal" || bad "explore: no progress line when stderr is not a terminal"
+"$DRCSIM" check "$pc7" --symmetry off --jobs 2 >/dev/null 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && ok "check: no progress line when stderr is not a terminal" || bad "check: no progress line when stderr is not a terminal"
 if command -v script >/dev/null 2>&1; then
     expect_run "explore on a terminal: states, states/s, depth, stack, memory" 0 \
         '^ +[0-9]+ states +[0-9]+ states/s  depth +[0-9]+  stack +[0-9]+ +[0-9]+ MB +[0-9.]+ s $' \
@@ -794,6 +796,14 @@ if command -v script >/dev/null 2>&1; then
     expect_run "explore --job on a terminal: the progress line, the first after 250 ms" 0 \
         '^ +[0-9]+ states +[0-9]+ states/s  depth +[0-9]+  stack +[0-9]+ +[0-9]+ MB +0\.[2-9] s $' \
         sh -c "script -qec '$DRCSIM explore --job $tmp/pj/job-000.json --por none --lossless' /dev/null | tr '\\r' '\\n' | grep -m1 states/s"
+    expect_run "check on a terminal: lines checked, searching, their states, the longest, memory" 0 \
+        '^ +13 lines checked +1 searching +[0-9]+ states  parallel-cores-7 upstream [0-9.]+ s  [0-9]+ MB $' \
+        sh -c "script -qec '$DRCSIM check $hmu $pc7 --symmetry off' /dev/null | tr '\\r' '\\n'"
+    grep -q '^parallel-cores-7  .* ok ' "$tmp/out" && grep -q '^14 passed, 0 failed' "$tmp/out" \
+        && ok "check on a terminal: the rows as without it" || bad "check on a terminal: the rows as without it"
+    expect_run "check --jobs 2 on a terminal: two lines searched at once" 0 \
+        '^ +0 lines checked +2 searching +[0-9]+ states  parallel-cores-7 upstream [0-9.]+ s  [0-9]+ MB $' \
+        sh -c "script -qec '$DRCSIM check $pc7 $pc7 --symmetry off --jobs 2' /dev/null | tr '\\r' '\\n'"
     expect_run "--sample on a terminal: runs done and the ETA" 0 \
         '^ +[0-9]+/60000 runs +[0-9]+ runs/s +[0-9]+ MB +[0-9.]+ s  ETA +[0-9.]+ s $' \
         sh -c "script -qec '$DRCSIM explore scenarios/parallel-cores-8.scn --sample pct --runs 60000' /dev/null | tr '\\r' '\\n'"
