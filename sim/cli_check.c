@@ -234,17 +234,23 @@ static const char *check_conflict(void *opts, int argc, char **argv, char *buf, 
 {
     struct check_cli *c = opts;
 
-    (void)argv, (void)buf, (void)len;
+    (void)argv;
     if (c->job ? argc != 1 : argc < 2)
         return "expected scenario files or directories, or --job FILE alone";
     if (cli_given(c->split) && (c->split < 1 || c->split > CLI_SPLIT_MAX || c->job || c->junit ||
-                                c->json))
-        return "--split takes 1..100000 and excludes --job, --junit and --json (each job writes "
-               "its own)";
-    if (c->mem_mb < 1 || c->mem_mb > CLI_MEM_MB_MAX)
-        return "--mem takes 1..16777216";
-    if (cli_given(c->jobs) && (c->jobs < 1 || c->jobs > CLI_JOBS_MAX))
-        return "--jobs takes 1..1024";
+                                c->json)) {
+        snprintf(buf, len, "--split takes 1..%d and excludes --job, --junit and --json (each job "
+                 "writes its own)", CLI_SPLIT_MAX);
+        return buf;
+    }
+    if (c->mem_mb < 1 || c->mem_mb > CLI_MEM_MB_MAX) {   /* the bounds as the checks have them */
+        snprintf(buf, len, "--mem takes 1..%" G_GINT64_FORMAT, CLI_MEM_MB_MAX);
+        return buf;
+    }
+    if (cli_given(c->jobs) && (c->jobs < 1 || c->jobs > CLI_JOBS_MAX)) {
+        snprintf(buf, len, "--jobs takes 1..%d", CLI_JOBS_MAX);
+        return buf;
+    }
     if (cli_given(c->jobs) && cli_given(c->split))
         return "--jobs goes with checking, not with --split (give it to each --job)";
     if (c->out && !cli_given(c->split))
