@@ -17,13 +17,14 @@ struct check_cli {
     enum por_mode por_mode;
     bool no_symmetry;
     gint64 split;   /* CLI_UNSET or given */
-    gint64 mem_mb;   /* the visited set's budget per verdict line */
+    gint64 mem_mb;   /* the visited sets' budget: one line's, or those searched at once */
     gint64 jobs;     /* CLI_UNSET or given: verdict lines searched at once */
     struct check_pool *pool;
     int rc;          /* the worst of the lines reported */
     GString *junit_xml, *json_out;
     GHashTable *traces;   /* the counterexample files written so far */
     unsigned passed, failed;
+    unsigned searched_alone;   /* lines searched again alone for the shared --mem budget */
 };
 
 static GPtrArray *collect_files(char **args, int n, char *err, unsigned errlen)
@@ -158,6 +159,7 @@ static void check_report(void *ctx, struct check_line *ln)
         fputs(why->str, stdout);
     }
     ok ? c->passed++ : c->failed++;
+    c->searched_alone += ln->searched_alone;
     junit_case(c, path, variant, st->seconds, ok ? NULL : why->str);
     replay = first_replay(path, variant, NULL, st->cex);
     rc = ok ? EXIT_OK : EXIT_VIOLATION;
@@ -272,7 +274,7 @@ static int check_parse(int *argc, char ***argv, struct check_cli *c)
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &c->out, "Where --split writes (default jobs)", "DIR" },
         { "job", 0, 0, G_OPTION_ARG_FILENAME, &c->job, "Check one job file of --split", "FILE" },
         { "mem", 0, 0, G_OPTION_ARG_INT64, &c->mem_mb,
-          "Visited-set budget of each verdict line's search (default 4096)", "MB" },
+          "Visited-set budget of a line's search, shared by the lines of --jobs (default 4096)", "MB" },
         { "jobs", 0, 0, G_OPTION_ARG_INT64, &c->jobs,
           "Search N verdict lines at once, each on one thread; rows stay in order (default 1)",
           "N" },
@@ -320,7 +322,7 @@ static int check_all(struct check_cli *c, GPtrArray *files)
     c->junit_xml = g_string_new(NULL);
     c->json_out = g_string_new(NULL);
     c->traces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    c->pool = check_pool_new(cli_given(c->jobs) ? (unsigned)c->jobs : 1,
+    c->pool = check_pool_new(cli_given(c->jobs) ? (unsigned)c->jobs : 1, (size_t)c->mem_mb << 20,
                              isatty(STDERR_FILENO), check_report, c);   /* silent when not a terminal */
     printf("%-30s %-28s %10s %9s  %-8s  %s\n", "scenario", "variant", "states", "time", "result",
            "verdict");
@@ -332,7 +334,10 @@ static int check_all(struct check_cli *c, GPtrArray *files)
     }
     check_pool_free(c->pool);
     rc = c->rc > rc ? c->rc : rc;
-    if (rc != EXIT_USAGE)
+    if (rc != EXIT_USAGE && c->searched_alone)
+        printf("%u passed, %u failed (%u searched again alone: the lines searched at once "
+               "share --mem)\n", c->passed, c->failed, c->searched_alone);
+    else if (rc != EXIT_USAGE)
         printf("%u passed, %u failed\n", c->passed, c->failed);
     if (!write_reports(c))
         rc = EXIT_USAGE;

@@ -1,8 +1,8 @@
 /*
  * check --jobs N (cli_check_pool.h): N threads take the lines in the order
- * added, each searched on its own world and visited set; the adding thread
- * reports them in that order and keeps at most 2N lines loaded. POSIX locks,
- * not GLib's futexes, so that ThreadSanitizer sees every hand-over.
+ * added, each searched on its own world and visited set, the sets within one
+ * --mem budget; the adding thread reports them in that order and keeps at most
+ * 2N lines loaded. POSIX locks, so that ThreadSanitizer sees every hand-over.
  */
 #include <pthread.h>
 #include "cli_check_pool.h"
@@ -17,10 +17,13 @@ struct check_slot {
 struct check_pool {
     unsigned jobs;
     pthread_t *threads;         /* NULL when jobs is 1: the adding thread searches */
-    pthread_mutex_t mu;         /* todo, stop and every line's done */
-    pthread_cond_t work, done;
+    struct visited_pool mem;    /* with threads: the --mem budget the lines' visited sets share */
+    pthread_mutex_t mu;         /* todo, stop, running, want_alone and every line's done */
+    pthread_cond_t work, done, idle;
     GQueue todo;                /* added, not yet taken by a thread */
     bool stop;
+    unsigned running;           /* lines being searched */
+    unsigned want_alone;        /* lines refused a share of --mem, to be searched again alone */
     GQueue lines;               /* added, not yet reported: the adding thread's alone */
     check_report_fn *report;
     void *ctx;
@@ -106,8 +109,9 @@ static void slot_set(struct check_pool *p, struct check_line *ln, bool take)
     pthread_mutex_unlock(&p->shown_mu);
 }
 
-static void search(struct check_pool *p, struct check_line *ln)
+static void search(struct check_pool *p, struct check_line *ln, struct visited_pool *mem)
 {
+    ln->eo.mem_pool = mem;
     if (p->progress) {
         ln->pool = p;
         ln->eo.progress = line_progress;
@@ -119,6 +123,27 @@ static void search(struct check_pool *p, struct check_line *ln)
         slot_set(p, ln, false);
 }
 
+/*
+ * A line whose visited set was refused room that others held (mu held): once
+ * no line is searched, it is searched again with the whole budget, no line
+ * starting meanwhile, so that its verdict is the one a single job gives.
+ */
+static void search_alone(struct check_pool *p, struct check_line *ln)
+{
+    p->want_alone++;
+    while (p->running)
+        pthread_cond_wait(&p->idle, &p->mu);
+    p->running++;
+    pthread_mutex_unlock(&p->mu);
+    explore_stats_free(&ln->st);
+    search(p, ln, NULL);
+    ln->searched_alone = true;
+    pthread_mutex_lock(&p->mu);
+    p->running--;
+    p->want_alone--;
+    pthread_cond_broadcast(&p->work);
+}
+
 static void *worker(void *arg)
 {
     struct check_pool *p = arg;
@@ -126,25 +151,33 @@ static void *worker(void *arg)
 
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (!p->stop && g_queue_is_empty(&p->todo))
+        while (!p->stop && (g_queue_is_empty(&p->todo) || p->want_alone))
             pthread_cond_wait(&p->work, &p->mu);
         ln = g_queue_pop_head(&p->todo);
+        p->running += ln != NULL;
         pthread_mutex_unlock(&p->mu);
         if (!ln)
             return NULL;
-        search(p, ln);
+        search(p, ln, &p->mem);
         pthread_mutex_lock(&p->mu);
+        p->running--;
+        if (ln->st.pool_refused)
+            search_alone(p, ln);
+        if (!p->running)
+            pthread_cond_broadcast(&p->idle);
         ln->done = true;
         pthread_cond_broadcast(&p->done);
         pthread_mutex_unlock(&p->mu);
     }
 }
 
-struct check_pool *check_pool_new(unsigned jobs, bool progress, check_report_fn *report, void *ctx)
+struct check_pool *check_pool_new(unsigned jobs, size_t mem_bytes, bool progress,
+                                  check_report_fn *report, void *ctx)
 {
     struct check_pool *p = g_new0(struct check_pool, 1);
 
     p->jobs = jobs ? jobs : 1;
+    p->mem.budget = mem_bytes;
     p->report = report;
     p->ctx = ctx;
     p->progress = progress;
@@ -156,6 +189,7 @@ struct check_pool *check_pool_new(unsigned jobs, bool progress, check_report_fn 
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
+    pthread_cond_init(&p->idle, NULL);
     if (p->jobs == 1)
         return p;
     p->threads = g_new0(pthread_t, p->jobs);
@@ -210,7 +244,7 @@ void check_pool_add(struct check_pool *p, struct check_line *line)
 {
     g_queue_push_tail(&p->lines, line);
     if (!p->threads) {   /* done before the report below looks: it reports it at once */
-        search(p, line);
+        search(p, line, NULL);
         line->done = true;
     } else {
         pthread_mutex_lock(&p->mu);
@@ -246,6 +280,7 @@ void check_pool_free(struct check_pool *p)
     pthread_mutex_destroy(&p->shown_mu);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->idle);
     g_free(p->slots);
     g_free(p);
 }

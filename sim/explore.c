@@ -97,6 +97,7 @@ void explore_stats_close(struct explore_stats *st, const struct visited *vis)
     st->collision_probability = visited_collision_probability(vis);
     st->bitstate_missed = visited_bitstate_missed(vis);
     st->lossless = vis->mode == VISITED_LOSSLESS;
+    st->pool_refused = vis->pool_refused;
     st->peak_rss_kb = explore_peak_rss_kb();
 }
 
@@ -711,6 +712,8 @@ void explore_exhaustive(const struct engine_model *m, const struct checker *c,
     st->por = (uint8_t)o->por;
     visited_init_mode(&vis, o->lossless ? VISITED_LOSSLESS : VISITED_FINGERPRINT, o->mem_bytes,
                       m->world_size);
+    if (o->mem_pool)
+        visited_join_pool(&vis, o->mem_pool);
     d.last_tick = d.t0;   /* the first progress line after 250 ms, not at 0.0 s */
     dfs_search(&d, initial);
     st->seconds = (double)(g_get_monotonic_time() - d.t0) / 1e6;

@@ -95,6 +95,7 @@ struct explore_opts {
     unsigned max_depth;        /* 0 = unbounded */
     uint64_t max_states;       /* 0 = unbounded */
     size_t mem_bytes;          /* visited-set budget, 0 = grow without bound */
+    struct visited_pool *mem_pool; /* if set: mem_bytes is drawn from it, shared with other searches */
     bool lossless;             /* store whole worlds, not fingerprints */
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
     unsigned jobs;             /* worker threads (exhaustive: shared visited set) */
@@ -121,6 +122,7 @@ struct explore_stats {
     uint8_t limits;            /* enum explore_limit: which of --max-states, --max-depth cut it */
     bool model_bound;          /* some branch ended at a model bound (EXPLORE_MODEL_BOUND) */
     bool full;                 /* the --mem budget stopped it */
+    bool pool_refused;         /* ... a share of it other searches held (explore_opts.mem_pool) */
     bool levels_full;          /* --shortest: its levels and paths took the budget */
     bool bitstate;             /* it went on in bitstate mode */
     double collision_probability;

@@ -2,7 +2,8 @@
  * The explorer's visited set: fingerprints in open addressing with
  * multiply-shift placement (any table size, so growth by 1.5x keeps the load
  * between 53% and 80%), a memory budget that reports FULL instead of
- * swapping, bitstate hashing as the fallback, and a lossless world store.
+ * swapping (alone or shared by several sets), bitstate hashing as the
+ * fallback, and a lossless world store.
  */
 #include <glib.h>
 #include <math.h>
@@ -111,13 +112,41 @@ size_t visited_next_cap(const struct visited *v)
     return v->budget && cap * slot_bytes(v) + v->arena_cap * v->world_size > v->budget ? 0 : cap;
 }
 
+void visited_join_pool(struct visited *v, struct visited_pool *pool)
+{
+    g_assert(v->mode != VISITED_BITSTATE && !v->pool);
+    v->pool = pool;
+    v->held = visited_bytes(v);
+    __atomic_add_fetch(&pool->used, v->held, __ATOMIC_RELAXED);
+}
+
+/* Room in the pool for the set to be bytes in all; true without a pool. */
+static bool pool_reserve(struct visited *v, size_t bytes)
+{
+    size_t more, used;
+
+    if (!v->pool || bytes <= v->held)
+        return true;
+    more = bytes - v->held;
+    used = __atomic_load_n(&v->pool->used, __ATOMIC_RELAXED);
+    do {
+        if (used + more > v->pool->budget) {
+            v->pool_refused = true;
+            return false;
+        }
+    } while (!__atomic_compare_exchange_n(&v->pool->used, &used, used + more, true,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    v->held = bytes;
+    return true;
+}
+
 static bool grow(struct visited *v)
 {
     size_t cap = visited_next_cap(v), ocap = v->cap;
     uint64_t *old = v->slots;
     uint32_t *owhere = v->where;
 
-    if (!cap)
+    if (!cap || !pool_reserve(v, cap * slot_bytes(v) + v->arena_cap * v->world_size))
         return false;
     v->slots = new_slots(cap);
     v->cap = cap;
@@ -151,7 +180,8 @@ static bool arena_room(struct visited *v)
     if (v->count < v->arena_cap)
         return true;
     if (k >= VISITED_MAX_CHUNKS ||
-        (v->budget && v->cap * slot_bytes(v) + acap * v->world_size > v->budget))
+        (v->budget && v->cap * slot_bytes(v) + acap * v->world_size > v->budget) ||
+        !pool_reserve(v, v->cap * slot_bytes(v) + acap * v->world_size))
         return false;
     v->chunk[k] = g_malloc(v->arena_cap * v->world_size);
     v->arena_cap = acap;
@@ -301,6 +331,8 @@ double fingerprint_collision_probability(uint64_t n)
 
 void visited_free(struct visited *v)
 {
+    if (v->pool)
+        __atomic_sub_fetch(&v->pool->used, v->held, __ATOMIC_RELAXED);
     g_free(v->slots);
     g_free(v->where);
     for (unsigned k = 0; v->chunk && k < VISITED_MAX_CHUNKS && v->chunk[k]; k++)   /* in order */

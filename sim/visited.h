@@ -17,6 +17,15 @@ enum visited_result { VISITED_NEW, VISITED_SEEN, VISITED_FULL };
 
 #define VISITED_MAX_CHUNKS 34   /* 2^32 worlds (where[] is 32-bit) from an arena_base of 1 */
 
+/*
+ * A budget several fingerprint or lossless sets draw on at once (check
+ * --jobs): each reserves what it grows to and gives it back when freed.
+ */
+struct visited_pool {
+    size_t budget;            /* bytes, for all the sets together */
+    size_t used;              /* reserved by the sets that joined it (atomic) */
+};
+
 struct visited {
     uint8_t mode;
     uint64_t *slots;          /* fingerprints (0 = empty), or bitstate words */
@@ -32,6 +41,9 @@ struct visited {
     unsigned char **chunk;    /* VISITED_MAX_CHUNKS of them */
     uint32_t *where;
     size_t world_size, arena_cap, arena_base;
+    struct visited_pool *pool;  /* NULL: the set's own budget alone */
+    size_t held;              /* bytes reserved from the pool */
+    bool pool_refused;        /* a growth its own budget allowed, refused: others held the rest */
 };
 
 void visited_init(struct visited *v, size_t cap);
@@ -40,6 +52,12 @@ void visited_init_mode(struct visited *v, enum visited_mode mode, size_t budget,
 /* The same, starting with room for cap fingerprints. */
 void visited_init_sized(struct visited *v, enum visited_mode mode, size_t budget,
                         size_t world_size, size_t cap);
+/*
+ * Draw on pool from now on, its current size reserved at once (even past the
+ * pool's budget: a set needs its first table); then a growth within the set's
+ * own budget may still be refused, with pool_refused set. visited_free gives it back.
+ */
+void visited_join_pool(struct visited *v, struct visited_pool *pool);
 /* Where a fingerprint's probe starts: multiply-shift, for any table size. */
 static inline size_t visited_place(uint64_t fp, size_t cap)
 {

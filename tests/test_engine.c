@@ -708,6 +708,93 @@ static void test_visited_lossless_budget(void **state)
     visited_free(&v);
 }
 
+/* Fill v until FULL; the states it took. */
+static uint64_t fill(struct visited *v, uint64_t from)
+{
+    uint64_t i = from;
+
+    while (visited_add(v, fp_of(i), NULL) == VISITED_NEW)
+        i++;
+    return i - from;
+}
+
+/*
+ * A pool of 1 MiB: a set alone in it stops where its own 1 MiB stops it, not
+ * refused by the pool; beside another set it is refused the growth the other
+ * holds, said so, and what it held goes back when it is freed.
+ */
+static void test_visited_pool(void **state)
+{
+    struct visited_pool pool = { .budget = 1u << 20 };
+    struct visited a, b;
+
+    (void)state;
+    visited_init_mode(&a, VISITED_FINGERPRINT, 1u << 20, 0);
+    visited_join_pool(&a, &pool);
+    assert_int_equal(pool.used, 512u << 10);   /* 65,536 slots */
+    assert_int_equal(fill(&a, 1), 78643);      /* 80% of 98,304: 147,456 slots are past 1 MiB */
+    assert_false(a.pool_refused);
+    assert_int_equal(pool.used, 768u << 10);
+    visited_free(&a);
+    assert_int_equal(pool.used, 0);
+
+    visited_init_mode(&a, VISITED_FINGERPRINT, 1u << 20, 0);
+    visited_init_mode(&b, VISITED_FINGERPRINT, 1u << 20, 0);
+    visited_join_pool(&a, &pool);
+    visited_join_pool(&b, &pool);
+    assert_int_equal(fill(&a, 1), 52428);      /* 80% of 65,536: b holds the other half */
+    assert_true(a.pool_refused);
+    assert_int_equal(pool.used, 1u << 20);
+    visited_free(&a);
+    assert_int_equal(fill(&b, 1), 78643);      /* alone again: as far as its own budget */
+    assert_false(b.pool_refused);
+    visited_free(&b);
+    assert_int_equal(pool.used, 0);
+}
+
+/* The first table is taken even past the pool's budget; then nothing grows. */
+static void test_visited_pool_first_table(void **state)
+{
+    struct visited_pool pool = { .budget = 256u << 10 };
+    struct visited a;
+
+    (void)state;
+    visited_init_mode(&a, VISITED_FINGERPRINT, 1u << 20, 0);
+    visited_join_pool(&a, &pool);
+    assert_int_equal(pool.used, 512u << 10);
+    assert_int_equal(fill(&a, 1), 52428);
+    assert_true(a.pool_refused);
+    visited_free(&a);
+    assert_int_equal(pool.used, 0);
+}
+
+/* Lossless: the worlds' arena draws on the pool too (1,024 worlds of 64 bytes, then 2,048). */
+static void test_visited_pool_lossless(void **state)
+{
+    struct visited_pool pool = { .budget = 160u << 10 };
+    struct visited a, b;
+    uint8_t w[64] = { 0 };
+    uint64_t i;
+
+    (void)state;
+    visited_init_sized(&a, VISITED_LOSSLESS, 1u << 20, sizeof(w), 16);
+    visited_init_sized(&b, VISITED_LOSSLESS, 1u << 20, sizeof(w), 16);
+    visited_join_pool(&a, &pool);
+    visited_join_pool(&b, &pool);
+    assert_int_equal(pool.used, 2 * (16 * 12 + 1024 * sizeof(w)));
+    for (i = 1; i < 4096; i++) {
+        memcpy(w, &i, sizeof(i));
+        if (visited_add(&a, fp_of(i), w) == VISITED_FULL)
+            break;
+    }
+    assert_int_equal(i, 1025);   /* the arena's doubling to 128 KiB is b's room */
+    assert_true(a.pool_refused);
+    assert_int_equal(visited_add(&a, fp_of(1), (uint8_t[64]){ 1 }), VISITED_SEEN);
+    visited_free(&a);
+    visited_free(&b);
+    assert_int_equal(pool.used, 0);
+}
+
 /* TLC's estimate: 1 - exp(-n(n-1)/2^65), the same for a count alone (a sharded set's). */
 static void test_visited_collision_estimate(void **state)
 {
@@ -851,6 +938,9 @@ int main(void)
         cmocka_unit_test(test_visited_bitstate_missed),
         cmocka_unit_test(test_visited_lossless),
         cmocka_unit_test(test_visited_lossless_budget),
+        cmocka_unit_test(test_visited_pool),
+        cmocka_unit_test(test_visited_pool_first_table),
+        cmocka_unit_test(test_visited_pool_lossless),
         cmocka_unit_test(test_visited_collision_estimate),
         cmocka_unit_test(test_fingerprint_is_xxh3),
         cmocka_unit_test(test_fingerprint_avx2_agrees),

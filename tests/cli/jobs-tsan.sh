@@ -3,7 +3,7 @@
 # the shared fingerprint set growing and filling, the locked whole-world shards,
 # bitstate, the stop at --max-states, violations met by both threads, the
 # threads' end states, a split job's prefixes, seed-split sampling and check's lines
-# two at a time. Each case must give the one-job
+# two at a time, in one --mem. Each case must give the one-job
 # figures and no report.
 . "$(dirname "$0")/common.sh"
 
@@ -70,6 +70,9 @@ tsan "PCT runs split by seed: 200, none violating" 0 '^pct sampling: 200 runs \(
     explore "$hmu" --sample pct --runs 200 --jobs 2
 tsan "check --jobs 2: the catalogue's verdict lines two at a time, every verdict holds" 0 '^250 passed, 0 failed$' \
     check scenarios/ --jobs 2 --json "$tmp/check.json"
+tsan "check --jobs 2 in 3 MiB: a line refused the room the other holds is searched again alone" 0 \
+    '^2 passed, 0 failed \([12] searched again alone: the lines searched at once share --mem\)$' \
+    check "$pc6" "$pc6" --symmetry off --mem 3 --jobs 2
 if command -v script >/dev/null 2>&1; then   # on a terminal: the threads' progress hooks and the rows
     script -qec "$tsan_cmd check $pc6 $pc5 $pc6 --symmetry off --jobs 2" /dev/null </dev/null \
         | tr '\r' '\n' >"$tmp/out" 2>&1

@@ -569,6 +569,25 @@ rc=$?
     || bad "a check job with a bad last entry is refused before any search: header and error only (rc $rc)"
 expect_run "check --job --jobs 2: a job's lines on two threads" 0 '^[0-9]+ passed, 0 failed$' \
     "$DRCSIM" check --job "$tmp/cj/check-001.json" --jobs 2
+# The lines searched at once share --mem: each row is the one of --jobs 1, the summary says
+# which were searched again alone (parallel-cores-6 needs a 2.6 MiB table; 2 MiB stops it).
+pc6=scenarios/parallel-cores-6.scn
+for mem in 3 2; do
+    for j in 1 2; do
+        "$DRCSIM" check "$pc6" "$pc6" --symmetry off --mem $mem --jobs $j >"$tmp/cm$mem-$j.txt" 2>&1
+        echo "rc=$?" >>"$tmp/cm$mem-$j.txt"
+        sed 's/ [0-9.]*s  / TIME  /; s/ ([12] searched again alone: .*//' "$tmp/cm$mem-$j.txt" >"$tmp/cm$mem-$j.rows"
+    done
+done
+{ cmp -s "$tmp/cm3-1.rows" "$tmp/cm3-2.rows" && [ "$(grep -c ' 197473 .* ok ' "$tmp/cm3-2.txt")" -eq 2 ] \
+  && grep -qx 'rc=0' "$tmp/cm3-2.txt" && grep -qx '2 passed, 0 failed' "$tmp/cm3-1.txt" \
+  && grep -Eqx '2 passed, 0 failed \([12] searched again alone: the lines searched at once share --mem\)' "$tmp/cm3-2.txt"; } \
+    && ok "check --jobs 2 in one --mem: the line refused room is searched again alone, rows of --jobs 1" \
+    || bad "check --jobs 2 in one --mem: the line refused room is searched again alone, rows of --jobs 1"
+{ cmp -s "$tmp/cm2-1.rows" "$tmp/cm2-2.rows" && [ "$(grep -c ' 176947 .* MISMATCH  got incomplete' "$tmp/cm2-2.txt")" -eq 2 ] \
+  && grep -qx 'rc=1' "$tmp/cm2-2.txt"; } \
+    && ok "check --jobs 2 past --mem: incomplete as with --jobs 1, exit 1" \
+    || bad "check --jobs 2 past --mem: incomplete as with --jobs 1, exit 1"
 expect_run "parallel-cores-8 loads (ten scripts)" 0 '' "$DRCSIM" run scenarios/parallel-cores-8.scn --seed 1
 expect_run "explore --split with a search option is refused" 2 'the jobs take the search options' "$DRCSIM" explore "$pc4" --split 2 --jobs 2
 expect_run "check --split with --json is refused" 2 'each job writes its own' "$DRCSIM" check scenarios/ --split 2 --json "$tmp/x.json"
