@@ -145,9 +145,10 @@ void dot_str(struct _GString *g, const char *s);
 /* A trace step's op and the arguments that tell its like apart. */
 void dot_step_words(struct _GString *g, struct _JsonObject *o);
 /* cli_split.c */
-/* end_states: NULL, or where the quiescent worlds above the frontier go (--end-states). */
+/* end_states: NULL, or where the quiescent worlds above the frontier go (--end-states);
+ * no_symmetry: the frontier and the jobs store every world as itself (--symmetry off). */
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir,
-                  GArray *end_states);
+                  GArray *end_states, bool no_symmetry);
 /* --out DIR of --split made (with its parents) and writable; else false, one error line
  * "drcsim CMD: ..." printed. */
 bool split_out_dir(const char *cmd, const char *dir);

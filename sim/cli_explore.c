@@ -172,8 +172,8 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
                                 o->json || o->trace_path || cli_given(o->max_depth) ||
                                 cli_given(o->max_states) || cli_given(o->mem_mb) || o->lossless ||
                                 o->bitstate))
-        return "--split N takes only --variant, --knob, --out and --end-states; the jobs take "
-               "the search options";
+        return "--split N takes only --variant, --knob, --symmetry, --out and --end-states; the "
+               "jobs take the search options";
     if (o->por && !por_mode_parse(o->por, &mode))
         return "--por takes none, sleep or dpor";
     if (!symmetry_parse(o->symmetry, &off))
@@ -184,8 +184,8 @@ static const char *explore_conflict(void *opts, int argc, char **argv, char *buf
     if (o->end_states && (o->sample || o->shortest))
         return "--end-states goes with the depth-first search and --split, "
                "not --sample or --shortest";
-    if (o->symmetry && (o->sample || cli_given(o->split)))
-        return "--symmetry goes with the searches that keep a visited set, not --sample or --split";
+    if (o->symmetry && o->sample)
+        return "--symmetry goes with the searches that keep a visited set, not --sample";
     if (o->out && !cli_given(o->split))
         return "--out goes with --split";
     return NULL;
@@ -500,7 +500,7 @@ static int explore_main(int argc, char **argv, struct explore_cli *po)
     }
     if (cli_given(o.split)) {
         rc = explore_split(&l, argv[1], o.knobs, (unsigned)o.split, o.out ? o.out : "jobs",
-                           eo.end_states);
+                           eo.end_states, eo.no_symmetry);
         loaded_free(&l);
         return end_states_done(rc, o.end_states, eo.end_states);
     }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "explore_symmetry.h"
 #include "json_file.h"
 #include "trace.h"
 
@@ -67,10 +68,10 @@ static bool asleep_parse(const char *text, uint64_t *sleep)
  * below it: the job of the first prefix, where nobody sleeps, searched nearly
  * all of them (parallel-dimms-8 --split 16: 10,788 of the jobs' 11,007 states).
  */
-static GPtrArray *frontier(struct loaded *l, unsigned n, struct explore_stats *st,
-                           GPtrArray **asleep, GArray *end_states)
+static GPtrArray *frontier(struct loaded *l, unsigned n, bool no_symmetry,
+                           struct explore_stats *st, GPtrArray **asleep, GArray *end_states)
 {
-    struct explore_opts eo = { .por = POR_DPOR, .frontier_sleep = true,
+    struct explore_opts eo = { .por = POR_DPOR, .frontier_sleep = true, .no_symmetry = no_symmetry,
                                .end_states = end_states };   /* the visited set grows as needed */
     struct visited vis;
     struct dfs d = { .m = &l->sim.model, .c = &l->checker, .o = &eo, .st = st, .set = &vis,
@@ -141,7 +142,7 @@ bool job_file_write(JsonBuilder *b, const char *file, const char *cmd)
 }
 
 static bool write_job(const char *dir, unsigned i, unsigned n, const char *path, struct loaded *l,
-                      char **knobs, GPtrArray *prefixes, GPtrArray *asleep)
+                      char **knobs, bool no_symmetry, GPtrArray *prefixes, GPtrArray *asleep)
 {
     guint from = prefixes->len * i / n, to = prefixes->len * (i + 1) / n;
     g_auto(GStrv) values = knob_values(&l->knobs);
@@ -165,6 +166,10 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
      * subtrees overlap most, so one job's visited set absorbs the overlap */
     json_strv(b, "prefixes", NULL, prefixes, from, to);
     json_strv(b, "asleep", NULL, asleep, from, to);   /* frontier() */
+    if (no_symmetry) {   /* as the frontier was cut: none is "on", as before the member */
+        json_builder_set_member_name(b, "symmetry");
+        json_builder_add_string_value(b, "off");
+    }
     return job_file_write(b, file, "explore");
 }
 
@@ -205,7 +210,7 @@ bool split_input_utf8(const char *cmd, const char *path, const char *text)
 }
 
 int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, const char *dir,
-                  GArray *end_states)
+                  GArray *end_states, bool no_symmetry)
 {
     struct explore_stats st;
     GPtrArray *prefixes, *asleep;
@@ -217,12 +222,12 @@ int explore_split(struct loaded *l, const char *path, char **knobs, unsigned n, 
 
     if (!split_input_utf8("explore", path, l->text) || !split_out_dir("explore", dir))
         return EXIT_USAGE;
-    prefixes = frontier(l, 8 * n, &st, &asleep, end_states);
+    prefixes = frontier(l, 8 * n, no_symmetry, &st, &asleep, end_states);
     res = g_string_new(NULL);
     printf("%s under %s: %u prefixes at the frontier, in %u jobs:\n", path, l->var.name,
            prefixes->len, n);
     for (unsigned i = 0; ok && i < n; i++)
-        ok = write_job(dir, i, n, path, l, knobs, prefixes, asleep);
+        ok = write_job(dir, i, n, path, l, knobs, no_symmetry, prefixes, asleep);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     json_result_append(res, &(struct json_result){ .scenario = path, .variant = l->var.name,
         .pass = !st.families, .families = st.families, .ignored = l->scn->ignore_families,
@@ -298,7 +303,7 @@ static const struct json_member job_members[] = {
     { "scenario_xxh3", JSON_STRING, false }, { "drcsim", JSON_STRING, true },
     { "job", JSON_COUNT, true }, { "of", JSON_COUNT, true },
     { "scenario_text", JSON_TEXT, false }, { "knob_values", JSON_STRINGS, false },
-    { "asleep", JSON_STRINGS, false },
+    { "asleep", JSON_STRINGS, false }, { "symmetry", JSON_STRING, false },
 };
 
 /* A job file of this drcsim, and job is one of of (o's members are of their kinds, "job" and
@@ -426,6 +431,7 @@ static int job_search(struct loaded *l, const char *file, const char *json_out, 
            l->var.name, verdict_format(st.families, explore_incomplete(&st) || st.bitstate, fams,
                                        sizeof(fams)));
     print_exploration(stdout, l->scn->path, l->var.name, knobs, &st);
+    print_symmetry(stdout, &l->sim, eo, &st);
     replay = first_replay(l->scn->path, l->var.name, knobs, st.cex);
     rc = st.por_error ? por_check_report(l, &st) : EXIT_SEARCH(st.families, st.full);
     if (json_out && st.families) {   /* beside the result, as explore --json puts it */
@@ -486,10 +492,27 @@ static bool load_job(JsonParser *p, const char *file, JsonObject *job, char **kn
     return ok;
 }
 
+/* The job's search options: eo's, with the symmetry the frontier was cut with; false: the
+ * error printed. */
+static bool job_symmetry(JsonParser *p, const char *file, JsonObject *job,
+                         const struct explore_opts *eo, struct explore_opts *jo)
+{
+    const char *text = json_object_get_string_member_with_default(job, "symmetry", NULL);
+    char at[512];
+
+    *jo = *eo;
+    if (symmetry_parse(text, &jo->no_symmetry))
+        return true;
+    cli_errorf("%s: error: \"symmetry\" is \"%s\", not on or off",
+               json_at(p, file, at, sizeof(at), "symmetry"), text);
+    return false;
+}
+
 int explore_job(const char *file, const char *json_out, const struct explore_opts *eo)
 {
     JsonParser *p = json_parser_new();
     JsonObject *job = NULL;
+    struct explore_opts jo;
     struct loaded l;
     char err[1024];
     char **knobs, **prefixes, **asleep = NULL;
@@ -504,12 +527,12 @@ int explore_job(const char *file, const char *json_out, const struct explore_opt
     prefixes = json_object_strv(job, "prefixes");
     if (json_object_has_member(job, "asleep"))   /* a job split before sleep sets has none */
         asleep = json_object_strv(job, "asleep");
-    if (load_job(p, file, job, knobs, &l)) {
+    if (job_symmetry(p, file, job, eo, &jo) && load_job(p, file, job, knobs, &l)) {
         struct split_part part = { "job", (unsigned)json_object_get_int_member(job, "job"),
                                    (unsigned)json_object_get_int_member(job, "of") };
         GPtrArray *items = job_items(p, file, job, &l, prefixes, asleep);
         if (items)
-            rc = job_search(&l, file, json_out, knobs, items, eo, &part);
+            rc = job_search(&l, file, json_out, knobs, items, &jo, &part);
         loaded_free(&l);
     }
     g_strfreev(knobs);

@@ -183,7 +183,7 @@ expect_run "clients at wait quiescent are alike: 265 states with dpor and the sy
 "$DRCSIM" explore scenarios/hotplug-migrate-unplug.scn >"$tmp/out" 2>&1
 grep -q '^symmetry' "$tmp/out" && bad "no symmetry line where no clients are alike" || ok "no symmetry line where no clients are alike"
 expect_run "an unknown --symmetry value is refused" 2 '^drcsim explore: --symmetry takes on or off$' "$DRCSIM" explore "$pc4" --symmetry sometimes
-expect_run "--symmetry needs a visited set: not with --sample" 2 '^drcsim explore: --symmetry goes with the searches that keep a visited set, not --sample or --split$' "$DRCSIM" explore "$pc4" --symmetry off --sample random
+expect_run "--symmetry needs a visited set: not with --sample" 2 '^drcsim explore: --symmetry goes with the searches that keep a visited set, not --sample$' "$DRCSIM" explore "$pc4" --symmetry off --sample random
 phm=scenarios/parallel-hotplug-during-migration.scn
 expect_run "--shortest with the symmetry: half the states" 1 '^states 7803 ' "$DRCSIM" explore "$phm" --shortest
 want="replay: drcsim run scenarios/parallel-hotplug-during-migration.scn --variant upstream --schedule '0,1,0\\*7,1,0,1\\*32'\$"
@@ -381,6 +381,23 @@ for j in "$tmp"/phm/job-*.json; do "$DRCSIM" explore --job "$j" --end-states "$j
 [ "$(wc -l <"$tmp/phm-one.end")" -eq 95 ] && [ "$(cat "$tmp/phm-above.end" "$tmp"/phm/*.end | sort -u)" = "$(cat "$tmp/phm-one.end")" ] \
     && ok "--end-states of --split and its jobs: the 95 end states of one search" \
     || bad "--end-states of --split and its jobs: the 95 end states of one search"
+# --symmetry off: the frontier and its jobs store every world as itself, as one such search
+"$DRCSIM" explore "$phm" --variant real-qemu-7.2 --symmetry off --end-states "$tmp/phm-off.end" >"$tmp/phm-off.txt" 2>&1
+"$DRCSIM" explore "$phm" --variant real-qemu-7.2 --split 3 --out "$tmp/phmoff" --symmetry off \
+    --end-states "$tmp/phmoff-above.end" >/dev/null 2>&1
+for j in "$tmp"/phmoff/job-*.json; do "$DRCSIM" explore --job "$j" --end-states "$j.end" --json "$j.result.json" >"$j.txt" 2>&1; done
+{ grep -q '^states 87321 ' "$tmp/phm-off.txt" && [ "$(cat "$tmp"/phmoff/job-*.json | grep -c '"symmetry":"off"')" -eq 3 ] \
+  && [ "$(grep -l '^symmetry off: ' "$tmp"/phmoff/job-*.json.txt | wc -l)" -eq 3 ] \
+  && [ "$(cat "$tmp/phmoff-above.end" "$tmp"/phmoff/*.end | sort -u)" = "$(sort -u "$tmp/phm-off.end")" ]; } \
+    && ok "--split --symmetry off: jobs that say so, and the 95 end states of one such search" \
+    || bad "--split --symmetry off: jobs that say so, and the 95 end states of one such search"
+expect_run "--split --symmetry off, merged: the families of one search (jobs 24,396 + 54,475 + 30,411 states)" 1 \
+    '^scenarios/parallel-hotplug-during-migration.scn +real-qemu-7.2 +fail guest-dlpar-error,guest-dt-mismatch +109345 +4 ' \
+    "$DRCSIM" merge "$tmp/phmoff/split.json" "$tmp"/phmoff/job-*.json.result.json
+sed 's/"symmetry":"off"/"symmetry":"of"/' "$tmp/phmoff/job-000.json" >"$tmp/badsym.json"
+col=$(( $(head -1 "$tmp/badsym.json" | grep -bo '"symmetry":"of"' | cut -d: -f1) + 12 ))   # at the value
+expect_run "a job whose symmetry is neither on nor off: one line, at the member" 2 \
+    "^$tmp/badsym.json:1:$col: error: \"symmetry\" is \"of\", not on or off\$" "$DRCSIM" explore --job "$tmp/badsym.json"
 python3 - "$tmp/phm" <<'PY' && ok "a job's prefixes each carry the actors asleep there" || bad "a job's prefixes each carry the actors asleep there"
 import json, sys
 jobs = [json.load(open(f"{sys.argv[1]}/job-{i:03}.json")) for i in range(3)]
