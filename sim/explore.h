@@ -95,7 +95,8 @@ struct explore_opts {
     unsigned max_depth;        /* 0 = unbounded */
     uint64_t max_states;       /* 0 = unbounded */
     size_t mem_bytes;          /* visited-set budget, 0 = grow without bound */
-    struct visited_pool *mem_pool; /* if set: mem_bytes is drawn from it, shared with other searches */
+    struct visited_pool *mem_pool; /* if set: one thread's depth-first search draws mem_bytes from
+                                      it, shared with other searches (check --jobs) */
     bool lossless;             /* store whole worlds, not fingerprints */
     bool bitstate;             /* when the budget is used up, go on in bitstate mode */
     unsigned jobs;             /* worker threads (exhaustive: shared visited set) */
