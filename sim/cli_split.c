@@ -166,7 +166,7 @@ static bool write_job(const char *dir, unsigned i, unsigned n, const char *path,
      * subtrees overlap most, so one job's visited set absorbs the overlap */
     json_strv(b, "prefixes", NULL, prefixes, from, to);
     json_strv(b, "asleep", NULL, asleep, from, to);   /* frontier() */
-    if (no_symmetry) {   /* as the frontier was cut: none is "on", as before the member */
+    if (no_symmetry) {   /* as the frontier was cut; absent means on, as in older jobs */
         json_builder_set_member_name(b, "symmetry");
         json_builder_add_string_value(b, "off");
     }
