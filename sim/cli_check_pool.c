@@ -48,7 +48,7 @@ static void progress_show(struct check_pool *p)
     uint64_t states = 0;
     GString *g;
 
-    if (now - p->last < 250000)
+    if (now - p->last < EXPLORE_PROGRESS_US)
         return;
     p->last = now;
     for (unsigned i = 0; i < p->jobs; i++) {

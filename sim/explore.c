@@ -434,7 +434,7 @@ void explore_tick(const struct explore_opts *o, struct explore_stats *st, gint64
     if (!o->progress || (st->transitions & 4095))
         return;
     now = g_get_monotonic_time();
-    if (now - *last_tick < 250000)
+    if (now - *last_tick < EXPLORE_PROGRESS_US)
         return;
     *last_tick = now;
     st->seconds = (double)(now - t0) / 1e6;

@@ -91,6 +91,9 @@ void explore_tally(struct explore_stats *st, uint32_t fams);
 uint32_t cex_record(struct counterexample *cex, const struct violation *v, uint32_t fams,
                     const struct schedule *path);
 
+/* Progress lines on a terminal come at most this often (µs): 4 a second. */
+#define EXPLORE_PROGRESS_US 250000
+
 struct explore_opts {
     unsigned max_depth;        /* 0 = unbounded */
     uint64_t max_states;       /* 0 = unbounded */

@@ -186,14 +186,14 @@ static gpointer worker(gpointer data)
 static void print_progress(struct pool *p, unsigned jobs)
 {
     struct explore_stats *view = g_new0(struct explore_stats, 1);
-    gint64 next = g_get_monotonic_time() + 250000;
+    gint64 next = g_get_monotonic_time() + EXPLORE_PROGRESS_US;
 
     g_mutex_lock(&p->lock);
     while (p->running) {
         unsigned depth = 0, stack = 0;
         if (g_cond_wait_until(&p->done, &p->lock, next) || g_get_monotonic_time() < next)
             continue;   /* a thread ended, or woken early */
-        next = g_get_monotonic_time() + 250000;
+        next = g_get_monotonic_time() + EXPLORE_PROGRESS_US;
         view->states = p->prefix_states;
         for (unsigned j = 0; j < jobs; j++) {
             view->states += __atomic_load_n(&p->slots[j].states, __ATOMIC_RELAXED);

@@ -161,7 +161,7 @@ static void watch(const struct sample_opts *o, gint *done, gint64 t0)
         gint64 now;
         g_usleep(10000);   /* a short sample ends without waiting for a whole tick */
         now = g_get_monotonic_time();
-        if (now - last < 250000)
+        if (now - last < EXPLORE_PROGRESS_US)
             continue;
         last = now;
         o->progress((unsigned)g_atomic_int_get(done), o->runs, (double)(now - t0) / 1e6,
