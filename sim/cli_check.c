@@ -334,11 +334,13 @@ static int check_all(struct check_cli *c, GPtrArray *files)
     }
     check_pool_free(c->pool);
     rc = c->rc > rc ? c->rc : rc;
-    if (rc != EXIT_USAGE && c->searched_alone)
-        printf("%u passed, %u failed (%u searched again alone: the lines searched at once "
-               "share --mem)\n", c->passed, c->failed, c->searched_alone);
-    else if (rc != EXIT_USAGE)
-        printf("%u passed, %u failed\n", c->passed, c->failed);
+    if (rc != EXIT_USAGE) {
+        printf("%u passed, %u failed", c->passed, c->failed);
+        if (c->searched_alone)
+            printf(" (%u searched again alone: the lines searched at once share --mem)",
+                   c->searched_alone);
+        putchar('\n');
+    }
     if (!write_reports(c))
         rc = EXIT_USAGE;
     g_string_free(c->junit_xml, TRUE);
