@@ -32,9 +32,12 @@ void spapr_unplug_timer_arm(const struct sim *s, struct world *w, int m, int slo
  * bound like a step's window, and shifts as one. */
 void spapr_unplug_timer_advance(const struct sim *s, struct world *w, uint32_t ms)
 {
-    for (int m = 0; m < s->scn->nmachines; m++)
-        for (int k = 0; w->machines[m].runstate == RUN_STATE_RUNNING && k < s->m[m].ncpu; k++)
+    for (int m = 0; m < s->scn->nmachines; m++) {
+        if (w->machines[m].runstate != RUN_STATE_RUNNING)
+            continue;
+        for (int k = 0; k < s->m[m].ncpu; k++)
             w->unplug_timer_ms[m][k] = window_shift(w->unplug_timer_ms[m][k], ms);
+    }
 }
 
 /* A timer with no unplug pending is gone (the unplug completed, was cancelled or timed
